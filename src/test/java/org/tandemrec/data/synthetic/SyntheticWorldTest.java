@@ -270,6 +270,33 @@ class SyntheticWorldTest {
         assertEquals(expected, (double) home / truth.numUsers(), 5 * sd);
     }
 
+    /**
+     * Topic stickiness makes the next item share the previous item's main topic more often than
+     * an item ten steps back does, so sequential models have an order to learn.
+     */
+    @Test
+    void consecutiveItemsShareTopicsMoreThanDistantOnes() {
+        SyntheticTruth truth = world.truth();
+        InteractionTable t = world.dataset().interactions();
+        int next = 0;
+        int nextPairs = 0;
+        int far = 0;
+        int farPairs = 0;
+        for (int r = 0; r < t.size(); r++) {
+            if (r >= 1 && t.user(r - 1) == t.user(r)) {
+                next += truth.mainTopic(t.item(r - 1)) == truth.mainTopic(t.item(r)) ? 1 : 0;
+                nextPairs++;
+            }
+            if (r >= 10 && t.user(r - 10) == t.user(r)) {
+                far += truth.mainTopic(t.item(r - 10)) == truth.mainTopic(t.item(r)) ? 1 : 0;
+                farPairs++;
+            }
+        }
+        double nextShare = (double) next / nextPairs;
+        double farShare = (double) far / farPairs;
+        assertTrue(nextShare > farShare + 0.1, "next " + nextShare + " vs ten back " + farShare);
+    }
+
     @Test
     void truthProbabilityFollowsTheLogisticModel() {
         SyntheticTruth truth = world.truth();
