@@ -18,7 +18,8 @@ public final class ConfidenceBuckets {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("probability must be in [0, 1], got " + p);
         }
-        return -xlnx(p) - xlnx(1 - p);
+        // + 0.0 turns the -0.0 of a certain prediction into 0.0
+        return -xlnx(p) - xlnx(1 - p) + 0.0;
     }
 
     private static double xlnx(double x) {

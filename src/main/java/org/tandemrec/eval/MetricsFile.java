@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,8 +112,7 @@ public final class MetricsFile {
             if (!cfg.isObject()) {
                 throw new DataFormatException(file, 1, "run.config", "expected an object");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = cfg.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : cfg.properties()) {
                 config.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
             }
         }
@@ -137,8 +135,7 @@ public final class MetricsFile {
             }
             Map<String, Double> metrics = new LinkedHashMap<>();
             JsonNode m = object(r, "metrics", at + ".metrics", file);
-            for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : m.properties()) {
                 if (!e.getValue().isNumber() || !Double.isFinite(e.getValue().asDouble())) {
                     throw new DataFormatException(file, 1, at + ".metrics." + e.getKey(),
                             "expected a finite number, got " + e.getValue());

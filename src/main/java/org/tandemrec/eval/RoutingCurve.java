@@ -88,6 +88,13 @@ public final class RoutingCurve {
         return points;
     }
 
+    /** "route@0.05"; four decimals when two would merge distinct fractions. */
+    static String segment(double fraction) {
+        double percent = fraction * 100;
+        String f = Math.abs(percent - Math.rint(percent)) < 1e-9 ? "%.2f" : "%.4f";
+        return SEGMENT_PREFIX + String.format(Locale.ROOT, f, fraction);
+    }
+
     /** The points as records with segment {@code "route@0.05"} etc. (N = {@code count}). */
     public static List<MetricRecord> toRecords(Provenance provenance, List<Point> points, long count) {
         List<MetricRecord> out = new ArrayList<>(points.size());
@@ -100,7 +107,7 @@ public final class RoutingCurve {
             }
             m.put("logloss", p.logloss());
             m.put("accuracy", p.accuracy());
-            out.add(MetricRecord.of(provenance, SEGMENT_PREFIX + String.format(Locale.ROOT, "%.2f", p.fraction()), m, count));
+            out.add(MetricRecord.of(provenance, segment(p.fraction()), m, count));
         }
         return out;
     }

@@ -75,7 +75,8 @@ class SegmentedEvaluatorTest {
     @Test
     void confidenceBucketsByEntropy() {
         assertEquals(Math.log(2), ConfidenceBuckets.entropy(0.5), 1e-15);
-        assertEquals(0, ConfidenceBuckets.entropy(0), 0);
+        assertEquals(0, Double.doubleToLongBits(ConfidenceBuckets.entropy(0)), "+0.0, not -0.0");
+        assertEquals(0, Double.doubleToLongBits(ConfidenceBuckets.entropy(1)));
         assertEquals(ConfidenceBuckets.entropy(0.2), ConfidenceBuckets.entropy(0.8), 1e-15);
         // entropy ascending: 0.95 (i4), 0.9 (i5), 0.75 (i1) = 0.25 (i2) tie broken by index, 0.6 (i3), 0.5 (i0)
         // ranks 0..5 -> bucket floor(r * 3 / 6)
@@ -108,5 +109,7 @@ class SegmentedEvaluatorTest {
         assertEquals("route@0.50", recs.get(1).segment());
         assertEquals(0.5, recs.get(1).get("route_fraction"), 0);
         assertEquals(21, RoutingCurve.compute(labels, crm, llm).size());
+        assertEquals("route@0.05", RoutingCurve.segment(0.05));
+        assertEquals("route@0.1250", RoutingCurve.segment(0.125));
     }
 }
