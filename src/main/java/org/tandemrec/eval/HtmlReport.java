@@ -19,7 +19,8 @@ import org.tandemrec.data.AtomicFile;
  *
  * <p>Content: the run's metadata and configuration; per task, a bar chart of the main metric
  * ({@code auc} for CTR, {@code ndcg@10} or {@code hr@10} for top-K, else the first metric) over
- * the models on segment "all", a table with models as rows and metrics as columns for "all",
+ * the models on segment "all", a table of that metric with models as rows and segments as
+ * columns (when there are segments), a table with models as rows and metrics as columns for "all",
  * one such table per further segment (warm, cold, entropy buckets, …) and, when routing records
  * ({@code route@…} segments) exist, a line chart of AUC against the routed fraction with its
  * table. The best value of each metric column is highlighted (lowest for losses); numbers have
@@ -112,6 +113,9 @@ public final class HtmlReport {
                 h.append(SvgCharts.bars(main + " by model (" + task + ", all examples)", bars));
             }
         }
+        if (all != null && segments.size() > 1) {
+            segmentComparison(h, mainMetric(all), segments, bySegment);
+        }
         for (String segment : segments) {
             h.append("<h3>Segment: ").append(Html.escape(segment)).append("</h3>\n");
             table(h, bySegment.get(segment));
@@ -119,6 +123,48 @@ public final class HtmlReport {
         if (!routing.isEmpty()) {
             routingSection(h, task, routing);
         }
+    }
+
+    /** The main metric with models as rows and segments as columns: warm vs cold at a glance. */
+    private static void segmentComparison(StringBuilder h, String metric, Set<String> segments,
+                                          Map<String, List<MetricRecord>> bySegment) {
+        if (metric == null) {
+            return;
+        }
+        Map<String, Map<String, Double>> byModel = new LinkedHashMap<>();
+        for (String segment : segments) {
+            for (MetricRecord r : bySegment.get(segment)) {
+                Map<String, Double> row = byModel.computeIfAbsent(r.model(), m -> new LinkedHashMap<>());
+                if (r.metrics().containsKey(metric)) {
+                    row.putIfAbsent(segment, r.get(metric));
+                }
+            }
+        }
+        h.append("<h3>").append(Html.escape(metric)).append(" by segment</h3>\n<table>\n<tr><th>model</th>");
+        for (String segment : segments) {
+            h.append("<th>").append(Html.escape(segment)).append("</th>");
+        }
+        h.append("</tr>\n");
+        for (Map.Entry<String, Map<String, Double>> row : byModel.entrySet()) {
+            h.append("<tr><td>").append(Html.escape(row.getKey())).append("</td>");
+            for (String segment : segments) {
+                Double v = row.getValue().get(segment);
+                if (v == null) {
+                    h.append("<td class=\"na\">–</td>");
+                    continue;
+                }
+                boolean best = byModel.size() > 1;
+                for (Map<String, Double> other : byModel.values()) {
+                    Double o = other.get(segment);
+                    if (o != null && (Html.lowerIsBetter(metric) ? o < v : o > v)) {
+                        best = false;
+                    }
+                }
+                h.append("<td class=\"num").append(best ? " best" : "").append("\">").append(Html.number(v)).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
     }
 
     private static String mainMetric(List<MetricRecord> records) {

@@ -52,11 +52,12 @@ class HtmlReportTest {
                 "no external resources");
         assertFalse(html.contains("<link") || html.contains("src="));
         assertTrue(html.contains("Segment: cold") && html.contains("Segment: warm"));
+        assertTrue(html.contains("auc by segment"));
         assertTrue(html.contains("<polyline"), "routing curve drawn");
         assertTrue(html.contains("auc by model"));
         assertTrue(html.contains("ndcg@10 by model"));
         // Best AUC (0.8000) and best (lowest) log loss (0.5500) are highlighted, nothing else in that table.
-        Matcher m = Pattern.compile("<td class=\"num best\">([0-9.]+)</td>").matcher(html.substring(0, html.indexOf("Segment: cold")));
+        Matcher m = Pattern.compile("<td class=\"num best\">([0-9.]+)</td>").matcher(html.substring(html.indexOf("Segment: all"), html.indexOf("Segment: cold")));
         List<String> best = new ArrayList<>();
         while (m.find()) {
             best.add(m.group(1));
