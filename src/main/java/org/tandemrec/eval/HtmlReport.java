@@ -19,17 +19,19 @@ import org.tandemrec.data.AtomicFile;
  *
  * <p>Content: the run's metadata and configuration; per task, a bar chart of the main metric
  * ({@code auc} for CTR, {@code ndcg@10} or {@code hr@10} for top-K, else the first metric) over
- * the models on segment "all", a table of that metric with models as rows and segments as
- * columns (when there are segments), a table with models as rows and metrics as columns for "all",
- * one such table per further segment (warm, cold, entropy buckets, …) and, when routing records
- * ({@code route@…} segments) exist, a line chart of AUC against the routed fraction with its
- * table. The best value of each metric column is highlighted (lowest for losses); numbers have
- * four decimals; all text is HTML-escaped.
+ * the models on segment "all"; a table of that metric with models as rows and segments as
+ * columns (when there are segments); a table with models as rows and metrics as columns for
+ * "all", then one per further segment (warm, cold, entropy buckets, …); and, when routing
+ * records ({@code route@…} segments) exist, a line chart of AUC against the routed fraction
+ * with its table. The best value of a metric column (lowest for losses) is highlighted when at
+ * least two rows have one; numbers have four decimals; all text is HTML-escaped.
  */
 public final class HtmlReport {
     /** The conventional file name inside a run directory. */
     public static final String FILE_NAME = "report.html";
 
+    /** Columns that describe a routing point rather than score it: never highlighted. */
+    private static final Set<String> NOT_RANKED = Set.of("route_fraction", "llm_calls_saved");
     private static final List<String> MAIN_METRICS = List.of("auc", "ndcg@10", "hr@10", "uauc");
 
     private static final String CSS = """
@@ -153,13 +155,16 @@ public final class HtmlReport {
                     h.append("<td class=\"na\">–</td>");
                     continue;
                 }
-                boolean best = byModel.size() > 1;
+                int values = 0;
+                boolean best = true;
                 for (Map<String, Double> other : byModel.values()) {
                     Double o = other.get(segment);
-                    if (o != null && (Html.lowerIsBetter(metric) ? o < v : o > v)) {
-                        best = false;
+                    if (o != null) {
+                        values++;
+                        best &= !(Html.lowerIsBetter(metric) ? o < v : o > v);
                     }
                 }
+                best &= values > 1;
                 h.append("<td class=\"num").append(best ? " best" : "").append("\">").append(Html.number(v)).append("</td>");
             }
             h.append("</tr>\n");
@@ -197,11 +202,13 @@ public final class HtmlReport {
             provenance |= r.dataset() != null || r.split() != null || r.seed() != null;
         }
         Map<String, Double> best = new LinkedHashMap<>();
+        Map<String, Integer> present = new LinkedHashMap<>();
         for (String c : columns) {
             for (MetricRecord r : rows) {
                 Double v = r.metrics().get(c);
                 if (v != null) {
                     best.merge(c, v, (a, b) -> Html.lowerIsBetter(c) ? Math.min(a, b) : Math.max(a, b));
+                    present.merge(c, 1, Integer::sum);
                 }
             }
         }
@@ -225,7 +232,7 @@ public final class HtmlReport {
                 if (v == null) {
                     h.append("<td class=\"na\">–</td>");
                 } else {
-                    boolean isBest = rows.size() > 1 && !c.equals("route_fraction") && v.doubleValue() == best.get(c);
+                    boolean isBest = present.get(c) > 1 && !NOT_RANKED.contains(c) && v.doubleValue() == best.get(c);
                     h.append("<td class=\"num").append(isBest ? " best" : "").append("\">").append(Html.number(v)).append("</td>");
                 }
             }
