@@ -1,0 +1,302 @@
+package org.tandemrec.eval;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.tandemrec.data.AtomicFile;
+
+/**
+ * Builds {@code report.html} from a run's {@link RunResults} — never from models, so a report
+ * can be rebuilt from any {@code metrics.json}. The page is one self-contained file: inline CSS,
+ * inline SVG, no scripts, no external resources.
+ *
+ * <p>Content: the run's metadata and configuration; per task, a bar chart of the main metric
+ * ({@code auc} for CTR, {@code ndcg@10} or {@code hr@10} for top-K, else the first metric) over
+ * the models on segment "all"; a table of that metric with models as rows and segments as
+ * columns (when there are segments); a table with models as rows and metrics as columns for
+ * "all", then one per further segment (warm, cold, entropy buckets, …); and, when routing
+ * records ({@code route@…} segments) exist, a line chart of AUC against the routed fraction
+ * with its table. The best value of a metric column (lowest for losses) is highlighted when at
+ * least two rows have one; numbers have four decimals; all text is HTML-escaped.
+ */
+public final class HtmlReport {
+    /** The conventional file name inside a run directory. */
+    public static final String FILE_NAME = "report.html";
+
+    /** Columns that describe a routing point rather than score it: never highlighted. */
+    private static final Set<String> NOT_RANKED = Set.of("route_fraction", "llm_calls_saved");
+    private static final List<String> MAIN_METRICS = List.of("auc", "ndcg@10", "hr@10", "uauc");
+
+    private static final String CSS = """
+            body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;max-width:1100px;\
+            color:#222;padding:0 1em}
+            h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #ccc;padding-bottom:.2em}h3{margin-top:1.4em}
+            table{border-collapse:collapse;margin:.6em 0}
+            th,td{border:1px solid #ddd;padding:.3em .7em}
+            th{background:#f3f3f3;text-align:left}
+            td.num{text-align:right;font-variant-numeric:tabular-nums}
+            td.best{font-weight:bold;background:#e3f4e1}
+            td.na{color:#999;text-align:center}
+            svg{display:block;margin:.8em 0;font-size:12px}
+            .ctitle{font-weight:bold;font-size:13px}
+            .meta td:first-child{font-weight:bold}
+            .note{color:#666;font-size:.9em}
+            """;
+
+    private HtmlReport() {
+    }
+
+    public static void write(Path file, RunResults results) throws IOException {
+        AtomicFile.writeString(file, render(results));
+    }
+
+    public static String render(RunResults results) {
+        StringBuilder h = new StringBuilder(16_384);
+        RunInfo run = results.run();
+        String title = "Tandem report: " + run.name();
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+                .append(Html.escape(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+        h.append("<h1>").append(Html.escape(title)).append("</h1>\n");
+        h.append("<table class=\"meta\">\n");
+        metaRow(h, "Run", run.name());
+        metaRow(h, "Created", run.created().toString());
+        metaRow(h, "Tandem version", run.tandemVersion());
+        run.config().forEach((k, v) -> metaRow(h, k, v));
+        h.append("</table>\n");
+
+        Map<String, List<MetricRecord>> byTask = new LinkedHashMap<>();
+        for (MetricRecord r : results.results()) {
+            byTask.computeIfAbsent(r.task(), t -> new ArrayList<>()).add(r);
+        }
+        if (byTask.isEmpty()) {
+            h.append("<p class=\"note\">This run holds no results.</p>\n");
+        }
+        for (Map.Entry<String, List<MetricRecord>> task : byTask.entrySet()) {
+            taskSection(h, task.getKey(), task.getValue());
+        }
+        h.append("</body>\n</html>\n");
+        return h.toString();
+    }
+
+    private static void metaRow(StringBuilder h, String key, String value) {
+        h.append("<tr><td>").append(Html.escape(key)).append("</td><td>").append(Html.escape(value)).append("</td></tr>\n");
+    }
+
+    private static void taskSection(StringBuilder h, String task, List<MetricRecord> records) {
+        h.append("<h2>Task: ").append(Html.escape(task)).append("</h2>\n");
+        Map<String, List<MetricRecord>> bySegment = new LinkedHashMap<>();
+        Set<String> segments = new TreeSet<>(SegmentNames.ORDER);
+        Map<String, List<MetricRecord>> routing = new LinkedHashMap<>();
+        for (MetricRecord r : records) {
+            if (r.segment().startsWith(RoutingCurve.SEGMENT_PREFIX)) {
+                routing.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r);
+            } else {
+                segments.add(r.segment());
+                bySegment.computeIfAbsent(r.segment(), s -> new ArrayList<>()).add(r);
+            }
+        }
+        List<MetricRecord> all = bySegment.get(MetricRecord.ALL);
+        if (all != null) {
+            String main = mainMetric(all);
+            if (main != null) {
+                List<SvgCharts.Bar> bars = new ArrayList<>();
+                for (MetricRecord r : all) {
+                    if (r.metrics().containsKey(main)) {
+                        bars.add(new SvgCharts.Bar(r.model(), r.get(main)));
+                    }
+                }
+                h.append(SvgCharts.bars(main + " by model (" + task + ", all examples)", bars));
+            }
+        }
+        if (all != null && segments.size() > 1) {
+            segmentComparison(h, mainMetric(all), segments, bySegment);
+        }
+        for (String segment : segments) {
+            h.append("<h3>Segment: ").append(Html.escape(segment)).append("</h3>\n");
+            table(h, bySegment.get(segment));
+        }
+        if (!routing.isEmpty()) {
+            routingSection(h, task, routing);
+        }
+    }
+
+    /** The main metric with models as rows and segments as columns: warm vs cold at a glance. */
+    private static void segmentComparison(StringBuilder h, String metric, Set<String> segments,
+                                          Map<String, List<MetricRecord>> bySegment) {
+        if (metric == null) {
+            return;
+        }
+        Map<String, Map<String, Double>> byModel = new LinkedHashMap<>();
+        for (String segment : segments) {
+            for (MetricRecord r : bySegment.get(segment)) {
+                Map<String, Double> row = byModel.computeIfAbsent(r.model(), m -> new LinkedHashMap<>());
+                if (r.metrics().containsKey(metric)) {
+                    row.putIfAbsent(segment, r.get(metric));
+                }
+            }
+        }
+        h.append("<h3>").append(Html.escape(metric)).append(" by segment</h3>\n<table>\n<tr><th>model</th>");
+        for (String segment : segments) {
+            h.append("<th>").append(Html.escape(segment)).append("</th>");
+        }
+        h.append("</tr>\n");
+        for (Map.Entry<String, Map<String, Double>> row : byModel.entrySet()) {
+            h.append("<tr><td>").append(Html.escape(row.getKey())).append("</td>");
+            for (String segment : segments) {
+                Double v = row.getValue().get(segment);
+                if (v == null) {
+                    h.append("<td class=\"na\">–</td>");
+                    continue;
+                }
+                int values = 0;
+                boolean best = true;
+                for (Map<String, Double> other : byModel.values()) {
+                    Double o = other.get(segment);
+                    if (o != null) {
+                        values++;
+                        best &= !(Html.lowerIsBetter(metric) ? o < v : o > v);
+                    }
+                }
+                best &= values > 1;
+                h.append("<td class=\"num").append(best ? " best" : "").append("\">").append(Html.number(v)).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    private static String mainMetric(List<MetricRecord> records) {
+        for (String m : MAIN_METRICS) {
+            for (MetricRecord r : records) {
+                if (r.metrics().containsKey(m)) {
+                    return m;
+                }
+            }
+        }
+        for (MetricRecord r : records) {
+            if (!r.metrics().isEmpty()) {
+                return r.metrics().keySet().iterator().next();
+            }
+        }
+        return null;
+    }
+
+    /** Models as rows, metrics as columns, best per column highlighted. */
+    private static void table(StringBuilder h, List<MetricRecord> rows) {
+        table(h, rows, "model", MetricRecord::model);
+    }
+
+    private static void table(StringBuilder h, List<MetricRecord> rows, String rowHeader,
+                              Function<MetricRecord, String> rowLabel) {
+        Set<String> columns = new LinkedHashSet<>();
+        boolean provenance = false;
+        for (MetricRecord r : rows) {
+            columns.addAll(r.metrics().keySet());
+            provenance |= r.dataset() != null || r.split() != null || r.seed() != null;
+        }
+        Map<String, Double> best = new LinkedHashMap<>();
+        Map<String, Integer> present = new LinkedHashMap<>();
+        for (String c : columns) {
+            for (MetricRecord r : rows) {
+                Double v = r.metrics().get(c);
+                if (v != null) {
+                    best.merge(c, v, (a, b) -> Html.lowerIsBetter(c) ? Math.min(a, b) : Math.max(a, b));
+                    present.merge(c, 1, Integer::sum);
+                }
+            }
+        }
+        h.append("<table>\n<tr><th>").append(Html.escape(rowHeader)).append("</th>");
+        if (provenance) {
+            h.append("<th>data</th>");
+        }
+        h.append("<th>count</th>");
+        for (String c : columns) {
+            h.append("<th>").append(Html.escape(c)).append("</th>");
+        }
+        h.append("</tr>\n");
+        for (MetricRecord r : rows) {
+            h.append("<tr><td>").append(Html.escape(rowLabel.apply(r))).append("</td>");
+            if (provenance) {
+                h.append("<td>").append(Html.escape(provenanceText(r))).append("</td>");
+            }
+            h.append("<td class=\"num\">").append(r.count()).append("</td>");
+            for (String c : columns) {
+                Double v = r.metrics().get(c);
+                if (v == null) {
+                    h.append("<td class=\"na\">–</td>");
+                } else {
+                    boolean isBest = present.get(c) > 1 && !NOT_RANKED.contains(c) && v.doubleValue() == best.get(c);
+                    h.append("<td class=\"num").append(isBest ? " best" : "").append("\">").append(Html.number(v)).append("</td>");
+                }
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    private static String provenanceText(MetricRecord r) {
+        List<String> parts = new ArrayList<>();
+        if (r.dataset() != null) {
+            parts.add(r.dataset());
+        }
+        if (r.split() != null) {
+            parts.add(r.split());
+        }
+        if (r.seed() != null) {
+            parts.add("seed " + r.seed());
+        }
+        return String.join(" / ", parts);
+    }
+
+    private static void routingSection(StringBuilder h, String task, Map<String, List<MetricRecord>> routing) {
+        h.append("<h3>Routing: hardest examples to the LLM</h3>\n");
+        h.append("<p class=\"note\">The CRM's least confident examples (highest prediction entropy) are answered by "
+                + "the LLM; x is the routed fraction, llm_calls_saved = 1 − routed fraction.</p>\n");
+        String yMetric = "auc";
+        for (List<MetricRecord> points : routing.values()) {
+            for (MetricRecord r : points) {
+                if (!r.metrics().containsKey("auc")) {
+                    yMetric = "logloss";
+                }
+            }
+        }
+        List<SvgCharts.Series> series = new ArrayList<>();
+        for (Map.Entry<String, List<MetricRecord>> e : routing.entrySet()) {
+            List<MetricRecord> pts = new ArrayList<>(e.getValue());
+            pts.removeIf(r -> !r.metrics().containsKey("route_fraction"));
+            pts.sort((a, b) -> Double.compare(a.get("route_fraction"), b.get("route_fraction")));
+            double[] x = new double[pts.size()];
+            double[] y = new double[pts.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = pts.get(i).get("route_fraction");
+                y[i] = pts.get(i).get(yMetric);
+            }
+            if (x.length > 0 && allFinite(y)) {
+                series.add(new SvgCharts.Series(e.getKey(), x, y));
+            }
+        }
+        if (!series.isEmpty()) {
+            h.append(SvgCharts.lines(yMetric + " vs routed fraction (" + task + ")", "fraction routed to the LLM", yMetric, series));
+        }
+        for (Map.Entry<String, List<MetricRecord>> e : routing.entrySet()) {
+            h.append("<p>").append(Html.escape(e.getKey())).append("</p>\n");
+            table(h, e.getValue(), "routing point", MetricRecord::segment);
+        }
+    }
+
+    private static boolean allFinite(double[] v) {
+        for (double d : v) {
+            if (!Double.isFinite(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

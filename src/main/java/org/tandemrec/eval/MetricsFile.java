@@ -1,0 +1,180 @@
+package org.tandemrec.eval;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tandemrec.data.AtomicFile;
+import org.tandemrec.data.DataFormatException;
+
+/**
+ * Reads and writes {@code metrics.json} (format {@code tandem-metrics}, version 1; the schema
+ * is in {@link RunResults}). Writing is atomic; reading refuses another format or version and
+ * reports a malformed field with {@link DataFormatException} (line 1: the file is one JSON
+ * document, the field path says where).
+ */
+public final class MetricsFile {
+    public static final String FORMAT = "tandem-metrics";
+    public static final int VERSION = 1;
+    /** The conventional file name inside a run directory. */
+    public static final String FILE_NAME = "metrics.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private MetricsFile() {
+    }
+
+    public static void write(Path file, RunResults results) throws IOException {
+        String text = toJson(results);
+        AtomicFile.writeString(file, text + "\n");
+    }
+
+    public static String toJson(RunResults results) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        ObjectNode run = root.putObject("run");
+        run.put("name", results.run().name());
+        run.put("created", results.run().created().toString());
+        run.put("tandemVersion", results.run().tandemVersion());
+        ObjectNode config = run.putObject("config");
+        results.run().config().forEach(config::put);
+        ArrayNode list = root.putArray("results");
+        for (MetricRecord r : results.results()) {
+            ObjectNode o = list.addObject();
+            o.put("task", r.task());
+            o.put("model", r.model());
+            o.put("segment", r.segment());
+            o.put("count", r.count());
+            if (r.dataset() != null) {
+                o.put("dataset", r.dataset());
+            }
+            if (r.split() != null) {
+                o.put("split", r.split());
+            }
+            if (r.seed() != null) {
+                o.put("seed", r.seed());
+            }
+            ObjectNode m = o.putObject("metrics");
+            r.metrics().forEach(m::put);
+        }
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise metrics", e);
+        }
+    }
+
+    public static RunResults read(Path file) throws IOException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            long line = e.getLocation() == null ? 1 : e.getLocation().getLineNr();
+            throw new DataFormatException(file, line, "(document)", "not valid JSON: " + e.getOriginalMessage());
+        }
+        return fromJson(root, file);
+    }
+
+    static RunResults fromJson(JsonNode root, Path file) {
+        if (root == null || !root.isObject()) {
+            throw new DataFormatException(file, 1, "(document)", "expected a JSON object");
+        }
+        String format = text(root, "format", "format", file);
+        if (!FORMAT.equals(format)) {
+            throw new DataFormatException(file, 1, "format", "unknown format '" + format + "', expected '" + FORMAT + "'");
+        }
+        JsonNode version = root.get("version");
+        if (version == null || !version.isInt() || version.asInt() != VERSION) {
+            throw new DataFormatException(file, 1, "version", "unsupported version " + version
+                    + " of " + FORMAT + ", this Tandem reads version " + VERSION);
+        }
+        JsonNode run = object(root, "run", "run", file);
+        Instant created;
+        try {
+            created = Instant.parse(text(run, "created", "run.created", file));
+        } catch (DateTimeParseException e) {
+            throw new DataFormatException(file, 1, "run.created", "not an ISO-8601 instant: " + run.get("created").asText());
+        }
+        Map<String, String> config = new LinkedHashMap<>();
+        JsonNode cfg = run.get("config");
+        if (cfg != null) {
+            if (!cfg.isObject()) {
+                throw new DataFormatException(file, 1, "run.config", "expected an object");
+            }
+            for (Map.Entry<String, JsonNode> e : cfg.properties()) {
+                config.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+            }
+        }
+        RunInfo info = new RunInfo(text(run, "name", "run.name", file), created,
+                text(run, "tandemVersion", "run.tandemVersion", file), config);
+        JsonNode results = root.get("results");
+        if (results == null || !results.isArray()) {
+            throw new DataFormatException(file, 1, "results", "expected an array");
+        }
+        List<MetricRecord> records = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            String at = "results[" + i + "]";
+            JsonNode r = results.get(i);
+            if (!r.isObject()) {
+                throw new DataFormatException(file, 1, at, "expected an object");
+            }
+            JsonNode count = r.get("count");
+            if (count == null || !count.canConvertToLong() || !count.isIntegralNumber() || count.asLong() < 0) {
+                throw new DataFormatException(file, 1, at + ".count", "expected a non-negative integer, got " + count);
+            }
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            JsonNode m = object(r, "metrics", at + ".metrics", file);
+            for (Map.Entry<String, JsonNode> e : m.properties()) {
+                if (!e.getValue().isNumber() || !Double.isFinite(e.getValue().asDouble())) {
+                    throw new DataFormatException(file, 1, at + ".metrics." + e.getKey(),
+                            "expected a finite number, got " + e.getValue());
+                }
+                metrics.put(e.getKey(), e.getValue().asDouble());
+            }
+            JsonNode seed = r.get("seed");
+            if (seed != null && !seed.isIntegralNumber()) {
+                throw new DataFormatException(file, 1, at + ".seed", "expected an integer, got " + seed);
+            }
+            try {
+                records.add(new MetricRecord(text(r, "task", at + ".task", file), text(r, "model", at + ".model", file),
+                        text(r, "segment", at + ".segment", file), metrics, count.asLong(),
+                        optionalText(r, "dataset"), optionalText(r, "split"), seed == null ? null : seed.asLong()));
+            } catch (IllegalArgumentException e) {
+                throw new DataFormatException(file, 1, at, e.getMessage());
+            }
+        }
+        return new RunResults(info, records);
+    }
+
+    private static String text(JsonNode node, String name, String path, Path file) {
+        JsonNode v = node.get(name);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw new DataFormatException(file, 1, path, "expected a non-empty string, got " + v);
+        }
+        return v.asText();
+    }
+
+    private static String optionalText(JsonNode node, String name) {
+        JsonNode v = node.get(name);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static JsonNode object(JsonNode node, String name, String path, Path file) {
+        JsonNode v = node.get(name);
+        if (v == null || !v.isObject()) {
+            throw new DataFormatException(file, 1, path, "expected an object, got " + v);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,42 @@
+package org.tandemrec.eval;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a run measured: its {@link RunInfo} and the {@link MetricRecord}s of every task,
+ * model and segment. Saved as {@code metrics.json} by {@link MetricsFile}; the HTML report is
+ * built from it alone.
+ *
+ * <h2>{@code metrics.json}, format {@code tandem-metrics} version 1</h2>
+ * <pre>{@code
+ * {
+ *   "format": "tandem-metrics",
+ *   "version": 1,
+ *   "run": {
+ *     "name": "demo",
+ *     "created": "2026-11-25T11:00:00Z",          // ISO-8601 instant, UTC
+ *     "tandemVersion": "0.1.0",
+ *     "config": {"dataset": "synthetic", "seed": "42"}   // flat string → string summary
+ *   },
+ *   "results": [
+ *     {"task": "ctr", "model": "mf", "segment": "all", "count": 20000,
+ *      "dataset": "synthetic", "split": "time-80-10-10", "seed": 42,   // optional provenance
+ *      "metrics": {"auc": 0.7712, "logloss": 0.5431, "accuracy": 0.7123}}
+ *   ]
+ * }
+ * }</pre>
+ * Conventions: {@code segment} "all" holds every example; other segments name subsets
+ * ("warm", "cold", "entropy-q1" = the most confident CRM quantile, …). Segments starting with
+ * {@code "route@"} are points of a routing curve ({@link RoutingCurve}): their metrics include
+ * {@code route_fraction} and {@code llm_calls_saved}. Metric keys are lower case: {@code auc},
+ * {@code uauc}, {@code logloss}, {@code accuracy}, {@code precision}, {@code recall}, {@code f1},
+ * {@code hr@K}, {@code ndcg@K}, {@code mrr}. Every value is finite; an undefined metric is absent.
+ * A reader refuses any other {@code format} or {@code version}.
+ */
+public record RunResults(RunInfo run, List<MetricRecord> results) {
+    public RunResults {
+        Objects.requireNonNull(run, "run");
+        results = List.copyOf(Objects.requireNonNull(results, "results"));
+    }
+}

@@ -1,0 +1,68 @@
+package org.tandemrec.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HtmlReportTest {
+    @TempDir
+    Path dir;
+
+    private static RunResults run() {
+        List<MetricRecord> recs = new ArrayList<>();
+        recs.add(new MetricRecord("ctr", "mf", "all", Map.of("auc", 0.71234, "logloss", 0.6), 1000));
+        recs.add(new MetricRecord("ctr", "<script>x</script>", "all", Map.of("auc", 0.80001, "logloss", 0.55), 1000));
+        recs.add(new MetricRecord("ctr", "mf", "cold", Map.of("auc", 0.61), 100));
+        recs.add(new MetricRecord("ctr", "mf", "warm", Map.of("auc", 0.75), 900));
+        float[] labels = {1, 0, 1, 0, 1, 0};
+        float[] crm = {0.9f, 0.55f, 0.45f, 0.1f, 0.6f, 0.4f};
+        float[] llm = {0.6f, 0.2f, 0.8f, 0.7f, 0.7f, 0.3f};
+        recs.addAll(RoutingCurve.toRecords(Provenance.of("ctr", "corella"), RoutingCurve.compute(labels, crm, llm), 6));
+        recs.add(new MetricRecord("topk", "bdlm", "all", Map.of("hr@10", 0.5, "ndcg@10", 0.3), 50));
+        return new RunResults(new RunInfo("demo & co", Instant.parse("2026-11-25T11:00:00Z"), "0.1.0",
+                Map.of("note", "a<b")), recs);
+    }
+
+    @Test
+    void reportHoldsValuesEscapesTextAndIsSelfContained() throws IOException {
+        Path file = dir.resolve("report.html");
+        HtmlReport.write(file, run());
+        String html = Files.readString(file);
+        assertTrue(html.startsWith("<!DOCTYPE html>"));
+        assertTrue(html.contains("0.7123"), "table value with 4 decimals");
+        assertTrue(html.contains("0.8000"));
+        assertTrue(html.contains("&lt;script&gt;x&lt;/script&gt;"), "model name escaped");
+        assertFalse(html.contains("<script"), "no raw script tag, no JS at all");
+        assertTrue(html.contains("demo &amp; co"));
+        assertTrue(html.contains("a&lt;b"));
+        assertFalse(html.contains("http://") && html.replace("http://www.w3.org/2000/svg", "").contains("http://"),
+                "no external resources");
+        assertFalse(html.contains("<link") || html.contains("src="));
+        assertTrue(html.contains("Segment: cold") && html.contains("Segment: warm"));
+        assertTrue(html.contains("auc by segment"));
+        assertTrue(html.contains("<polyline"), "routing curve drawn");
+        assertTrue(html.contains("auc by model"));
+        assertTrue(html.contains("ndcg@10 by model"));
+        // Best AUC (0.8000) and best (lowest) log loss (0.5500) are highlighted, nothing else in that table.
+        Matcher m = Pattern.compile("<td class=\"num best\">([0-9.]+)</td>").matcher(html.substring(html.indexOf("Segment: all"), html.indexOf("Segment: cold")));
+        List<String> best = new ArrayList<>();
+        while (m.find()) {
+            best.add(m.group(1));
+        }
+        assertEquals(Set.of("0.8000", "0.5500"), Set.copyOf(best));
+        assertEquals(2, best.size());
+    }
+}

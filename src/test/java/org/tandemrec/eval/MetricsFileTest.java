@@ -1,0 +1,82 @@
+package org.tandemrec.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.data.DataFormatException;
+
+class MetricsFileTest {
+    @TempDir
+    Path dir;
+
+    static RunResults sample() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("dataset", "synthetic");
+        config.put("seed", "42");
+        RunInfo run = new RunInfo("demo", Instant.parse("2026-11-25T11:00:00Z"), "0.1.0", config);
+        Map<String, Double> m1 = new LinkedHashMap<>();
+        m1.put("auc", 0.7712345678901234);
+        m1.put("logloss", 0.5431);
+        Map<String, Double> m2 = new LinkedHashMap<>();
+        m2.put("hr@10", 0.25);
+        m2.put("ndcg@10", 0.125);
+        return new RunResults(run, List.of(
+                new MetricRecord("ctr", "mf", "all", m1, 20000, "synthetic", "time-80-10-10", 42L),
+                new MetricRecord("ctr", "mf", "cold", m1, 300),
+                new MetricRecord("topk", "bdlm", "all", m2, 943)));
+    }
+
+    @Test
+    void roundTripKeepsEveryValue() throws IOException {
+        Path file = dir.resolve("metrics.json");
+        RunResults r = sample();
+        MetricsFile.write(file, r);
+        RunResults back = MetricsFile.read(file);
+        assertEquals(r, back);
+        assertEquals(List.of("auc", "logloss"), List.copyOf(back.results().get(0).metrics().keySet()));
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        assertEquals("tandem-metrics", root.get("format").asText());
+        assertEquals(1, root.get("version").asInt());
+        assertEquals("mf", root.get("results").get(0).get("model").asText());
+        assertEquals(20000, root.get("results").get(0).get("count").asLong());
+        assertTrue(root.get("results").get(1).get("seed") == null, "absent provenance is omitted");
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void refusesUnknownVersionAndFormat() throws IOException {
+        Path file = dir.resolve("metrics.json");
+        String good = MetricsFile.toJson(sample());
+        Files.writeString(file, good.replace("\"version\" : 1", "\"version\" : 2"));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> MetricsFile.read(file));
+        assertEquals("version", e.field());
+        assertTrue(e.getMessage().contains("unsupported version 2"), e.getMessage());
+        Files.writeString(file, good.replace("tandem-metrics", "something-else"));
+        e = assertThrows(DataFormatException.class, () -> MetricsFile.read(file));
+        assertEquals("format", e.field());
+        Files.writeString(file, good.replaceFirst("\"auc\" : [0-9.eE-]+", "\"auc\" : \"high\""));
+        e = assertThrows(DataFormatException.class, () -> MetricsFile.read(file));
+        assertEquals("results[0].metrics.auc", e.field());
+    }
+
+    @Test
+    void recordsRefuseNonFiniteValues() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new MetricRecord("ctr", "mf", "all", Map.of("auc", Double.NaN), 1));
+        assertThrows(IllegalArgumentException.class, () -> new MetricRecord("ctr", " ", "all", Map.of(), 1));
+    }
+}
