@@ -1,0 +1,89 @@
+package org.tandemrec.eval;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * A run directory that appears only when complete: a run is written into a hidden sibling
+ * {@code .NAME.partial} and renamed to {@code NAME} by {@link #publish()}. A crash leaves the
+ * partial directory (plainly named so) and never a half-written run that looks finished; an
+ * earlier run of the same name is replaced only at publication.
+ */
+public final class RunDirectory {
+    private final Path target;
+    private final Path partial;
+    private boolean published;
+
+    private RunDirectory(Path target, Path partial) {
+        this.target = target;
+        this.partial = partial;
+    }
+
+    /** Starts a run that will be published at {@code target}; clears a stale partial run. */
+    public static RunDirectory begin(Path target) throws IOException {
+        Path abs = target.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        Files.createDirectories(parent);
+        Path partial = parent.resolve("." + abs.getFileName() + ".partial");
+        deleteTree(partial);
+        Files.createDirectories(partial);
+        return new RunDirectory(abs, partial);
+    }
+
+    /** Where the run's files are written until publication. */
+    public Path dir() {
+        if (published) {
+            return target;
+        }
+        return partial;
+    }
+
+    /** Where the run will be (or is) published. */
+    public Path target() {
+        return target;
+    }
+
+    /** Moves the complete run into place, replacing an earlier run of the same name. */
+    public void publish() throws IOException {
+        if (published) {
+            return;
+        }
+        Path old = target.resolveSibling("." + target.getFileName() + ".old");
+        deleteTree(old);
+        if (Files.exists(target)) {
+            Files.move(target, old);
+        }
+        try {
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(partial, target);
+        }
+        deleteTree(old);
+        published = true;
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
