@@ -102,10 +102,28 @@ final class DelimitedReader implements Closeable {
         int i = pos;
         int innerNewlines = 0;
         int end;
+        // Most records hold no quote: find their end with a tight loop, and run the quoting
+        // state machine from the record's start only once a quote shows up.
+        boolean plain = true;
         while (true) {
             end = -1;
             boolean needMore = false;
-            while (i < limit) {
+            if (plain) {
+                while (i < limit) {
+                    byte b = buf[i];
+                    if (b == '\n') {
+                        end = i;
+                        break;
+                    }
+                    if (b == '"' && quoting) {
+                        plain = false;
+                        i = pos;
+                        break;
+                    }
+                    i++;
+                }
+            }
+            while (!plain && end < 0 && i < limit) {
                 byte b = buf[i];
                 if (state == QUOTED) {
                     if (b == '"') {

@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
  * {@code u123}, header {@code user_id,item_id,rating,timestamp}) and a MovieLens-1M style
  * {@code ratings.dat} (numeric ids, {@code ::}), each with {@code rows} interactions over
  * {@code users} users and {@code items} items whose popularity is skewed (item index drawn as
- * {@code items·U³}, U uniform), ratings 1–5 and timestamps over three years.
+ * {@code items·U³}, U uniform), ratings 1–5 and timestamps over three years; the MovieLens
+ * directory also has a {@code movies.dat} with a title and two genres per item.
  *
  * @param rows interactions per file
  * @param users user id space
@@ -49,12 +50,27 @@ public record LoadBenchmark(int rows, int users, int items, long seed) {
         Path csv = workDir.resolve("interactions.csv");
         Path mlDir = workDir.resolve("ml-1m");
         writeFiles(csv, mlDir.resolve("ratings.dat"));
+        writeMovies(mlDir.resolve("movies.dat"));
         LoadOptions opts = LoadOptions.defaults();
         double tCsv = Measurement.bestSeconds(1, 3, () -> DatasetFormat.CSV.load(csv, opts));
         double tMl = Measurement.bestSeconds(1, 3, () -> DatasetFormat.ML_1M.load(mlDir, opts));
         long heapCsv = Measurement.retainedBytes(() -> DatasetFormat.CSV.load(csv, opts));
         long heapMl = Measurement.retainedBytes(() -> DatasetFormat.ML_1M.load(mlDir, opts));
         return new Result(tCsv, tMl, Math.max(heapCsv, heapMl) / (double) rows);
+    }
+
+    /** Titles and genres for every item id, so the ML-1M figures include side information. */
+    void writeMovies(Path moviesDat) throws IOException {
+        String[] genres = {"Action", "Comedy", "Drama", "Romance", "Thriller"};
+        AtomicFile.write(moviesDat, out -> {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < items; i++) {
+                sb.append(i + 1).append("::Movie number ").append(i + 1).append(" (").append(1950 + i % 50)
+                        .append(")::").append(genres[i % genres.length]).append('|').append(genres[(i / 5) % genres.length])
+                        .append('\n');
+            }
+            out.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
+        });
     }
 
     void writeFiles(Path csv, Path ratingsDat) throws IOException {
