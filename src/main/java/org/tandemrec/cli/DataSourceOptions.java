@@ -46,6 +46,9 @@ final class DataSourceOptions {
     String timestampColumn;
 
     LoadOptions loadOptions() {
+        if (DatasetFormat.parse(format) != DatasetFormat.CSV) {
+            return new LoadOptions(skipBadLines, CsvColumns.defaults(), amazonMetadata);
+        }
         String d = delimiter.equalsIgnoreCase("tab") || delimiter.equals("\\t") ? "\t" : delimiter;
         CsvColumns cols = new CsvColumns(d, !noHeader, CsvColumns.Column.parse(userColumn),
                 CsvColumns.Column.parse(itemColumn), optionalColumn(ratingColumn), optionalColumn(timestampColumn));

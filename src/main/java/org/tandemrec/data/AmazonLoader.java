@@ -1,12 +1,15 @@
 package org.tandemrec.data;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +33,8 @@ import java.util.Set;
  */
 final class AmazonLoader {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> REVIEW_KEYS = Set.of("reviewerID", "user_id", "parent_asin", "asin", "overall",
+            "rating", "unixReviewTime", "timestamp");
 
     private AmazonLoader() {
     }
@@ -49,7 +54,7 @@ final class AmazonLoader {
                     if (r.isBlank()) {
                         continue;
                     }
-                    Map<String, Object> o = record(r);
+                    Map<String, Object> o = isPythonLiteral(r) ? record(r) : jsonReviewFields(r);
                     String user = text(r, o, "reviewerID", "user_id");
                     String item = text(r, o, "parent_asin", "asin");
                     float rating = rating(r, o);
@@ -146,6 +151,62 @@ final class AmazonLoader {
             return String.join(" ", parts);
         }
         return String.valueOf(d).trim();
+    }
+
+    /** True when the first key after the line's opening brace is single-quoted (Python repr). */
+    static boolean isPythonLiteral(DelimitedReader r) {
+        byte[] b = r.bytes();
+        int k = r.start(0);
+        int e = r.end(0);
+        while (k < e && (b[k] == ' ' || b[k] == '\t')) {
+            k++;
+        }
+        if (k < e && b[k] == '{') {
+            k++;
+            while (k < e && (b[k] == ' ' || b[k] == '\t')) {
+                k++;
+            }
+        }
+        return k < e && b[k] == '\'';
+    }
+
+    /**
+     * The review fields of a JSON line, read by a streaming parser straight from the bytes: the
+     * other members (review texts, images, ...) are skipped without being decoded, which keeps
+     * multi-gigabyte dumps fast.
+     */
+    static Map<String, Object> jsonReviewFields(DelimitedReader r) {
+        Map<String, Object> m = new HashMap<>();
+        try (JsonParser p = JSON.getFactory().createParser(r.bytes(), r.start(0), r.end(0) - r.start(0))) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw r.problem("(record)", "expected a '{' object");
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken v = p.nextToken();
+                if (!REVIEW_KEYS.contains(name)) {
+                    p.skipChildren();
+                } else if (v == JsonToken.VALUE_STRING) {
+                    m.put(name, p.getText());
+                } else if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
+                    m.put(name, p.getNumberValue());
+                } else if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+                    p.skipChildren();
+                    m.put(name, List.of());
+                } else if (v != JsonToken.VALUE_NULL) {
+                    m.put(name, p.getText());
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw r.problem("(json)", "expected one complete object on the line");
+            }
+        } catch (JsonProcessingException e) {
+            throw r.problem("(json)", e.getOriginalMessage());
+        } catch (IOException e) {
+            throw r.problem("(json)", e.getMessage());
+        }
+        return m;
     }
 
     /** The line as a map, parsed as a Python literal or as JSON by the quote after the brace. */

@@ -313,6 +313,19 @@ final class DelimitedReader implements Closeable {
         return new String(buf, starts[f], ends[f] - starts[f], charset);
     }
 
+    /** The buffer holding the current record's fields (valid until the next call of {@link #next}). */
+    byte[] bytes() {
+        return buf;
+    }
+
+    int start(int f) {
+        return starts[f];
+    }
+
+    int end(int f) {
+        return ends[f];
+    }
+
     /**
      * Field f as UTF-8 when its bytes are valid UTF-8, otherwise as ISO-8859-1: the MovieLens
      * 100K/1M item files are Latin-1, later releases UTF-8, and Latin-1 accents are almost never
