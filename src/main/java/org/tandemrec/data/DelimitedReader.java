@@ -198,6 +198,10 @@ final class DelimitedReader implements Closeable {
         if (recEnd > recStart && buf[recEnd - 1] == '\r') {
             recEnd--;
         }
+        if (line == 1 && recEnd - recStart >= 3 && buf[recStart] == (byte) 0xEF && buf[recStart + 1] == (byte) 0xBB
+                && buf[recStart + 2] == (byte) 0xBF) {
+            recStart += 3; // UTF-8 byte order mark written by some spreadsheet tools
+        }
         if (state == QUOTED) {
             count = 0;
             throw problem("(record)", "quoted field is not closed before the end of the file");

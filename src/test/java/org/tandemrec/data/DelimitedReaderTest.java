@@ -57,6 +57,11 @@ class DelimitedReaderTest {
     }
 
     @Test
+    void byteOrderMarkIsDropped() throws IOException {
+        assertEquals(List.of(List.of("user", "item"), List.of("\uFEFFu", "i")), readAll("\uFEFFuser,item\n\uFEFFu,i\n", ",", true));
+    }
+
+    @Test
     void multiByteDelimiterAndNoTrailingNewline() throws IOException {
         assertEquals(List.of(List.of("1", "2", "3.5", "9"), List.of("4", "5", "1", "8")),
                 readAll("1::2::3.5::9\n4::5::1::8", "::", false));
