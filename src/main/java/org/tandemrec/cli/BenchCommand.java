@@ -1,0 +1,17 @@
+package org.tandemrec.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code tandem bench}: performance figures of the library; a subcommand is required. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure performance figures.",
+        subcommands = {BenchDataCommand.class})
+public final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a bench subcommand is required");
+    }
+}

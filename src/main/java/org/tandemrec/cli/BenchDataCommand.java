@@ -1,0 +1,84 @@
+package org.tandemrec.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.tandemrec.data.LoadBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tandem bench data}: the data-path figures (load time, memory, and the figures other
+ * layers add). Each {@link Figures} source writes its own inputs into a scratch directory that
+ * is removed afterwards; to add a figure, add a source to {@link #SOURCES}.
+ */
+@Command(name = "data", mixinStandardHelpOptions = true,
+        description = "Time loading 1M interactions (CSV and ratings.dat) and measure retained heap per interaction.")
+public final class BenchDataCommand implements Callable<Integer> {
+    /** A group of named figures measured in a scratch directory. */
+    @FunctionalInterface
+    interface Figures {
+        Map<String, Double> measure(Path scratch) throws Exception;
+    }
+
+    static final List<Figures> SOURCES = List.of(BenchDataCommand::loadFigures);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--json", description = "print JSON instead of a table")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Double> figures = new LinkedHashMap<>();
+        for (Figures source : SOURCES) {
+            Path scratch = Files.createTempDirectory("tandem-bench");
+            try {
+                figures.putAll(source.measure(scratch));
+            } finally {
+                deleteTree(scratch);
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectMapper m = new ObjectMapper();
+            ObjectNode o = m.createObjectNode();
+            figures.forEach(o::put);
+            out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+        } else {
+            figures.forEach((k, v) -> out.printf(Locale.ROOT, "%-32s %.3f%n", k, v));
+        }
+        out.flush();
+        return 0;
+    }
+
+    static Map<String, Double> loadFigures(Path scratch) throws Exception {
+        LoadBenchmark.Result r = LoadBenchmark.standard().run(scratch);
+        Map<String, Double> f = new LinkedHashMap<>();
+        f.put("load_1m_s", r.loadSeconds());
+        f.put("load_1m_csv_s", r.csvSeconds());
+        f.put("load_1m_ml1m_s", r.ml1mSeconds());
+        f.put("heap_bytes_per_interaction", r.heapBytesPerInteraction());
+        return f;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.tandemrec.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.tandemrec.data.CsvColumns;
+import org.tandemrec.data.DatasetFormat;
+import org.tandemrec.data.LoadOptions;
+import org.tandemrec.data.LoadResult;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The options that say where a data set is and how to read it; shared by data commands. */
+final class DataSourceOptions {
+    @Option(names = "--format", required = true, paramLabel = "FORMAT",
+            description = "ml-100k, ml-1m (also 10M), amazon, csv or tandem")
+    String format;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "data set directory or file")
+    Path path;
+
+    @Option(names = "--skip-bad-lines", description = "skip and count malformed lines instead of failing")
+    boolean skipBadLines;
+
+    @Option(names = "--amazon-meta", paramLabel = "FILE", description = "Amazon metadata file (titles, categories)")
+    Path amazonMetadata;
+
+    @Option(names = "--delimiter", defaultValue = ",", paramLabel = "D",
+            description = "csv: field delimiter; 'tab' for tabs (default ,)")
+    String delimiter;
+
+    @Option(names = "--no-header", description = "csv: the file has no header line (give columns by 0-based index)")
+    boolean noHeader;
+
+    @Option(names = "--user-col", defaultValue = "user_id", paramLabel = "COL", description = "csv: user column, name or index")
+    String userColumn;
+
+    @Option(names = "--item-col", defaultValue = "item_id", paramLabel = "COL", description = "csv: item column, name or index")
+    String itemColumn;
+
+    @Option(names = "--rating-col", defaultValue = "rating", paramLabel = "COL",
+            description = "csv: rating column, or 'none' for implicit data")
+    String ratingColumn;
+
+    @Option(names = "--timestamp-col", defaultValue = "timestamp", paramLabel = "COL",
+            description = "csv: timestamp column (integer seconds), or 'none' to use row order")
+    String timestampColumn;
+
+    LoadOptions loadOptions() {
+        if (DatasetFormat.parse(format) != DatasetFormat.CSV) {
+            return new LoadOptions(skipBadLines, CsvColumns.defaults(), amazonMetadata);
+        }
+        String d = delimiter.equalsIgnoreCase("tab") || delimiter.equals("\\t") ? "\t" : delimiter;
+        CsvColumns cols = new CsvColumns(d, !noHeader, CsvColumns.Column.parse(userColumn),
+                CsvColumns.Column.parse(itemColumn), optionalColumn(ratingColumn), optionalColumn(timestampColumn));
+        return new LoadOptions(skipBadLines, cols, amazonMetadata);
+    }
+
+    LoadResult load() throws IOException {
+        return DatasetFormat.parse(format).loadWithReport(path, loadOptions());
+    }
+
+    private static CsvColumns.Column optionalColumn(String spec) {
+        return spec.equalsIgnoreCase("none") ? null : CsvColumns.Column.parse(spec);
+    }
+}

@@ -1,0 +1,114 @@
+package org.tandemrec.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.tandemrec.data.Dataset;
+import org.tandemrec.data.DatasetStats;
+import org.tandemrec.data.KCoreFilter;
+import org.tandemrec.data.LabelRule;
+import org.tandemrec.data.LoadResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tandem data stats}: loads a data set and prints its size, sparsity and count quantiles. */
+@Command(name = "stats", mixinStandardHelpOptions = true,
+        description = "Print users, items, interactions, sparsity, positive share and interaction quantiles.")
+public final class DataStatsCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DataSourceOptions source;
+
+    @Option(names = "--label-rule", defaultValue = "implicit", paramLabel = "RULE",
+            description = "'implicit' or '>=T' (e.g. >=4): which interactions count as positives")
+    String labelRule;
+
+    @Option(names = "--kcore", paramLabel = "K", description = "keep the K-core (users and items with >= K interactions)")
+    Integer kcore;
+
+    @Option(names = "--json", description = "print JSON instead of a table")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        LabelRule rule = LabelRule.parse(labelRule);
+        KCoreFilter filter = kcore == null ? null : KCoreFilter.of(kcore);
+        LoadResult loaded = source.load();
+        Dataset d = filter == null ? loaded.dataset() : filter.apply(loaded.dataset());
+        DatasetStats s = DatasetStats.of(d, rule);
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? json(s, loaded, filter) : table(s, loaded, filter));
+        out.flush();
+        return 0;
+    }
+
+    static String json(DatasetStats s, LoadResult loaded, KCoreFilter filter) throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        ObjectNode o = m.createObjectNode();
+        o.put("name", s.name());
+        o.put("users", s.users());
+        o.put("items", s.items());
+        o.put("interactions", s.interactions());
+        o.put("sparsity", s.sparsity());
+        o.put("label_rule", s.labelRule().toString());
+        o.put("positives", s.positives());
+        o.put("positive_share", s.positiveShare());
+        o.put("skipped_lines", loaded.report().skippedLines());
+        if (filter != null) {
+            o.put("kcore_user", filter.userK());
+            o.put("kcore_item", filter.itemK());
+        }
+        quantiles(o.putObject("interactions_per_item"), s.perItem());
+        quantiles(o.putObject("interactions_per_user"), s.perUser());
+        return m.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
+    }
+
+    private static void quantiles(ObjectNode o, DatasetStats.Quantiles q) {
+        o.put("min", q.min());
+        o.put("p25", q.p25());
+        o.put("p50", q.p50());
+        o.put("p75", q.p75());
+        o.put("p90", q.p90());
+        o.put("p99", q.p99());
+        o.put("max", q.max());
+    }
+
+    static String table(DatasetStats s, LoadResult loaded, KCoreFilter filter) {
+        StringBuilder sb = new StringBuilder();
+        row(sb, "dataset", s.name());
+        if (filter != null) {
+            row(sb, "filter", filter.toString());
+        }
+        row(sb, "users", Integer.toString(s.users()));
+        row(sb, "items", Integer.toString(s.items()));
+        row(sb, "interactions", Long.toString(s.interactions()));
+        row(sb, "sparsity", String.format(Locale.ROOT, "%.6f", s.sparsity()));
+        row(sb, "positives", String.format(Locale.ROOT, "%d (%.2f%%, label rule %s)", s.positives(),
+                100 * s.positiveShare(), s.labelRule()));
+        row(sb, "skipped lines", Long.toString(loaded.report().skippedLines()));
+        sb.append(String.format(Locale.ROOT, "%-22s %8s %8s %8s %8s %8s %8s %8s%n", "interactions per",
+                "min", "25%", "50%", "75%", "90%", "99%", "max"));
+        quantileRow(sb, "  item", s.perItem());
+        quantileRow(sb, "  user", s.perUser());
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, String key, String value) {
+        sb.append(String.format(Locale.ROOT, "%-22s %s%n", key, value));
+    }
+
+    private static void quantileRow(StringBuilder sb, String label, DatasetStats.Quantiles q) {
+        sb.append(String.format(Locale.ROOT, "%-22s %8s %8s %8s %8s %8s %8s %8s%n", label, num(q.min()), num(q.p25()),
+                num(q.p50()), num(q.p75()), num(q.p90()), num(q.p99()), num(q.max())));
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+}

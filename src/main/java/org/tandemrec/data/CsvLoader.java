@@ -1,0 +1,104 @@
+package org.tandemrec.data;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Generic delimited interactions file (CSV per RFC 4180, TSV, or any delimiter), with the
+ * columns given by a {@link CsvColumns}. Ids are UTF-8; items and users have no side
+ * information.
+ */
+final class CsvLoader {
+    private CsvLoader() {
+    }
+
+    static LoadResult load(Path file, LoadOptions options) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": expected a delimited interactions file");
+        }
+        CsvColumns cols = options.csv();
+        BadLines bad = new BadLines(options.skipBadLines());
+        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 20));
+        try (DelimitedReader r = new DelimitedReader(file, cols.delimiter(), true).withProgress(file.getFileName().toString())) {
+            int[] idx = null;
+            if (!cols.header()) {
+                idx = new int[] {cols.user().index(), cols.item().index(), indexOrAbsent(cols.rating()),
+                        indexOrAbsent(cols.timestamp())};
+            }
+            int needed = 0;
+            while (true) {
+                try {
+                    if (!r.next()) {
+                        break;
+                    }
+                    if (r.isBlank()) {
+                        continue;
+                    }
+                    if (idx == null) {
+                        idx = resolveHeader(r, cols);
+                        needed = Math.max(Math.max(idx[0], idx[1]), Math.max(idx[2], idx[3])) + 1;
+                        continue;
+                    }
+                    needed = needed == 0 ? Math.max(Math.max(idx[0], idx[1]), Math.max(idx[2], idx[3])) + 1 : needed;
+                    if (r.fieldCount() < needed) {
+                        throw r.problem("(record)", "expected at least " + needed + " fields, got " + r.fieldCount());
+                    }
+                    c.add(r, idx[0], idx[1], idx[2], idx[3]);
+                } catch (DataFormatException e) {
+                    bad.handle(e);
+                }
+            }
+            if (idx == null) {
+                throw new IllegalArgumentException(file + ": empty file, expected a header line");
+            }
+        }
+        InteractionCollector.Interactions in = c.finish(file, bad, StandardCharsets.UTF_8);
+        return new LoadResult(in.toDataset(baseName(file), in.emptyItemInfo(), in.emptyProfiles()),
+                bad.report(in.table().size(), 0));
+    }
+
+    private static int indexOrAbsent(CsvColumns.Column c) {
+        return c == null ? -1 : c.index();
+    }
+
+    /** Column indexes {user, item, rating, timestamp} (-1 when absent) from the header record. */
+    private static int[] resolveHeader(DelimitedReader r, CsvColumns cols) {
+        List<String> names = new ArrayList<>();
+        for (int f = 0; f < r.fieldCount(); f++) {
+            String n = r.text(f, StandardCharsets.UTF_8);
+            names.add(f == 0 && n.startsWith("\uFEFF") ? n.substring(1) : n);
+        }
+        return new int[] {resolve(r, names, cols.user(), "user"), resolve(r, names, cols.item(), "item"),
+                resolve(r, names, cols.rating(), "rating"), resolve(r, names, cols.timestamp(), "timestamp")};
+    }
+
+    private static int resolve(DelimitedReader r, List<String> header, CsvColumns.Column c, String what) {
+        if (c == null) {
+            return -1;
+        }
+        if (c.name() == null) {
+            if (c.index() >= header.size()) {
+                throw new IllegalArgumentException(r.file() + ": " + what + " column #" + c.index()
+                        + " is beyond the header's " + header.size() + " columns " + header);
+            }
+            return c.index();
+        }
+        int i = header.indexOf(c.name());
+        if (i < 0) {
+            throw new IllegalArgumentException(r.file() + ": no " + what + " column '" + c.name()
+                    + "' in the header " + header);
+        }
+        return i;
+    }
+
+    /** The file name without directories and extensions (".csv", ".tsv.gz", ...). */
+    static String baseName(Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.indexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+}

@@ -1,0 +1,11 @@
+package org.tandemrec.data;
+
+import java.util.Objects;
+
+/** A loaded data set with the report of its load. */
+public record LoadResult(Dataset dataset, LoadReport report) {
+    public LoadResult {
+        Objects.requireNonNull(dataset, "dataset");
+        Objects.requireNonNull(report, "report");
+    }
+}
