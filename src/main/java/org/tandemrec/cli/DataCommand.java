@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code tandem data}: commands over data sets; a subcommand is required. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Inspect and prepare data sets.",
-        subcommands = {DataStatsCommand.class})
+        subcommands = {DataStatsCommand.class, DataSynthCommand.class})
 public final class DataCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

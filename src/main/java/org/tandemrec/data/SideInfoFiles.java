@@ -103,7 +103,7 @@ public final class SideInfoFiles {
             }
             ids.intern(id);
             Map<String, String> fields = new LinkedHashMap<>();
-            o.fields().forEachRemaining(e -> {
+            o.properties().forEach(e -> {
                 if (!e.getKey().equals("user_id")) {
                     fields.put(e.getKey(), e.getValue().asText());
                 }
