@@ -67,7 +67,13 @@ public final class DecoderWeights implements AutoCloseable {
         long physical = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getTotalMemorySize();
         config.checkFits(physical, 0);
-        return load(config, SafetensorsReader.open(dir), parent);
+        SafetensorsReader reader = SafetensorsReader.open(dir);
+        String v = reader.metadata().get("tandem_format_version");
+        if (v != null && !v.equals(HfCheckpoint.VERSION)) {
+            throw new IllegalArgumentException(reader.source() + ": tandem_format_version " + v
+                    + " is not supported (this version reads " + HfCheckpoint.VERSION + ")");
+        }
+        return load(config, reader, parent);
     }
 
     /** Wraps the tensors of {@code reader}, checking every name and shape against {@code config}. */

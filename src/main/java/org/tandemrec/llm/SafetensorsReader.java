@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,16 +22,28 @@ public final class SafetensorsReader {
 
     private final Path source;
     private final Map<String, SafetensorsTensor> tensors;
+    private final Map<String, String> metadata;
 
-    private SafetensorsReader(Path source, Map<String, SafetensorsTensor> tensors) {
+    private SafetensorsReader(Path source, Map<String, SafetensorsTensor> tensors, Map<String, String> metadata) {
         this.source = source;
         this.tensors = Collections.unmodifiableMap(tensors);
+        this.metadata = Collections.unmodifiableMap(metadata);
+    }
+
+    /** The {@code __metadata__} entries (of the first shard for sharded checkpoints). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    private static SafetensorsReader single(Path file) throws IOException {
+        SafetensorsFile f = SafetensorsFile.open(file);
+        return new SafetensorsReader(file, new LinkedHashMap<>(f.tensors()), f.metadata());
     }
 
     /** Opens a checkpoint directory, or a single {@code .safetensors} file. */
     public static SafetensorsReader open(Path dirOrFile) throws IOException {
         if (Files.isRegularFile(dirOrFile)) {
-            return new SafetensorsReader(dirOrFile, new LinkedHashMap<>(SafetensorsFile.open(dirOrFile).tensors()));
+            return single(dirOrFile);
         }
         Path index = dirOrFile.resolve(INDEX_FILE);
         if (Files.isRegularFile(index)) {
@@ -40,7 +51,7 @@ public final class SafetensorsReader {
         }
         Path single = dirOrFile.resolve(SINGLE_FILE);
         if (Files.isRegularFile(single)) {
-            return new SafetensorsReader(single, new LinkedHashMap<>(SafetensorsFile.open(single).tensors()));
+            return single(single);
         }
         throw new java.io.FileNotFoundException(dirOrFile + ": neither " + SINGLE_FILE + " nor " + INDEX_FILE + " found");
     }
@@ -56,7 +67,7 @@ public final class SafetensorsReader {
         if (weightMap == null || !weightMap.isObject()) {
             throw new SafetensorsFormatException(index, "missing object field weight_map");
         }
-        Map<String, SafetensorsFile> shards = new HashMap<>();
+        Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
         Map<String, SafetensorsTensor> tensors = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -79,7 +90,8 @@ public final class SafetensorsReader {
             }
             tensors.put(e.getKey(), t);
         }
-        return new SafetensorsReader(index, tensors);
+        Map<String, String> meta = shards.isEmpty() ? Map.of() : shards.values().iterator().next().metadata();
+        return new SafetensorsReader(index, tensors, meta);
     }
 
     /** The file or index this reader was opened from. */
