@@ -130,6 +130,26 @@ public final class LoraAdapter implements AutoCloseable {
         }
     }
 
+    /** The same adapter with new A/B values (by PEFT key), in a new native scope. */
+    public LoraAdapter withValues(Map<String, float[]> byPeftKey, NDManager parent) {
+        NDManager m = parent.newSubManager();
+        Map<String, Pair> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Pair> e : pairs.entrySet()) {
+            NDArray a = e.getValue().a();
+            NDArray b = e.getValue().b();
+            float[] va = byPeftKey.get(peftKey(e.getKey(), true));
+            float[] vb = byPeftKey.get(peftKey(e.getKey(), false));
+            NDArray na = va == null ? a.duplicate() : m.create(va, a.getShape());
+            NDArray nb = vb == null ? b.duplicate() : m.create(vb, b.getShape());
+            na.attach(m);
+            nb.attach(m);
+            na.setName(a.getName());
+            nb.setName(b.getName());
+            out.put(e.getKey(), new Pair(na, nb));
+        }
+        return new LoraAdapter(m, out, scale, rank);
+    }
+
     /** Base weights with W' = W + scale · B A folded in; the result needs no adapter. */
     public DecoderWeights merge(DecoderWeights base, NDManager parent) {
         Map<String, float[]> repl = new LinkedHashMap<>();
