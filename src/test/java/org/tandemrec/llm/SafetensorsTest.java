@@ -108,4 +108,26 @@ class SafetensorsTest {
                     || e.getMessage().contains("model.layers.0.mlp.gate_proj.weight"), e.getMessage());
         }
     }
+
+    @Test
+    void filesOverTwoGibAreMappedInSeveralRegions(@TempDir Path tmp) throws IOException {
+        // A sparse 3 GiB file: two 1.5 GiB tensors, too big for one mapped buffer together.
+        long n = 3L << 27; // 402,653,184 floats = 1.5 GiB
+        String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[" + n + "],\"data_offsets\":[0," + 4 * n + "]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[" + n + "],\"data_offsets\":[" + 4 * n + "," + 8 * n + "]}}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        Path f = tmp.resolve("big.safetensors");
+        try (var raf = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(8 + h.length + 8 * n);
+            raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).array());
+            raf.write(h);
+            raf.seek(8 + h.length + 8 * n - 4); // last float of b
+            raf.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(7.5f).array());
+        }
+        SafetensorsFile sf = SafetensorsFile.open(f);
+        SafetensorsTensor b = sf.tensors().get("b");
+        assertEquals(n, b.elementCount());
+        assertEquals(7.5f, b.toFloat32().getFloat((int) (4 * n - 4)));
+        assertEquals(0f, sf.tensors().get("a").toFloat32().getFloat(0));
+    }
 }
