@@ -14,6 +14,7 @@ import org.tandemrec.llm.ForwardBenchmark;
 import org.tandemrec.llm.LlamaConfig;
 import org.tandemrec.llm.LoraAdapter;
 import org.tandemrec.llm.RopeScaling;
+import org.tandemrec.llm.TorchThreads;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,6 +47,9 @@ public final class LlmCommand implements Runnable {
         @Option(names = "--adapter", description = "PEFT LoRA adapter directory applied to the model.")
         Path adapter;
 
+        @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's; 1 is fastest for tiny models).")
+        Integer threads;
+
         @Override
         public Integer call() throws Exception {
             if (!Files.isDirectory(model)) {
@@ -56,6 +60,9 @@ public final class LlmCommand implements Runnable {
             }
             if (adapter != null && !Files.isDirectory(adapter)) {
                 throw new IllegalArgumentException("--adapter " + adapter + " is not a directory");
+            }
+            if (threads != null) {
+                TorchThreads.set(threads);
             }
             try (NDManager m = NDManager.newBaseManager();
                  DecoderWeights w = DecoderWeights.load(model, m);
@@ -105,9 +112,13 @@ public final class LlmCommand implements Runnable {
         @Option(names = "--seq", defaultValue = "256") int seq;
         @Option(names = "--reps", defaultValue = "3") int reps;
         @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's).") Integer threads;
 
         @Override
         public Integer call() throws Exception {
+            if (threads != null) {
+                TorchThreads.set(threads);
+            }
             try (NDManager m = NDManager.newBaseManager()) {
                 LlamaConfig cfg = model != null ? LlamaConfig.load(model)
                         : new LlamaConfig("llama", hidden, intermediate, layers, heads, kvHeads, hidden / heads, 1e-6,
@@ -117,6 +128,7 @@ public final class LlmCommand implements Runnable {
                     ObjectNode n = new ObjectMapper().createObjectNode();
                     n.put("model", model == null ? "random" : model.toString());
                     n.put("parameters", r.parameters());
+                    n.put("threads", TorchThreads.get());
                     n.put("batch", r.batch());
                     n.put("seq", r.seqLen());
                     n.put("forward_seconds", r.forwardSeconds());

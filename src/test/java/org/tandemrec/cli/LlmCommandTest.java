@@ -16,6 +16,12 @@ import picocli.CommandLine;
 
 /** {@code tandem llm check} on the fixtures, on a copy at an unseen path, and on a mismatching golden. */
 class LlmCommandTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void singleThread() {
+        // Tiny models: per-op overhead dominates and extra threads only slow them down.
+        org.tandemrec.llm.TorchThreads.set(1);
+    }
+
     static final Path HF = Path.of("../shared/fixtures/hf");
 
     private record Run(int code, String out, String err) {

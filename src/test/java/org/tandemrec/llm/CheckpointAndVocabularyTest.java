@@ -19,6 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Saving in HF layout reloads to identical logits; added id tokens match the vocabulary-extension golden. */
 class CheckpointAndVocabularyTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void singleThread() {
+        // Tiny models: per-op overhead dominates and extra threads only slow them down.
+        org.tandemrec.llm.TorchThreads.set(1);
+    }
+
     static final Path LLAMA = Path.of("../shared/fixtures/hf/tiny-llama");
     static final Path QWEN = Path.of("../shared/fixtures/hf/tiny-qwen2");
 

@@ -15,6 +15,12 @@ import org.junit.jupiter.api.Test;
  * here from the golden values), the KV cache against full recomputation, and seeded sampling.
  */
 class ChoiceAndGenerationTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void singleThread() {
+        // Tiny models: per-op overhead dominates and extra threads only slow them down.
+        org.tandemrec.llm.TorchThreads.set(1);
+    }
+
     static final Path DIR = Path.of("../shared/fixtures/hf/tiny-llama");
 
     @Test

@@ -9,6 +9,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every golden quantity of the fixtures' reference checkpoints, within each golden's tolerance. */
 class DecoderGoldenTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void singleThread() {
+        // Tiny models: per-op overhead dominates and extra threads only slow them down.
+        org.tandemrec.llm.TorchThreads.set(1);
+    }
+
     static final Path HF = Path.of("../shared/fixtures/hf");
 
     @ParameterizedTest

@@ -9,6 +9,12 @@ import org.junit.jupiter.api.Test;
 
 /** The PEFT adapter applied to tiny-llama against its golden, and merging it into the weights. */
 class LoraGoldenTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void singleThread() {
+        // Tiny models: per-op overhead dominates and extra threads only slow them down.
+        org.tandemrec.llm.TorchThreads.set(1);
+    }
+
     static final Path BASE = Path.of("../shared/fixtures/hf/tiny-llama");
     static final Path ADAPTER = Path.of("../shared/fixtures/hf/tiny-llama-lora");
 

@@ -12,6 +12,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** One LoRA SFT step (loss, gradients, three AdamW steps) against PyTorch autograd + torch.optim.AdamW. */
 class LoraSftGoldenTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void singleThread() {
+        // Tiny models: per-op overhead dominates and extra threads only slow them down.
+        org.tandemrec.llm.TorchThreads.set(1);
+    }
+
     static final Path FIX = Path.of("../shared/fixtures");
 
     @ParameterizedTest

@@ -19,6 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Safetensors parsing, dtype widening, sharding and error messages, on hand-written files. */
 class SafetensorsTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void singleThread() {
+        // Tiny models: per-op overhead dominates and extra threads only slow them down.
+        org.tandemrec.llm.TorchThreads.set(1);
+    }
+
     static final Path LLAMA = Path.of("../shared/fixtures/hf/tiny-llama");
 
     /** Writes a file from a raw header and data bytes. */
