@@ -72,6 +72,80 @@ public final class Generator {
         return Arrays.copyOf(out, n);
     }
 
+    /**
+     * Generation for several prompts at once: left-padded with {@code padId}, explicit positions,
+     * one forward per step for the whole batch. Row i equals {@link #generate} of prompt i; each
+     * row stops at its own eos (later steps still run for the others) and is drawn from its own
+     * random stream {@code seed + i}.
+     */
+    public int[][] generateBatch(NDManager manager, int[][] prompts, Settings s, int padId) {
+        int b = prompts.length;
+        if (b == 0) {
+            throw new IllegalArgumentException("prompts must not be empty");
+        }
+        int t = 0;
+        for (int[] p : prompts) {
+            if (p.length == 0) {
+                throw new IllegalArgumentException("prompts must not be empty sequences");
+            }
+            t = Math.max(t, p.length);
+        }
+        int[][] ids = new int[b][t];
+        int[][] mask = new int[b][t];
+        int[][] pos = new int[b][t];
+        int[] next = new int[b];
+        for (int i = 0; i < b; i++) {
+            int pad = t - prompts[i].length;
+            Arrays.fill(ids[i], 0, pad, padId);
+            System.arraycopy(prompts[i], 0, ids[i], pad, prompts[i].length);
+            for (int j = pad; j < t; j++) {
+                mask[i][j] = 1;
+                pos[i][j] = j - pad;
+            }
+            next[i] = prompts[i].length;
+        }
+        SplittableRandom[] rnd = new SplittableRandom[b];
+        for (int i = 0; i < b; i++) {
+            rnd[i] = new SplittableRandom(s.seed() + i);
+        }
+        int[][] out = new int[b][s.maxNewTokens()];
+        int[] len = new int[b];
+        boolean[] done = new boolean[b];
+        int live = b;
+        try (NDManager m = manager.newSubManager(); KvCache cache = new KvCache(m, decoder.config().numLayers())) {
+            for (int step = 0; step < s.maxNewTokens() && live > 0; step++) {
+                float[] flat;
+                try (NDManager sm = m.newSubManager()) {
+                    DecoderOutput o = decoder.forward(sm, ids, mask, pos, cache, false);
+                    flat = o.logits().get(new NDIndex(":, -1, :")).toFloatArray();
+                }
+                int v = flat.length / b;
+                ids = new int[b][1];
+                mask = new int[b][1];
+                pos = new int[b][1];
+                for (int i = 0; i < b; i++) {
+                    float[] logits = Arrays.copyOfRange(flat, i * v, (i + 1) * v);
+                    int tok = s.temperature() == 0 ? argmax(logits) : sample(logits, s, rnd[i]);
+                    if (!done[i]) {
+                        out[i][len[i]++] = tok;
+                        if (tok == s.eosId()) {
+                            done[i] = true;
+                            live--;
+                        }
+                    }
+                    ids[i][0] = tok;
+                    mask[i][0] = 1;
+                    pos[i][0] = next[i]++;
+                }
+            }
+        }
+        int[][] res = new int[b][];
+        for (int i = 0; i < b; i++) {
+            res[i] = Arrays.copyOf(out[i], len[i]);
+        }
+        return res;
+    }
+
     static int argmax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {

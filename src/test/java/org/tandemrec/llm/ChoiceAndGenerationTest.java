@@ -84,4 +84,29 @@ class ChoiceAndGenerationTest {
             assertTrue(a.length > 0);
         }
     }
+
+    @Test
+    void batchGenerationEqualsSingleAndFreesNativeMemory() throws Exception {
+        int[][] prompts = {{321, 309, 317, 312, 326, 324, 361, 363}, {41, 70, 268}, {222, 599, 563, 222, 598}};
+        try (NDManager m = NDManager.newBaseManager(); DecoderWeights w = DecoderWeights.load(DIR, m)) {
+            Generator gen = new Generator(new Decoder(w, null));
+            Generator.Settings greedy = Generator.Settings.greedy(6, -1);
+            int[][] batch = gen.generateBatch(m, prompts, greedy, w.config().padTokenId());
+            for (int i = 0; i < prompts.length; i++) {
+                assertArrayEquals(gen.generate(m, prompts[i], greedy), batch[i], "row " + i);
+            }
+            Generator.Settings sampled = new Generator.Settings(5, 1.0f, 0, 0.9f, 11L, -1);
+            int[][] sb = gen.generateBatch(m, prompts, sampled, w.config().padTokenId());
+            for (int i = 0; i < prompts.length; i++) {
+                Generator.Settings own = new Generator.Settings(5, 1.0f, 0, 0.9f, 11L + i, -1);
+                assertArrayEquals(gen.generate(m, prompts[i], own), sb[i], "sampled row " + i);
+            }
+            // Every intermediate of forward passes, caches and scoring is freed on return.
+            int before = m.getManagedArrays().size();
+            assertTrue(before >= w.tensors().size(), "managed arrays include sub-managers: " + before);
+            gen.generateBatch(m, prompts, greedy, w.config().padTokenId());
+            new ChoiceScorer(new Decoder(w, null), 1).choose(m, prompts, new int[] {3, 4});
+            assertEquals(before, m.getManagedArrays().size());
+        }
+    }
 }
