@@ -53,19 +53,22 @@ public final class Decoder {
      */
     public DecoderOutput forward(NDManager out, int[][] ids, int[][] attentionMask, int[][] positions,
                                  KvCache cache, boolean withHidden) {
+        if (ids.length == 0 || ids[0].length == 0) {
+            throw new IllegalArgumentException("input_ids must have at least one row and one column");
+        }
         int b = ids.length;
         int t = ids[0].length;
         checkBatch("attention_mask", attentionMask, b, t);
         checkBatch("position_ids", positions, b, t);
-        try (NDManager m = out.newSubManager()) {
-            NDArray idArr = m.create(flatten(ids, b, t), new Shape(b, t)).toType(DataType.INT64, false);
-            for (int[] row : ids) {
-                for (int id : row) {
-                    if (id < 0 || id >= c.vocabSize()) {
-                        throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + c.vocabSize());
-                    }
+        for (int[] row : ids) {
+            for (int id : row) {
+                if (id < 0 || id >= c.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + c.vocabSize());
                 }
             }
+        }
+        try (NDManager m = out.newSubManager()) {
+            NDArray idArr = m.create(flatten(ids, b, t), new Shape(b, t)).toType(DataType.INT64, false);
             NDArray maskNew = m.create(flatten(attentionMask, b, t), new Shape(b, t));
             NDArray pos = m.create(flatten(positions, b, t), new Shape(b, t)).toType(DataType.FLOAT32, false);
             NDArray x = embed(m, idArr);

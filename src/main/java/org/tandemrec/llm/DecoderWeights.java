@@ -6,13 +6,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -209,17 +206,6 @@ public final class DecoderWeights implements AutoCloseable {
         Map<String, SafetensorsWriter.Tensor> m = new LinkedHashMap<>();
         tensors.forEach((k, v) -> m.put(k, new SafetensorsWriter.Tensor(v.getShape().getShape(), v.toFloatArray())));
         return m;
-    }
-
-    /** Names of all weights of one layer's attention projections: used by LoRA target matching. */
-    static List<String> projectionNames(LlamaConfig c) {
-        return expectedShapes(c).keySet().stream().filter(n -> n.endsWith("_proj.weight")).toList();
-    }
-
-    static ByteBuffer direct(float[] v) {
-        ByteBuffer b = ByteBuffer.allocateDirect(v.length * 4).order(ByteOrder.nativeOrder());
-        b.asFloatBuffer().put(v);
-        return b;
     }
 
     @Override

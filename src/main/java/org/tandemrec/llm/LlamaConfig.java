@@ -152,7 +152,12 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
 
     /** Bytes the weights take once loaded as float32 (Tandem computes in float32). */
     public long float32Bytes() {
-        return parameterCount() * 4;
+        return bytes(SafetensorsDtype.F32);
+    }
+
+    /** Bytes the weights take stored in {@code dtype} (e.g. the checkpoint's BF16 files). */
+    public long bytes(SafetensorsDtype dtype) {
+        return parameterCount() * dtype.bytes();
     }
 
     /**
