@@ -1,0 +1,146 @@
+package org.tandemrec.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.tandemrec.llm.Decoder;
+import org.tandemrec.llm.DecoderWeights;
+import org.tandemrec.llm.GoldenCheck;
+import org.tandemrec.llm.LlmTokenizer;
+import org.tandemrec.llm.ForwardBenchmark;
+import org.tandemrec.llm.LlamaConfig;
+import org.tandemrec.llm.LoraAdapter;
+import org.tandemrec.llm.RopeScaling;
+import org.tandemrec.llm.TorchThreads;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tandem llm ...}: operations on Hugging Face decoder checkpoints. */
+@Command(name = "llm", description = "Hugging Face decoder checkpoints (Llama, Mistral, Qwen2).",
+        subcommands = {LlmCommand.Check.class, LlmCommand.Bench.class})
+public final class LlmCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (check, bench)");
+    }
+
+    /** Compares a checkpoint (optionally with a LoRA adapter) with a golden file; one JSON line out. */
+    @Command(name = "check", description = "Compare a checkpoint's outputs with a golden file; prints one JSON line, "
+            + "exits 0 on pass, 1 on mismatch.")
+    static final class Check implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", required = true, description = "Checkpoint directory (config.json, safetensors, tokenizer.json).")
+        Path model;
+
+        @Option(names = "--golden", required = true, description = "Golden JSON file.")
+        Path golden;
+
+        @Option(names = "--adapter", description = "PEFT LoRA adapter directory applied to the model.")
+        Path adapter;
+
+        @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's; 1 is fastest for tiny models).")
+        Integer threads;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(model)) {
+                throw new IllegalArgumentException("--model " + model + " is not a directory");
+            }
+            if (!Files.isRegularFile(golden)) {
+                throw new IllegalArgumentException("--golden " + golden + " is not a file");
+            }
+            if (adapter != null && !Files.isDirectory(adapter)) {
+                throw new IllegalArgumentException("--adapter " + adapter + " is not a directory");
+            }
+            if (threads != null) {
+                TorchThreads.set(threads);
+            }
+            try (NDManager m = NDManager.newBaseManager();
+                 DecoderWeights w = DecoderWeights.load(model, m);
+                 LlmTokenizer tok = Files.isRegularFile(model.resolve("tokenizer.json")) ? LlmTokenizer.load(model) : null;
+                 LoraAdapter lora = adapter == null ? null : LoraAdapter.load(adapter, w, m)) {
+                GoldenCheck.Result r = GoldenCheck.run(new Decoder(w, lora), tok, golden, m);
+                ObjectNode n = new ObjectMapper().createObjectNode();
+                n.put("model", model.toString());
+                n.put("golden", golden.toString());
+                if (adapter != null) {
+                    n.put("adapter", adapter.toString());
+                }
+                n.put("prompts", r.prompts());
+                n.put("tolerance_abs", r.tolerance());
+                n.put("token_ids_equal", r.tokenIdsEqual());
+                n.put("max_abs_last_logits", r.lastLogits());
+                n.put("max_abs_logits_first8", r.logitsFirst8());
+                n.put("max_abs_hidden_first8", r.hiddenFirst8());
+                n.put("max_abs_loss", r.loss());
+                n.put("max_abs_padded_batch_last_logits", r.paddedBatchLastLogits());
+                n.put("greedy_ids_equal", r.greedyEqual());
+                n.put("pass", r.pass());
+                spec.commandLine().getOut().println(n.toString());
+                spec.commandLine().getOut().flush();
+                return r.pass() ? 0 : 1;
+            }
+        }
+    }
+
+    /** Forward throughput of a checkpoint or of random weights, with the machine's matmul rate. */
+    @Command(name = "bench", description = "Forward tokens/s of a checkpoint (or random weights of a given size) "
+            + "and the 1024x1024 matmul GFLOP/s; prints one JSON line.")
+    static final class Bench implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", description = "Checkpoint directory; random weights when absent.")
+        Path model;
+
+        @Option(names = "--hidden", defaultValue = "512") int hidden;
+        @Option(names = "--layers", defaultValue = "8") int layers;
+        @Option(names = "--heads", defaultValue = "8") int heads;
+        @Option(names = "--kv-heads", defaultValue = "4") int kvHeads;
+        @Option(names = "--intermediate", defaultValue = "1408") int intermediate;
+        @Option(names = "--vocab", defaultValue = "8000") int vocab;
+        @Option(names = "--batch", defaultValue = "8") int batch;
+        @Option(names = "--seq", defaultValue = "256") int seq;
+        @Option(names = "--reps", defaultValue = "3") int reps;
+        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's).") Integer threads;
+
+        @Override
+        public Integer call() throws Exception {
+            if (threads != null) {
+                TorchThreads.set(threads);
+            }
+            try (NDManager m = NDManager.newBaseManager()) {
+                LlamaConfig cfg = model != null ? LlamaConfig.load(model)
+                        : new LlamaConfig("llama", hidden, intermediate, layers, heads, kvHeads, hidden / heads, 1e-6,
+                                RopeScaling.plain(10000), false, false, vocab, 0, 0, 1, Math.max(seq, 2048));
+                try (DecoderWeights w = model != null ? DecoderWeights.load(model, m) : DecoderWeights.random(cfg, seed, 0.02f, m)) {
+                    ForwardBenchmark.Result r = ForwardBenchmark.run(new Decoder(w, null), batch, seq, reps, seed, m);
+                    ObjectNode n = new ObjectMapper().createObjectNode();
+                    n.put("model", model == null ? "random" : model.toString());
+                    n.put("parameters", r.parameters());
+                    n.put("threads", TorchThreads.get());
+                    n.put("batch", r.batch());
+                    n.put("seq", r.seqLen());
+                    n.put("forward_seconds", r.forwardSeconds());
+                    n.put("tokens_per_second", r.tokensPerSecond());
+                    n.put("forward_gflops", r.forwardGflops());
+                    n.put("matmul_1024_gflops", r.matmulGflops());
+                    n.put("fraction_of_matmul", r.fractionOfMatmul());
+                    spec.commandLine().getOut().println(n.toString());
+                    spec.commandLine().getOut().flush();
+                    return 0;
+                }
+            }
+        }
+    }
+}

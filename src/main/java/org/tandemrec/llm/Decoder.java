@@ -1,0 +1,278 @@
+package org.tandemrec.llm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Llama / Mistral / Qwen2 decoder-only transformer (pre-norm blocks of RMSNorm →
+ * grouped-query causal self-attention with rotary positions → residual → RMSNorm → SiLU-gated
+ * MLP → residual), as in transformers' {@code LlamaForCausalLM}. Works on whole batches with
+ * explicit position ids and a padding mask, so left-padded rows score as if unpadded.
+ * Shapes: B batch, T new tokens, S attended positions (cache + new), H hidden, N query heads,
+ * K key/value heads, D head dimension, V vocabulary. Thread-safe: all per-call state lives in
+ * the call's sub-manager or in the caller's {@link KvCache}.
+ */
+public final class Decoder {
+    /** Additive mask value of transformers (torch.finfo(float32).min): finite, so fully masked rows stay finite. */
+    private static final float MASKED = -3.4028234663852886e38f;
+
+    private final DecoderWeights weights;
+    private final LoraAdapter lora;
+    private final LlamaConfig c;
+    private final float[] invFreq;
+
+    /** A decoder over {@code weights}, with an optional LoRA adapter ({@code null} for none). */
+    public Decoder(DecoderWeights weights, LoraAdapter lora) {
+        this.weights = weights;
+        this.lora = lora;
+        this.c = weights.config();
+        this.invFreq = c.rope().inverseFrequencies(c.headDim());
+    }
+
+    public LlamaConfig config() {
+        return c;
+    }
+
+    public DecoderWeights weights() {
+        return weights;
+    }
+
+    /**
+     * One pass over a batch. {@code ids}, {@code attentionMask} (1 real, 0 padding) and {@code
+     * positions} are [B][T]; with a cache they describe only the new tokens and the cache is
+     * extended. Results are attached to {@code out}; every intermediate is freed on return.
+     */
+    public DecoderOutput forward(NDManager out, int[][] ids, int[][] attentionMask, int[][] positions,
+                                 KvCache cache, boolean withHidden) {
+        if (ids.length == 0 || ids[0].length == 0) {
+            throw new IllegalArgumentException("input_ids must have at least one row and one column");
+        }
+        int b = ids.length;
+        int t = ids[0].length;
+        checkBatch("attention_mask", attentionMask, b, t);
+        checkBatch("position_ids", positions, b, t);
+        for (int[] row : ids) {
+            for (int id : row) {
+                if (id < 0 || id >= c.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + c.vocabSize());
+                }
+            }
+        }
+        try (NDManager m = out.newSubManager()) {
+            NDArray idArr = m.create(flatten(ids, b, t), new Shape(b, t)).toType(DataType.INT64, false);
+            NDArray maskNew = m.create(flatten(attentionMask, b, t), new Shape(b, t));
+            NDArray pos = m.create(flatten(positions, b, t), new Shape(b, t)).toType(DataType.FLOAT32, false);
+            NDArray x = embed(m, idArr);
+            NDArray[] cosSin = rope(m, pos);
+            long past = cache == null ? 0 : cache.length();
+            NDArray keyMask = cache == null || cache.mask() == null ? maskNew : cache.mask().concat(maskNew, 1);
+            NDArray additive = additiveMask(m, keyMask, t, past);
+            if (cache != null) {
+                cache.setMask(keyMask);
+            }
+            List<NDArray> hidden = new ArrayList<>();
+            if (withHidden) {
+                hidden.add(x);
+            }
+            for (int l = 0; l < c.numLayers(); l++) {
+                x = block(m, l, x, cosSin, additive, cache);
+                if (withHidden && l < c.numLayers() - 1) {
+                    hidden.add(x);
+                }
+            }
+            NDArray normed = rmsNorm(x, weights.get("model.norm.weight"));
+            NDArray logits = Linear.linear(normed, weights.lmHead()).singletonOrThrow();
+            logits.attach(out);
+            List<NDArray> hs = new ArrayList<>();
+            if (withHidden) {
+                hidden.add(normed);
+                for (NDArray h : hidden) {
+                    h.attach(out);
+                    hs.add(h);
+                }
+            }
+            return new DecoderOutput(logits, List.copyOf(hs));
+        }
+    }
+
+    /** Convenience: one unpadded sequence, positions 0..T-1, no cache. */
+    public DecoderOutput forward(NDManager out, int[] ids, boolean withHidden) {
+        int[][] mask = {filled(ids.length, 1)};
+        int[][] pos = {range(ids.length, 0)};
+        return forward(out, new int[][] {ids}, mask, pos, null, withHidden);
+    }
+
+    private NDArray embed(NDManager m, NDArray ids) {
+        NDArray table = weights.get("model.embed_tokens.weight");
+        NDList r = ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE);
+        NDArray x = r.singletonOrThrow();
+        x.attach(m);
+        return x;
+    }
+
+    /** cos and sin of position × inverse frequency, duplicated over both halves: [B, 1, T, D]. */
+    private NDArray[] rope(NDManager m, NDArray pos) {
+        NDArray inv = m.create(invFreq, new Shape(1, 1, invFreq.length));
+        NDArray freqs = pos.expandDims(2).mul(inv);
+        NDArray emb = freqs.concat(freqs, 2).expandDims(1);
+        return new NDArray[] {emb.cos(), emb.sin()};
+    }
+
+    private NDArray additiveMask(NDManager m, NDArray keyMask, int t, long past) {
+        long s = keyMask.getShape().get(1);
+        NDArray q = m.arange((int) past, (int) (past + t)).reshape(t, 1);
+        NDArray k = m.arange(0, (int) s).reshape(1, s);
+        NDArray causal = k.lte(q).expandDims(0);
+        NDArray allowed = causal.logicalAnd(keyMask.gt(0).expandDims(1));
+        return allowed.toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED).expandDims(1);
+    }
+
+    private NDArray block(NDManager m, int l, NDArray x, NDArray[] cosSin, NDArray mask, KvCache cache) {
+        String p = "model.layers." + l + ".";
+        NDArray h = rmsNorm(x, weights.get(p + "input_layernorm.weight"));
+        x = x.add(attention(m, l, p + "self_attn.", h, cosSin, mask, cache));
+        h = rmsNorm(x, weights.get(p + "post_attention_layernorm.weight"));
+        NDArray gate = proj(h, p + "mlp.gate_proj");
+        NDArray up = proj(h, p + "mlp.up_proj");
+        return x.add(proj(Activation.swish(gate, 1f).mul(up), p + "mlp.down_proj"));
+    }
+
+    private NDArray attention(NDManager m, int l, String p, NDArray h, NDArray[] cosSin, NDArray mask, KvCache cache) {
+        long b = h.getShape().get(0);
+        long t = h.getShape().get(1);
+        int n = c.numHeads();
+        int kh = c.numKvHeads();
+        int d = c.headDim();
+        NDArray q = proj(h, p + "q_proj").reshape(b, t, n, d).transpose(0, 2, 1, 3);
+        NDArray k = proj(h, p + "k_proj").reshape(b, t, kh, d).transpose(0, 2, 1, 3);
+        NDArray v = proj(h, p + "v_proj").reshape(b, t, kh, d).transpose(0, 2, 1, 3);
+        q = rotate(q, cosSin);
+        k = rotate(k, cosSin);
+        if (cache != null) {
+            if (cache.keys(l) != null) {
+                k = cache.keys(l).concat(k, 2);
+                v = cache.values(l).concat(v, 2);
+            }
+            cache.set(l, k, v);
+        }
+        long s = k.getShape().get(2);
+        int g = n / kh;
+        // Query heads kh*g .. kh*g+g-1 share key head kh: fold them into the row axis instead of repeating K and V.
+        NDArray qg = q.reshape(b, kh, g * t, d);
+        NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).mul(1f / (float) Math.sqrt(d)).reshape(b, n, t, s);
+        NDArray probs = scores.add(mask).softmax(-1).reshape(b, kh, g * t, s);
+        NDArray o = probs.matMul(v).reshape(b, n, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) n * d);
+        return proj(o, p + "o_proj");
+    }
+
+    private static NDArray rotate(NDArray x, NDArray[] cosSin) {
+        long d = x.getShape().get(3);
+        NDArray x1 = x.get(new NDIndex("..., :{}", d / 2));
+        NDArray x2 = x.get(new NDIndex("..., {}:", d / 2));
+        NDArray rotated = x2.neg().concat(x1, 3);
+        return x.mul(cosSin[0]).add(rotated.mul(cosSin[1]));
+    }
+
+    /** y = x Wᵀ (+ b) (+ scale · (x Aᵀ) Bᵀ when the adapter targets this projection). */
+    private NDArray proj(NDArray x, String module) {
+        NDArray w = weights.get(module + ".weight");
+        NDArray bias = weights.tensors().get(module + ".bias");
+        NDArray y = bias == null ? Linear.linear(x, w).singletonOrThrow() : Linear.linear(x, w, bias).singletonOrThrow();
+        if (lora != null) {
+            LoraAdapter.Pair pair = lora.pairs().get(module + ".weight");
+            if (pair != null) {
+                NDArray low = Linear.linear(x, pair.a()).singletonOrThrow();
+                y = y.add(Linear.linear(low, pair.b()).singletonOrThrow().mul(lora.scale()));
+            }
+        }
+        return y;
+    }
+
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray var = x.square().mean(new int[] {-1}, true);
+        return x.mul(var.add((float) c.rmsNormEps()).sqrt().pow(-1f)).mul(weight);
+    }
+
+    /**
+     * Mean next-token cross-entropy with Hugging Face's shift by one: position t predicts
+     * labels[t+1]; labels of -100 are ignored. {@code logits} [B, T, V], labels [B][T].
+     * The result (a scalar) is attached to {@code out}; differentiable.
+     */
+    public static NDArray causalLmLoss(NDManager out, NDArray logits, int[][] labels) {
+        int b = labels.length;
+        int t = labels[0].length;
+        long v = logits.getShape().get(2);
+        int[] target = new int[b * (t - 1)];
+        float[] valid = new float[b * (t - 1)];
+        int count = 0;
+        for (int i = 0; i < b; i++) {
+            for (int j = 1; j < t; j++) {
+                int lab = labels[i][j];
+                boolean ok = lab != -100;
+                if (ok && (lab < 0 || lab >= v)) {
+                    throw new IllegalArgumentException("label " + lab + " at [" + i + "][" + j + "] outside the vocabulary of " + v);
+                }
+                target[i * (t - 1) + j - 1] = ok ? lab : 0;
+                valid[i * (t - 1) + j - 1] = ok ? 1f : 0f;
+                count += ok ? 1 : 0;
+            }
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("no label other than -100 after the first position");
+        }
+        NDManager m = logits.getManager();
+        NDArray shifted = logits.get(new NDIndex(":, :-1, :"));
+        NDArray logp = shifted.logSoftmax(-1);
+        NDArray idx = m.create(target, new Shape(b, t - 1, 1)).toType(DataType.INT64, false);
+        NDArray picked = logp.gather(idx, 2).reshape(b, t - 1);
+        NDArray mask = m.create(valid, new Shape(b, t - 1));
+        NDArray loss = picked.mul(mask).sum().neg().div((float) count);
+        loss.attach(out);
+        return loss;
+    }
+
+    private static void checkBatch(String field, int[][] a, int b, int t) {
+        if (a.length != b) {
+            throw new IllegalArgumentException(field + " has " + a.length + " rows, input_ids has " + b);
+        }
+        for (int[] row : a) {
+            if (row.length != t) {
+                throw new IllegalArgumentException(field + " row has " + row.length + " columns, input_ids has " + t);
+            }
+        }
+    }
+
+    static int[] flatten(int[][] a, int b, int t) {
+        int[] f = new int[b * t];
+        for (int i = 0; i < b; i++) {
+            if (a[i].length != t) {
+                throw new IllegalArgumentException("ragged batch: row " + i + " has " + a[i].length + " tokens, row 0 has " + t);
+            }
+            System.arraycopy(a[i], 0, f, i * t, t);
+        }
+        return f;
+    }
+
+    static int[] filled(int n, int v) {
+        int[] a = new int[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    static int[] range(int n, int from) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = from + i;
+        }
+        return a;
+    }
+}

@@ -1,0 +1,84 @@
+package org.tandemrec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code tandem llm check} on the fixtures, on a copy at an unseen path, and on a mismatching golden. */
+class LlmCommandTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void singleThread() {
+        // Tiny models: per-op overhead dominates and extra threads only slow them down.
+        org.tandemrec.llm.TorchThreads.set(1);
+    }
+
+    static final Path HF = Path.of("../shared/fixtures/hf");
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void passesOnCopiedFixtureAndWithAdapter(@TempDir Path tmp) throws Exception {
+        Path copy = tmp.resolve("somewhere/qwen-copy");
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.list(HF.resolve("tiny-qwen2"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, copy.resolve(f.getFileName().toString()));
+            }
+        }
+        Run r = run("llm", "check", "--model", copy.toString(), "--golden", copy.resolve("golden.json").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.out().strip().lines().count());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertTrue(j.get("pass").asBoolean());
+        assertTrue(j.get("max_abs_last_logits").asDouble() <= 1e-4);
+
+        Run lora = run("llm", "check", "--model", HF.resolve("tiny-llama").toString(),
+                "--golden", HF.resolve("tiny-llama-lora/golden.json").toString(),
+                "--adapter", HF.resolve("tiny-llama-lora").toString());
+        assertEquals(0, lora.code(), lora.err());
+    }
+
+    @Test
+    void mismatchExitsOneAndUsageErrorTwo() throws Exception {
+        // The LoRA golden without the adapter: the checkpoint runs but its numbers differ.
+        Run r = run("llm", "check", "--model", HF.resolve("tiny-llama").toString(),
+                "--golden", HF.resolve("tiny-llama-lora/golden.json").toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(false, new ObjectMapper().readTree(r.out()).get("pass").asBoolean());
+        assertEquals(2, run("llm", "check", "--model", HF.resolve("tiny-llama").toString()).code());
+        assertEquals(2, run("llm", "check", "--model", "/nonexistent", "--golden", "x.json").code());
+    }
+
+    @Test
+    void benchPrintsOneJsonLine() throws Exception {
+        Run r = run("llm", "bench", "--hidden", "32", "--layers", "1", "--heads", "4", "--kv-heads", "2",
+                "--intermediate", "64", "--vocab", "100", "--batch", "2", "--seq", "8", "--reps", "1", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertTrue(j.get("tokens_per_second").asDouble() > 0);
+        assertTrue(j.get("matmul_1024_gflops").asDouble() > 0);
+        // 1 layer: embedding 100x32, q 32x32, k,v 16x32, o 32x32, MLP 3x32x64, 2 norms, final norm, LM head 100x32.
+        assertEquals(3200 + 1024 + 512 + 512 + 1024 + 6144 + 64 + 32 + 3200, j.get("parameters").asLong());
+    }
+}

@@ -1,0 +1,91 @@
+package org.tandemrec.llm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Saving in HF layout reloads to identical logits; added id tokens match the vocabulary-extension golden. */
+class CheckpointAndVocabularyTest {
+    @org.junit.jupiter.api.BeforeAll
+    static void singleThread() {
+        // Tiny models: per-op overhead dominates and extra threads only slow them down.
+        org.tandemrec.llm.TorchThreads.set(1);
+    }
+
+    static final Path LLAMA = Path.of("../shared/fixtures/hf/tiny-llama");
+    static final Path QWEN = Path.of("../shared/fixtures/hf/tiny-qwen2");
+
+    @Test
+    void savedCheckpointReloadsToIdenticalLogits(@TempDir Path tmp) throws Exception {
+        int[] ids = {41, 70, 268, 80, 265, 340, 330};
+        try (NDManager m = NDManager.newBaseManager();
+             DecoderWeights w = DecoderWeights.load(QWEN, m);
+             LlmTokenizer tok = LlmTokenizer.load(QWEN)) {
+            HfCheckpoint.save(tmp.resolve("saved"), w, tok);
+            try (DecoderWeights r = HfCheckpoint.load(tmp.resolve("saved"), m);
+                 LlmTokenizer rt = LlmTokenizer.load(tmp.resolve("saved"))) {
+                assertEquals(w.config(), r.config());
+                assertArrayEquals(new Decoder(w, null).forward(m, ids, false).logits().toFloatArray(),
+                        new Decoder(r, null).forward(m, ids, false).logits().toFloatArray());
+                assertArrayEquals(tok.encode("Hello world"), rt.encode("Hello world"));
+                GoldenCheck.Result g = GoldenCheck.run(new Decoder(r, null), rt, QWEN.resolve("golden.json"), m);
+                assertTrue(g.pass(), g.toString());
+            }
+            // An unknown format version is refused.
+            Path st = tmp.resolve("future/model.safetensors");
+            SafetensorsWriter.write(st, w.toSafetensors(), Map.of("tandem_format_version", "99"));
+            Files.copy(QWEN.resolve("config.json"), tmp.resolve("future/config.json"));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfCheckpoint.load(tmp.resolve("future"), m));
+            assertTrue(e.getMessage().contains("99"));
+        }
+    }
+
+    @Test
+    void addedIdTokensMatchGolden() throws Exception {
+        JsonNode g = new ObjectMapper().readTree(Path.of("../shared/fixtures/vocab-extension-golden.json").toFile());
+        double tol = g.get("tolerance_abs").asDouble();
+        List<String> tokens = new ArrayList<>();
+        g.get("new_tokens").forEach(t -> tokens.add(t.asText()));
+        VocabularyExtension ext = new VocabularyExtension(tokens, rows(g.get("new_embedding_rows")), rows(g.get("new_lm_head_rows")));
+        int[] ids = GoldenCheck.ints(g.get("input_ids"));
+        try (NDManager m = NDManager.newBaseManager();
+             DecoderWeights base = DecoderWeights.load(LLAMA, m);
+             DecoderWeights w = ext.apply(base, m);
+             LlmTokenizer tok = LlmTokenizer.load(LLAMA);
+             LlmTokenizer etok = ext.apply(tok, base.config())) {
+            assertEquals(605, w.config().vocabSize());
+            assertEquals(GoldenCheck.ints(g.get("new_token_ids"))[3], etok.addedTokenId(tokens.get(3)));
+            // The prompt's text form encodes to the same ids, new tokens as single units.
+            String text = tok.decode(new int[] {321, 309, 317, 312, 326, 324}, false) + "<uid_1><iid_2>";
+            assertArrayEquals(new int[] {321, 309, 317, 312, 326, 324, 600, 603}, etok.encode(text));
+            DecoderOutput o = new Decoder(w, null).forward(m, ids, false);
+            float[] last = o.logits().get(new NDIndex("0, -1, :")).toFloatArray();
+            assertTrue(GoldenCheck.maxDiff(last, GoldenCheck.floats(g.get("last_logits"))) <= tol);
+            float[] newCols = o.logits().get(new NDIndex("0, :, 600:")).toFloatArray();
+            assertTrue(GoldenCheck.maxDiff(newCols, GoldenCheck.floats(g.get("new_token_logits_all_positions"))) <= tol);
+            float loss = Decoder.causalLmLoss(m, o.logits(), new int[][] {ids}).getFloat();
+            assertEquals(g.get("loss_labels_eq_inputs").asDouble(), loss, tol);
+        }
+    }
+
+    private static float[][] rows(JsonNode n) {
+        float[][] r = new float[n.size()][];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = GoldenCheck.floats(n.get(i));
+        }
+        return r;
+    }
+}
