@@ -109,6 +109,11 @@ public final class MatrixFactorization implements Recommender {
             return config.loss() == MfConfig.Loss.BPR ? bpr(batch, random) : bce(batch, random);
         }
 
+        private void addBias(int item, float g) {
+            int o = bi.gradSlot(item); // may grow the buffer: fetch slotGrad() after it
+            bi.slotGrad()[o] += g;
+        }
+
         private double bpr(int[] batch, SplittableRandom random) {
             int d = config.dim();
             float inv = 1f / batch.length;
@@ -130,8 +135,8 @@ public final class MatrixFactorization implements Recommender {
                 p.addRowGrad(u, diff, 0, g);
                 q.addRowGrad(i, pv, u * d, g);
                 q.addRowGrad(j, pv, u * d, -g);
-                bi.slotGrad()[bi.gradSlot(i)] += g;
-                bi.slotGrad()[bi.gradSlot(j)] -= g;
+                addBias(i, +g);
+                addBias(j, -g);
                 if (l2 > 0) {
                     p.addRowGrad(u, pv, u * d, l2 * inv);
                     q.addRowGrad(i, qv, i * d, l2 * inv);
@@ -160,7 +165,7 @@ public final class MatrixFactorization implements Recommender {
                     float g = (PairScores.sigmoid(z) - y) * inv;
                     p.addRowGrad(u, qv, i * d, g);
                     q.addRowGrad(i, pv, u * d, g);
-                    bi.slotGrad()[bi.gradSlot(i)] += g;
+                    addBias(i, +g);
                     b.grad()[0] += g;
                     if (l2 > 0) {
                         p.addRowGrad(u, pv, u * d, l2 * inv);
