@@ -28,7 +28,10 @@ import org.tandemrec.train.TrainingTask;
  * batches (8k–32k) keep an epoch over 1M interactions to a few dozen propagations; the price is
  * fewer updates per epoch (raise the learning rate, e.g. 1e-2, to compensate). Propagating
  * once per several batches from stale embeddings would be no cheaper: the backward still needs
- * a full propagation per update.
+ * a full propagation per update; {@link LightGcnConfig#refreshEvery()} k > 1 re-propagates the
+ * forward only every k steps (≈ 1 + 1/k propagations per step instead of 2) at the price of
+ * stale scores. Resuming with k > 1 refreshes at the resume step, so it continues equivalently
+ * but not bit-identically; with k = 1 a resume is exact.
  *
  * <p>Shapes: U users, I items, N = U + I nodes, d embedding size.
  */
@@ -93,6 +96,18 @@ public final class LightGcn implements Recommender {
         }
     }
 
+    /** The training task over fresh parameters (package-private for gradient checks). */
+    static TrainingTask trainingTask(InteractionTable train, LightGcnConfig config, long seed, RowParallel parallel) {
+        UserItemIndex index = new UserItemIndex(train);
+        NormalizedAdjacency adj = new NormalizedAdjacency(index);
+        SplittableRandom init = new SplittableRandom(seed);
+        float[] e0 = new float[adj.numNodes() * config.dim()];
+        for (int i = 0; i < e0.length; i++) {
+            e0[i] = (float) (init.nextGaussian() * config.initStd());
+        }
+        return new Task(config, index, adj, Parameter.table("embedding", adj.numNodes(), config.dim(), e0), train, parallel);
+    }
+
     /** BPR over (user, positive item) examples with one uniform negative each. */
     private static final class Task implements TrainingTask {
         private final LightGcnConfig config;
@@ -103,6 +118,12 @@ public final class LightGcn implements Recommender {
         private final int[] users;
         private final int[] items;
         private final RowParallel parallel;
+        private final float[] forward;
+        private final float[] grad;
+        private final float[] backward;
+        private final float[] scratchA;
+        private final float[] scratchB;
+        private long forwardStep = -1;
 
         Task(LightGcnConfig config, UserItemIndex index, NormalizedAdjacency adj, Parameter table,
              InteractionTable train, RowParallel parallel) {
@@ -114,6 +135,12 @@ public final class LightGcn implements Recommender {
             this.users = train.userColumn();
             this.items = train.itemColumn();
             this.parallel = parallel;
+            int size = adj.numNodes() * config.dim();
+            this.forward = new float[size];
+            this.grad = new float[size];
+            this.backward = new float[size];
+            this.scratchA = new float[size];
+            this.scratchB = new float[size];
         }
 
         @Override
@@ -137,12 +164,16 @@ public final class LightGcn implements Recommender {
         }
 
         @Override
-        public double trainBatch(int[] batch, SplittableRandom random) {
+        public double trainBatch(int[] batch, long step, SplittableRandom random) {
             int d = config.dim();
             int nu = index.numUsers();
             float[] e0 = table.value();
-            float[] e = adj.propagate(e0, d, config.layers(), parallel);
-            float[] grad = new float[e.length];
+            if (forwardStep < 0 || step < forwardStep || step - forwardStep >= config.refreshEvery()) {
+                adj.propagate(e0, forward, scratchA, scratchB, d, config.layers(), parallel);
+                forwardStep = step;
+            }
+            float[] e = forward;
+            java.util.Arrays.fill(grad, 0f);
             float inv = 1f / batch.length;
             double loss = 0;
             double reg = 0;
@@ -174,7 +205,8 @@ public final class LightGcn implements Recommender {
                     regGrad(nu + j, oj, l2 * inv, e0);
                 }
             }
-            float[] g0 = adj.propagate(grad, d, config.layers(), parallel);
+            float[] g0 = backward;
+            adj.propagate(grad, g0, scratchA, scratchB, d, config.layers(), parallel);
             for (int r = 0, n = adj.numNodes(); r < n; r++) {
                 int o = r * d;
                 boolean any = false;

@@ -61,6 +61,17 @@ public final class MatrixFactorization implements Recommender {
                 bi.value().clone(), b.value()[0]);
     }
 
+    /** The training task over fresh parameters (package-private for gradient checks). */
+    static TrainingTask trainingTask(InteractionTable train, MfConfig config, long seed) {
+        int d = config.dim();
+        SplittableRandom init = new SplittableRandom(seed);
+        return new Task(config, new UserItemIndex(train), train, ParameterSet.of(
+                Parameter.table("user_factors", train.numUsers(), d, gaussian(train.numUsers() * d, config.initStd(), init)),
+                Parameter.table("item_factors", train.numItems(), d, gaussian(train.numItems() * d, config.initStd(), init)),
+                Parameter.table("item_bias", train.numItems(), 1, new float[train.numItems()]),
+                Parameter.dense("bias", 1, 1, new float[1])));
+    }
+
     static float[] gaussian(int n, double std, SplittableRandom r) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
@@ -105,7 +116,7 @@ public final class MatrixFactorization implements Recommender {
         }
 
         @Override
-        public double trainBatch(int[] batch, SplittableRandom random) {
+        public double trainBatch(int[] batch, long step, SplittableRandom random) {
             return config.loss() == MfConfig.Loss.BPR ? bpr(batch, random) : bce(batch, random);
         }
 
@@ -128,6 +139,10 @@ public final class MatrixFactorization implements Recommender {
                 int j = index.sampleNegative(u, random);
                 float x = raw(u, i) - raw(u, j);
                 loss += PairScores.softplus(-x);
+                if (l2 > 0) {
+                    loss += 0.5 * l2 * (PairScores.dot(pv, u * d, pv, u * d, d) + PairScores.dot(qv, i * d, qv, i * d, d)
+                            + PairScores.dot(qv, j * d, qv, j * d, d));
+                }
                 float g = -PairScores.sigmoid(-x) * inv;
                 for (int c = 0; c < d; c++) {
                     diff[c] = qv[i * d + c] - qv[j * d + c];
@@ -162,6 +177,9 @@ public final class MatrixFactorization implements Recommender {
                     float z = raw(u, i);
                     // BCE with logits: softplus(z) − y·z; gradient σ(z) − y.
                     loss += PairScores.softplus(z) - y * z;
+                    if (l2 > 0) {
+                        loss += 0.5 * l2 * (PairScores.dot(pv, u * d, pv, u * d, d) + PairScores.dot(qv, i * d, qv, i * d, d));
+                    }
                     float g = (PairScores.sigmoid(z) - y) * inv;
                     p.addRowGrad(u, qv, i * d, g);
                     q.addRowGrad(i, pv, u * d, g);

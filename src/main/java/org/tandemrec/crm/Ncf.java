@@ -158,6 +158,12 @@ public final class Ncf implements Recommender {
         s.logit = z;
     }
 
+    /** The training task over fresh parameters (package-private for gradient checks). */
+    static TrainingTask trainingTask(InteractionTable train, NcfConfig config, long seed) {
+        return new Task(config, new UserItemIndex(train),
+                train, initialParameters(config, train.numUsers(), train.numItems(), seed));
+    }
+
     private static final class Task implements TrainingTask {
         private final NcfConfig config;
         private final UserItemIndex index;
@@ -183,7 +189,7 @@ public final class Ncf implements Recommender {
         @Override public int numExamples() { return users.length; }
 
         @Override
-        public double trainBatch(int[] batch, SplittableRandom random) {
+        public double trainBatch(int[] batch, long step, SplittableRandom random) {
             int per = 1 + config.negatives();
             float inv = 1f / (batch.length * per);
             Pass s = new Pass(config);
@@ -199,11 +205,30 @@ public final class Ncf implements Recommender {
                     int i = t == 0 ? items[k] : index.sampleNegative(u, random);
                     float y = t == 0 ? 1f : 0f;
                     forward(config, values, u, i, s);
-                    loss += PairScores.softplus(s.logit) - y * s.logit;
+                    loss += PairScores.softplus(s.logit) - y * s.logit + 0.5 * config.l2() * squaredEmbeddings(u, i);
                     backward(u, i, (PairScores.sigmoid(s.logit) - y) * inv, s, delta, gmfGrad, inv);
                 }
             }
             return loss * inv;
+        }
+
+        /** ‖p^G_u‖² + ‖q^G_i‖² + ‖p^M_u‖² + ‖q^M_i‖²: the L2 term whose gradient backward() adds. */
+        private double squaredEmbeddings(int u, int i) {
+            if (config.l2() == 0) {
+                return 0;
+            }
+            double s = 0;
+            if (config.hasGmf()) {
+                int d = config.gmfDim();
+                s += PairScores.dot(values.get("gmf_user"), u * d, values.get("gmf_user"), u * d, d);
+                s += PairScores.dot(values.get("gmf_item"), i * d, values.get("gmf_item"), i * d, d);
+            }
+            if (config.hasMlp()) {
+                int m = config.mlpLayers().get(0) / 2;
+                s += PairScores.dot(values.get("mlp_user"), u * m, values.get("mlp_user"), u * m, m);
+                s += PairScores.dot(values.get("mlp_item"), i * m, values.get("mlp_item"), i * m, m);
+            }
+            return s;
         }
 
         private void backward(int u, int i, float g, Pass s, float[][] delta, float[] gmfGrad, float inv) {

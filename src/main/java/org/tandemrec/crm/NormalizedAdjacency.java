@@ -123,23 +123,25 @@ public final class NormalizedAdjacency {
      * w.r.t. the output, so forward and backward both call it.
      */
     float[] propagate(float[] e0, int dim, int layers, RowParallel parallel) {
-        float[] acc = e0.clone();
+        float[] out = new float[e0.length];
+        propagate(e0, out, new float[e0.length], new float[e0.length], dim, layers, parallel);
+        return out;
+    }
+
+    /** As {@link #propagate(float[], int, int, RowParallel)} into {@code out}, with two scratch arrays of the same size. */
+    void propagate(float[] e0, float[] out, float[] scratchA, float[] scratchB, int dim, int layers, RowParallel parallel) {
+        System.arraycopy(e0, 0, out, 0, e0.length);
         float[] cur = e0;
-        float[] next = new float[e0.length];
-        float[] spare = null;
+        float[] next = scratchA;
         for (int l = 0; l < layers; l++) {
-            multiply(cur, next, acc, dim, parallel);
-            if (spare == null) {
-                spare = new float[e0.length];
-            }
+            multiply(cur, next, out, dim, parallel);
             float[] t = next;
-            next = cur == e0 ? spare : cur;
+            next = cur == e0 ? scratchB : cur;
             cur = t;
         }
         float scale = 1f / (layers + 1);
-        for (int i = 0; i < acc.length; i++) {
-            acc[i] *= scale;
+        for (int i = 0; i < out.length; i++) {
+            out[i] *= scale;
         }
-        return acc;
     }
 }

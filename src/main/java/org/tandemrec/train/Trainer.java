@@ -86,7 +86,7 @@ public final class Trainer {
                     int[] ids = size == batch.length ? batch : new int[size];
                     System.arraycopy(order, from, ids, 0, size);
                     params.zeroGrad();
-                    double loss = task.trainBatch(ids, new SplittableRandom(mix(config.seed() ^ STEP_STREAM, step)));
+                    double loss = task.trainBatch(ids, step, new SplittableRandom(mix(config.seed() ^ STEP_STREAM, step)));
                     if (!Double.isFinite(loss)) {
                         throw new IllegalStateException("model " + task.modelName() + ": loss is " + loss + " at step "
                                 + step + " (epoch " + epoch + "); lower learningRate or set clipNorm");

@@ -82,7 +82,7 @@ class ConventionalModelsTest {
         int[] is = {0, 33, 64, 99};
         Ncf ncf = Ncf.fit(world.train, NcfConfig.neuMf(4), tc(1, 0.01), TrainHooks.none(), null);
         MatrixFactorization mf = MatrixFactorization.fit(world.train, MfConfig.bpr(4), tc(1, 0.01), TrainHooks.none(), null);
-        LightGcn gcn = LightGcn.fit(world.train, new LightGcnConfig(4, 2, 0, 0.1), tc(1, 0.01), TrainHooks.none(), null);
+        LightGcn gcn = LightGcn.fit(world.train, LightGcnConfig.of(4, 2, 0), tc(1, 0.01), TrainHooks.none(), null);
         PopularityRecommender pop = PopularityRecommender.fit(world.train);
         RandomRecommender rnd = new RandomRecommender(new RandomRecommender.Config(3, 200, 100));
         for (Recommender m : new Recommender[] {ncf, mf, gcn, pop, rnd}) {

@@ -53,7 +53,7 @@ class LightGcnTest {
         SyntheticClusters world = new SyntheticClusters(200, 100, 5, 15, 3);
         TrainConfig tc = TrainConfig.builder().epochs(30).batchSize(512).learningRate(0.01)
                 .optimizer(TrainConfig.OptimizerKind.LAZY_ADAM).seed(5).build();
-        LightGcn model = LightGcn.fit(world.train, new LightGcnConfig(16, 3, 1e-4, 0.1), tc, TrainHooks.none(), null);
+        LightGcn model = LightGcn.fit(world.train, LightGcnConfig.of(16, 3, 1e-4), tc, TrainHooks.none(), null);
         double hr = world.hitRateAt10(model);
         double pop = world.hitRateAt10(PopularityRecommender.fit(world.train));
         assertTrue(hr > pop + 0.15, "LightGCN HR@10 " + hr + " vs popularity " + pop);

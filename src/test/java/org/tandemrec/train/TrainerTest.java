@@ -52,7 +52,7 @@ class TrainerTest {
         @Override public int numExamples() { return targets.length; }
 
         @Override
-        public double trainBatch(int[] batch, SplittableRandom random) {
+        public double trainBatch(int[] batch, long step, SplittableRandom random) {
             if (calls++ == failAtCall) {
                 throw new IllegalStateException("simulated crash");
             }
