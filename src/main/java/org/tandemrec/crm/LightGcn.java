@@ -123,6 +123,7 @@ public final class LightGcn implements Recommender {
         private final float[] backward;
         private final float[] scratchA;
         private final float[] scratchB;
+        private final boolean[] batchRows;
         private long forwardStep = -1;
 
         Task(LightGcnConfig config, UserItemIndex index, NormalizedAdjacency adj, Parameter table,
@@ -141,6 +142,7 @@ public final class LightGcn implements Recommender {
             this.backward = new float[size];
             this.scratchA = new float[size];
             this.scratchB = new float[size];
+            this.batchRows = new boolean[adj.numNodes()];
         }
 
         @Override
@@ -183,6 +185,9 @@ public final class LightGcn implements Recommender {
                 int u = users[k];
                 int i = items[k];
                 int j = index.sampleNegative(u, random);
+                batchRows[u] = true;
+                batchRows[nu + i] = true;
+                batchRows[nu + j] = true;
                 int ou = u * d;
                 int oi = (nu + i) * d;
                 int oj = (nu + j) * d;
@@ -206,7 +211,9 @@ public final class LightGcn implements Recommender {
                 }
             }
             float[] g0 = backward;
-            adj.propagate(grad, g0, scratchA, scratchB, d, config.layers(), parallel);
+            // The output gradient is non-zero only on the batch's rows: the first product skips the rest.
+            adj.propagate(grad, batchRows, g0, scratchA, scratchB, d, config.layers(), parallel);
+            java.util.Arrays.fill(batchRows, false);
             for (int r = 0, n = adj.numNodes(); r < n; r++) {
                 int o = r * d;
                 boolean any = false;

@@ -95,11 +95,22 @@ public final class NormalizedAdjacency {
      * Fusing the running sum saves one pass over memory per layer.
      */
     void multiply(float[] in, float[] out, float[] acc, int dim, RowParallel parallel) {
+        multiply(in, out, acc, null, dim, parallel);
+    }
+
+    /**
+     * As above, reading only input rows whose {@code nonZeroRows} flag is set (null: all): exact
+     * when the other input rows are zero, as for an output gradient that lives on a batch's rows.
+     */
+    void multiply(float[] in, float[] out, float[] acc, boolean[] nonZeroRows, int dim, RowParallel parallel) {
         parallel.run(chunks(parallel.threads() * 4), (from, to) -> {
             float[] row = new float[dim];
             for (int r = from; r < to; r++) {
                 java.util.Arrays.fill(row, 0f);
                 for (int k = rowStart[r], end = rowStart[r + 1]; k < end; k++) {
+                    if (nonZeroRows != null && !nonZeroRows[cols[k]]) {
+                        continue;
+                    }
                     float w = vals[k];
                     int o = cols[k] * dim;
                     for (int j = 0; j < dim; j++) {
@@ -130,11 +141,17 @@ public final class NormalizedAdjacency {
 
     /** As {@link #propagate(float[], int, int, RowParallel)} into {@code out}, with two scratch arrays of the same size. */
     void propagate(float[] e0, float[] out, float[] scratchA, float[] scratchB, int dim, int layers, RowParallel parallel) {
+        propagate(e0, null, out, scratchA, scratchB, dim, layers, parallel);
+    }
+
+    /** As above; {@code nonZeroRows} (may be null) flags the only non-zero rows of {@code e0}. */
+    void propagate(float[] e0, boolean[] nonZeroRows, float[] out, float[] scratchA, float[] scratchB, int dim, int layers,
+                   RowParallel parallel) {
         System.arraycopy(e0, 0, out, 0, e0.length);
         float[] cur = e0;
         float[] next = scratchA;
         for (int l = 0; l < layers; l++) {
-            multiply(cur, next, out, dim, parallel);
+            multiply(cur, next, out, l == 0 ? nonZeroRows : null, dim, parallel);
             float[] t = next;
             next = cur == e0 ? scratchB : cur;
             cur = t;
