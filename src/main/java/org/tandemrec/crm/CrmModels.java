@@ -14,6 +14,7 @@ public final class CrmModels {
             case LightGcn.KIND -> LightGcn.load(file);
             case MatrixFactorization.KIND -> MatrixFactorization.load(file);
             case Ncf.KIND -> Ncf.load(file);
+            case Dcn.KIND -> Dcn.load(file);
             case PopularityRecommender.KIND -> PopularityRecommender.load(file);
             case RandomRecommender.KIND -> RandomRecommender.load(file);
             default -> throw new CheckpointException(file, "unknown model kind '" + kind + "'");

@@ -15,7 +15,11 @@ class GradientCheckTest {
     private static final SyntheticClusters WORLD = new SyntheticClusters(30, 20, 3, 5, 8);
     private static final int[] BATCH = {0, 7, 19, 42, 77};
 
-    private static void check(TrainingTask task, int samplesPerParam) {
+    static void check(TrainingTask task, int samplesPerParam) {
+        check(task, samplesPerParam, 1e-2);
+    }
+
+    static void check(TrainingTask task, int samplesPerParam, double h) {
         task.parameters().zeroGrad();
         // Each evaluation passes a new step number so that LightGCN re-propagates (refreshEvery 1);
         // the random stream, hence the negatives, is the same every time.
@@ -46,7 +50,6 @@ class GradientCheckTest {
                     }
                 }
                 float orig = p.value()[idx];
-                double h = 1e-2;
                 p.value()[idx] = (float) (orig + h);
                 double plus = task.trainBatch(BATCH, step++, new SplittableRandom(5));
                 p.value()[idx] = (float) (orig - h);
