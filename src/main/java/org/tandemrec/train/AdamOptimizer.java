@@ -87,14 +87,15 @@ public final class AdamOptimizer {
     }
 
     private void denseOverTable(Parameter p, float[] mk, float[] vk, double lr, double stepSize, double bc2Sqrt) {
-        // Scatter the sparse gradient into a full one: this path is the dense reference semantics.
-        float[] full = new float[p.value().length];
+        // Dense reference semantics: every row is updated, untouched rows with a zero gradient.
         int cols = p.cols();
-        float[] g = p.slotGrad();
-        for (int s = 0, n = p.touchedCount(); s < n; s++) {
-            System.arraycopy(g, s * cols, full, p.touchedRow(s) * cols, cols);
+        float[] zeros = new float[cols];
+        boolean coupled = kind == TrainConfig.OptimizerKind.ADAM;
+        for (int row = 0; row < p.rows(); row++) {
+            int slot = p.slotOf(row);
+            float[] g = slot < 0 ? zeros : p.slotGrad();
+            update(p.value(), g, slot < 0 ? 0 : slot * cols, mk, vk, row * cols, cols, lr, stepSize, bc2Sqrt, coupled);
         }
-        update(p.value(), full, 0, mk, vk, 0, full.length, lr, stepSize, bc2Sqrt, kind == TrainConfig.OptimizerKind.ADAM);
     }
 
     private void update(float[] w, float[] g, int gOff, float[] mk, float[] vk, int off, int len,

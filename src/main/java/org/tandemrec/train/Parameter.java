@@ -115,6 +115,11 @@ public final class Parameter {
         return slotGrad;
     }
 
+    /** The slot of {@code row} in the gradient buffer, or -1 when the row is untouched. */
+    int slotOf(int row) {
+        return rowSlot[row];
+    }
+
     /** Number of rows touched since the last {@link #zeroGrad()}. */
     public int touchedCount() {
         return touched;
