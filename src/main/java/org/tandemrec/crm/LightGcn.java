@@ -25,7 +25,9 @@ import org.tandemrec.train.TrainingTask;
  * the layer-0 gradient to the optimiser (lazy Adam recommended). Each optimiser step costs two
  * full propagations (2·L sparse products), whatever the batch size, so the number of steps per
  * epoch sets the epoch time: with batch B an epoch over n interactions takes ⌈n/B⌉ steps. Large
- * batches (8k–32k) keep an epoch over 1M interactions to a few dozen propagations; the price is
+ * batches (8k–32k) keep an epoch over 1M interactions to a few dozen propagations (batch 16384:
+ * 62 steps, 124 propagations; one propagation of 2M non-zeros × 64 × 3 layers measured 0.6–2.7 s
+ * on a heavily shared 2-core machine); the price is
  * fewer updates per epoch (raise the learning rate, e.g. 1e-2, to compensate). Propagating
  * once per several batches from stale embeddings would be no cheaper: the backward still needs
  * a full propagation per update; {@link LightGcnConfig#refreshEvery()} k > 1 re-propagates the

@@ -91,6 +91,9 @@ class ConventionalModelsTest {
             Recommender back = CrmModels.load(f);
             assertEquals(m.kind(), back.kind());
             assertArrayEquals(m.score(us, is), back.score(us, is), 0f, m.kind());
+            float[][] lists = back.scoreCandidates(new int[] {5, 17}, new int[][] {{33, 0, 99}, {64}});
+            assertArrayEquals(back.score(new int[] {5, 5, 5}, new int[] {33, 0, 99}), lists[0], 0f);
+            assertArrayEquals(back.score(new int[] {17}, new int[] {64}), lists[1], 0f);
         }
         var e = assertThrows(CheckpointException.class, () -> LightGcn.load(dir.resolve("mf.model")));
         assertTrue(e.getMessage().contains("holds a 'mf' model, expected 'lightgcn'"), e.getMessage());
