@@ -29,8 +29,9 @@ import org.tandemrec.train.TrainingTask;
  * 62 steps, 124 propagations; one propagation of 2M non-zeros × 64 × 3 layers measured 0.6–2.7 s
  * on a heavily shared 2-core machine); the price is
  * fewer updates per epoch (raise the learning rate, e.g. 1e-2, to compensate). Propagating
- * once per several batches from stale embeddings would be no cheaper: the backward still needs
- * a full propagation per update; {@link LightGcnConfig#refreshEvery()} k > 1 re-propagates the
+ * once per several batches from stale embeddings saves only the forward half: the backward
+ * still needs a propagation per update (its first product reads only the batch's rows, whose
+ * output gradient is non-zero). {@link LightGcnConfig#refreshEvery()} k > 1 re-propagates the
  * forward only every k steps (≈ 1 + 1/k propagations per step instead of 2) at the price of
  * stale scores. Resuming with k > 1 refreshes at the resume step, so it continues equivalently
  * but not bit-identically; with k = 1 a resume is exact.
