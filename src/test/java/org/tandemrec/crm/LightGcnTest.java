@@ -57,5 +57,12 @@ class LightGcnTest {
         double hr = world.hitRateAt10(model);
         double pop = world.hitRateAt10(PopularityRecommender.fit(world.train));
         assertTrue(hr > pop + 0.15, "LightGCN HR@10 " + hr + " vs popularity " + pop);
+
+        // Stale forward (re-propagated every 3 steps) still learns the clusters.
+        LightGcn stale = LightGcn.fit(world.train, new LightGcnConfig(16, 3, 1e-4, 0.1, 3), tc, TrainHooks.none(), null);
+        double staleHr = world.hitRateAt10(stale);
+        assertTrue(staleHr > pop + 0.15, "LightGCN (refreshEvery 3) HR@10 " + staleHr + " vs popularity " + pop);
+        assertEquals(16, stale.userEmbeddings()[0].length);
+        assertEquals(100, stale.itemEmbeddings().length);
     }
 }
