@@ -1,0 +1,28 @@
+package org.tandemrec.train;
+
+/**
+ * Global-norm gradient clipping as torch.nn.utils.clip_grad_norm_: with N the L2 norm of all
+ * gradients together, every gradient is scaled by min(1, maxNorm / (N + 1e-6)).
+ */
+public final class GradientClipping {
+    private GradientClipping() {
+    }
+
+    /** Clips in place and returns the norm before clipping. */
+    public static double clip(ParameterSet parameters, double maxNorm) {
+        double sq = 0;
+        for (Parameter p : parameters.list()) {
+            sq += p.gradSquaredNorm();
+        }
+        double norm = Math.sqrt(sq);
+        if (maxNorm > 0) {
+            double coef = maxNorm / (norm + 1e-6);
+            if (coef < 1) {
+                for (Parameter p : parameters.list()) {
+                    p.scaleGrad((float) coef);
+                }
+            }
+        }
+        return norm;
+    }
+}

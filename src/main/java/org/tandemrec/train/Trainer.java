@@ -1,0 +1,163 @@
+package org.tandemrec.train;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.tandemrec.data.Progress;
+
+/**
+ * The one training loop of every model: per-epoch seeded shuffling, mini-batches, gradient
+ * clipping, the learning-rate schedule, Adam, validation with early stopping (the best
+ * parameters are restored at the end), and atomic resumable {@link Checkpoint}s.
+ *
+ * <p>Random streams: epoch e's permutation comes from {@code SplittableRandom(mix(seed, e))},
+ * step s's batch sampling from {@code SplittableRandom(mix(seed, s))}; both are recomputable
+ * from the counters, which makes a resumed run replay the uninterrupted one exactly.
+ */
+public final class Trainer {
+    private static final long SHUFFLE_STREAM = 0x5DEECE66DL;
+    private static final long STEP_STREAM = 0x9E3779B97F4A7C15L;
+
+    private final TrainConfig config;
+
+    public Trainer(TrainConfig config) {
+        this.config = config;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    /** Trains {@code task}'s parameters in place. */
+    public TrainResult fit(TrainingTask task, TrainHooks hooks) {
+        ParameterSet params = task.parameters();
+        int n = task.numExamples();
+        if (n <= 0) {
+            throw new IllegalArgumentException("model " + task.modelName() + " has no training examples");
+        }
+        int batchesPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
+        long totalSteps = (long) batchesPerEpoch * config.epochs();
+        LearningRateSchedule schedule = new LearningRateSchedule(config.schedule(), config.learningRate(),
+                config.warmupSteps(), totalSteps);
+        AdamOptimizer optimizer = new AdamOptimizer(params, config);
+        String hash = Checkpoint.configHash(task, config);
+        boolean validating = hooks.validation() != null;
+        TrainConfig.MetricDirection direction = config.metricDirection();
+
+        int epoch = 0;
+        int nextBatch = 0;
+        long step = 0;
+        double bestMetric = direction.worst();
+        int bestEpoch = -1;
+        int sinceBest = 0;
+        List<float[]> best = null;
+        if (hooks.resume() && Files.exists(hooks.checkpoint())) {
+            Checkpoint.Loaded c = Checkpoint.read(hooks.checkpoint(), task, hash);
+            params.restore(c.values());
+            optimizer.restoreState(c.optimizerStep(), c.first(), c.second());
+            Checkpoint.Position p = c.position();
+            epoch = p.epoch();
+            nextBatch = p.nextBatch();
+            step = p.globalStep();
+            bestMetric = p.bestMetric();
+            bestEpoch = p.bestEpoch();
+            sinceBest = p.epochsWithoutImprovement();
+            best = c.best();
+        }
+        long firstStep = step;
+        float[] losses = new float[(int) Math.max(0, totalSteps - step)];
+        double[] metrics = new double[Math.max(0, config.epochs() - epoch)];
+        int lossCount = 0;
+        int metricCount = 0;
+        boolean stopped = false;
+        int[] batch = new int[config.batchSize()];
+        try (Progress progress = hooks.showProgress()
+                ? Progress.start("train " + task.modelName(), totalSteps)
+                : Progress.quiet("train " + task.modelName(), totalSteps)) {
+            progress.step(step);
+            for (; epoch < config.epochs() && !stopped; epoch++) {
+                int[] order = permutation(n, new SplittableRandom(mix(config.seed() ^ SHUFFLE_STREAM, epoch)));
+                double epochLoss = 0;
+                int epochBatches = 0;
+                for (int b = nextBatch; b < batchesPerEpoch; b++) {
+                    int from = b * config.batchSize();
+                    int size = Math.min(config.batchSize(), n - from);
+                    int[] ids = size == batch.length ? batch : new int[size];
+                    System.arraycopy(order, from, ids, 0, size);
+                    params.zeroGrad();
+                    double loss = task.trainBatch(ids, step, new SplittableRandom(mix(config.seed() ^ STEP_STREAM, step)));
+                    if (!Double.isFinite(loss)) {
+                        throw new IllegalStateException("model " + task.modelName() + ": loss is " + loss + " at step "
+                                + step + " (epoch " + epoch + "); lower learningRate or set clipNorm");
+                    }
+                    if (config.clipNorm() > 0) {
+                        GradientClipping.clip(params, config.clipNorm());
+                    }
+                    optimizer.step(schedule.at(step));
+                    step++;
+                    losses[lossCount++] = (float) loss;
+                    epochLoss += loss;
+                    epochBatches++;
+                    progress.setExtra(String.format(Locale.ROOT, "epoch %d loss %.4f", epoch, epochLoss / epochBatches));
+                    progress.step(1);
+                    if (hooks.checkpoint() != null && config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) {
+                        Checkpoint.write(hooks.checkpoint(), task, hash, new Checkpoint.Position(config.seed(), epoch,
+                                b + 1, step, bestMetric, bestEpoch, sinceBest), optimizer, best);
+                    }
+                }
+                nextBatch = 0;
+                if (validating) {
+                    double metric = hooks.validation().evaluate(epoch);
+                    metrics[metricCount++] = metric;
+                    if (Double.isNaN(metric)) {
+                        throw new IllegalStateException("model " + task.modelName() + ": validation metric is NaN after epoch " + epoch);
+                    }
+                    if (direction.better(metric, bestMetric)) {
+                        bestMetric = metric;
+                        bestEpoch = epoch;
+                        sinceBest = 0;
+                        best = params.snapshot();
+                    } else {
+                        sinceBest++;
+                        stopped = config.patience() > 0 && sinceBest >= config.patience();
+                    }
+                }
+                if (hooks.checkpoint() != null) {
+                    // An early-stopped run is recorded as finished so that resuming does not train on.
+                    int nextEpoch = stopped ? config.epochs() : epoch + 1;
+                    Checkpoint.write(hooks.checkpoint(), task, hash, new Checkpoint.Position(config.seed(), nextEpoch,
+                            0, step, bestMetric, bestEpoch, sinceBest), optimizer, best);
+                }
+            }
+        }
+        if (best != null) {
+            params.restore(best);
+        }
+        return new TrainResult(firstStep, java.util.Arrays.copyOf(losses, lossCount),
+                java.util.Arrays.copyOf(metrics, metricCount), validating ? bestMetric : Double.NaN,
+                bestEpoch, stopped, step);
+    }
+
+    private static int[] permutation(int n, SplittableRandom random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    /** SplitMix64 finaliser of seed and counter: independent-looking streams for neighbouring counters. */
+    static long mix(long seed, long counter) {
+        long z = seed + (counter + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,30 @@
+package org.tandemrec.train;
+
+import java.util.SplittableRandom;
+
+/**
+ * What the {@link Trainer} needs from a model: its parameters, how many examples an epoch has,
+ * and the forward + backward pass of one mini-batch.
+ */
+public interface TrainingTask {
+    /** A stable model name; a checkpoint of another name is refused. */
+    String modelName();
+
+    /** Everything of the model's config that shapes its parameters and loss (hashed into checkpoints). */
+    String configFingerprint();
+
+    ParameterSet parameters();
+
+    /** Examples per epoch; the trainer shuffles the indices 0..n-1 each epoch. */
+    int numExamples();
+
+    /**
+     * Computes the loss of the examples at {@code batch} and accumulates its gradient into the
+     * (already zeroed) parameter gradients. Every random choice (e.g. negatives) comes from
+     * {@code random}, which the trainer derives from the seed and {@code step}, the 0-based
+     * global optimiser step this batch is for.
+     *
+     * @return the mean loss of the batch
+     */
+    double trainBatch(int[] batch, long step, SplittableRandom random);
+}

@@ -1,0 +1,189 @@
+package org.tandemrec.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * A small factorisation task with an embedding table (lazy Adam), a dense vector and random
+     * per-batch noise, so that parameters, optimiser state and random streams all matter.
+     */
+    static final class ToyTask implements TrainingTask {
+        final Parameter table;
+        final Parameter weights;
+        final ParameterSet params;
+        final float[] targets;
+        final String name;
+        int failAtCall = -1;
+        int calls;
+
+        ToyTask(String name, long seed) {
+            this.name = name;
+            SplittableRandom r = new SplittableRandom(seed);
+            float[] t = new float[30 * 3];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = (float) r.nextGaussian() * 0.1f;
+            }
+            table = Parameter.table("table", 30, 3, t);
+            weights = Parameter.dense("w", 1, 3, new float[] {0.5f, -0.5f, 0.2f});
+            params = ParameterSet.of(table, weights);
+            targets = new float[90];
+            for (int i = 0; i < targets.length; i++) {
+                targets[i] = (float) Math.sin(i % 30);
+            }
+        }
+
+        @Override public String modelName() { return name; }
+        @Override public String configFingerprint() { return "toy rows=30 dim=3"; }
+        @Override public ParameterSet parameters() { return params; }
+        @Override public int numExamples() { return targets.length; }
+
+        @Override
+        public double trainBatch(int[] batch, long step, SplittableRandom random) {
+            if (calls++ == failAtCall) {
+                throw new IllegalStateException("simulated crash");
+            }
+            double loss = 0;
+            float[] e = table.value();
+            float[] w = weights.value();
+            for (int k : batch) {
+                int row = k % 30;
+                double pred = 0;
+                for (int j = 0; j < 3; j++) {
+                    pred += e[row * 3 + j] * w[j];
+                }
+                double y = targets[k] + 0.01 * random.nextGaussian();
+                double d = pred - y;
+                loss += d * d;
+                float c = (float) (2 * d / batch.length);
+                table.addRowGrad(row, w, 0, c);
+                for (int j = 0; j < 3; j++) {
+                    weights.grad()[j] += c * e[row * 3 + j];
+                }
+            }
+            return loss / batch.length;
+        }
+    }
+
+    private static TrainConfig config(int epochs) {
+        return TrainConfig.builder().epochs(epochs).batchSize(8).learningRate(0.05)
+                .optimizer(TrainConfig.OptimizerKind.LAZY_ADAM).schedule(TrainConfig.ScheduleKind.COSINE)
+                .warmupSteps(3).clipNorm(5).checkpointEvery(5).seed(11).build();
+    }
+
+    @Test
+    void lossDecreases() {
+        ToyTask task = new ToyTask("toy", 1);
+        TrainResult r = new Trainer(config(20)).fit(task, TrainHooks.none());
+        assertEquals(12 * 20, r.losses().length);
+        double first = 0;
+        double last = 0;
+        for (int i = 0; i < 12; i++) {
+            first += r.losses()[i];
+            last += r.losses()[r.losses().length - 1 - i];
+        }
+        assertTrue(last < 0.2 * first, "first epoch " + first / 12 + ", last " + last / 12);
+    }
+
+    @Test
+    void resumedRunReplaysTheUninterruptedOne() {
+        TrainConfig cfg = config(4);
+        ToyTask whole = new ToyTask("toy", 1);
+        TrainResult all = new Trainer(cfg).fit(whole, TrainHooks.none().withValidation(e -> -e * 0.1));
+
+        Path ckpt = dir.resolve("toy.ckpt");
+        ToyTask first = new ToyTask("toy", 1);
+        first.failAtCall = 23; // crash inside epoch 1 (12 batches per epoch), after the checkpoint at step 20
+        TrainHooks hooks = TrainHooks.none().withValidation(e -> -e * 0.1).withCheckpoint(ckpt, true);
+        assertThrows(IllegalStateException.class, () -> new Trainer(cfg).fit(first, hooks));
+
+        ToyTask resumed = new ToyTask("toy", 99); // different initial values: all must come from the checkpoint
+        TrainResult rest = new Trainer(cfg).fit(resumed, hooks);
+        assertEquals(20, rest.firstStep());
+        float[] expected = Arrays.copyOfRange(all.losses(), 20, all.losses().length);
+        assertArrayEquals(expected, rest.losses(), 0f);
+        assertArrayEquals(whole.table.value(), resumed.table.value(), 0f);
+        assertArrayEquals(whole.weights.value(), resumed.weights.value(), 0f);
+    }
+
+    @Test
+    void earlyStoppingRestoresTheBestEpoch() {
+        ToyTask task = new ToyTask("toy", 1);
+        double[] metric = {0.5, 0.9, 0.7, 0.6, 0.8, 0.95};
+        float[][] atEpoch = new float[6][];
+        TrainConfig cfg = config(6).toBuilder().patience(2).build();
+        TrainResult r = new Trainer(cfg).fit(task, TrainHooks.none().withValidation(e -> {
+            atEpoch[e] = task.table.value().clone();
+            return metric[e];
+        }));
+        assertTrue(r.stoppedEarly());
+        assertEquals(1, r.bestEpoch());
+        assertEquals(4, r.epochMetrics().length);
+        assertArrayEquals(atEpoch[1], task.table.value(), 0f);
+    }
+
+    @Test
+    void checkpointOfAnotherModelIsRefused() {
+        Path ckpt = dir.resolve("a.ckpt");
+        new Trainer(config(1)).fit(new ToyTask("toy", 1), TrainHooks.none().withCheckpoint(ckpt, true));
+        ToyTask other = new ToyTask("other", 1);
+        float[] before = other.table.value().clone();
+        var e = assertThrows(CheckpointException.class,
+                () -> new Trainer(config(2)).fit(other, TrainHooks.none().withCheckpoint(ckpt, true)));
+        assertTrue(e.getMessage().contains("checkpoint of model 'toy', cannot resume model 'other'"), e.getMessage());
+        assertArrayEquals(before, other.table.value(), 0f);
+    }
+
+    @Test
+    void checkpointWithAnotherConfigIsRefused() {
+        Path ckpt = dir.resolve("b.ckpt");
+        new Trainer(config(1)).fit(new ToyTask("toy", 1), TrainHooks.none().withCheckpoint(ckpt, true));
+        TrainConfig changed = config(2).toBuilder().learningRate(0.01).build();
+        var e = assertThrows(CheckpointException.class,
+                () -> new Trainer(changed).fit(new ToyTask("toy", 1), TrainHooks.none().withCheckpoint(ckpt, true)));
+        assertTrue(e.getMessage().contains("different model or training config"), e.getMessage());
+    }
+
+    @Test
+    void corruptedOrTruncatedCheckpointIsRefusedWithoutTouchingTheModel() throws IOException {
+        Path ckpt = dir.resolve("c.ckpt");
+        new Trainer(config(1)).fit(new ToyTask("toy", 1), TrainHooks.none().withCheckpoint(ckpt, true));
+        byte[] bytes = Files.readAllBytes(ckpt);
+
+        byte[] flipped = bytes.clone();
+        flipped[bytes.length / 2] ^= 0x10;
+        Path bad = dir.resolve("flipped.ckpt");
+        Files.write(bad, flipped);
+        ToyTask t1 = new ToyTask("toy", 5);
+        float[] before = t1.table.value().clone();
+        var e = assertThrows(CheckpointException.class,
+                () -> new Trainer(config(2)).fit(t1, TrainHooks.none().withCheckpoint(bad, true)));
+        assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
+        assertArrayEquals(before, t1.table.value(), 0f);
+
+        Path cut = dir.resolve("cut.ckpt");
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length - 100));
+        var e2 = assertThrows(CheckpointException.class,
+                () -> new Trainer(config(2)).fit(new ToyTask("toy", 5), TrainHooks.none().withCheckpoint(cut, true)));
+        assertTrue(e2.getMessage().contains("truncated"), e2.getMessage());
+
+        Path other = dir.resolve("other.ckpt");
+        Files.writeString(other, "hello");
+        var e3 = assertThrows(CheckpointException.class,
+                () -> new Trainer(config(2)).fit(new ToyTask("toy", 5), TrainHooks.none().withCheckpoint(other, true)));
+        assertTrue(e3.getMessage().contains("not a tandem-train-checkpoint file"), e3.getMessage());
+    }
+}
