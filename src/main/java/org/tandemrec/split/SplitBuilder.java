@@ -28,7 +28,7 @@ import org.tandemrec.data.Progress;
  * the positive, never repeated within a list. Random choices come from named streams of
  * {@link SplitConfig#seed()}.
  */
-public final class SplitBuilder {
+public final class SplitBuilder implements AutoCloseable {
     private final TextEncoder encoder;
 
     /** A builder with the all-MiniLM-L6-v2 encoder for text-similarity negatives. */
@@ -97,6 +97,12 @@ public final class SplitBuilder {
         SplitManifest manifest = new SplitManifest(SplitManifest.currentToolVersion(), source, config, counts, Map.of());
         return new SplitData(manifest, parts.train(), parts.valid(), parts.test(), validLists, testLists,
                 ctrValid, ctrTest, dataset.users(), dataset.items(), dataset.itemInfo(), dataset.userProfiles());
+    }
+
+    /** Frees the text encoder's model, if it was loaded. */
+    @Override
+    public void close() {
+        encoder.close();
     }
 
     /** The table with 0/1 values: explicit labels checked, implicit feedback set to 1. */

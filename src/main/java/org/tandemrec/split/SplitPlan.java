@@ -17,7 +17,9 @@ public final class SplitPlan {
     /** Builds and writes the split; returns it as written (manifest with file checksums). */
     public static SplitData run(Dataset dataset, SplitSource source, SplitConfig config, Path dir)
             throws IOException {
-        return run(dataset, source, config, dir, new SplitBuilder());
+        try (SplitBuilder builder = new SplitBuilder()) {
+            return run(dataset, source, config, dir, builder);
+        }
     }
 
     public static SplitData run(Dataset dataset, SplitSource source, SplitConfig config, Path dir,

@@ -25,7 +25,9 @@ public final class TextNegativesBenchmark {
 
     /** Seconds for text negatives on 10,000 items (model loading included). */
     public static double textNegatives10kItemsSeconds() {
-        return run(10_000, 50, 42L, new MiniLmTextEncoder()).totalSeconds();
+        try (MiniLmTextEncoder encoder = new MiniLmTextEncoder()) {
+            return run(10_000, 50, 42L, encoder).totalSeconds();
+        }
     }
 
     public static Result run(int numItems, int topM, long seed, TextEncoder encoder) {

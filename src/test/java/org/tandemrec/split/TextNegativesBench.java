@@ -13,7 +13,10 @@ public final class TextNegativesBench {
 
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
-        TextNegativesBenchmark.Result r = TextNegativesBenchmark.run(n, 50, 42L, new MiniLmTextEncoder());
+        TextNegativesBenchmark.Result r;
+        try (MiniLmTextEncoder encoder = new MiniLmTextEncoder()) {
+            r = TextNegativesBenchmark.run(n, 50, 42L, encoder);
+        }
         System.out.printf(Locale.ROOT, "%s items=%d embed=%.2fs neighbours=%.2fs sample=%.2fs total=%.2fs%n",
                 TextNegativesBenchmark.KEY, r.items(), r.embedSeconds(), r.neighbourSeconds(), r.sampleSeconds(),
                 r.totalSeconds());

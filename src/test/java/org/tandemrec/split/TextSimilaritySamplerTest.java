@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +46,32 @@ class TextSimilaritySamplerTest {
         encoder = new MiniLmTextEncoder();
         texts = new ArrayList<>(SPACE);
         texts.addAll(PASTA);
+    }
+
+    @AfterAll
+    static void closeModel() {
+        encoder.close();
+    }
+
+    @Test
+    void batchedEncoderMatchesLangChain4jEmbedAll() {
+        // Reference: the library's own per-text inference of the same model.
+        List<String> some = List.of(SPACE.get(0), PASTA.get(3), "x", SPACE.get(9) + " " + PASTA.get(9));
+        float[][] ours = encoder.encode(some);
+        var reference = new AllMiniLmL6V2EmbeddingModel().embedAll(some.stream().map(TextSegment::from).toList())
+                .content();
+        for (int i = 0; i < some.size(); i++) {
+            float[] r = reference.get(i).vector();
+            double dot = 0;
+            double nr = 0;
+            for (int k = 0; k < r.length; k++) {
+                dot += r[k] * ours[i][k];
+                nr += r[k] * r[k];
+            }
+            assertEquals(1.0, dot / Math.sqrt(nr), 1e-5, "cosine to the reference for '" + some.get(i) + "'");
+            assertEquals(r[0] / Math.sqrt(nr), ours[i][0], 1e-5);
+        }
+        assertArrayEquals(new float[384], encoder.encode(List.of(" "))[0], "blank text embeds to zero");
     }
 
     private static boolean isSpace(int item) {
