@@ -52,16 +52,22 @@ public final class ItemEmbeddings {
         this.vectors = vectors;
     }
 
-    /** Embeds the texts with the encoder. */
+    /** Embeds the texts with the encoder; identical texts are embedded once. */
     public static ItemEmbeddings compute(List<String> texts, TextEncoder encoder) {
-        float[][] rows = encoder.encode(texts);
+        java.util.Map<String, Integer> unique = new java.util.LinkedHashMap<>();
+        int[] row = new int[texts.size()];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = unique.computeIfAbsent(texts.get(i), t -> unique.size());
+        }
+        float[][] rows = encoder.encode(new java.util.ArrayList<>(unique.keySet()));
         int d = encoder.dimension();
         float[] flat = new float[texts.size() * d];
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i].length != d) {
-                throw new IllegalStateException("encoder returned " + rows[i].length + " dimensions, expected " + d);
+        for (int i = 0; i < row.length; i++) {
+            float[] v = rows[row[i]];
+            if (v.length != d) {
+                throw new IllegalStateException("encoder returned " + v.length + " dimensions, expected " + d);
             }
-            System.arraycopy(rows[i], 0, flat, i * d, d);
+            System.arraycopy(v, 0, flat, i * d, d);
         }
         return new ItemEmbeddings(encoder.modelName(), texts.size(), d, digest(encoder.modelName(), texts), flat);
     }

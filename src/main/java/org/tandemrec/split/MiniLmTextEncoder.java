@@ -25,12 +25,14 @@ import org.tandemrec.data.Progress;
  *
  * <p>{@code AllMiniLmL6V2EmbeddingModel.embedAll} runs one text per ONNX call; a batch of B
  * texts per call (shape {@code [B, T]}, T the longest text's tokens) was 15–25 % faster here and
- * gives the same vectors (cosine 1 − 1e-7; checked in the tests). Texts are truncated to 256
- * tokens, the model's training length. Loading takes about 2 s; {@link #close()} frees it.
+ * gives the same vectors (cosine 1 − 1e-7; checked in the tests). Texts are truncated to 128
+ * tokens (title, categories and the start of the description, which carry an item's topic):
+ * the cost is about 21 MFLOP per token, so long descriptions would dominate the run time.
+ * Loading takes about 2 s; {@link #close()} frees it.
  */
 public final class MiniLmTextEncoder implements TextEncoder {
     private static final int BATCH = 32;
-    private static final int MAX_TOKENS = 256;
+    private static final int MAX_TOKENS = 128;
     private static final int DIM = 384;
     private OrtSession session;
     private HuggingFaceTokenizer tokenizer;
@@ -160,7 +162,7 @@ public final class MiniLmTextEncoder implements TextEncoder {
 
     @Override
     public String modelName() {
-        return "all-minilm-l6-v2/mean/max256";
+        return "all-minilm-l6-v2/mean/max128";
     }
 
     @Override

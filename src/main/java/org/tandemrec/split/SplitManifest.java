@@ -142,9 +142,9 @@ public record SplitManifest(String toolVersion, SplitSource source, SplitConfig 
             throw new DataFormatException(file, 1, "(config)", e.getMessage());
         }
         Map<String, Long> counts = new LinkedHashMap<>();
-        object(file, o, "counts").fields().forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asLong()));
+        object(file, o, "counts").properties().forEach(e -> counts.put(e.getKey(), e.getValue().asLong()));
         Map<String, String> files = new LinkedHashMap<>();
-        object(file, o, "files").fields().forEachRemaining(e -> files.put(e.getKey(), e.getValue().asText()));
+        object(file, o, "files").properties().forEach(e -> files.put(e.getKey(), e.getValue().asText()));
         return new SplitManifest(text(file, o, "created_by"), source, config, counts, files);
     }
 

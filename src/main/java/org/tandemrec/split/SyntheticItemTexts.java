@@ -6,7 +6,8 @@ import java.util.SplittableRandom;
 
 /**
  * Seeded item texts for measuring text-similarity negatives: a title, a category and a short
- * description mixing words of one or two topics, like product or movie blurbs (15–30 words).
+ * description mixing words of one or two topics, like a movie title with genres or a short
+ * product blurb (10–20 words, about 25 tokens).
  */
 public final class SyntheticItemTexts {
     private static final String[][] TOPICS = {
@@ -38,7 +39,7 @@ public final class SyntheticItemTexts {
             StringBuilder sb = new StringBuilder();
             sb.append("The ").append(cap(pick(TOPICS[t1], random))).append(' ').append(cap(pick(TOPICS[t1], random)))
                     .append(' ').append(i).append(". ").append(CATEGORIES[t1]).append(". ");
-            int words = 12 + random.nextInt(16);
+            int words = 6 + random.nextInt(8);
             for (int w = 0; w < words; w++) {
                 int kind = random.nextInt(10);
                 String word = kind < 6 ? pick(TOPICS[t1], random) : kind < 8 ? pick(TOPICS[t2], random)
