@@ -94,7 +94,8 @@ public final class SplitBuilder implements AutoCloseable {
             counts.put("ctr_valid", (long) ctrValid.size());
             counts.put("ctr_test", (long) ctrTest.size());
         }
-        SplitManifest manifest = new SplitManifest(SplitManifest.currentToolVersion(), source, config, counts, Map.of());
+        SplitManifest manifest = new SplitManifest(SplitManifest.currentToolVersion(), source, config,
+                config.needsText() ? encoder.modelName() : "", counts, Map.of());
         return new SplitData(manifest, parts.train(), parts.valid(), parts.test(), validLists, testLists,
                 ctrValid, ctrTest, dataset.users(), dataset.items(), dataset.itemInfo(), dataset.userProfiles());
     }

@@ -23,10 +23,12 @@ import org.tandemrec.data.LabelRule;
  * @param toolVersion Tandem version that wrote the split
  * @param source where the data came from
  * @param config the split config
+ * @param textModel sentence encoder of the text-similarity negatives ("" when none was used)
  * @param counts counts per part ("users", "items", "train", "valid", "test", "valid_candidates", …)
  * @param files file name → SHA-256 hex of its bytes
  */
-public record SplitManifest(String toolVersion, SplitSource source, SplitConfig config, Map<String, Long> counts,
+public record SplitManifest(String toolVersion, SplitSource source, SplitConfig config, String textModel,
+                            Map<String, Long> counts,
                             Map<String, String> files) {
     public static final String FILE_NAME = "manifest.json";
     public static final String FORMAT = "tandem-split";
@@ -37,6 +39,7 @@ public record SplitManifest(String toolVersion, SplitSource source, SplitConfig 
         Objects.requireNonNull(toolVersion, "toolVersion");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(textModel, "textModel");
         counts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(counts));
         files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
     }
@@ -47,7 +50,7 @@ public record SplitManifest(String toolVersion, SplitSource source, SplitConfig 
     }
 
     public SplitManifest withFiles(Map<String, String> newFiles) {
-        return new SplitManifest(toolVersion, source, config, counts, newFiles);
+        return new SplitManifest(toolVersion, source, config, textModel, counts, newFiles);
     }
 
     /** Version of the running Tandem build ("dev" when run from classes). */
@@ -82,6 +85,7 @@ public record SplitManifest(String toolVersion, SplitSource source, SplitConfig 
         o.put("popularity_exponent", config.popularityExponent());
         o.put("text_top_m", config.textTopM());
         o.put("popularity_share", config.popularityShare());
+        o.put("text_model", textModel);
         ObjectNode c = o.putObject("counts");
         counts.forEach(c::put);
         ObjectNode f = o.putObject("files");
@@ -145,7 +149,9 @@ public record SplitManifest(String toolVersion, SplitSource source, SplitConfig 
         object(file, o, "counts").properties().forEach(e -> counts.put(e.getKey(), e.getValue().asLong()));
         Map<String, String> files = new LinkedHashMap<>();
         object(file, o, "files").properties().forEach(e -> files.put(e.getKey(), e.getValue().asText()));
-        return new SplitManifest(text(file, o, "created_by"), source, config, counts, files);
+        JsonNode tm = o.get("text_model");
+        String textModel = tm == null || tm.isNull() ? "" : tm.asText();
+        return new SplitManifest(text(file, o, "created_by"), source, config, textModel, counts, files);
     }
 
     private static JsonNode field(Path file, JsonNode o, String name) {

@@ -99,6 +99,7 @@ class TextSimilaritySamplerTest {
         SplitData s = SplitPlan.run(dataset, SplitSource.implicitData("topics"), config, tmp.resolve("split"),
                 new SplitBuilder(counting));
         assertEquals(2, counting.calls.get(), "the split embeds once more (its own cache file)");
+        assertEquals(encoder.modelName(), s.manifest().textModel());
         CandidateLists lists = s.testCandidates();
         assertTrue(lists.size() > 0);
         int[][] top9 = TextNeighbours.topM(emb, 9);
