@@ -28,7 +28,7 @@ public final class NegativeDraw {
     public int[] draw(int user, int positive, int n, SplittableRandom random) {
         taken.reset(known, user, positive);
         if (taken.freeCount() < n) {
-            throw new IllegalArgumentException("user index " + user + " interacted with " + known.count(user)
+            throw new TooFewItemsException(user, "user index " + user + " interacted with " + known.count(user)
                     + " of " + known.numItems() + " items: only " + taken.freeCount()
                     + " items are left as negatives but " + n + " were asked for; lower the negatives or filter"
                     + " out users with this many interactions");
@@ -42,5 +42,20 @@ public final class NegativeDraw {
             throw new IllegalStateException("drew " + drawn + " of " + n + " negatives for user index " + user);
         }
         return out;
+    }
+
+    /** A user has fewer free items than negatives asked for. */
+    public static final class TooFewItemsException extends IllegalArgumentException {
+        private final int user;
+
+        TooFewItemsException(int user, String message) {
+            super(message);
+            this.user = user;
+        }
+
+        /** The user's dense index. */
+        public int user() {
+            return user;
+        }
     }
 }

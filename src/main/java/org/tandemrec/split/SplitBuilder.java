@@ -64,8 +64,10 @@ public final class SplitBuilder implements AutoCloseable {
         CandidateLists testLists = CandidateLists.empty();
         if (config.task().topK()) {
             NegativeSampler sampler = sampler(config.sampler(), config, trainCounts, neighbours);
-            validLists = candidates(parts.valid(), known, sampler, config.negatives(), streams.stream("topk-valid"), "valid");
-            testLists = candidates(parts.test(), known, sampler, config.negatives(), streams.stream("topk-test"), "test");
+            validLists = withUserIds(dataset, () -> candidates(parts.valid(), known, sampler, config.negatives(),
+                    streams.stream("topk-valid"), "valid"));
+            testLists = withUserIds(dataset, () -> candidates(parts.test(), known, sampler, config.negatives(),
+                    streams.stream("topk-test"), "test"));
         }
         InteractionTable empty = new InteractionTable.Builder(0).build(table.numUsers(), table.numItems());
         InteractionTable ctrValid = empty;
@@ -76,8 +78,10 @@ public final class SplitBuilder implements AutoCloseable {
                 ctrTest = parts.test();
             } else {
                 NegativeSampler sampler = sampler(config.ctrSampler(), config, trainCounts, neighbours);
-                ctrValid = withNegatives(parts.valid(), known, sampler, streams.stream("ctr-valid"));
-                ctrTest = withNegatives(parts.test(), known, sampler, streams.stream("ctr-test"));
+                ctrValid = withUserIds(dataset, () -> withNegatives(parts.valid(), known, sampler,
+                        streams.stream("ctr-valid")));
+                ctrTest = withUserIds(dataset, () -> withNegatives(parts.test(), known, sampler,
+                        streams.stream("ctr-test")));
             }
         }
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -104,6 +108,15 @@ public final class SplitBuilder implements AutoCloseable {
     @Override
     public void close() {
         encoder.close();
+    }
+
+    /** Runs the draw; a user without enough free items is named by raw id as well as index. */
+    private static <T> T withUserIds(Dataset dataset, java.util.function.Supplier<T> draw) {
+        try {
+            return draw.get();
+        } catch (NegativeDraw.TooFewItemsException e) {
+            throw new IllegalArgumentException("user '" + dataset.users().raw(e.user()) + "' (" + e.getMessage() + ")", e);
+        }
     }
 
     /** The table with 0/1 values: explicit labels checked, implicit feedback set to 1. */

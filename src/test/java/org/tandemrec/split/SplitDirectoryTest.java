@@ -164,6 +164,16 @@ class SplitDirectoryTest {
     }
 
     @Test
+    void tooFewFreeItemsNamesTheRawUserId() {
+        // 80 items, users with up to 15: asking for 70 negatives leaves some users short.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SplitPlan.run(dataset, implicit, config.withNegatives(70), tmp.resolve("x")));
+        assertTrue(e.getMessage().matches("user '\\d+' \\(user index \\d+ interacted with \\d+ of 80 items: .*"),
+                e.getMessage());
+        assertTrue(Files.notExists(tmp.resolve("x/manifest.json")), "a failed split leaves no manifest");
+    }
+
+    @Test
     void timeAndRandomProtocolsRoundTrip() throws IOException {
         for (SplitConfig.Protocol p : List.of(SplitConfig.Protocol.TIME, SplitConfig.Protocol.RANDOM)) {
             SplitConfig c = config.withProtocol(p).withNegatives(9).withSampler(SplitConfig.SamplerKind.UNIFORM);
