@@ -43,6 +43,28 @@ class TextNeighboursTest {
     }
 
     @Test
+    void embeddingFileRoundTripsAndRefusesUnknownVersion(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        float[] v = {1f, 0f, 0.6f, 0.8f, 0f, -1f};
+        java.util.List<String> texts = java.util.List.of("a", "b", "c");
+        ItemEmbeddings e = new ItemEmbeddings("m", 3, 2, ItemEmbeddings.digest("m", texts), v);
+        java.nio.file.Path f = tmp.resolve(ItemEmbeddings.FILE_NAME);
+        e.write(f);
+        ItemEmbeddings r = ItemEmbeddings.read(f);
+        assertArrayEquals(new float[] {0.6f, 0.8f}, r.vector(1));
+        assertEquals(0.6f, r.cosine(0, 1), 1e-7);
+        assertEquals(true, r.matches("m", texts));
+        assertEquals(false, r.matches("m", java.util.List.of("a", "b", "d")));
+        byte[] bytes = java.nio.file.Files.readAllBytes(f);
+        // The version int follows the 2-byte length and 22 bytes of "tandem-item-embeddings".
+        bytes[2 + 22 + 3] = 9;
+        java.nio.file.Files.write(f, bytes);
+        org.tandemrec.data.DataFormatException x = org.junit.jupiter.api.Assertions.assertThrows(
+                org.tandemrec.data.DataFormatException.class, () -> ItemEmbeddings.read(f));
+        assertEquals("version", x.field());
+    }
+
+    @Test
     void tiesGoToTheLowerIndexAndSelfIsSkipped() {
         TextNeighbours.TopSelection s = new TextNeighbours.TopSelection(3);
         float[] row = {1f, 0.5f, 0.9f, 0.5f, 0.5f, 0.1f};
