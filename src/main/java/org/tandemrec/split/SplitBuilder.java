@@ -51,7 +51,10 @@ public final class SplitBuilder implements AutoCloseable {
         SplitParts parts = Splitter.of(config).split(table);
         UserItems known = UserItems.of(table);
         int[][] neighbours = null;
-        if (config.needsText()) {
+        // Explicit labels need no CTR negatives, so only the top-K sampler may need text then.
+        boolean needsText = source.explicitLabels()
+                ? config.task().topK() && config.sampler().needsText() : config.needsText();
+        if (needsText) {
             List<String> texts = new ArrayList<>(dataset.numItems());
             for (ItemInfo info : dataset.itemInfo()) {
                 texts.add(info.text());
@@ -99,7 +102,7 @@ public final class SplitBuilder implements AutoCloseable {
             counts.put("ctr_test", (long) ctrTest.size());
         }
         SplitManifest manifest = new SplitManifest(SplitManifest.currentToolVersion(), source, config,
-                config.needsText() ? encoder.modelName() : "", counts, Map.of());
+                needsText ? encoder.modelName() : "", counts, Map.of());
         return new SplitData(manifest, parts.train(), parts.valid(), parts.test(), validLists, testLists,
                 ctrValid, ctrTest, dataset.users(), dataset.items(), dataset.itemInfo(), dataset.userProfiles());
     }
