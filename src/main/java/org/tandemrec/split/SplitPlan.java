@@ -1,0 +1,35 @@
+package org.tandemrec.split;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.tandemrec.data.Dataset;
+
+/**
+ * The one entry point for {@code tandem split}: builds the split of a data set and writes it
+ * to a directory. The directory's manifest is removed first and written last; item text
+ * embeddings are cached in the directory ({@code item_embeddings.f32}) so re-runs with text
+ * negatives do not embed again.
+ */
+public final class SplitPlan {
+    private SplitPlan() {
+    }
+
+    /** Builds and writes the split; returns it as written (manifest with file checksums). */
+    public static SplitData run(Dataset dataset, SplitSource source, SplitConfig config, Path dir)
+            throws IOException {
+        try (SplitBuilder builder = new SplitBuilder()) {
+            return run(dataset, source, config, dir, builder);
+        }
+    }
+
+    public static SplitData run(Dataset dataset, SplitSource source, SplitConfig config, Path dir,
+                                SplitBuilder builder) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        SplitDirectory.invalidate(dir);
+        SplitData data = builder.build(dataset, source, config, dir.resolve(ItemEmbeddings.FILE_NAME));
+        SplitManifest written = SplitDirectory.write(dir, data);
+        return new SplitData(written, data.train(), data.valid(), data.test(), data.validCandidates(),
+                data.testCandidates(), data.ctrValid(), data.ctrTest(), data.users(), data.items(), data.itemInfo(),
+                data.userProfiles());
+    }
+}
