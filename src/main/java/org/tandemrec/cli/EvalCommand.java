@@ -1,0 +1,55 @@
+package org.tandemrec.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tandemrec.crm.CrmEvaluation;
+import org.tandemrec.crm.CrmModels;
+import org.tandemrec.crm.Recommender;
+import org.tandemrec.eval.MetricRecord;
+import org.tandemrec.split.SplitData;
+import org.tandemrec.split.SplitDirectory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tandem eval RUNDIR}: re-evaluates a trained run on its split (or another) and rewrites its metrics. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate the model of RUNDIR on its split's fixed test sets; writes metrics.json and report.html.")
+public final class EvalCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUNDIR", description = "run directory written by 'tandem train'")
+    Path run;
+
+    @Option(names = "--data", paramLabel = "SPLITDIR", description = "split directory (default: the one the run used)")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception {
+        JsonNode info = RunFiles.readRun(run);
+        Path splitDir = data != null ? data : Path.of(info.path("split").asText());
+        SplitData split = SplitDirectory.read(splitDir);
+        Recommender m = CrmModels.load(run.resolve(RunFiles.MODEL));
+        String name = info.path("model").asText(m.kind());
+        List<MetricRecord> records = CrmEvaluation.evaluate(m, name, split);
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("model", name);
+        config.put("split", splitDir.toString());
+        info.path("settings").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
+        RunFiles.writeResults(run, run.toAbsolutePath().normalize().getFileName().toString(), config, records);
+        PrintWriter w = spec.commandLine().getOut();
+        for (MetricRecord r : records) {
+            w.printf(Locale.ROOT, "%s %s %s %s%n", r.task(), r.model(), r.segment(), r.metrics());
+        }
+        w.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,76 @@
+package org.tandemrec.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tandemrec.data.AtomicFile;
+import org.tandemrec.eval.HtmlReport;
+import org.tandemrec.eval.MetricRecord;
+import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunInfo;
+import org.tandemrec.eval.RunResults;
+
+/**
+ * The files of a training run directory: {@code run.json} (format {@code tandem-run} v1: what was
+ * trained on which split with which settings), {@code model.bin}, {@code checkpoint.bin} while
+ * training, and {@code metrics.json} + {@code report.html} written last, so a run without
+ * {@code metrics.json} is visibly unfinished.
+ */
+final class RunFiles {
+    static final String RUN = "run.json";
+    static final String MODEL = "model.bin";
+    static final String CHECKPOINT = "checkpoint.bin";
+    static final String FORMAT = "tandem-run";
+    static final int VERSION = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private RunFiles() {
+    }
+
+    static String toolVersion() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    static void writeRun(Path dir, String kind, String model, Path split, JsonNode settings) throws IOException {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("format", FORMAT);
+        o.put("version", VERSION);
+        o.put("tandem", toolVersion());
+        o.put("kind", kind);
+        o.put("model", model);
+        o.put("split", split.toAbsolutePath().normalize().toString());
+        o.set("settings", settings);
+        AtomicFile.writeString(dir.resolve(RUN), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
+    }
+
+    static JsonNode readRun(Path dir) throws IOException {
+        Path f = dir.resolve(RUN);
+        if (!Files.isRegularFile(f)) {
+            throw new IllegalArgumentException(dir + " is not a run directory: " + RUN + " is missing");
+        }
+        JsonNode o = JSON.readTree(Files.readString(f));
+        if (!FORMAT.equals(o.path("format").asText()) || o.path("version").asInt(-1) != VERSION) {
+            throw new IllegalArgumentException(f + ": expected format " + FORMAT + " version " + VERSION + ", got "
+                    + o.path("format").asText("?") + " version " + o.path("version").asText("?"));
+        }
+        return o;
+    }
+
+    /** Writes metrics.json then report.html for the records. */
+    static RunResults writeResults(Path dir, String name, Map<String, String> config, List<MetricRecord> records)
+            throws IOException {
+        RunResults results = new RunResults(new RunInfo(name, Instant.now(), toolVersion(), new LinkedHashMap<>(config)),
+                records);
+        MetricsFile.write(dir.resolve(MetricsFile.FILE_NAME), results);
+        HtmlReport.write(dir.resolve(HtmlReport.FILE_NAME), results);
+        return results;
+    }
+}

@@ -1,0 +1,153 @@
+package org.tandemrec.crm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.tandemrec.train.TrainConfig;
+
+/**
+ * What to train: a model name from {@link CrmCatalog#MODELS}, its embedding size and the
+ * training settings. Defaults per model live in {@link #defaults(String)}; a config file (YAML or
+ * JSON) overrides single keys, and an unknown key or value is refused by name.
+ *
+ * <pre>{@code
+ * dim: 64              # embedding size (DCNv2: per field)
+ * epochs: 20
+ * batch_size: 1024
+ * learning_rate: 0.005
+ * weight_decay: 0
+ * optimizer: lazy-adam # adam | adamw | lazy-adam
+ * schedule: constant   # constant | warmup-linear | cosine
+ * warmup_steps: 0
+ * clip_norm: 0         # 0: no clipping
+ * patience: 3          # early stopping on the validation metric; 0: off
+ * checkpoint_every: 0  # steps; 0: at epoch ends only
+ * seed: 42
+ * }</pre>
+ *
+ * @param model model name
+ * @param dim embedding size, up to the LLM's hidden size for BDLM's pre-loaded ID tokens
+ * @param train training settings
+ */
+public record CrmSpec(String model, int dim, TrainConfig train) {
+    private static final Set<String> KEYS = Set.of("dim", "epochs", "batch_size", "learning_rate", "weight_decay",
+            "optimizer", "schedule", "warmup_steps", "clip_norm", "patience", "checkpoint_every", "seed", "threads");
+
+    public CrmSpec {
+        if (model == null || !CrmCatalog.MODELS.contains(model)) {
+            throw new IllegalArgumentException("model must be one of " + CrmCatalog.MODELS + ", got '" + model + "'");
+        }
+        if (dim <= 0 || dim > 8192) {
+            throw new IllegalArgumentException("dim must be in [1, 8192], got " + dim);
+        }
+        if (train == null) {
+            throw new IllegalArgumentException("train settings must be given");
+        }
+    }
+
+    /** The settings each model trains well with on the demo's synthetic world and ml-100k. */
+    public static CrmSpec defaults(String model) {
+        String m = model == null ? null : model.toLowerCase(Locale.ROOT);
+        if (m == null || !CrmCatalog.MODELS.contains(m)) {
+            throw new IllegalArgumentException("model must be one of " + CrmCatalog.MODELS + ", got '" + model + "'");
+        }
+        TrainConfig.Builder b = TrainConfig.builder().optimizer(TrainConfig.OptimizerKind.LAZY_ADAM).seed(42)
+                .patience(3);
+        int dim = 64;
+        switch (m) {
+            case "mf-bpr" -> b.epochs(30).batchSize(1024).learningRate(0.005);
+            case "mf-bce" -> b.epochs(20).batchSize(1024).learningRate(0.005);
+            case "gmf", "mlp", "neumf" -> {
+                b.epochs(20).batchSize(1024).learningRate(0.002);
+                dim = 32;
+            }
+            case "lightgcn" -> b.epochs(30).batchSize(4096).learningRate(0.01);
+            case "dcnv2" -> {
+                b.epochs(8).batchSize(2048).learningRate(0.002);
+                dim = 16;
+            }
+            default -> b.epochs(1).batchSize(1024).learningRate(0.001);
+        }
+        return new CrmSpec(m, dim, b.build());
+    }
+
+    /** The defaults of {@code model} with the keys of a YAML/JSON file applied. */
+    public static CrmSpec load(String model, Path file) throws IOException {
+        CrmSpec base = defaults(model);
+        if (file == null) {
+            return base;
+        }
+        ObjectMapper mapper = file.toString().endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+        JsonNode root = mapper.readTree(Files.readString(file));
+        if (root == null || root.isNull()) {
+            return base;
+        }
+        if (!root.isObject()) {
+            throw new IllegalArgumentException(file + ": expected a mapping of settings");
+        }
+        return base.with(file.toString(), root);
+    }
+
+    /** These settings with the given keys replaced ({@code where} names the source in errors). */
+    public CrmSpec with(String where, JsonNode settings) {
+        TrainConfig.Builder b = train.toBuilder();
+        int d = dim;
+        Iterator<Map.Entry<String, JsonNode>> it = settings.properties().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = e.getKey();
+            JsonNode v = e.getValue();
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException(where + ": unknown setting '" + key + "' (known: "
+                        + List.copyOf(new java.util.TreeSet<>(KEYS)) + ")");
+            }
+            try {
+                switch (key) {
+                    case "dim" -> d = intValue(v, key);
+                    case "epochs" -> b.epochs(intValue(v, key));
+                    case "batch_size" -> b.batchSize(intValue(v, key));
+                    case "learning_rate" -> b.learningRate(doubleValue(v, key));
+                    case "weight_decay" -> b.weightDecay(doubleValue(v, key));
+                    case "optimizer" -> b.optimizer(TrainConfig.OptimizerKind.parse(v.asText()));
+                    case "schedule" -> b.schedule(TrainConfig.ScheduleKind.parse(v.asText()));
+                    case "warmup_steps" -> b.warmupSteps(intValue(v, key));
+                    case "clip_norm" -> b.clipNorm(doubleValue(v, key));
+                    case "patience" -> b.patience(intValue(v, key));
+                    case "checkpoint_every" -> b.checkpointEvery(intValue(v, key));
+                    case "seed" -> b.seed(v.asLong());
+                    case "threads" -> b.threads(intValue(v, key));
+                    default -> throw new IllegalStateException(key);
+                }
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(where + ": setting '" + key + "': " + ex.getMessage(), ex);
+            }
+        }
+        try {
+            return new CrmSpec(model, d, b.build());
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(where + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static int intValue(JsonNode v, String key) {
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw new IllegalArgumentException(key + " must be an integer, got " + v);
+        }
+        return v.asInt();
+    }
+
+    private static double doubleValue(JsonNode v, String key) {
+        if (!v.isNumber()) {
+            throw new IllegalArgumentException(key + " must be a number, got " + v);
+        }
+        return v.asDouble();
+    }
+}

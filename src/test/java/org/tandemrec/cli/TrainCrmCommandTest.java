@@ -1,0 +1,82 @@
+package org.tandemrec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.eval.MetricRecord;
+import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunResults;
+import picocli.CommandLine;
+
+class TrainCrmCommandTest {
+    @TempDir
+    static Path tmp;
+    static Path split;
+
+    static int run(StringWriter err, String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        return cl.execute(args);
+    }
+
+    @BeforeAll
+    static void world() {
+        Path world = tmp.resolve("world");
+        assertEquals(0, run(new StringWriter(), "data", "synth", "--out", world.toString(), "--users", "400",
+                "--items", "300"));
+        split = tmp.resolve("split");
+        assertEquals(0, run(new StringWriter(), "split", "--format", "tandem", world.toString(), "--out",
+                split.toString(), "--sampler", "uniform", "--negatives", "19"));
+    }
+
+    @Test
+    void trainsEvaluatesAndReEvaluatesToTheSameMetrics() throws Exception {
+        Path runDir = tmp.resolve("run-mf");
+        Path cfg = tmp.resolve("mf.yaml");
+        Files.writeString(cfg, "epochs: 5\ndim: 16\n");
+        assertEquals(0, run(new StringWriter(), "train", "crm", "--model", "mf-bpr", "--data", split.toString(),
+                "--out", runDir.toString(), "--config", cfg.toString()));
+        assertTrue(Files.exists(runDir.resolve("model.bin")));
+        assertTrue(Files.exists(runDir.resolve("report.html")));
+        assertFalse(Files.exists(runDir.resolve("checkpoint.bin")), "checkpoint removed once the run is complete");
+        RunResults first = MetricsFile.read(runDir.resolve("metrics.json"));
+        double hr10 = find(first, "topk", "all").get("hr@10");
+        // 19 uniform negatives: a random scorer's expected HR@10 is 10/20.
+        assertTrue(hr10 > 0.6, "MF-BPR HR@10 " + hr10 + " should beat random (0.5)");
+
+        assertEquals(0, run(new StringWriter(), "eval", runDir.toString()));
+        RunResults again = MetricsFile.read(runDir.resolve("metrics.json"));
+        assertEquals(hr10, find(again, "topk", "all").get("hr@10"), 0.0);
+    }
+
+    @Test
+    void invalidSettingsAreRefusedBeforeAnyWorkNamingTheField() throws Exception {
+        Path cfg = tmp.resolve("bad.yaml");
+        Files.writeString(cfg, "epochs: 0\n");
+        StringWriter err = new StringWriter();
+        Path runDir = tmp.resolve("run-bad");
+        assertEquals(2, run(err, "train", "crm", "--model", "mf-bpr", "--data", split.toString(), "--out",
+                runDir.toString(), "--config", cfg.toString()));
+        assertTrue(err.toString().contains("epochs"), err.toString());
+        assertFalse(Files.exists(runDir), "nothing written for a refused config");
+
+        StringWriter err2 = new StringWriter();
+        assertEquals(2, run(err2, "train", "crm", "--model", "word2vec", "--data", split.toString(), "--out",
+                runDir.toString()));
+        assertTrue(err2.toString().contains("model must be one of"), err2.toString());
+    }
+
+    private static MetricRecord find(RunResults r, String task, String segment) {
+        return r.results().stream().filter(m -> m.task().equals(task) && m.segment().equals(segment)).findFirst()
+                .orElseThrow();
+    }
+}
