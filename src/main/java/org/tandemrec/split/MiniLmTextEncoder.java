@@ -31,7 +31,7 @@ import org.tandemrec.data.Progress;
  * Loading takes about 2 s; {@link #close()} frees it.
  */
 public final class MiniLmTextEncoder implements TextEncoder {
-    private static final int BATCH = 32;
+    private static final int BATCH = 64;
     private static final int MAX_TOKENS = 128;
     private static final int DIM = 384;
     private OrtSession session;
@@ -48,6 +48,8 @@ public final class MiniLmTextEncoder implements TextEncoder {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // Spin-waiting worker threads steal the cores from everything else on a shared machine.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             session = OrtEnvironment.getEnvironment().createSession(model.readAllBytes(), options);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the all-MiniLM-L6-v2 model", e);
