@@ -68,7 +68,7 @@ public final class CrmCatalog {
         if (lists.size() == 0) {
             return split.ctrValid().size() > 0 ? ctrValidation(split) : null;
         }
-        return m -> CrmEvaluation.hitRate(m, lists, 10);
+        return m -> CrmEvaluation.hitRate(m::score, lists, 10);
     }
 
     private static ToDoubleFunction<Recommender> ctrValidation(SplitData split) {

@@ -30,20 +30,42 @@ public final class CrmEvaluation {
     private CrmEvaluation() {
     }
 
+    /** Scores of (user, item) pairs; float[B] for B pairs. */
+    @FunctionalInterface
+    public interface PairScorer {
+        float[] score(int[] users, int[] items);
+    }
+
     /** Every task the split has test data for. */
     public static List<MetricRecord> evaluate(Recommender model, String name, SplitData split) {
+        return evaluate(model::score, model.scoreKind() == Recommender.ScoreKind.PROBABILITY, name, split);
+    }
+
+    /**
+     * Every task the split has test data for, for any scorer (e.g. a reference that is no trained
+     * model); {@code probabilities} says whether its scores are calibrated click probabilities.
+     */
+    public static List<MetricRecord> evaluate(PairScorer scorer, boolean probabilities, String name, SplitData split) {
         List<MetricRecord> out = new ArrayList<>();
-        out.addAll(topK(model, name, split));
-        out.addAll(ctr(model, name, split));
+        out.addAll(topK(scorer, name, split));
+        out.addAll(ctr(scorer, probabilities, name, split, null));
         return out;
     }
 
-    public static List<MetricRecord> topK(Recommender model, String name, SplitData split) {
+    /**
+     * The CTR task name of a split: "ctr" for explicit labels (CoReLLa's like / not like),
+     * "interaction" for implicit feedback with sampled 1:1 negatives (BDLM's interaction prediction).
+     */
+    public static String ctrTaskName(SplitData split) {
+        return split.manifest().source().explicitLabels() ? "ctr" : "interaction";
+    }
+
+    public static List<MetricRecord> topK(PairScorer scorer, String name, SplitData split) {
         CandidateLists lists = split.testCandidates();
         if (lists.size() == 0) {
             return List.of();
         }
-        int[] ranks = ranks(model, lists);
+        int[] ranks = ranks(scorer, lists);
         int[] positives = new int[lists.size()];
         for (int l = 0; l < positives.length; l++) {
             positives[l] = lists.positive(l);
@@ -52,41 +74,50 @@ public final class CrmEvaluation {
         return SegmentedEvaluator.topK(provenance("topk", name, split), ranks, segments, KS);
     }
 
-    public static List<MetricRecord> ctr(Recommender model, String name, SplitData split) {
+    /**
+     * CTR metrics on the split's CTR test set, for all examples and per warm/cold segment; with
+     * {@code extraSegments} (one name per test row, e.g. confidence buckets) also per those.
+     */
+    public static List<MetricRecord> ctr(PairScorer scorer, boolean probabilities, String name, SplitData split,
+                                         String[] extraSegments) {
         InteractionTable t = split.ctrTest();
         if (t.size() == 0) {
             return List.of();
         }
         int[] users = t.userColumn();
         int[] items = t.itemColumn();
-        float[] scores = model.score(users, items);
-        Set<CtrMetric> metrics = model.scoreKind() == Recommender.ScoreKind.PROBABILITY
-                ? EnumSet.allOf(CtrMetric.class)
-                : EnumSet.of(CtrMetric.AUC, CtrMetric.UAUC);
+        float[] scores = scorer.score(users, items);
+        Set<CtrMetric> metrics = probabilities ? EnumSet.allOf(CtrMetric.class) : EnumSet.of(CtrMetric.AUC, CtrMetric.UAUC);
+        Provenance p = provenance(ctrTaskName(split), name, split);
         String[] segments = Segments.warmCold(items, split.train().itemCounts(), DEFAULT_MIN_WARM);
-        return SegmentedEvaluator.ctr(provenance("ctr", name, split), t.valueColumn(), scores, users, segments, metrics);
+        List<MetricRecord> out = new ArrayList<>(SegmentedEvaluator.ctr(p, t.valueColumn(), scores, users, segments,
+                metrics));
+        if (extraSegments != null) {
+            SegmentedEvaluator.ctr(p, t.valueColumn(), scores, users, extraSegments, metrics).stream()
+                    .filter(r -> !r.segment().equals("all")).forEach(out::add);
+        }
+        return out;
     }
 
     /** HR@k over candidate lists, for validation during training. */
-    public static double hitRate(Recommender model, CandidateLists lists, int k) {
-        return lists.size() == 0 ? 0 : TopKMetrics.hitRate(ranks(model, lists), k);
+    public static double hitRate(PairScorer scorer, CandidateLists lists, int k) {
+        return lists.size() == 0 ? 0 : TopKMetrics.hitRate(ranks(scorer, lists), k);
     }
 
     /** The positive's rank in each list (the positive is candidate 0), ties counted against it. */
-    public static int[] ranks(Recommender model, CandidateLists lists) {
+    public static int[] ranks(PairScorer scorer, CandidateLists lists) {
         int n = lists.size();
-        int[] users = new int[n];
-        int[][] candidates = new int[n][];
+        int width = lists.negativesPerList() + 1;
+        int[] users = new int[n * width];
+        int[] items = new int[n * width];
         for (int l = 0; l < n; l++) {
-            users[l] = lists.user(l);
-            candidates[l] = lists.candidates(l);
+            int[] c = lists.candidates(l);
+            for (int k = 0; k < width; k++) {
+                users[l * width + k] = lists.user(l);
+                items[l * width + k] = c[k];
+            }
         }
-        float[][] scores = model.scoreCandidates(users, candidates);
-        int[] ranks = new int[n];
-        for (int l = 0; l < n; l++) {
-            ranks[l] = CandidateRanks.rank(scores[l][0], java.util.Arrays.copyOfRange(scores[l], 1, scores[l].length));
-        }
-        return ranks;
+        return CandidateRanks.ofRows(scorer.score(users, items), width);
     }
 
     private static Provenance provenance(String task, String name, SplitData split) {

@@ -1,0 +1,55 @@
+package org.tandemrec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.eval.MetricRecord;
+import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunResults;
+import picocli.CommandLine;
+
+class DemoCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void smallDemoWritesEveryModelsMetricsAndTheReport() throws Exception {
+        Path run = tmp.resolve("demo");
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        int code = cl.execute("demo", "--out", run.toString(), "--users", "400", "--items", "300",
+                "--epochs-scale", "0.1");
+        assertEquals(0, code, out.toString());
+        assertFalse(Files.exists(tmp.resolve(".demo.partial")), "partial run published");
+        RunResults r = MetricsFile.read(run.resolve("metrics.json"));
+        Set<String> keys = r.results().stream().filter(m -> m.segment().equals("all"))
+                .map(m -> m.task() + "/" + m.model()).collect(Collectors.toSet());
+        for (String model : DemoCommand.TOPK_MODELS) {
+            assertTrue(keys.contains("topk/" + model), "top-K result of " + model + " in " + keys);
+            assertTrue(keys.contains("interaction/" + model), "interaction result of " + model);
+        }
+        for (String model : DemoCommand.CTR_MODELS) {
+            assertTrue(keys.contains("ctr/" + model), "CTR result of " + model);
+        }
+        MetricRecord oracle = r.results().stream()
+                .filter(m -> m.task().equals("ctr") && m.model().equals("oracle") && m.segment().equals("all"))
+                .findFirst().orElseThrow();
+        MetricRecord random = r.results().stream()
+                .filter(m -> m.task().equals("ctr") && m.model().equals("random") && m.segment().equals("all"))
+                .findFirst().orElseThrow();
+        assertTrue(oracle.get("auc") > random.get("auc") + 0.15, "oracle " + oracle.get("auc") + " vs random "
+                + random.get("auc"));
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(html.contains("dcnv2") && html.contains("lightgcn"));
+    }
+}
