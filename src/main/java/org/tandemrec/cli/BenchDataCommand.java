@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.tandemrec.data.LoadBenchmark;
+import org.tandemrec.eval.MetricsBenchmark;
+import org.tandemrec.split.TextNegativesBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Option;
  * is removed afterwards; to add a figure, add a source to {@link #SOURCES}.
  */
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = "Time loading 1M interactions (CSV and ratings.dat) and measure retained heap per interaction.")
+        description = "Time loading 1M interactions (CSV and ratings.dat), retained heap per interaction, AUC over 10M "
+                + "scores and text-similarity negatives for 10k items.")
 public final class BenchDataCommand implements Callable<Integer> {
     /** A group of named figures measured in a scratch directory. */
     @FunctionalInterface
@@ -32,7 +35,9 @@ public final class BenchDataCommand implements Callable<Integer> {
         Map<String, Double> measure(Path scratch) throws Exception;
     }
 
-    static final List<Figures> SOURCES = List.of(BenchDataCommand::loadFigures);
+    static final List<Figures> SOURCES = List.of(BenchDataCommand::loadFigures,
+            scratch -> Map.of("auc_10m_s", MetricsBenchmark.auc10mSeconds(42)),
+            scratch -> Map.of(TextNegativesBenchmark.KEY, TextNegativesBenchmark.textNegatives10kItemsSeconds()));
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
