@@ -1,0 +1,158 @@
+package org.tandemrec.crm;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+import org.tandemrec.data.AtomicFile;
+import org.tandemrec.train.CheckpointException;
+import org.tandemrec.train.TensorCodec;
+
+/**
+ * A trained model on disk. Binary format {@value #FORMAT} version {@value #VERSION}
+ * (big-endian): format name, version, model kind, the model config as JSON, the count of
+ * tensors, each tensor (name, rows, cols, values), and a CRC-32 of all preceding bytes.
+ * Load through {@link CrmModels#load}, which refuses a file of another kind.
+ */
+public final class ModelFile {
+    public static final String FORMAT = "tandem-crm-model";
+    public static final int VERSION = 1;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A tensor as stored: rows × cols row-major. */
+    public record Tensor(int rows, int cols, float[] values) {
+    }
+
+    /** The verified content of a model file. */
+    public record Contents(String kind, String configJson, Map<String, Tensor> tensors) {
+        public Tensor tensor(Path file, String name, int rows, int cols) {
+            Tensor t = tensors.get(name);
+            if (t == null) {
+                throw new CheckpointException(file, kind + " model file has no tensor '" + name + "'");
+            }
+            if ((rows >= 0 && t.rows() != rows) || (cols >= 0 && t.cols() != cols)) {
+                throw new CheckpointException(file, "tensor '" + name + "' is " + t.rows() + "x" + t.cols()
+                        + ", expected " + rows + "x" + cols);
+            }
+            return t;
+        }
+
+        public <T> T config(Path file, Class<T> type) {
+            try {
+                return JSON.readValue(configJson, type);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new CheckpointException(file, "invalid " + kind + " config: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private ModelFile() {
+    }
+
+    public static void write(Path file, String kind, Object config, Map<String, Tensor> tensors) {
+        try {
+            String json = JSON.writeValueAsString(config);
+            AtomicFile.write(file, raw -> {
+                CRC32 crc = new CRC32();
+                DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
+                out.writeUTF(FORMAT);
+                out.writeInt(VERSION);
+                out.writeUTF(kind);
+                byte[] cfg = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.writeInt(cfg.length);
+                out.write(cfg);
+                out.writeInt(tensors.size());
+                for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+                    out.writeUTF(e.getKey());
+                    out.writeInt(e.getValue().rows());
+                    out.writeInt(e.getValue().cols());
+                    TensorCodec.writeFloats(out, e.getValue().values());
+                }
+                out.flush();
+                new DataOutputStream(raw).writeLong(crc.getValue());
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write model file " + file, e);
+        }
+    }
+
+    public static Contents read(Path file) {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            CRC32 crc = new CRC32();
+            DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
+            String format;
+            try {
+                format = in.readUTF();
+            } catch (IOException e) {
+                throw new CheckpointException(file, "not a " + FORMAT + " file", e);
+            }
+            if (!FORMAT.equals(format)) {
+                throw new CheckpointException(file, "not a " + FORMAT + " file (format '" + format + "')");
+            }
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new CheckpointException(file, FORMAT + " version " + version + " is not supported (this build reads "
+                        + VERSION + ")");
+            }
+            String kind = in.readUTF();
+            int cfgLen = in.readInt();
+            if (cfgLen < 0 || cfgLen > (1 << 24)) {
+                throw new CheckpointException(file, "corrupted: config length " + cfgLen);
+            }
+            byte[] cfg = new byte[cfgLen];
+            in.readFully(cfg);
+            int count = in.readInt();
+            if (count < 0 || count > 10_000) {
+                throw new CheckpointException(file, "corrupted: tensor count " + count);
+            }
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (int t = 0; t < count; t++) {
+                String name = in.readUTF();
+                int rows = in.readInt();
+                int cols = in.readInt();
+                if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE - 8) {
+                    throw new CheckpointException(file, "corrupted: tensor '" + name + "' shape " + rows + "x" + cols);
+                }
+                tensors.put(name, new Tensor(rows, cols, TensorCodec.readFloats(in, rows * cols)));
+            }
+            long computed = crc.getValue();
+            long stored = new DataInputStream(raw).readLong();
+            if (stored != computed) {
+                throw new CheckpointException(file, "checksum mismatch: the file is corrupted");
+            }
+            return new Contents(kind, new String(cfg, java.nio.charset.StandardCharsets.UTF_8), tensors);
+        } catch (EOFException e) {
+            throw new CheckpointException(file, "truncated: the file ends before the model is complete", e);
+        } catch (IOException e) {
+            throw new CheckpointException(file, "cannot read model file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads and refuses a file whose kind is not {@code expectedKind}. */
+    public static Contents read(Path file, String expectedKind) {
+        Contents c = read(file);
+        if (!c.kind().equals(expectedKind)) {
+            throw new CheckpointException(file, "model file holds a '" + c.kind() + "' model, expected '" + expectedKind + "'");
+        }
+        return c;
+    }
+
+    static float[][] rows(Tensor t) {
+        float[][] out = new float[t.rows()][];
+        for (int r = 0; r < t.rows(); r++) {
+            out[r] = java.util.Arrays.copyOfRange(t.values(), r * t.cols(), (r + 1) * t.cols());
+        }
+        return out;
+    }
+}
