@@ -31,6 +31,25 @@ interface SequenceEncoder {
      */
     NDArray hidden(AutogradStep step, ParameterSet params, int[] ids, int batch, Dropout dropout);
 
+    /** Extra token rows after the items in {@code item_emb} (e.g. BERT4Rec's [MASK]). */
+    default int extraTokens() {
+        return 0;
+    }
+
+    /**
+     * The training loss of a batch of user sequences (item ids, oldest first, at most L+1 long;
+     * {@code negatives.sample(k, r)} draws an item user k has not seen). Default: next-item BCE.
+     */
+    default NDArray trainingLoss(AutogradStep step, ParameterSet params, int[][] sequences,
+                                 SequentialRecommender.Negatives negatives, SplittableRandom random) {
+        return SequentialRecommender.nextItemLoss(this, step, params, sequences, negatives, random);
+    }
+
+    /** The padded ids whose last hidden state represents each user for scoring. */
+    default int[] scoringIds(int[][] sequences) {
+        return SequentialRecommender.padded(sequences, maxLength());
+    }
+
     /** The settings (for checkpoint fingerprints). */
     Object config();
 

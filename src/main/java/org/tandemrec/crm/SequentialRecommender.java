@@ -20,8 +20,10 @@ import org.tandemrec.train.Trainer;
 import org.tandemrec.train.TrainingTask;
 
 /**
- * A trained next-item model (SASRec or GRU4Rec). Training: one example per user with at least
- * two interactions; its last L+1 items (time order) give L inputs and L next-item targets; each
+ * A trained sequential model (SASRec, GRU4Rec, BERT4Rec). Training: one example per user with at
+ * least two interactions. By default (SASRec, GRU4Rec; BERT4Rec overrides it with its cloze task,
+ * see {@link SequenceEncoder#trainingLoss}) the last L+1 items (time order) give L inputs and L
+ * next-item targets; each
  * position's loss is the binary cross-entropy of the target against one uniformly sampled item
  * the user never interacted with (the SASRec paper's objective, Kang &amp; McAuley 2018, Sec. III-E),
  * averaged over non-padding positions. The output layer shares the item table: r = F_t · M_i.
@@ -65,10 +67,11 @@ public final class SequentialRecommender implements Recommender {
 
     static ParameterSet initialise(SequenceEncoder encoder, int numItems, SplittableRandom r) {
         int d = encoder.dim();
-        float[] items = DcnV2.normal((numItems + 1) * d, 1.0 / Math.sqrt(d), r);
+        int rows = numItems + 1 + encoder.extraTokens();
+        float[] items = DcnV2.normal(rows * d, 1.0 / Math.sqrt(d), r);
         Arrays.fill(items, 0, d, 0f);
         List<Parameter> ps = new ArrayList<>();
-        ps.add(Parameter.table("item_emb", numItems + 1, d, items));
+        ps.add(Parameter.table("item_emb", rows, d, items));
         ps.addAll(encoder.initialise(r));
         return new ParameterSet(ps);
     }
@@ -108,13 +111,12 @@ public final class SequentialRecommender implements Recommender {
 
     private float[] finalStates() {
         int d = encoder.dim();
-        int l = encoder.maxLength();
         float[] out = new float[numUsers * d];
         for (int from = 0; from < numUsers; from += CHUNK) {
             int to = Math.min(numUsers, from + CHUNK);
             int b = to - from;
             try (AutogradStep s = AutogradStep.inference()) {
-                NDArray h = encoder.hidden(s, params, padded(Arrays.copyOfRange(sequences, from, to), l), b, null);
+                NDArray h = encoder.hidden(s, params, encoder.scoringIds(Arrays.copyOfRange(sequences, from, to)), b, null);
                 float[] last = h.get(":, -1, :").toFloatArray();
                 System.arraycopy(last, 0, out, from * d, b * d);
             }
@@ -152,37 +154,15 @@ public final class SequentialRecommender implements Recommender {
 
         @Override
         public double trainBatch(int[] batch, SplittableRandom random) {
-            int b = batch.length;
-            int l = encoder.maxLength();
-            int[][] inputs = new int[b][];
-            int[] targets = new int[b * l];
-            int[] negatives = new int[b * l];
-            float[] mask = new float[b * l];
-            for (int k = 0; k < b; k++) {
-                int u = users[batch[k]];
-                int[] s = sequences[u];
-                int n = Math.min(l, s.length - 1);
-                inputs[k] = Arrays.copyOfRange(s, s.length - 1 - n, s.length - 1);
-                for (int t = 0; t < n; t++) {
-                    int pos = k * l + l - n + t;
-                    targets[pos] = s[s.length - n + t] + 1;
-                    negatives[pos] = sampleUnseen(u, random) + 1;
-                    mask[pos] = 1f;
-                }
-            }
-            float count = 0;
-            for (float m : mask) {
-                count += m;
+            int[][] seqs = new int[batch.length][];
+            int[] owner = new int[batch.length];
+            for (int k = 0; k < batch.length; k++) {
+                owner[k] = users[batch[k]];
+                int[] s = sequences[owner[k]];
+                seqs[k] = Arrays.copyOfRange(s, Math.max(0, s.length - encoder.maxLength() - 1), s.length);
             }
             try (AutogradStep s = AutogradStep.training()) {
-                NDArray h = encoder.hidden(s, params, padded(inputs, l), b, new Dropout(encoder.dropout(), random));
-                Parameter items = params.get("item_emb");
-                NDArray pos = h.mul(s.rows(items, targets, new Shape(b, l)).lookup()).sum(new int[] {2});
-                NDArray neg = h.mul(s.rows(items, negatives, new Shape(b, l)).lookup()).sum(new int[] {2});
-                NDArray m = s.manager().create(mask, new Shape(b, l));
-                // −log σ(pos) − log(1 − σ(neg)) = softplus(−pos) + softplus(neg).
-                NDArray loss = softplus(pos.neg()).add(softplus(neg)).mul(m).sum().div(Math.max(count, 1f));
-                return s.backward(loss);
+                return s.backward(encoder.trainingLoss(s, params, seqs, (k, r) -> sampleUnseen(owner[k], r), random));
             }
         }
 
@@ -198,6 +178,46 @@ public final class SequentialRecommender implements Recommender {
                 }
             }
         }
+    }
+
+    /** Draws an item the k-th sequence of a batch has not seen. */
+    @FunctionalInterface
+    public interface Negatives {
+        int sample(int k, SplittableRandom random);
+    }
+
+    /**
+     * Next-item BCE: inputs are each sequence without its last item, targets the items after
+     * each input position, one sampled negative per position; the mean over real positions.
+     */
+    static NDArray nextItemLoss(SequenceEncoder encoder, AutogradStep s, ParameterSet params, int[][] sequences,
+                                Negatives negatives, SplittableRandom random) {
+        int b = sequences.length;
+        int l = encoder.maxLength();
+        int[][] inputs = new int[b][];
+        int[] targets = new int[b * l];
+        int[] negs = new int[b * l];
+        float[] mask = new float[b * l];
+        float count = 0;
+        for (int k = 0; k < b; k++) {
+            int[] seq = sequences[k];
+            int n = Math.min(l, seq.length - 1);
+            inputs[k] = Arrays.copyOfRange(seq, seq.length - 1 - n, seq.length - 1);
+            for (int t = 0; t < n; t++) {
+                int pos = k * l + l - n + t;
+                targets[pos] = seq[seq.length - n + t] + 1;
+                negs[pos] = negatives.sample(k, random) + 1;
+                mask[pos] = 1f;
+                count++;
+            }
+        }
+        NDArray h = encoder.hidden(s, params, padded(inputs, l), b, new Dropout(encoder.dropout(), random));
+        Parameter items = params.get("item_emb");
+        NDArray pos = h.mul(s.rows(items, targets, new Shape(b, l)).lookup()).sum(new int[] {2});
+        NDArray neg = h.mul(s.rows(items, negs, new Shape(b, l)).lookup()).sum(new int[] {2});
+        NDArray m = s.manager().create(mask, new Shape(b, l));
+        // −log σ(pos) − log(1 − σ(neg)) = softplus(−pos) + softplus(neg).
+        return softplus(pos.neg()).add(softplus(neg)).mul(m).sum().div(Math.max(count, 1f));
     }
 
     static NDArray softplus(NDArray x) {
@@ -241,7 +261,7 @@ public final class SequentialRecommender implements Recommender {
     @Override
     public float[][] itemEmbeddings() {
         float[][] all = DcnV2.rows(params.get("item_emb"));
-        return Arrays.copyOfRange(all, 1, all.length);
+        return Arrays.copyOfRange(all, 1, numItems + 1);
     }
 
     /** The stored sequence of user u (item ids, oldest first). */

@@ -110,6 +110,12 @@ class SequentialModelsTest {
     }
 
     @Test
+    void bert4RecLearnsSuccessorPattern(@TempDir Path dir) {
+        learnsSuccessor(t -> Bert4Rec.fit(t, new Bert4RecConfig(16, 8, 1, 2, 0.1, 0.3), config(40), TrainHooks.none(),
+                null), dir, Bert4Rec::load);
+    }
+
+    @Test
     void configsNameTheBadField() {
         assertEquals("heads must be > 0 and divide dim 16, got 3",
                 assertThrows(IllegalArgumentException.class, () -> new SasRecConfig(16, 8, 1, 3, 0.1)).getMessage());
