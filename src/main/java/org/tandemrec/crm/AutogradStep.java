@@ -28,7 +28,10 @@ public final class AutogradStep implements AutoCloseable {
     private final GradientCollector collector;
     private final List<Bound> bound = new ArrayList<>();
 
-    private record Bound(Parameter parameter, NDArray array, int[] rows) {
+    private record Bound(Parameter parameter, NDArray array, int[] rows, int[][] bags, int keep) {
+        Bound(Parameter parameter, NDArray array, int[] rows) {
+            this(parameter, array, rows, null, 0);
+        }
     }
 
     /** Rows of a table gathered for one batch: a K × d table and the batch's ids remapped into it. */
@@ -109,6 +112,42 @@ public final class AutogradStep implements AutoCloseable {
         return new Rows(table, manager.create(remapped, indexShape));
     }
 
+    /**
+     * The mean of the embeddings of each bag's last {@code keep} ids (B × d; a zero row for an
+     * empty bag), pooled in Java: cheaper than gathering B·keep rows into the engine, and its
+     * gradient is spread back over the bag's rows by {@link #backward}.
+     */
+    public NDArray meanBag(Parameter p, int[][] bags, int keep) {
+        int d = p.cols();
+        float[] v = p.value();
+        float[] pooled = new float[bags.length * d];
+        for (int b = 0; b < bags.length; b++) {
+            int[] ids = bags[b];
+            int n = Math.min(keep, ids.length);
+            if (n == 0) {
+                continue;
+            }
+            float w = 1f / n;
+            int o = b * d;
+            for (int k = ids.length - n; k < ids.length; k++) {
+                int id = ids[k];
+                if (id < 0 || id >= p.rows()) {
+                    throw new IllegalArgumentException("parameter " + p.name() + ": row id " + id + " outside [0,"
+                            + p.rows() + ")");
+                }
+                for (int c = 0, r = id * d; c < d; c++) {
+                    pooled[o + c] += w * v[r + c];
+                }
+            }
+        }
+        NDArray a = manager.create(pooled, new Shape(bags.length, d));
+        if (collector != null) {
+            a.setRequiresGradient(true);
+            bound.add(new Bound(p, a, null, bags, keep));
+        }
+        return a;
+    }
+
     /** Backpropagates the scalar {@code loss}, adds the gradients into the parameters and returns the loss. */
     public double backward(NDArray loss) {
         if (collector == null) {
@@ -118,7 +157,15 @@ public final class AutogradStep implements AutoCloseable {
         for (Bound b : bound) {
             float[] g = b.array.getGradient().toFloatArray();
             Parameter p = b.parameter;
-            if (b.rows == null) {
+            if (b.bags != null) {
+                for (int r = 0; r < b.bags.length; r++) {
+                    int[] ids = b.bags[r];
+                    int n = Math.min(b.keep, ids.length);
+                    for (int k = ids.length - n; k < ids.length; k++) {
+                        p.addRowGrad(ids[k], g, r * p.cols(), 1f / n);
+                    }
+                }
+            } else if (b.rows == null) {
                 float[] dst = p.grad();
                 for (int i = 0; i < g.length; i++) {
                     dst[i] += g[i];

@@ -225,24 +225,7 @@ public final class DcnV2 implements Recommender {
 
     /** Mean of the embeddings of each row's ids (the last {@code keep}); a zero vector for no ids. B × d. */
     static NDArray meanPool(AutogradStep s, Parameter table, int[][] ids, int keep) {
-        int b = ids.length;
-        int width = 1;
-        for (int[] row : ids) {
-            width = Math.max(width, Math.min(keep, row.length));
-        }
-        int[] flat = new int[b * width];
-        float[] weight = new float[b * width];
-        for (int e = 0; e < b; e++) {
-            int[] row = ids[e];
-            int n = Math.min(keep, row.length);
-            for (int k = 0; k < n; k++) {
-                flat[e * width + k] = row[row.length - n + k];
-                weight[e * width + k] = 1f / n;
-            }
-        }
-        NDArray emb = s.rows(table, flat, new Shape(b, width)).lookup();
-        NDArray w = s.manager().create(weight, new Shape(b, width, 1));
-        return emb.mul(w).sum(new int[] {1});
+        return s.meanBag(table, ids, keep);
     }
 
     private static final class Task implements TrainingTask {

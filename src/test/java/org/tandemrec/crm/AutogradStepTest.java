@@ -11,10 +11,13 @@ import org.tandemrec.train.Parameter;
 class AutogradStepTest {
     private static final int[] IDS = {3, 1, 3, 0, 4, 1};
     private static final float[] LABELS = {1, 0, 1};
+    /** Mean bags with keep = 2: {5, 2}, empty, {3}. */
+    private static final int[][] BAGS = {{0, 5, 2}, {}, {3}};
 
-    /** Tiny model: two embedding rows per example, concatenated, through a dense layer and tanh, then BCE. */
+    /** Tiny model: two embedding rows and a mean bag per example, concatenated, through a dense layer and tanh, then BCE. */
     private static NDArray loss(AutogradStep s, Parameter table, Parameter w, Parameter b, Parameter v) {
-        NDArray x = s.rows(table, IDS, new Shape(3, 2)).lookup().reshape(3, 6);
+        NDArray rows = s.rows(table, IDS, new Shape(3, 2)).lookup().reshape(3, 6);
+        NDArray x = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(rows, s.meanBag(table, BAGS, 2)), 1);
         NDArray h = NdOps.linear(x, s.dense(w), s.dense(b)).tanh();
         NDArray z = h.matMul(s.dense(v)).reshape(3);
         return NdOps.bceWithLogits(z, s.manager().create(LABELS));
@@ -29,8 +32,8 @@ class AutogradStepTest {
     @Test
     void gradientsMatchCentralFiniteDifferences() {
         SplittableRandom r = new SplittableRandom(7);
-        Parameter table = Parameter.table("emb", 6, 3, random(18, r));
-        Parameter w = Parameter.dense("w", 6, 4, random(24, r));
+        Parameter table = Parameter.table("emb", 8, 3, random(24, r));
+        Parameter w = Parameter.dense("w", 9, 4, random(36, r));
         Parameter b = Parameter.dense("b", 1, 4, random(4, r));
         Parameter v = Parameter.dense("v", 4, 1, random(4, r));
         double analytic;
@@ -38,9 +41,10 @@ class AutogradStepTest {
             analytic = s.backward(loss(s, table, w, b, v));
         }
         assertEquals(lossValue(table, w, b, v), analytic, 1e-6);
-        // Rows 2 and 5 are not in the batch: they must not be touched.
-        assertEquals(4, table.touchedCount());
-        float[] tableGrad = new float[18];
+        // Rows 6 and 7 are in neither the batch nor the kept bag entries (row 0 of bag 0 is dropped by keep = 2,
+        // but row 0 is in the batch): they must not be touched.
+        assertEquals(6, table.touchedCount());
+        float[] tableGrad = new float[24];
         for (int k = 0; k < table.touchedCount(); k++) {
             System.arraycopy(table.slotGrad(), k * 3, tableGrad, table.touchedRow(k) * 3, 3);
         }
