@@ -9,6 +9,14 @@ import org.junit.jupiter.api.Test;
 import org.tandemrec.train.Parameter;
 
 class AutogradStepTest {
+    static {
+        // Tiny tensors: one intra-op thread avoids thread hand-offs that dominate on a busy 2-core machine
+        // (effective only if the engine has not started yet in this JVM).
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+    }
+
     private static final int[] IDS = {3, 1, 3, 0, 4, 1};
     private static final float[] LABELS = {1, 0, 1};
     /** Mean bags with keep = 2: {5, 2}, empty, {3}. */

@@ -22,6 +22,14 @@ import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
 
 class DcnV2Test {
+    static {
+        // Tiny tensors: one intra-op thread avoids thread hand-offs that dominate on a busy 2-core machine
+        // (effective only if the engine has not started yet in this JVM).
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+    }
+
     private static final String[] CATS = {"action", "comedy", "drama"};
 
     @Test
@@ -146,6 +154,17 @@ class DcnV2Test {
         assertArrayEquals(new int[0], h[1]);
         assertArrayEquals(new int[0], h[2]);
         assertArrayEquals(new int[] {6}, h[3]);
+    }
+
+    @Test
+    void examplesTakeHistoryFromEarlierSplit() {
+        var train = new org.tandemrec.data.InteractionTable.Builder().add(0, 1, 5, 10).add(0, 2, 2, 20).build(1, 5);
+        var test = new org.tandemrec.data.InteractionTable.Builder().add(0, 3, 4, 40).add(0, 4, 1, 30).build(1, 5);
+        CtrExamples e = CtrExamples.of(train, test, org.tandemrec.data.LabelRule.atLeast(4), 3);
+        // Row 0 (t40) sees items 1, 2 (train) and 4 (t30, the test row before it); row 1 (t30) sees 1, 2.
+        assertArrayEquals(new int[] {1, 2, 4}, e.histories()[0]);
+        assertArrayEquals(new int[] {1, 2}, e.histories()[1]);
+        assertArrayEquals(new float[] {1, 0}, e.labels());
     }
 
     @Test

@@ -16,6 +16,14 @@ import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
 
 class SequentialModelsTest {
+    static {
+        // Tiny tensors: one intra-op thread avoids thread hand-offs that dominate on a busy 2-core machine
+        // (effective only if the engine has not started yet in this JVM).
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+    }
+
     private static final int ITEMS = 50;
     private static final int USERS = 120;
     private static final int LENGTH = 9;
