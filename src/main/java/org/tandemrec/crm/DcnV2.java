@@ -287,6 +287,33 @@ public final class DcnV2 implements Recommender {
         }
     }
 
+    /** A copy with its own parameters, e.g. to continue training it jointly (CoReLLa stage 2) without touching this model. */
+    public DcnV2 copy() {
+        return new DcnV2(config, features, userHistories, copy(params));
+    }
+
+    /**
+     * The live parameters. Only for a trainer that owns this instance (train a {@link #copy()}):
+     * the model is otherwise treated as immutable.
+     */
+    public ParameterSet parameters() {
+        return params;
+    }
+
+    /**
+     * The forward pass inside {@code step}: {@code cross_l}, {@code deep_out} and {@code logit}
+     * (B × 1) as step arrays; in a training step they carry gradients back to {@link #parameters()},
+     * so a caller can add its own loss terms (e.g. layer alignment) before {@link AutogradStep#backward}.
+     */
+    public Map<String, NDArray> forward(AutogradStep step, int[] users, int[] items, int[][] histories) {
+        if (users.length != items.length || users.length != histories.length) {
+            throw new IllegalArgumentException("users, items and histories differ in length: " + users.length + ", "
+                    + items.length + ", " + histories.length);
+        }
+        checkIds(features, users, items, histories);
+        return forward(step, params, config, features, users, items, histories);
+    }
+
     @Override public String kind() { return KIND; }
     public DcnV2Config config() { return config; }
     public CtrFeatures features() { return features; }
