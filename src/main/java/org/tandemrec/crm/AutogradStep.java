@@ -65,9 +65,36 @@ public final class AutogradStep implements AutoCloseable {
         return collector != null;
     }
 
+    /**
+     * A constant (no gradient) holding a copy of {@code values} in engine-owned memory. The
+     * PyTorch engine wraps Java buffers without copying, and its {@code mul(Number)},
+     * {@code div(Number)}, {@code maximum(Number)} close their scalar right after the forward op,
+     * so a backward pass that reads it sees freed memory (random NaN gradients). Graph code must
+     * therefore use {@link #scalar} and these constants instead of Number overloads.
+     */
+    public NDArray constant(float[] values, Shape shape) {
+        return owned(manager.create(values, shape));
+    }
+
+    /** A one-element constant that broadcasts (use instead of the engine's Number overloads). */
+    public NDArray scalar(float value) {
+        return constant(new float[] {value}, new Shape(1));
+    }
+
+    /** Integer indices (int64) as a constant, copied like {@link #constant}. */
+    public NDArray indices(long[] values, Shape shape) {
+        return owned(manager.create(values, shape));
+    }
+
+    private static NDArray owned(NDArray fromJava) {
+        NDArray copy = fromJava.duplicate();
+        fromJava.close();
+        return copy;
+    }
+
     /** The whole parameter as a rows × cols array (1 × n vectors broadcast over a batch). */
     public NDArray dense(Parameter p) {
-        NDArray a = manager.create(p.value(), new Shape(p.rows(), p.cols()));
+        NDArray a = constant(p.value(), new Shape(p.rows(), p.cols()));
         if (collector != null) {
             a.setRequiresGradient(true);
             bound.add(new Bound(p, a, null));
@@ -104,12 +131,12 @@ public final class AutogradStep implements AutoCloseable {
         for (int i = 0; i < ids.length; i++) {
             remapped[i] = Arrays.binarySearch(unique, 0, k, ids[i]);
         }
-        NDArray table = manager.create(small, new Shape(unique.length, d));
+        NDArray table = constant(small, new Shape(unique.length, d));
         if (collector != null) {
             table.setRequiresGradient(true);
             bound.add(new Bound(p, table, k == 0 ? new int[0] : unique));
         }
-        return new Rows(table, manager.create(remapped, indexShape));
+        return new Rows(table, indices(remapped, indexShape));
     }
 
     /**
@@ -140,7 +167,7 @@ public final class AutogradStep implements AutoCloseable {
                 }
             }
         }
-        NDArray a = manager.create(pooled, new Shape(bags.length, d));
+        NDArray a = constant(pooled, new Shape(bags.length, d));
         if (collector != null) {
             a.setRequiresGradient(true);
             bound.add(new Bound(p, a, null, bags, keep));

@@ -123,14 +123,14 @@ public final class Bert4Rec implements SequenceEncoder {
         for (int i = 0; i < m; i++) {
             at[i] = maskedAt[i];
         }
-        NDArray picked = new AutogradStep.Rows(h, s.manager().create(at, new Shape(m))).lookup();   // M × d
+        NDArray picked = new AutogradStep.Rows(h, s.indices(at, new Shape(m))).lookup();   // M × d
         int[] all = new int[numItems];
         for (int i = 0; i < numItems; i++) {
             all[i] = i + 1;
         }
         NDArray items = s.rows(p.get("item_emb"), all, new Shape(numItems)).lookup();               // I × d
         NDArray logProb = picked.matMul(items.transpose()).logSoftmax(1);                           // M × I
-        NDArray target = s.manager().create(java.util.Arrays.copyOf(targets, m), new Shape(m, 1));
+        NDArray target = s.indices(java.util.Arrays.copyOf(targets, m), new Shape(m, 1));
         return logProb.gather(target, 1).mean().neg();
     }
 }

@@ -194,7 +194,8 @@ public final class DcnV2 implements Recommender {
         }
         NDArray h = c.structure() == DcnV2Config.Structure.STACKED ? x : x0;
         for (int k = 0; k < c.deepLayers().size(); k++) {
-            h = NdOps.linear(h, s.dense(p.get("deep_" + k + "_w")), s.dense(p.get("deep_" + k + "_b"))).maximum(0f);
+            h = NdOps.linear(h, s.dense(p.get("deep_" + k + "_w")), s.dense(p.get("deep_" + k + "_b")));
+            h = NdOps.relu(h);
         }
         out.put("deep_out", h);
         NDArray head = c.structure() == DcnV2Config.Structure.STACKED ? h
@@ -263,7 +264,7 @@ public final class DcnV2 implements Recommender {
             }
             try (AutogradStep s = AutogradStep.training()) {
                 NDArray logit = forward(s, params, config, features, us, is, hs).get("logit").reshape(b);
-                return s.backward(NdOps.bceWithLogits(logit, s.manager().create(ys)));
+                return s.backward(NdOps.bceWithLogits(logit, s.constant(ys, new Shape(ys.length))));
             }
         }
     }

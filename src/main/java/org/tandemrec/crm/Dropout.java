@@ -23,6 +23,6 @@ final class Dropout {
         for (int i = 0; i < n; i++) {
             mask[i] = random.nextDouble() < rate ? 0f : keep;
         }
-        return x.mul(step.manager().create(mask, x.getShape()));
+        return x.mul(step.constant(mask, x.getShape()));
     }
 }

@@ -81,7 +81,12 @@ public final class Gru4Rec implements SequenceEncoder {
         }
         // Input projections of all positions at once: B × L × 3d.
         NDList gx = NdOps.linear(x, s.dense(p.get("gru_wx")), s.dense(p.get("gru_bx"))).split(l, 1);
-        NDList masks = s.manager().create(maskValues, new Shape(batch, l, 1)).split(l, 1);
+        NDList masks = s.constant(maskValues, new Shape(batch, l, 1)).split(l, 1);
+        float[] keepValues = new float[maskValues.length];
+        for (int i = 0; i < keepValues.length; i++) {
+            keepValues[i] = 1f - maskValues[i];
+        }
+        NDList keeps = s.constant(keepValues, new Shape(batch, l, 1)).split(l, 1);
         NDArray wh = s.dense(p.get("gru_wh"));
         NDArray bh = s.dense(p.get("gru_bh"));
         NDArray h = s.manager().zeros(new Shape(batch, d));
@@ -94,7 +99,7 @@ public final class Gru4Rec implements SequenceEncoder {
             NDArray n = xi.get(2).add(r.mul(hi.get(2))).tanh();
             NDArray next = n.sub(z.mul(n)).add(z.mul(h));
             NDArray m = masks.get(t).reshape(batch, 1);
-            h = next.mul(m).add(h.mul(m.neg().add(1f)));
+            h = next.mul(m).add(h.mul(keeps.get(t).reshape(batch, 1)));
             states.add(h);
         }
         NDArray out = NDArrays.stack(states, 1);

@@ -13,9 +13,19 @@ final class NdOps {
         return b == null ? x.matMul(w) : x.matMul(w).add(b);
     }
 
-    /** Mean binary cross-entropy of logits z against 0/1 labels y, computed stably: max(z,0) − y·z + log(1+e^−|z|). */
+    /** Mean binary cross-entropy of logits z against 0/1 labels y: softplus(z) − y·z (the engine's softplus is stable). */
     static NDArray bceWithLogits(NDArray z, NDArray y) {
-        return z.maximum(0f).sub(y.mul(z)).add(z.abs().neg().exp().add(1f).log()).mean();
+        return softplus(z).sub(y.mul(z)).mean();
+    }
+
+    /** log(1 + e^x), natively (no scalar operands, see {@link AutogradStep#constant}). */
+    static NDArray softplus(NDArray x) {
+        return x.getNDArrayInternal().softPlus();
+    }
+
+    /** max(x, 0), natively. */
+    static NDArray relu(NDArray x) {
+        return x.getNDArrayInternal().relu();
     }
 
     /** Layer normalisation over the last axis with gain and bias (1 × H). */

@@ -102,8 +102,8 @@ public final class SasRec implements SequenceEncoder {
         for (int i = 0; i < ids.length; i++) {
             maskValues[i] = ids[i] == 0 ? 0f : 1f;
         }
-        NDArray mask = s.manager().create(maskValues, new Shape(batch, l, 1));
-        NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup().mul((float) Math.sqrt(d));
+        NDArray mask = s.constant(maskValues, new Shape(batch, l, 1));
+        NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup().mul(s.scalar((float) Math.sqrt(d)));
         x = x.add(s.dense(p.get("pos_emb")));
         x = drop(s, dropout, x).mul(mask);
         NDArray attentionMask;
@@ -113,7 +113,7 @@ public final class SasRec implements SequenceEncoder {
             for (int i = 0; i < ids.length; i++) {
                 keys[i] = ids[i] == 0 ? -1e9f : 0f;
             }
-            attentionMask = s.manager().create(keys, new Shape(batch, 1, 1, l));
+            attentionMask = s.constant(keys, new Shape(batch, 1, 1, l));
         } else {
             // Position i may attend to j <= i only: −1e9 above the diagonal before the softmax.
             float[] causal = new float[l * l];
@@ -122,16 +122,18 @@ public final class SasRec implements SequenceEncoder {
                     causal[i * l + j] = -1e9f;
                 }
             }
-            attentionMask = s.manager().create(causal, new Shape(l, l));
+            attentionMask = s.constant(causal, new Shape(l, l));
         }
         for (int b = 0; b < config.blocks(); b++) {
             String n = "block_" + b + "_";
             NDArray q = NdOps.layerNorm(x, s.dense(p.get(n + "ln1_g")), s.dense(p.get(n + "ln1_b")));
             NDArray a = attention(q.matMul(s.dense(p.get(n + "wq"))), x.matMul(s.dense(p.get(n + "wk"))),
-                    x.matMul(s.dense(p.get(n + "wv"))), attentionMask, batch);
+                    x.matMul(s.dense(p.get(n + "wv"))), attentionMask, s.scalar((float) (1 / Math.sqrt(d / config.heads()))),
+                    batch);
             x = q.add(drop(s, dropout, a));
             NDArray y = NdOps.layerNorm(x, s.dense(p.get(n + "ln2_g")), s.dense(p.get(n + "ln2_b")));
-            NDArray f = NdOps.linear(y, s.dense(p.get(n + "ffn1_w")), s.dense(p.get(n + "ffn1_b"))).maximum(0f);
+            NDArray f = NdOps.linear(y, s.dense(p.get(n + "ffn1_w")), s.dense(p.get(n + "ffn1_b")));
+            f = NdOps.relu(f);
             f = NdOps.linear(drop(s, dropout, f), s.dense(p.get(n + "ffn2_w")), s.dense(p.get(n + "ffn2_b")));
             x = y.add(drop(s, dropout, f)).mul(mask);
         }
@@ -139,14 +141,14 @@ public final class SasRec implements SequenceEncoder {
     }
 
     /** Scaled dot-product attention over h heads; q, k, v B × L × d → B × L × d. */
-    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, int batch) {
+    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, NDArray scale, int batch) {
         int l = config.maxLength();
         int h = config.heads();
         int dh = config.dim() / h;
         NDArray qh = q.reshape(batch, l, h, dh).transpose(0, 2, 1, 3);
         NDArray kh = k.reshape(batch, l, h, dh).transpose(0, 2, 3, 1);
         NDArray vh = v.reshape(batch, l, h, dh).transpose(0, 2, 1, 3);
-        NDArray w = qh.matMul(kh).div((float) Math.sqrt(dh)).add(mask).softmax(-1);
+        NDArray w = qh.matMul(kh).mul(scale).add(mask).softmax(-1);
         return w.matMul(vh).transpose(0, 2, 1, 3).reshape(batch, l, config.dim());
     }
 

@@ -215,13 +215,13 @@ public final class SequentialRecommender implements Recommender {
         Parameter items = params.get("item_emb");
         NDArray pos = h.mul(s.rows(items, targets, new Shape(b, l)).lookup()).sum(new int[] {2});
         NDArray neg = h.mul(s.rows(items, negs, new Shape(b, l)).lookup()).sum(new int[] {2});
-        NDArray m = s.manager().create(mask, new Shape(b, l));
+        NDArray m = s.constant(mask, new Shape(b, l));
         // −log σ(pos) − log(1 − σ(neg)) = softplus(−pos) + softplus(neg).
-        return softplus(pos.neg()).add(softplus(neg)).mul(m).sum().div(Math.max(count, 1f));
+        return softplus(pos.neg()).add(softplus(neg)).mul(m).sum().mul(s.scalar(1f / Math.max(count, 1f)));
     }
 
     static NDArray softplus(NDArray x) {
-        return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
+        return NdOps.softplus(x);
     }
 
     @Override public String kind() { return encoder.kind(); }
