@@ -1,0 +1,433 @@
+package org.tandemrec.crm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
+import org.tandemrec.train.Parameter;
+import org.tandemrec.train.ParameterSet;
+import org.tandemrec.train.TrainConfig;
+import org.tandemrec.train.TrainHooks;
+import org.tandemrec.train.Trainer;
+import org.tandemrec.train.TrainingTask;
+
+/**
+ * DCNv2 (Wang et al. 2021, "DCN V2: Improved Deep &amp; Cross Network"), a CTR model.
+ *
+ * <p>Fields (each an embedding of size d): user id, item id, the item's categories (mean of
+ * their embeddings), one per user-profile field, and the user's history (mean of the item
+ * embeddings of the last H items before the example; the item table is shared). Their
+ * concatenation is x_0 (B × D, D = fields · d). Cross layer l (Eq. 1):
+ * x_{l+1} = x_0 ⊙ (x_l W_l + b_l) + x_l with W_l D × D; or the low-rank mixture (Eq. 3):
+ * x_{l+1} = Σ_k g_k(x_l) · x_0 ⊙ (U_k tanh(C_k tanh(V_k x_l)) + b_l) + x_l with softmax gates.
+ * The deep network is a ReLU MLP; stacked: on x_L, parallel: on x_0 with [x_L, deep] fed to the
+ * output. p = σ(logit), trained with binary cross-entropy.
+ *
+ * <p>Named intermediates (CoReLLa aligns LLM layers with them): {@code cross_0} … {@code cross_{L-1}}
+ * (output of each cross layer, B × D), {@code deep_out} (B × last hidden size) and {@code logit}
+ * (B × 1). For {@link #score}, a user's history is the last H items of the training data the
+ * model was fitted on; {@link #scoreExamples} takes explicit histories.
+ */
+public final class DcnV2 implements Recommender {
+    public static final String KIND = "dcnv2";
+    private static final int SCORE_CHUNK = 4096;
+
+    /** What the model file's config holds: the settings plus the feature layout. */
+    public record Layout(DcnV2Config config, int numUsers, int numItems, int numCategories, List<String> profileFields,
+                         int[] fieldSizes) {
+    }
+
+    private final DcnV2Config config;
+    private final CtrFeatures features;
+    private final int[][] userHistories;
+    private final ParameterSet params;
+
+    private DcnV2(DcnV2Config config, CtrFeatures features, int[][] userHistories, ParameterSet params) {
+        this.config = config;
+        this.features = features;
+        this.userHistories = userHistories;
+        this.params = params;
+    }
+
+    /**
+     * Trains DCNv2 on {@code train}. {@code userHistories} (U rows, oldest first) is what
+     * {@link #score} uses as each user's history, usually
+     * {@link CtrFeatures#latestHistories} of the training table.
+     */
+    public static DcnV2 fit(CtrFeatures features, CtrExamples train, int[][] userHistories, DcnV2Config config,
+                            TrainConfig trainConfig, TrainHooks hooks, ToDoubleFunction<Recommender> validate) {
+        if (userHistories.length != features.numUsers()) {
+            throw new IllegalArgumentException("userHistories has " + userHistories.length + " rows for "
+                    + features.numUsers() + " users");
+        }
+        ParameterSet params = initialise(features, config, new SplittableRandom(trainConfig.seed()));
+        int[][] hist = trimmed(userHistories, config.historyLength());
+        Task task = new Task(config, features, train, params);
+        TrainHooks h = validate == null ? hooks
+                : hooks.withValidation(epoch -> validate.applyAsDouble(new DcnV2(config, features, hist, params)));
+        new Trainer(trainConfig).fit(task, h);
+        return new DcnV2(config, features, hist, copy(params));
+    }
+
+    static ParameterSet copy(ParameterSet params) {
+        List<Parameter> out = new ArrayList<>();
+        for (Parameter p : params.list()) {
+            float[] v = p.value().clone();
+            out.add(p.rowSparse() ? Parameter.table(p.name(), p.rows(), p.cols(), v)
+                    : Parameter.dense(p.name(), p.rows(), p.cols(), v));
+        }
+        return new ParameterSet(out);
+    }
+
+    private static int[][] trimmed(int[][] histories, int h) {
+        int[][] out = new int[histories.length][];
+        for (int u = 0; u < out.length; u++) {
+            int[] s = histories[u];
+            out[u] = Arrays.copyOfRange(s, Math.max(0, s.length - h), s.length);
+        }
+        return out;
+    }
+
+    static int numFields(CtrFeatures f) {
+        return 3 + (f.numCategories() > 0 ? 1 : 0) + f.profileFields().size();
+    }
+
+    private static ParameterSet initialise(CtrFeatures f, DcnV2Config c, SplittableRandom r) {
+        int d = c.embeddingDim();
+        int dim = numFields(f) * d;
+        List<Parameter> ps = new ArrayList<>();
+        ps.add(Parameter.table("emb_user", f.numUsers(), d, normal(f.numUsers() * d, c.initStd(), r)));
+        ps.add(Parameter.table("emb_item", f.numItems(), d, normal(f.numItems() * d, c.initStd(), r)));
+        if (f.numCategories() > 0) {
+            ps.add(Parameter.table("emb_category", f.numCategories(), d, normal(f.numCategories() * d, c.initStd(), r)));
+        }
+        for (int k = 0; k < f.profileFields().size(); k++) {
+            int n = f.fieldSize(k);
+            ps.add(Parameter.table("emb_profile_" + k, n, d, normal(n * d, c.initStd(), r)));
+        }
+        for (int l = 0; l < c.crossLayers(); l++) {
+            if (c.crossKind() == DcnV2Config.CrossKind.FULL) {
+                ps.add(glorot("cross_" + l + "_w", dim, dim, r));
+            } else {
+                int kr = c.experts() * c.rank();
+                ps.add(glorot("cross_" + l + "_v", dim, kr, r));
+                ps.add(Parameter.dense("cross_" + l + "_c", kr, c.rank(),
+                        normal(kr * c.rank(), Math.sqrt(1.0 / c.rank()), r)));
+                ps.add(Parameter.dense("cross_" + l + "_u", kr, dim, normal(kr * dim, Math.sqrt(1.0 / c.rank()), r)));
+                ps.add(glorot("cross_" + l + "_gate", dim, c.experts(), r));
+            }
+            ps.add(Parameter.dense("cross_" + l + "_b", 1, dim, new float[dim]));
+        }
+        int in = dim;
+        for (int k = 0; k < c.deepLayers().size(); k++) {
+            int out = c.deepLayers().get(k);
+            ps.add(he("deep_" + k + "_w", in, out, r));
+            ps.add(Parameter.dense("deep_" + k + "_b", 1, out, new float[out]));
+            in = out;
+        }
+        int head = c.structure() == DcnV2Config.Structure.STACKED ? in : dim + (c.deepLayers().isEmpty() ? 0 : in);
+        ps.add(glorot("out_w", head, 1, r));
+        ps.add(Parameter.dense("out_b", 1, 1, new float[1]));
+        return new ParameterSet(ps);
+    }
+
+    static float[] normal(int n, double std, SplittableRandom r) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (r.nextGaussian() * std);
+        }
+        return a;
+    }
+
+    static Parameter glorot(String name, int in, int out, SplittableRandom r) {
+        return Parameter.dense(name, in, out, normal(in * out, Math.sqrt(2.0 / (in + out)), r));
+    }
+
+    static Parameter he(String name, int in, int out, SplittableRandom r) {
+        return Parameter.dense(name, in, out, normal(in * out, Math.sqrt(2.0 / in), r));
+    }
+
+    /** The forward pass; returns the named outputs, {@code logit} being B × 1. */
+    static Map<String, NDArray> forward(AutogradStep s, ParameterSet p, DcnV2Config c, CtrFeatures f, int[] users,
+                                        int[] items, int[][] histories) {
+        int b = users.length;
+        int d = c.embeddingDim();
+        List<NDArray> fields = new ArrayList<>();
+        fields.add(s.rows(p.get("emb_user"), users, new Shape(b)).lookup());
+        fields.add(s.rows(p.get("emb_item"), items, new Shape(b)).lookup());
+        if (f.numCategories() > 0) {
+            int[][] cats = new int[b][];
+            for (int k = 0; k < b; k++) {
+                cats[k] = f.itemCategoriesView()[items[k]];
+            }
+            fields.add(meanPool(s, p.get("emb_category"), cats, Integer.MAX_VALUE));
+        }
+        int[][] profile = f.userFieldIdsView();
+        for (int k = 0; k < f.profileFields().size(); k++) {
+            int[] ids = new int[b];
+            for (int e = 0; e < b; e++) {
+                ids[e] = profile[users[e]][k];
+            }
+            fields.add(s.rows(p.get("emb_profile_" + k), ids, new Shape(b)).lookup());
+        }
+        fields.add(meanPool(s, p.get("emb_item"), histories, c.historyLength()));
+        NDArray x0 = NDArrays.concat(new NDList(fields), 1);
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        NDArray x = x0;
+        for (int l = 0; l < c.crossLayers(); l++) {
+            NDArray bias = s.dense(p.get("cross_" + l + "_b"));
+            if (c.crossKind() == DcnV2Config.CrossKind.FULL) {
+                x = crossLayer(x0, x, s.dense(p.get("cross_" + l + "_w")), bias);
+            } else {
+                x = lowRankMixture(s, p, c, l, x0, x, bias);
+            }
+            out.put("cross_" + l, x);
+        }
+        NDArray h = c.structure() == DcnV2Config.Structure.STACKED ? x : x0;
+        for (int k = 0; k < c.deepLayers().size(); k++) {
+            h = NdOps.linear(h, s.dense(p.get("deep_" + k + "_w")), s.dense(p.get("deep_" + k + "_b")));
+            h = NdOps.relu(h);
+        }
+        out.put("deep_out", h);
+        NDArray head = c.structure() == DcnV2Config.Structure.STACKED ? h
+                : c.deepLayers().isEmpty() ? x : NDArrays.concat(new NDList(x, h), 1);
+        out.put("logit", NdOps.linear(head, s.dense(p.get("out_w")), s.dense(p.get("out_b"))));
+        return out;
+    }
+
+    /** Eq. 1, full rank: x_0 ⊙ (x_l W + b) + x_l; x_0, x_l B × D, W D × D (input × output), b 1 × D. */
+    static NDArray crossLayer(NDArray x0, NDArray x, NDArray w, NDArray b) {
+        return x0.mul(NdOps.linear(x, w, b)).add(x);
+    }
+
+    /** Eq. 3: gated mixture of K low-rank experts; shapes B batch, K experts, r rank, D width. */
+    private static NDArray lowRankMixture(AutogradStep s, ParameterSet p, DcnV2Config c, int l, NDArray x0, NDArray x,
+                                          NDArray bias) {
+        int k = c.experts();
+        int r = c.rank();
+        long b = x.getShape().get(0);
+        long dim = x.getShape().get(1);
+        NDArray v = x.matMul(s.dense(p.get("cross_" + l + "_v"))).tanh().reshape(b, k, r).transpose(1, 0, 2); // K×B×r
+        NDArray cc = v.matMul(s.dense(p.get("cross_" + l + "_c")).reshape(k, r, r)).tanh();                  // K×B×r
+        NDArray u = cc.matMul(s.dense(p.get("cross_" + l + "_u")).reshape(k, r, dim)).transpose(1, 0, 2);   // B×K×D
+        NDArray experts = x0.expandDims(1).mul(u.add(bias));                                                  // B×K×D
+        NDArray gates = x.matMul(s.dense(p.get("cross_" + l + "_gate"))).softmax(1).expandDims(2);           // B×K×1
+        return experts.mul(gates).sum(new int[] {1}).add(x);
+    }
+
+    /** Mean of the embeddings of each row's ids (the last {@code keep}); a zero vector for no ids. B × d. */
+    static NDArray meanPool(AutogradStep s, Parameter table, int[][] ids, int keep) {
+        return s.meanBag(table, ids, keep);
+    }
+
+    private static final class Task implements TrainingTask {
+        private final DcnV2Config config;
+        private final CtrFeatures features;
+        private final CtrExamples data;
+        private final ParameterSet params;
+
+        Task(DcnV2Config config, CtrFeatures features, CtrExamples data, ParameterSet params) {
+            this.config = config;
+            this.features = features;
+            this.data = data;
+            this.params = params;
+            checkIds(features, data.users(), data.items(), data.histories());
+        }
+
+        @Override public String modelName() { return KIND; }
+        @Override public String configFingerprint() { return config + " " + features + " n=" + data.size(); }
+        @Override public ParameterSet parameters() { return params; }
+        @Override public int numExamples() { return data.size(); }
+
+        @Override
+        public double trainBatch(int[] batch, SplittableRandom random) {
+            int b = batch.length;
+            int[] us = new int[b];
+            int[] is = new int[b];
+            int[][] hs = new int[b][];
+            float[] ys = new float[b];
+            for (int k = 0; k < b; k++) {
+                int e = batch[k];
+                us[k] = data.users()[e];
+                is[k] = data.items()[e];
+                hs[k] = data.histories()[e];
+                ys[k] = data.labels()[e];
+            }
+            try (AutogradStep s = AutogradStep.training()) {
+                NDArray logit = forward(s, params, config, features, us, is, hs).get("logit").reshape(b);
+                return s.backward(NdOps.bceWithLogits(logit, s.constant(ys, new Shape(ys.length))));
+            }
+        }
+    }
+
+    static void checkIds(CtrFeatures f, int[] users, int[] items, int[][] histories) {
+        for (int k = 0; k < users.length; k++) {
+            if (users[k] < 0 || users[k] >= f.numUsers()) {
+                throw new IllegalArgumentException("dcnv2: user index " + users[k] + " at example " + k + " outside [0,"
+                        + f.numUsers() + ")");
+            }
+            if (items[k] < 0 || items[k] >= f.numItems()) {
+                throw new IllegalArgumentException("dcnv2: item index " + items[k] + " at example " + k + " outside [0,"
+                        + f.numItems() + ")");
+            }
+            for (int i : histories[k]) {
+                if (i < 0 || i >= f.numItems()) {
+                    throw new IllegalArgumentException("dcnv2: history item " + i + " at example " + k + " outside [0,"
+                            + f.numItems() + ")");
+                }
+            }
+        }
+    }
+
+    /** A copy with its own parameters, e.g. to continue training it jointly (CoReLLa stage 2) without touching this model. */
+    public DcnV2 copy() {
+        return new DcnV2(config, features, userHistories, copy(params));
+    }
+
+    /**
+     * The live parameters. Only for a trainer that owns this instance (train a {@link #copy()}):
+     * the model is otherwise treated as immutable.
+     */
+    public ParameterSet parameters() {
+        return params;
+    }
+
+    /**
+     * The forward pass inside {@code step}: {@code cross_l}, {@code deep_out} and {@code logit}
+     * (B × 1) as step arrays; in a training step they carry gradients back to {@link #parameters()},
+     * so a caller can add its own loss terms (e.g. layer alignment) before {@link AutogradStep#backward}.
+     */
+    public Map<String, NDArray> forward(AutogradStep step, int[] users, int[] items, int[][] histories) {
+        if (users.length != items.length || users.length != histories.length) {
+            throw new IllegalArgumentException("users, items and histories differ in length: " + users.length + ", "
+                    + items.length + ", " + histories.length);
+        }
+        checkIds(features, users, items, histories);
+        return forward(step, params, config, features, users, items, histories);
+    }
+
+    @Override public String kind() { return KIND; }
+    public DcnV2Config config() { return config; }
+    public CtrFeatures features() { return features; }
+    @Override public int numUsers() { return features.numUsers(); }
+    @Override public int numItems() { return features.numItems(); }
+    @Override public ScoreKind scoreKind() { return ScoreKind.PROBABILITY; }
+
+    /** Click probabilities of (user, item) pairs with each user's stored history. */
+    @Override
+    public float[] score(int[] users, int[] items) {
+        Recommender.checkPairs(this, users, items);
+        int[][] hs = new int[users.length][];
+        for (int k = 0; k < users.length; k++) {
+            hs[k] = userHistories[users[k]];
+        }
+        return scoreExamples(users, items, hs);
+    }
+
+    /** Click probabilities with explicit histories (oldest first; the last H are used). */
+    public float[] scoreExamples(int[] users, int[] items, int[][] histories) {
+        if (users.length != items.length || users.length != histories.length) {
+            throw new IllegalArgumentException("users, items and histories differ in length: " + users.length + ", "
+                    + items.length + ", " + histories.length);
+        }
+        checkIds(features, users, items, histories);
+        float[] out = new float[users.length];
+        for (int from = 0; from < users.length; from += SCORE_CHUNK) {
+            int to = Math.min(users.length, from + SCORE_CHUNK);
+            try (AutogradStep s = AutogradStep.inference()) {
+                float[] z = forward(s, params, config, features, Arrays.copyOfRange(users, from, to),
+                        Arrays.copyOfRange(items, from, to), Arrays.copyOfRange(histories, from, to)).get("logit")
+                        .toFloatArray();
+                for (int k = 0; k < z.length; k++) {
+                    out[from + k] = NdOps.sigmoid(z[k]);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, NDArray> intermediates(NDManager manager, int[] users, int[] items) {
+        Recommender.checkPairs(this, users, items);
+        int[][] hs = new int[users.length][];
+        for (int k = 0; k < users.length; k++) {
+            hs[k] = userHistories[users[k]];
+        }
+        return intermediates(manager, users, items, hs);
+    }
+
+    /** {@code cross_0..cross_{L-1}} (B × D), {@code deep_out}, {@code logit} (B × 1), with explicit histories. */
+    public Map<String, NDArray> intermediates(NDManager manager, int[] users, int[] items, int[][] histories) {
+        checkIds(features, users, items, histories);
+        try (AutogradStep s = AutogradStep.inference()) {
+            Map<String, NDArray> out = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : forward(s, params, config, features, users, items, histories).entrySet()) {
+                NDArray a = e.getValue();
+                out.put(e.getKey(), manager.create(a.toFloatArray(), a.getShape()));
+            }
+            return out;
+        }
+    }
+
+    /** The item-id embeddings (I × d). */
+    @Override
+    public float[][] itemEmbeddings() {
+        return rows(params.get("emb_item"));
+    }
+
+    /** The user-id embeddings (U × d). */
+    @Override
+    public float[][] userEmbeddings() {
+        return rows(params.get("emb_user"));
+    }
+
+    static float[][] rows(Parameter p) {
+        float[][] out = new float[p.rows()][];
+        for (int r = 0; r < p.rows(); r++) {
+            out[r] = Arrays.copyOfRange(p.value(), r * p.cols(), (r + 1) * p.cols());
+        }
+        return out;
+    }
+
+    @Override
+    public void save(Path file) {
+        Map<String, ModelFile.Tensor> t = new LinkedHashMap<>();
+        for (Parameter p : params.list()) {
+            t.put(p.name(), new ModelFile.Tensor(p.rows(), p.cols(), p.value()));
+        }
+        t.put("item_categories", SequenceStore.ragged(features.itemCategoriesView()));
+        t.put("user_profile", SequenceStore.ragged(features.userFieldIdsView()));
+        t.put("user_history", SequenceStore.ragged(userHistories));
+        Layout layout = new Layout(config, features.numUsers(), features.numItems(), features.numCategories(),
+                features.profileFields(), features.fieldSizes());
+        ModelFile.write(file, KIND, layout, t);
+    }
+
+    /** Reads a model written by {@link #save}; refuses files of other kinds. */
+    public static DcnV2 load(Path file) {
+        ModelFile.Contents c = ModelFile.read(file, KIND);
+        Layout layout = c.config(file, Layout.class);
+        int[][] cats = SequenceStore.unragged(c.tensor(file, "item_categories", layout.numItems(), -1));
+        int[][] profile = SequenceStore.unragged(c.tensor(file, "user_profile", layout.numUsers(), -1));
+        int[][] hist = SequenceStore.unragged(c.tensor(file, "user_history", layout.numUsers(), -1));
+        CtrFeatures f = new CtrFeatures(layout.numUsers(), layout.numItems(), layout.numCategories(), cats,
+                layout.profileFields(), layout.fieldSizes(), profile);
+        ParameterSet shape = initialise(f, layout.config(), new SplittableRandom(0));
+        List<Parameter> ps = new ArrayList<>();
+        for (Parameter p : shape.list()) {
+            ModelFile.Tensor tensor = c.tensor(file, p.name(), p.rows(), p.cols());
+            ps.add(p.rowSparse() ? Parameter.table(p.name(), p.rows(), p.cols(), tensor.values())
+                    : Parameter.dense(p.name(), p.rows(), p.cols(), tensor.values()));
+        }
+        return new DcnV2(layout.config(), f, hist, new ParameterSet(ps));
+    }
+}

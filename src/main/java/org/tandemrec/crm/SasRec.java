@@ -1,0 +1,158 @@
+package org.tandemrec.crm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
+import org.tandemrec.data.InteractionTable;
+import org.tandemrec.train.Parameter;
+import org.tandemrec.train.ParameterSet;
+import org.tandemrec.train.TrainConfig;
+import org.tandemrec.train.TrainHooks;
+
+/**
+ * SASRec (Kang &amp; McAuley 2018, "Self-Attentive Sequential Recommendation"): item embeddings
+ * (scaled by √d) plus learned position embeddings, then blocks of causal self-attention and a
+ * point-wise feed-forward network (ReLU), each with layer norm, residual connection and dropout
+ * (pre-norm as in the authors' code), and a final layer norm. Shapes: B batch, L positions, d
+ * hidden, h heads. Trained by {@link SequentialRecommender} with one sampled negative per
+ * position and binary cross-entropy.
+ */
+public final class SasRec implements SequenceEncoder {
+    public static final String KIND = "sasrec";
+
+    /** The model file's config. */
+    public record Layout(SasRecConfig config, int numUsers, int numItems) {
+    }
+
+    private final SasRecConfig config;
+    private final boolean bidirectional;
+
+    private SasRec(SasRecConfig config, boolean bidirectional) {
+        this.config = config;
+        this.bidirectional = bidirectional;
+    }
+
+    private SasRec(SasRecConfig config) {
+        this(config, false);
+    }
+
+    /** The same blocks attending in both directions (BERT4Rec): padding keys are masked instead of future ones. */
+    static SasRec bidirectional(SasRecConfig config) {
+        return new SasRec(config, true);
+    }
+
+    public static SequentialRecommender fit(InteractionTable train, SasRecConfig config, TrainConfig trainConfig,
+                                            TrainHooks hooks, ToDoubleFunction<Recommender> validate) {
+        return SequentialRecommender.fit(new SasRec(config), train, trainConfig, hooks, validate);
+    }
+
+    /** Reads a model written by {@link SequentialRecommender#save}; refuses files of other kinds. */
+    public static SequentialRecommender load(Path file) {
+        ModelFile.Contents c = ModelFile.read(file, KIND);
+        Layout layout = c.config(file, Layout.class);
+        return SequentialRecommender.load(file, c, new SasRec(layout.config()), layout.numUsers(), layout.numItems());
+    }
+
+    @Override public String kind() { return KIND; }
+    @Override public int dim() { return config.dim(); }
+    @Override public int maxLength() { return config.maxLength(); }
+    @Override public double dropout() { return config.dropout(); }
+    @Override public Object config() { return config; }
+    @Override public Object fileConfig(int numUsers, int numItems) { return new Layout(config, numUsers, numItems); }
+
+    @Override
+    public List<Parameter> initialise(SplittableRandom r) {
+        int d = config.dim();
+        List<Parameter> ps = new ArrayList<>();
+        ps.add(Parameter.dense("pos_emb", config.maxLength(), d, DcnV2.normal(config.maxLength() * d, 1.0 / Math.sqrt(d), r)));
+        for (int b = 0; b < config.blocks(); b++) {
+            String p = "block_" + b + "_";
+            ps.add(ones(p + "ln1_g", d));
+            ps.add(Parameter.dense(p + "ln1_b", 1, d, new float[d]));
+            for (String w : new String[] {"wq", "wk", "wv"}) {
+                ps.add(DcnV2.glorot(p + w, d, d, r));
+            }
+            ps.add(ones(p + "ln2_g", d));
+            ps.add(Parameter.dense(p + "ln2_b", 1, d, new float[d]));
+            ps.add(DcnV2.glorot(p + "ffn1_w", d, d, r));
+            ps.add(Parameter.dense(p + "ffn1_b", 1, d, new float[d]));
+            ps.add(DcnV2.glorot(p + "ffn2_w", d, d, r));
+            ps.add(Parameter.dense(p + "ffn2_b", 1, d, new float[d]));
+        }
+        ps.add(ones("final_ln_g", d));
+        ps.add(Parameter.dense("final_ln_b", 1, d, new float[d]));
+        return ps;
+    }
+
+    static Parameter ones(String name, int d) {
+        float[] v = new float[d];
+        java.util.Arrays.fill(v, 1f);
+        return Parameter.dense(name, 1, d, v);
+    }
+
+    @Override
+    public NDArray hidden(AutogradStep s, ParameterSet p, int[] ids, int batch, Dropout dropout) {
+        int l = config.maxLength();
+        int d = config.dim();
+        float[] maskValues = new float[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            maskValues[i] = ids[i] == 0 ? 0f : 1f;
+        }
+        NDArray mask = s.constant(maskValues, new Shape(batch, l, 1));
+        NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup().mul(s.scalar((float) Math.sqrt(d)));
+        x = x.add(s.dense(p.get("pos_emb")));
+        x = drop(s, dropout, x).mul(mask);
+        NDArray attentionMask;
+        if (bidirectional) {
+            // Every position attends to every real item: −1e9 on padding keys (B × 1 × 1 × L).
+            float[] keys = new float[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                keys[i] = ids[i] == 0 ? -1e9f : 0f;
+            }
+            attentionMask = s.constant(keys, new Shape(batch, 1, 1, l));
+        } else {
+            // Position i may attend to j <= i only: −1e9 above the diagonal before the softmax.
+            float[] causal = new float[l * l];
+            for (int i = 0; i < l; i++) {
+                for (int j = i + 1; j < l; j++) {
+                    causal[i * l + j] = -1e9f;
+                }
+            }
+            attentionMask = s.constant(causal, new Shape(l, l));
+        }
+        for (int b = 0; b < config.blocks(); b++) {
+            String n = "block_" + b + "_";
+            NDArray q = NdOps.layerNorm(x, s.dense(p.get(n + "ln1_g")), s.dense(p.get(n + "ln1_b")));
+            NDArray a = attention(q.matMul(s.dense(p.get(n + "wq"))), x.matMul(s.dense(p.get(n + "wk"))),
+                    x.matMul(s.dense(p.get(n + "wv"))), attentionMask, s.scalar((float) (1 / Math.sqrt(d / config.heads()))),
+                    batch);
+            x = q.add(drop(s, dropout, a));
+            NDArray y = NdOps.layerNorm(x, s.dense(p.get(n + "ln2_g")), s.dense(p.get(n + "ln2_b")));
+            NDArray f = NdOps.linear(y, s.dense(p.get(n + "ffn1_w")), s.dense(p.get(n + "ffn1_b")));
+            f = NdOps.relu(f);
+            f = NdOps.linear(drop(s, dropout, f), s.dense(p.get(n + "ffn2_w")), s.dense(p.get(n + "ffn2_b")));
+            x = y.add(drop(s, dropout, f)).mul(mask);
+        }
+        return NdOps.layerNorm(x, s.dense(p.get("final_ln_g")), s.dense(p.get("final_ln_b")));
+    }
+
+    /** Scaled dot-product attention over h heads; q, k, v B × L × d → B × L × d. */
+    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, NDArray scale, int batch) {
+        int l = config.maxLength();
+        int h = config.heads();
+        int dh = config.dim() / h;
+        NDArray qh = q.reshape(batch, l, h, dh).transpose(0, 2, 1, 3);
+        NDArray kh = k.reshape(batch, l, h, dh).transpose(0, 2, 3, 1);
+        NDArray vh = v.reshape(batch, l, h, dh).transpose(0, 2, 1, 3);
+        NDArray w = qh.matMul(kh).mul(scale).add(mask).softmax(-1);
+        return w.matMul(vh).transpose(0, 2, 1, 3).reshape(batch, l, config.dim());
+    }
+
+    private static NDArray drop(AutogradStep s, Dropout dropout, NDArray x) {
+        return dropout == null ? x : dropout.apply(s, x);
+    }
+}
