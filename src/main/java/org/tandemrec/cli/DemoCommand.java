@@ -46,7 +46,8 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
     /** Models trained on the leave-one-out split (top-K and interaction prediction). */
-    static final List<String> TOPK_MODELS = List.of("random", "pop", "mf-bpr", "neumf", "lightgcn");
+    static final List<String> TOPK_MODELS = List.of("random", "pop", "mf-bpr", "neumf", "lightgcn", "sasrec",
+            "gru4rec", "bert4rec");
     /** Models trained on the time split (CTR with explicit labels). */
     static final List<String> CTR_MODELS = List.of("random", "pop", "mf-bce", "dcnv2");
 

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "crm", mixinStandardHelpOptions = true,
         description = "Train a conventional recommender (random, pop, mf-bpr, mf-bce, gmf, mlp, neumf, lightgcn, "
-                + "dcnv2) on SPLITDIR; writes RUNDIR/model.bin, run.json, metrics.json and report.html.")
+                + "dcnv2, sasrec, gru4rec, bert4rec) on SPLITDIR; writes RUNDIR/model.bin, run.json, metrics.json and report.html.")
 public final class TrainCrmCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -3,6 +3,7 @@ package org.tandemrec.crm;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.data.LabelRule;
 import org.tandemrec.eval.Auc;
 import org.tandemrec.split.CandidateLists;
 import org.tandemrec.split.SplitData;
@@ -16,7 +17,7 @@ import org.tandemrec.train.TrainHooks;
 public final class CrmCatalog {
     /** Model names accepted by {@code tandem train crm --model}. */
     public static final List<String> MODELS = List.of("random", "pop", "mf-bpr", "mf-bce", "gmf", "mlp", "neumf",
-            "lightgcn", "dcnv2");
+            "lightgcn", "dcnv2", "sasrec", "gru4rec", "bert4rec");
 
     private CrmCatalog() {
     }
@@ -39,9 +40,13 @@ public final class CrmCatalog {
             case "neumf" -> Ncf.fit(positives(train), NcfConfig.neuMf(d), spec.train(), hooks, rankingValidation(split));
             case "lightgcn" -> LightGcn.fit(positives(train), LightGcnConfig.of(d, 3, 1e-4), spec.train(), hooks,
                     rankingValidation(split));
-            case "dcnv2" -> Dcn.fit(labelled(split), split.itemInfo(), split.userProfiles(),
-                    new DcnConfig(d, 3, List.of(256, 128), DcnConfig.Structure.STACKED, 10, 0, 0.01), spec.train(),
-                    hooks, ctrValidation(split));
+            case "dcnv2" -> dcnV2(spec, split, hooks);
+            case "sasrec" -> SasRec.fit(positives(train), withDim(SasRecConfig.defaults(), d), spec.train(), hooks,
+                    rankingValidation(split));
+            case "gru4rec" -> Gru4Rec.fit(positives(train), new Gru4RecConfig(d, Gru4RecConfig.defaults().maxLength(),
+                    Gru4RecConfig.defaults().dropout()), spec.train(), hooks, rankingValidation(split));
+            case "bert4rec" -> Bert4Rec.fit(positives(train), withDim(Bert4RecConfig.defaults(), d), spec.train(), hooks,
+                    rankingValidation(split));
             default -> throw new IllegalArgumentException("model must be one of " + MODELS + ", got '" + spec.model() + "'");
         };
     }
@@ -54,13 +59,33 @@ public final class CrmCatalog {
         return train.filter(r -> train.value(r) > 0f);
     }
 
-    /** Labelled rows for a click model; implicit data has no negatives, so they are drawn 1:1. */
-    private static InteractionTable labelled(SplitData split) {
-        if (split.manifest().source().explicitLabels()) {
-            return split.train();
+    /**
+     * DCNv2 on the labelled training rows with item categories, user profile fields and each row's
+     * pooled earlier history; at scoring time a user's history is their latest training items.
+     */
+    private static DcnV2 dcnV2(CrmSpec spec, SplitData split, TrainHooks hooks) {
+        if (!split.manifest().source().explicitLabels()) {
+            throw new IllegalArgumentException("dcnv2 needs labelled training data: split with --label-rule (e.g. '>=4'), "
+                    + "got a split of implicit feedback");
         }
-        throw new IllegalArgumentException("dcnv2 needs labelled training data: split with --label-rule (e.g. '>=4'), "
-                + "got a split of implicit feedback");
+        DcnV2Config base = DcnV2Config.defaults();
+        DcnV2Config config = new DcnV2Config(spec.dim(), base.crossLayers(), base.crossKind(), base.rank(), base.experts(),
+                base.deepLayers(), base.structure(), base.historyLength(), base.initStd());
+        InteractionTable train = split.train();
+        CtrFeatures features = CtrFeatures.encode(train.numUsers(), train.numItems(), split.itemInfo(),
+                split.userProfiles());
+        // The split's values are already 0/1 labels; ">= 0.5" keeps them as they are.
+        CtrExamples examples = CtrExamples.of(train, LabelRule.atLeast(0.5f), config.historyLength());
+        return DcnV2.fit(features, examples, CtrFeatures.latestHistories(train, config.historyLength()), config,
+                spec.train(), hooks, ctrValidation(split));
+    }
+
+    private static SasRecConfig withDim(SasRecConfig c, int d) {
+        return new SasRecConfig(d, c.maxLength(), c.blocks(), c.heads(), c.dropout());
+    }
+
+    private static Bert4RecConfig withDim(Bert4RecConfig c, int d) {
+        return new Bert4RecConfig(d, c.maxLength(), c.blocks(), c.heads(), c.dropout(), c.maskProbability());
     }
 
     private static ToDoubleFunction<Recommender> rankingValidation(SplitData split) {

@@ -14,7 +14,10 @@ public final class CrmModels {
             case LightGcn.KIND -> LightGcn.load(file);
             case MatrixFactorization.KIND -> MatrixFactorization.load(file);
             case Ncf.KIND -> Ncf.load(file);
-            case Dcn.KIND -> Dcn.load(file);
+            case DcnV2.KIND -> DcnV2.load(file);
+            case SasRec.KIND -> SasRec.load(file);
+            case Gru4Rec.KIND -> Gru4Rec.load(file);
+            case Bert4Rec.KIND -> Bert4Rec.load(file);
             case PopularityRecommender.KIND -> PopularityRecommender.load(file);
             case RandomRecommender.KIND -> RandomRecommender.load(file);
             default -> throw new CheckpointException(file, "unknown model kind '" + kind + "'");

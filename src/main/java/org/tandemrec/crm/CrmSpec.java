@@ -74,6 +74,7 @@ public record CrmSpec(String model, int dim, TrainConfig train) {
                 b.epochs(8).batchSize(2048).learningRate(0.002);
                 dim = 16;
             }
+            case "sasrec", "gru4rec", "bert4rec" -> b.epochs(20).batchSize(128).learningRate(0.001);
             default -> b.epochs(1).batchSize(1024).learningRate(0.001);
         }
         return new CrmSpec(m, dim, b.build());

@@ -249,7 +249,7 @@ public final class DcnV2 implements Recommender {
         @Override public int numExamples() { return data.size(); }
 
         @Override
-        public double trainBatch(int[] batch, SplittableRandom random) {
+        public double trainBatch(int[] batch, long step, SplittableRandom random) {
             int b = batch.length;
             int[] us = new int[b];
             int[] is = new int[b];

@@ -153,7 +153,7 @@ public final class SequentialRecommender implements Recommender {
         @Override public int numExamples() { return users.length; }
 
         @Override
-        public double trainBatch(int[] batch, SplittableRandom random) {
+        public double trainBatch(int[] batch, long step, SplittableRandom random) {
             int[][] seqs = new int[batch.length][];
             int[] owner = new int[batch.length];
             for (int k = 0; k < batch.length; k++) {
