@@ -29,11 +29,22 @@ public final class Decoder {
     private final LoraAdapter lora;
     private final LlamaConfig c;
     private final float[] invFreq;
+    private final boolean training;
 
     /** A decoder over {@code weights}, with an optional LoRA adapter ({@code null} for none). */
     public Decoder(DecoderWeights weights, LoraAdapter lora) {
+        this(weights, lora, false);
+    }
+
+    /**
+     * With {@code training}, the adapter's {@code lora_dropout} is applied to each adapted
+     * projection's input (inverted dropout from the engine's random stream, as PEFT does in
+     * train mode); without it the decoder is deterministic.
+     */
+    public Decoder(DecoderWeights weights, LoraAdapter lora, boolean training) {
         this.weights = weights;
         this.lora = lora;
+        this.training = training;
         this.c = weights.config();
         this.invFreq = c.rope().inverseFrequencies(c.headDim());
     }
@@ -190,7 +201,13 @@ public final class Decoder {
         if (lora != null) {
             LoraAdapter.Pair pair = lora.pairs().get(module + ".weight");
             if (pair != null) {
-                NDArray low = Linear.linear(x, pair.a()).singletonOrThrow();
+                NDArray in = x;
+                float p = (float) lora.config().dropout();
+                if (training && p > 0) {
+                    NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape()).gte(p).toType(DataType.FLOAT32, false);
+                    in = x.mul(keep).div(1 - p);
+                }
+                NDArray low = Linear.linear(in, pair.a()).singletonOrThrow();
                 y = y.add(Linear.linear(low, pair.b()).singletonOrThrow().mul(lora.scale()));
             }
         }
