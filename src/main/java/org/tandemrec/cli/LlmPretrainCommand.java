@@ -39,6 +39,9 @@ final class LlmPretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!java.nio.file.Files.isRegularFile(corpus)) {
+            throw new IllegalArgumentException("--corpus " + corpus + " is not a file");
+        }
         if (threads != null) {
             TorchThreads.set(threads);
         }
