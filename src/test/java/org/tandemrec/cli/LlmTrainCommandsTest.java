@@ -72,4 +72,12 @@ class LlmTrainCommandsTest {
         assertEquals(0, c.code(), c.err());
         assertEquals(2, run("llm", "pretrain", "--corpus", tmp.resolve("missing.txt").toString(), "--out", out.toString()).code());
     }
+
+    @Test
+    void benchLlmIsRegisteredAndChecksItsOptions() {
+        Run r = run("bench", "llm", "--reps", "0");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--reps"), r.err());
+        assertEquals(0, run("bench", "llm", "--help").code());
+    }
 }
