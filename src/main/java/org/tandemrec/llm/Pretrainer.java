@@ -111,9 +111,10 @@ public final class Pretrainer {
         List<Float> losses = new ArrayList<>();
         long start = System.nanoTime();
         long tokens = 0;
+        // With a time budget the bar starts once the number of steps is known.
+        Progress progress = config.maxSteps() > 0 ? Progress.start("pretrain", planned) : null;
         try (GradientStep opt = new GradientStep(new Decoder(weights, null), GradientStep.allParameters(weights),
-                config.adamW(), config.maxGradNorm(), m);
-             Progress progress = Progress.start("pretrain", planned)) {
+                config.adamW(), config.maxGradNorm(), m)) {
             int step = 0;
             long timedFrom = 0;
             while (step < maxSteps) {
@@ -128,16 +129,26 @@ public final class Pretrainer {
                     if (step == 1 + timedSteps && config.maxSteps() == 0) {
                         double perStep = (now - timedFrom) / (double) timedSteps;
                         planned = Math.max(step + 1, (int) ((budgetNanos - (now - start)) / perStep) + step);
+                        progress = Progress.start("pretrain", planned);
+                        progress.step(step);
                     }
                 }
-                LrSchedule schedule = new LrSchedule(config.lr(), config.warmupSteps(), Math.max(planned, 1), 0.1f);
+                // A slow machine fits few steps in the budget: warm-up takes at most a fifth of them.
+                int warmup = Math.min(config.warmupSteps(), Math.max(1, planned / 5));
+                LrSchedule schedule = new LrSchedule(config.lr(), warmup, Math.max(planned, 1), 0.1f);
                 TrainBatch b = batch(stream, ctx, windows);
                 GradientStep.Outcome o = opt.step(m, List.of(b), schedule.lr(step));
                 losses.add(o.loss());
                 tokens += (long) b.ids().length * ctx;
                 step++;
-                progress.setExtra(String.format(Locale.ROOT, "loss %.3f", o.loss()));
-                progress.step(1);
+                if (progress != null) {
+                    progress.setExtra(String.format(Locale.ROOT, "loss %.3f", o.loss()));
+                    progress.step(1);
+                }
+            }
+        } finally {
+            if (progress != null) {
+                progress.close();
             }
         }
         double secs = (System.nanoTime() - start) / 1e9;
