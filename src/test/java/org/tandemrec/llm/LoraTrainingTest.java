@@ -212,4 +212,28 @@ class LoraTrainingTest {
         }
         return (float) (Math.exp(logits[off + id] - max) / z);
     }
+
+    @Test
+    void tokenRowTrainingChangesOnlyTheAddedRows() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); DecoderWeights loaded = DecoderWeights.load(TINY, m);
+             DecoderWeights w = loaded.with(loaded.config(), Map.of(), m);
+             LlmTokenizer tok = LlmTokenizer.load(TINY);
+             LoraAdapter a = LoraAdapter.create(w, LoraConfig.attention(2, 4, 0.1, "tiny-llama"), 5, m)) {
+            float[] embBefore = w.get("model.embed_tokens.weight").toFloatArray();
+            float[] headBefore = w.get("lm_head.weight").toFloatArray();
+            // Answers use ids from the top rows so that those rows get gradients through the input and the head.
+            List<SftExample> ex = List.of(new SftExample("Heat (1995)", " watched"), new SftExample("Casino", " watched"));
+            SftConfig cfg = new SftConfig(2, 2, 1, 1e-2f, 0.01f, 0, 0f, 1f, 32, 3);
+            new SftTrainer(cfg).trainLoraAndTokenRows(w, a, 550, tok, ex, m);
+            float[] emb = w.get("model.embed_tokens.weight").toFloatArray();
+            float[] head = w.get("lm_head.weight").toFloatArray();
+            int h = 64;
+            assertEquals(0f, maxAbsDiff(java.util.Arrays.copyOf(embBefore, 550 * h), java.util.Arrays.copyOf(emb, 550 * h)));
+            assertEquals(0f, maxAbsDiff(java.util.Arrays.copyOf(headBefore, 550 * h), java.util.Arrays.copyOf(head, 550 * h)));
+            // Weight decay alone moves every trainable row.
+            assertTrue(maxAbsDiff(headBefore, head) > 0f);
+            assertTrue(maxAbsDiff(embBefore, emb) > 0f);
+            assertTrue(a.pairs().values().iterator().next().b().abs().max().getFloat() > 0f);
+        }
+    }
 }
