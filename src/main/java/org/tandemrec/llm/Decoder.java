@@ -64,6 +64,21 @@ public final class Decoder {
      */
     public DecoderOutput forward(NDManager out, int[][] ids, int[][] attentionMask, int[][] positions,
                                  KvCache cache, boolean withHidden) {
+        return forward(out, ids, attentionMask, positions, cache, withHidden, false);
+    }
+
+    /**
+     * As {@link #forward(NDManager, int[][], int[][], int[][], KvCache, boolean)} but the LM head
+     * runs on the last position only: logits [B, 1, V]. Scoring and generation need nothing
+     * else, and the head is a large share of a small model's flops (V·H per position).
+     */
+    public DecoderOutput forwardLastPosition(NDManager out, int[][] ids, int[][] attentionMask, int[][] positions,
+                                             KvCache cache) {
+        return forward(out, ids, attentionMask, positions, cache, false, true);
+    }
+
+    private DecoderOutput forward(NDManager out, int[][] ids, int[][] attentionMask, int[][] positions,
+                                  KvCache cache, boolean withHidden, boolean lastOnly) {
         if (ids.length == 0 || ids[0].length == 0) {
             throw new IllegalArgumentException("input_ids must have at least one row and one column");
         }
@@ -101,7 +116,8 @@ public final class Decoder {
                 }
             }
             NDArray normed = rmsNorm(x, weights.get("model.norm.weight"));
-            NDArray logits = Linear.linear(normed, weights.lmHead()).singletonOrThrow();
+            NDArray headIn = lastOnly ? normed.get(new NDIndex(":, -1:, :")) : normed;
+            NDArray logits = Linear.linear(headIn, weights.lmHead()).singletonOrThrow();
             logits.attach(out);
             List<NDArray> hs = new ArrayList<>();
             if (withHidden) {

@@ -29,7 +29,9 @@ public final class LlmBenchmark {
 
     /**
      * Throughputs of one model. {@code trainTokensPerSecond} is NaN when training was skipped.
-     * Decoding times are per new token at a {@code prefix}-token context.
+     * Decoding times are per new token at a {@code prefix}-token context, both with the LM head on
+     * the last position only, so that they differ by the cache alone. Prefill is the full forward
+     * (logits at every position, as training computes them); Yes/No scoring needs only the last.
      */
     public record Figures(long parameters, double trainTokensPerSecond, double prefillTokensPerSecond,
                           double decodeFullSecondsPerToken, double decodeCachedSecondsPerToken,
@@ -111,7 +113,8 @@ public final class LlmBenchmark {
         for (int r = 0; r <= s.reps(); r++) {
             try (NDManager sm = m.newSubManager()) {
                 long t0 = System.nanoTime();
-                d.forward(sm, prompt, false).logits().getFloat(0, s.prefix() - 1, 0);
+                d.forwardLastPosition(sm, new int[][] {prompt}, new int[][] {Decoder.filled(s.prefix(), 1)},
+                        new int[][] {Decoder.range(s.prefix(), 0)}, null).logits().getFloat(0, 0, 0);
                 if (r > 0) {
                     full = Math.min(full, (System.nanoTime() - t0) / 1e9);
                 }
@@ -125,8 +128,8 @@ public final class LlmBenchmark {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < s.newTokens(); i++) {
                     try (NDManager step = sm.newSubManager()) {
-                        d.forward(step, new int[][] {{rnd.nextInt(vocab)}}, new int[][] {{1}},
-                                new int[][] {{s.prefix() + i}}, cache, false).logits().getFloat(0, 0, 0);
+                        d.forwardLastPosition(step, new int[][] {{rnd.nextInt(vocab)}}, new int[][] {{1}},
+                                new int[][] {{s.prefix() + i}}, cache).logits().getFloat(0, 0, 0);
                     }
                 }
                 if (r > 0) {
