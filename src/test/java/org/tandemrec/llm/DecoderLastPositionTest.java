@@ -25,7 +25,8 @@ class DecoderLastPositionTest {
             float[] full = d.forward(m, ids, mask, pos, null, false).logits().get(new NDIndex(":, -1, :")).toFloatArray();
             DecoderOutput last = d.forwardLastPosition(m, ids, mask, pos, null);
             assertArrayEquals(new long[] {2, 1, 600}, last.logits().getShape().getShape());
-            assertArrayEquals(full, last.logits().toFloatArray(), 1e-6f);
+            // The same dot products, blocked differently by the matrix kernel: equal up to float rounding.
+            assertArrayEquals(full, last.logits().toFloatArray(), 1e-5f);
         }
     }
 }
