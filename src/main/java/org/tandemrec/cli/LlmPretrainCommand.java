@@ -58,6 +58,7 @@ final class LlmPretrainCommand implements Callable<Integer> {
         n.put("steps", r.steps());
         n.put("first_loss", r.firstLoss());
         n.put("last_loss", r.lastLoss());
+        n.put("skipped_steps", r.skippedSteps());
         n.put("seconds", r.seconds());
         n.put("tokens_per_second", r.tokensPerSecond());
         spec.commandLine().getOut().println(n.toString());

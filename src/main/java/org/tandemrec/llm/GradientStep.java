@@ -27,8 +27,12 @@ public final class GradientStep implements AutoCloseable {
         }
     }
 
-    /** Mean loss over the step's loss tokens and the gradient norm before clipping. */
-    public record Outcome(float loss, float gradNorm) {
+    /**
+     * Mean loss over the step's loss tokens, the gradient norm before clipping, and whether the
+     * update was skipped because the loss or a gradient was not finite (the parameters and the
+     * optimiser state are then left as they were, as mixed-precision trainers do).
+     */
+    public record Outcome(float loss, float gradNorm, boolean skipped) {
     }
 
     private final Decoder decoder;
@@ -94,6 +98,9 @@ public final class GradientStep implements AutoCloseable {
                 sq += a.square().sum().getFloat();
             }
             float norm = (float) Math.sqrt(sq);
+            if (!Float.isFinite(norm) || !Float.isFinite(loss[0])) {
+                return new Outcome(loss[0], norm, true);
+            }
             float clip = maxGradNorm > 0 && norm > maxGradNorm ? maxGradNorm / (norm + 1e-6f) : 1f;
             for (Parameter p : params) {
                 NDArray grad = g.get(p.name());
@@ -110,7 +117,7 @@ public final class GradientStep implements AutoCloseable {
                     p.array().set(rows, slice);
                 }
             }
-            return new Outcome(loss[0], norm);
+            return new Outcome(loss[0], norm, false);
         }
     }
 
@@ -150,7 +157,9 @@ public final class GradientStep implements AutoCloseable {
                     } else {
                         prev.addi(part);
                     }
-                    grad.subi(grad); // PyTorch would add the next backward's gradient to this one
+                    // PyTorch adds the next backward's gradient to this one; a fill (unlike
+                    // subtracting it from itself) also clears an infinite or NaN entry.
+                    grad.set(new NDIndex("..."), 0f);
                     grad.attach(fm);
                 }
             } finally {

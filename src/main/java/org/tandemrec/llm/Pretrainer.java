@@ -27,10 +27,13 @@ public final class Pretrainer {
     public static final String RUN_FORMAT = "tandem-pretrain-run";
     public static final String RUN_VERSION = "1";
 
-    /** Steps done, the loss of the first and last steps, wall time, training tokens per second. */
+    /** Steps done, the loss of the first and of the last finite step, wall time, training tokens per second, steps skipped. */
     public record Result(int steps, float firstLoss, float lastLoss, double seconds, double tokensPerSecond, long parameters,
-                         int vocabSize, float[] stepLosses) {
+                         int vocabSize, int skippedSteps, float[] stepLosses) {
     }
+
+    /** Consecutive skipped (non-finite) steps after which training is declared diverged. */
+    static final int MAX_SKIPPED_IN_A_ROW = 10;
 
     private final PretrainConfig config;
 
@@ -109,6 +112,8 @@ public final class Pretrainer {
         int planned = config.maxSteps() > 0 ? config.maxSteps() : Math.max(config.warmupSteps() * 10, 1000);
         final int timedSteps = 4;
         List<Float> losses = new ArrayList<>();
+        int skipped = 0;
+        int skippedInARow = 0;
         long start = System.nanoTime();
         long tokens = 0;
         // With a time budget the bar starts once the number of steps is known.
@@ -138,6 +143,15 @@ public final class Pretrainer {
                 LrSchedule schedule = new LrSchedule(config.lr(), warmup, Math.max(planned, 1), 0.1f);
                 TrainBatch b = batch(stream, ctx, windows);
                 GradientStep.Outcome o = opt.step(m, List.of(b), schedule.lr(step));
+                if (o.skipped()) {
+                    skipped++;
+                    if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
+                        throw new IllegalStateException("training diverged: " + skippedInARow
+                                + " steps in a row with a non-finite loss or gradient (at step " + step + ")");
+                    }
+                } else {
+                    skippedInARow = 0;
+                }
                 losses.add(o.loss());
                 tokens += (long) b.ids().length * ctx;
                 step++;
@@ -159,8 +173,12 @@ public final class Pretrainer {
         if (l.length == 0) {
             throw new IllegalStateException("no training step fitted in the time budget of " + config.minutes() + " minutes");
         }
-        return new Result(l.length, l[0], l[l.length - 1], secs, tokens / secs, weights.config().parameterCount(),
-                weights.config().vocabSize(), l);
+        float last = Float.NaN;
+        for (int i = l.length - 1; i >= 0 && Float.isNaN(last); i--) {
+            last = Float.isFinite(l[i]) ? l[i] : Float.NaN; // the last step that was not skipped
+        }
+        return new Result(l.length, l[0], last, secs, tokens / secs, weights.config().parameterCount(),
+                weights.config().vocabSize(), skipped, l);
     }
 
     private TrainBatch batch(int[] stream, int ctx, SplittableRandom rnd) {
@@ -192,6 +210,7 @@ public final class Pretrainer {
         n.put("steps", r.steps());
         n.put("first_loss", r.firstLoss());
         n.put("last_loss", r.lastLoss());
+        n.put("skipped_steps", r.skippedSteps());
         n.put("seconds", r.seconds());
         n.put("tokens_per_second", r.tokensPerSecond());
         AtomicFile.writeString(out.resolve(RUN_FILE), om.writerWithDefaultPrettyPrinter().writeValueAsString(n));

@@ -236,4 +236,25 @@ class LoraTrainingTest {
             assertTrue(a.pairs().values().iterator().next().b().abs().max().getFloat() > 0f);
         }
     }
+
+    @Test
+    void aStepWithANonFiniteGradientIsSkipped() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); DecoderWeights w = DecoderWeights.load(TINY, m);
+             LoraAdapter fresh = LoraAdapter.create(w, LoraConfig.attention(2, 4, 0.0, "tiny-llama"), 5, m)) {
+            String q = "model.layers.0.self_attn.q_proj.weight";
+            float[] nanA = new float[(int) fresh.pairs().get(q).a().size()];
+            java.util.Arrays.fill(nanA, Float.NaN);
+            try (LoraAdapter a = fresh.withValues(Map.of(LoraAdapter.peftKey(q, true), nanA), m);
+                 GradientStep step = new GradientStep(new Decoder(w, a), GradientStep.loraParameters(a),
+                         new AdamW.Settings(1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f), 1f, m)) {
+                TrainBatch b = TrainBatch.leftPadded(List.of(new int[] {5, 6, 7, 8}), List.of(new int[] {-100, -100, 7, 8}), 1);
+                GradientStep.Outcome o = step.step(m, List.of(b), 1e-2f);
+                assertTrue(o.skipped());
+                // B stays exactly zero: no update, no weight decay.
+                for (LoraAdapter.Pair p : a.pairs().values()) {
+                    assertEquals(0f, p.b().abs().max().getFloat());
+                }
+            }
+        }
+    }
 }
