@@ -257,4 +257,18 @@ class LoraTrainingTest {
             }
         }
     }
+
+    @Test
+    void fullFineTuningLowersTheAnswerLoss() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); DecoderWeights loaded = DecoderWeights.load(TINY, m);
+             DecoderWeights w = loaded.with(loaded.config(), Map.of(), m);
+             LlmTokenizer tok = LlmTokenizer.load(TINY)) {
+            List<SftExample> ex = List.of(new SftExample("Heat (1995)", " crime"), new SftExample("Casino", " crime"));
+            SftTrainer.Result r = new SftTrainer(new SftConfig(5, 2, 1, 5e-3f, 0f, 0, 0.1f, 1f, 32, 2)).trainFull(w, tok, ex, m);
+            assertEquals(5, r.stepLosses().length);
+            assertTrue(r.lastLoss() < 0.5f * r.firstLoss(), r.firstLoss() + " -> " + r.lastLoss());
+            // Training changed the copy; the loaded weights keep their values.
+            assertTrue(maxAbsDiff(loaded.get("model.norm.weight").toFloatArray(), w.get("model.norm.weight").toFloatArray()) > 0f);
+        }
+    }
 }
