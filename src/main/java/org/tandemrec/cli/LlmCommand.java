@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.tandemrec.data.AtomicFile;
 import org.tandemrec.llm.Decoder;
+import org.tandemrec.llm.HfCheckpoint;
 import org.tandemrec.llm.DecoderWeights;
 import org.tandemrec.llm.GoldenCheck;
 import org.tandemrec.llm.LlmTokenizer;
@@ -21,14 +23,14 @@ import picocli.CommandLine.Option;
 
 /** {@code tandem llm ...}: operations on Hugging Face decoder checkpoints. */
 @Command(name = "llm", description = "Hugging Face decoder checkpoints (Llama, Mistral, Qwen2).",
-        subcommands = {LlmCommand.Check.class, LlmCommand.Bench.class})
+        subcommands = {LlmCommand.Check.class, LlmCommand.Bench.class, LlmCommand.Merge.class, LlmPretrainCommand.class})
 public final class LlmCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (check, bench)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (check, bench, merge, pretrain)");
     }
 
     /** Compares a checkpoint (optionally with a LoRA adapter) with a golden file; one JSON line out. */
@@ -88,6 +90,57 @@ public final class LlmCommand implements Runnable {
                 spec.commandLine().getOut().println(n.toString());
                 spec.commandLine().getOut().flush();
                 return r.pass() ? 0 : 1;
+            }
+        }
+    }
+
+    /** Folds a LoRA adapter into its base model and saves the result in the Hugging Face layout. */
+    @Command(name = "merge", description = "Merge a PEFT LoRA adapter into its base model (W + alpha/r * B A) and save "
+            + "the merged model in the Hugging Face layout.")
+    static final class Merge implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", required = true, description = "Base checkpoint directory.")
+        Path model;
+
+        @Option(names = "--adapter", required = true, description = "PEFT LoRA adapter directory.")
+        Path adapter;
+
+        @Option(names = "--out", required = true, description = "Output directory for the merged checkpoint.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(model)) {
+                throw new IllegalArgumentException("--model " + model + " is not a directory");
+            }
+            if (!Files.isDirectory(adapter)) {
+                throw new IllegalArgumentException("--adapter " + adapter + " is not a directory");
+            }
+            if (out.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException("--out must differ from --model (the base weights are memory-mapped)");
+            }
+            try (NDManager m = NDManager.newBaseManager();
+                 DecoderWeights w = DecoderWeights.load(model, m);
+                 LlmTokenizer tok = Files.isRegularFile(model.resolve("tokenizer.json")) ? LlmTokenizer.load(model) : null;
+                 LoraAdapter lora = LoraAdapter.load(adapter, w, m);
+                 DecoderWeights merged = lora.merge(w, m)) {
+                HfCheckpoint.save(out, merged, tok);
+                Path gen = model.resolve("generation_config.json");
+                if (Files.isRegularFile(gen)) {
+                    AtomicFile.writeString(out.resolve("generation_config.json"), Files.readString(gen));
+                }
+                ObjectNode n = new ObjectMapper().createObjectNode();
+                n.put("model", model.toString());
+                n.put("adapter", adapter.toString());
+                n.put("out", out.toString());
+                n.put("merged_matrices", lora.pairs().size());
+                n.put("rank", lora.rank());
+                n.put("scale", lora.scale());
+                spec.commandLine().getOut().println(n.toString());
+                spec.commandLine().getOut().flush();
+                return 0;
             }
         }
     }

@@ -57,7 +57,7 @@ public final class ChoiceScorer {
             }
         }
         try (NDManager m = manager.newSubManager()) {
-            DecoderOutput o = decoder.forward(m, ids, mask, pos, null, false);
+            DecoderOutput o = decoder.forwardLastPosition(m, ids, mask, pos, null);
             NDArray last = o.logits().get(new NDIndex(":, -1, :"));
             NDArray idx = m.create(candidates, new Shape(candidates.length)).toType(DataType.INT64, false);
             NDArray probs = last.get(new NDIndex(":, {}", idx)).softmax(-1);

@@ -29,11 +29,22 @@ public final class Decoder {
     private final LoraAdapter lora;
     private final LlamaConfig c;
     private final float[] invFreq;
+    private final boolean training;
 
     /** A decoder over {@code weights}, with an optional LoRA adapter ({@code null} for none). */
     public Decoder(DecoderWeights weights, LoraAdapter lora) {
+        this(weights, lora, false);
+    }
+
+    /**
+     * With {@code training}, the adapter's {@code lora_dropout} is applied to each adapted
+     * projection's input (inverted dropout from the engine's random stream, as PEFT does in
+     * train mode); without it the decoder is deterministic.
+     */
+    public Decoder(DecoderWeights weights, LoraAdapter lora, boolean training) {
         this.weights = weights;
         this.lora = lora;
+        this.training = training;
         this.c = weights.config();
         this.invFreq = c.rope().inverseFrequencies(c.headDim());
     }
@@ -53,6 +64,21 @@ public final class Decoder {
      */
     public DecoderOutput forward(NDManager out, int[][] ids, int[][] attentionMask, int[][] positions,
                                  KvCache cache, boolean withHidden) {
+        return forward(out, ids, attentionMask, positions, cache, withHidden, false);
+    }
+
+    /**
+     * As {@link #forward(NDManager, int[][], int[][], int[][], KvCache, boolean)} but the LM head
+     * runs on the last position only: logits [B, 1, V]. Scoring and generation need nothing
+     * else, and the head is a large share of a small model's flops (V·H per position).
+     */
+    public DecoderOutput forwardLastPosition(NDManager out, int[][] ids, int[][] attentionMask, int[][] positions,
+                                             KvCache cache) {
+        return forward(out, ids, attentionMask, positions, cache, false, true);
+    }
+
+    private DecoderOutput forward(NDManager out, int[][] ids, int[][] attentionMask, int[][] positions,
+                                  KvCache cache, boolean withHidden, boolean lastOnly) {
         if (ids.length == 0 || ids[0].length == 0) {
             throw new IllegalArgumentException("input_ids must have at least one row and one column");
         }
@@ -90,7 +116,8 @@ public final class Decoder {
                 }
             }
             NDArray normed = rmsNorm(x, weights.get("model.norm.weight"));
-            NDArray logits = Linear.linear(normed, weights.lmHead()).singletonOrThrow();
+            NDArray headIn = lastOnly ? normed.get(new NDIndex(":, -1:, :")) : normed;
+            NDArray logits = Linear.linear(headIn, weights.lmHead()).singletonOrThrow();
             logits.attach(out);
             List<NDArray> hs = new ArrayList<>();
             if (withHidden) {
@@ -190,7 +217,13 @@ public final class Decoder {
         if (lora != null) {
             LoraAdapter.Pair pair = lora.pairs().get(module + ".weight");
             if (pair != null) {
-                NDArray low = Linear.linear(x, pair.a()).singletonOrThrow();
+                NDArray in = x;
+                float p = (float) lora.config().dropout();
+                if (training && p > 0) {
+                    NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape()).gte(p).toType(DataType.FLOAT32, false);
+                    in = x.mul(keep).div(1 - p);
+                }
+                NDArray low = Linear.linear(in, pair.a()).singletonOrThrow();
                 y = y.add(Linear.linear(low, pair.b()).singletonOrThrow().mul(lora.scale()));
             }
         }

@@ -55,8 +55,8 @@ public final class Generator {
             while (n < s.maxNewTokens()) {
                 float[] logits;
                 try (NDManager sm = m.newSubManager()) {
-                    DecoderOutput o = decoder.forward(sm, new int[][] {step}, new int[][] {Decoder.filled(step.length, 1)},
-                            new int[][] {Decoder.range(step.length, pos)}, cache, false);
+                    DecoderOutput o = decoder.forwardLastPosition(sm, new int[][] {step}, new int[][] {Decoder.filled(step.length, 1)},
+                            new int[][] {Decoder.range(step.length, pos)}, cache);
                     NDArray last = o.logits().get(new NDIndex("0, -1, :"));
                     logits = last.toFloatArray();
                 }
@@ -116,7 +116,7 @@ public final class Generator {
             for (int step = 0; step < s.maxNewTokens() && live > 0; step++) {
                 float[] flat;
                 try (NDManager sm = m.newSubManager()) {
-                    DecoderOutput o = decoder.forward(sm, ids, mask, pos, cache, false);
+                    DecoderOutput o = decoder.forwardLastPosition(sm, ids, mask, pos, cache);
                     flat = o.logits().get(new NDIndex(":, -1, :")).toFloatArray();
                 }
                 int v = flat.length / b;

@@ -38,6 +38,22 @@ public final class HfCheckpoint {
         }
     }
 
+    /**
+     * Writes {@code generation_config.json} with the config's special token ids (greedy decoding
+     * by default), as transformers' {@code GenerationConfig.save_pretrained} does.
+     */
+    public static void saveGenerationConfig(Path dir, LlamaConfig config) throws IOException {
+        ObjectNode n = new ObjectMapper().createObjectNode();
+        n.put("bos_token_id", config.bosTokenId());
+        n.put("eos_token_id", config.eosTokenId());
+        n.put("pad_token_id", config.padTokenId());
+        n.put("do_sample", false);
+        n.put("tandem_format", FORMAT);
+        n.put("tandem_format_version", VERSION);
+        AtomicFile.writeString(dir.resolve("generation_config.json"),
+                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(n));
+    }
+
     /** Loads weights saved by {@link #save} or by transformers' {@code save_pretrained}. */
     public static DecoderWeights load(Path dir, NDManager parent) throws IOException {
         return DecoderWeights.load(dir, parent);

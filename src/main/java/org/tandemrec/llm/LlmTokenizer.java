@@ -55,6 +55,11 @@ public final class LlmTokenizer implements AutoCloseable {
         return new LlmTokenizer(Files.readString(file), Files.isRegularFile(cfg) ? Files.readString(cfg) : null);
     }
 
+    /** A tokenizer from the text of {@code tokenizer.json} (and {@code tokenizer_config.json}, may be null). */
+    public static LlmTokenizer fromJson(String tokenizerJson, String tokenizerConfigJson) throws IOException {
+        return new LlmTokenizer(tokenizerJson, tokenizerConfigJson);
+    }
+
     /** Token ids of {@code text}, without special tokens and without truncation. */
     public int[] encode(String text) {
         Encoding e = tokenizer.encode(text, false, false);

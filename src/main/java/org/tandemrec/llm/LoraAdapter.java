@@ -26,16 +26,110 @@ public final class LoraAdapter implements AutoCloseable {
     public record Pair(NDArray a, NDArray b) {
     }
 
+    /** Recorded in the safetensors metadata; PEFT ignores it, Tandem refuses an unknown version. */
+    public static final String FORMAT = "tandem-lora-adapter";
+    public static final String VERSION = "1";
+
     private final NDManager manager;
     private final Map<String, Pair> pairs;
-    private final float scale;
-    private final int rank;
+    private final LoraConfig config;
 
-    LoraAdapter(NDManager manager, Map<String, Pair> pairs, float scale, int rank) {
+    LoraAdapter(NDManager manager, Map<String, Pair> pairs, LoraConfig config) {
         this.manager = manager;
         this.pairs = Collections.unmodifiableMap(pairs);
-        this.scale = scale;
-        this.rank = rank;
+        this.config = config;
+    }
+
+    /**
+     * A fresh adapter as PEFT initialises one: A [R, I] ~ U(−1/√I, 1/√I) (kaiming-uniform with
+     * a = √5), B [O, R] = 0, so the adapted model starts equal to the base. Every projection
+     * weight whose module {@code config} targets is adapted; a target matching nothing is refused.
+     */
+    public static LoraAdapter create(DecoderWeights base, LoraConfig config, long seed, NDManager parent) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        NDManager m = parent.newSubManager();
+        Map<String, Pair> pairs = new LinkedHashMap<>();
+        java.util.Set<String> matched = new java.util.HashSet<>();
+        for (Map.Entry<String, NDArray> e : base.tensors().entrySet()) {
+            String name = e.getKey();
+            if (!name.endsWith(".weight") || e.getValue().getShape().dimension() != 2 || name.contains("embed_tokens")
+                    || name.startsWith("lm_head")) {
+                continue;
+            }
+            String module = name.substring(0, name.length() - ".weight".length());
+            if (!config.targets(module)) {
+                continue;
+            }
+            for (String t : config.targetModules()) {
+                if (module.equals(t) || module.endsWith("." + t)) {
+                    matched.add(t);
+                }
+            }
+            long out = e.getValue().getShape().get(0);
+            long in = e.getValue().getShape().get(1);
+            float[] a = new float[Math.toIntExact(config.rank() * in)];
+            double bound = 1 / Math.sqrt(in);
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
+            }
+            NDArray na = m.create(a, new Shape(config.rank(), in));
+            NDArray nb = m.zeros(new Shape(out, config.rank()));
+            na.setName(peftKey(name, true));
+            nb.setName(peftKey(name, false));
+            pairs.put(name, new Pair(na, nb));
+        }
+        for (String t : config.targetModules()) {
+            if (!matched.contains(t)) {
+                m.close();
+                throw new IllegalArgumentException("target module " + t + " matches no projection of the model");
+            }
+        }
+        return new LoraAdapter(m, pairs, config);
+    }
+
+    /**
+     * Writes {@code adapter_config.json} and {@code adapter_model.safetensors} as PEFT's {@code
+     * save_pretrained} does (each file atomically), so {@code PeftModel.from_pretrained} loads it.
+     */
+    public void save(Path dir) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        ObjectMapper om = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode n = om.createObjectNode();
+        n.put("peft_type", "LORA");
+        n.put("task_type", "CAUSAL_LM");
+        n.put("base_model_name_or_path", config.baseModel());
+        n.put("r", config.rank());
+        if (config.alpha() == Math.rint(config.alpha())) {
+            n.put("lora_alpha", (long) config.alpha());
+        } else {
+            n.put("lora_alpha", config.alpha());
+        }
+        n.put("lora_dropout", config.dropout());
+        com.fasterxml.jackson.databind.node.ArrayNode targets = n.putArray("target_modules");
+        config.targetModules().forEach(targets::add);
+        n.put("bias", "none");
+        n.put("fan_in_fan_out", false);
+        n.put("inference_mode", true);
+        n.put("init_lora_weights", true);
+        n.put("use_rslora", false);
+        n.put("use_dora", false);
+        n.putObject("rank_pattern");
+        n.putObject("alpha_pattern");
+        n.putNull("modules_to_save");
+        Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, Pair> e : pairs.entrySet()) {
+            Pair p = e.getValue();
+            tensors.put(peftKey(e.getKey(), true), new SafetensorsWriter.Tensor(p.a().getShape().getShape(), p.a().toFloatArray()));
+            tensors.put(peftKey(e.getKey(), false), new SafetensorsWriter.Tensor(p.b().getShape().getShape(), p.b().toFloatArray()));
+        }
+        SafetensorsWriter.write(dir.resolve("adapter_model.safetensors"), tensors,
+                Map.of("format", "pt", "tandem_format", FORMAT, "tandem_format_version", VERSION));
+        org.tandemrec.data.AtomicFile.writeString(dir.resolve("adapter_config.json"),
+                om.writerWithDefaultPrettyPrinter().writeValueAsString(n));
+    }
+
+    public LoraConfig config() {
+        return config;
     }
 
     /** Loads a PEFT adapter directory and checks it against the base weights' shapes. */
@@ -63,7 +157,17 @@ public final class LoraAdapter implements AutoCloseable {
         if (cfg.path("rank_pattern").size() > 0 || cfg.path("alpha_pattern").size() > 0) {
             throw new IllegalArgumentException(cfgFile + ": rank_pattern/alpha_pattern are not supported");
         }
+        java.util.List<String> targets = new java.util.ArrayList<>();
+        cfg.path("target_modules").forEach(t -> targets.add(t.asText()));
+        if (targets.isEmpty() && cfg.path("target_modules").isTextual()) {
+            targets.add(cfg.path("target_modules").asText());
+        }
         SafetensorsReader reader = SafetensorsReader.open(dir.resolve("adapter_model.safetensors"));
+        String version = reader.metadata().get("tandem_format_version");
+        if (version != null && !version.equals(VERSION)) {
+            throw new IllegalArgumentException(reader.source() + ": tandem_format_version " + version
+                    + " is not supported (this version reads " + VERSION + ")");
+        }
         NDManager m = parent.newSubManager();
         try {
             Map<String, Pair> pairs = new LinkedHashMap<>();
@@ -95,7 +199,13 @@ public final class LoraAdapter implements AutoCloseable {
                 b.setName(key.replace(".lora_A.", ".lora_B."));
                 pairs.put(target, new Pair(a, b));
             }
-            return new LoraAdapter(m, pairs, (float) (alpha / r), r);
+            if (targets.isEmpty()) {
+                pairs.keySet().forEach(k -> targets.add(k.substring(k.lastIndexOf('.', k.length() - ".weight".length() - 1) + 1,
+                        k.length() - ".weight".length())));
+            }
+            LoraConfig config = new LoraConfig(r, alpha, cfg.path("lora_dropout").asDouble(0),
+                    targets.stream().distinct().toList(), cfg.path("base_model_name_or_path").asText(""));
+            return new LoraAdapter(m, pairs, config);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -109,11 +219,11 @@ public final class LoraAdapter implements AutoCloseable {
 
     /** alpha / r. */
     public float scale() {
-        return scale;
+        return config.scale();
     }
 
     public int rank() {
-        return rank;
+        return config.rank();
     }
 
     /** PEFT key of an A (or B) matrix for a base weight name. */
@@ -147,7 +257,7 @@ public final class LoraAdapter implements AutoCloseable {
             nb.setName(b.getName());
             out.put(e.getKey(), new Pair(na, nb));
         }
-        return new LoraAdapter(m, out, scale, rank);
+        return new LoraAdapter(m, out, config);
     }
 
     /** Base weights with W' = W + scale · B A folded in; the result needs no adapter. */
@@ -156,7 +266,7 @@ public final class LoraAdapter implements AutoCloseable {
         try (NDManager tmp = parent.newSubManager()) {
             for (Map.Entry<String, Pair> e : pairs.entrySet()) {
                 NDArray w = base.get(e.getKey());
-                NDArray delta = e.getValue().b().matMul(e.getValue().a()).mul(scale);
+                NDArray delta = e.getValue().b().matMul(e.getValue().a()).mul(config.scale());
                 delta.attach(tmp);
                 NDArray merged = w.add(delta);
                 merged.attach(tmp);
