@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tandem llm ...}: operations on Hugging Face decoder checkpoints. */
-@Command(name = "llm", description = "Hugging Face decoder checkpoints (Llama, Mistral, Qwen2).",
+@Command(name = "llm", mixinStandardHelpOptions = true, description = "Hugging Face decoder checkpoints (Llama, Mistral, Qwen2).",
         subcommands = {LlmCommand.Check.class, LlmCommand.Bench.class, LlmCommand.Merge.class, LlmPretrainCommand.class})
 public final class LlmCommand implements Runnable {
     @CommandLine.Spec
@@ -34,7 +34,7 @@ public final class LlmCommand implements Runnable {
     }
 
     /** Compares a checkpoint (optionally with a LoRA adapter) with a golden file; one JSON line out. */
-    @Command(name = "check", description = "Compare a checkpoint's outputs with a golden file; prints one JSON line, "
+    @Command(name = "check", mixinStandardHelpOptions = true, description = "Compare a checkpoint's outputs with a golden file; prints one JSON line, "
             + "exits 0 on pass, 1 on mismatch.")
     static final class Check implements Callable<Integer> {
         @CommandLine.Spec
@@ -95,7 +95,7 @@ public final class LlmCommand implements Runnable {
     }
 
     /** Folds a LoRA adapter into its base model and saves the result in the Hugging Face layout. */
-    @Command(name = "merge", description = "Merge a PEFT LoRA adapter into its base model (W + alpha/r * B A) and save "
+    @Command(name = "merge", mixinStandardHelpOptions = true, description = "Merge a PEFT LoRA adapter into its base model (W + alpha/r * B A) and save "
             + "the merged model in the Hugging Face layout.")
     static final class Merge implements Callable<Integer> {
         @CommandLine.Spec
@@ -146,7 +146,7 @@ public final class LlmCommand implements Runnable {
     }
 
     /** Forward throughput of a checkpoint or of random weights, with the machine's matmul rate. */
-    @Command(name = "bench", description = "Forward tokens/s of a checkpoint (or random weights of a given size) "
+    @Command(name = "bench", mixinStandardHelpOptions = true, description = "Forward tokens/s of a checkpoint (or random weights of a given size) "
             + "and the 1024x1024 matmul GFLOP/s; prints one JSON line.")
     static final class Bench implements Callable<Integer> {
         @CommandLine.Spec

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tandem llm pretrain}: trains the demo's small Llama-architecture model from scratch on a corpus. */
-@Command(name = "pretrain", description = "Train a small Llama-architecture model from scratch on a text corpus "
+@Command(name = "pretrain", mixinStandardHelpOptions = true, description = "Train a small Llama-architecture model from scratch on a text corpus "
         + "(one document per line; byte-level BPE vocabulary learned on it) and save it in the Hugging Face layout.")
 final class LlmPretrainCommand implements Callable<Integer> {
     @CommandLine.Spec
