@@ -24,6 +24,9 @@ import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.eval.RunDirectory;
+import org.tandemrec.llm.PretrainConfig;
+import org.tandemrec.llm.Pretrainer;
+import org.tandemrec.prompt.BehaviourCorpus;
 import org.tandemrec.split.SplitConfig;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitPlan;
@@ -70,10 +73,29 @@ public final class DemoCommand implements Callable<Integer> {
             description = "multiply every model's epochs by F (e.g. 0.2 for a quick look)")
     double epochsScale;
 
+    @Option(names = "--models", split = ",", paramLabel = "NAME",
+            description = "only these models (default: all of " + "random, pop, mf-bpr, neumf, lightgcn, sasrec, gru4rec, "
+                    + "bert4rec on the leave-one-out split; random, pop, mf-bce, dcnv2 on the time split)")
+    List<String> only;
+
+    @Option(names = "--llm-minutes", defaultValue = "1.5", paramLabel = "M",
+            description = "time budget for pre-training the small LLM (default: ${DEFAULT-VALUE}; 0 skips it)")
+    double llmMinutes;
+
     @Override
     public Integer call() throws Exception {
+        if (!(llmMinutes >= 0) || llmMinutes > 60) {
+            throw new IllegalArgumentException("--llm-minutes must be in [0, 60], got " + llmMinutes);
+        }
         if (!(epochsScale > 0) || epochsScale > 10) {
             throw new IllegalArgumentException("--epochs-scale must be in (0, 10], got " + epochsScale);
+        }
+        if (only != null) {
+            for (String m : only) {
+                if (!TOPK_MODELS.contains(m) && !CTR_MODELS.contains(m)) {
+                    throw new IllegalArgumentException("--models: unknown model '" + m + "'");
+                }
+            }
         }
         long start = System.nanoTime();
         RunDirectory run = RunDirectory.begin(out);
@@ -102,13 +124,20 @@ public final class DemoCommand implements Callable<Integer> {
         // which items a user meets at all is driven by exposure, which the truth does not score.
         records.addAll(oracle(world.truth(), time));
         for (String model : TOPK_MODELS) {
-            records.addAll(trainAndEvaluate(w, model, loo, dir));
+            if (only == null || only.contains(model)) {
+                records.addAll(trainAndEvaluate(w, model, loo, dir));
+            }
         }
         for (String model : CTR_MODELS) {
-            records.addAll(trainAndEvaluate(w, model, time, dir));
+            if (only == null || only.contains(model)) {
+                records.addAll(trainAndEvaluate(w, model, time, dir));
+            }
         }
 
         Map<String, String> config = new LinkedHashMap<>();
+        if (llmMinutes > 0) {
+            config.putAll(pretrainLlm(w, time, dir.resolve("llm")));
+        }
         config.put("dataset", "synthetic");
         config.put("seed", Long.toString(seed));
         config.put("users", Integer.toString(users));
@@ -137,6 +166,24 @@ public final class DemoCommand implements Callable<Integer> {
         step(w, "%-9s %-12s trained and scored in %.1f s  %s", model, CrmEvaluation.ctrTaskName(split) + " split",
                 (System.nanoTime() - t0) / 1e9, headline(out));
         return out;
+    }
+
+    /**
+     * Pre-trains the small Llama-architecture model on the item texts and the behaviour sentences
+     * of the time split's training part (so no test interaction is in its corpus), saved in
+     * Hugging Face layout like any user checkpoint.
+     */
+    private Map<String, String> pretrainLlm(PrintWriter w, SplitData split, Path out) throws java.io.IOException {
+        List<String> docs = new BehaviourCorpus(10).documents(split.trainDataset(), LabelRule.atLeast(0.5f));
+        PretrainConfig c = PretrainConfig.demo(seed).withBudget(0, llmMinutes);
+        Pretrainer.Result r = new Pretrainer(c).run(docs, out);
+        step(w, "small LLM: %,d parameters, %d steps in %.0f s (%.0f tokens/s), loss %.3f -> %.3f, saved in HF layout",
+                r.parameters(), r.steps(), r.seconds(), r.tokensPerSecond(), r.firstLoss(), r.lastLoss());
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("llm parameters", Long.toString(r.parameters()));
+        m.put("llm pretrain steps", Integer.toString(r.steps()));
+        m.put("llm pretrain loss", String.format(Locale.ROOT, "%.3f -> %.3f", r.firstLoss(), r.lastLoss()));
+        return m;
     }
 
     /** CoReLLa's analysis: the CTR test set in quantiles of the CRM's prediction entropy. */

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /** {@code tandem llm ...}: operations on Hugging Face decoder checkpoints. */
 @Command(name = "llm", mixinStandardHelpOptions = true, description = "Hugging Face decoder checkpoints (Llama, Mistral, Qwen2).",
-        subcommands = {LlmCommand.Check.class, LlmCommand.Bench.class, LlmCommand.Merge.class, LlmPretrainCommand.class})
+        subcommands = {LlmCorpusCommand.class, LlmCommand.Check.class, LlmCommand.Bench.class, LlmCommand.Merge.class, LlmPretrainCommand.class})
 public final class LlmCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
