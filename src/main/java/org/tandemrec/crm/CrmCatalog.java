@@ -32,8 +32,10 @@ public final class CrmCatalog {
             case "pop" -> PopularityRecommender.fit(train);
             case "mf-bpr" -> MatrixFactorization.fit(positives(train), MfConfig.bpr(d), spec.train(), hooks,
                     rankingValidation(split));
-            case "mf-bce" -> MatrixFactorization.fit(positives(train), MfConfig.bce(d), spec.train(), hooks,
-                    rankingValidation(split));
+            case "mf-bce" -> split.manifest().source().explicitLabels()
+                    ? MatrixFactorization.fit(train, MfConfig.labelledBce(d), spec.train(), hooks, ctrValidation(split))
+                    : MatrixFactorization.fit(positives(train), MfConfig.bce(d), spec.train(), hooks,
+                            rankingValidation(split));
             case "gmf" -> Ncf.fit(positives(train), NcfConfig.gmf(d), spec.train(), hooks, rankingValidation(split));
             case "mlp" -> Ncf.fit(positives(train), new NcfConfig(NcfConfig.Variant.MLP, d, List.of(2 * d, d, d / 2),
                     4, 0, 0.01), spec.train(), hooks, rankingValidation(split));

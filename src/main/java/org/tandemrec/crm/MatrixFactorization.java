@@ -85,6 +85,7 @@ public final class MatrixFactorization implements Recommender {
         private final UserItemIndex index;
         private final int[] users;
         private final int[] items;
+        private final float[] targets;
         private final ParameterSet params;
         private final Parameter p;
         private final Parameter q;
@@ -96,6 +97,7 @@ public final class MatrixFactorization implements Recommender {
             this.index = index;
             this.users = train.userColumn();
             this.items = train.itemColumn();
+            this.targets = train.valueColumn();
             this.params = params;
             this.p = params.get("user_factors");
             this.q = params.get("item_factors");
@@ -173,7 +175,8 @@ public final class MatrixFactorization implements Recommender {
                 int u = users[k];
                 for (int s = 0; s < per; s++) {
                     int i = s == 0 ? items[k] : index.sampleNegative(u, random);
-                    float y = s == 0 ? 1f : 0f;
+                    // The row itself carries its label (1 for implicit data); sampled items are negatives.
+                    float y = s == 0 ? targets[k] : 0f;
                     float z = raw(u, i);
                     // BCE with logits: softplus(z) − y·z; gradient σ(z) − y.
                     loss += PairScores.softplus(z) - y * z;
