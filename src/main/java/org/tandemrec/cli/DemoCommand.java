@@ -54,6 +54,8 @@ public final class DemoCommand implements Callable<Integer> {
     /** Models trained on the time split (CTR with explicit labels). */
     static final List<String> CTR_MODELS = List.of("random", "pop", "mf-bce", "dcnv2");
 
+    private static final int DEMO_MAX_EPOCHS = 40;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -154,7 +156,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     private List<MetricRecord> trainAndEvaluate(PrintWriter w, String model, SplitData split, Path dir) {
         CrmSpec defaults = CrmSpec.defaults(model);
-        int epochs = Math.max(1, (int) Math.round(defaults.train().epochs() * epochsScale));
+        // The demo caps epochs so the sequential models (150 by default) stay within minutes.
+        int epochs = Math.max(1, (int) Math.round(Math.min(DEMO_MAX_EPOCHS, defaults.train().epochs()) * epochsScale));
         CrmSpec crm = new CrmSpec(model, defaults.dim(), defaults.train().toBuilder().epochs(epochs).seed(seed).build());
         long t0 = System.nanoTime();
         Recommender m = CrmCatalog.train(crm, split, new TrainHooks(null, null, false, true));

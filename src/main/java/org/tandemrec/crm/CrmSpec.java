@@ -74,7 +74,8 @@ public record CrmSpec(String model, int dim, TrainConfig train) {
                 b.epochs(8).batchSize(2048).learningRate(0.002);
                 dim = 16;
             }
-            case "sasrec", "gru4rec", "bert4rec" -> b.epochs(20).batchSize(128).learningRate(0.001);
+            // Few sequences per epoch (one per user): these need many epochs (SASRec trains for hundreds).
+            case "sasrec", "gru4rec", "bert4rec" -> b.epochs(150).batchSize(128).learningRate(0.002).patience(10);
             default -> b.epochs(1).batchSize(1024).learningRate(0.001);
         }
         return new CrmSpec(m, dim, b.build());
