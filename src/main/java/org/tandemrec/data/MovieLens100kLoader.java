@@ -28,14 +28,8 @@ final class MovieLens100kLoader {
     static LoadResult load(Path dir, LoadOptions options) throws IOException {
         Path data = MovieLensFiles.require(dir, "u.data", LAYOUT);
         BadLines bad = new BadLines(options.skipBadLines());
-        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(data, 18));
-        try (DelimitedReader r = new DelimitedReader(data, "\t", false).withProgress("u.data")) {
-            r.forEachRecord(bad, () -> {
-                MovieLensFiles.requireFields(r, 4, "user item rating timestamp");
-                c.add(r, 0, 1, 2, 3);
-            });
-        }
-        InteractionCollector.Interactions in = c.finish(data, bad, StandardCharsets.ISO_8859_1);
+        InteractionCollector.Interactions in =
+                MovieLensFiles.readRatings(data, "\t", 18, "user item rating timestamp", bad);
         List<ItemInfo> info = in.emptyItemInfo();
         long dropped = 0;
         Path itemFile = dir.resolve("u.item");

@@ -34,14 +34,8 @@ final class MovieLensDatLoader {
     static LoadResult load(Path dir, LoadOptions options) throws IOException {
         Path ratings = MovieLensFiles.require(dir, "ratings.dat", LAYOUT);
         BadLines bad = new BadLines(options.skipBadLines());
-        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(ratings, 20));
-        try (DelimitedReader r = new DelimitedReader(ratings, "::", false).withProgress("ratings.dat")) {
-            r.forEachRecord(bad, () -> {
-                MovieLensFiles.requireFields(r, 4, "user::item::rating::timestamp");
-                c.add(r, 0, 1, 2, 3);
-            });
-        }
-        InteractionCollector.Interactions in = c.finish(ratings, bad, StandardCharsets.ISO_8859_1);
+        InteractionCollector.Interactions in =
+                MovieLensFiles.readRatings(ratings, "::", 20, "user::item::rating::timestamp", bad);
         List<ItemInfo> info = in.emptyItemInfo();
         long dropped = 0;
         Path movies = dir.resolve("movies.dat");
