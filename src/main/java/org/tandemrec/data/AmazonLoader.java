@@ -46,24 +46,14 @@ final class AmazonLoader {
         BadLines bad = new BadLines(options.skipBadLines());
         InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 300));
         try (DelimitedReader r = new DelimitedReader(file, null, false).withProgress(file.getFileName().toString())) {
-            while (true) {
-                try {
-                    if (!r.next()) {
-                        break;
-                    }
-                    if (r.isBlank()) {
-                        continue;
-                    }
-                    Map<String, Object> o = isPythonLiteral(r) ? record(r) : jsonReviewFields(r);
-                    String user = text(r, o, "reviewerID", "user_id");
-                    String item = text(r, o, "parent_asin", "asin");
-                    float rating = rating(r, o);
-                    long time = time(r, o);
-                    c.add(c.users.intern(user), c.items.intern(item), rating, time);
-                } catch (DataFormatException e) {
-                    bad.handle(e);
-                }
-            }
+            r.forEachRecord(bad, () -> {
+                Map<String, Object> o = isPythonLiteral(r) ? record(r) : jsonReviewFields(r);
+                String user = text(r, o, "reviewerID", "user_id");
+                String item = text(r, o, "parent_asin", "asin");
+                float rating = rating(r, o);
+                long time = time(r, o);
+                c.add(c.users.intern(user), c.items.intern(item), rating, time);
+            });
         }
         InteractionCollector.Interactions in = c.finish(file, bad, StandardCharsets.UTF_8);
         List<ItemInfo> info = in.emptyItemInfo();
@@ -79,29 +69,19 @@ final class AmazonLoader {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": no such Amazon metadata file");
         }
-        long dropped = 0;
+        long[] dropped = {0};
         try (DelimitedReader r = new DelimitedReader(file, null, false).withProgress(file.getFileName().toString())) {
-            while (true) {
-                try {
-                    if (!r.next()) {
-                        break;
-                    }
-                    if (r.isBlank()) {
-                        continue;
-                    }
-                    Map<String, Object> o = record(r);
-                    int idx = items.indexOf(text(r, o, "parent_asin", "asin"));
-                    if (idx < 0) {
-                        dropped++;
-                        continue;
-                    }
-                    info.set(idx, itemInfo(r, o));
-                } catch (DataFormatException e) {
-                    bad.handle(e);
+            r.forEachRecord(bad, () -> {
+                Map<String, Object> o = record(r);
+                int idx = items.indexOf(text(r, o, "parent_asin", "asin"));
+                if (idx < 0) {
+                    dropped[0]++;
+                    return;
                 }
-            }
+                info.set(idx, itemInfo(r, o));
+            });
         }
-        return dropped;
+        return dropped[0];
     }
 
     static ItemInfo itemInfo(DelimitedReader r, Map<String, Object> o) {

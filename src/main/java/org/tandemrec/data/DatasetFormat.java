@@ -14,45 +14,27 @@ import java.util.stream.Collectors;
  */
 public enum DatasetFormat {
     /** MovieLens 100K directory ({@code u.data}, {@code u.item}, {@code u.user}, {@code u.genre}). */
-    ML_100K("ml-100k") {
-        @Override
-        public LoadResult loadWithReport(Path path, LoadOptions options) throws IOException {
-            return MovieLens100kLoader.load(path, options);
-        }
-    },
+    ML_100K("ml-100k", MovieLens100kLoader::load),
     /** MovieLens 1M or 10M directory ({@code ratings.dat}, {@code movies.dat}, {@code users.dat}). */
-    ML_1M("ml-1m") {
-        @Override
-        public LoadResult loadWithReport(Path path, LoadOptions options) throws IOException {
-            return MovieLensDatLoader.load(path, options);
-        }
-    },
+    ML_1M("ml-1m", MovieLensDatLoader::load),
     /** Amazon reviews file (2014 Python literals or 2018/2023 JSON lines, optionally gzip) plus optional metadata. */
-    AMAZON("amazon") {
-        @Override
-        public LoadResult loadWithReport(Path path, LoadOptions options) throws IOException {
-            return AmazonLoader.load(path, options);
-        }
-    },
+    AMAZON("amazon", AmazonLoader::load),
     /** A delimited file with the columns of {@link LoadOptions#csv()}. */
-    CSV("csv") {
-        @Override
-        public LoadResult loadWithReport(Path path, LoadOptions options) throws IOException {
-            return CsvLoader.load(path, options);
-        }
-    },
+    CSV("csv", CsvLoader::load),
     /** Tandem's own directory format, see {@link TandemDatasetFormat}. */
-    TANDEM("tandem") {
-        @Override
-        public LoadResult loadWithReport(Path path, LoadOptions options) throws IOException {
-            return TandemDatasetFormat.load(path, options);
-        }
-    };
+    TANDEM("tandem", TandemDatasetFormat::load);
+
+    /** A loader's entry point. */
+    private interface Loader {
+        LoadResult load(Path path, LoadOptions options) throws IOException;
+    }
 
     private final String id;
+    private final Loader loader;
 
-    DatasetFormat(String id) {
+    DatasetFormat(String id, Loader loader) {
         this.id = id;
+        this.loader = loader;
     }
 
     /** The name used on the command line and in configs. */
@@ -83,7 +65,9 @@ public enum DatasetFormat {
      * @throws DataFormatException on the first malformed line unless {@link LoadOptions#skipBadLines()}
      * @throws IllegalArgumentException when the path is not of this format or nothing was loaded
      */
-    public abstract LoadResult loadWithReport(Path path, LoadOptions options) throws IOException;
+    public LoadResult loadWithReport(Path path, LoadOptions options) throws IOException {
+        return loader.load(path, options);
+    }
 
     @Override
     public String toString() {

@@ -92,6 +92,27 @@ final class DelimitedReader implements Closeable {
     }
 
     /**
+     * Runs {@code handler} on every remaining non-blank record, which it reads from this reader. A {@link DataFormatException}
+     * from reading or handling a record goes to {@code bad}, which counts and skips it or
+     * rethrows it, as the load options say.
+     */
+    void forEachRecord(BadLines bad, Runnable handler) throws IOException {
+        while (true) {
+            try {
+                if (!next()) {
+                    return;
+                }
+                if (isBlank()) {
+                    continue;
+                }
+                handler.run();
+            } catch (DataFormatException e) {
+                bad.handle(e);
+            }
+        }
+    }
+
+    /**
      * Advances to the next record.
      *
      * @return false at the end of the file

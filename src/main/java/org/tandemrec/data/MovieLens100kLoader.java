@@ -28,24 +28,8 @@ final class MovieLens100kLoader {
     static LoadResult load(Path dir, LoadOptions options) throws IOException {
         Path data = MovieLensFiles.require(dir, "u.data", LAYOUT);
         BadLines bad = new BadLines(options.skipBadLines());
-        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(data, 18));
-        try (DelimitedReader r = new DelimitedReader(data, "\t", false).withProgress("u.data")) {
-            while (true) {
-                try {
-                    if (!r.next()) {
-                        break;
-                    }
-                    if (r.isBlank()) {
-                        continue;
-                    }
-                    MovieLensFiles.requireFields(r, 4, "user item rating timestamp");
-                    c.add(r, 0, 1, 2, 3);
-                } catch (DataFormatException e) {
-                    bad.handle(e);
-                }
-            }
-        }
-        InteractionCollector.Interactions in = c.finish(data, bad, StandardCharsets.ISO_8859_1);
+        InteractionCollector.Interactions in =
+                MovieLensFiles.readRatings(data, "\t", 18, "user item rating timestamp", bad);
         List<ItemInfo> info = in.emptyItemInfo();
         long dropped = 0;
         Path itemFile = dir.resolve("u.item");
@@ -66,24 +50,14 @@ final class MovieLens100kLoader {
         }
         Map<Integer, String> byIndex = new LinkedHashMap<>();
         try (DelimitedReader r = new DelimitedReader(file, "|", false)) {
-            while (true) {
-                try {
-                    if (!r.next()) {
-                        break;
-                    }
-                    if (r.isBlank()) {
-                        continue;
-                    }
-                    MovieLensFiles.requireFields(r, 2, "name|index");
-                    long idx = r.integer(1, "index");
-                    if (idx < 0 || idx > 1000 || byIndex.containsKey((int) idx)) {
-                        throw r.problem("index", "genre index " + idx + " is out of range or repeated");
-                    }
-                    byIndex.put((int) idx, r.textUtf8OrLatin1(0));
-                } catch (DataFormatException e) {
-                    bad.handle(e);
+            r.forEachRecord(bad, () -> {
+                MovieLensFiles.requireFields(r, 2, "name|index");
+                long idx = r.integer(1, "index");
+                if (idx < 0 || idx > 1000 || byIndex.containsKey((int) idx)) {
+                    throw r.problem("index", "genre index " + idx + " is out of range or repeated");
                 }
-            }
+                byIndex.put((int) idx, r.textUtf8OrLatin1(0));
+            });
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < byIndex.size(); i++) {
@@ -99,66 +73,46 @@ final class MovieLens100kLoader {
     private static long readItems(Path file, List<String> genres, IdMap items, List<ItemInfo> info, BadLines bad)
             throws IOException {
         int expected = 5 + genres.size();
-        long dropped = 0;
+        long[] dropped = {0};
         try (DelimitedReader r = new DelimitedReader(file, "|", false)) {
-            while (true) {
-                try {
-                    if (!r.next()) {
-                        break;
+            r.forEachRecord(bad, () -> {
+                MovieLensFiles.requireFields(r, expected, "id|title|release|video release|URL|" + genres.size() + " genre flags");
+                List<String> cats = new ArrayList<>();
+                for (int g = 0; g < genres.size(); g++) {
+                    if (r.fieldEquals(5 + g, "1")) {
+                        cats.add(genres.get(g));
+                    } else if (!r.fieldEquals(5 + g, "0")) {
+                        throw r.problem("genre " + genres.get(g), "flag must be 0 or 1, got '"
+                                + r.text(5 + g, StandardCharsets.ISO_8859_1) + "'");
                     }
-                    if (r.isBlank()) {
-                        continue;
-                    }
-                    MovieLensFiles.requireFields(r, expected, "id|title|release|video release|URL|" + genres.size() + " genre flags");
-                    List<String> cats = new ArrayList<>();
-                    for (int g = 0; g < genres.size(); g++) {
-                        if (r.fieldEquals(5 + g, "1")) {
-                            cats.add(genres.get(g));
-                        } else if (!r.fieldEquals(5 + g, "0")) {
-                            throw r.problem("genre " + genres.get(g), "flag must be 0 or 1, got '"
-                                    + r.text(5 + g, StandardCharsets.ISO_8859_1) + "'");
-                        }
-                    }
-                    int idx = items.indexOf(r.text(0, StandardCharsets.ISO_8859_1));
-                    if (idx < 0) {
-                        dropped++;
-                        continue;
-                    }
-                    info.set(idx, new ItemInfo(r.textUtf8OrLatin1(1), cats, ""));
-                } catch (DataFormatException e) {
-                    bad.handle(e);
                 }
-            }
+                int idx = items.indexOf(r.text(0, StandardCharsets.ISO_8859_1));
+                if (idx < 0) {
+                    dropped[0]++;
+                    return;
+                }
+                info.set(idx, new ItemInfo(r.textUtf8OrLatin1(1), cats, ""));
+            });
         }
-        return dropped;
+        return dropped[0];
     }
 
     private static void readUsers(Path file, IdMap users, List<UserProfile> profiles, BadLines bad) throws IOException {
         try (DelimitedReader r = new DelimitedReader(file, "|", false)) {
-            while (true) {
-                try {
-                    if (!r.next()) {
-                        break;
-                    }
-                    if (r.isBlank()) {
-                        continue;
-                    }
-                    MovieLensFiles.requireFields(r, 5, "id|age|gender|occupation|zip");
-                    r.integer(1, "age");
-                    int u = users.indexOf(r.text(0, StandardCharsets.ISO_8859_1));
-                    if (u < 0) {
-                        continue;
-                    }
-                    Map<String, String> f = new LinkedHashMap<>();
-                    f.put("age", r.text(1, StandardCharsets.ISO_8859_1));
-                    f.put("gender", r.text(2, StandardCharsets.ISO_8859_1));
-                    f.put("occupation", r.textUtf8OrLatin1(3));
-                    f.put("zip", r.text(4, StandardCharsets.ISO_8859_1));
-                    profiles.set(u, new UserProfile(f));
-                } catch (DataFormatException e) {
-                    bad.handle(e);
+            r.forEachRecord(bad, () -> {
+                MovieLensFiles.requireFields(r, 5, "id|age|gender|occupation|zip");
+                r.integer(1, "age");
+                int u = users.indexOf(r.text(0, StandardCharsets.ISO_8859_1));
+                if (u < 0) {
+                    return;
                 }
-            }
+                Map<String, String> f = new LinkedHashMap<>();
+                f.put("age", r.text(1, StandardCharsets.ISO_8859_1));
+                f.put("gender", r.text(2, StandardCharsets.ISO_8859_1));
+                f.put("occupation", r.textUtf8OrLatin1(3));
+                f.put("zip", r.text(4, StandardCharsets.ISO_8859_1));
+                profiles.set(u, new UserProfile(f));
+            });
         }
     }
 }

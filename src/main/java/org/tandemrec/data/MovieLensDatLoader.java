@@ -34,24 +34,8 @@ final class MovieLensDatLoader {
     static LoadResult load(Path dir, LoadOptions options) throws IOException {
         Path ratings = MovieLensFiles.require(dir, "ratings.dat", LAYOUT);
         BadLines bad = new BadLines(options.skipBadLines());
-        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(ratings, 20));
-        try (DelimitedReader r = new DelimitedReader(ratings, "::", false).withProgress("ratings.dat")) {
-            while (true) {
-                try {
-                    if (!r.next()) {
-                        break;
-                    }
-                    if (r.isBlank()) {
-                        continue;
-                    }
-                    MovieLensFiles.requireFields(r, 4, "user::item::rating::timestamp");
-                    c.add(r, 0, 1, 2, 3);
-                } catch (DataFormatException e) {
-                    bad.handle(e);
-                }
-            }
-        }
-        InteractionCollector.Interactions in = c.finish(ratings, bad, StandardCharsets.ISO_8859_1);
+        InteractionCollector.Interactions in =
+                MovieLensFiles.readRatings(ratings, "::", 20, "user::item::rating::timestamp", bad);
         List<ItemInfo> info = in.emptyItemInfo();
         long dropped = 0;
         Path movies = dir.resolve("movies.dat");
@@ -70,68 +54,48 @@ final class MovieLensDatLoader {
     }
 
     private static long readMovies(Path file, IdMap items, List<ItemInfo> info, BadLines bad) throws IOException {
-        long dropped = 0;
+        long[] dropped = {0};
         try (DelimitedReader r = new DelimitedReader(file, "::", false)) {
-            while (true) {
-                try {
-                    if (!r.next()) {
-                        break;
-                    }
-                    if (r.isBlank()) {
-                        continue;
-                    }
-                    MovieLensFiles.requireFields(r, 3, "id::title::genres");
-                    int idx = items.indexOf(r.text(0, StandardCharsets.ISO_8859_1));
-                    if (idx < 0) {
-                        dropped++;
-                        continue;
-                    }
-                    List<String> genres = new ArrayList<>();
-                    String g = r.textUtf8OrLatin1(2);
-                    if (!g.isEmpty() && !g.equals("(no genres listed)")) {
-                        for (String s : g.split("\\|")) {
-                            if (!s.isBlank()) {
-                                genres.add(s.trim());
-                            }
+            r.forEachRecord(bad, () -> {
+                MovieLensFiles.requireFields(r, 3, "id::title::genres");
+                int idx = items.indexOf(r.text(0, StandardCharsets.ISO_8859_1));
+                if (idx < 0) {
+                    dropped[0]++;
+                    return;
+                }
+                List<String> genres = new ArrayList<>();
+                String g = r.textUtf8OrLatin1(2);
+                if (!g.isEmpty() && !g.equals("(no genres listed)")) {
+                    for (String s : g.split("\\|")) {
+                        if (!s.isBlank()) {
+                            genres.add(s.trim());
                         }
                     }
-                    info.set(idx, new ItemInfo(r.textUtf8OrLatin1(1), genres, ""));
-                } catch (DataFormatException e) {
-                    bad.handle(e);
                 }
-            }
+                info.set(idx, new ItemInfo(r.textUtf8OrLatin1(1), genres, ""));
+            });
         }
-        return dropped;
+        return dropped[0];
     }
 
     private static void readUsers(Path file, IdMap users, List<UserProfile> profiles, BadLines bad) throws IOException {
         try (DelimitedReader r = new DelimitedReader(file, "::", false)) {
-            while (true) {
-                try {
-                    if (!r.next()) {
-                        break;
-                    }
-                    if (r.isBlank()) {
-                        continue;
-                    }
-                    MovieLensFiles.requireFields(r, 5, "id::gender::age::occupation::zip");
-                    int u = users.indexOf(r.text(0, StandardCharsets.ISO_8859_1));
-                    if (u < 0) {
-                        continue;
-                    }
-                    String age = r.text(2, StandardCharsets.ISO_8859_1);
-                    String occ = r.text(3, StandardCharsets.ISO_8859_1);
-                    long occCode = r.integer(3, "occupation");
-                    Map<String, String> f = new LinkedHashMap<>();
-                    f.put("gender", r.text(1, StandardCharsets.ISO_8859_1));
-                    f.put("age", AGES.getOrDefault(age, age));
-                    f.put("occupation", occCode >= 0 && occCode < OCCUPATIONS.size() ? OCCUPATIONS.get((int) occCode) : occ);
-                    f.put("zip", r.text(4, StandardCharsets.ISO_8859_1));
-                    profiles.set(u, new UserProfile(f));
-                } catch (DataFormatException e) {
-                    bad.handle(e);
+            r.forEachRecord(bad, () -> {
+                MovieLensFiles.requireFields(r, 5, "id::gender::age::occupation::zip");
+                int u = users.indexOf(r.text(0, StandardCharsets.ISO_8859_1));
+                if (u < 0) {
+                    return;
                 }
-            }
+                String age = r.text(2, StandardCharsets.ISO_8859_1);
+                String occ = r.text(3, StandardCharsets.ISO_8859_1);
+                long occCode = r.integer(3, "occupation");
+                Map<String, String> f = new LinkedHashMap<>();
+                f.put("gender", r.text(1, StandardCharsets.ISO_8859_1));
+                f.put("age", AGES.getOrDefault(age, age));
+                f.put("occupation", occCode >= 0 && occCode < OCCUPATIONS.size() ? OCCUPATIONS.get((int) occCode) : occ);
+                f.put("zip", r.text(4, StandardCharsets.ISO_8859_1));
+                profiles.set(u, new UserProfile(f));
+            });
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.tandemrec.data;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -19,6 +20,22 @@ final class MovieLensFiles {
             throw new IllegalArgumentException(dir + ": no " + name + " (expected the " + layout + " layout)");
         }
         return f;
+    }
+
+    /**
+     * Reads a ratings file of {@code user item rating timestamp} records; {@code bytesPerRow}
+     * sizes the collector from the file's length.
+     */
+    static InteractionCollector.Interactions readRatings(Path file, String delimiter, int bytesPerRow,
+            String fields, BadLines bad) throws IOException {
+        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, bytesPerRow));
+        try (DelimitedReader r = new DelimitedReader(file, delimiter, false).withProgress(file.getFileName().toString())) {
+            r.forEachRecord(bad, () -> {
+                requireFields(r, 4, fields);
+                c.add(r, 0, 1, 2, 3);
+            });
+        }
+        return c.finish(file, bad, StandardCharsets.ISO_8859_1);
     }
 
     static void requireFields(DelimitedReader r, int expected, String layout) {

@@ -27,16 +27,9 @@ final class RawIdInterner {
     /** The index of the id in {@code bytes[start, end)}, assigning the next one when new. */
     int intern(byte[] bytes, int start, int end) {
         int h = hash(bytes, start, end);
-        int slot = h & mask;
-        while (true) {
-            int e = table[slot];
-            if (e == 0) {
-                break;
-            }
-            if (hashes[e - 1] == h && sameBytes(e - 1, bytes, start, end)) {
-                return e - 1;
-            }
-            slot = (slot + 1) & mask;
+        int slot = probe(h, bytes, start, end);
+        if (table[slot] != 0) {
+            return table[slot] - 1;
         }
         int id = add(bytes, start, end, h);
         table[slot] = id + 1;
@@ -53,15 +46,16 @@ final class RawIdInterner {
 
     /** The index of the id, or -1 when it was never interned. */
     int indexOf(byte[] bytes, int start, int end) {
-        int h = hash(bytes, start, end);
+        return table[probe(hash(bytes, start, end), bytes, start, end)] - 1;
+    }
+
+    /** The slot holding the id (hash {@code h}), or the empty slot where it would go. */
+    private int probe(int h, byte[] bytes, int start, int end) {
         int slot = h & mask;
         while (true) {
             int e = table[slot];
-            if (e == 0) {
-                return -1;
-            }
-            if (hashes[e - 1] == h && sameBytes(e - 1, bytes, start, end)) {
-                return e - 1;
+            if (e == 0 || (hashes[e - 1] == h && sameBytes(e - 1, bytes, start, end))) {
+                return slot;
             }
             slot = (slot + 1) & mask;
         }

@@ -75,11 +75,7 @@ public final class SideInfoFiles {
         IdMap.Builder ids = new IdMap.Builder();
         List<ItemInfo> info = new ArrayList<>();
         forEachObject(file, (o, line) -> {
-            String id = requiredText(file, line, o, "item_id");
-            if (ids.indexOf(id) >= 0) {
-                throw new DataFormatException(file, line, "item_id", "duplicate id '" + id + "'");
-            }
-            ids.intern(id);
+            internNewId(file, line, o, "item_id", ids);
             List<String> cats = new ArrayList<>();
             JsonNode c = o.get("categories");
             if (c != null && !c.isNull()) {
@@ -97,11 +93,7 @@ public final class SideInfoFiles {
         IdMap.Builder ids = new IdMap.Builder();
         List<UserProfile> profiles = new ArrayList<>();
         forEachObject(file, (o, line) -> {
-            String id = requiredText(file, line, o, "user_id");
-            if (ids.indexOf(id) >= 0) {
-                throw new DataFormatException(file, line, "user_id", "duplicate id '" + id + "'");
-            }
-            ids.intern(id);
+            internNewId(file, line, o, "user_id", ids);
             Map<String, String> fields = new LinkedHashMap<>();
             o.properties().forEach(e -> {
                 if (!e.getKey().equals("user_id")) {
@@ -111,6 +103,15 @@ public final class SideInfoFiles {
             profiles.add(new UserProfile(fields));
         });
         return new Users(ids.build(), profiles);
+    }
+
+    /** Interns the line's required id, refusing one that an earlier line already had. */
+    private static void internNewId(Path file, long line, JsonNode o, String field, IdMap.Builder ids) {
+        String id = requiredText(file, line, o, field);
+        if (ids.indexOf(id) >= 0) {
+            throw new DataFormatException(file, line, field, "duplicate id '" + id + "'");
+        }
+        ids.intern(id);
     }
 
     private interface LineConsumer {

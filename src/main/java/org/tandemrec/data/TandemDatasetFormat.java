@@ -155,37 +155,27 @@ public final class TandemDatasetFormat {
                     || !r.fieldEquals(2, "rating") || !r.fieldEquals(3, "timestamp")) {
                 throw new DataFormatException(tsv, 1, "(header)", "expected '" + HEADER.replace("\t", "\\t") + "'");
             }
-            while (true) {
-                try {
-                    if (!r.next()) {
-                        break;
-                    }
-                    if (r.isBlank()) {
-                        continue;
-                    }
-                    if (r.fieldCount() != 4) {
-                        throw r.problem("(record)", "expected 4 tab-separated fields, got " + r.fieldCount());
-                    }
-                    float v = InteractionCollector.rating(r, 2);
-                    long ts = r.integer(3, "timestamp");
-                    int item = r.indexOf(1, c.items);
-                    if (item < 0) {
-                        throw r.problem("item_id", "item '" + r.text(1, StandardCharsets.UTF_8) + "' is not in " + ITEMS);
-                    }
-                    int user;
-                    if (users != null) {
-                        user = r.indexOf(0, c.users);
-                        if (user < 0) {
-                            throw r.problem("user_id", "user '" + r.text(0, StandardCharsets.UTF_8) + "' is not in " + USERS);
-                        }
-                    } else {
-                        user = r.intern(0, c.users, "user_id");
-                    }
-                    c.add(user, item, v, ts);
-                } catch (DataFormatException e) {
-                    bad.handle(e);
+            r.forEachRecord(bad, () -> {
+                if (r.fieldCount() != 4) {
+                    throw r.problem("(record)", "expected 4 tab-separated fields, got " + r.fieldCount());
                 }
-            }
+                float v = InteractionCollector.rating(r, 2);
+                long ts = r.integer(3, "timestamp");
+                int item = r.indexOf(1, c.items);
+                if (item < 0) {
+                    throw r.problem("item_id", "item '" + r.text(1, StandardCharsets.UTF_8) + "' is not in " + ITEMS);
+                }
+                int user;
+                if (users != null) {
+                    user = r.indexOf(0, c.users);
+                    if (user < 0) {
+                        throw r.problem("user_id", "user '" + r.text(0, StandardCharsets.UTF_8) + "' is not in " + USERS);
+                    }
+                } else {
+                    user = r.intern(0, c.users, "user_id");
+                }
+                c.add(user, item, v, ts);
+            });
         }
         InteractionCollector.Interactions in = c.finish(tsv, bad, StandardCharsets.UTF_8);
         IdMap userIds = users != null ? users.ids() : in.users();

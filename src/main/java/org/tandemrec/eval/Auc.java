@@ -2,6 +2,7 @@ package org.tandemrec.eval;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Area under the ROC curve, equal to scikit-learn's {@code roc_auc_score} for binary labels
@@ -10,7 +11,7 @@ import java.util.Objects;
  * what the trapezoidal ROC area gives).
  *
  * <p>Runs in O(n log n) on primitive arrays: positives' and negatives' scores are copied into
- * two primitive arrays, sorted with the JDK's primitive sort, and merged once. The concordant
+ * two {@code double[]} (a float widens exactly), sorted with the JDK's primitive sort, and merged once. The concordant
  * count is kept exactly as a {@code long} of half-pairs, so the only rounding is the final
  * division. Scores may be any finite or infinite value; NaN is refused. When only one class is
  * present the AUC is undefined and an {@link IllegalArgumentException} is thrown, as
@@ -38,30 +39,19 @@ public final class Auc {
 
     static double ofFloats(boolean[] positive, float[] scores) {
         BinaryLabels.sameLength(positive.length, scores.length);
-        int p = 0;
-        for (boolean b : positive) {
-            p += b ? 1 : 0;
-        }
-        int n = positive.length - p;
-        requireBothClasses(p, n);
-        float[] pos = new float[p];
-        float[] neg = new float[n];
-        int ip = 0;
-        int in = 0;
-        for (int i = 0; i < scores.length; i++) {
-            float s = scores[i];
-            BinaryLabels.checkNotNaN(s, i);
-            if (positive[i]) {
-                pos[ip++] = s;
-            } else {
-                neg[in++] = s;
-            }
-        }
-        return sortedHalfPairs(pos, p, neg, n) / (2.0 * p * n);
+        return of(positive, i -> scores[i]);
     }
 
     static double ofDoubles(boolean[] positive, double[] scores) {
         BinaryLabels.sameLength(positive.length, scores.length);
+        return of(positive, i -> scores[i]);
+    }
+
+    /**
+     * One implementation for float and double scores: widening a float to double is exact and
+     * keeps every order and tie, so the double sort and merge give the float answer too.
+     */
+    private static double of(boolean[] positive, IntToDoubleFunction score) {
         int p = 0;
         for (boolean b : positive) {
             p += b ? 1 : 0;
@@ -72,8 +62,8 @@ public final class Auc {
         double[] neg = new double[n];
         int ip = 0;
         int in = 0;
-        for (int i = 0; i < scores.length; i++) {
-            double s = scores[i];
+        for (int i = 0; i < positive.length; i++) {
+            double s = score.applyAsDouble(i);
             BinaryLabels.checkNotNaN(s, i);
             if (positive[i]) {
                 pos[ip++] = s;
@@ -95,32 +85,6 @@ public final class Auc {
      * Sorts the first {@code p} / {@code n} entries in place and returns twice the number of
      * (positive, negative) pairs ranked correctly, ties counting one: 2·U.
      */
-    static long sortedHalfPairs(float[] pos, int p, float[] neg, int n) {
-        Arrays.sort(pos, 0, p);
-        Arrays.sort(neg, 0, n);
-        long twice = 0;
-        int below = 0;
-        int i = 0;
-        while (i < p) {
-            float v = pos[i];
-            int end = i + 1;
-            // == (not Float.compare) so that -0.0 and 0.0 form one tie group, as in numpy.
-            while (end < p && pos[end] == v) {
-                end++;
-            }
-            while (below < n && neg[below] < v) {
-                below++;
-            }
-            int tiedEnd = below;
-            while (tiedEnd < n && neg[tiedEnd] == v) {
-                tiedEnd++;
-            }
-            twice += (long) (end - i) * (2L * below + (tiedEnd - below));
-            i = end;
-        }
-        return twice;
-    }
-
     static long sortedHalfPairs(double[] pos, int p, double[] neg, int n) {
         Arrays.sort(pos, 0, p);
         Arrays.sort(neg, 0, n);
@@ -130,6 +94,7 @@ public final class Auc {
         while (i < p) {
             double v = pos[i];
             int end = i + 1;
+            // == (not Double.compare) so that -0.0 and 0.0 form one tie group, as in numpy.
             while (end < p && pos[end] == v) {
                 end++;
             }

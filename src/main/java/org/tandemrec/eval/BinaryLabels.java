@@ -48,12 +48,6 @@ final class BinaryLabels {
         }
     }
 
-    static void checkNotNaN(float v, int i) {
-        if (Float.isNaN(v)) {
-            throw new IllegalArgumentException("scores[" + i + "] is NaN");
-        }
-    }
-
     static void checkNotNaN(double v, int i) {
         if (Double.isNaN(v)) {
             throw new IllegalArgumentException("scores[" + i + "] is NaN");

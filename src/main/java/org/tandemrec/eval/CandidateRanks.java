@@ -1,6 +1,7 @@
 package org.tandemrec.eval;
 
 import java.util.Objects;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The rank of the positive item within its candidate list (one positive and its sampled
@@ -17,24 +18,22 @@ public final class CandidateRanks {
 
     public static int rank(float positive, float[] negatives) {
         Objects.requireNonNull(negatives, "negatives");
-        checkScore(positive, "positive score");
-        int rank = 1;
-        for (int j = 0; j < negatives.length; j++) {
-            checkScore(negatives[j], "negatives[" + j + "]");
-            if (negatives[j] >= positive) {
-                rank++;
-            }
-        }
-        return rank;
+        return rank(positive, negatives.length, j -> negatives[j]);
     }
 
     public static int rank(double positive, double[] negatives) {
         Objects.requireNonNull(negatives, "negatives");
+        return rank(positive, negatives.length, j -> negatives[j]);
+    }
+
+    /** One implementation for float and double scores: a float widens exactly, keeping every tie. */
+    private static int rank(double positive, int count, IntToDoubleFunction negative) {
         checkScore(positive, "positive score");
         int rank = 1;
-        for (int j = 0; j < negatives.length; j++) {
-            checkScore(negatives[j], "negatives[" + j + "]");
-            if (negatives[j] >= positive) {
+        for (int j = 0; j < count; j++) {
+            double s = negative.applyAsDouble(j);
+            checkScore(s, "negatives[" + j + "]");
+            if (s >= positive) {
                 rank++;
             }
         }
@@ -51,34 +50,23 @@ public final class CandidateRanks {
      */
     public static int[] ofRows(float[] scores, int candidates, int[] positiveColumn) {
         int lists = checkShape(Objects.requireNonNull(scores, "scores").length, candidates, positiveColumn);
-        int[] ranks = new int[lists];
-        for (int l = 0; l < lists; l++) {
-            int base = l * candidates;
-            float pos = scores[base + positiveColumn[l]];
-            checkScore(pos, "scores[" + (base + positiveColumn[l]) + "]");
-            int rank = 1;
-            for (int c = 0; c < candidates; c++) {
-                float s = scores[base + c];
-                checkScore(s, "scores[" + (base + c) + "]");
-                if (c != positiveColumn[l] && s >= pos) {
-                    rank++;
-                }
-            }
-            ranks[l] = rank;
-        }
-        return ranks;
+        return ofRows(lists, i -> scores[i], candidates, positiveColumn);
     }
 
     public static int[] ofRows(double[] scores, int candidates, int[] positiveColumn) {
         int lists = checkShape(Objects.requireNonNull(scores, "scores").length, candidates, positiveColumn);
+        return ofRows(lists, i -> scores[i], candidates, positiveColumn);
+    }
+
+    private static int[] ofRows(int lists, IntToDoubleFunction score, int candidates, int[] positiveColumn) {
         int[] ranks = new int[lists];
         for (int l = 0; l < lists; l++) {
             int base = l * candidates;
-            double pos = scores[base + positiveColumn[l]];
+            double pos = score.applyAsDouble(base + positiveColumn[l]);
             checkScore(pos, "scores[" + (base + positiveColumn[l]) + "]");
             int rank = 1;
             for (int c = 0; c < candidates; c++) {
-                double s = scores[base + c];
+                double s = score.applyAsDouble(base + c);
                 checkScore(s, "scores[" + (base + c) + "]");
                 if (c != positiveColumn[l] && s >= pos) {
                     rank++;

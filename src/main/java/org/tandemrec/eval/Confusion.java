@@ -1,6 +1,7 @@
 package org.tandemrec.eval;
 
 import java.util.Objects;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Confusion counts of thresholded predictions and the metrics derived from them, following
@@ -43,21 +44,22 @@ public record Confusion(long truePositives, long falsePositives, long trueNegati
     static Confusion ofFloats(boolean[] positive, float[] scores, double threshold) {
         checkThreshold(threshold);
         BinaryLabels.sameLength(positive.length, scores.length);
-        long[] c = new long[4];
-        for (int i = 0; i < scores.length; i++) {
-            BinaryLabels.checkNotNaN(scores[i], i);
-            c[(positive[i] ? 2 : 0) + (scores[i] >= threshold ? 1 : 0)]++;
-        }
-        return fromCells(c);
+        return count(positive, i -> scores[i], threshold);
     }
 
     static Confusion ofDoubles(boolean[] positive, double[] scores, double threshold) {
         checkThreshold(threshold);
         BinaryLabels.sameLength(positive.length, scores.length);
+        return count(positive, i -> scores[i], threshold);
+    }
+
+    /** One implementation for float and double scores: {@code float >= double} compares widened anyway. */
+    private static Confusion count(boolean[] positive, IntToDoubleFunction score, double threshold) {
         long[] c = new long[4];
-        for (int i = 0; i < scores.length; i++) {
-            BinaryLabels.checkNotNaN(scores[i], i);
-            c[(positive[i] ? 2 : 0) + (scores[i] >= threshold ? 1 : 0)]++;
+        for (int i = 0; i < positive.length; i++) {
+            double s = score.applyAsDouble(i);
+            BinaryLabels.checkNotNaN(s, i);
+            c[(positive[i] ? 2 : 0) + (s >= threshold ? 1 : 0)]++;
         }
         return fromCells(c);
     }

@@ -2,6 +2,7 @@ package org.tandemrec.eval;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * UAUC, the per-user AUC averaged over users: each user's examples are scored with {@link Auc}
@@ -52,6 +53,16 @@ public final class UserAuc {
         boolean[] positive = BinaryLabels.of(labels);
         Objects.requireNonNull(scores, "scores");
         BinaryLabels.sameLength(positive.length, scores.length);
+        return compute(users, positive, i -> scores[i], weighting);
+    }
+
+    static Result computeFloats(int[] users, boolean[] positive, float[] scores, Weighting weighting) {
+        BinaryLabels.sameLength(positive.length, scores.length);
+        return compute(users, positive, i -> scores[i], weighting);
+    }
+
+    /** One implementation for float and double scores; floats widen exactly, as in {@link Auc}. */
+    private static Result compute(int[] users, boolean[] positive, IntToDoubleFunction score, Weighting weighting) {
         int[] order = byUser(users, positive.length);
         double[] pos = new double[maxGroup(users, order)];
         double[] neg = new double[pos.length];
@@ -61,34 +72,12 @@ public final class UserAuc {
             int n = 0;
             for (int k = from; k < to; k++) {
                 int i = order[k];
-                BinaryLabels.checkNotNaN(scores[i], i);
+                double s = score.applyAsDouble(i);
+                BinaryLabels.checkNotNaN(s, i);
                 if (positive[i]) {
-                    pos[p++] = scores[i];
+                    pos[p++] = s;
                 } else {
-                    neg[n++] = scores[i];
-                }
-            }
-            acc.add(p, n, p == 0 || n == 0 ? 0 : Auc.sortedHalfPairs(pos, p, neg, n));
-        });
-        return acc.result();
-    }
-
-    static Result computeFloats(int[] users, boolean[] positive, float[] scores, Weighting weighting) {
-        BinaryLabels.sameLength(positive.length, scores.length);
-        int[] order = byUser(users, positive.length);
-        float[] pos = new float[maxGroup(users, order)];
-        float[] neg = new float[pos.length];
-        Accumulator acc = new Accumulator(weighting);
-        forEachGroup(users, order, (from, to) -> {
-            int p = 0;
-            int n = 0;
-            for (int k = from; k < to; k++) {
-                int i = order[k];
-                BinaryLabels.checkNotNaN(scores[i], i);
-                if (positive[i]) {
-                    pos[p++] = scores[i];
-                } else {
-                    neg[n++] = scores[i];
+                    neg[n++] = s;
                 }
             }
             acc.add(p, n, p == 0 || n == 0 ? 0 : Auc.sortedHalfPairs(pos, p, neg, n));

@@ -2,6 +2,7 @@ package org.tandemrec.split;
 
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a data set is split and which evaluation sets are drawn. Defaults ({@link #defaults()})
@@ -129,58 +130,99 @@ public record SplitConfig(Protocol protocol, Task task, int negatives, SamplerKi
     }
 
     public SplitConfig withProtocol(Protocol p) {
-        return new SplitConfig(p, task, negatives, sampler, ctrSampler, seed, trainFraction, validFraction,
-                testFraction, minInteractions, popularityExponent, textTopM, popularityShare);
+        return with(b -> b.protocol = p);
     }
 
     public SplitConfig withTask(Task t) {
-        return new SplitConfig(protocol, t, negatives, sampler, ctrSampler, seed, trainFraction, validFraction,
-                testFraction, minInteractions, popularityExponent, textTopM, popularityShare);
+        return with(b -> b.task = t);
     }
 
     public SplitConfig withNegatives(int n) {
-        return new SplitConfig(protocol, task, n, sampler, ctrSampler, seed, trainFraction, validFraction,
-                testFraction, minInteractions, popularityExponent, textTopM, popularityShare);
+        return with(b -> b.negatives = n);
     }
 
     public SplitConfig withSampler(SamplerKind s) {
-        return new SplitConfig(protocol, task, negatives, s, ctrSampler, seed, trainFraction, validFraction,
-                testFraction, minInteractions, popularityExponent, textTopM, popularityShare);
+        return with(b -> b.sampler = s);
     }
 
     public SplitConfig withCtrSampler(SamplerKind s) {
-        return new SplitConfig(protocol, task, negatives, sampler, s, seed, trainFraction, validFraction,
-                testFraction, minInteractions, popularityExponent, textTopM, popularityShare);
+        return with(b -> b.ctrSampler = s);
     }
 
     public SplitConfig withSeed(long s) {
-        return new SplitConfig(protocol, task, negatives, sampler, ctrSampler, s, trainFraction, validFraction,
-                testFraction, minInteractions, popularityExponent, textTopM, popularityShare);
+        return with(b -> b.seed = s);
     }
 
     public SplitConfig withFractions(double train, double valid, double test) {
-        return new SplitConfig(protocol, task, negatives, sampler, ctrSampler, seed, train, valid, test,
-                minInteractions, popularityExponent, textTopM, popularityShare);
+        return with(b -> {
+            b.trainFraction = train;
+            b.validFraction = valid;
+            b.testFraction = test;
+        });
     }
 
     public SplitConfig withMinInteractions(int m) {
-        return new SplitConfig(protocol, task, negatives, sampler, ctrSampler, seed, trainFraction, validFraction,
-                testFraction, m, popularityExponent, textTopM, popularityShare);
+        return with(b -> b.minInteractions = m);
     }
 
     public SplitConfig withPopularityExponent(double e) {
-        return new SplitConfig(protocol, task, negatives, sampler, ctrSampler, seed, trainFraction, validFraction,
-                testFraction, minInteractions, e, textTopM, popularityShare);
+        return with(b -> b.popularityExponent = e);
     }
 
     public SplitConfig withTextTopM(int m) {
-        return new SplitConfig(protocol, task, negatives, sampler, ctrSampler, seed, trainFraction, validFraction,
-                testFraction, minInteractions, popularityExponent, m, popularityShare);
+        return with(b -> b.textTopM = m);
     }
 
     public SplitConfig withPopularityShare(double share) {
-        return new SplitConfig(protocol, task, negatives, sampler, ctrSampler, seed, trainFraction, validFraction,
-                testFraction, minInteractions, popularityExponent, textTopM, share);
+        return with(b -> b.popularityShare = share);
+    }
+
+    /** A copy with the changes applied, validated again by the constructor. */
+    private SplitConfig with(Consumer<Copy> change) {
+        Copy b = new Copy(this);
+        change.accept(b);
+        return b.build();
+    }
+
+    /**
+     * The components as mutable fields, so each {@code withX} names the one it changes instead
+     * of repeating all thirteen constructor arguments in order.
+     */
+    private static final class Copy {
+        Protocol protocol;
+        Task task;
+        int negatives;
+        SamplerKind sampler;
+        SamplerKind ctrSampler;
+        long seed;
+        double trainFraction;
+        double validFraction;
+        double testFraction;
+        int minInteractions;
+        double popularityExponent;
+        int textTopM;
+        double popularityShare;
+
+        Copy(SplitConfig c) {
+            protocol = c.protocol;
+            task = c.task;
+            negatives = c.negatives;
+            sampler = c.sampler;
+            ctrSampler = c.ctrSampler;
+            seed = c.seed;
+            trainFraction = c.trainFraction;
+            validFraction = c.validFraction;
+            testFraction = c.testFraction;
+            minInteractions = c.minInteractions;
+            popularityExponent = c.popularityExponent;
+            textTopM = c.textTopM;
+            popularityShare = c.popularityShare;
+        }
+
+        SplitConfig build() {
+            return new SplitConfig(protocol, task, negatives, sampler, ctrSampler, seed, trainFraction,
+                    validFraction, testFraction, minInteractions, popularityExponent, textTopM, popularityShare);
+        }
     }
 
     /** Whether building this split needs item text embeddings. */

@@ -145,34 +145,37 @@ public final class SplitDirectory {
 
     private static void writeTable(Path dir, String name, InteractionTable t, Map<String, String> files)
             throws IOException {
-        Path f = dir.resolve(name);
-        AtomicFile.write(f, out -> {
-            StringBuilder sb = new StringBuilder(1 << 16);
-            sb.append(TABLE_HEADER).append('\n');
-            for (int r = 0; r < t.size(); r++) {
-                sb.append(t.user(r)).append('\t').append(t.item(r)).append('\t')
-                        .append(t.value(r) == 1f ? '1' : '0').append('\t').append(t.timestamp(r)).append('\n');
-                flushIfFull(sb, out);
-            }
-            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-        });
-        files.put(name, sha256(f));
+        writeRows(dir, name, TABLE_HEADER, t.size(), (sb, r) -> sb.append(t.user(r)).append('\t').append(t.item(r))
+                .append('\t').append(t.value(r) == 1f ? '1' : '0').append('\t').append(t.timestamp(r)), files);
     }
 
     private static void writeCandidates(Path dir, String name, CandidateLists c, Map<String, String> files)
             throws IOException {
+        writeRows(dir, name, CANDIDATE_HEADER, c.size(), (sb, l) -> {
+            sb.append(c.user(l)).append('\t').append(c.positive(l)).append('\t');
+            for (int k = 0; k < c.negativesPerList(); k++) {
+                if (k > 0) {
+                    sb.append(' ');
+                }
+                sb.append(c.negative(l, k));
+            }
+        }, files);
+    }
+
+    /** Appends row {@code r} (without its line end) to {@code sb}. */
+    private interface RowWriter {
+        void append(StringBuilder sb, int r);
+    }
+
+    /** Writes a header line and {@code rows} lines atomically and records the file's SHA-256. */
+    private static void writeRows(Path dir, String name, String header, int rows, RowWriter row,
+            Map<String, String> files) throws IOException {
         Path f = dir.resolve(name);
         AtomicFile.write(f, out -> {
             StringBuilder sb = new StringBuilder(1 << 16);
-            sb.append(CANDIDATE_HEADER).append('\n');
-            for (int l = 0; l < c.size(); l++) {
-                sb.append(c.user(l)).append('\t').append(c.positive(l)).append('\t');
-                for (int k = 0; k < c.negativesPerList(); k++) {
-                    if (k > 0) {
-                        sb.append(' ');
-                    }
-                    sb.append(c.negative(l, k));
-                }
+            sb.append(header).append('\n');
+            for (int r = 0; r < rows; r++) {
+                row.append(sb, r);
                 sb.append('\n');
                 flushIfFull(sb, out);
             }
@@ -191,19 +194,8 @@ public final class SplitDirectory {
     static InteractionTable readTable(Path file, int numUsers, int numItems)
             throws IOException {
         InteractionTable.Builder b = new InteractionTable.Builder();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            checkHeader(file, r.readLine(), TABLE_HEADER);
-            String s;
-            long line = 1;
-            while ((s = r.readLine()) != null) {
-                line++;
-                if (s.isEmpty()) {
-                    continue;
-                }
-                String[] f = s.split("\t", -1);
-                if (f.length != 4) {
-                    throw new DataFormatException(file, line, "(columns)", "expected 4 tab-separated columns, got " + f.length);
-                }
+        try {
+            readRows(file, TABLE_HEADER, 4, (f, line) -> {
                 int u = index(file, line, "user", f[0], numUsers);
                 int i = index(file, line, "item", f[1], numItems);
                 float label;
@@ -221,7 +213,7 @@ public final class SplitDirectory {
                     throw new DataFormatException(file, line, "timestamp", "not an integer: '" + f[3] + "'");
                 }
                 b.add(u, i, label, ts);
-            }
+            });
         } catch (NoSuchFileException e) {
             throw new DataFormatException(file, 0, "(file)", "missing");
         }
@@ -233,8 +225,35 @@ public final class SplitDirectory {
         IntList users = new IntList();
         IntList positives = new IntList();
         IntList neg = new IntList();
+        readRows(file, CANDIDATE_HEADER, 3, (f, line) -> {
+            users.add(index(file, line, "user", f[0], numUsers));
+            int p = index(file, line, "positive", f[1], numItems);
+            positives.add(p);
+            String[] ns = f[2].isEmpty() ? new String[0] : f[2].split(" ", -1);
+            if (ns.length != negatives) {
+                throw new DataFormatException(file, line, "negatives", "expected " + negatives
+                        + " space-separated items, got " + ns.length);
+            }
+            for (String x : ns) {
+                int it = index(file, line, "negatives", x, numItems);
+                if (it == p) {
+                    throw new DataFormatException(file, line, "negatives", "holds the positive " + p);
+                }
+                neg.add(it);
+            }
+        });
+        return new CandidateLists(users.toArray(), positives.toArray(), neg.toArray(), negatives);
+    }
+
+    /** Handles one non-empty data line, already split into its tab-separated fields. */
+    private interface RowReader {
+        void accept(String[] fields, long line);
+    }
+
+    /** Checks the header, then passes each non-empty line with exactly {@code columns} fields on. */
+    private static void readRows(Path file, String header, int columns, RowReader row) throws IOException {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            checkHeader(file, r.readLine(), CANDIDATE_HEADER);
+            checkHeader(file, r.readLine(), header);
             String s;
             long line = 1;
             while ((s = r.readLine()) != null) {
@@ -243,27 +262,13 @@ public final class SplitDirectory {
                     continue;
                 }
                 String[] f = s.split("\t", -1);
-                if (f.length != 3) {
-                    throw new DataFormatException(file, line, "(columns)", "expected 3 tab-separated columns, got " + f.length);
+                if (f.length != columns) {
+                    throw new DataFormatException(file, line, "(columns)", "expected " + columns
+                            + " tab-separated columns, got " + f.length);
                 }
-                users.add(index(file, line, "user", f[0], numUsers));
-                int p = index(file, line, "positive", f[1], numItems);
-                positives.add(p);
-                String[] ns = f[2].isEmpty() ? new String[0] : f[2].split(" ", -1);
-                if (ns.length != negatives) {
-                    throw new DataFormatException(file, line, "negatives", "expected " + negatives
-                            + " space-separated items, got " + ns.length);
-                }
-                for (String x : ns) {
-                    int it = index(file, line, "negatives", x, numItems);
-                    if (it == p) {
-                        throw new DataFormatException(file, line, "negatives", "holds the positive " + p);
-                    }
-                    neg.add(it);
-                }
+                row.accept(f, line);
             }
         }
-        return new CandidateLists(users.toArray(), positives.toArray(), neg.toArray(), negatives);
     }
 
     private static void checkHeader(Path file, String header, String expected) {

@@ -1,5 +1,7 @@
 package org.tandemrec.split;
 
+import java.util.SplittableRandom;
+
 /**
  * Items that may not be drawn into the list being built: the user's items, the positive and
  * the negatives already drawn. Reset per list in O(user's items) with a generation stamp
@@ -47,5 +49,23 @@ public final class TakenItems {
 
     public int freeCount() {
         return stamp.length - taken;
+    }
+
+    /**
+     * Takes up to {@code n} of the first {@code count} entries of {@code free} (items known to be
+     * free) in random order, by a partial Fisher–Yates shuffle of {@code free} in place, and
+     * writes them to {@code out} from {@code offset}. Returns how many it took.
+     */
+    int takeShuffled(int[] free, int count, int n, SplittableRandom random, int[] out, int offset) {
+        int drawn = 0;
+        for (int k = 0; k < count && drawn < n; k++) {
+            int j = k + random.nextInt(count - k);
+            int t = free[k];
+            free[k] = free[j];
+            free[j] = t;
+            take(free[k]);
+            out[offset + drawn++] = free[k];
+        }
+        return drawn;
     }
 }

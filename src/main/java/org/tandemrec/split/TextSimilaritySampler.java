@@ -25,16 +25,7 @@ public final class TextSimilaritySampler implements NegativeSampler {
                 free[f++] = item;
             }
         }
-        int drawn = 0;
-        for (int k = 0; k < f && drawn < n; k++) {
-            int j = k + random.nextInt(f - k);
-            int t = free[k];
-            free[k] = free[j];
-            free[j] = t;
-            taken.take(free[k]);
-            out[offset + drawn++] = free[k];
-        }
-        return drawn;
+        return taken.takeShuffled(free, f, n, random, out, offset);
     }
 
     @Override

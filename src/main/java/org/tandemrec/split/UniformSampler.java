@@ -28,14 +28,7 @@ public final class UniformSampler implements NegativeSampler {
                     free[f++] = i;
                 }
             }
-            for (int k = 0; k < f && drawn < n; k++) {
-                int j = k + random.nextInt(f - k);
-                int t = free[k];
-                free[k] = free[j];
-                free[j] = t;
-                taken.take(free[k]);
-                out[offset + drawn++] = free[k];
-            }
+            drawn += taken.takeShuffled(free, f, n - drawn, random, out, offset + drawn);
         }
         return drawn;
     }
