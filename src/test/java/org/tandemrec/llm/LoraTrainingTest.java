@@ -170,7 +170,7 @@ class LoraTrainingTest {
                     assertEquals(l2[0], l1[0], 1e-5);
                     assertEquals(params.size(), big.size());
                     for (String k : big.keySet()) {
-                        assertTrue(maxAbsDiff(big.get(k), acc.get(k)) < 1e-5, k);
+                        assertTrue(maxAbsDiff(big.get(k), acc.get(k)) < 1e-5, k + " differs by " + maxAbsDiff(big.get(k), acc.get(k)));
                     }
                     // only rows 590..599 of the embedding are trainable: 10 rows × hidden 64
                     assertEquals(640, big.get("model.embed_tokens.weight").length);

@@ -49,14 +49,21 @@ class PretrainerTest {
             assertTrue(w.config().tieWordEmbeddings());
             int[] ids = tok.encode("user 3 watched Heat (1995), a crime movie");
             float[] reloaded = new Decoder(w, null).forward(m, ids, false).logits().toFloatArray();
-            // The same model trained again from the same seed gives the same weights, hence the same logits.
+            assertTrue(Float.isFinite(reloaded[0]));
+            // A trained model saved in HF layout reloads through the normal loading path to the same logits.
             try (LlmTokenizer t2 = new Pretrainer(cfg).trainTokenizer(docs);
-                 DecoderWeights again = DecoderWeights.random(cfg.llamaConfig(t2.size()), cfg.seed(), 0.02f, m)) {
-                new Pretrainer(cfg).train(again, Pretrainer.encodeStream(t2, docs), m);
-                float[] direct = new Decoder(again, null).forward(m, ids, false).logits().toFloatArray();
-                float d = 0;
-                for (int i = 0; i < direct.length; i++) {
-                    d = Math.max(d, Math.abs(direct[i] - reloaded[i]));
+                 DecoderWeights trained = DecoderWeights.random(cfg.llamaConfig(t2.size()), cfg.seed(), 0.02f, m)) {
+                new Pretrainer(cfg).train(trained, Pretrainer.encodeStream(t2, docs), m);
+                Path saved = out.resolveSibling("saved-again");
+                HfCheckpoint.save(saved, trained, t2);
+                float[] direct = new Decoder(trained, null).forward(m, ids, false).logits().toFloatArray();
+                float d;
+                try (DecoderWeights back = DecoderWeights.load(saved, m)) {
+                    float[] again = new Decoder(back, null).forward(m, ids, false).logits().toFloatArray();
+                    d = 0;
+                    for (int i = 0; i < direct.length; i++) {
+                        d = Math.max(d, Math.abs(direct[i] - again[i]));
+                    }
                 }
                 assertTrue(d < 1e-4, "max |diff| " + d);
             }
