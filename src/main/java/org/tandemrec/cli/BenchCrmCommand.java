@@ -47,7 +47,15 @@ public final class BenchCrmCommand implements Callable<Integer> {
         CrmBenchmark.Sizes s = quick ? CrmBenchmark.Sizes.quick() : CrmBenchmark.Sizes.full();
         int cores = Runtime.getRuntime().availableProcessors();
         int before = TorchThreads.get();
-        Map<String, Object> f = new LinkedHashMap<>();
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, Object> f = new LinkedHashMap<>() {
+            @Override
+            public Object put(String key, Object value) {
+                err.println("bench crm: " + key + " = " + value); // progress: a full run takes minutes
+                err.flush();
+                return super.put(key, value);
+            }
+        };
         f.put("sizes", quick ? "quick" : "full");
         f.put("cores", cores);
         f.put("torch_threads", threads);
