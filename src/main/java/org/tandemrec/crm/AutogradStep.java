@@ -27,10 +27,40 @@ public final class AutogradStep implements AutoCloseable {
     private final NDManager manager;
     private final GradientCollector collector;
     private final List<Bound> bound = new ArrayList<>();
+    private final List<BoundFields> boundFields = new ArrayList<>();
 
     private record Bound(Parameter parameter, NDArray array, int[] rows, int[][] bags, int keep) {
         Bound(Parameter parameter, NDArray array, int[] rows) {
             this(parameter, array, rows, null, 0);
+        }
+    }
+
+    /** Input fields gathered into one wide array; their gradient is split back by {@link #backward}. */
+    private record BoundFields(NDArray array, List<Field> fields, int width) {
+    }
+
+    /**
+     * One input field of {@link #fields}: either one row per example ({@code ids}, B) or the mean
+     * of the last {@code keep} rows of each example's bag ({@code bags}, B ragged rows; an empty
+     * bag gives a zero vector).
+     */
+    public record Field(Parameter table, int[] ids, int[][] bags, int keep) {
+        public Field {
+            if ((ids == null) == (bags == null)) {
+                throw new IllegalArgumentException("field of " + table.name() + ": exactly one of ids and bags is required");
+            }
+        }
+
+        public static Field lookup(Parameter table, int[] ids) {
+            return new Field(table, ids, null, 1);
+        }
+
+        public static Field meanOf(Parameter table, int[][] bags, int keep) {
+            return new Field(table, null, bags, keep);
+        }
+
+        int size() {
+            return ids != null ? ids.length : bags.length;
         }
     }
 
@@ -175,6 +205,60 @@ public final class AutogradStep implements AutoCloseable {
         return a;
     }
 
+    /**
+     * The fields' embeddings side by side, B × (Σ field widths), gathered and pooled in Java into
+     * one array: a single engine input instead of a lookup, a remapped index and a concatenation
+     * per field, which for small embeddings cost more than the arithmetic. The gradient of the
+     * array is scattered back into the tables' touched rows by {@link #backward}.
+     */
+    public NDArray fields(List<Field> fields) {
+        int b = fields.isEmpty() ? 0 : fields.get(0).size();
+        int width = 0;
+        for (Field f : fields) {
+            if (f.size() != b) {
+                throw new IllegalArgumentException("field of " + f.table().name() + " has " + f.size() + " examples, expected "
+                        + b);
+            }
+            width += f.table().cols();
+        }
+        float[] x = new float[b * width];
+        int offset = 0;
+        for (Field f : fields) {
+            Parameter p = f.table();
+            int d = p.cols();
+            float[] v = p.value();
+            for (int e = 0; e < b; e++) {
+                int o = e * width + offset;
+                if (f.ids() != null) {
+                    System.arraycopy(v, checkedRow(p, f.ids()[e]) * d, x, o, d);
+                    continue;
+                }
+                int[] bag = f.bags()[e];
+                int n = Math.min(f.keep(), bag.length);
+                float w = 1f / n;
+                for (int k = bag.length - n; k < bag.length; k++) {
+                    for (int c = 0, r = checkedRow(p, bag[k]) * d; c < d; c++) {
+                        x[o + c] += w * v[r + c];
+                    }
+                }
+            }
+            offset += d;
+        }
+        NDArray a = constant(x, new Shape(b, width));
+        if (collector != null) {
+            a.setRequiresGradient(true);
+            boundFields.add(new BoundFields(a, List.copyOf(fields), width));
+        }
+        return a;
+    }
+
+    private static int checkedRow(Parameter p, int id) {
+        if (id < 0 || id >= p.rows()) {
+            throw new IllegalArgumentException("parameter " + p.name() + ": row id " + id + " outside [0," + p.rows() + ")");
+        }
+        return id;
+    }
+
     /** Backpropagates the scalar {@code loss}, adds the gradients into the parameters and returns the loss. */
     public double backward(NDArray loss) {
         if (collector == null) {
@@ -201,6 +285,26 @@ public final class AutogradStep implements AutoCloseable {
                 for (int r = 0; r < b.rows.length; r++) {
                     p.addRowGrad(b.rows[r], g, r * p.cols(), 1f);
                 }
+            }
+        }
+        for (BoundFields bf : boundFields) {
+            float[] g = bf.array.getGradient().toFloatArray();
+            int offset = 0;
+            for (Field f : bf.fields) {
+                Parameter p = f.table();
+                for (int e = 0; e < f.size(); e++) {
+                    int o = e * bf.width + offset;
+                    if (f.ids() != null) {
+                        p.addRowGrad(f.ids()[e], g, o, 1f);
+                        continue;
+                    }
+                    int[] bag = f.bags()[e];
+                    int n = Math.min(f.keep(), bag.length);
+                    for (int k = bag.length - n; k < bag.length; k++) {
+                        p.addRowGrad(bag[k], g, o, 1f / n);
+                    }
+                }
+                offset += p.cols();
             }
         }
         return loss.toType(DataType.FLOAT64, false).getDouble();

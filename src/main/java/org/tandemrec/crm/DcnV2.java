@@ -160,16 +160,15 @@ public final class DcnV2 implements Recommender {
     static Map<String, NDArray> forward(AutogradStep s, ParameterSet p, DcnV2Config c, CtrFeatures f, int[] users,
                                         int[] items, int[][] histories) {
         int b = users.length;
-        int d = c.embeddingDim();
-        List<NDArray> fields = new ArrayList<>();
-        fields.add(s.rows(p.get("emb_user"), users, new Shape(b)).lookup());
-        fields.add(s.rows(p.get("emb_item"), items, new Shape(b)).lookup());
+        List<AutogradStep.Field> fields = new ArrayList<>();
+        fields.add(AutogradStep.Field.lookup(p.get("emb_user"), users));
+        fields.add(AutogradStep.Field.lookup(p.get("emb_item"), items));
         if (f.numCategories() > 0) {
             int[][] cats = new int[b][];
             for (int k = 0; k < b; k++) {
                 cats[k] = f.itemCategoriesView()[items[k]];
             }
-            fields.add(meanPool(s, p.get("emb_category"), cats, Integer.MAX_VALUE));
+            fields.add(AutogradStep.Field.meanOf(p.get("emb_category"), cats, Integer.MAX_VALUE));
         }
         int[][] profile = f.userFieldIdsView();
         for (int k = 0; k < f.profileFields().size(); k++) {
@@ -177,10 +176,10 @@ public final class DcnV2 implements Recommender {
             for (int e = 0; e < b; e++) {
                 ids[e] = profile[users[e]][k];
             }
-            fields.add(s.rows(p.get("emb_profile_" + k), ids, new Shape(b)).lookup());
+            fields.add(AutogradStep.Field.lookup(p.get("emb_profile_" + k), ids));
         }
-        fields.add(meanPool(s, p.get("emb_item"), histories, c.historyLength()));
-        NDArray x0 = NDArrays.concat(new NDList(fields), 1);
+        fields.add(AutogradStep.Field.meanOf(p.get("emb_item"), histories, c.historyLength()));
+        NDArray x0 = s.fields(fields);
         Map<String, NDArray> out = new LinkedHashMap<>();
         NDArray x = x0;
         for (int l = 0; l < c.crossLayers(); l++) {
@@ -222,11 +221,6 @@ public final class DcnV2 implements Recommender {
         NDArray experts = x0.expandDims(1).mul(u.add(bias));                                                  // B×K×D
         NDArray gates = x.matMul(s.dense(p.get("cross_" + l + "_gate"))).softmax(1).expandDims(2);           // B×K×1
         return experts.mul(gates).sum(new int[] {1}).add(x);
-    }
-
-    /** Mean of the embeddings of each row's ids (the last {@code keep}); a zero vector for no ids. B × d. */
-    static NDArray meanPool(AutogradStep s, Parameter table, int[][] ids, int keep) {
-        return s.meanBag(table, ids, keep);
     }
 
     private static final class Task implements TrainingTask {

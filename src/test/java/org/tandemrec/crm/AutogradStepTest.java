@@ -62,6 +62,54 @@ class AutogradStepTest {
         check(v, v.grad(), table, w, b);
     }
 
+    /**
+     * The fused input layer builds the same x as the per-field lookups + concatenation above
+     * (example e's two rows are IDS[2e], IDS[2e+1]; then the mean bag), so loss and every
+     * gradient must agree with that path up to float rounding.
+     */
+    @Test
+    void fusedFieldsMatchSeparateLookups() {
+        SplittableRandom r = new SplittableRandom(11);
+        Parameter table = Parameter.table("emb", 8, 3, random(24, r));
+        Parameter w = Parameter.dense("w", 9, 4, random(36, r));
+        Parameter b = Parameter.dense("b", 1, 4, random(4, r));
+        Parameter v = Parameter.dense("v", 4, 1, random(4, r));
+        double separate;
+        try (AutogradStep s = AutogradStep.training()) {
+            separate = s.backward(loss(s, table, w, b, v));
+        }
+        float[] tableGrad = denseTableGrad(table);
+        float[] wGrad = w.grad().clone();
+        table.zeroGrad();
+        w.zeroGrad();
+        b.zeroGrad();
+        v.zeroGrad();
+        double fused;
+        try (AutogradStep s = AutogradStep.training()) {
+            NDArray x = s.fields(java.util.List.of(AutogradStep.Field.lookup(table, new int[] {3, 3, 4}),
+                    AutogradStep.Field.lookup(table, new int[] {1, 0, 1}), AutogradStep.Field.meanOf(table, BAGS, 2)));
+            NDArray z = NdOps.linear(x, s.dense(w), s.dense(b)).tanh().matMul(s.dense(v)).reshape(3);
+            fused = s.backward(NdOps.bceWithLogits(z, s.manager().create(LABELS)));
+        }
+        assertEquals(separate, fused, 1e-6);
+        assertEquals(6, table.touchedCount());
+        float[] fusedTableGrad = denseTableGrad(table);
+        for (int i = 0; i < tableGrad.length; i++) {
+            assertEquals(tableGrad[i], fusedTableGrad[i], 1e-6, "emb[" + i + "]");
+        }
+        for (int i = 0; i < wGrad.length; i++) {
+            assertEquals(wGrad[i], w.grad()[i], 1e-6, "w[" + i + "]");
+        }
+    }
+
+    private static float[] denseTableGrad(Parameter table) {
+        float[] g = new float[table.rows() * table.cols()];
+        for (int k = 0; k < table.touchedCount(); k++) {
+            System.arraycopy(table.slotGrad(), k * table.cols(), g, table.touchedRow(k) * table.cols(), table.cols());
+        }
+        return g;
+    }
+
     /** Central differences in float32: eps 1e-2 keeps rounding error well under the tolerance. */
     private static void check(Parameter p, float[] grad, Parameter... others) {
         float eps = 1e-2f;

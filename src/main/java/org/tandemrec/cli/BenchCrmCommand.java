@@ -1,0 +1,110 @@
+package org.tandemrec.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tandemrec.crm.CrmBenchmark;
+import org.tandemrec.crm.CrmSpec;
+import org.tandemrec.data.InteractionTable;
+import org.tandemrec.llm.TorchThreads;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tandem bench crm}: training throughput of the conventional models against the
+ * machine's matrix-multiply peak measured in the same run (see {@link CrmBenchmark}). The peak
+ * uses every core; the models run with {@code --threads} PyTorch intra-op threads (small
+ * tensors are faster with one) and Java kernels on every core.
+ */
+@Command(name = "crm", mixinStandardHelpOptions = true,
+        description = "Time DCNv2, LightGCN, lazy Adam, MF, NeuMF and SASRec training; peak heap on 1M interactions; "
+                + "GFLOP/s against the measured matmul peak.")
+public final class BenchCrmCommand implements Callable<Integer> {
+    static final String HEAP_MODEL = "lightgcn exact, 64 dim, 3 layers, one epoch";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--json", description = "print one JSON object instead of a table")
+    boolean json;
+
+    @Option(names = "--quick", description = "small sizes for a fast check (the figures' names keep their full-size meaning only without it)")
+    boolean quick;
+
+    @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads for the models (default: ${DEFAULT-VALUE})")
+    int threads = 1;
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be > 0, got " + threads);
+        }
+        CrmBenchmark.Sizes s = quick ? CrmBenchmark.Sizes.quick() : CrmBenchmark.Sizes.full();
+        int cores = Runtime.getRuntime().availableProcessors();
+        int before = TorchThreads.get();
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, Object> f = new LinkedHashMap<>() {
+            @Override
+            public Object put(String key, Object value) {
+                err.println("bench crm: " + key + " = " + value); // progress: a full run takes minutes
+                err.flush();
+                return super.put(key, value);
+            }
+        };
+        f.put("sizes", quick ? "quick" : "full");
+        f.put("cores", cores);
+        f.put("torch_threads", threads);
+        try {
+            TorchThreads.set(cores);
+            double peak = CrmBenchmark.matmulPeakGflops(s);
+            f.put("peak_gflops", peak);
+            TorchThreads.set(threads);
+            CrmBenchmark.DcnFigures dcn = CrmBenchmark.dcnV2(s);
+            f.put("dcnv2_train_samples_per_s", dcn.samplesPerSecond());
+            f.put("dcnv2_gflops", dcn.gflops());
+            f.put("dcnv2_mfu", dcn.gflops() / peak);
+            InteractionTable table = CrmBenchmark.randomInteractions(s.users(), s.items(), s.interactions(), 2);
+            f.put("lightgcn_propagation_1m_s", CrmBenchmark.lightGcnPropagationSeconds(table, s, cores));
+            CrmBenchmark.HeapFigures exact = CrmBenchmark.lightGcnEpoch(table, 1, cores);
+            f.put("lightgcn_epoch_1m_s", exact.seconds());
+            f.put("lightgcn_epoch_1m_refresh4_s", CrmBenchmark.lightGcnEpoch(table, 4, cores).seconds());
+            f.put("lightgcn_batch", CrmSpec.defaults("lightgcn").train().batchSize());
+            f.put("peak_heap_1m_mb", exact.peakHeapMb());
+            f.put("peak_heap_1m_model", HEAP_MODEL);
+            f.put("lazy_adam_2m_step_ms", CrmBenchmark.lazyAdamStepMs(s));
+            f.put("mf_bpr_samples_per_s", CrmBenchmark.mfBprSamplesPerSecond(table));
+            InteractionTable ncf = CrmBenchmark.randomInteractions(s.users(), s.items(), s.ncfInteractions(), 3);
+            f.put("neumf_samples_per_s", CrmBenchmark.neuMfPairsPerSecond(ncf));
+            double seqs = CrmBenchmark.sasRecSequencesPerSecond(s);
+            f.put("sasrec_sequences_per_s", seqs);
+            f.put("sasrec_tokens_per_s", seqs * 50);
+        } finally {
+            TorchThreads.set(before);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectMapper m = new ObjectMapper();
+            ObjectNode o = m.createObjectNode();
+            f.forEach((k, v) -> {
+                if (v instanceof Double d) {
+                    o.put(k, d);
+                } else if (v instanceof Integer i) {
+                    o.put(k, i);
+                } else {
+                    o.put(k, v.toString());
+                }
+            });
+            out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+        } else {
+            f.forEach((k, v) -> out.println(v instanceof Double d ? String.format(Locale.ROOT, "%-32s %.4g", k, d)
+                    : String.format(Locale.ROOT, "%-32s %s", k, v)));
+        }
+        out.flush();
+        return 0;
+    }
+}

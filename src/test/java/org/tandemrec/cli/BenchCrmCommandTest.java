@@ -1,0 +1,44 @@
+package org.tandemrec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Runs the benchmark at its quick sizes; checks the figures are present and sane, never how fast they are. */
+class BenchCrmCommandTest {
+    static final String[] KEYS = {"peak_gflops", "dcnv2_train_samples_per_s", "dcnv2_gflops", "dcnv2_mfu",
+        "lightgcn_propagation_1m_s", "lightgcn_epoch_1m_s", "lightgcn_epoch_1m_refresh4_s", "lazy_adam_2m_step_ms",
+        "peak_heap_1m_mb", "mf_bpr_samples_per_s", "neumf_samples_per_s", "sasrec_sequences_per_s",
+        "sasrec_tokens_per_s"};
+
+    @Test
+    void quickJsonHasEveryFigure() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(0, cl.execute("bench", "crm", "--quick", "--json"), err.toString());
+        JsonNode j = new ObjectMapper().readTree(out.toString());
+        for (String k : KEYS) {
+            assertTrue(j.hasNonNull(k) && j.get(k).isNumber(), k + " missing in " + j);
+            double v = j.get(k).asDouble();
+            assertTrue(Double.isFinite(v) && v > 0, k + " = " + v);
+        }
+        assertEquals(BenchCrmCommand.HEAP_MODEL, j.get("peak_heap_1m_model").asText());
+        assertEquals("quick", j.get("sizes").asText());
+    }
+
+    @Test
+    void zeroThreadsIsAUsageError() {
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(new StringWriter(), true));
+        assertEquals(2, cl.execute("bench", "crm", "--threads", "0"));
+    }
+}
