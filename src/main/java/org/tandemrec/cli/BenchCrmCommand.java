@@ -70,10 +70,12 @@ public final class BenchCrmCommand implements Callable<Integer> {
             f.put("dcnv2_mfu", dcn.gflops() / peak);
             InteractionTable table = CrmBenchmark.randomInteractions(s.users(), s.items(), s.interactions(), 2);
             f.put("lightgcn_propagation_1m_s", CrmBenchmark.lightGcnPropagationSeconds(table, s, cores));
-            CrmBenchmark.HeapFigures exact = CrmBenchmark.lightGcnEpoch(table, 1, cores);
+            int batch = CrmSpec.defaults("lightgcn").train().batchSize();
+            CrmBenchmark.HeapFigures exact = CrmBenchmark.lightGcnEpoch(table, 1, batch, cores);
             f.put("lightgcn_epoch_1m_s", exact.seconds());
-            f.put("lightgcn_epoch_1m_refresh4_s", CrmBenchmark.lightGcnEpoch(table, 4, cores).seconds());
-            f.put("lightgcn_batch", CrmSpec.defaults("lightgcn").train().batchSize());
+            f.put("lightgcn_epoch_1m_refresh4_s", CrmBenchmark.lightGcnEpoch(table, 4, batch, cores).seconds());
+            f.put("lightgcn_epoch_1m_batch16384_s", CrmBenchmark.lightGcnEpoch(table, 1, 16384, cores).seconds());
+            f.put("lightgcn_batch", batch);
             f.put("peak_heap_1m_mb", exact.peakHeapMb());
             f.put("peak_heap_1m_model", HEAP_MODEL);
             f.put("lazy_adam_2m_step_ms", CrmBenchmark.lazyAdamStepMs(s));
