@@ -16,10 +16,12 @@ import org.tandemrec.train.Trainer;
 import org.tandemrec.train.TrainingTask;
 
 /**
- * Matrix factorisation: ŷ_ui = p_u · q_i + b_i + b. With BPR (Rendle et al. 2009) the loss is
- * −log σ(ŷ_ui − ŷ_uj) for a sampled unseen j (biases cancel but b_i is still learnt); with BCE
- * it is the binary cross-entropy of σ(ŷ) on each positive and its sampled negatives, and
- * {@link #score} returns σ(ŷ). Shapes: P is U × d, Q is I × d, b_i is I × 1.
+ * Biased matrix factorisation: ŷ_ui = p_u · q_i + b_u + b_i + b. With BPR (Rendle et al. 2009)
+ * the loss is −log σ(ŷ_ui − ŷ_uj) for a sampled unseen j (b_u and b cancel, b_i is still
+ * learnt); with BCE it is the binary cross-entropy of σ(ŷ) on each row's label and its sampled
+ * negatives, and {@link #score} returns σ(ŷ). The user bias matters for CTR: without it a
+ * user's overall like rate must be squeezed into p_u · q_i. Shapes: P is U × d, Q is I × d,
+ * b_u is U × 1, b_i is I × 1.
  */
 public final class MatrixFactorization implements Recommender {
     public static final String KIND = "mf";
@@ -29,15 +31,18 @@ public final class MatrixFactorization implements Recommender {
     private final int numItems;
     private final float[] userFactors;
     private final float[] itemFactors;
+    private final float[] userBias;
     private final float[] itemBias;
     private final float globalBias;
 
-    private MatrixFactorization(MfConfig config, int numUsers, int numItems, float[] p, float[] q, float[] bi, float b) {
+    private MatrixFactorization(MfConfig config, int numUsers, int numItems, float[] p, float[] q, float[] bu, float[] bi,
+                                float b) {
         this.config = config;
         this.numUsers = numUsers;
         this.numItems = numItems;
         this.userFactors = p;
         this.itemFactors = q;
+        this.userBias = bu;
         this.itemBias = bi;
         this.globalBias = b;
     }
@@ -50,15 +55,16 @@ public final class MatrixFactorization implements Recommender {
         SplittableRandom init = new SplittableRandom(trainConfig.seed());
         Parameter p = Parameter.table("user_factors", train.numUsers(), d, gaussian(train.numUsers() * d, config.initStd(), init));
         Parameter q = Parameter.table("item_factors", train.numItems(), d, gaussian(train.numItems() * d, config.initStd(), init));
+        Parameter bu = Parameter.table("user_bias", train.numUsers(), 1, new float[train.numUsers()]);
         Parameter bi = Parameter.table("item_bias", train.numItems(), 1, new float[train.numItems()]);
         Parameter b = Parameter.dense("bias", 1, 1, new float[1]);
-        Task task = new Task(config, index, train, ParameterSet.of(p, q, bi, b));
+        Task task = new Task(config, index, train, ParameterSet.of(p, q, bu, bi, b));
         TrainHooks h = validate == null ? hooks : hooks.withValidation(epoch -> validate.applyAsDouble(
-                new MatrixFactorization(config, train.numUsers(), train.numItems(), p.value(), q.value(), bi.value(),
-                        b.value()[0])));
+                new MatrixFactorization(config, train.numUsers(), train.numItems(), p.value(), q.value(), bu.value(),
+                        bi.value(), b.value()[0])));
         new Trainer(trainConfig).fit(task, h);
         return new MatrixFactorization(config, train.numUsers(), train.numItems(), p.value().clone(), q.value().clone(),
-                bi.value().clone(), b.value()[0]);
+                bu.value().clone(), bi.value().clone(), b.value()[0]);
     }
 
     /** The training task over fresh parameters (package-private for gradient checks). */
@@ -68,6 +74,7 @@ public final class MatrixFactorization implements Recommender {
         return new Task(config, new UserItemIndex(train), train, ParameterSet.of(
                 Parameter.table("user_factors", train.numUsers(), d, gaussian(train.numUsers() * d, config.initStd(), init)),
                 Parameter.table("item_factors", train.numItems(), d, gaussian(train.numItems() * d, config.initStd(), init)),
+                Parameter.table("user_bias", train.numUsers(), 1, new float[train.numUsers()]),
                 Parameter.table("item_bias", train.numItems(), 1, new float[train.numItems()]),
                 Parameter.dense("bias", 1, 1, new float[1])));
     }
@@ -89,6 +96,7 @@ public final class MatrixFactorization implements Recommender {
         private final ParameterSet params;
         private final Parameter p;
         private final Parameter q;
+        private final Parameter bu;
         private final Parameter bi;
         private final Parameter b;
 
@@ -101,6 +109,7 @@ public final class MatrixFactorization implements Recommender {
             this.params = params;
             this.p = params.get("user_factors");
             this.q = params.get("item_factors");
+            this.bu = params.get("user_bias");
             this.bi = params.get("item_bias");
             this.b = params.get("bias");
         }
@@ -114,12 +123,17 @@ public final class MatrixFactorization implements Recommender {
 
         private float raw(int u, int i) {
             int d = config.dim();
-            return PairScores.dot(p.value(), u * d, q.value(), i * d, d) + bi.value()[i] + b.value()[0];
+            return PairScores.dot(p.value(), u * d, q.value(), i * d, d) + bu.value()[u] + bi.value()[i] + b.value()[0];
         }
 
         @Override
         public double trainBatch(int[] batch, long step, SplittableRandom random) {
             return config.loss() == MfConfig.Loss.BPR ? bpr(batch, random) : bce(batch, random);
+        }
+
+        private void addUserBias(int user, float g) {
+            int o = bu.gradSlot(user); // may grow the buffer: fetch slotGrad() after it
+            bu.slotGrad()[o] += g;
         }
 
         private void addBias(int item, float g) {
@@ -187,6 +201,7 @@ public final class MatrixFactorization implements Recommender {
                     p.addRowGrad(u, qv, i * d, g);
                     q.addRowGrad(i, pv, u * d, g);
                     addBias(i, +g);
+                    addUserBias(u, g);
                     b.grad()[0] += g;
                     if (l2 > 0) {
                         p.addRowGrad(u, pv, u * d, l2 * inv);
@@ -215,7 +230,8 @@ public final class MatrixFactorization implements Recommender {
         float[] out = new float[users.length];
         boolean prob = config.loss() == MfConfig.Loss.BCE;
         for (int k = 0; k < users.length; k++) {
-            float z = PairScores.dot(userFactors, users[k] * d, itemFactors, items[k] * d, d) + itemBias[items[k]] + globalBias;
+            float z = PairScores.dot(userFactors, users[k] * d, itemFactors, items[k] * d, d) + userBias[users[k]]
+                    + itemBias[items[k]] + globalBias;
             out[k] = prob ? PairScores.sigmoid(z) : z;
         }
         return out;
@@ -240,6 +256,7 @@ public final class MatrixFactorization implements Recommender {
         Map<String, ModelFile.Tensor> t = new LinkedHashMap<>();
         t.put("user_factors", new ModelFile.Tensor(numUsers, config.dim(), userFactors));
         t.put("item_factors", new ModelFile.Tensor(numItems, config.dim(), itemFactors));
+        t.put("user_bias", new ModelFile.Tensor(numUsers, 1, userBias));
         t.put("item_bias", new ModelFile.Tensor(numItems, 1, itemBias));
         t.put("bias", new ModelFile.Tensor(1, 1, new float[] {globalBias}));
         ModelFile.write(file, KIND, config, t);
@@ -251,8 +268,10 @@ public final class MatrixFactorization implements Recommender {
         MfConfig cfg = c.config(file, MfConfig.class);
         ModelFile.Tensor p = c.tensor(file, "user_factors", -1, cfg.dim());
         ModelFile.Tensor q = c.tensor(file, "item_factors", -1, cfg.dim());
+        ModelFile.Tensor bu = c.tensor(file, "user_bias", p.rows(), 1);
         ModelFile.Tensor bi = c.tensor(file, "item_bias", q.rows(), 1);
         ModelFile.Tensor b = c.tensor(file, "bias", 1, 1);
-        return new MatrixFactorization(cfg, p.rows(), q.rows(), p.values(), q.values(), bi.values(), b.values()[0]);
+        return new MatrixFactorization(cfg, p.rows(), q.rows(), p.values(), q.values(), bu.values(), bi.values(),
+                b.values()[0]);
     }
 }
