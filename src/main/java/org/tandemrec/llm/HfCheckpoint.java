@@ -23,19 +23,24 @@ public final class HfCheckpoint {
     private HfCheckpoint() {
     }
 
-    /** Writes every file atomically; {@code tokenizer} may be null. */
+    /**
+     * Writes every file atomically; {@code tokenizer} may be null. {@code config.json} goes last
+     * and an earlier one is removed first, so an interrupted save never leaves a directory that
+     * loads as a model with mismatched files.
+     */
     public static void save(Path dir, DecoderWeights weights, LlmTokenizer tokenizer) throws IOException {
         Files.createDirectories(dir);
-        ObjectNode cfg = weights.config().toJson();
-        cfg.put("tandem_format", FORMAT);
-        cfg.put("tandem_format_version", VERSION);
-        AtomicFile.writeString(dir.resolve("config.json"),
-                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(cfg));
+        Files.deleteIfExists(dir.resolve("config.json"));
         SafetensorsWriter.write(dir.resolve(SafetensorsReader.SINGLE_FILE), weights.toSafetensors(),
                 Map.of("format", "pt", "tandem_format", FORMAT, "tandem_format_version", VERSION));
         if (tokenizer != null) {
             tokenizer.save(dir);
         }
+        ObjectNode cfg = weights.config().toJson();
+        cfg.put("tandem_format", FORMAT);
+        cfg.put("tandem_format_version", VERSION);
+        AtomicFile.writeString(dir.resolve("config.json"),
+                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(cfg));
     }
 
     /**
