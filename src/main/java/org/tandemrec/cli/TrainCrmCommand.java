@@ -14,7 +14,9 @@ import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.Recommender;
+import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
+import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
 import org.tandemrec.train.TrainConfig;
@@ -55,6 +57,10 @@ public final class TrainCrmCommand implements Callable<Integer> {
         CrmSpec crm = CrmSpec.load(model, config);
         SplitData split = SplitDirectory.read(data);
         Files.createDirectories(out);
+        // A run re-trained in place must not keep looking finished with an earlier run's results.
+        for (String f : new String[] {MetricsFile.FILE_NAME, HtmlReport.FILE_NAME, RunFiles.MODEL}) {
+            Files.deleteIfExists(out.resolve(f));
+        }
         RunFiles.writeRun(out, "crm", crm.model(), data, settingsJson(crm));
         Path checkpoint = out.resolve(RunFiles.CHECKPOINT);
         TrainHooks hooks = new TrainHooks(null, checkpoint, resume, true);
