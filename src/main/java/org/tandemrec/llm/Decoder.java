@@ -305,7 +305,10 @@ public final class Decoder {
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray var = x.square().mean(new int[] {-1}, true);
+        // sum then scale, not mean: the gradient of a sum is a broadcast view, that of a mean a
+        // full-size division.
+        long h = x.getShape().get(x.getShape().dimension() - 1);
+        NDArray var = x.square().sum(new int[] {-1}, true).mul(1f / h);
         return x.mul(var.add((float) c.rmsNormEps()).sqrt().pow(-1f)).mul(weight);
     }
 
