@@ -2,6 +2,7 @@ package org.tandemrec.llm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -168,9 +169,11 @@ public final class Decoder {
         NDArray h = rmsNorm(x, weights.get(p + "input_layernorm.weight"));
         x = x.add(attention(m, l, p + "self_attn.", h, cosSin, mask, cache));
         h = rmsNorm(x, weights.get(p + "post_attention_layernorm.weight"));
-        NDArray gate = proj(h, p + "mlp.gate_proj");
-        NDArray up = proj(h, p + "mlp.up_proj");
-        return x.add(proj(Activation.swish(gate, 1f).mul(up), p + "mlp.down_proj"));
+        // gate and up read the same input: one matmul against [gate; up] instead of two.
+        NDList gateUp = fused(m, h, p + "mlp.", "gate_proj", "up_proj").split(2, 2);
+        NDArray gate = withLora(gateUp.get(0), h, p + "mlp.gate_proj");
+        NDArray up = withLora(gateUp.get(1), h, p + "mlp.up_proj");
+        return x.add(proj(gate.mul(Activation.sigmoid(gate)).mul(up), p + "mlp.down_proj"));
     }
 
     private NDArray attention(NDManager m, int l, String p, NDArray h, NDArray[] cosSin, NDArray mask, KvCache cache) {
@@ -179,11 +182,21 @@ public final class Decoder {
         int n = c.numHeads();
         int kh = c.numKvHeads();
         int d = c.headDim();
-        NDArray q = proj(h, p + "q_proj").reshape(b, t, n, d).transpose(0, 2, 1, 3);
-        NDArray k = proj(h, p + "k_proj").reshape(b, t, kh, d).transpose(0, 2, 1, 3);
-        NDArray v = proj(h, p + "v_proj").reshape(b, t, kh, d).transpose(0, 2, 1, 3);
-        q = rotate(q, cosSin);
-        k = rotate(k, cosSin);
+        // One matmul against [q; k; v]; heads are split on the head axis, and q and k are
+        // rotated together (the rotation is per head, with the same angles for every head).
+        NDArray heads = fused(m, h, p, "q_proj", "k_proj", "v_proj").reshape(b, t, n + 2L * kh, d).transpose(0, 2, 1, 3);
+        NDList qkV = heads.split(new long[] {n + kh}, 1);
+        NDArray qk = qkV.get(0);
+        NDArray v = headDelta(qkV.get(1), h, p + "v_proj", kh);
+        NDArray dq = headDelta(null, h, p + "q_proj", n);
+        NDArray dk = headDelta(null, h, p + "k_proj", kh);
+        if (dq != null || dk != null) {
+            NDList split = qk.split(new long[] {n}, 1);
+            qk = (dq == null ? split.get(0) : split.get(0).add(dq)).concat(dk == null ? split.get(1) : split.get(1).add(dk), 1);
+        }
+        NDList qkRot = rotate(qk, cosSin).split(new long[] {n}, 1);
+        NDArray q = qkRot.get(0);
+        NDArray k = qkRot.get(1);
         if (cache != null) {
             if (cache.keys(l) != null) {
                 k = cache.keys(l).concat(k, 2);
@@ -194,19 +207,73 @@ public final class Decoder {
         long s = k.getShape().get(2);
         int g = n / kh;
         // Query heads kh*g .. kh*g+g-1 share key head kh: fold them into the row axis instead of repeating K and V.
-        NDArray qg = q.reshape(b, kh, g * t, d);
-        NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).mul(1f / (float) Math.sqrt(d)).reshape(b, n, t, s);
+        // The 1/√D scale goes on q, which is smaller than the scores when S > D.
+        NDArray qg = q.mul(1f / (float) Math.sqrt(d)).reshape(b, kh, g * t, d);
+        NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).reshape(b, n, t, s);
         NDArray probs = scores.add(mask).softmax(-1).reshape(b, kh, g * t, s);
         NDArray o = probs.matMul(v).reshape(b, n, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) n * d);
         return proj(o, p + "o_proj");
     }
 
     private static NDArray rotate(NDArray x, NDArray[] cosSin) {
-        long d = x.getShape().get(3);
-        NDArray x1 = x.get(new NDIndex("..., :{}", d / 2));
-        NDArray x2 = x.get(new NDIndex("..., {}:", d / 2));
+        // split, not two slices: its gradient is one concatenation instead of two zero-filled copies.
+        NDList halves = x.split(2, 3);
+        NDArray x1 = halves.get(0);
+        NDArray x2 = halves.get(1);
         NDArray rotated = x2.neg().concat(x1, 3);
         return x.mul(cosSin[0]).add(rotated.mul(cosSin[1]));
+    }
+
+    /**
+     * Several projections of the same input as one matmul against their weights stacked by
+     * rows: [B, T, Σ out]. The stacked weight is built each call from the named tensors, which
+     * stay the source of truth: gradients flow back through the concatenation to each part and
+     * in-place updates are seen at once; the copy is O(out·H) against the matmul's O(B·T·out·H).
+     * LoRA deltas are not included. The stacked copies are attached to {@code m}.
+     */
+    private NDArray fused(NDManager m, NDArray x, String prefix, String... modules) {
+        NDList ws = new NDList(modules.length);
+        NDList bs = new NDList(modules.length);
+        for (String mod : modules) {
+            ws.add(weights.get(prefix + mod + ".weight"));
+            NDArray bias = weights.tensors().get(prefix + mod + ".bias");
+            if (bias != null) {
+                bs.add(bias);
+            }
+        }
+        if (!bs.isEmpty() && bs.size() != modules.length) {
+            throw new IllegalStateException("biases on only some of " + prefix + String.join("/", modules));
+        }
+        // The stacked copies belong to this call, not to the weights' manager.
+        NDArray w = NDArrays.concat(ws, 0);
+        w.attach(m);
+        if (bs.isEmpty()) {
+            return Linear.linear(x, w).singletonOrThrow();
+        }
+        NDArray bias = NDArrays.concat(bs, 0);
+        bias.attach(m);
+        return Linear.linear(x, w, bias).singletonOrThrow();
+    }
+
+    /** {@code y} plus the LoRA delta of {@code module} on input {@code x}, if the adapter has one. */
+    private NDArray withLora(NDArray y, NDArray x, String module) {
+        NDArray delta = loraDelta(x, module);
+        return delta == null ? y : y.add(delta);
+    }
+
+    /**
+     * The LoRA delta of {@code module} split into {@code heads} heads, [B, heads, T, D], added to
+     * {@code y} when given; null when there is no delta and no {@code y}.
+     */
+    private NDArray headDelta(NDArray y, NDArray x, String module, int heads) {
+        NDArray delta = loraDelta(x, module);
+        if (delta == null) {
+            return y;
+        }
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        NDArray split = delta.reshape(b, t, heads, c.headDim()).transpose(0, 2, 1, 3);
+        return y == null ? split : y.add(split);
     }
 
     /** y = x Wᵀ (+ b) (+ scale · (x Aᵀ) Bᵀ when the adapter targets this projection). */
@@ -214,24 +281,34 @@ public final class Decoder {
         NDArray w = weights.get(module + ".weight");
         NDArray bias = weights.tensors().get(module + ".bias");
         NDArray y = bias == null ? Linear.linear(x, w).singletonOrThrow() : Linear.linear(x, w, bias).singletonOrThrow();
-        if (lora != null) {
-            LoraAdapter.Pair pair = lora.pairs().get(module + ".weight");
-            if (pair != null) {
-                NDArray in = x;
-                float p = (float) lora.config().dropout();
-                if (training && p > 0) {
-                    NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape()).gte(p).toType(DataType.FLOAT32, false);
-                    in = x.mul(keep).div(1 - p);
-                }
-                NDArray low = Linear.linear(in, pair.a()).singletonOrThrow();
-                y = y.add(Linear.linear(low, pair.b()).singletonOrThrow().mul(lora.scale()));
-            }
+        NDArray delta = loraDelta(x, module);
+        return delta == null ? y : y.add(delta);
+    }
+
+    /** scale · (dropout(x) Aᵀ) Bᵀ, or null when there is no adapter on {@code module}. */
+    private NDArray loraDelta(NDArray x, String module) {
+        if (lora == null) {
+            return null;
         }
-        return y;
+        LoraAdapter.Pair pair = lora.pairs().get(module + ".weight");
+        if (pair == null) {
+            return null;
+        }
+        NDArray in = x;
+        float p = (float) lora.config().dropout();
+        if (training && p > 0) {
+            NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape()).gte(p).toType(DataType.FLOAT32, false);
+            in = x.mul(keep).div(1 - p);
+        }
+        NDArray low = Linear.linear(in, pair.a()).singletonOrThrow();
+        return Linear.linear(low, pair.b()).singletonOrThrow().mul(lora.scale());
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray var = x.square().mean(new int[] {-1}, true);
+        // sum then scale, not mean: the gradient of a sum is a broadcast view, that of a mean a
+        // full-size division.
+        long h = x.getShape().get(x.getShape().dimension() - 1);
+        NDArray var = x.square().sum(new int[] {-1}, true).mul(1f / h);
         return x.mul(var.add((float) c.rmsNormEps()).sqrt().pow(-1f)).mul(weight);
     }
 
@@ -244,8 +321,11 @@ public final class Decoder {
         int b = labels.length;
         int t = labels[0].length;
         long v = logits.getShape().get(2);
-        int[] target = new int[b * (t - 1)];
-        float[] valid = new float[b * (t - 1)];
+        // Targets are laid out over all T positions (the last has none, weight 0) so that the
+        // log-softmax runs on the contiguous logits: slicing off the last position first costs a
+        // copy forward and a zero-filled [B, T, V] gradient backward, more than the extra row.
+        int[] target = new int[b * t];
+        float[] valid = new float[b * t];
         int count = 0;
         for (int i = 0; i < b; i++) {
             for (int j = 1; j < t; j++) {
@@ -254,8 +334,8 @@ public final class Decoder {
                 if (ok && (lab < 0 || lab >= v)) {
                     throw new IllegalArgumentException("label " + lab + " at [" + i + "][" + j + "] outside the vocabulary of " + v);
                 }
-                target[i * (t - 1) + j - 1] = ok ? lab : 0;
-                valid[i * (t - 1) + j - 1] = ok ? 1f : 0f;
+                target[i * t + j - 1] = ok ? lab : 0;
+                valid[i * t + j - 1] = ok ? 1f : 0f;
                 count += ok ? 1 : 0;
             }
         }
@@ -263,11 +343,10 @@ public final class Decoder {
             throw new IllegalArgumentException("no label other than -100 after the first position");
         }
         NDManager m = logits.getManager();
-        NDArray shifted = logits.get(new NDIndex(":, :-1, :"));
-        NDArray logp = shifted.logSoftmax(-1);
-        NDArray idx = m.create(target, new Shape(b, t - 1, 1)).toType(DataType.INT64, false);
-        NDArray picked = logp.gather(idx, 2).reshape(b, t - 1);
-        NDArray mask = m.create(valid, new Shape(b, t - 1));
+        NDArray logp = logits.logSoftmax(-1);
+        NDArray idx = m.create(target, new Shape(b, t, 1)).toType(DataType.INT64, false);
+        NDArray picked = logp.gather(idx, 2).reshape(b, t);
+        NDArray mask = m.create(valid, new Shape(b, t));
         NDArray loss = picked.mul(mask).sum().neg().div((float) count);
         loss.attach(out);
         return loss;
