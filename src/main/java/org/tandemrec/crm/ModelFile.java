@@ -66,8 +66,7 @@ public final class ModelFile {
             AtomicFile.write(file, raw -> {
                 CRC32 crc = new CRC32();
                 DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
-                out.writeUTF(FORMAT);
-                out.writeInt(VERSION);
+                TensorCodec.writeHeader(out, FORMAT, VERSION);
                 out.writeUTF(kind);
                 byte[] cfg = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 out.writeInt(cfg.length);
@@ -91,20 +90,7 @@ public final class ModelFile {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             CRC32 crc = new CRC32();
             DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
-            String format;
-            try {
-                format = in.readUTF();
-            } catch (IOException e) {
-                throw new CheckpointException(file, "not a " + FORMAT + " file", e);
-            }
-            if (!FORMAT.equals(format)) {
-                throw new CheckpointException(file, "not a " + FORMAT + " file (format '" + format + "')");
-            }
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new CheckpointException(file, FORMAT + " version " + version + " is not supported (this build reads "
-                        + VERSION + ")");
-            }
+            TensorCodec.readHeader(in, file, FORMAT, VERSION);
             String kind = in.readUTF();
             int cfgLen = in.readInt();
             if (cfgLen < 0 || cfgLen > (1 << 24)) {

@@ -65,8 +65,7 @@ public final class Checkpoint {
             AtomicFile.write(file, raw -> {
                 CRC32 crc = new CRC32();
                 DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
-                out.writeUTF(FORMAT);
-                out.writeInt(VERSION);
+                TensorCodec.writeHeader(out, FORMAT, VERSION);
                 out.writeUTF(task.modelName());
                 out.writeUTF(configHash);
                 out.writeLong(pos.seed());
@@ -110,20 +109,7 @@ public final class Checkpoint {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             CRC32 crc = new CRC32();
             DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
-            String format;
-            try {
-                format = in.readUTF();
-            } catch (IOException e) {
-                throw new CheckpointException(file, "not a " + FORMAT + " file", e);
-            }
-            if (!FORMAT.equals(format)) {
-                throw new CheckpointException(file, "not a " + FORMAT + " file (format '" + format + "')");
-            }
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new CheckpointException(file, FORMAT + " version " + version + " is not supported (this build reads "
-                        + VERSION + ")");
-            }
+            TensorCodec.readHeader(in, file, FORMAT, VERSION);
             String model = in.readUTF();
             if (!model.equals(task.modelName())) {
                 throw new CheckpointException(file, "checkpoint of model '" + model + "', cannot resume model '"

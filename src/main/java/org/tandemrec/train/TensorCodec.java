@@ -5,12 +5,43 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 
-/** Big-endian float arrays on data streams, in 64 KiB chunks (per-element writeFloat is too slow for large tables). */
+/**
+ * Binary file pieces shared by checkpoints and model files: the format/version header, and
+ * big-endian float arrays in 64 KiB chunks (per-element writeFloat is too slow for large tables).
+ */
 public final class TensorCodec {
     private static final int CHUNK_FLOATS = 16384;
 
     private TensorCodec() {
+    }
+
+    /** Writes the header that {@link #readHeader} checks. */
+    public static void writeHeader(DataOutputStream out, String format, int version) throws IOException {
+        out.writeUTF(format);
+        out.writeInt(version);
+    }
+
+    /**
+     * Reads and checks a format name and version; anything else is refused naming the file, so a
+     * file of another kind or version is never half-read.
+     */
+    public static void readHeader(DataInputStream in, Path file, String format, int version) throws IOException {
+        String found;
+        try {
+            found = in.readUTF();
+        } catch (IOException e) {
+            throw new CheckpointException(file, "not a " + format + " file", e);
+        }
+        if (!format.equals(found)) {
+            throw new CheckpointException(file, "not a " + format + " file (format '" + found + "')");
+        }
+        int v = in.readInt();
+        if (v != version) {
+            throw new CheckpointException(file, format + " version " + v + " is not supported (this build reads "
+                    + version + ")");
+        }
     }
 
     public static void writeFloats(DataOutputStream out, float[] src) throws IOException {
