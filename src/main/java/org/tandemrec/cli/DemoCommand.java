@@ -19,7 +19,6 @@ import org.tandemrec.data.LabelRule;
 import org.tandemrec.data.synthetic.SyntheticConfig;
 import org.tandemrec.data.synthetic.SyntheticTruth;
 import org.tandemrec.data.synthetic.SyntheticWorld;
-import org.tandemrec.eval.ConfidenceBuckets;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
@@ -55,6 +54,8 @@ public final class DemoCommand implements Callable<Integer> {
     static final List<String> CTR_MODELS = List.of("random", "pop", "mf-bce", "dcnv2");
 
     private static final int DEMO_MAX_EPOCHS = 40;
+    /** CoReLLa's analysis: the CTR test set in terciles of each model's prediction entropy. */
+    private static final int CONFIDENCE_BUCKETS = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -163,8 +164,7 @@ public final class DemoCommand implements Callable<Integer> {
         Recommender m = CrmCatalog.train(crm, split, new TrainHooks(null, null, false, true));
         List<MetricRecord> out = new ArrayList<>(CrmEvaluation.topK(m::score, model, split));
         boolean probabilities = m.scoreKind() == Recommender.ScoreKind.PROBABILITY;
-        String[] buckets = probabilities ? confidenceBuckets(m, split) : null;
-        out.addAll(CrmEvaluation.ctr(m::score, probabilities, model, split, buckets));
+        out.addAll(CrmEvaluation.ctr(m::score, probabilities, model, split, CONFIDENCE_BUCKETS));
         m.save(dir.resolve("models").resolve(CrmEvaluation.ctrTaskName(split) + "-" + model + ".bin"));
         step(w, "%-9s %-12s trained and scored in %.1f s  %s", model, CrmEvaluation.ctrTaskName(split) + " split",
                 (System.nanoTime() - t0) / 1e9, headline(out));
@@ -187,15 +187,6 @@ public final class DemoCommand implements Callable<Integer> {
         m.put("llm pretrain steps", Integer.toString(r.steps()));
         m.put("llm pretrain loss", String.format(Locale.ROOT, "%.3f -> %.3f", r.firstLoss(), r.lastLoss()));
         return m;
-    }
-
-    /** CoReLLa's analysis: the CTR test set in quantiles of the CRM's prediction entropy. */
-    private static String[] confidenceBuckets(Recommender m, SplitData split) {
-        if (split.ctrTest().size() < 3) {
-            return null;
-        }
-        float[] p = m.score(split.ctrTest().userColumn(), split.ctrTest().itemColumn());
-        return ConfidenceBuckets.names(ConfidenceBuckets.assign(p, 3));
     }
 
     /** The generator's true click probability of every test pair: the ceiling any model can reach. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.eval.CandidateRanks;
+import org.tandemrec.eval.ConfidenceBuckets;
 import org.tandemrec.eval.CtrMetric;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.Provenance;
@@ -48,7 +49,7 @@ public final class CrmEvaluation {
     public static List<MetricRecord> evaluate(PairScorer scorer, boolean probabilities, String name, SplitData split) {
         List<MetricRecord> out = new ArrayList<>();
         out.addAll(topK(scorer, name, split));
-        out.addAll(ctr(scorer, probabilities, name, split, null));
+        out.addAll(ctr(scorer, probabilities, name, split, 0));
         return out;
     }
 
@@ -76,10 +77,11 @@ public final class CrmEvaluation {
 
     /**
      * CTR metrics on the split's CTR test set, for all examples and per warm/cold segment; with
-     * {@code extraSegments} (one name per test row, e.g. confidence buckets) also per those.
+     * {@code confidenceBuckets} > 0 and probability scores also per quantile of the model's own
+     * prediction entropy (CoReLLa's confidence analysis, {@code entropy-q1} most confident).
      */
     public static List<MetricRecord> ctr(PairScorer scorer, boolean probabilities, String name, SplitData split,
-                                         String[] extraSegments) {
+                                         int confidenceBuckets) {
         InteractionTable t = split.ctrTest();
         if (t.size() == 0) {
             return List.of();
@@ -92,8 +94,9 @@ public final class CrmEvaluation {
         String[] segments = Segments.warmCold(items, split.train().itemCounts(), DEFAULT_MIN_WARM);
         List<MetricRecord> out = new ArrayList<>(SegmentedEvaluator.ctr(p, t.valueColumn(), scores, users, segments,
                 metrics));
-        if (extraSegments != null) {
-            SegmentedEvaluator.ctr(p, t.valueColumn(), scores, users, extraSegments, metrics).stream()
+        if (confidenceBuckets > 0 && probabilities && t.size() >= confidenceBuckets) {
+            String[] buckets = ConfidenceBuckets.names(ConfidenceBuckets.assign(scores, confidenceBuckets));
+            SegmentedEvaluator.ctr(p, t.valueColumn(), scores, users, buckets, metrics).stream()
                     .filter(r -> !r.segment().equals("all")).forEach(out::add);
         }
         return out;

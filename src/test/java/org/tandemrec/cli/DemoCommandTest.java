@@ -54,6 +54,10 @@ class DemoCommandTest {
                 .findFirst().orElseThrow();
         assertTrue(oracle.get("auc") > random.get("auc") + 0.15, "oracle " + oracle.get("auc") + " vs random "
                 + random.get("auc"));
+        Set<String> dcnSegments = r.results().stream()
+                .filter(m -> m.task().equals("ctr") && m.model().equals("dcnv2")).map(MetricRecord::segment)
+                .collect(Collectors.toSet());
+        assertTrue(dcnSegments.containsAll(Set.of("entropy-q1", "entropy-q2", "entropy-q3", "warm")), dcnSegments.toString());
         String html = Files.readString(run.resolve("report.html"));
         assertTrue(html.contains("dcnv2") && html.contains("lightgcn"));
     }

@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code tandem llm check} on the fixtures, on a copy at an unseen path, and on a mismatching golden. */
 class LlmCommandTest {
@@ -24,17 +21,8 @@ class LlmCommandTest {
 
     static final Path HF = Path.of("../shared/fixtures/hf");
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -46,14 +34,14 @@ class LlmCommandTest {
                 Files.copy(f, copy.resolve(f.getFileName().toString()));
             }
         }
-        Run r = run("llm", "check", "--model", copy.toString(), "--golden", copy.resolve("golden.json").toString());
+        CliRun r = run("llm", "check", "--model", copy.toString(), "--golden", copy.resolve("golden.json").toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(1, r.out().strip().lines().count());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertTrue(j.get("pass").asBoolean());
         assertTrue(j.get("max_abs_last_logits").asDouble() <= 1e-4);
 
-        Run lora = run("llm", "check", "--model", HF.resolve("tiny-llama").toString(),
+        CliRun lora = run("llm", "check", "--model", HF.resolve("tiny-llama").toString(),
                 "--golden", HF.resolve("tiny-llama-lora/golden.json").toString(),
                 "--adapter", HF.resolve("tiny-llama-lora").toString());
         assertEquals(0, lora.code(), lora.err());
@@ -62,7 +50,7 @@ class LlmCommandTest {
     @Test
     void mismatchExitsOneAndUsageErrorTwo() throws Exception {
         // The LoRA golden without the adapter: the checkpoint runs but its numbers differ.
-        Run r = run("llm", "check", "--model", HF.resolve("tiny-llama").toString(),
+        CliRun r = run("llm", "check", "--model", HF.resolve("tiny-llama").toString(),
                 "--golden", HF.resolve("tiny-llama-lora/golden.json").toString());
         assertEquals(1, r.code(), r.err());
         assertEquals(false, new ObjectMapper().readTree(r.out()).get("pass").asBoolean());
@@ -72,7 +60,7 @@ class LlmCommandTest {
 
     @Test
     void benchPrintsOneJsonLine() throws Exception {
-        Run r = run("llm", "bench", "--hidden", "32", "--layers", "1", "--heads", "4", "--kv-heads", "2",
+        CliRun r = run("llm", "bench", "--hidden", "32", "--layers", "1", "--heads", "4", "--kv-heads", "2",
                 "--intermediate", "64", "--vocab", "100", "--batch", "2", "--seq", "8", "--reps", "1", "--threads", "1");
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +12,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code tandem llm merge} against the PEFT golden and {@code tandem llm pretrain} on a small corpus. */
 class LlmTrainCommandsTest {
@@ -25,30 +22,21 @@ class LlmTrainCommandsTest {
         org.tandemrec.llm.TorchThreads.set(1);
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void mergedModelReproducesTheAdapterGolden(@TempDir Path tmp) throws Exception {
         Path merged = tmp.resolve("merged");
-        Run m = run("llm", "merge", "--model", HF.resolve("tiny-llama").toString(), "--adapter",
+        CliRun m = run("llm", "merge", "--model", HF.resolve("tiny-llama").toString(), "--adapter",
                 HF.resolve("tiny-llama-lora").toString(), "--out", merged.toString());
         assertEquals(0, m.code(), m.err());
         assertEquals(4, new ObjectMapper().readTree(m.out()).get("merged_matrices").asInt());
         assertTrue(Files.isRegularFile(merged.resolve("generation_config.json")));
         // The golden of tiny-llama-lora was computed by PEFT with the adapter applied; the merged
         // model must reproduce it without any adapter.
-        Run c = run("llm", "check", "--model", merged.toString(), "--golden", HF.resolve("tiny-llama-lora/golden.json").toString());
+        CliRun c = run("llm", "check", "--model", merged.toString(), "--golden", HF.resolve("tiny-llama-lora/golden.json").toString());
         assertEquals(0, c.code(), c.out() + c.err());
         assertEquals(2, run("llm", "merge", "--model", "/nonexistent", "--adapter", "x", "--out", "y").code());
     }
@@ -62,20 +50,20 @@ class LlmTrainCommandsTest {
         Path corpus = tmp.resolve("corpus.txt");
         Files.write(corpus, lines);
         Path out = tmp.resolve("small");
-        Run r = run("llm", "pretrain", "--corpus", corpus.toString(), "--out", out.toString(), "--minutes", "0",
+        CliRun r = run("llm", "pretrain", "--corpus", corpus.toString(), "--out", out.toString(), "--minutes", "0",
                 "--steps", "6", "--hidden", "32", "--layers", "1", "--vocab", "300", "--context", "16");
         assertEquals(0, r.code(), r.err());
         JsonNode n = new ObjectMapper().readTree(r.out());
         assertEquals(6, n.get("steps").asInt());
         assertTrue(n.get("vocab_size").asInt() <= 300);
-        Run c = run("llm", "bench", "--model", out.toString(), "--batch", "1", "--seq", "8", "--reps", "1");
+        CliRun c = run("llm", "bench", "--model", out.toString(), "--batch", "1", "--seq", "8", "--reps", "1");
         assertEquals(0, c.code(), c.err());
         assertEquals(2, run("llm", "pretrain", "--corpus", tmp.resolve("missing.txt").toString(), "--out", out.toString()).code());
     }
 
     @Test
     void benchLlmIsRegisteredAndChecksItsOptions() {
-        Run r = run("bench", "llm", "--reps", "0");
+        CliRun r = run("bench", "llm", "--reps", "0");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--reps"), r.err());
         assertEquals(0, run("bench", "llm", "--help").code());
