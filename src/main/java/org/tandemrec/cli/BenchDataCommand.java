@@ -2,17 +2,15 @@ package org.tandemrec.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
+import org.tandemrec.data.Directories;
 import org.tandemrec.data.LoadBenchmark;
 import org.tandemrec.eval.MetricsBenchmark;
 import org.tandemrec.split.TextNegativesBenchmark;
@@ -53,7 +51,7 @@ public final class BenchDataCommand implements Callable<Integer> {
             try {
                 figures.putAll(source.measure(scratch));
             } finally {
-                deleteTree(scratch);
+                Directories.deleteTree(scratch);
             }
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -77,13 +75,5 @@ public final class BenchDataCommand implements Callable<Integer> {
         f.put("load_1m_ml1m_s", r.ml1mSeconds());
         f.put("heap_bytes_per_interaction", r.heapBytesPerInteraction());
         return f;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

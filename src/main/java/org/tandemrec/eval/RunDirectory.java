@@ -2,12 +2,10 @@ package org.tandemrec.eval;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import org.tandemrec.data.Directories;
 
 /**
  * A run directory that appears only when complete: a run is written into a hidden sibling
@@ -31,7 +29,7 @@ public final class RunDirectory {
         Path parent = abs.getParent();
         Files.createDirectories(parent);
         Path partial = parent.resolve("." + abs.getFileName() + ".partial");
-        deleteTree(partial);
+        Directories.deleteTree(partial);
         Files.createDirectories(partial);
         return new RunDirectory(abs, partial);
     }
@@ -55,7 +53,7 @@ public final class RunDirectory {
             return;
         }
         Path old = target.resolveSibling("." + target.getFileName() + ".old");
-        deleteTree(old);
+        Directories.deleteTree(old);
         if (Files.exists(target)) {
             Files.move(target, old);
         }
@@ -64,26 +62,7 @@ public final class RunDirectory {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(partial, target);
         }
-        deleteTree(old);
+        Directories.deleteTree(old);
         published = true;
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
