@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -94,6 +95,9 @@ public final class Decoder {
                 }
             }
         }
+        // Without gradient recording, element-wise results can overwrite fresh intermediates in
+        // place: the small model's forward is bound by memory traffic outside its matmuls.
+        boolean inPlace = !JniUtils.isGradMode();
         try (NDManager m = out.newSubManager()) {
             NDArray idArr = m.create(flatten(ids, b, t), new Shape(b, t)).toType(DataType.INT64, false);
             NDArray maskNew = m.create(flatten(attentionMask, b, t), new Shape(b, t));
@@ -111,12 +115,12 @@ public final class Decoder {
                 hidden.add(x);
             }
             for (int l = 0; l < c.numLayers(); l++) {
-                x = block(m, l, x, cosSin, additive, cache);
+                x = block(m, l, x, cosSin, additive, cache, inPlace);
                 if (withHidden && l < c.numLayers() - 1) {
                     hidden.add(x);
                 }
             }
-            NDArray normed = rmsNorm(x, weights.get("model.norm.weight"));
+            NDArray normed = rmsNorm(x, weights.get("model.norm.weight"), inPlace);
             NDArray headIn = lastOnly ? normed.get(new NDIndex(":, -1:, :")) : normed;
             NDArray logits = Linear.linear(headIn, weights.lmHead()).singletonOrThrow();
             logits.attach(out);
@@ -164,19 +168,26 @@ public final class Decoder {
         return allowed.toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED).expandDims(1);
     }
 
-    private NDArray block(NDManager m, int l, NDArray x, NDArray[] cosSin, NDArray mask, KvCache cache) {
+    private NDArray block(NDManager m, int l, NDArray x, NDArray[] cosSin, NDArray mask, KvCache cache, boolean inPlace) {
         String p = "model.layers." + l + ".";
-        NDArray h = rmsNorm(x, weights.get(p + "input_layernorm.weight"));
-        x = x.add(attention(m, l, p + "self_attn.", h, cosSin, mask, cache));
-        h = rmsNorm(x, weights.get(p + "post_attention_layernorm.weight"));
+        NDArray h = rmsNorm(x, weights.get(p + "input_layernorm.weight"), inPlace);
+        NDArray attn = attention(m, l, p + "self_attn.", h, cosSin, mask, cache, inPlace);
+        // x itself may be kept as a hidden state, so the sum goes into the fresh attention output.
+        x = inPlace ? attn.addi(x) : x.add(attn);
+        h = rmsNorm(x, weights.get(p + "post_attention_layernorm.weight"), inPlace);
         // gate and up read the same input: one matmul against [gate; up] instead of two.
         NDList gateUp = fused(m, h, p + "mlp.", "gate_proj", "up_proj").split(2, 2);
         NDArray gate = withLora(gateUp.get(0), h, p + "mlp.gate_proj");
         NDArray up = withLora(gateUp.get(1), h, p + "mlp.up_proj");
+        if (inPlace) {
+            NDArray act = Activation.sigmoid(gate).muli(gate).muli(up);
+            return proj(act, p + "mlp.down_proj").addi(x);
+        }
         return x.add(proj(gate.mul(Activation.sigmoid(gate)).mul(up), p + "mlp.down_proj"));
     }
 
-    private NDArray attention(NDManager m, int l, String p, NDArray h, NDArray[] cosSin, NDArray mask, KvCache cache) {
+    private NDArray attention(NDManager m, int l, String p, NDArray h, NDArray[] cosSin, NDArray mask, KvCache cache,
+                              boolean inPlace) {
         long b = h.getShape().get(0);
         long t = h.getShape().get(1);
         int n = c.numHeads();
@@ -194,7 +205,7 @@ public final class Decoder {
             NDList split = qk.split(new long[] {n}, 1);
             qk = (dq == null ? split.get(0) : split.get(0).add(dq)).concat(dk == null ? split.get(1) : split.get(1).add(dk), 1);
         }
-        NDList qkRot = rotate(qk, cosSin).split(new long[] {n}, 1);
+        NDList qkRot = rotate(qk, cosSin, inPlace).split(new long[] {n}, 1);
         NDArray q = qkRot.get(0);
         NDArray k = qkRot.get(1);
         if (cache != null) {
@@ -210,17 +221,20 @@ public final class Decoder {
         // The 1/√D scale goes on q, which is smaller than the scores when S > D.
         NDArray qg = q.mul(1f / (float) Math.sqrt(d)).reshape(b, kh, g * t, d);
         NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).reshape(b, n, t, s);
-        NDArray probs = scores.add(mask).softmax(-1).reshape(b, kh, g * t, s);
+        NDArray probs = (inPlace ? scores.addi(mask) : scores.add(mask)).softmax(-1).reshape(b, kh, g * t, s);
         NDArray o = probs.matMul(v).reshape(b, n, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) n * d);
         return proj(o, p + "o_proj");
     }
 
-    private static NDArray rotate(NDArray x, NDArray[] cosSin) {
+    private static NDArray rotate(NDArray x, NDArray[] cosSin, boolean inPlace) {
         // split, not two slices: its gradient is one concatenation instead of two zero-filled copies.
         NDList halves = x.split(2, 3);
         NDArray x1 = halves.get(0);
         NDArray x2 = halves.get(1);
         NDArray rotated = x2.neg().concat(x1, 3);
+        if (inPlace) {
+            return x.mul(cosSin[0]).addi(rotated.muli(cosSin[1]));
+        }
         return x.mul(cosSin[0]).add(rotated.mul(cosSin[1]));
     }
 
@@ -304,12 +318,13 @@ public final class Decoder {
         return Linear.linear(low, pair.b()).singletonOrThrow().mul(lora.scale());
     }
 
-    private NDArray rmsNorm(NDArray x, NDArray weight) {
+    private NDArray rmsNorm(NDArray x, NDArray weight, boolean inPlace) {
         // sum then scale, not mean: the gradient of a sum is a broadcast view, that of a mean a
         // full-size division.
         long h = x.getShape().get(x.getShape().dimension() - 1);
         NDArray var = x.square().sum(new int[] {-1}, true).mul(1f / h);
-        return x.mul(var.add((float) c.rmsNormEps()).sqrt().pow(-1f)).mul(weight);
+        NDArray scaled = x.mul(var.add((float) c.rmsNormEps()).sqrt().pow(-1f));
+        return inPlace ? scaled.muli(weight) : scaled.mul(weight);
     }
 
     /**
