@@ -34,10 +34,10 @@ import org.tandemrec.train.TrainingTask;
  * and two runs with one seed give the same losses.
  */
 public final class SftTask implements TrainingTask {
-    /** Sees every step's mean answer loss and number of answer tokens (for logs and throughput). */
+    /** Sees every step's mean answer loss, its real (non-padding) tokens and its answer tokens. */
     @FunctionalInterface
     public interface StepListener {
-        void onStep(long step, double loss, int lossTokens);
+        void onStep(long step, double loss, int tokens, int answerTokens);
     }
 
     private final LoraAdapter adapter;
@@ -51,7 +51,7 @@ public final class SftTask implements TrainingTask {
     private final int padId;
     private final NDManager manager;
     private final String fingerprint;
-    private StepListener listener = (step, loss, tokens) -> { };
+    private StepListener listener = (step, loss, tokens, answer) -> { };
 
     /**
      * @param weights    the model; the tensors of {@code trainable} must be writable copies (not
@@ -135,7 +135,7 @@ public final class SftTask implements TrainingTask {
 
     /** Receives every step's loss; replaces any earlier listener. */
     public void setListener(StepListener l) {
-        this.listener = l == null ? (step, loss, tokens) -> { } : l;
+        this.listener = l == null ? (step, loss, tokens, answer) -> { } : l;
     }
 
     @Override
@@ -166,6 +166,7 @@ public final class SftTask implements TrainingTask {
         }
         List<TrainBatch> micro = new ArrayList<>();
         int tokens = 0;
+        int answer = 0;
         for (int from = 0; from < batch.length; from += microBatch) {
             int to = Math.min(batch.length, from + microBatch);
             List<int[]> ids = new ArrayList<>(to - from);
@@ -174,7 +175,8 @@ public final class SftTask implements TrainingTask {
                 SftSequence s = examples.get(batch[k]);
                 ids.add(s.idsView());
                 labels.add(s.labelsView());
-                tokens += s.lossTokens();
+                tokens += s.length();
+                answer += s.lossTokens();
             }
             micro.add(TrainBatch.leftPadded(ids, labels, padId));
         }
@@ -187,7 +189,7 @@ public final class SftTask implements TrainingTask {
                 dst[i] += src[i];
             }
         }
-        listener.onStep(step, loss[0], tokens);
+        listener.onStep(step, loss[0], tokens, answer);
         return loss[0];
     }
 

@@ -3,6 +3,7 @@ package org.tandemrec.llm;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.tandemrec.train.TrainHooks;
 import org.tandemrec.train.TrainResult;
 import org.tandemrec.train.Trainer;
@@ -69,11 +70,20 @@ public final class SftTrainer {
      * after every epoch drives early stopping and the best epoch's values are kept.
      */
     public TrainResult fit(SftTask task, List<SftSequence> valid, TrainHooks hooks) {
+        return fit(task, valid, hooks, (epoch, loss) -> { });
+    }
+
+    /** As {@link #fit(SftTask, List, TrainHooks)}, telling {@code onValidation} each epoch's validation loss. */
+    public TrainResult fit(SftTask task, List<SftSequence> valid, TrainHooks hooks, BiConsumer<Integer, Double> onValidation) {
         boolean validating = valid != null && !valid.isEmpty();
         if (config.patience() > 0 && !validating) {
             throw new IllegalArgumentException("patience " + config.patience() + " needs validation examples");
         }
-        TrainHooks h = validating ? hooks.withValidation(epoch -> task.validationLoss(valid)) : hooks.withValidation(null);
+        TrainHooks h = validating ? hooks.withValidation(epoch -> {
+            double loss = task.validationLoss(valid);
+            onValidation.accept(epoch, loss);
+            return loss;
+        }) : hooks.withValidation(null);
         TrainResult r = new Trainer(config.trainConfig()).fit(task, h);
         task.syncModel();
         return r;
