@@ -82,7 +82,8 @@ public final class SftTask implements TrainingTask {
         this.manager = manager;
         StringBuilder fp = new StringBuilder();
         fp.append(weights.config()).append('\n');
-        fp.append(adapter == null ? "no adapter" : adapter.config().toString()).append('\n');
+        // Not the adapter's base-model path: a run directory may move between a crash and its resumption.
+        fp.append(adapter == null ? "no adapter" : adapter.config().withBaseModel("").toString()).append('\n');
         try (NDManager m = manager.newSubManager()) {
             for (GradientStep.Parameter t : this.trainable) {
                 Shape s = sliceShape(t);
