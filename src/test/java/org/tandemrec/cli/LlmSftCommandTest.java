@@ -121,7 +121,9 @@ class LlmSftCommandTest {
         CliRun r = CliRun.of("llm", "sft", "--model", TINY.toString(), "--data", train.toString(), "--out", out.toString(),
                 "--config", cfg.toString());
         assertEquals(0, r.code(), r.err());
-        assertEquals(3, new ObjectMapper().readTree(r.out()).get("steps").asInt());
+        JsonNode line = new ObjectMapper().readTree(r.out());
+        assertEquals(3, line.get("steps").asInt());
+        assertEquals(org.tandemrec.llm.LlamaConfig.load(TINY).parameterCount(), line.get("trainable_parameters").asLong());
         Path model = out.resolve("model");
         assertTrue(Files.isRegularFile(model.resolve("tokenizer.json")));
         assertTrue(Files.isRegularFile(model.resolve("generation_config.json")));
@@ -139,6 +141,38 @@ class LlmSftCommandTest {
         }
         // No validation data: no validation curve.
         assertEquals(0, SftRunRecord.read(out.resolve("sft-run.json")).validLoss().length);
+    }
+
+    @Test
+    void idTokenRowsTrainWithTheAdapterAndTheModelCarriesThem(@TempDir Path tmp) throws Exception {
+        Path train = writeData(tmp);
+        Path cfg = tmp.resolve("rows.yaml");
+        Files.writeString(cfg, "id_token_rows_from: 590\nepochs: 1\nbatch_size: 3\nlearning_rate: 0.01\nweight_decay: 0.01\n"
+                + "warmup_steps: 0\nmax_length: 32\n");
+        Path out = tmp.resolve("run");
+        CliRun r = CliRun.of("llm", "sft", "--model", TINY.toString(), "--data", train.toString(), "--out", out.toString(),
+                "--config", cfg.toString());
+        assertEquals(0, r.code(), r.err());
+        // LoRA on q/v (2 layers × (4·128 + 4·96)) + 10 rows × 64 of the embedding and of the untied LM head
+        assertEquals(2 * (8 * 128 + 8 * 96) + 2 * 10 * 64, new ObjectMapper().readTree(r.out()).get("trainable_parameters").asLong());
+        JsonNode ac = new ObjectMapper().readTree(out.resolve("adapter/adapter_config.json").toFile());
+        assertEquals(out.resolve("model").toAbsolutePath().normalize().toString(), ac.get("base_model_name_or_path").asText());
+        try (NDManager m = NDManager.newBaseManager(); DecoderWeights base = DecoderWeights.load(TINY, m);
+             DecoderWeights tuned = DecoderWeights.load(out.resolve("model"), m)) {
+            for (String t : new String[] {"model.embed_tokens.weight", "lm_head.weight"}) {
+                float[] a = base.get(t).toFloatArray();
+                float[] b = tuned.get(t).toFloatArray();
+                int h = 64;
+                assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOf(a, 590 * h), java.util.Arrays.copyOf(b, 590 * h)), t);
+                for (int row = 590; row < 600; row++) {
+                    assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOfRange(a, row * h, row * h + h),
+                            java.util.Arrays.copyOfRange(b, row * h, row * h + h)), t + " row " + row);
+                }
+            }
+            // Everything else is the base.
+            assertTrue(java.util.Arrays.equals(base.get("model.layers.1.self_attn.q_proj.weight").toFloatArray(),
+                    tuned.get("model.layers.1.self_attn.q_proj.weight").toFloatArray()));
+        }
     }
 
     @Test
