@@ -23,14 +23,15 @@ import picocli.CommandLine.Option;
 
 /** {@code tandem llm ...}: operations on Hugging Face decoder checkpoints. */
 @Command(name = "llm", mixinStandardHelpOptions = true, description = "Hugging Face decoder checkpoints (Llama, Mistral, Qwen2).",
-        subcommands = {LlmCorpusCommand.class, LlmCommand.Check.class, LlmCommand.Bench.class, LlmCommand.Merge.class, LlmPretrainCommand.class})
+        subcommands = {LlmCorpusCommand.class, LlmCommand.Check.class, LlmCommand.Bench.class, LlmCommand.Merge.class, LlmPretrainCommand.class,
+                LlmSftCommand.class})
 public final class LlmCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (check, bench, merge, pretrain)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (corpus, check, bench, merge, pretrain, sft)");
     }
 
     /** Compares a checkpoint (optionally with a LoRA adapter) with a golden file; one JSON line out. */

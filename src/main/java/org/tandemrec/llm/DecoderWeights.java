@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -61,16 +60,28 @@ public final class DecoderWeights implements AutoCloseable {
     /** Loads config.json and the safetensors of a checkpoint directory. */
     public static DecoderWeights load(Path dir, NDManager parent) throws IOException {
         LlamaConfig config = LlamaConfig.load(dir);
-        long physical = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize();
-        config.checkFits(physical, 0);
         SafetensorsReader reader = SafetensorsReader.open(dir);
+        config.checkFits(AvailableMemory.now(), mappedBytes(config, reader), 0);
         String v = reader.metadata().get("tandem_format_version");
         if (v != null && !v.equals(HfCheckpoint.VERSION)) {
             throw new IllegalArgumentException(reader.source() + ": tandem_format_version " + v
                     + " is not supported (this version reads " + HfCheckpoint.VERSION + ")");
         }
         return load(config, reader, parent);
+    }
+
+    /**
+     * Bytes of the model's float32 tensors in {@code reader}: {@link #load} wraps them around the
+     * memory-mapped file without copying (the other dtypes are widened into new memory).
+     */
+    public static long mappedBytes(LlamaConfig config, SafetensorsReader reader) {
+        long n = 0;
+        for (String name : expectedShapes(config).keySet()) {
+            if (reader.contains(name) && reader.tensor(name).dtype() == SafetensorsDtype.F32) {
+                n += reader.tensor(name).elementCount() * 4;
+            }
+        }
+        return n;
     }
 
     /** Wraps the tensors of {@code reader}, checking every name and shape against {@code config}. */

@@ -80,8 +80,19 @@ public final class GradientStep implements AutoCloseable {
 
     /** Accumulated (unclipped) gradients of the micro-batches as Java arrays, and the loss. */
     public Map<String, float[]> gradients(NDManager manager, List<TrainBatch> microBatches, float[] lossOut) {
+        return gradients(decoder, params, manager, microBatches, lossOut);
+    }
+
+    /**
+     * Gradients of {@code params} (each restricted to its rows from {@code firstRow}) summed over
+     * the micro-batches, each micro-batch's mean loss weighted by its share of the loss tokens,
+     * as Java arrays; {@code lossOut[0]} gets the step's mean loss. No clipping, no update: the
+     * caller's optimiser does that.
+     */
+    public static Map<String, float[]> gradients(Decoder decoder, List<Parameter> params, NDManager manager,
+                                                 List<TrainBatch> microBatches, float[] lossOut) {
         try (NDManager m = manager.newSubManager()) {
-            Map<String, NDArray> g = accumulate(m, microBatches, lossOut);
+            Map<String, NDArray> g = accumulate(decoder, params, m, microBatches, lossOut);
             Map<String, float[]> out = new LinkedHashMap<>();
             g.forEach((k, v) -> out.put(k, v.toFloatArray()));
             return out;
@@ -92,7 +103,7 @@ public final class GradientStep implements AutoCloseable {
     public Outcome step(NDManager manager, List<TrainBatch> microBatches, float lr) {
         try (NDManager m = manager.newSubManager()) {
             float[] loss = new float[1];
-            Map<String, NDArray> g = accumulate(m, microBatches, loss);
+            Map<String, NDArray> g = accumulate(decoder, params, m, microBatches, loss);
             double sq = 0;
             for (NDArray a : g.values()) {
                 sq += a.square().sum().getFloat();
@@ -121,7 +132,8 @@ public final class GradientStep implements AutoCloseable {
         }
     }
 
-    private Map<String, NDArray> accumulate(NDManager m, List<TrainBatch> microBatches, float[] lossOut) {
+    private static Map<String, NDArray> accumulate(Decoder decoder, List<Parameter> params, NDManager m,
+                                                   List<TrainBatch> microBatches, float[] lossOut) {
         if (microBatches.isEmpty()) {
             throw new IllegalArgumentException("a step needs at least one micro-batch");
         }

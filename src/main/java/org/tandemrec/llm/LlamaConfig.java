@@ -161,15 +161,28 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
     }
 
     /**
-     * Refuses a model whose float32 weights would not fit: they must take at most {@code available}
-     * bytes. The message gives both figures.
+     * Refuses a model whose weights would not fit in {@code available} bytes. Float32 tensors of
+     * a safetensors file are used in place from the memory-mapped file ({@code mappedBytes}):
+     * their pages belong to the page cache, which the kernel can drop and re-read, so they are
+     * not counted; what is really copied (F16/BF16 widened to float32) is. {@code extraBytes}
+     * adds what a use needs beyond the weights (e.g. training state). The message gives both the
+     * need and what is available.
      */
-    public void checkFits(long available, long weightsAlreadyMapped) {
-        long need = float32Bytes() - weightsAlreadyMapped;
-        if (need > available) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "model needs %.2f GiB for %,d float32 parameters, only %.2f GiB available",
-                    need / (double) (1L << 30), parameterCount(), available / (double) (1L << 30)));
+    public void checkFits(AvailableMemory available, long mappedBytes, long extraBytes) {
+        long copied = Math.max(0, float32Bytes() - mappedBytes);
+        long need = copied + Math.max(0, extraBytes);
+        if (need > available.bytes()) {
+            StringBuilder why = new StringBuilder();
+            why.append(String.format(Locale.ROOT, "%,d float32 parameters: %s copied into memory", parameterCount(),
+                    AvailableMemory.gib(copied)));
+            if (mappedBytes > 0) {
+                why.append(", ").append(AvailableMemory.gib(mappedBytes)).append(" used in place from the memory-mapped file");
+            }
+            if (extraBytes > 0) {
+                why.append(", ").append(AvailableMemory.gib(extraBytes)).append(" for training");
+            }
+            throw new IllegalArgumentException("model needs " + AvailableMemory.gib(need) + " (" + why + ") but only "
+                    + AvailableMemory.gib(available.bytes()) + " is available (" + available.source() + ")");
         }
     }
 

@@ -37,6 +37,11 @@ public record LoraConfig(int rank, double alpha, double dropout, List<String> ta
         return new LoraConfig(rank, alpha, dropout, List.of("q_proj", "v_proj"), baseModel);
     }
 
+    /** The same settings recording another base model. */
+    public LoraConfig withBaseModel(String base) {
+        return new LoraConfig(rank, alpha, dropout, targetModules, base);
+    }
+
     /** alpha / r, the factor on B A. */
     public float scale() {
         return (float) (alpha / rank);

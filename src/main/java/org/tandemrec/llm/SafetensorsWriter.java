@@ -36,12 +36,15 @@ public final class SafetensorsWriter {
         }
     }
 
-    /** Writes {@code tensors} (in map order) with {@code metadata} under {@code __metadata__}. */
+    /**
+     * Writes {@code tensors} (in map order) with {@code metadata} under {@code __metadata__}, its
+     * keys sorted so that equal content gives byte-identical files whatever the map's order.
+     */
     public static void write(Path target, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode header = json.createObjectNode();
         ObjectNode meta = header.putObject("__metadata__");
-        metadata.forEach(meta::put);
+        new java.util.TreeMap<>(metadata).forEach(meta::put);
         long offset = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             ObjectNode t = header.putObject(e.getKey());

@@ -1,33 +1,23 @@
 package org.tandemrec.llm;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.SplittableRandom;
-import org.tandemrec.data.Progress;
+import java.util.function.BiConsumer;
+import org.tandemrec.train.TrainHooks;
+import org.tandemrec.train.TrainResult;
+import org.tandemrec.train.Trainer;
 
 /**
- * Supervised fine-tuning of a decoder on (prompt, answer) pairs: each example is the prompt's
- * tokens followed by the answer's and end-of-sequence, labels −100 on the prompt so the loss
- * is on the answer only (the Hugging Face convention, shift by one inside the loss); batches
- * left-padded; LoRA (frozen base, only A/B train), LoRA plus added ID-token rows, or full
- * fine-tuning. Holds only its settings; the adapter or weights passed in are trained in place.
+ * Supervised fine-tuning of a decoder on (prompt, answer) pairs through the shared {@link
+ * Trainer}: each example is the prompt's tokens followed by the answer's and end-of-sequence,
+ * labels −100 on the prompt so the loss is on the answer only; micro-batches left-padded and
+ * accumulated; global-norm clipping; linear warm-up then cosine decay; AdamW on the trainable
+ * tensors only — a LoRA adapter over a frozen base, LoRA plus the rows of added ID tokens, or
+ * every weight. Holds only its settings; the adapter or weights passed in are trained in place.
+ * {@link SftJob} runs it from files to files.
  */
 public final class SftTrainer {
-    /** Loss of every optimiser step, in order. */
-    public record Result(float[] stepLosses) {
-        public float firstLoss() {
-            return stepLosses[0];
-        }
-
-        public float lastLoss() {
-            return stepLosses[stepLosses.length - 1];
-        }
-    }
-
     private final SftConfig config;
 
     public SftTrainer(SftConfig config) {
@@ -39,122 +29,73 @@ public final class SftTrainer {
     }
 
     /** Trains {@code adapter}'s A and B matrices over a frozen {@code base}. */
-    public Result trainLora(DecoderWeights base, LoraAdapter adapter, LlmTokenizer tokenizer, List<SftExample> examples,
-                            NDManager manager) {
-        return train(new Decoder(base, adapter, true), GradientStep.loraParameters(adapter), tokenizer, examples, manager);
+    public TrainResult trainLora(DecoderWeights base, LoraAdapter adapter, List<SftSequence> train, List<SftSequence> valid,
+                                 TrainHooks hooks, NDManager manager) {
+        return fit(base, adapter, GradientStep.loraParameters(adapter), train, valid, hooks, manager);
     }
 
     /**
      * Trains the adapter and the embedding (and untied LM-head) rows from {@code firstTokenRow}
-     * on: the ID tokens a {@link VocabularyExtension} added.
+     * on: the ID tokens a {@link VocabularyExtension} added. {@code weights} must be a writable
+     * copy ({@link DecoderWeights#with}), not the memory-mapped load.
      */
-    public Result trainLoraAndTokenRows(DecoderWeights base, LoraAdapter adapter, int firstTokenRow, LlmTokenizer tokenizer,
-                                        List<SftExample> examples, NDManager manager) {
+    public TrainResult trainLoraAndTokenRows(DecoderWeights weights, LoraAdapter adapter, int firstTokenRow,
+                                             List<SftSequence> train, List<SftSequence> valid, TrainHooks hooks,
+                                             NDManager manager) {
         List<GradientStep.Parameter> params = new ArrayList<>(GradientStep.loraParameters(adapter));
-        params.addAll(GradientStep.tokenRowParameters(base, firstTokenRow));
-        return train(new Decoder(base, adapter, true), params, tokenizer, examples, manager);
+        params.addAll(GradientStep.tokenRowParameters(weights, firstTokenRow));
+        return fit(weights, adapter, params, train, valid, hooks, manager);
     }
 
-    /** Trains every weight (small models). */
-    public Result trainFull(DecoderWeights weights, LlmTokenizer tokenizer, List<SftExample> examples, NDManager manager) {
-        return train(new Decoder(weights, null, true), GradientStep.allParameters(weights), tokenizer, examples, manager);
+    /** Trains every weight (small models); {@code weights} must be a writable copy. */
+    public TrainResult trainFull(DecoderWeights weights, List<SftSequence> train, List<SftSequence> valid, TrainHooks hooks,
+                                 NDManager manager) {
+        return fit(weights, null, GradientStep.allParameters(weights), train, valid, hooks, manager);
     }
 
-    /** The loop over epochs and shuffled batches; {@code params} are the tensors {@code decoder} reads that train. */
-    public Result train(Decoder decoder, List<GradientStep.Parameter> params, LlmTokenizer tokenizer,
-                        List<SftExample> examples, NDManager manager) {
-        if (examples.isEmpty()) {
-            throw new IllegalArgumentException("no training examples");
-        }
-        LlamaConfig c = decoder.config();
-        List<int[][]> encoded = new ArrayList<>();
-        for (SftExample e : examples) {
-            encoded.add(encode(tokenizer, e, c.eosTokenId(), config.maxLength()));
-        }
-        int padId = padId(c);
-        int perStep = config.batchSize() * config.gradAccumulation();
-        int stepsPerEpoch = (encoded.size() + perStep - 1) / perStep;
-        int total = stepsPerEpoch * config.epochs();
-        LrSchedule schedule = new LrSchedule(config.lr(), config.warmupSteps(), total, config.minLrRatio());
-        SplittableRandom rnd = new SplittableRandom(config.seed());
-        Engine.getInstance().setRandomSeed((int) rnd.split().nextLong()); // LoRA dropout masks
-        SplittableRandom order = rnd.split();
-        float[] losses = new float[total];
-        int step = 0;
-        try (GradientStep opt = new GradientStep(decoder, params, config.adamW(), config.maxGradNorm(), manager);
-             Progress progress = Progress.start("sft", total)) {
-            for (int epoch = 0; epoch < config.epochs(); epoch++) {
-                int[] idx = shuffled(encoded.size(), order);
-                for (int from = 0; from < idx.length; from += perStep) {
-                    List<TrainBatch> micro = new ArrayList<>();
-                    for (int mb = from; mb < Math.min(idx.length, from + perStep); mb += config.batchSize()) {
-                        List<int[]> in = new ArrayList<>();
-                        List<int[]> lab = new ArrayList<>();
-                        for (int k = mb; k < Math.min(Math.min(idx.length, from + perStep), mb + config.batchSize()); k++) {
-                            in.add(encoded.get(idx[k])[0]);
-                            lab.add(encoded.get(idx[k])[1]);
-                        }
-                        micro.add(TrainBatch.leftPadded(in, lab, padId));
-                    }
-                    GradientStep.Outcome o = opt.step(manager, micro, schedule.lr(step));
-                    losses[step++] = o.loss();
-                    progress.setExtra(String.format(Locale.ROOT, "loss %.4f", o.loss()));
-                    progress.step(1);
-                }
-            }
-        }
-        return new Result(losses);
+    /** Builds the task for {@code trainable} and runs the trainer; the trained values end up in the tensors. */
+    public TrainResult fit(DecoderWeights weights, LoraAdapter adapter, List<GradientStep.Parameter> trainable,
+                           List<SftSequence> train, List<SftSequence> valid, TrainHooks hooks, NDManager manager) {
+        return fit(task(weights, adapter, trainable, train, manager), valid, hooks);
     }
 
-    /** Pad id of a model: its pad token, else end-of-sequence, else 0 (padding is masked anyway). */
-    static int padId(LlamaConfig c) {
-        return c.padTokenId() >= 0 ? c.padTokenId() : Math.max(0, c.eosTokenId());
+    /** The training task for these settings. */
+    public SftTask task(DecoderWeights weights, LoraAdapter adapter, List<GradientStep.Parameter> trainable,
+                        List<SftSequence> train, NDManager manager) {
+        return new SftTask(weights, adapter, trainable, train, config.batchSize(), manager);
     }
 
     /**
-     * Input ids and labels of one example: prompt + answer (+ eos when {@code eosId} ≥ 0),
-     * labels −100 on the prompt. Longer than {@code maxLength}: the prompt is cut from the
-     * left; an answer alone longer than that is cut at its end.
+     * Runs the trainer on {@code task}: the validation loss of {@code valid} (null or empty: none)
+     * after every epoch drives early stopping and the best epoch's values are kept.
      */
-    public static int[][] encode(LlmTokenizer tokenizer, SftExample e, int eosId, int maxLength) {
-        int[] p = tokenizer.encode(e.prompt());
-        int[] a = tokenizer.encode(e.answer());
-        if (eosId >= 0) {
-            a = Arrays.copyOf(a, a.length + 1);
-            a[a.length - 1] = eosId;
-        }
-        if (a.length == 0) {
-            throw new IllegalArgumentException("answer '" + e.answer() + "' encodes to no tokens");
-        }
-        if (a.length >= maxLength) {
-            a = Arrays.copyOf(a, maxLength - 1);
-        }
-        if (p.length + a.length > maxLength) {
-            p = Arrays.copyOfRange(p, p.length - (maxLength - a.length), p.length);
-        }
-        if (p.length == 0) {
-            throw new IllegalArgumentException("prompt '" + e.prompt() + "' encodes to no tokens");
-        }
-        int[] ids = new int[p.length + a.length];
-        int[] labels = new int[ids.length];
-        System.arraycopy(p, 0, ids, 0, p.length);
-        System.arraycopy(a, 0, ids, p.length, a.length);
-        Arrays.fill(labels, 0, p.length, -100);
-        System.arraycopy(a, 0, labels, p.length, a.length);
-        return new int[][] {ids, labels};
+    public TrainResult fit(SftTask task, List<SftSequence> valid, TrainHooks hooks) {
+        return fit(task, valid, hooks, (epoch, loss) -> { });
     }
 
-    private static int[] shuffled(int n, SplittableRandom rnd) {
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
+    /** As {@link #fit(SftTask, List, TrainHooks)}, telling {@code onValidation} each epoch's validation loss. */
+    public TrainResult fit(SftTask task, List<SftSequence> valid, TrainHooks hooks, BiConsumer<Integer, Double> onValidation) {
+        boolean validating = valid != null && !valid.isEmpty();
+        if (config.patience() > 0 && !validating) {
+            throw new IllegalArgumentException("patience " + config.patience() + " needs validation examples");
         }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = idx[i];
-            idx[i] = idx[j];
-            idx[j] = t;
+        TrainHooks h = validating ? hooks.withValidation(epoch -> {
+            double loss = task.validationLoss(valid);
+            onValidation.accept(epoch, loss);
+            return loss;
+        }) : hooks.withValidation(null);
+        TrainResult r = new Trainer(config.trainConfig()).fit(task, h);
+        task.syncModel();
+        return r;
+    }
+
+    /** Encodes examples with the model's end-of-sequence token, cut to {@code maxLength} tokens. */
+    public static List<SftSequence> encode(LlmTokenizer tokenizer, List<SftExample> examples, LlamaConfig model,
+                                           int maxLength) {
+        List<SftSequence> out = new ArrayList<>(examples.size());
+        for (SftExample e : examples) {
+            out.add(SftSequence.encode(tokenizer, e, model.eosTokenId(), maxLength));
         }
-        return idx;
+        return out;
     }
 }

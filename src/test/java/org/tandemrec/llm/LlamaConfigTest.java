@@ -34,8 +34,17 @@ class LlamaConfigTest {
         assertFalse(l2.attentionBias());
         // Llama-2-7B has 6,738,415,616 parameters.
         assertEquals(6_738_415_616L, l2.parameterCount());
-        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class, () -> l2.checkFits(1L << 30, 0));
-        assertTrue(tooBig.getMessage().contains("25.10 GiB"), tooBig.getMessage());
+        AvailableMemory oneGib = new AvailableMemory(1L << 30, "test");
+        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class, () -> l2.checkFits(oneGib, 0, 0));
+        // 6,738,415,616 × 4 bytes = 25.10 GiB needed, 1.00 GiB available: both figures are named.
+        assertTrue(tooBig.getMessage().contains("25.10 GiB") && tooBig.getMessage().contains("only 1.00 GiB"), tooBig.getMessage());
+        // Weights used in place from the mapped file are not copied: only the rest must fit.
+        long mapped = l2.float32Bytes() - (1L << 29);
+        l2.checkFits(oneGib, mapped, 0);
+        IllegalArgumentException training = assertThrows(IllegalArgumentException.class,
+                () -> l2.checkFits(oneGib, mapped, 1L << 30));
+        assertTrue(training.getMessage().contains("needs 1.50 GiB") && training.getMessage().contains("1.00 GiB for training"),
+                training.getMessage());
     }
 
     @Test
@@ -78,5 +87,17 @@ class LlamaConfigTest {
         assertTrue(e.getMessage().contains("num_key_value_heads"));
         e = assertThrows(IllegalArgumentException.class, () -> parse("{\"model_type\":\"llama\",\"hidden_size\":64}"));
         assertTrue(e.getMessage().contains("num_attention_heads is missing"), e.getMessage());
+    }
+
+    @Test
+    void memAvailableIsReadFromMeminfo() {
+        assertEquals(22_517_680L * 1024, AvailableMemory.memAvailable(java.util.List.of("MemTotal:       24600000 kB",
+                "MemFree:         1000000 kB", "MemAvailable:   22517680 kB")));
+        assertEquals(-1, AvailableMemory.memAvailable(java.util.List.of("MemTotal: 1 kB")));
+        AvailableMemory now = AvailableMemory.now();
+        assertTrue(now.bytes() > 0, now.toString());
+        if (java.nio.file.Files.isReadable(Path.of("/proc/meminfo"))) {
+            assertEquals("MemAvailable in /proc/meminfo", now.source());
+        }
     }
 }

@@ -15,6 +15,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.train.TrainHooks;
+import org.tandemrec.train.TrainResult;
 
 /** Fresh LoRA adapters, PEFT-layout saving, merging, the SFT loop, accumulation and the optimiser pieces. */
 class LoraTrainingTest {
@@ -155,11 +157,11 @@ class LoraTrainingTest {
                 b.put(LoraAdapter.peftKey(k, false), v);
             });
             try (LoraAdapter a = fresh.withValues(b, m)) {
-                int[][] e1 = SftTrainer.encode(tok, new SftExample("User 3 watched Heat (1995). Next?", " Yes"), 0, 64);
-                int[][] e2 = SftTrainer.encode(tok, new SftExample("Toy Story?", " No, not today"), 0, 64);
-                TrainBatch one = TrainBatch.leftPadded(List.of(e1[0]), List.of(e1[1]), 1);
-                TrainBatch two = TrainBatch.leftPadded(List.of(e2[0]), List.of(e2[1]), 1);
-                TrainBatch both = TrainBatch.leftPadded(List.of(e1[0], e2[0]), List.of(e1[1], e2[1]), 1);
+                SftSequence e1 = SftSequence.encode(tok, new SftExample("User 3 watched Heat (1995). Next?", " Yes"), 0, 64);
+                SftSequence e2 = SftSequence.encode(tok, new SftExample("Toy Story?", " No, not today"), 0, 64);
+                TrainBatch one = TrainBatch.leftPadded(List.of(e1.ids()), List.of(e1.labels()), 1);
+                TrainBatch two = TrainBatch.leftPadded(List.of(e2.ids()), List.of(e2.labels()), 1);
+                TrainBatch both = TrainBatch.leftPadded(List.of(e1.ids(), e2.ids()), List.of(e1.labels(), e2.labels()), 1);
                 List<GradientStep.Parameter> params = new java.util.ArrayList<>(GradientStep.loraParameters(a));
                 params.addAll(GradientStep.tokenRowParameters(w, 590));
                 try (GradientStep step = new GradientStep(new Decoder(w, a), params, new AdamW.Settings(1e-3f, 0.9f, 0.999f, 1e-8f, 0f), 1f, m)) {
@@ -186,13 +188,17 @@ class LoraTrainingTest {
              LoraAdapter a = LoraAdapter.create(w, new LoraConfig(8, 16, 0.0, List.of("q_proj", "v_proj", "o_proj", "down_proj"), "tiny-llama"), 1, m)) {
             List<SftExample> ex = List.of(new SftExample("Heat (1995)", " yes"), new SftExample("Toy Story", " yes"),
                     new SftExample("Casino", " yes"), new SftExample("user 12 watched", " yes"));
-            SftConfig cfg = new SftConfig(6, 2, 2, 3e-2f, 0f, 1, 0.1f, 1f, 32, 9);
-            int[] probe = SftTrainer.encode(tok, new SftExample("Heat (1995)", " yes"), 0, 32)[0];
+            SftConfig cfg = SftConfig.builder().epochs(6).batchSize(2).gradAccumulation(2).learningRate(3e-2).warmupSteps(1)
+                    .maxLength(32).seed(9).build();
+            int[] probe = SftSequence.encode(tok, new SftExample("Heat (1995)", " yes"), 0, 32).ids();
             int yes = probe[probe.length - 2];
             float before = softmaxAt(logits(new Decoder(w, a), m, java.util.Arrays.copyOf(probe, probe.length - 2)), yes);
-            SftTrainer.Result res = new SftTrainer(cfg).trainLora(w, a, tok, ex, m);
-            assertEquals(6, res.stepLosses().length); // 4 examples / (2 × 2) per step × 6 epochs
-            assertTrue(res.lastLoss() < 0.5f * res.firstLoss(), res.firstLoss() + " -> " + res.lastLoss());
+            TrainResult res = new SftTrainer(cfg).trainLora(w, a, SftTrainer.encode(tok, ex, w.config(), 32), null,
+                    TrainHooks.none(), m);
+            float[] l = res.losses();
+            assertEquals(6, l.length); // 4 examples / (2 × 2) per step × 6 epochs
+            // warm-up: step 0 runs at rate 0, so the loss falls from step 1 on
+            assertTrue(l[5] < 0.5f * l[0], l[0] + " -> " + l[5]);
             float after = softmaxAt(logits(new Decoder(w, a), m, java.util.Arrays.copyOf(probe, probe.length - 2)), yes);
             assertTrue(after > before && after > 0.5f, before + " -> " + after);
         }
@@ -223,8 +229,10 @@ class LoraTrainingTest {
             float[] headBefore = w.get("lm_head.weight").toFloatArray();
             // Answers use ids from the top rows so that those rows get gradients through the input and the head.
             List<SftExample> ex = List.of(new SftExample("Heat (1995)", " watched"), new SftExample("Casino", " watched"));
-            SftConfig cfg = new SftConfig(2, 2, 1, 1e-2f, 0.01f, 0, 0f, 1f, 32, 3);
-            new SftTrainer(cfg).trainLoraAndTokenRows(w, a, 550, tok, ex, m);
+            SftConfig cfg = SftConfig.builder().epochs(2).batchSize(2).learningRate(1e-2).weightDecay(0.01).warmupSteps(0)
+                    .maxLength(32).seed(3).build();
+            new SftTrainer(cfg).trainLoraAndTokenRows(w, a, 550, SftTrainer.encode(tok, ex, w.config(), 32), null,
+                    TrainHooks.none(), m);
             float[] emb = w.get("model.embed_tokens.weight").toFloatArray();
             float[] head = w.get("lm_head.weight").toFloatArray();
             int h = 64;
@@ -264,9 +272,12 @@ class LoraTrainingTest {
              DecoderWeights w = loaded.with(loaded.config(), Map.of(), m);
              LlmTokenizer tok = LlmTokenizer.load(TINY)) {
             List<SftExample> ex = List.of(new SftExample("Heat (1995)", " crime"), new SftExample("Casino", " crime"));
-            SftTrainer.Result r = new SftTrainer(new SftConfig(5, 2, 1, 5e-3f, 0f, 0, 0.1f, 1f, 32, 2)).trainFull(w, tok, ex, m);
-            assertEquals(5, r.stepLosses().length);
-            assertTrue(r.lastLoss() < 0.5f * r.firstLoss(), r.firstLoss() + " -> " + r.lastLoss());
+            SftConfig cfg = SftConfig.builder().mode(SftConfig.Mode.FULL).epochs(5).batchSize(2).learningRate(5e-3)
+                    .warmupSteps(0).maxLength(32).seed(2).build();
+            float[] l = new SftTrainer(cfg).trainFull(w, SftTrainer.encode(tok, ex, w.config(), 32), null, TrainHooks.none(), m)
+                    .losses();
+            assertEquals(5, l.length);
+            assertTrue(l[4] < 0.5f * l[0], l[0] + " -> " + l[4]);
             // Training changed the copy; the loaded weights keep their values.
             assertTrue(maxAbsDiff(loaded.get("model.norm.weight").toFloatArray(), w.get("model.norm.weight").toFloatArray()) > 0f);
         }

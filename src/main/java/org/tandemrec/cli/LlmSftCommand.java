@@ -1,0 +1,92 @@
+package org.tandemrec.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.tandemrec.data.DataFormatException;
+import org.tandemrec.llm.SftConfig;
+import org.tandemrec.llm.SftJob;
+import org.tandemrec.llm.SftRunRecord;
+import org.tandemrec.llm.TorchThreads;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tandem llm sft}: supervised fine-tuning (LoRA or full) of a Hugging Face checkpoint on prompt/answer pairs. */
+@Command(name = "sft", mixinStandardHelpOptions = true,
+        description = "Supervised fine-tuning of a Hugging Face checkpoint on prompt/answer pairs (JSON lines: prompt, answer, "
+                + "optional id), loss on the answer tokens only. Writes OUT_DIR/adapter (PEFT LoRA) or OUT_DIR/model "
+                + "(full fine-tuning) and OUT_DIR/sft-run.json with the loss curve; prints one JSON line.")
+final class LlmSftCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "HF_DIR", description = "Base checkpoint directory.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "SFT_JSONL", description = "Training examples.")
+    Path data;
+
+    @Option(names = "--valid", paramLabel = "SFT_JSONL", description = "Validation examples: loss after each epoch, early stopping (patience).")
+    Path valid;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT_DIR", description = "Run directory.")
+    Path out;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML/JSON settings overriding the defaults (see README).")
+    Path config;
+
+    @Option(names = "--resume", description = "Continue from OUT_DIR/checkpoint.bin when present.")
+    boolean resume;
+
+    @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        // Settings first: a bad key fails before anything is read or loaded.
+        SftConfig cfg = SftConfig.load(config);
+        if (!Files.isRegularFile(data)) {
+            throw new IllegalArgumentException("--data " + data + " is not a file");
+        }
+        if (valid != null && !Files.isRegularFile(valid)) {
+            throw new IllegalArgumentException("--valid " + valid + " is not a file");
+        }
+        if (threads != null) {
+            TorchThreads.set(threads);
+        }
+        SftRunRecord r;
+        try {
+            r = new SftJob(model, data, valid, out, cfg).run(resume, true);
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        ObjectNode n = new ObjectMapper().createObjectNode();
+        n.put("out", out.toString());
+        n.put("mode", cfg.mode().key());
+        n.put("examples", r.examples());
+        n.put("trainable_parameters", r.trainableParameters());
+        n.put("steps", r.steps());
+        n.put("resumed_from_step", r.resumedFromStep());
+        double[] loss = r.loss();
+        n.put("first_loss", loss.length == 0 ? Double.NaN : loss[0]);
+        n.put("last_loss", loss.length == 0 ? Double.NaN : loss[loss.length - 1]);
+        if (r.validLoss().length > 0) {
+            n.put("best_valid_loss", r.validLoss()[Math.max(0, r.bestEpoch())]);
+            n.put("best_epoch", r.bestEpoch());
+        }
+        n.put("seconds", r.seconds());
+        n.put("tokens_per_second", r.tokensPerSecond());
+        if (r.adapterDir() != null) {
+            n.put("adapter", out.resolve(r.adapterDir()).toString());
+        }
+        if (r.modelDir() != null) {
+            n.put("model", out.resolve(r.modelDir()).toString());
+        }
+        spec.commandLine().getOut().println(n.toString());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
