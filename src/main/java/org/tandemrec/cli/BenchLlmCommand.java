@@ -36,7 +36,7 @@ public final class BenchLlmCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's).")
     Integer threads;
 
-    @Option(names = "--reps", defaultValue = "2", description = "Timed repetitions per figure, best kept (default ${DEFAULT-VALUE}).")
+    @Option(names = "--reps", defaultValue = "5", description = "Timed repetitions per figure, best kept (default ${DEFAULT-VALUE}).")
     int reps;
 
     @Option(names = "--skip-100m", description = "Measure only the demo model.")
@@ -71,13 +71,15 @@ public final class BenchLlmCommand implements Callable<Integer> {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("threads", TorchThreads.get());
         f.put("load_average_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        // The launcher keeps freed tensor memory in the heap (see ./tandem); say whether this run had it.
+        f.put("malloc_mmap_threshold", String.valueOf(System.getenv("MALLOC_MMAP_THRESHOLD_")));
         try (NDManager m = NDManager.newBaseManager()) {
             // On a shared machine the peak is measured before and after the models and the higher
             // value kept, so that a busy moment does not inflate every utilisation figure.
             double peakBefore = LlmBenchmark.peakGflops(m, reps + 2);
             f.put("peak_gflops", peakBefore);
             LlmBenchmark.Figures demo = LlmBenchmark.run(demoConfig(),
-                    new LlmBenchmark.Settings(8, 128, 3, 8, 128, 256, 32, reps, 1), m);
+                    new LlmBenchmark.Settings(8, 128, reps + 2, 8, 128, 256, 32, reps, 1), m);
             LlmBenchmark.Figures big = skip100m ? null : LlmBenchmark.run(config100m(),
                     new LlmBenchmark.Settings(1, 128, noTrain100m ? 0 : 2, 2, 256, 256, 16, reps, 1), m);
             double peakAfter = LlmBenchmark.peakGflops(m, reps + 2);

@@ -31,7 +31,7 @@ final class LlmPretrainCommand implements Callable<Integer> {
     int steps;
 
     @Option(names = "--seed", defaultValue = "1") long seed;
-    @Option(names = "--hidden", description = "Hidden size (default: the demo's 192).") Integer hidden;
+    @Option(names = "--hidden", description = "Hidden size (default: the demo's 256).") Integer hidden;
     @Option(names = "--layers", description = "Layers (default 4).") Integer layers;
     @Option(names = "--vocab", description = "Vocabulary size (default 3000).") Integer vocab;
     @Option(names = "--context", description = "Context length (default 128).") Integer context;
