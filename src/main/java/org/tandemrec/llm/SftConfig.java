@@ -1,10 +1,14 @@
 package org.tandemrec.llm;
 
+import static org.tandemrec.data.SettingsFile.doubleValue;
+import static org.tandemrec.data.SettingsFile.intValue;
+import static org.tandemrec.data.SettingsFile.longValue;
+import static org.tandemrec.data.SettingsFile.textValue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.tandemrec.data.SettingsFile;
 import org.tandemrec.train.TrainConfig;
 
 /**
@@ -175,23 +180,7 @@ public record SftConfig(Mode mode, int loraRank, double loraAlpha, double loraDr
         if (file == null) {
             return base;
         }
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": settings file not found");
-        }
-        ObjectMapper mapper = file.toString().endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
-        JsonNode root;
-        try {
-            root = mapper.readTree(Files.readString(file));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not valid " + (file.toString().endsWith(".json") ? "JSON" : "YAML")
-                    + ": " + e.getOriginalMessage(), e);
-        }
-        if (root == null || root.isNull() || root.isMissingNode()) {
-            return base;
-        }
-        if (!root.isObject()) {
-            throw new IllegalArgumentException(file + ": expected a mapping of settings");
-        }
+        ObjectNode root = SettingsFile.read(file);
         return base.with(file.toString(), root);
     }
 
@@ -234,34 +223,6 @@ public record SftConfig(Mode mode, int loraRank, double loraAlpha, double loraDr
         } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException(where + ": " + ex.getMessage(), ex);
         }
-    }
-
-    private static String textValue(JsonNode v, String key) {
-        if (!v.isTextual()) {
-            throw new IllegalArgumentException(key + " must be a string, got " + v);
-        }
-        return v.asText();
-    }
-
-    private static int intValue(JsonNode v, String key) {
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new IllegalArgumentException(key + " must be an integer, got " + v);
-        }
-        return v.asInt();
-    }
-
-    private static long longValue(JsonNode v, String key) {
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw new IllegalArgumentException(key + " must be an integer, got " + v);
-        }
-        return v.asLong();
-    }
-
-    private static double doubleValue(JsonNode v, String key) {
-        if (!v.isNumber()) {
-            throw new IllegalArgumentException(key + " must be a number, got " + v);
-        }
-        return v.asDouble();
     }
 
     /** A list of module names, or one comma-separated string. */
