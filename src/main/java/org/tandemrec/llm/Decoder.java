@@ -26,6 +26,11 @@ import java.util.List;
 public final class Decoder {
     /** Additive mask value of transformers (torch.finfo(float32).min): finite, so fully masked rows stay finite. */
     private static final float MASKED = -3.4028234663852886e38f;
+    /**
+     * Below this many input rows (B·T) projections sharing an input run as separate matmuls:
+     * stacking their weights copies O(out·H) floats, which only pays off against O(rows·out·H).
+     */
+    private static final long FUSE_MIN_ROWS = 64;
 
     private final DecoderWeights weights;
     private final LoraAdapter lora;
@@ -257,6 +262,16 @@ public final class Decoder {
         }
         if (!bs.isEmpty() && bs.size() != modules.length) {
             throw new IllegalStateException("biases on only some of " + prefix + String.join("/", modules));
+        }
+        long rows = x.size() / x.getShape().get(x.getShape().dimension() - 1);
+        if (rows < FUSE_MIN_ROWS) {
+            // Decoding a token or two: copying the weights would cost more than the matmuls it merges.
+            NDList parts = new NDList(modules.length);
+            for (int i = 0; i < modules.length; i++) {
+                parts.add(bs.isEmpty() ? Linear.linear(x, ws.get(i)).singletonOrThrow()
+                        : Linear.linear(x, ws.get(i), bs.get(i)).singletonOrThrow());
+            }
+            return NDArrays.concat(parts, -1);
         }
         // The stacked copies belong to this call, not to the weights' manager.
         NDArray w = NDArrays.concat(ws, 0);
