@@ -77,10 +77,34 @@ public final class Ncf implements Recommender {
                 config.l2(), config.initStd()), trainConfig, stage, validate);
         Ncf mlp = fit(train, new NcfConfig(NcfConfig.Variant.MLP, config.gmfDim(), config.mlpLayers(), config.negatives(),
                 config.l2(), config.initStd()), trainConfig, stage, validate);
+        Ncf start = combine(config, gmf, mlp, 0.5);
         ParameterSet params = initialParameters(config, train.numUsers(), train.numItems(), trainConfig.seed());
-        double alpha = 0.5;
         for (Parameter p : params.list()) {
-            float[] v = p.value();
+            System.arraycopy(start.weights.get(p.name()), 0, p.value(), 0, p.value().length);
+        }
+        TrainConfig fineTune = trainConfig.toBuilder().learningRate(trainConfig.learningRate() * FINE_TUNE_RATE).build();
+        return fit(train, config, params, fineTune, hooks, validate);
+    }
+
+    /**
+     * NeuMF ({@code config}) made of a trained GMF and MLP with its towers' sizes: their
+     * embeddings and MLP layers as they are, output weights [α·h_GMF; (1−α)·h_MLP] and bias
+     * α·b_GMF + (1−α)·b_MLP, so that its logit is α·(GMF logit) + (1−α)·(MLP logit).
+     */
+    static Ncf combine(NcfConfig config, Ncf gmf, Ncf mlp, double alpha) {
+        if (config.variant() != NcfConfig.Variant.NEUMF || gmf.config.variant() != NcfConfig.Variant.GMF
+                || mlp.config.variant() != NcfConfig.Variant.MLP) {
+            throw new IllegalArgumentException("combine needs a NeuMF config, a GMF and an MLP, got " + config.variant()
+                    + ", " + gmf.config.variant() + ", " + mlp.config.variant());
+        }
+        if (gmf.config.gmfDim() != config.gmfDim() || !mlp.config.mlpLayers().equals(config.mlpLayers())
+                || gmf.numUsers != mlp.numUsers || gmf.numItems != mlp.numItems) {
+            throw new IllegalArgumentException("GMF size " + gmf.config.gmfDim() + " and MLP tower " + mlp.config.mlpLayers()
+                    + " must match NeuMF's " + config.gmfDim() + " and " + config.mlpLayers() + " over the same users and items");
+        }
+        Map<String, float[]> w = new LinkedHashMap<>();
+        for (Parameter p : initialParameters(config, gmf.numUsers, gmf.numItems, 0).list()) {
+            float[] v = new float[p.value().length];
             switch (p.name()) {
                 case "head_w" -> {
                     float[] g = gmf.weights.get("head_w");
@@ -94,14 +118,12 @@ public final class Ncf implements Recommender {
                 }
                 case "head_b" -> v[0] = (float) (alpha * gmf.weights.get("head_b")[0]
                         + (1 - alpha) * mlp.weights.get("head_b")[0]);
-                default -> {
-                    float[] from = p.name().startsWith("gmf_") ? gmf.weights.get(p.name()) : mlp.weights.get(p.name());
-                    System.arraycopy(from, 0, v, 0, v.length);
-                }
+                default -> System.arraycopy((p.name().startsWith("gmf_") ? gmf : mlp).weights.get(p.name()), 0, v, 0,
+                        v.length);
             }
+            w.put(p.name(), v);
         }
-        TrainConfig fineTune = trainConfig.toBuilder().learningRate(trainConfig.learningRate() * FINE_TUNE_RATE).build();
-        return fit(train, config, params, fineTune, hooks, validate);
+        return new Ncf(config, gmf.numUsers, gmf.numItems, w);
     }
 
     private static Ncf fit(InteractionTable train, NcfConfig config, ParameterSet params, TrainConfig trainConfig,
