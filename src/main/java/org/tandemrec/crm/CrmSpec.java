@@ -36,7 +36,7 @@ import org.tandemrec.train.TrainConfig;
  * l2: 0.0001           # mf-bpr, mf-bce, gmf, mlp, neumf, lightgcn
  * pretrain: true       # neumf: start from trained GMF and MLP
  * max_length: 50       # sasrec, gru4rec, bert4rec
- * mask_probability: 0.2  # bert4rec
+ * mask_probability: 0.4  # bert4rec
  * }</pre>
  *
  * <p>LightGCN's batch size grows with the training data unless {@code batch_size} is given:
