@@ -37,6 +37,8 @@ public final class Bert4Rec implements SequenceEncoder {
     public static final String KIND = "bert4rec";
     /** Share of training sequences whose only [MASK] is the last item (§3.6). */
     static final double LAST_ONLY_SHARE = 0.1;
+    /** The per-item output bias b^O (1 × I). */
+    private static final String OUTPUT_BIAS = "out_item_bias";
 
     /** The model file's config. */
     public record Layout(Bert4RecConfig config, int numUsers, int numItems) {
@@ -58,6 +60,11 @@ public final class Bert4Rec implements SequenceEncoder {
     /** Reads a model written by {@link SequentialRecommender#save}; refuses files of other kinds. */
     public static SequentialRecommender load(Path file) {
         ModelFile.Contents c = ModelFile.read(file, KIND);
+        if (!c.tensors().containsKey(OUTPUT_BIAS)) {
+            // Files of the earlier layout (pre-norm ReLU blocks, no output projection or bias).
+            throw new org.tandemrec.train.CheckpointException(file, "bert4rec model file of an earlier layout (no tensor '"
+                    + OUTPUT_BIAS + "'): retrain it");
+        }
         Layout layout = c.config(file, Layout.class);
         return SequentialRecommender.load(file, c, new Bert4Rec(layout.config(), layout.numItems()), layout.numUsers(),
                 layout.numItems());
@@ -101,9 +108,6 @@ public final class Bert4Rec implements SequenceEncoder {
         ps.add(zeros(OUTPUT_BIAS, numItems));
         return ps;
     }
-
-    /** The per-item output bias b^O (1 × I). */
-    private static final String OUTPUT_BIAS = "out_item_bias";
 
     @Override
     public String outputBias() {
