@@ -102,7 +102,11 @@ public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions opt
             case "mf-bpr" -> b.epochs(30).batchSize(1024).learningRate(0.005);
             case "mf-bce" -> b.epochs(20).batchSize(1024).learningRate(0.005);
             // NCF family: tuned on ml-100k leave-one-out validation HR@10 (99 uniform negatives).
-            case "gmf", "mlp" -> b.epochs(60).batchSize(1024).learningRate(0.005);
+            case "gmf" -> {
+                b.epochs(60).batchSize(1024).learningRate(0.002);
+                dim = 32;
+            }
+            case "mlp" -> b.epochs(60).batchSize(1024).learningRate(0.005);
             case "neumf" -> {
                 b.epochs(60).batchSize(1024).learningRate(0.005);
                 dim = 16;
