@@ -159,7 +159,8 @@ public final class DemoCommand implements Callable<Integer> {
         CrmSpec defaults = CrmSpec.defaults(model);
         // The demo caps epochs so the sequential models (150 by default) stay within minutes.
         int epochs = Math.max(1, (int) Math.round(Math.min(DEMO_MAX_EPOCHS, defaults.train().epochs()) * epochsScale));
-        CrmSpec crm = new CrmSpec(model, defaults.dim(), defaults.train().toBuilder().epochs(epochs).seed(seed).build());
+        CrmSpec crm = new CrmSpec(model, defaults.dim(), defaults.train().toBuilder().epochs(epochs).seed(seed).build(),
+                defaults.options());
         long t0 = System.nanoTime();
         Recommender m = CrmCatalog.train(crm, split, new TrainHooks(null, null, false, true));
         List<MetricRecord> out = new ArrayList<>(CrmEvaluation.topK(m::score, model, split));

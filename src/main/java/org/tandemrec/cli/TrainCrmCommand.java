@@ -54,8 +54,10 @@ public final class TrainCrmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Validate everything before any work: the model name and settings, then the split.
-        CrmSpec crm = CrmSpec.load(model, config);
+        CrmSpec given = CrmSpec.load(model, config);
         SplitData split = SplitDirectory.read(data);
+        // Size-dependent defaults (LightGCN's batch) fixed here, so run.json records what trains.
+        CrmSpec crm = given.forTrainingRows(split.train().size());
         Files.createDirectories(out);
         // A run re-trained in place must not keep looking finished with an earlier run's results.
         for (String f : new String[] {MetricsFile.FILE_NAME, HtmlReport.FILE_NAME, RunFiles.MODEL}) {
@@ -95,6 +97,7 @@ public final class TrainCrmCommand implements Callable<Integer> {
         o.put("checkpoint_every", t.checkpointEvery());
         o.put("seed", t.seed());
         o.put("threads", t.threads());
+        crm.options().settings().forEach((k, v) -> o.set(k, new ObjectMapper().valueToTree(v)));
         return o;
     }
 

@@ -187,6 +187,11 @@ public final class CrmBenchmark {
      * training; an exact step costs two propagations whatever the batch, so larger batches are
      * how an exact epoch over a big graph gets cheaper.
      */
+    /** LightGCN's default batch size on {@code table} ({@link LightGcn#defaultBatchSize}, via its {@link CrmSpec}). */
+    public static int lightGcnDefaultBatch(InteractionTable table) {
+        return CrmSpec.defaults(LightGcn.KIND).forTrainingRows(table.size()).train().batchSize();
+    }
+
     public static HeapFigures lightGcnEpoch(InteractionTable table, int refreshEvery, int batch, int javaThreads) {
         TrainConfig tc = CrmSpec.defaults(LightGcn.KIND).train().toBuilder().epochs(1).batchSize(batch)
                 .threads(javaThreads).build();

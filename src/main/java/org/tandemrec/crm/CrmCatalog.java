@@ -2,6 +2,8 @@ package org.tandemrec.crm;
 
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.LabelRule;
 import org.tandemrec.eval.Auc;
@@ -19,38 +21,65 @@ public final class CrmCatalog {
     public static final List<String> MODELS = List.of("random", "pop", "mf-bpr", "mf-bce", "gmf", "mlp", "neumf",
             "lightgcn", "dcnv2", "sasrec", "gru4rec", "bert4rec");
 
+    private static final Logger LOG = LoggerFactory.getLogger(CrmCatalog.class);
+
     private CrmCatalog() {
     }
 
-    /** Trains the model {@code spec} names on {@code split}. */
-    public static Recommender train(CrmSpec spec, SplitData split, TrainHooks hooks) {
+    /**
+     * Trains the model {@code spec} names on {@code split} (after {@link CrmSpec#forTrainingRows}
+     * on the split's training part).
+     */
+    public static Recommender train(CrmSpec given, SplitData split, TrainHooks hooks) {
         InteractionTable train = split.train();
+        CrmSpec spec = given.forTrainingRows(train.size());
+        ModelOptions o = spec.options();
         int d = spec.dim();
         return switch (spec.model()) {
             case "random" -> new RandomRecommender(new RandomRecommender.Config(spec.train().seed(), train.numUsers(),
                     train.numItems()));
             case "pop" -> PopularityRecommender.fit(train);
-            case "mf-bpr" -> MatrixFactorization.fit(positives(train), MfConfig.bpr(d), spec.train(), hooks,
+            case "mf-bpr" -> MatrixFactorization.fit(positives(train), withL2(MfConfig.bpr(d), o), spec.train(), hooks,
                     rankingValidation(split));
             case "mf-bce" -> split.manifest().source().explicitLabels()
-                    ? MatrixFactorization.fit(train, MfConfig.labelledBce(d), spec.train(), hooks, ctrValidation(split))
-                    : MatrixFactorization.fit(positives(train), MfConfig.bce(d), spec.train(), hooks,
+                    ? MatrixFactorization.fit(train, withL2(MfConfig.labelledBce(d), o), spec.train(), hooks,
+                            ctrValidation(split))
+                    : MatrixFactorization.fit(positives(train), withOptions(MfConfig.bce(d), o), spec.train(), hooks,
                             rankingValidation(split));
-            case "gmf" -> Ncf.fit(positives(train), NcfConfig.gmf(d), spec.train(), hooks, rankingValidation(split));
-            case "mlp" -> Ncf.fit(positives(train), new NcfConfig(NcfConfig.Variant.MLP, d, List.of(2 * d, d, d / 2),
-                    4, 0, 0.01), spec.train(), hooks, rankingValidation(split));
-            case "neumf" -> Ncf.fit(positives(train), NcfConfig.neuMf(d), spec.train(), hooks, rankingValidation(split));
-            case "lightgcn" -> LightGcn.fit(positives(train), LightGcnConfig.of(d, 3, 1e-4), spec.train(), hooks,
+            case "gmf" -> Ncf.fit(positives(train), withOptions(NcfConfig.gmf(d), o), spec.train(), hooks,
+                    rankingValidation(split));
+            case "mlp" -> Ncf.fit(positives(train), withOptions(NcfConfig.mlp(d), o), spec.train(), hooks,
+                    rankingValidation(split));
+            case "neumf" -> o.pretrain()
+                    ? Ncf.fitPretrained(positives(train), withOptions(NcfConfig.neuMf(d), o), spec.train(), hooks,
+                            rankingValidation(split))
+                    : Ncf.fit(positives(train), withOptions(NcfConfig.neuMf(d), o), spec.train(), hooks,
+                            rankingValidation(split));
+            case "lightgcn" -> LightGcn.fit(positives(train), LightGcnConfig.of(d, 3, o.l2Or(1e-4)), spec.train(), hooks,
                     rankingValidation(split));
             case "dcnv2" -> dcnV2(spec, split, hooks);
-            case "sasrec" -> SasRec.fit(positives(train), withDim(SasRecConfig.defaults(), d), spec.train(), hooks,
+            case "sasrec" -> SasRec.fit(positives(train), withDim(SasRecConfig.defaults(), d, o), spec.train(), hooks,
                     rankingValidation(split));
-            case "gru4rec" -> Gru4Rec.fit(positives(train), new Gru4RecConfig(d, Gru4RecConfig.defaults().maxLength(),
-                    Gru4RecConfig.defaults().dropout()), spec.train(), hooks, rankingValidation(split));
-            case "bert4rec" -> Bert4Rec.fit(positives(train), withDim(Bert4RecConfig.defaults(), d), spec.train(), hooks,
-                    rankingValidation(split));
+            case "gru4rec" -> Gru4Rec.fit(positives(train), new Gru4RecConfig(d,
+                    o.maxLengthOr(Gru4RecConfig.defaults().maxLength()), Gru4RecConfig.defaults().dropout()),
+                    spec.train(), hooks, rankingValidation(split));
+            case "bert4rec" -> Bert4Rec.fit(positives(train), withDim(Bert4RecConfig.defaults(), d, o), spec.train(),
+                    hooks, rankingValidation(split));
             default -> throw new IllegalArgumentException("model must be one of " + MODELS + ", got '" + spec.model() + "'");
         };
+    }
+
+    private static MfConfig withL2(MfConfig c, ModelOptions o) {
+        return new MfConfig(c.dim(), c.loss(), c.negatives(), o.l2Or(c.l2()), c.initStd());
+    }
+
+    private static MfConfig withOptions(MfConfig c, ModelOptions o) {
+        return new MfConfig(c.dim(), c.loss(), o.negativesOr(c.negatives()), o.l2Or(c.l2()), c.initStd());
+    }
+
+    private static NcfConfig withOptions(NcfConfig c, ModelOptions o) {
+        return new NcfConfig(c.variant(), c.gmfDim(), c.mlpLayers(), o.negativesOr(c.negatives()), o.l2Or(c.l2()),
+                c.initStd());
     }
 
     /**
@@ -82,12 +111,13 @@ public final class CrmCatalog {
                 spec.train(), hooks, ctrValidation(split));
     }
 
-    private static SasRecConfig withDim(SasRecConfig c, int d) {
-        return new SasRecConfig(d, c.maxLength(), c.blocks(), c.heads(), c.dropout());
+    private static SasRecConfig withDim(SasRecConfig c, int d, ModelOptions o) {
+        return new SasRecConfig(d, o.maxLengthOr(c.maxLength()), c.blocks(), c.heads(), c.dropout());
     }
 
-    private static Bert4RecConfig withDim(Bert4RecConfig c, int d) {
-        return new Bert4RecConfig(d, c.maxLength(), c.blocks(), c.heads(), c.dropout(), c.maskProbability());
+    private static Bert4RecConfig withDim(Bert4RecConfig c, int d, ModelOptions o) {
+        return new Bert4RecConfig(d, o.maxLengthOr(c.maxLength()), c.blocks(), c.heads(), c.dropout(),
+                o.maskProbabilityOr(c.maskProbability()));
     }
 
     private static ToDoubleFunction<Recommender> rankingValidation(SplitData split) {
@@ -95,7 +125,7 @@ public final class CrmCatalog {
         if (lists.size() == 0) {
             return split.ctrValid().size() > 0 ? ctrValidation(split) : null;
         }
-        return m -> CrmEvaluation.hitRate(m::score, lists, 10);
+        return m -> logged("hr@10", CrmEvaluation.hitRate(m::score, lists, 10));
     }
 
     private static ToDoubleFunction<Recommender> ctrValidation(SplitData split) {
@@ -113,6 +143,12 @@ public final class CrmCatalog {
         if (!hasBoth) {
             return null;
         }
-        return m -> Auc.of(labels, m.score(users, items));
+        return m -> logged("auc", Auc.of(labels, m.score(users, items)));
+    }
+
+    /** Each epoch's validation figure goes to the log, so settings can be compared on it. */
+    private static double logged(String metric, double value) {
+        LOG.info("validation {} {}", metric, String.format(java.util.Locale.ROOT, "%.4f", value));
+        return value;
     }
 }

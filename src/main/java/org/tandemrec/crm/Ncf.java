@@ -47,7 +47,87 @@ public final class Ncf implements Recommender {
     /** Trains GMF / MLP / NeuMF on {@code train}; {@code validate} (may be null) scores each epoch. */
     public static Ncf fit(InteractionTable train, NcfConfig config, TrainConfig trainConfig, TrainHooks hooks,
                           ToDoubleFunction<Recommender> validate) {
+        return fit(train, config, initialParameters(config, train.numUsers(), train.numItems(), trainConfig.seed()),
+                trainConfig, hooks, validate);
+    }
+
+    /**
+     * The learning rate of NeuMF's fine-tuning after pre-training, as a fraction of the given
+     * one: the paper fine-tunes with plain SGD because Adam's moment estimates of the separate
+     * models are not carried over; a small-step Adam from fresh moments serves the same purpose
+     * (large first steps would undo the pre-trained towers).
+     */
+    static final double FINE_TUNE_RATE = 0.1;
+
+    /**
+     * NeuMF with pre-training (He et al. 2017, §3.4.1): GMF and MLP with the towers of
+     * {@code config} are trained first (each with early stopping on {@code validate}); NeuMF
+     * starts from their embeddings and MLP layers, with output weights h = [α·h_GMF; (1−α)·h_MLP]
+     * and bias α·b_GMF + (1−α)·b_MLP, α = 0.5, and is then fine-tuned at
+     * {@link #FINE_TUNE_RATE} times the learning rate. Only the fine-tuning is checkpointed; a
+     * resumed run retrains the two (seeded, hence identical) pre-training stages first.
+     */
+    public static Ncf fitPretrained(InteractionTable train, NcfConfig config, TrainConfig trainConfig, TrainHooks hooks,
+                                    ToDoubleFunction<Recommender> validate) {
+        if (config.variant() != NcfConfig.Variant.NEUMF) {
+            throw new IllegalArgumentException("pre-training applies to NeuMF, got variant " + config.variant());
+        }
+        TrainHooks stage = new TrainHooks(null, null, false, hooks.showProgress());
+        Ncf gmf = fit(train, new NcfConfig(NcfConfig.Variant.GMF, config.gmfDim(), List.of(), config.negatives(),
+                config.l2(), config.initStd()), trainConfig, stage, validate);
+        Ncf mlp = fit(train, new NcfConfig(NcfConfig.Variant.MLP, config.gmfDim(), config.mlpLayers(), config.negatives(),
+                config.l2(), config.initStd()), trainConfig, stage, validate);
+        Ncf start = combine(config, gmf, mlp, 0.5);
         ParameterSet params = initialParameters(config, train.numUsers(), train.numItems(), trainConfig.seed());
+        for (Parameter p : params.list()) {
+            System.arraycopy(start.weights.get(p.name()), 0, p.value(), 0, p.value().length);
+        }
+        TrainConfig fineTune = trainConfig.toBuilder().learningRate(trainConfig.learningRate() * FINE_TUNE_RATE).build();
+        return fit(train, config, params, fineTune, hooks, validate);
+    }
+
+    /**
+     * NeuMF ({@code config}) made of a trained GMF and MLP with its towers' sizes: their
+     * embeddings and MLP layers as they are, output weights [α·h_GMF; (1−α)·h_MLP] and bias
+     * α·b_GMF + (1−α)·b_MLP, so that its logit is α·(GMF logit) + (1−α)·(MLP logit).
+     */
+    static Ncf combine(NcfConfig config, Ncf gmf, Ncf mlp, double alpha) {
+        if (config.variant() != NcfConfig.Variant.NEUMF || gmf.config.variant() != NcfConfig.Variant.GMF
+                || mlp.config.variant() != NcfConfig.Variant.MLP) {
+            throw new IllegalArgumentException("combine needs a NeuMF config, a GMF and an MLP, got " + config.variant()
+                    + ", " + gmf.config.variant() + ", " + mlp.config.variant());
+        }
+        if (gmf.config.gmfDim() != config.gmfDim() || !mlp.config.mlpLayers().equals(config.mlpLayers())
+                || gmf.numUsers != mlp.numUsers || gmf.numItems != mlp.numItems) {
+            throw new IllegalArgumentException("GMF size " + gmf.config.gmfDim() + " and MLP tower " + mlp.config.mlpLayers()
+                    + " must match NeuMF's " + config.gmfDim() + " and " + config.mlpLayers() + " over the same users and items");
+        }
+        Map<String, float[]> w = new LinkedHashMap<>();
+        for (Parameter p : initialParameters(config, gmf.numUsers, gmf.numItems, 0).list()) {
+            float[] v = new float[p.value().length];
+            switch (p.name()) {
+                case "head_w" -> {
+                    float[] g = gmf.weights.get("head_w");
+                    float[] m = mlp.weights.get("head_w");
+                    for (int k = 0; k < g.length; k++) {
+                        v[k] = (float) (alpha * g[k]);
+                    }
+                    for (int k = 0; k < m.length; k++) {
+                        v[g.length + k] = (float) ((1 - alpha) * m[k]);
+                    }
+                }
+                case "head_b" -> v[0] = (float) (alpha * gmf.weights.get("head_b")[0]
+                        + (1 - alpha) * mlp.weights.get("head_b")[0]);
+                default -> System.arraycopy((p.name().startsWith("gmf_") ? gmf : mlp).weights.get(p.name()), 0, v, 0,
+                        v.length);
+            }
+            w.put(p.name(), v);
+        }
+        return new Ncf(config, gmf.numUsers, gmf.numItems, w);
+    }
+
+    private static Ncf fit(InteractionTable train, NcfConfig config, ParameterSet params, TrainConfig trainConfig,
+                           TrainHooks hooks, ToDoubleFunction<Recommender> validate) {
         Task task = new Task(config, new UserItemIndex(train), train, params);
         TrainHooks h = validate == null ? hooks : hooks.withValidation(epoch -> validate.applyAsDouble(
                 new Ncf(config, train.numUsers(), train.numItems(), live(params))));

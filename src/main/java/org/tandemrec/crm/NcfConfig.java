@@ -55,6 +55,11 @@ public record NcfConfig(Variant variant, int gmfDim, List<Integer> mlpLayers, in
         return new NcfConfig(Variant.GMF, dim, List.of(), 4, 0, 0.01);
     }
 
+    /** MLP with tower [2d, d, d/2] (embeddings of d each), 4 negatives. */
+    public static NcfConfig mlp(int dim) {
+        return new NcfConfig(Variant.MLP, dim, List.of(2 * dim, dim, Math.max(1, dim / 2)), 4, 0, 0.01);
+    }
+
     /** NeuMF with GMF size d and MLP tower [4d, 2d, d], 4 negatives (the paper's pyramid). */
     public static NcfConfig neuMf(int dim) {
         return new NcfConfig(Variant.NEUMF, dim, List.of(4 * dim, 2 * dim, dim), 4, 0, 0.01);

@@ -28,6 +28,11 @@ final class NdOps {
         return x.getNDArrayInternal().relu();
     }
 
+    /** GELU (the exact, erf-based form), natively. */
+    static NDArray gelu(NDArray x) {
+        return x.getNDArrayInternal().gelu();
+    }
+
     /** Layer normalisation over the last axis with gain and bias (1 × H). */
     static NDArray layerNorm(NDArray x, NDArray gain, NDArray bias) {
         long h = x.getShape().get(x.getShape().dimension() - 1);

@@ -29,20 +29,9 @@ public final class SasRec implements SequenceEncoder {
     }
 
     private final SasRecConfig config;
-    private final boolean bidirectional;
-
-    private SasRec(SasRecConfig config, boolean bidirectional) {
-        this.config = config;
-        this.bidirectional = bidirectional;
-    }
 
     private SasRec(SasRecConfig config) {
-        this(config, false);
-    }
-
-    /** The same blocks attending in both directions (BERT4Rec): padding keys are masked instead of future ones. */
-    static SasRec bidirectional(SasRecConfig config) {
-        return new SasRec(config, true);
+        this.config = config;
     }
 
     public static SequentialRecommender fit(InteractionTable train, SasRecConfig config, TrainConfig trainConfig,
@@ -106,30 +95,20 @@ public final class SasRec implements SequenceEncoder {
         NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup().mul(s.scalar((float) Math.sqrt(d)));
         x = x.add(s.dense(p.get("pos_emb")));
         x = drop(s, dropout, x).mul(mask);
-        NDArray attentionMask;
-        if (bidirectional) {
-            // Every position attends to every real item: −1e9 on padding keys (B × 1 × 1 × L).
-            float[] keys = new float[ids.length];
-            for (int i = 0; i < ids.length; i++) {
-                keys[i] = ids[i] == 0 ? -1e9f : 0f;
+        // Position i may attend to j <= i only: −1e9 above the diagonal before the softmax.
+        float[] causal = new float[l * l];
+        for (int i = 0; i < l; i++) {
+            for (int j = i + 1; j < l; j++) {
+                causal[i * l + j] = -1e9f;
             }
-            attentionMask = s.constant(keys, new Shape(batch, 1, 1, l));
-        } else {
-            // Position i may attend to j <= i only: −1e9 above the diagonal before the softmax.
-            float[] causal = new float[l * l];
-            for (int i = 0; i < l; i++) {
-                for (int j = i + 1; j < l; j++) {
-                    causal[i * l + j] = -1e9f;
-                }
-            }
-            attentionMask = s.constant(causal, new Shape(l, l));
         }
+        NDArray attentionMask = s.constant(causal, new Shape(l, l));
         for (int b = 0; b < config.blocks(); b++) {
             String n = "block_" + b + "_";
             NDArray q = NdOps.layerNorm(x, s.dense(p.get(n + "ln1_g")), s.dense(p.get(n + "ln1_b")));
             NDArray a = attention(q.matMul(s.dense(p.get(n + "wq"))), x.matMul(s.dense(p.get(n + "wk"))),
                     x.matMul(s.dense(p.get(n + "wv"))), attentionMask, s.scalar((float) (1 / Math.sqrt(d / config.heads()))),
-                    batch);
+                    batch, l, config.heads(), d);
             x = q.add(drop(s, dropout, a));
             NDArray y = NdOps.layerNorm(x, s.dense(p.get(n + "ln2_g")), s.dense(p.get(n + "ln2_b")));
             NDArray f = NdOps.linear(y, s.dense(p.get(n + "ffn1_w")), s.dense(p.get(n + "ffn1_b")));
@@ -140,16 +119,18 @@ public final class SasRec implements SequenceEncoder {
         return NdOps.layerNorm(x, s.dense(p.get("final_ln_g")), s.dense(p.get("final_ln_b")));
     }
 
-    /** Scaled dot-product attention over h heads; q, k, v B × L × d → B × L × d. */
-    private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, NDArray scale, int batch) {
-        int l = config.maxLength();
-        int h = config.heads();
-        int dh = config.dim() / h;
+    /**
+     * Scaled dot-product attention over h heads; q, k, v B × L × d → B × L × d; {@code mask} is
+     * added to the B × h × L × L scores (broadcast) before the softmax.
+     */
+    static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, NDArray scale, int batch, int l, int h,
+                             int d) {
+        int dh = d / h;
         NDArray qh = q.reshape(batch, l, h, dh).transpose(0, 2, 1, 3);
         NDArray kh = k.reshape(batch, l, h, dh).transpose(0, 2, 3, 1);
         NDArray vh = v.reshape(batch, l, h, dh).transpose(0, 2, 1, 3);
         NDArray w = qh.matMul(kh).mul(scale).add(mask).softmax(-1);
-        return w.matMul(vh).transpose(0, 2, 1, 3).reshape(batch, l, config.dim());
+        return w.matMul(vh).transpose(0, 2, 1, 3).reshape(batch, l, d);
     }
 
     private static NDArray drop(AutogradStep s, Dropout dropout, NDArray x) {

@@ -31,6 +31,14 @@ interface SequenceEncoder {
      */
     NDArray hidden(AutogradStep step, ParameterSet params, int[] ids, int batch, Dropout dropout);
 
+    /**
+     * The name of a 1 × I parameter added to every item's score (an output bias), or null for
+     * none.
+     */
+    default String outputBias() {
+        return null;
+    }
+
     /** Extra token rows after the items in {@code item_emb} (e.g. BERT4Rec's [MASK]). */
     default int extraTokens() {
         return 0;

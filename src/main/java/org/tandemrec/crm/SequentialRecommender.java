@@ -29,7 +29,8 @@ import org.tandemrec.train.TrainingTask;
  * averaged over non-padding positions. The output layer shares the item table: r = F_t · M_i.
  *
  * <p>Scoring: the model keeps each user's last L training items; {@link #score}(u, i) is the
- * hidden state after that sequence dotted with item i's embedding (a ranking score). Users
+ * hidden state after that sequence dotted with item i's embedding, plus the encoder's output
+ * bias of i if it has one (a ranking score). Users
  * without training items get the state of an all-padding sequence. Shapes: U users, I items,
  * d hidden size, B batch.
  */
@@ -234,9 +235,10 @@ public final class SequentialRecommender implements Recommender {
         Recommender.checkPairs(this, users, items);
         int d = encoder.dim();
         float[] table = params.get("item_emb").value();
+        float[] bias = encoder.outputBias() == null ? null : params.get(encoder.outputBias()).value();
         float[] out = new float[users.length];
         for (int k = 0; k < users.length; k++) {
-            float s = 0;
+            float s = bias == null ? 0 : bias[items[k]];
             int uo = users[k] * d;
             int io = (items[k] + 1) * d;
             for (int c = 0; c < d; c++) {

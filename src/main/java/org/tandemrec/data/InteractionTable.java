@@ -164,28 +164,48 @@ public final class InteractionTable {
     }
 
     /**
-     * Row positions ordered by (timestamp, user, item), a stable total order so that time
-     * splits do not depend on file order.
+     * Row positions ordered by (timestamp, row): a stable sort by time, so rows with the same
+     * timestamp keep the order of the input. Leave-one-out then holds out, among a user's
+     * same-second ratings, the one that comes last in the file (as reference implementations
+     * that sort stably by time do), and a global time split cuts a group of equal timestamps
+     * in file order. Breaking ties by user or item index instead would bias the held-out item
+     * towards the highest index (on MovieLens, towards later-catalogued, less popular films).
      */
     public int[] timeOrder() {
-        Integer[] boxed = new Integer[size()];
-        for (int i = 0; i < boxed.length; i++) {
+        int n = size();
+        // Sort (timestamp, row) pairs; the row index in the low bits keeps the sort stable.
+        long[] keys = new long[n];
+        boolean packable = n > 0;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (long t : timestamps) {
+            min = Math.min(min, t);
+            max = Math.max(max, t);
+        }
+        int rowBits = 64 - Long.numberOfLeadingZeros(Math.max(1, n - 1));
+        packable &= max - min >= 0 && (max - min) < (1L << (63 - rowBits));
+        if (packable) {
+            for (int r = 0; r < n; r++) {
+                keys[r] = ((timestamps[r] - min) << rowBits) | r;
+            }
+            Arrays.sort(keys);
+            int[] order = new int[n];
+            long mask = (1L << rowBits) - 1;
+            for (int k = 0; k < n; k++) {
+                order[k] = (int) (keys[k] & mask);
+            }
+            return order;
+        }
+        Integer[] boxed = new Integer[n];
+        for (int i = 0; i < n; i++) {
             boxed[i] = i;
         }
         Arrays.sort(boxed, (a, b) -> {
             int c = Long.compare(timestamps[a], timestamps[b]);
-            if (c != 0) {
-                return c;
-            }
-            c = Integer.compare(users[a], users[b]);
-            if (c != 0) {
-                return c;
-            }
-            c = Integer.compare(items[a], items[b]);
             return c != 0 ? c : Integer.compare(a, b);
         });
-        int[] order = new int[boxed.length];
-        for (int i = 0; i < order.length; i++) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
             order[i] = boxed[i];
         }
         return order;

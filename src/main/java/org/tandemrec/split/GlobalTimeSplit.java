@@ -3,10 +3,10 @@ package org.tandemrec.split;
 import org.tandemrec.data.InteractionTable;
 
 /**
- * Global time split (CoReLLa §4.1, following ReLLa): rows in the table's stable order
- * (timestamp, user, item); the first {@code floor(train·n)} rows are train, the next
- * {@code floor(valid·n)} validation, the rest test. With n = 970,009 and 0.8/0.1 this gives
- * ReLLa's 776,007 / 97,000 / 97,002.
+ * Global time split (CoReLLa §4.1, following ReLLa): rows in the table's stable time order
+ * (timestamp, then input row; {@link InteractionTable#timeOrder()}); the first
+ * {@code floor(train·n)} rows are train, the next {@code floor(valid·n)} validation, the rest
+ * test. With n = 970,009 and 0.8/0.1 this gives ReLLa's 776,007 / 97,000 / 97,002.
  */
 public final class GlobalTimeSplit implements Splitter {
     private final double trainFraction;

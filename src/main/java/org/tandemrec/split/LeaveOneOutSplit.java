@@ -4,8 +4,9 @@ import org.tandemrec.data.InteractionTable;
 
 /**
  * Leave-one-out (BDLM §4.1): per user in time order, the last interaction is the test row,
- * the second last the validation row, the rest train. Ties in time follow the table's stable
- * order (timestamp, user, item). Users with fewer than {@code minInteractions} interactions
+ * the second last the validation row, the rest train. Ties in time follow the input row
+ * order ({@link InteractionTable#timeOrder()}): of a user's ratings in the same second, the one
+ * that comes last in the file is the test row. Users with fewer than {@code minInteractions} interactions
  * stay wholly in train.
  */
 public final class LeaveOneOutSplit implements Splitter {

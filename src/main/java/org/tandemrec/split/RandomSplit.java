@@ -4,8 +4,8 @@ import java.util.SplittableRandom;
 import org.tandemrec.data.InteractionTable;
 
 /**
- * Seeded random ratio split: rows (taken in the table's time order so file order does not
- * matter) are shuffled; the first {@code floor(train·n)} are train, the next
+ * Seeded random ratio split: rows (taken in the table's time order, so reordering the file
+ * changes nothing but the order within equal timestamps) are shuffled; the first {@code floor(train·n)} are train, the next
  * {@code floor(valid·n)} validation, the rest test.
  */
 public final class RandomSplit implements Splitter {

@@ -70,6 +70,32 @@ class ConventionalModelsTest {
     }
 
     @Test
+    void neuMfFromPretrainedTowersStartsAtTheirAverageLogitAndFineTunes() {
+        // He et al. §3.4.1 with α = 0.5: NeuMF's first logit is exactly the mean of the GMF and
+        // MLP logits, as its output layer is the two output layers side by side, halved.
+        NcfConfig neuMf = NcfConfig.neuMf(8);
+        Ncf gmf = Ncf.fit(world.train, new NcfConfig(NcfConfig.Variant.GMF, 8, java.util.List.of(), 4, 0, 0.01),
+                tc(3, 0.01), TrainHooks.none(), null);
+        Ncf mlp = Ncf.fit(world.train, new NcfConfig(NcfConfig.Variant.MLP, 8, neuMf.mlpLayers(), 4, 0, 0.01),
+                tc(3, 0.01), TrainHooks.none(), null);
+        Ncf start = Ncf.combine(neuMf, gmf, mlp, 0.5);
+        int[] us = {0, 7, 150};
+        int[] is = {3, 42, 99};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] g = gmf.intermediates(manager, us, is).get("logit").toFloatArray();
+            float[] m = mlp.intermediates(manager, us, is).get("logit").toFloatArray();
+            float[] n = start.intermediates(manager, us, is).get("logit").toFloatArray();
+            for (int k = 0; k < us.length; k++) {
+                assertEquals(0.5f * (g[k] + m[k]), n[k], 1e-5f * (1 + Math.abs(n[k])), "pair " + k);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Ncf.combine(NcfConfig.neuMf(4), gmf, mlp, 0.5));
+        Ncf tuned = Ncf.fitPretrained(world.train, neuMf, tc(10, 0.01), TrainHooks.none(), null);
+        double hr = world.hitRateAt10(tuned);
+        assertTrue(hr > popularityHr + 0.15, "pre-trained NeuMF HR@10 " + hr + " vs popularity " + popularityHr);
+    }
+
+    @Test
     void gmfBeatsPopularity() {
         Ncf m = Ncf.fit(world.train, NcfConfig.gmf(16), tc(25, 0.02), TrainHooks.none(), null);
         double hr = world.hitRateAt10(m);

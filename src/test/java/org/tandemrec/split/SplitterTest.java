@@ -49,6 +49,48 @@ class SplitterTest {
         assertEquals(eligible, p.valid().size());
     }
 
+    @Test
+    void aTieAtTheLastTimestampHoldsOutTheRowThatComesLastInTheFile() {
+        // User 0 rated items 7 and 2 in the same second, 7 first in the file: 2 is the test row
+        // (ordering ties by item index would hold out 7), 7 the validation row. User 1 has three
+        // rows in one second; the file's last is the test row, its second last the validation row.
+        InteractionTable t = new InteractionTable(
+                new int[] {0, 1, 0, 1, 0, 1},
+                new int[] {5, 4, 7, 9, 2, 1},
+                new float[] {1, 1, 1, 1, 1, 1},
+                new long[] {10, 50, 20, 50, 20, 50}, 2, 10);
+        SplitParts p = new LeaveOneOutSplit(2).split(t);
+        assertEquals(2, itemOf(p.test(), 0));
+        assertEquals(7, itemOf(p.valid(), 0));
+        assertEquals(1, itemOf(p.test(), 1));
+        assertEquals(9, itemOf(p.valid(), 1));
+        assertEquals(List.of(0, 2, 4, 1, 3, 5), box(t.timeOrder()), "stable by time: (timestamp, row)");
+        InteractionTable wide = new InteractionTable(new int[3], new int[3], new float[3],
+                new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 0}, 1, 1);
+        assertEquals(List.of(1, 2, 0), box(wide.timeOrder()), "a time range too wide to pack with the row");
+    }
+
+    @Test
+    void globalTimeSplitCutsATieInFileOrder() {
+        // Five rows in one second with descending item index: the first three in the file are
+        // train, then one valid, one test.
+        InteractionTable t = new InteractionTable(
+                new int[] {2, 1, 0, 1, 2}, new int[] {4, 3, 2, 1, 0},
+                new float[] {1, 1, 1, 1, 1}, new long[] {7, 7, 7, 7, 7}, 3, 5);
+        SplitParts p = new GlobalTimeSplit(0.6, 0.2).split(t);
+        assertEquals(List.of(4, 3, 2), box(p.train().itemColumn()));
+        assertEquals(List.of(1), box(p.valid().itemColumn()));
+        assertEquals(List.of(0), box(p.test().itemColumn()));
+    }
+
+    private static List<Integer> box(int[] a) {
+        List<Integer> l = new ArrayList<>();
+        for (int v : a) {
+            l.add(v);
+        }
+        return l;
+    }
+
     private static int itemOf(InteractionTable t, int user) {
         for (int r = 0; r < t.size(); r++) {
             if (t.user(r) == user) {
