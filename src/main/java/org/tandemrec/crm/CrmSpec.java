@@ -1,16 +1,21 @@
 package org.tandemrec.crm;
 
+import static org.tandemrec.data.SettingsFile.booleanValue;
+import static org.tandemrec.data.SettingsFile.doubleValue;
+import static org.tandemrec.data.SettingsFile.intValue;
+import static org.tandemrec.data.SettingsFile.longValue;
+import static org.tandemrec.data.SettingsFile.textValue;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.tandemrec.data.SettingsFile;
 import org.tandemrec.train.TrainConfig;
 
 /**
@@ -134,14 +139,7 @@ public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions opt
         if (file == null) {
             return base;
         }
-        ObjectMapper mapper = file.toString().endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
-        JsonNode root = mapper.readTree(Files.readString(file));
-        if (root == null || root.isNull()) {
-            return base;
-        }
-        if (!root.isObject()) {
-            throw new IllegalArgumentException(file + ": expected a mapping of settings");
-        }
+        ObjectNode root = SettingsFile.read(file);
         return base.with(file.toString(), root);
     }
 
@@ -169,13 +167,13 @@ public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions opt
                     }
                     case "learning_rate" -> b.learningRate(doubleValue(v, key));
                     case "weight_decay" -> b.weightDecay(doubleValue(v, key));
-                    case "optimizer" -> b.optimizer(TrainConfig.OptimizerKind.parse(v.asText()));
-                    case "schedule" -> b.schedule(TrainConfig.ScheduleKind.parse(v.asText()));
+                    case "optimizer" -> b.optimizer(TrainConfig.OptimizerKind.parse(textValue(v, key)));
+                    case "schedule" -> b.schedule(TrainConfig.ScheduleKind.parse(textValue(v, key)));
                     case "warmup_steps" -> b.warmupSteps(intValue(v, key));
                     case "clip_norm" -> b.clipNorm(doubleValue(v, key));
                     case "patience" -> b.patience(intValue(v, key));
                     case "checkpoint_every" -> b.checkpointEvery(intValue(v, key));
-                    case "seed" -> b.seed(v.asLong());
+                    case "seed" -> b.seed(longValue(v, key));
                     case "threads" -> b.threads(intValue(v, key));
                     case "negatives" -> o = o.withNegatives(intValue(v, key));
                     case "l2" -> o = o.withL2(doubleValue(v, key));
@@ -193,26 +191,5 @@ public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions opt
         } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException(where + ": " + ex.getMessage(), ex);
         }
-    }
-
-    private static int intValue(JsonNode v, String key) {
-        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new IllegalArgumentException(key + " must be an integer, got " + v);
-        }
-        return v.asInt();
-    }
-
-    private static boolean booleanValue(JsonNode v, String key) {
-        if (!v.isBoolean()) {
-            throw new IllegalArgumentException(key + " must be true or false, got " + v);
-        }
-        return v.asBoolean();
-    }
-
-    private static double doubleValue(JsonNode v, String key) {
-        if (!v.isNumber()) {
-            throw new IllegalArgumentException(key + " must be a number, got " + v);
-        }
-        return v.asDouble();
     }
 }

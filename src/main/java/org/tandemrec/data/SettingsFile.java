@@ -62,6 +62,13 @@ public final class SettingsFile {
         return v.asDouble();
     }
 
+    public static boolean booleanValue(JsonNode v, String key) {
+        if (!v.isBoolean()) {
+            throw new IllegalArgumentException(key + " must be true or false, got " + v);
+        }
+        return v.asBoolean();
+    }
+
     public static String textValue(JsonNode v, String key) {
         if (!v.isTextual()) {
             throw new IllegalArgumentException(key + " must be a string, got " + v);
