@@ -55,7 +55,7 @@ import org.tandemrec.train.TrainConfig;
 public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions options) {
     private static final Set<String> KEYS = Set.of("dim", "epochs", "batch_size", "learning_rate", "weight_decay",
             "optimizer", "schedule", "warmup_steps", "clip_norm", "patience", "checkpoint_every", "seed", "threads",
-            "negatives", "l2", "pretrain", "max_length", "mask_probability");
+            "negatives", "l2", "pretrain", "max_length", "mask_probability", "calibrate");
 
     /** A spec with every model-specific setting at the model's default. */
     public CrmSpec(String model, int dim, TrainConfig train) {
@@ -178,6 +178,7 @@ public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions opt
                     case "negatives" -> o = o.withNegatives(intValue(v, key));
                     case "l2" -> o = o.withL2(doubleValue(v, key));
                     case "pretrain" -> o = o.withPretrain(booleanValue(v, key));
+                    case "calibrate" -> o = o.withCalibrate(booleanValue(v, key));
                     case "max_length" -> o = o.withMaxLength(intValue(v, key));
                     case "mask_probability" -> o = o.withMaskProbability(doubleValue(v, key));
                     default -> throw new IllegalStateException(key);

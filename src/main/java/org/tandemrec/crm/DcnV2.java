@@ -43,19 +43,22 @@ public final class DcnV2 implements Recommender {
 
     /** What the model file's config holds: the settings plus the feature layout. */
     public record Layout(DcnV2Config config, int numUsers, int numItems, int numCategories, List<String> profileFields,
-                         int[] fieldSizes) {
+                         int[] fieldSizes, PlattScaling calibration) {
     }
 
     private final DcnV2Config config;
     private final CtrFeatures features;
     private final int[][] userHistories;
     private final ParameterSet params;
+    private final PlattScaling calibration;
 
-    private DcnV2(DcnV2Config config, CtrFeatures features, int[][] userHistories, ParameterSet params) {
+    private DcnV2(DcnV2Config config, CtrFeatures features, int[][] userHistories, ParameterSet params,
+                  PlattScaling calibration) {
         this.config = config;
         this.features = features;
         this.userHistories = userHistories;
         this.params = params;
+        this.calibration = calibration;
     }
 
     /**
@@ -73,9 +76,9 @@ public final class DcnV2 implements Recommender {
         int[][] hist = trimmed(userHistories, config.historyLength());
         Task task = new Task(config, features, train, params);
         TrainHooks h = validate == null ? hooks
-                : hooks.withValidation(epoch -> validate.applyAsDouble(new DcnV2(config, features, hist, params)));
+                : hooks.withValidation(epoch -> validate.applyAsDouble(new DcnV2(config, features, hist, params, PlattScaling.identity())));
         new Trainer(trainConfig).fit(task, h);
-        return new DcnV2(config, features, hist, copy(params));
+        return new DcnV2(config, features, hist, copy(params), PlattScaling.identity());
     }
 
     static ParameterSet copy(ParameterSet params) {
@@ -284,7 +287,7 @@ public final class DcnV2 implements Recommender {
 
     /** A copy with its own parameters, e.g. to continue training it jointly (CoReLLa stage 2) without touching this model. */
     public DcnV2 copy() {
-        return new DcnV2(config, features, userHistories, copy(params));
+        return new DcnV2(config, features, userHistories, copy(params), calibration);
     }
 
     /**
@@ -311,6 +314,21 @@ public final class DcnV2 implements Recommender {
 
     @Override public String kind() { return KIND; }
     public DcnV2Config config() { return config; }
+    public PlattScaling calibration() { return calibration; }
+
+    /**
+     * This model with {@code calibration} applied to its probabilities (same parameters, shared).
+     * The {@code logit} intermediate stays the network's own.
+     */
+    public DcnV2 withCalibration(PlattScaling calibration) {
+        return new DcnV2(config, features, userHistories, params, java.util.Objects.requireNonNull(calibration));
+    }
+
+    /** The network's uncalibrated logits of (user, item) pairs with each user's stored history. */
+    public float[] logits(int[] users, int[] items) {
+        Recommender.checkPairs(this, users, items);
+        return logitsOf(users, items, storedHistories(users));
+    }
     public CtrFeatures features() { return features; }
     @Override public int numUsers() { return features.numUsers(); }
     @Override public int numItems() { return features.numItems(); }
@@ -320,15 +338,28 @@ public final class DcnV2 implements Recommender {
     @Override
     public float[] score(int[] users, int[] items) {
         Recommender.checkPairs(this, users, items);
+        return scoreExamples(users, items, storedHistories(users));
+    }
+
+    private int[][] storedHistories(int[] users) {
         int[][] hs = new int[users.length][];
         for (int k = 0; k < users.length; k++) {
             hs[k] = userHistories[users[k]];
         }
-        return scoreExamples(users, items, hs);
+        return hs;
     }
 
-    /** Click probabilities with explicit histories (oldest first; the last H are used). */
+    /** Click probabilities (calibrated, see {@link #calibration()}) with explicit histories (oldest first; the last H are used). */
     public float[] scoreExamples(int[] users, int[] items, int[][] histories) {
+        float[] z = logitsOf(users, items, histories);
+        float[] out = new float[z.length];
+        for (int k = 0; k < z.length; k++) {
+            out[k] = calibration.probability(z[k]);
+        }
+        return out;
+    }
+
+    private float[] logitsOf(int[] users, int[] items, int[][] histories) {
         if (users.length != items.length || users.length != histories.length) {
             throw new IllegalArgumentException("users, items and histories differ in length: " + users.length + ", "
                     + items.length + ", " + histories.length);
@@ -341,9 +372,7 @@ public final class DcnV2 implements Recommender {
                 float[] z = forward(s, params, config, features, Arrays.copyOfRange(users, from, to),
                         Arrays.copyOfRange(items, from, to), Arrays.copyOfRange(histories, from, to)).get("logit")
                         .toFloatArray();
-                for (int k = 0; k < z.length; k++) {
-                    out[from + k] = NdOps.sigmoid(z[k]);
-                }
+                System.arraycopy(z, 0, out, from, z.length);
             }
         }
         return out;
@@ -352,11 +381,7 @@ public final class DcnV2 implements Recommender {
     @Override
     public Map<String, NDArray> intermediates(NDManager manager, int[] users, int[] items) {
         Recommender.checkPairs(this, users, items);
-        int[][] hs = new int[users.length][];
-        for (int k = 0; k < users.length; k++) {
-            hs[k] = userHistories[users[k]];
-        }
-        return intermediates(manager, users, items, hs);
+        return intermediates(manager, users, items, storedHistories(users));
     }
 
     /** {@code cross_0..cross_{L-1}} (B × D), {@code deep_out}, {@code logit} (B × 1), with explicit histories. */
@@ -402,7 +427,7 @@ public final class DcnV2 implements Recommender {
         t.put("user_profile", SequenceStore.ragged(features.userFieldIdsView()));
         t.put("user_history", SequenceStore.ragged(userHistories));
         Layout layout = new Layout(config, features.numUsers(), features.numItems(), features.numCategories(),
-                features.profileFields(), features.fieldSizes());
+                features.profileFields(), features.fieldSizes(), calibration);
         ModelFile.write(file, KIND, layout, t);
     }
 
@@ -422,6 +447,7 @@ public final class DcnV2 implements Recommender {
             ps.add(p.rowSparse() ? Parameter.table(p.name(), p.rows(), p.cols(), tensor.values())
                     : Parameter.dense(p.name(), p.rows(), p.cols(), tensor.values()));
         }
-        return new DcnV2(layout.config(), f, hist, new ParameterSet(ps));
+        PlattScaling cal = layout.calibration() == null ? PlattScaling.identity() : layout.calibration();
+        return new DcnV2(layout.config(), f, hist, new ParameterSet(ps), cal);
     }
 }

@@ -18,16 +18,19 @@ import java.util.Map;
  * @param sizeAwareBatch   LightGCN: the batch size follows the number of training interactions
  *                         ({@link LightGcn#defaultBatchSize(int)}) instead of {@code batch_size};
  *                         on by default, off once {@code batch_size} is given
+ * @param calibrate        DCNv2: fit {@link PlattScaling} on the validation CTR rows after training
+ *                         (default true; null: the default)
  */
 public record ModelOptions(Integer negatives, Double l2, boolean pretrain, Integer maxLength, Double maskProbability,
-                           boolean sizeAwareBatch) {
+                           boolean sizeAwareBatch, Boolean calibrate) {
     /** Setting name → the models it applies to. */
     static final Map<String, List<String>> APPLIES = Map.of(
             "negatives", List.of("mf-bce", "gmf", "mlp", "neumf"),
             "l2", List.of("mf-bpr", "mf-bce", "gmf", "mlp", "neumf", "lightgcn"),
             "pretrain", List.of("neumf"),
             "max_length", List.of("sasrec", "gru4rec", "bert4rec"),
-            "mask_probability", List.of("bert4rec"));
+            "mask_probability", List.of("bert4rec"),
+            "calibrate", List.of("dcnv2"));
 
     public ModelOptions {
         if (negatives != null && negatives <= 0) {
@@ -46,7 +49,7 @@ public record ModelOptions(Integer negatives, Double l2, boolean pretrain, Integ
 
     /** Every model default kept. */
     public static ModelOptions none() {
-        return new ModelOptions(null, null, false, null, null, false);
+        return new ModelOptions(null, null, false, null, null, false, null);
     }
 
     /** Refuses settings that do not apply to {@code model}, naming the setting. */
@@ -80,31 +83,42 @@ public record ModelOptions(Integer negatives, Double l2, boolean pretrain, Integ
         if (maskProbability != null) {
             m.put("mask_probability", maskProbability);
         }
+        if (calibrate != null) {
+            m.put("calibrate", calibrate);
+        }
         return m;
     }
 
     ModelOptions withNegatives(int v) {
-        return new ModelOptions(v, l2, pretrain, maxLength, maskProbability, sizeAwareBatch);
+        return new ModelOptions(v, l2, pretrain, maxLength, maskProbability, sizeAwareBatch, calibrate);
     }
 
     ModelOptions withL2(double v) {
-        return new ModelOptions(negatives, v, pretrain, maxLength, maskProbability, sizeAwareBatch);
+        return new ModelOptions(negatives, v, pretrain, maxLength, maskProbability, sizeAwareBatch, calibrate);
     }
 
     ModelOptions withPretrain(boolean v) {
-        return new ModelOptions(negatives, l2, v, maxLength, maskProbability, sizeAwareBatch);
+        return new ModelOptions(negatives, l2, v, maxLength, maskProbability, sizeAwareBatch, calibrate);
     }
 
     ModelOptions withMaxLength(int v) {
-        return new ModelOptions(negatives, l2, pretrain, v, maskProbability, sizeAwareBatch);
+        return new ModelOptions(negatives, l2, pretrain, v, maskProbability, sizeAwareBatch, calibrate);
     }
 
     ModelOptions withMaskProbability(double v) {
-        return new ModelOptions(negatives, l2, pretrain, maxLength, v, sizeAwareBatch);
+        return new ModelOptions(negatives, l2, pretrain, maxLength, v, sizeAwareBatch, calibrate);
     }
 
     ModelOptions withSizeAwareBatch(boolean v) {
-        return new ModelOptions(negatives, l2, pretrain, maxLength, maskProbability, v);
+        return new ModelOptions(negatives, l2, pretrain, maxLength, maskProbability, v, calibrate);
+    }
+
+    ModelOptions withCalibrate(boolean v) {
+        return new ModelOptions(negatives, l2, pretrain, maxLength, maskProbability, sizeAwareBatch, v);
+    }
+
+    boolean calibrateOr(boolean fallback) {
+        return calibrate == null ? fallback : calibrate;
     }
 
     int negativesOr(int fallback) {

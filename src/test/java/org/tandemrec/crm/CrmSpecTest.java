@@ -61,5 +61,10 @@ class CrmSpecTest {
                 .getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> CrmSpec.defaults("bert4rec").with("f.yaml", json("{\"mask_probability\": 1.0}")));
+        assertTrue(CrmSpec.defaults("dcnv2").options().calibrateOr(true));
+        assertFalse(CrmSpec.defaults("dcnv2").with("f.yaml", json("{\"calibrate\": false}")).options().calibrateOr(true));
+        assertEquals("f.yaml: setting 'calibrate' applies to [dcnv2], not to mf-bce", assertThrows(
+                IllegalArgumentException.class, () -> CrmSpec.defaults("mf-bce").with("f.yaml", json("{\"calibrate\": true}")))
+                .getMessage());
     }
 }

@@ -121,6 +121,38 @@ class DcnV2Test {
     }
 
     @Test
+    void calibrationMovesProbabilitiesNotRankingsAndIsSaved(@TempDir Path dir) {
+        Synthetic s = synthetic();
+        DcnV2 model = DcnV2.fit(s.features(), s.train(), s.latest(),
+                small(DcnV2Config.CrossKind.FULL, DcnV2Config.Structure.STACKED),
+                train().toBuilder().epochs(1).build(), TrainHooks.none(), null);
+        int[] us = {0, 1, 2, 3};
+        int[] is = {4, 5, 6, 7};
+        float[] z = model.logits(us, is);
+        float[] raw = model.score(us, is);
+        PlattScaling c = new PlattScaling(0.5, -0.25);
+        DcnV2 cal = model.withCalibration(c);
+        float[] p = cal.score(us, is);
+        for (int k = 0; k < us.length; k++) {
+            assertEquals(NdOps.sigmoid(z[k]), raw[k], 1e-6f);
+            assertEquals((float) (1 / (1 + Math.exp(-(0.5 * z[k] - 0.25)))), p[k], 1e-6f);
+        }
+        assertArrayEquals(z, cal.logits(us, is)); // parameters shared, logits untouched
+        Path file = dir.resolve("cal.bin");
+        cal.save(file);
+        DcnV2 back = DcnV2.load(file);
+        assertEquals(c, back.calibration());
+        assertArrayEquals(p, back.score(us, is));
+        assertEquals(PlattScaling.identity(), DcnV2.load(saved(model, dir)).calibration());
+    }
+
+    private static Path saved(DcnV2 model, Path dir) {
+        Path file = dir.resolve("plain.bin");
+        model.save(file);
+        return file;
+    }
+
+    @Test
     void intermediatesAreNamedAndShaped(@TempDir Path dir) {
         Synthetic s = synthetic();
         DcnV2Config cfg = small(DcnV2Config.CrossKind.FULL, DcnV2Config.Structure.STACKED);
