@@ -96,8 +96,8 @@ public final class SftTask implements TrainingTask {
             }
         }
         this.parameters = new ParameterSet(mirrors);
-        fp.append(String.format(Locale.ROOT, "micro=%d pad=%d examples=%d data=%08x", microBatch, padId,
-                this.examples.size(), dataChecksum(this.examples)));
+        fp.append(String.format(Locale.ROOT, "micro=%d pad=%d examples=%d data=%08x base=%08x", microBatch, padId,
+                this.examples.size(), dataChecksum(this.examples), weightSample(weights, manager)));
         this.fingerprint = fp.toString();
     }
 
@@ -114,6 +114,34 @@ public final class SftTask implements TrainingTask {
         long[] dims = s.getShape().clone();
         dims[0] -= t.firstRow();
         return new Shape(dims);
+    }
+
+    private static final int SAMPLED_VALUES = 4096;
+
+    /**
+     * A checksum of up to {@value #SAMPLED_VALUES} evenly spaced values of every weight, so that a
+     * run is not resumed on another checkpoint of the same architecture; sampled because reading
+     * every value of a memory-mapped 7B model would take longer than the check is worth.
+     */
+    static long weightSample(DecoderWeights weights, NDManager manager) {
+        CRC32 crc = new CRC32();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4);
+        try (NDManager m = manager.newSubManager()) {
+            for (Map.Entry<String, NDArray> e : new java.util.TreeMap<>(weights.tensors()).entrySet()) {
+                NDArray flat = e.getValue().reshape(-1);
+                long stride = Math.max(1, flat.size() / SAMPLED_VALUES);
+                NDArray sample = flat.get(new NDIndex("::{}", stride));
+                sample.attach(m);
+                flat.attach(m);
+                crc.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                for (float v : sample.toFloatArray()) {
+                    b.clear();
+                    b.putFloat(v);
+                    crc.update(b.array(), 0, 4);
+                }
+            }
+        }
+        return crc.getValue();
     }
 
     private static long dataChecksum(List<SftSequence> seqs) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
@@ -203,6 +204,14 @@ class SftTaskTest {
             try (Run other = Run.start(cfg, 7, m, loaded, data.subList(0, 6))) {
                 Exception e = assertThrows(RuntimeException.class, () -> new SftTrainer(cfg).fit(other.task(), null, hooks));
                 assertTrue(e.getMessage().contains("different model or training config"), e.getMessage());
+            }
+            // ... and to these base weights: one value changed in a layer that does not train is refused too.
+            try (DecoderWeights changed = loaded.with(loaded.config(), Map.of(), m)) {
+                changed.get("model.layers.0.mlp.up_proj.weight").set(new NDIndex("0, 0"), 0.5f);
+                try (Run other = Run.start(cfg, 7, m, changed, data)) {
+                    Exception e = assertThrows(RuntimeException.class, () -> new SftTrainer(cfg).fit(other.task(), null, hooks));
+                    assertTrue(e.getMessage().contains("different model or training config"), e.getMessage());
+                }
             }
         }
     }
