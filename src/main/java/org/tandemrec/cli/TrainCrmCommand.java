@@ -57,7 +57,7 @@ public final class TrainCrmCommand implements Callable<Integer> {
         CrmSpec given = CrmSpec.load(model, config);
         SplitData split = SplitDirectory.read(data);
         // Size-dependent defaults (LightGCN's batch) fixed here, so run.json records what trains.
-        CrmSpec crm = given.forTrainingRows(split.train().size());
+        CrmSpec crm = given.forTrainingRows(CrmCatalog.positiveRows(split));
         Files.createDirectories(out);
         // A run re-trained in place must not keep looking finished with an earlier run's results.
         for (String f : new String[] {MetricsFile.FILE_NAME, HtmlReport.FILE_NAME, RunFiles.MODEL}) {

@@ -22,8 +22,4 @@ public record Bert4RecConfig(int dim, int maxLength, int blocks, int heads, doub
     public static Bert4RecConfig defaults() {
         return new Bert4RecConfig(64, 50, 2, 2, 0.1, 0.4);
     }
-
-    SasRecConfig transformer() {
-        return new SasRecConfig(dim, maxLength, blocks, heads, dropout);
-    }
 }

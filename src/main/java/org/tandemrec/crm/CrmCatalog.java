@@ -32,7 +32,7 @@ public final class CrmCatalog {
      */
     public static Recommender train(CrmSpec given, SplitData split, TrainHooks hooks) {
         InteractionTable train = split.train();
-        CrmSpec spec = given.forTrainingRows(train.size());
+        CrmSpec spec = given.forTrainingRows(positiveRows(split));
         ModelOptions o = spec.options();
         int d = spec.dim();
         return switch (spec.model()) {
@@ -86,6 +86,19 @@ public final class CrmCatalog {
      * The training rows a one-class model learns from: every row of implicit data, the positive
      * rows of labelled data (a rating below the threshold is not an interaction to imitate).
      */
+    /**
+     * Training rows that are interactions (value > 0): what the graph and ID models train on, and
+     * what size-dependent defaults ({@link CrmSpec#forTrainingRows}) follow.
+     */
+    public static int positiveRows(SplitData split) {
+        InteractionTable train = split.train();
+        int n = 0;
+        for (int r = 0; r < train.size(); r++) {
+            n += train.value(r) > 0f ? 1 : 0;
+        }
+        return n;
+    }
+
     static InteractionTable positives(InteractionTable train) {
         return train.filter(r -> train.value(r) > 0f);
     }

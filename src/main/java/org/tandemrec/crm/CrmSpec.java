@@ -57,11 +57,6 @@ public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions opt
             "optimizer", "schedule", "warmup_steps", "clip_norm", "patience", "checkpoint_every", "seed", "threads",
             "negatives", "l2", "pretrain", "max_length", "mask_probability", "calibrate");
 
-    /** A spec with every model-specific setting at the model's default. */
-    public CrmSpec(String model, int dim, TrainConfig train) {
-        this(model, dim, train, ModelOptions.none());
-    }
-
     public CrmSpec {
         if (model == null || !CrmCatalog.MODELS.contains(model)) {
             throw new IllegalArgumentException("model must be one of " + CrmCatalog.MODELS + ", got '" + model + "'");

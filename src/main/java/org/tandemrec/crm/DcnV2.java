@@ -285,9 +285,9 @@ public final class DcnV2 implements Recommender {
         }
     }
 
-    /** A copy with its own parameters, e.g. to continue training it jointly (CoReLLa stage 2) without touching this model. */
+    /** A copy with its own parameters and no calibration, e.g. to continue training it jointly (CoReLLa stage 2) without touching this model. */
     public DcnV2 copy() {
-        return new DcnV2(config, features, userHistories, copy(params), calibration);
+        return new DcnV2(config, features, userHistories, copy(params), PlattScaling.identity());
     }
 
     /**

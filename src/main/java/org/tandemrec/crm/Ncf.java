@@ -48,7 +48,7 @@ public final class Ncf implements Recommender {
     public static Ncf fit(InteractionTable train, NcfConfig config, TrainConfig trainConfig, TrainHooks hooks,
                           ToDoubleFunction<Recommender> validate) {
         return fit(train, config, initialParameters(config, train.numUsers(), train.numItems(), trainConfig.seed()),
-                trainConfig, hooks, validate);
+                "random start", trainConfig, hooks, validate);
     }
 
     /**
@@ -83,7 +83,7 @@ public final class Ncf implements Recommender {
             System.arraycopy(start.weights.get(p.name()), 0, p.value(), 0, p.value().length);
         }
         TrainConfig fineTune = trainConfig.toBuilder().learningRate(trainConfig.learningRate() * FINE_TUNE_RATE).build();
-        return fit(train, config, params, fineTune, hooks, validate);
+        return fit(train, config, params, "pre-trained start", fineTune, hooks, validate);
     }
 
     /**
@@ -126,9 +126,10 @@ public final class Ncf implements Recommender {
         return new Ncf(config, gmf.numUsers, gmf.numItems, w);
     }
 
-    private static Ncf fit(InteractionTable train, NcfConfig config, ParameterSet params, TrainConfig trainConfig,
-                           TrainHooks hooks, ToDoubleFunction<Recommender> validate) {
-        Task task = new Task(config, new UserItemIndex(train), train, params);
+    /** {@code start} names where {@code params} come from; a checkpoint is resumed only from the same start. */
+    private static Ncf fit(InteractionTable train, NcfConfig config, ParameterSet params, String start,
+                           TrainConfig trainConfig, TrainHooks hooks, ToDoubleFunction<Recommender> validate) {
+        Task task = new Task(config, new UserItemIndex(train), train, params, start);
         TrainHooks h = validate == null ? hooks : hooks.withValidation(epoch -> validate.applyAsDouble(
                 new Ncf(config, train.numUsers(), train.numItems(), live(params))));
         new Trainer(trainConfig).fit(task, h);
@@ -241,7 +242,7 @@ public final class Ncf implements Recommender {
     /** The training task over fresh parameters (package-private for gradient checks). */
     static TrainingTask trainingTask(InteractionTable train, NcfConfig config, long seed) {
         return new Task(config, new UserItemIndex(train),
-                train, initialParameters(config, train.numUsers(), train.numItems(), seed));
+                train, initialParameters(config, train.numUsers(), train.numItems(), seed), "random start");
     }
 
     private static final class Task implements TrainingTask {
@@ -251,8 +252,10 @@ public final class Ncf implements Recommender {
         private final int[] items;
         private final ParameterSet params;
         private final Map<String, float[]> values;
+        private final String start;
 
-        Task(NcfConfig config, UserItemIndex index, InteractionTable train, ParameterSet params) {
+        Task(NcfConfig config, UserItemIndex index, InteractionTable train, ParameterSet params, String start) {
+            this.start = start;
             this.config = config;
             this.index = index;
             this.users = train.userColumn();
@@ -263,7 +266,7 @@ public final class Ncf implements Recommender {
 
         @Override public String modelName() { return KIND; }
         @Override public String configFingerprint() {
-            return config + " users=" + index.numUsers() + " items=" + index.numItems() + " n=" + users.length;
+            return config + " " + start + " users=" + index.numUsers() + " items=" + index.numItems() + " n=" + users.length;
         }
         @Override public ParameterSet parameters() { return params; }
         @Override public int numExamples() { return users.length; }

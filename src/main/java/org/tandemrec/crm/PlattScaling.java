@@ -53,6 +53,17 @@ public record PlattScaling(double scale, double shift) {
         if (!pos || !neg) {
             throw new IllegalArgumentException("calibration needs both positive and negative rows");
         }
+        boolean constant = true;
+        double positives = 0;
+        for (int i = 0; i < logits.length; i++) {
+            constant &= logits[i] == logits[0];
+            positives += labels[i];
+        }
+        if (constant) {
+            // No spread to scale: only the shift is identified, and it makes p the observed click rate.
+            double rate = positives / labels.length;
+            return new PlattScaling(1, Math.log(rate / (1 - rate)) - logits[0]);
+        }
         double a = 1;
         double b = 0;
         double loss = loss(logits, labels, a, b);

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * How much memory a model may still take. On Linux the kernel's own estimate, {@code
  * MemAvailable} of {@code /proc/meminfo} (free memory plus the page cache and reclaimable slabs
- * it can drop, without swapping); elsewhere the physical memory size, and where even that is
+ * it can drop, without swapping), or a container's memory limit when that is lower; elsewhere
+ * the physical memory size, and where even that is
  * unknown the JVM's maximum heap. Native tensors live outside the Java heap, so the heap limit
  * is checked separately ({@link #heapBytes()}).
  *
@@ -21,19 +22,23 @@ public record AvailableMemory(long bytes, String source) {
 
     /** The figure for this machine now. */
     public static AvailableMemory now() {
+        // The JVM's physical-memory figure honours a container's memory limit; meminfo shows the host's.
+        long physical = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getTotalMemorySize() : -1;
         if (Files.isReadable(MEMINFO)) {
             try {
                 long b = memAvailable(Files.readAllLines(MEMINFO));
                 if (b >= 0) {
-                    return new AvailableMemory(b, "MemAvailable in /proc/meminfo");
+                    return physical > 0 && physical < b
+                            ? new AvailableMemory(physical, "memory limit of this container")
+                            : new AvailableMemory(b, "MemAvailable in /proc/meminfo");
                 }
             } catch (IOException | RuntimeException e) {
                 // fall through to the portable figures
             }
         }
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                && os.getTotalMemorySize() > 0) {
-            return new AvailableMemory(os.getTotalMemorySize(), "physical memory");
+        if (physical > 0) {
+            return new AvailableMemory(physical, "physical memory");
         }
         return new AvailableMemory(heapBytes(), "JVM maximum heap");
     }

@@ -111,7 +111,13 @@ public record SftRunRecord(Instant created, String tandemVersion, String model, 
                     + (o == null ? "nothing" : o.path("format").asText("?") + " version " + o.path("version").asText("?")));
         }
         JsonNode out = o.path("outputs");
-        return new SftRunRecord(Instant.parse(o.get("created").asText()), o.path("tandem").asText(), o.path("model").asText(),
+        Instant created;
+        try {
+            created = Instant.parse(o.path("created").asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(file + ": field created: not an ISO-8601 instant: " + o.path("created"), e);
+        }
+        return new SftRunRecord(created, o.path("tandem").asText(), o.path("model").asText(),
                 o.path("data").asText(), o.path("valid").isNull() ? null : o.path("valid").asText(), o.get("settings"),
                 o.path("max_length_used").asInt(), o.path("examples").asInt(), o.path("valid_examples").asInt(),
                 o.path("trainable_parameters").asLong(), o.path("steps").asLong(), o.path("resumed_from_step").asLong(),

@@ -66,12 +66,11 @@ public record SftSequence(int[] ids, int[] labels) {
             a = Arrays.copyOf(a, a.length + 1);
             a[a.length - 1] = eosId;
         }
-        String where = e.id() == null ? "" : "example " + e.id() + ": ";
         if (a.length == 0) {
-            throw new IllegalArgumentException(where + "answer '" + e.answer() + "' encodes to no tokens");
+            throw new IllegalArgumentException("answer '" + e.answer() + "' encodes to no tokens");
         }
         if (p.length == 0) {
-            throw new IllegalArgumentException(where + "prompt '" + e.prompt() + "' encodes to no tokens");
+            throw new IllegalArgumentException("prompt '" + e.prompt() + "' encodes to no tokens");
         }
         if (a.length >= maxLength) {
             a = Arrays.copyOf(a, maxLength - 1);

@@ -93,8 +93,14 @@ public final class SftTrainer {
     public static List<SftSequence> encode(LlmTokenizer tokenizer, List<SftExample> examples, LlamaConfig model,
                                            int maxLength) {
         List<SftSequence> out = new ArrayList<>(examples.size());
-        for (SftExample e : examples) {
-            out.add(SftSequence.encode(tokenizer, e, model.eosTokenId(), maxLength));
+        for (int i = 0; i < examples.size(); i++) {
+            SftExample e = examples.get(i);
+            try {
+                out.add(SftSequence.encode(tokenizer, e, model.eosTokenId(), maxLength));
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("example " + (i + 1) + (e.id() == null ? "" : " (id " + e.id() + ")")
+                        + ": " + ex.getMessage(), ex);
+            }
         }
         return out;
     }

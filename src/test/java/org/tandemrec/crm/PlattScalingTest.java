@@ -43,6 +43,13 @@ class PlattScalingTest {
     }
 
     @Test
+    void constantLogitsGetTheObservedRate() {
+        PlattScaling c = PlattScaling.fit(new float[] {2, 2, 2, 2}, new float[] {1, 0, 0, 0});
+        assertEquals(1, c.scale());
+        assertEquals(0.25f, c.probability(2f), 1e-6f);
+    }
+
+    @Test
     void refusesUnusableInput() {
         assertThrows(IllegalArgumentException.class, () -> PlattScaling.fit(new float[] {1, 2}, new float[] {1, 1}));
         assertThrows(IllegalArgumentException.class, () -> PlattScaling.fit(new float[] {1, 2}, new float[] {1, 0.5f}));
