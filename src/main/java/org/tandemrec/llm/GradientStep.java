@@ -106,7 +106,7 @@ public final class GradientStep implements AutoCloseable {
             Map<String, NDArray> g = accumulate(decoder, params, m, microBatches, loss);
             double sq = 0;
             for (NDArray a : g.values()) {
-                sq += a.square().sum().getFloat();
+                sq += a.mul(a).sum().getFloat();
             }
             float norm = (float) Math.sqrt(sq);
             if (!Float.isFinite(norm) || !Float.isFinite(loss[0])) {
