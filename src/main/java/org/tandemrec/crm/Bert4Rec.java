@@ -124,7 +124,7 @@ public final class Bert4Rec implements SequenceEncoder {
         int l = config.maxLength();
         int d = config.dim();
         NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup().add(s.dense(p.get("pos_emb")));
-        x = drop(s, dropout, NdOps.layerNorm(x, s.dense(p.get("emb_ln_g")), s.dense(p.get("emb_ln_b"))));
+        x = dropout.apply(s, NdOps.layerNorm(x, s.dense(p.get("emb_ln_g")), s.dense(p.get("emb_ln_b"))));
         // Every position attends to every real item: −1e9 on padding keys (B × 1 × 1 × L).
         float[] keys = new float[ids.length];
         for (int i = 0; i < ids.length; i++) {
@@ -137,10 +137,10 @@ public final class Bert4Rec implements SequenceEncoder {
             NDArray a = SasRec.attention(linear(s, p, x, n + "wq"), linear(s, p, x, n + "wk"), linear(s, p, x, n + "wv"),
                     keyMask, scale, batch, l, config.heads(), d);
             a = linear(s, p, a, n + "wo");
-            x = NdOps.layerNorm(x.add(drop(s, dropout, a)), s.dense(p.get(n + "ln1_g")), s.dense(p.get(n + "ln1_b")));
+            x = NdOps.layerNorm(x.add(dropout.apply(s, a)), s.dense(p.get(n + "ln1_g")), s.dense(p.get(n + "ln1_b")));
             NDArray f = NdOps.gelu(NdOps.linear(x, s.dense(p.get(n + "ffn1_w")), s.dense(p.get(n + "ffn1_b"))));
             f = NdOps.linear(f, s.dense(p.get(n + "ffn2_w")), s.dense(p.get(n + "ffn2_b")));
-            x = NdOps.layerNorm(x.add(drop(s, dropout, f)), s.dense(p.get(n + "ln2_g")), s.dense(p.get(n + "ln2_b")));
+            x = NdOps.layerNorm(x.add(dropout.apply(s, f)), s.dense(p.get(n + "ln2_g")), s.dense(p.get(n + "ln2_b")));
         }
         NDArray o = NdOps.gelu(NdOps.linear(x, s.dense(p.get("out_w")), s.dense(p.get("out_b"))));
         return NdOps.layerNorm(o, s.dense(p.get("out_ln_g")), s.dense(p.get("out_ln_b")));
@@ -148,10 +148,6 @@ public final class Bert4Rec implements SequenceEncoder {
 
     private static NDArray linear(AutogradStep s, ParameterSet p, NDArray x, String w) {
         return NdOps.linear(x, s.dense(p.get(w)), s.dense(p.get(w + "_b")));
-    }
-
-    private static NDArray drop(AutogradStep s, Dropout dropout, NDArray x) {
-        return dropout == null ? x : dropout.apply(s, x);
     }
 
     private int maskToken() {

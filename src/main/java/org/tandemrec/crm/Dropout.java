@@ -5,6 +5,9 @@ import java.util.SplittableRandom;
 
 /** Inverted dropout with masks drawn from a seeded stream, so a training run is replayable. */
 final class Dropout {
+    /** No dropout: inference. */
+    static final Dropout NONE = new Dropout(0, null);
+
     private final double rate;
     private final SplittableRandom random;
 

@@ -76,9 +76,7 @@ public final class Gru4Rec implements SequenceEncoder {
             maskValues[i] = ids[i] == 0 ? 0f : 1f;
         }
         NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup();
-        if (dropout != null) {
-            x = dropout.apply(s, x);
-        }
+        x = dropout.apply(s, x);
         // Input projections of all positions at once: B × L × 3d.
         NDList gx = NdOps.linear(x, s.dense(p.get("gru_wx")), s.dense(p.get("gru_bx"))).split(l, 1);
         NDList masks = s.constant(maskValues, new Shape(batch, l, 1)).split(l, 1);
@@ -103,6 +101,6 @@ public final class Gru4Rec implements SequenceEncoder {
             states.add(h);
         }
         NDArray out = NDArrays.stack(states, 1);
-        return dropout == null ? out : dropout.apply(s, out);
+        return dropout.apply(s, out);
     }
 }

@@ -94,7 +94,7 @@ public final class SasRec implements SequenceEncoder {
         NDArray mask = s.constant(maskValues, new Shape(batch, l, 1));
         NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup().mul(s.scalar((float) Math.sqrt(d)));
         x = x.add(s.dense(p.get("pos_emb")));
-        x = drop(s, dropout, x).mul(mask);
+        x = dropout.apply(s, x).mul(mask);
         // Position i may attend to j <= i only: −1e9 above the diagonal before the softmax.
         float[] causal = new float[l * l];
         for (int i = 0; i < l; i++) {
@@ -109,12 +109,12 @@ public final class SasRec implements SequenceEncoder {
             NDArray a = attention(q.matMul(s.dense(p.get(n + "wq"))), x.matMul(s.dense(p.get(n + "wk"))),
                     x.matMul(s.dense(p.get(n + "wv"))), attentionMask, s.scalar((float) (1 / Math.sqrt(d / config.heads()))),
                     batch, l, config.heads(), d);
-            x = q.add(drop(s, dropout, a));
+            x = q.add(dropout.apply(s, a));
             NDArray y = NdOps.layerNorm(x, s.dense(p.get(n + "ln2_g")), s.dense(p.get(n + "ln2_b")));
             NDArray f = NdOps.linear(y, s.dense(p.get(n + "ffn1_w")), s.dense(p.get(n + "ffn1_b")));
             f = NdOps.relu(f);
-            f = NdOps.linear(drop(s, dropout, f), s.dense(p.get(n + "ffn2_w")), s.dense(p.get(n + "ffn2_b")));
-            x = y.add(drop(s, dropout, f)).mul(mask);
+            f = NdOps.linear(dropout.apply(s, f), s.dense(p.get(n + "ffn2_w")), s.dense(p.get(n + "ffn2_b")));
+            x = y.add(dropout.apply(s, f)).mul(mask);
         }
         return NdOps.layerNorm(x, s.dense(p.get("final_ln_g")), s.dense(p.get("final_ln_b")));
     }
@@ -131,9 +131,5 @@ public final class SasRec implements SequenceEncoder {
         NDArray vh = v.reshape(batch, l, h, dh).transpose(0, 2, 1, 3);
         NDArray w = qh.matMul(kh).mul(scale).add(mask).softmax(-1);
         return w.matMul(vh).transpose(0, 2, 1, 3).reshape(batch, l, d);
-    }
-
-    private static NDArray drop(AutogradStep s, Dropout dropout, NDArray x) {
-        return dropout == null ? x : dropout.apply(s, x);
     }
 }

@@ -27,7 +27,7 @@ interface SequenceEncoder {
 
     /**
      * Hidden states B × L × d of the left-padded id matrix {@code ids} (B × L, row-major);
-     * {@code dropout} is null in inference.
+     * {@code dropout} is {@link Dropout#NONE} in inference.
      */
     NDArray hidden(AutogradStep step, ParameterSet params, int[] ids, int batch, Dropout dropout);
 

@@ -117,7 +117,7 @@ public final class SequentialRecommender implements Recommender {
             int to = Math.min(numUsers, from + CHUNK);
             int b = to - from;
             try (AutogradStep s = AutogradStep.inference()) {
-                NDArray h = encoder.hidden(s, params, encoder.scoringIds(Arrays.copyOfRange(sequences, from, to)), b, null);
+                NDArray h = encoder.hidden(s, params, encoder.scoringIds(Arrays.copyOfRange(sequences, from, to)), b, Dropout.NONE);
                 float[] last = h.get(":, -1, :").toFloatArray();
                 System.arraycopy(last, 0, out, from * d, b * d);
             }
