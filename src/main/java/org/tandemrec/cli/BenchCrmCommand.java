@@ -7,12 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.tandemrec.crm.CrmBenchmark;
+import org.tandemrec.bench.CrmBenchmark;
 import org.tandemrec.data.InteractionTable;
-import org.tandemrec.llm.TorchThreads;
-import picocli.CommandLine;
+import org.tandemrec.llm.decoder.TorchThreads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code tandem bench crm}: training throughput of the conventional models against the

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.tandemrec.data.Directories;
-import org.tandemrec.data.LoadBenchmark;
-import org.tandemrec.eval.MetricsBenchmark;
-import org.tandemrec.split.TextNegativesBenchmark;
-import picocli.CommandLine;
+import org.tandemrec.base.Directories;
+import org.tandemrec.bench.LoadBenchmark;
+import org.tandemrec.bench.MetricsBenchmark;
+import org.tandemrec.bench.TextNegativesBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code tandem bench data}: the data-path figures (load time, memory, and the figures other

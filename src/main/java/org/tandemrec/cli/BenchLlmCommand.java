@@ -9,14 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.tandemrec.llm.LlamaConfig;
-import org.tandemrec.llm.LlmBenchmark;
-import org.tandemrec.llm.PretrainConfig;
-import org.tandemrec.llm.RopeScaling;
-import org.tandemrec.llm.TorchThreads;
-import picocli.CommandLine;
+import org.tandemrec.bench.LlmBenchmark;
+import org.tandemrec.llm.decoder.LlamaConfig;
+import org.tandemrec.llm.decoder.RopeScaling;
+import org.tandemrec.llm.decoder.TorchThreads;
+import org.tandemrec.llm.pretrain.PretrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code tandem bench llm}: matmul peak, training and prefill utilisation, KV-cache decoding

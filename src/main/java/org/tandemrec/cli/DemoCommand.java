@@ -23,17 +23,17 @@ import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.eval.RunDirectory;
-import org.tandemrec.llm.PretrainConfig;
-import org.tandemrec.llm.Pretrainer;
+import org.tandemrec.llm.pretrain.PretrainConfig;
+import org.tandemrec.llm.pretrain.Pretrainer;
 import org.tandemrec.prompt.BehaviourCorpus;
 import org.tandemrec.split.SplitConfig;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.SplitSource;
 import org.tandemrec.train.TrainHooks;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code tandem demo}: the whole pipeline on the embedded synthetic world. It generates the world,

@@ -6,20 +6,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.tandemrec.data.AtomicFile;
-import org.tandemrec.llm.Decoder;
-import org.tandemrec.llm.HfCheckpoint;
-import org.tandemrec.llm.DecoderWeights;
+import org.tandemrec.base.AtomicFile;
+import org.tandemrec.bench.ForwardBenchmark;
 import org.tandemrec.llm.GoldenCheck;
-import org.tandemrec.llm.LlmTokenizer;
-import org.tandemrec.llm.ForwardBenchmark;
-import org.tandemrec.llm.LlamaConfig;
-import org.tandemrec.llm.LoraAdapter;
-import org.tandemrec.llm.RopeScaling;
-import org.tandemrec.llm.TorchThreads;
-import picocli.CommandLine;
+import org.tandemrec.llm.decoder.Decoder;
+import org.tandemrec.llm.decoder.DecoderWeights;
+import org.tandemrec.llm.decoder.HfCheckpoint;
+import org.tandemrec.llm.decoder.LlamaConfig;
+import org.tandemrec.llm.decoder.RopeScaling;
+import org.tandemrec.llm.decoder.TorchThreads;
+import org.tandemrec.llm.lora.LoraAdapter;
+import org.tandemrec.llm.tokenizer.LlmTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code tandem llm ...}: operations on Hugging Face decoder checkpoints. */
 @Command(name = "llm", mixinStandardHelpOptions = true, description = "Hugging Face decoder checkpoints (Llama, Mistral, Qwen2).",

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.tandemrec.llm.PretrainConfig;
-import org.tandemrec.llm.Pretrainer;
-import org.tandemrec.llm.TorchThreads;
-import picocli.CommandLine;
+import org.tandemrec.llm.decoder.TorchThreads;
+import org.tandemrec.llm.pretrain.PretrainConfig;
+import org.tandemrec.llm.pretrain.Pretrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code tandem llm pretrain}: trains the demo's small Llama-architecture model from scratch on a corpus. */
 @Command(name = "pretrain", mixinStandardHelpOptions = true, description = "Train a small Llama-architecture model from scratch on a text corpus "

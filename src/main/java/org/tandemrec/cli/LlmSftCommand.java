@@ -6,13 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tandemrec.data.DataFormatException;
-import org.tandemrec.llm.SftConfig;
-import org.tandemrec.llm.SftJob;
-import org.tandemrec.llm.SftRunRecord;
-import org.tandemrec.llm.TorchThreads;
-import picocli.CommandLine;
+import org.tandemrec.llm.decoder.TorchThreads;
+import org.tandemrec.llm.sft.SftConfig;
+import org.tandemrec.llm.sft.SftJob;
+import org.tandemrec.llm.sft.SftRunRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code tandem llm sft}: supervised fine-tuning (LoRA or full) of a Hugging Face checkpoint on prompt/answer pairs. */
 @Command(name = "sft", mixinStandardHelpOptions = true,

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tandemrec.data.AtomicFile;
+import org.tandemrec.base.AtomicFile;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;

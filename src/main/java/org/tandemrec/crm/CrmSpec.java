@@ -1,10 +1,10 @@
 package org.tandemrec.crm;
 
-import static org.tandemrec.data.SettingsFile.booleanValue;
-import static org.tandemrec.data.SettingsFile.doubleValue;
-import static org.tandemrec.data.SettingsFile.intValue;
-import static org.tandemrec.data.SettingsFile.longValue;
-import static org.tandemrec.data.SettingsFile.textValue;
+import static org.tandemrec.base.SettingsFile.booleanValue;
+import static org.tandemrec.base.SettingsFile.doubleValue;
+import static org.tandemrec.base.SettingsFile.intValue;
+import static org.tandemrec.base.SettingsFile.longValue;
+import static org.tandemrec.base.SettingsFile.textValue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.tandemrec.data.SettingsFile;
+import org.tandemrec.base.SettingsFile;
 import org.tandemrec.train.TrainConfig;
 
 /**

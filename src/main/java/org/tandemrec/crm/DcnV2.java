@@ -100,7 +100,7 @@ public final class DcnV2 implements Recommender {
         return out;
     }
 
-    static int numFields(CtrFeatures f) {
+    public static int numFields(CtrFeatures f) {
         return 3 + (f.numCategories() > 0 ? 1 : 0) + f.profileFields().size();
     }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
+import org.tandemrec.base.RowParallel;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;

@@ -1,5 +1,7 @@
 package org.tandemrec.crm;
 
+import org.tandemrec.base.RowParallel;
+
 /**
  * The symmetric normalised adjacency Â = D^{-1/2} A D^{-1/2} of the user–item bipartite graph
  * (LightGCN, He et al. 2020, eq. 7), N = U + I nodes (users first, then items), stored as CSR
@@ -133,7 +135,7 @@ public final class NormalizedAdjacency {
      * Because Â is symmetric this is also the gradient of a loss w.r.t. e0 given its gradient
      * w.r.t. the output, so forward and backward both call it.
      */
-    float[] propagate(float[] e0, int dim, int layers, RowParallel parallel) {
+    public float[] propagate(float[] e0, int dim, int layers, RowParallel parallel) {
         float[] out = new float[e0.length];
         propagate(e0, out, new float[e0.length], new float[e0.length], dim, layers, parallel);
         return out;

@@ -8,6 +8,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.tandemrec.base.Progress;
 
 /**
  * Streams records of a delimited text file straight from bytes: no String per line and no

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tandemrec.base.AtomicFile;
 
 /**
  * The JSON-lines files that carry id maps with side information, shared by the Tandem dataset

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.tandemrec.base.AtomicFile;
 
 /**
  * Tandem's own data set directory: plain files that are easy to inspect, diff and produce from

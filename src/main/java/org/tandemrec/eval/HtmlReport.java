@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import org.tandemrec.data.AtomicFile;
+import org.tandemrec.base.AtomicFile;
 
 /**
  * Builds {@code report.html} from a run's {@link RunResults} — never from models, so a report

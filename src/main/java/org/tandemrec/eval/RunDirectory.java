@@ -5,7 +5,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import org.tandemrec.data.Directories;
+import org.tandemrec.base.Directories;
 
 /**
  * A run directory that appears only when complete: a run is written into a hidden sibling

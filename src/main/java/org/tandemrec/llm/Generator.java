@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.tandemrec.llm.decoder.Decoder;
+import org.tandemrec.llm.decoder.DecoderOutput;
+import org.tandemrec.llm.decoder.KvCache;
 
 /**
  * Autoregressive generation for one sequence with a {@link KvCache}: the prompt is run once,

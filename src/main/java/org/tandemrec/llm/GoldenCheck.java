@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.tandemrec.llm.decoder.Decoder;
+import org.tandemrec.llm.decoder.DecoderOutput;
+import org.tandemrec.llm.tokenizer.LlmTokenizer;
 
 /**
  * Compares a decoder with a golden file in the fixtures' format (per prompt: token ids, last
@@ -90,7 +93,7 @@ public final class GoldenCheck {
     }
 
     /** Flattens a nested JSON number array row-major. */
-    static float[] floats(JsonNode n) {
+    public static float[] floats(JsonNode n) {
         java.util.ArrayList<Float> out = new java.util.ArrayList<>();
         collect(n, out);
         float[] a = new float[out.size()];
@@ -108,7 +111,7 @@ public final class GoldenCheck {
         }
     }
 
-    static int[] ints(JsonNode n) {
+    public static int[] ints(JsonNode n) {
         int[] a = new int[n.size()];
         for (int i = 0; i < a.length; i++) {
             a[i] = n.get(i).asInt();
@@ -116,7 +119,7 @@ public final class GoldenCheck {
         return a;
     }
 
-    static int[][] ints2(JsonNode n) {
+    public static int[][] ints2(JsonNode n) {
         int[][] a = new int[n.size()][];
         for (int i = 0; i < a.length; i++) {
             a[i] = ints(n.get(i));

@@ -3,6 +3,9 @@ package org.tandemrec.llm;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.util.List;
+import org.tandemrec.llm.decoder.DecoderWeights;
+import org.tandemrec.llm.decoder.LlamaConfig;
+import org.tandemrec.llm.tokenizer.LlmTokenizer;
 
 /**
  * New whole-word tokens (BDLM's {@code <uid_k>} / {@code <iid_k>}, arXiv 2311.03778 §3.2) added

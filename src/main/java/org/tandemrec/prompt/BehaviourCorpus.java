@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.tandemrec.data.AtomicFile;
+import org.tandemrec.base.AtomicFile;
 import org.tandemrec.data.Dataset;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.ItemInfo;

@@ -14,7 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
-import org.tandemrec.data.AtomicFile;
+import org.tandemrec.base.AtomicFile;
 import org.tandemrec.data.DataFormatException;
 
 /**

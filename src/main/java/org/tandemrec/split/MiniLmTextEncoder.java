@@ -16,7 +16,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.tandemrec.data.Progress;
+import org.tandemrec.base.Progress;
 
 /**
  * The pre-trained all-MiniLM-L6-v2 sentence encoder (384 dimensions, mean pooling over the

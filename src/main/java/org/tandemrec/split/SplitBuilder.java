@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tandemrec.base.Progress;
 import org.tandemrec.data.Dataset;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.ItemInfo;
-import org.tandemrec.data.Progress;
 
 /**
  * Builds a {@link SplitData} in memory from a data set and a config: splits the interactions,

@@ -14,7 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.tandemrec.data.AtomicFile;
+import org.tandemrec.base.AtomicFile;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.SideInfoFiles;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import org.tandemrec.data.Progress;
+import org.tandemrec.base.Progress;
 
 /**
  * Each item's M most similar items by cosine similarity of their text embeddings. Similarities

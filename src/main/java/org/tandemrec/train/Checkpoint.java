@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
-import org.tandemrec.data.AtomicFile;
+import org.tandemrec.base.AtomicFile;
 
 /**
  * The complete state of an interrupted run, so that resuming continues exactly where it stopped.

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * @param checkpoint  file rewritten atomically every {@code checkpointEvery} steps and at each
  *                    epoch end; null: no checkpoints
  * @param resume      continue from {@code checkpoint} when it exists
- * @param showProgress report loss, rate and ETA through {@link org.tandemrec.data.Progress}
+ * @param showProgress report loss, rate and ETA through {@link org.tandemrec.base.Progress}
  */
 public record TrainHooks(Validation validation, Path checkpoint, boolean resume, boolean showProgress) {
 

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.tandemrec.data.Progress;
+import org.tandemrec.base.Progress;
 
 /**
  * The one training loop of every model: per-epoch seeded shuffling, mini-batches, gradient

@@ -12,10 +12,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.Fixtures;
 import picocli.CommandLine;
 
 class DataStatsCommandTest {
-    static final Path ML100K = Path.of("../shared/data/ml-100k");
+    static final Path ML100K = Fixtures.movieLens100k();
 
     @TempDir
     Path dir;

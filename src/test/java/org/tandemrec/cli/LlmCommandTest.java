@@ -10,16 +10,17 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.Fixtures;
 
 /** {@code tandem llm check} on the fixtures, on a copy at an unseen path, and on a mismatching golden. */
 class LlmCommandTest {
     @org.junit.jupiter.api.BeforeAll
     static void singleThread() {
         // Tiny models: per-op overhead dominates and extra threads only slow them down.
-        org.tandemrec.llm.TorchThreads.set(1);
+        org.tandemrec.llm.decoder.TorchThreads.set(1);
     }
 
-    static final Path HF = Path.of("../shared/fixtures/hf");
+    static final Path HF = Fixtures.path("hf");
 
     private static CliRun run(String... args) {
         return CliRun.of(args);

@@ -13,24 +13,25 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tandemrec.llm.DecoderWeights;
-import org.tandemrec.llm.GradientStep;
-import org.tandemrec.llm.LlmTokenizer;
-import org.tandemrec.llm.LoraAdapter;
-import org.tandemrec.llm.SafetensorsReader;
-import org.tandemrec.llm.SftDataFile;
-import org.tandemrec.llm.SftRunRecord;
-import org.tandemrec.llm.SftSequence;
-import org.tandemrec.llm.SftTask;
-import org.tandemrec.llm.SftTrainer;
+import org.tandemrec.Fixtures;
+import org.tandemrec.llm.decoder.DecoderWeights;
+import org.tandemrec.llm.decoder.GradientStep;
+import org.tandemrec.llm.lora.LoraAdapter;
+import org.tandemrec.llm.safetensors.SafetensorsReader;
+import org.tandemrec.llm.sft.SftDataFile;
+import org.tandemrec.llm.sft.SftRunRecord;
+import org.tandemrec.llm.sft.SftSequence;
+import org.tandemrec.llm.sft.SftTask;
+import org.tandemrec.llm.sft.SftTrainer;
+import org.tandemrec.llm.tokenizer.LlmTokenizer;
 
 /** {@code tandem llm sft} for a few steps on the tiny fixture model, LoRA and full, and its refusals. */
 class LlmSftCommandTest {
-    static final Path TINY = Path.of("../shared/fixtures/hf/tiny-llama");
+    static final Path TINY = Fixtures.path("hf/tiny-llama");
 
     @BeforeAll
     static void singleThread() {
-        org.tandemrec.llm.TorchThreads.set(1);
+        org.tandemrec.llm.decoder.TorchThreads.set(1);
     }
 
     private static Path writeData(Path dir) throws Exception {
@@ -123,7 +124,7 @@ class LlmSftCommandTest {
         assertEquals(0, r.code(), r.err());
         JsonNode line = new ObjectMapper().readTree(r.out());
         assertEquals(3, line.get("steps").asInt());
-        assertEquals(org.tandemrec.llm.LlamaConfig.load(TINY).parameterCount(), line.get("trainable_parameters").asLong());
+        assertEquals(org.tandemrec.llm.decoder.LlamaConfig.load(TINY).parameterCount(), line.get("trainable_parameters").asLong());
         Path model = out.resolve("model");
         assertTrue(Files.isRegularFile(model.resolve("tokenizer.json")));
         assertTrue(Files.isRegularFile(model.resolve("generation_config.json")));

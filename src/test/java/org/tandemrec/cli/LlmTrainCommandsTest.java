@@ -12,14 +12,15 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.Fixtures;
 
 /** {@code tandem llm merge} against the PEFT golden and {@code tandem llm pretrain} on a small corpus. */
 class LlmTrainCommandsTest {
-    static final Path HF = Path.of("../shared/fixtures/hf");
+    static final Path HF = Fixtures.path("hf");
 
     @BeforeAll
     static void singleThread() {
-        org.tandemrec.llm.TorchThreads.set(1);
+        org.tandemrec.llm.decoder.TorchThreads.set(1);
     }
 
     private static CliRun run(String... args) {

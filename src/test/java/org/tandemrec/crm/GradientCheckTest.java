@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.tandemrec.base.RowParallel;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.TrainingTask;
 

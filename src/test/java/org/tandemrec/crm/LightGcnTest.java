@@ -8,12 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.tandemrec.Fixtures;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
 
 class LightGcnTest {
-    private static final Path GOLDEN = Path.of("..", "shared", "fixtures", "lightgcn-golden.json");
+    private static final Path GOLDEN = Fixtures.path("lightgcn-golden.json");
 
     @Test
     void propagationMatchesTorchGeometricGolden() throws IOException {

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.tandemrec.Fixtures;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.data.LabelRule;
@@ -32,7 +33,7 @@ class MovieLensCheck {
         }
     }
 
-    private static final Path DIR = Path.of(System.getProperty("tandem.ml100k", "/work/shared/data/ml-100k"));
+    private static final Path DIR = Fixtures.movieLens100k();
     private static final String[] GENRES = {"unknown", "Action", "Adventure", "Animation", "Children", "Comedy", "Crime",
         "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller",
         "War", "Western"};

@@ -8,10 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.tandemrec.Fixtures;
 
 /** The real MovieLens 100K, when present next to the project (it is never part of it). */
 class MovieLens100kRealTest {
-    static final Path ML100K = Path.of("../shared/data/ml-100k");
+    static final Path ML100K = Fixtures.movieLens100k();
 
     @Test
     void sizesMatchTheDataSetsReadme() throws IOException {

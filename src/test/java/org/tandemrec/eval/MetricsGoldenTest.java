@@ -7,15 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.tandemrec.Fixtures;
 
 /**
- * scikit-learn 1.9.1 goldens ({@code ../shared/fixtures/metrics-golden.json}: two cases, the
+ * scikit-learn 1.9.1 goldens ({@code fixtures/metrics-golden.json} in the test resources: two cases, the
  * second with many tied scores, threshold 0.5). The file states no tolerance; its values are
  * float64 and the double path reproduces them to 1e-12. The float path rounds scores to float32
  * first, which moves log loss by a few 1e-9, hence its looser bound.
  */
 class MetricsGoldenTest {
-    private static final Path GOLDEN = Path.of("../shared/fixtures/metrics-golden.json");
+    private static final Path GOLDEN = Fixtures.path("metrics-golden.json");
 
     private static JsonNode cases() throws IOException {
         return new ObjectMapper().readTree(GOLDEN.toFile()).get("cases");

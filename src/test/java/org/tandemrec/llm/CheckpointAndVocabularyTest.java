@@ -16,17 +16,24 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.Fixtures;
+import org.tandemrec.llm.decoder.Decoder;
+import org.tandemrec.llm.decoder.DecoderOutput;
+import org.tandemrec.llm.decoder.DecoderWeights;
+import org.tandemrec.llm.decoder.HfCheckpoint;
+import org.tandemrec.llm.safetensors.SafetensorsWriter;
+import org.tandemrec.llm.tokenizer.LlmTokenizer;
 
 /** Saving in HF layout reloads to identical logits; added id tokens match the vocabulary-extension golden. */
 class CheckpointAndVocabularyTest {
     @org.junit.jupiter.api.BeforeAll
     static void singleThread() {
         // Tiny models: per-op overhead dominates and extra threads only slow them down.
-        org.tandemrec.llm.TorchThreads.set(1);
+        org.tandemrec.llm.decoder.TorchThreads.set(1);
     }
 
-    static final Path LLAMA = Path.of("../shared/fixtures/hf/tiny-llama");
-    static final Path QWEN = Path.of("../shared/fixtures/hf/tiny-qwen2");
+    static final Path LLAMA = Fixtures.path("hf/tiny-llama");
+    static final Path QWEN = Fixtures.path("hf/tiny-qwen2");
 
     @Test
     void savedCheckpointReloadsToIdenticalLogits(@TempDir Path tmp) throws Exception {
@@ -55,7 +62,7 @@ class CheckpointAndVocabularyTest {
 
     @Test
     void addedIdTokensMatchGolden() throws Exception {
-        JsonNode g = new ObjectMapper().readTree(Path.of("../shared/fixtures/vocab-extension-golden.json").toFile());
+        JsonNode g = new ObjectMapper().readTree(Fixtures.path("vocab-extension-golden.json").toFile());
         double tol = g.get("tolerance_abs").asDouble();
         List<String> tokens = new ArrayList<>();
         g.get("new_tokens").forEach(t -> tokens.add(t.asText()));

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.tandemrec.Fixtures;
+import org.tandemrec.llm.decoder.Decoder;
+import org.tandemrec.llm.decoder.DecoderWeights;
 
 /**
  * Batch choice scoring against the golden last logits (softmax over the candidate logits computed
@@ -18,10 +21,10 @@ class ChoiceAndGenerationTest {
     @org.junit.jupiter.api.BeforeAll
     static void singleThread() {
         // Tiny models: per-op overhead dominates and extra threads only slow them down.
-        org.tandemrec.llm.TorchThreads.set(1);
+        org.tandemrec.llm.decoder.TorchThreads.set(1);
     }
 
-    static final Path DIR = Path.of("../shared/fixtures/hf/tiny-llama");
+    static final Path DIR = Fixtures.path("hf/tiny-llama");
 
     @Test
     void batchChoiceEqualsSoftmaxOfGoldenLogits() throws Exception {

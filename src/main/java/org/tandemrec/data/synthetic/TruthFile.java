@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.tandemrec.data.AtomicFile;
+import org.tandemrec.base.AtomicFile;
 import org.tandemrec.data.DataFormatException;
 
 /**

@@ -1,0 +1,318 @@
+package org.tandemrec.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tandemrec.base.RowParallel;
+import org.tandemrec.crm.CrmSpec;
+import org.tandemrec.crm.CtrExamples;
+import org.tandemrec.crm.CtrFeatures;
+import org.tandemrec.crm.DcnV2;
+import org.tandemrec.crm.DcnV2Config;
+import org.tandemrec.crm.LightGcn;
+import org.tandemrec.crm.LightGcnConfig;
+import org.tandemrec.crm.MatrixFactorization;
+import org.tandemrec.crm.MfConfig;
+import org.tandemrec.crm.Ncf;
+import org.tandemrec.crm.NcfConfig;
+import org.tandemrec.crm.NormalizedAdjacency;
+import org.tandemrec.crm.SasRec;
+import org.tandemrec.crm.SasRecConfig;
+import org.tandemrec.crm.UserItemIndex;
+import org.tandemrec.data.InteractionTable;
+import org.tandemrec.data.ItemInfo;
+import org.tandemrec.data.UserProfile;
+import org.tandemrec.train.AdamOptimizer;
+import org.tandemrec.train.Parameter;
+import org.tandemrec.train.ParameterSet;
+import org.tandemrec.train.TrainConfig;
+import org.tandemrec.train.TrainHooks;
+
+/**
+ * Throughput figures of the conventional models, one method per figure, each returning a number
+ * (seconds, milliseconds, per-second rates or GFLOP/s). Inputs are synthetic and seeded; models
+ * train at their {@link CrmSpec#defaults} batch size. Figures on a shared machine are noisy:
+ * repeated measurements report the median (the matmul peak the best).
+ *
+ * <p>The PyTorch intra-op thread count is process-wide and is left to the caller; the Java-side
+ * kernels (LightGCN propagation, lazy Adam) use {@code javaThreads}.
+ */
+public final class CrmBenchmark {
+    private CrmBenchmark() {
+    }
+
+    /**
+     * Problem sizes. {@link #full()} is what the figures' names say (1M interactions, a 2M × 64
+     * table, batch 2048 for DCNv2); {@link #quick()} is a fast check with the same code paths.
+     */
+    public record Sizes(int users, int items, int interactions, int adamRows, int adamBatch, int matmulMin,
+                        int matmulMax, int dcnSteps, int ncfInteractions, int sasrecUsers, int propagationReps) {
+        public Sizes {
+            int[] all = {users, items, interactions, adamRows, adamBatch, matmulMin, matmulMax, dcnSteps, ncfInteractions,
+                sasrecUsers, propagationReps};
+            String[] names = {"users", "items", "interactions", "adamRows", "adamBatch", "matmulMin", "matmulMax",
+                "dcnSteps", "ncfInteractions", "sasrecUsers", "propagationReps"};
+            for (int k = 0; k < all.length; k++) {
+                if (all[k] <= 0) {
+                    throw new IllegalArgumentException(names[k] + " must be > 0, got " + all[k]);
+                }
+            }
+            if (matmulMax < matmulMin) {
+                throw new IllegalArgumentException("matmulMax must be >= matmulMin " + matmulMin + ", got " + matmulMax);
+            }
+        }
+
+        public static Sizes full() {
+            return new Sizes(100_000, 50_000, 1_000_000, 2_000_000, 4096, 1024, 2048, 30, 200_000, 4000, 5);
+        }
+
+        public static Sizes quick() {
+            return new Sizes(2000, 1000, 20_000, 20_000, 512, 512, 512, 2, 5000, 100, 1);
+        }
+    }
+
+    /** DCNv2 training throughput and the FLOP rate of its dense layers. */
+    public record DcnFigures(double samplesPerSecond, double gflops, int width) {
+    }
+
+    /** Peak heap while training, and the wall time of that training. */
+    public record HeapFigures(double peakHeapMb, double seconds) {
+    }
+
+    /**
+     * The machine's float32 matrix-multiply peak: the best GFLOP/s over square DJL products of
+     * sizes {@code matmulMin}, ×1.5 …, {@code matmulMax} (each timed several times, result read
+     * back), with whatever intra-op threads the engine has (set all cores before calling).
+     */
+    public static double matmulPeakGflops(Sizes s) {
+        double best = 0;
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int n = s.matmulMin(); ; n = Math.min(s.matmulMax(), n + n / 2)) {
+                NDArray a = m.randomNormal(new Shape(n, n));
+                NDArray b = m.randomNormal(new Shape(n, n));
+                a.matMul(b).close();
+                for (int rep = 0; rep < 5; rep++) {
+                    long t0 = System.nanoTime();
+                    NDArray c = a.matMul(b);
+                    c.getFloat(0, 0); // forces completion
+                    double sec = (System.nanoTime() - t0) / 1e9;
+                    c.close();
+                    best = Math.max(best, 2.0 * n * n * n / sec / 1e9);
+                }
+                a.close();
+                b.close();
+                if (n >= s.matmulMax()) {
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** {@code n} random (user, item) interactions, timestamps in insertion order. */
+    public static InteractionTable randomInteractions(int users, int items, int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        InteractionTable.Builder b = new InteractionTable.Builder(n);
+        for (int k = 0; k < n; k++) {
+            b.add(r.nextInt(users), r.nextInt(items), 1f, k);
+        }
+        return b.build(users, items);
+    }
+
+    /**
+     * DCNv2 with {@link DcnV2Config#defaults} (d 16 per field, 3 full-rank cross layers, MLP
+     * 256-128) on 7 fields (user, item, categories, 3 profile fields, 20-item history) at batch
+     * 2048: samples/s over {@code dcnSteps} steps after a 2-step warm-up. The FLOP count covers
+     * the dense layers only: forward multiply-adds per sample are L·D² (cross) + D·256 + 256·128
+     * + 128, backward twice that.
+     */
+    public static DcnFigures dcnV2(Sizes s) {
+        int users = 6000;
+        int items = 4000;
+        SplittableRandom r = new SplittableRandom(1);
+        List<ItemInfo> info = new ArrayList<>();
+        for (int i = 0; i < items; i++) {
+            info.add(new ItemInfo("i", List.of("c" + r.nextInt(18), "c" + r.nextInt(18)), ""));
+        }
+        List<UserProfile> profiles = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            profiles.add(new UserProfile(Map.of("age", "a" + r.nextInt(7), "gender", "g" + r.nextInt(2),
+                    "occupation", "o" + r.nextInt(21))));
+        }
+        CtrFeatures f = CtrFeatures.encode(users, items, info, profiles);
+        DcnV2Config cfg = DcnV2Config.defaults();
+        TrainConfig tc = CrmSpec.defaults(DcnV2.KIND).train().toBuilder().epochs(1).build();
+        int batch = tc.batchSize();
+        int n = batch * s.dcnSteps();
+        int[] us = new int[n];
+        int[] is = new int[n];
+        int[][] hs = new int[n][];
+        float[] ys = new float[n];
+        for (int k = 0; k < n; k++) {
+            us[k] = r.nextInt(users);
+            is[k] = r.nextInt(items);
+            hs[k] = new int[cfg.historyLength()];
+            for (int h = 0; h < hs[k].length; h++) {
+                hs[k][h] = r.nextInt(items);
+            }
+            ys[k] = r.nextInt(2);
+        }
+        int warm = 2 * batch;
+        DcnV2.fit(f, new CtrExamples(Arrays.copyOf(us, warm), Arrays.copyOf(is, warm), Arrays.copyOf(hs, warm),
+                Arrays.copyOf(ys, warm)), new int[users][0], cfg, tc, TrainHooks.none(), null);
+        long t0 = System.nanoTime();
+        DcnV2.fit(f, new CtrExamples(us, is, hs, ys), new int[users][0], cfg, tc, TrainHooks.none(), null);
+        double sec = (System.nanoTime() - t0) / 1e9;
+        int dim = DcnV2.numFields(f) * cfg.embeddingDim();
+        double forward = 2.0 * (cfg.crossLayers() * (double) dim * dim + dim * 256.0 + 256.0 * 128 + 128);
+        return new DcnFigures(n / sec, 3 * forward * n / sec / 1e9, dim);
+    }
+
+    /** Median seconds of one 3-layer, 64-dim LightGCN propagation over {@code table}'s graph. */
+    public static double lightGcnPropagationSeconds(InteractionTable table, Sizes s, int javaThreads) {
+        NormalizedAdjacency adj = new NormalizedAdjacency(new UserItemIndex(table));
+        int d = 64;
+        SplittableRandom r = new SplittableRandom(2);
+        float[] e0 = new float[adj.numNodes() * d];
+        for (int i = 0; i < e0.length; i++) {
+            e0[i] = (float) r.nextGaussian();
+        }
+        try (RowParallel parallel = new RowParallel(javaThreads)) {
+            adj.propagate(e0, d, 3, parallel);
+            double[] t = new double[s.propagationReps()];
+            for (int rep = 0; rep < t.length; rep++) {
+                long t0 = System.nanoTime();
+                adj.propagate(e0, d, 3, parallel);
+                t[rep] = (System.nanoTime() - t0) / 1e9;
+            }
+            return median(t);
+        }
+    }
+
+    /**
+     * One LightGCN training epoch (64 dim, 3 layers) at the given batch size over {@code table},
+     * with the peak heap it reached (see {@link #peakHeapMb}). {@code refreshEvery} 1 is exact
+     * training; an exact step costs two propagations whatever the batch, so larger batches are
+     * how an exact epoch over a big graph gets cheaper.
+     */
+    /** LightGCN's default batch size on {@code table} ({@link LightGcn#defaultBatchSize}, via its {@link CrmSpec}). */
+    public static int lightGcnDefaultBatch(InteractionTable table) {
+        return CrmSpec.defaults(LightGcn.KIND).forTrainingRows(table.size()).train().batchSize();
+    }
+
+    public static HeapFigures lightGcnEpoch(InteractionTable table, int refreshEvery, int batch, int javaThreads) {
+        TrainConfig tc = CrmSpec.defaults(LightGcn.KIND).train().toBuilder().epochs(1).batchSize(batch)
+                .threads(javaThreads).build();
+        LightGcnConfig cfg = new LightGcnConfig(64, 3, 1e-4, 0.1, refreshEvery);
+        return peakHeapMb(() -> LightGcn.fit(table, cfg, tc, TrainHooks.none(), null));
+    }
+
+    /**
+     * Runs {@code work} after a full GC and a reset of the heap pools' peaks, and returns the sum
+     * of the pools' peak usage in MiB (an upper bound of the true peak: pools may peak at
+     * different moments) with the run's wall time. Native (engine) memory is not included.
+     */
+    public static HeapFigures peakHeapMb(Runnable work) {
+        List<MemoryPoolMXBean> pools = new ArrayList<>();
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP && p.isValid()) {
+                pools.add(p);
+            }
+        }
+        System.gc();
+        pools.forEach(MemoryPoolMXBean::resetPeakUsage);
+        long t0 = System.nanoTime();
+        work.run();
+        double sec = (System.nanoTime() - t0) / 1e9;
+        long peak = 0;
+        for (MemoryPoolMXBean p : pools) {
+            peak += p.getPeakUsage().getUsed();
+        }
+        return new HeapFigures(peak / (1024.0 * 1024.0), sec);
+    }
+
+    /**
+     * Median milliseconds of one lazy Adam step over an {@code adamRows} × 64 table, counting
+     * the accumulation of 3·{@code adamBatch} row gradients (user, positive, negative of a
+     * batch) and the update of the touched rows.
+     */
+    public static double lazyAdamStepMs(Sizes s) {
+        int rows = s.adamRows();
+        int d = 64;
+        Parameter table = Parameter.table("t", rows, d, new float[rows * d]);
+        AdamOptimizer opt = new AdamOptimizer(ParameterSet.of(table), TrainConfig.OptimizerKind.LAZY_ADAM, 0.9, 0.999,
+                1e-8, 0);
+        SplittableRandom r = new SplittableRandom(1);
+        float[] g = new float[d];
+        for (int j = 0; j < d; j++) {
+            g[j] = 0.01f * j;
+        }
+        double[] t = new double[30];
+        for (int rep = 0; rep < t.length; rep++) {
+            table.zeroGrad();
+            long t0 = System.nanoTime();
+            for (int b = 0; b < s.adamBatch() * 3; b++) {
+                table.addRowGrad(r.nextInt(rows), g, 0, 1f);
+            }
+            opt.step(1e-3);
+            t[rep] = (System.nanoTime() - t0) / 1e9;
+        }
+        return median(t) * 1e3;
+    }
+
+    /** MF-BPR (64 dim, default batch): (user, positive, negative) triples per second over one epoch. */
+    public static double mfBprSamplesPerSecond(InteractionTable table) {
+        TrainConfig tc = CrmSpec.defaults("mf-bpr").train().toBuilder().epochs(1).build();
+        long t0 = System.nanoTime();
+        MatrixFactorization.fit(table, MfConfig.bpr(64), tc, TrainHooks.none(), null);
+        return table.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** NeuMF (32 dim, default MLP and 4 negatives per positive): scored pairs per second over one epoch. */
+    public static double neuMfPairsPerSecond(InteractionTable table) {
+        CrmSpec spec = CrmSpec.defaults("neumf");
+        TrainConfig tc = spec.train().toBuilder().epochs(1).build();
+        NcfConfig cfg = NcfConfig.neuMf(spec.dim());
+        long t0 = System.nanoTime();
+        Ncf.fit(table, cfg, tc, TrainHooks.none(), null);
+        return table.size() * (1.0 + cfg.negatives()) / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * SASRec ({@link SasRecConfig#defaults}: 64 dim, 50 positions, 2 blocks, default batch 128):
+     * training sequences per second over one epoch in which each of {@code sasrecUsers} users
+     * has 51 items, so every sequence fills all 50 positions (tokens/s = 50 × this).
+     */
+    public static double sasRecSequencesPerSecond(Sizes s) {
+        SasRecConfig cfg = SasRecConfig.defaults();
+        int users = s.sasrecUsers();
+        int items = 2000;
+        SplittableRandom r = new SplittableRandom(3);
+        InteractionTable.Builder b = new InteractionTable.Builder(users * (cfg.maxLength() + 1));
+        long time = 0;
+        for (int u = 0; u < users; u++) {
+            for (int k = 0; k <= cfg.maxLength(); k++) {
+                b.add(u, r.nextInt(items), 1f, time++);
+            }
+        }
+        InteractionTable table = b.build(users, items);
+        TrainConfig tc = CrmSpec.defaults(SasRec.KIND).train().toBuilder().epochs(1).build();
+        long t0 = System.nanoTime();
+        SasRec.fit(table, cfg, tc, TrainHooks.none(), null);
+        return users / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static double median(double[] a) {
+        double[] s = a.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+}

@@ -1,0 +1,161 @@
+package org.tandemrec.bench;
+
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.tandemrec.llm.ChoiceScorer;
+import org.tandemrec.llm.decoder.AdamW;
+import org.tandemrec.llm.decoder.Decoder;
+import org.tandemrec.llm.decoder.DecoderWeights;
+import org.tandemrec.llm.decoder.GradientStep;
+import org.tandemrec.llm.decoder.KvCache;
+import org.tandemrec.llm.decoder.LlamaConfig;
+import org.tandemrec.llm.decoder.TrainBatch;
+
+/**
+ * The LLM figures of {@code tandem bench llm} for one model configuration with random weights:
+ * training, prefill, cached versus recomputing decoding, and Yes/No scoring throughput, each the
+ * best of a few timed repetitions after a warm-up. Utilisation (MFU) relates a throughput to the
+ * measured matmul peak P: training 6·N·tokens/s / P, prefill 2·N·tokens/s / P, with N the
+ * parameter count (Kaplan et al. 2020, §2.1: ≈ 2N flops per token forward, 6N with backward).
+ */
+public final class LlmBenchmark {
+    /** Sizes of one run: training batch × sequence and timed steps (the fastest counts), prefill batch × sequence, decoding prefix and new tokens. */
+    public record Settings(int trainBatch, int trainSeq, int trainSteps, int prefillBatch, int prefillSeq, int prefix,
+                           int newTokens, int reps, long seed) {
+        public Settings {
+            for (int v : new int[] {trainBatch, trainSeq, prefillBatch, prefillSeq, prefix, newTokens, reps}) {
+                if (v <= 0) {
+                    throw new IllegalArgumentException("benchmark sizes must be > 0, got " + v);
+                }
+            }
+            if (trainSteps < 0) {
+                throw new IllegalArgumentException("trainSteps must be >= 0 (0 skips training), got " + trainSteps);
+            }
+        }
+    }
+
+    /**
+     * Throughputs of one model. {@code trainTokensPerSecond} is NaN when training was skipped.
+     * Decoding times are per new token at a {@code prefix}-token context, both with the LM head on
+     * the last position only, so that they differ by the cache alone. Prefill is the full forward
+     * (logits at every position, as training computes them); Yes/No scoring needs only the last.
+     */
+    public record Figures(long parameters, double trainTokensPerSecond, double prefillTokensPerSecond,
+                          double decodeFullSecondsPerToken, double decodeCachedSecondsPerToken,
+                          double yesNoPromptsPerSecond, double prefillPromptsPerSecond) {
+        public double trainMfu(double peakGflops) {
+            return trainTokensPerSecond * 6 * parameters / (peakGflops * 1e9);
+        }
+
+        public double prefillMfu(double peakGflops) {
+            return prefillTokensPerSecond * 2 * parameters / (peakGflops * 1e9);
+        }
+
+        /** Per-token time recomputing the whole prefix over per-token time with the KV cache. */
+        public double decodeSpeedup() {
+            return decodeFullSecondsPerToken / decodeCachedSecondsPerToken;
+        }
+
+        /** Yes/No scoring throughput over plain prefill throughput of the same batch. */
+        public double yesNoVsPrefill() {
+            return yesNoPromptsPerSecond / prefillPromptsPerSecond;
+        }
+    }
+
+    private LlmBenchmark() {
+    }
+
+    /** Best GFLOP/s of square float32 products of sides 1024, 1536 and 2048. */
+    public static double peakGflops(NDManager m, int reps) {
+        double best = 0;
+        for (int n : new int[] {1024, 1536, 2048}) {
+            best = Math.max(best, ForwardBenchmark.matmulGflops(m, n, reps));
+        }
+        return best;
+    }
+
+    /** Measures {@code config} with seeded random weights. */
+    public static Figures run(LlamaConfig config, Settings s, NDManager parent) {
+        try (NDManager m = parent.newSubManager(); DecoderWeights w = DecoderWeights.random(config, s.seed(), 0.02f, m)) {
+            Decoder d = new Decoder(w, null);
+            SplittableRandom rnd = new SplittableRandom(s.seed());
+            double train = s.trainSteps() == 0 ? Double.NaN : trainTokensPerSecond(w, s, rnd, m);
+            ForwardBenchmark.Result pre = ForwardBenchmark.run(d, s.prefillBatch(), s.prefillSeq(), s.reps(), s.seed(), m);
+            int[][] prompts = randomIds(rnd, s.prefillBatch(), s.prefillSeq(), config.vocabSize());
+            ChoiceScorer scorer = new ChoiceScorer(d, 0);
+            double yesNo = Double.MAX_VALUE;
+            for (int r = 0; r <= s.reps(); r++) {
+                long t0 = System.nanoTime();
+                scorer.yesProbability(m, prompts, 1, 2);
+                if (r > 0) {
+                    yesNo = Math.min(yesNo, (System.nanoTime() - t0) / 1e9);
+                }
+            }
+            double[] decode = decodeSecondsPerToken(d, s, rnd, m);
+            return new Figures(config.parameterCount(), train, pre.tokensPerSecond(), decode[0], decode[1],
+                    s.prefillBatch() / yesNo, s.prefillBatch() / pre.forwardSeconds());
+        }
+    }
+
+    private static double trainTokensPerSecond(DecoderWeights w, Settings s, SplittableRandom rnd, NDManager m) {
+        int[][] ids = randomIds(rnd, s.trainBatch(), s.trainSeq(), w.config().vocabSize());
+        TrainBatch b = TrainBatch.leftPadded(List.of(ids), List.of(ids), 0);
+        try (GradientStep step = new GradientStep(new Decoder(w, null), GradientStep.allParameters(w),
+                new AdamW.Settings(1e-4f, 0.9f, 0.95f, 1e-8f, 0.01f), 1f, m)) {
+            step.step(m, List.of(b), 1e-4f); // warm-up, and allocates the optimiser state
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < s.trainSteps(); i++) {
+                long t0 = System.nanoTime();
+                step.step(m, List.of(b), 1e-4f);
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            }
+            return (double) s.trainBatch() * s.trainSeq() / best;
+        }
+    }
+
+    /** [full recompute, cached] seconds per new token after a {@code prefix}-token context (batch 1). */
+    private static double[] decodeSecondsPerToken(Decoder d, Settings s, SplittableRandom rnd, NDManager m) {
+        int vocab = d.config().vocabSize();
+        int[] prompt = randomIds(rnd, 1, s.prefix(), vocab)[0];
+        double full = Double.MAX_VALUE;
+        for (int r = 0; r <= s.reps(); r++) {
+            try (NDManager sm = m.newSubManager()) {
+                long t0 = System.nanoTime();
+                d.forwardLastPosition(sm, new int[][] {prompt}, new int[][] {Decoder.filled(s.prefix(), 1)},
+                        new int[][] {Decoder.range(s.prefix(), 0)}, null).logits().getFloat(0, 0, 0);
+                if (r > 0) {
+                    full = Math.min(full, (System.nanoTime() - t0) / 1e9);
+                }
+            }
+        }
+        double cached = Double.MAX_VALUE;
+        for (int r = 0; r <= s.reps(); r++) {
+            try (NDManager sm = m.newSubManager(); KvCache cache = new KvCache(sm, d.config().numLayers())) {
+                d.forward(sm, new int[][] {prompt}, new int[][] {Decoder.filled(s.prefix(), 1)},
+                        new int[][] {Decoder.range(s.prefix(), 0)}, cache, false);
+                long t0 = System.nanoTime();
+                for (int i = 0; i < s.newTokens(); i++) {
+                    try (NDManager step = sm.newSubManager()) {
+                        d.forwardLastPosition(step, new int[][] {{rnd.nextInt(vocab)}}, new int[][] {{1}},
+                                new int[][] {{s.prefix() + i}}, cache).logits().getFloat(0, 0, 0);
+                    }
+                }
+                if (r > 0) {
+                    cached = Math.min(cached, (System.nanoTime() - t0) / 1e9 / s.newTokens());
+                }
+            }
+        }
+        return new double[] {full, cached};
+    }
+
+    private static int[][] randomIds(SplittableRandom rnd, int b, int t, int vocab) {
+        int[][] ids = new int[b][t];
+        for (int[] row : ids) {
+            for (int j = 0; j < t; j++) {
+                row[j] = rnd.nextInt(vocab);
+            }
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,230 @@
+package org.tandemrec.llm.decoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tandemrec.llm.safetensors.SafetensorsDtype;
+import org.tandemrec.llm.safetensors.SafetensorsReader;
+import org.tandemrec.llm.safetensors.SafetensorsTensor;
+import org.tandemrec.llm.safetensors.SafetensorsWriter;
+
+/**
+ * The float32 weights of a Llama-style decoder, keyed by their Hugging Face tensor names
+ * ({@code model.layers.0.self_attn.q_proj.weight}, ...), so that loading, LoRA and saving all
+ * speak the checkpoint's names. Immutable once built; owns the native memory (close it).
+ * F32 tensors are wrapped around the memory-mapped file without a copy.
+ */
+public final class DecoderWeights implements AutoCloseable {
+    private final LlamaConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> tensors;
+
+    DecoderWeights(LlamaConfig config, NDManager manager, Map<String, NDArray> tensors) {
+        this.config = config;
+        this.manager = manager;
+        this.tensors = Collections.unmodifiableMap(tensors);
+    }
+
+    /** Expected Hugging Face tensor names and shapes for {@code c}, in checkpoint order. */
+    public static Map<String, long[]> expectedShapes(LlamaConfig c) {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        long h = c.hiddenSize();
+        m.put("model.embed_tokens.weight", new long[] {c.vocabSize(), h});
+        for (int l = 0; l < c.numLayers(); l++) {
+            String p = "model.layers." + l + ".";
+            m.put(p + "input_layernorm.weight", new long[] {h});
+            m.put(p + "self_attn.q_proj.weight", new long[] {c.queryDim(), h});
+            m.put(p + "self_attn.k_proj.weight", new long[] {c.kvDim(), h});
+            m.put(p + "self_attn.v_proj.weight", new long[] {c.kvDim(), h});
+            if (c.attentionBias()) {
+                m.put(p + "self_attn.q_proj.bias", new long[] {c.queryDim()});
+                m.put(p + "self_attn.k_proj.bias", new long[] {c.kvDim()});
+                m.put(p + "self_attn.v_proj.bias", new long[] {c.kvDim()});
+            }
+            m.put(p + "self_attn.o_proj.weight", new long[] {h, c.queryDim()});
+            m.put(p + "post_attention_layernorm.weight", new long[] {h});
+            m.put(p + "mlp.gate_proj.weight", new long[] {c.intermediateSize(), h});
+            m.put(p + "mlp.up_proj.weight", new long[] {c.intermediateSize(), h});
+            m.put(p + "mlp.down_proj.weight", new long[] {h, c.intermediateSize()});
+        }
+        m.put("model.norm.weight", new long[] {h});
+        if (!c.tieWordEmbeddings()) {
+            m.put("lm_head.weight", new long[] {c.vocabSize(), h});
+        }
+        return m;
+    }
+
+    /** Loads config.json and the safetensors of a checkpoint directory. */
+    public static DecoderWeights load(Path dir, NDManager parent) throws IOException {
+        LlamaConfig config = LlamaConfig.load(dir);
+        SafetensorsReader reader = SafetensorsReader.open(dir);
+        config.checkFits(AvailableMemory.now(), mappedBytes(config, reader), 0);
+        String v = reader.metadata().get("tandem_format_version");
+        if (v != null && !v.equals(HfCheckpoint.VERSION)) {
+            throw new IllegalArgumentException(reader.source() + ": tandem_format_version " + v
+                    + " is not supported (this version reads " + HfCheckpoint.VERSION + ")");
+        }
+        return load(config, reader, parent);
+    }
+
+    /**
+     * Bytes of the model's float32 tensors in {@code reader}: {@link #load} wraps them around the
+     * memory-mapped file without copying (the other dtypes are widened into new memory).
+     */
+    public static long mappedBytes(LlamaConfig config, SafetensorsReader reader) {
+        long n = 0;
+        for (String name : expectedShapes(config).keySet()) {
+            if (reader.contains(name) && reader.tensor(name).dtype() == SafetensorsDtype.F32) {
+                n += reader.tensor(name).elementCount() * 4;
+            }
+        }
+        return n;
+    }
+
+    /** Wraps the tensors of {@code reader}, checking every name and shape against {@code config}. */
+    public static DecoderWeights load(LlamaConfig config, SafetensorsReader reader, NDManager parent) {
+        NDManager m = parent.newSubManager();
+        try {
+            Map<String, NDArray> out = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
+                SafetensorsTensor t = reader.tensor(e.getKey());
+                if (!Arrays.equals(t.shape(), e.getValue())) {
+                    throw new IllegalArgumentException(reader.source() + ": tensor " + e.getKey() + " has shape "
+                            + Arrays.toString(t.shape()) + " but config.json implies " + Arrays.toString(e.getValue()));
+                }
+                NDArray a = m.create(t.toFloat32(), new Shape(e.getValue()), DataType.FLOAT32);
+                a.setName(e.getKey());
+                out.put(e.getKey(), a);
+            }
+            return new DecoderWeights(config, m, out);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /** Random N(0, std²) weights (norm weights 1) for a config: benchmarks and from-scratch training. */
+    public static DecoderWeights random(LlamaConfig config, long seed, float std, NDManager parent) {
+        NDManager m = parent.newSubManager();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
+            int n = Math.toIntExact(new Shape(e.getValue()).size());
+            float[] v = new float[n];
+            boolean norm = e.getKey().endsWith("norm.weight");
+            for (int i = 0; i < n; i++) {
+                v[i] = norm ? 1f : (float) (gaussian(rnd) * std);
+            }
+            NDArray a = m.create(v, new Shape(e.getValue()));
+            a.setName(e.getKey());
+            out.put(e.getKey(), a);
+        }
+        return new DecoderWeights(config, m, out);
+    }
+
+    private static double gaussian(java.util.SplittableRandom r) {
+        double u1 = r.nextDouble();
+        double u2 = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    /** The manager owning these weights. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** Tensors by Hugging Face name, in checkpoint order. */
+    public Map<String, NDArray> tensors() {
+        return tensors;
+    }
+
+    /** The named tensor; fails naming it when absent. */
+    public NDArray get(String name) {
+        NDArray a = tensors.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("no weight named " + name);
+        }
+        return a;
+    }
+
+    /** The LM head: its own matrix, or the input embeddings when tied. [V, H] */
+    public NDArray lmHead() {
+        return config.tieWordEmbeddings() ? get("model.embed_tokens.weight") : get("lm_head.weight");
+    }
+
+    /**
+     * Copies with tensors replaced (same names, same shapes unless the config changes); the
+     * other tensors are duplicated so the result owns all its memory.
+     */
+    public DecoderWeights with(LlamaConfig newConfig, Map<String, float[]> replaced, NDManager parent) {
+        NDManager m = parent.newSubManager();
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : expectedShapes(newConfig).entrySet()) {
+            float[] v = replaced.get(e.getKey());
+            NDArray a = v != null ? m.create(v, new Shape(e.getValue())) : get(e.getKey()).duplicate();
+            a.attach(m);
+            if (!a.getShape().equals(new Shape(e.getValue()))) {
+                m.close();
+                throw new IllegalArgumentException("tensor " + e.getKey() + " has shape " + a.getShape()
+                        + ", expected " + new Shape(e.getValue()));
+            }
+            a.setName(e.getKey());
+            out.put(e.getKey(), a);
+        }
+        return new DecoderWeights(newConfig, m, out);
+    }
+
+    /**
+     * Weights with extra vocabulary rows appended (ids V, V+1, ...): {@code embedRows} to the
+     * input embeddings and {@code lmHeadRows} to the LM head (ignored when tied: the head is the
+     * embedding). Rows are [n][H].
+     */
+    public DecoderWeights withExtraTokens(float[][] embedRows, float[][] lmHeadRows, NDManager parent) {
+        int h = config.hiddenSize();
+        Map<String, float[]> repl = new LinkedHashMap<>();
+        repl.put("model.embed_tokens.weight", appendRows(get("model.embed_tokens.weight"), embedRows, h));
+        if (!config.tieWordEmbeddings()) {
+            if (lmHeadRows == null || lmHeadRows.length != embedRows.length) {
+                throw new IllegalArgumentException("an untied LM head needs one row per added token, got "
+                        + (lmHeadRows == null ? 0 : lmHeadRows.length) + " for " + embedRows.length);
+            }
+            repl.put("lm_head.weight", appendRows(get("lm_head.weight"), lmHeadRows, h));
+        }
+        return with(config.withVocabSize(config.vocabSize() + embedRows.length), repl, parent);
+    }
+
+    private static float[] appendRows(NDArray base, float[][] rows, int h) {
+        float[] b = base.toFloatArray();
+        float[] out = Arrays.copyOf(b, b.length + rows.length * h);
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != h) {
+                throw new IllegalArgumentException("added row " + i + " has " + rows[i].length + " values, hidden_size is " + h);
+            }
+            System.arraycopy(rows[i], 0, out, b.length + i * h, h);
+        }
+        return out;
+    }
+
+    /** Tensors as safetensors writer input (copies to the Java heap). */
+    public Map<String, SafetensorsWriter.Tensor> toSafetensors() {
+        Map<String, SafetensorsWriter.Tensor> m = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> m.put(k, new SafetensorsWriter.Tensor(v.getShape().getShape(), v.toFloatArray())));
+        return m;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

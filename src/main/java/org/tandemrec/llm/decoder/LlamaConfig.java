@@ -1,0 +1,236 @@
+package org.tandemrec.llm.decoder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import org.tandemrec.llm.safetensors.SafetensorsDtype;
+
+/**
+ * The architecture of a Llama-style decoder, read from a Hugging Face {@code config.json}
+ * (model_type llama, mistral or qwen2). Shapes use H hidden, I intermediate, L layers,
+ * N attention heads, K key/value heads (grouped-query attention: N/K query heads share one),
+ * D head dimension, V vocabulary.
+ */
+public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize, int numLayers, int numHeads,
+                          int numKvHeads, int headDim, double rmsNormEps, RopeScaling rope, boolean attentionBias,
+                          boolean tieWordEmbeddings, int vocabSize, int bosTokenId, int eosTokenId, int padTokenId,
+                          int maxPositionEmbeddings) {
+    public static final Set<String> MODEL_TYPES = Set.of("llama", "mistral", "qwen2");
+
+    public LlamaConfig {
+        if (!MODEL_TYPES.contains(modelType)) {
+            throw new IllegalArgumentException("model_type must be one of llama, mistral, qwen2, got " + modelType);
+        }
+        positive("hidden_size", hiddenSize);
+        positive("intermediate_size", intermediateSize);
+        positive("num_hidden_layers", numLayers);
+        positive("num_attention_heads", numHeads);
+        positive("num_key_value_heads", numKvHeads);
+        positive("head_dim", headDim);
+        positive("vocab_size", vocabSize);
+        positive("max_position_embeddings", maxPositionEmbeddings);
+        if (numHeads % numKvHeads != 0) {
+            throw new IllegalArgumentException("num_attention_heads (" + numHeads + ") must be a multiple of num_key_value_heads ("
+                    + numKvHeads + ")");
+        }
+        if (headDim % 2 != 0) {
+            throw new IllegalArgumentException("head_dim must be even for rotary embeddings, got " + headDim);
+        }
+        if (!(rmsNormEps > 0)) {
+            throw new IllegalArgumentException("rms_norm_eps must be > 0, got " + rmsNormEps);
+        }
+        if (rope == null) {
+            throw new IllegalArgumentException("rope must be given");
+        }
+    }
+
+    private static void positive(String field, int v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(field + " must be > 0, got " + v);
+        }
+    }
+
+    /** Reads {@code config.json} in a checkpoint directory (or the file itself). */
+    public static LlamaConfig load(Path dirOrFile) throws IOException {
+        Path file = dirOrFile.toFile().isDirectory() ? dirOrFile.resolve("config.json") : dirOrFile;
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        try {
+            return fromJson(root);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses the fields of a Hugging Face config; both rope layouts (transformers 4 and 5) are read. */
+    public static LlamaConfig fromJson(JsonNode n) {
+        String type = text(n, "model_type", null);
+        if (type == null) {
+            throw new IllegalArgumentException("field model_type is missing");
+        }
+        if (!MODEL_TYPES.contains(type)) {
+            throw new IllegalArgumentException("model_type " + type + " is not supported (supported: llama, mistral, qwen2)");
+        }
+        int hidden = integer(n, "hidden_size", -1);
+        int heads = integer(n, "num_attention_heads", -1);
+        int headDim = n.hasNonNull("head_dim") ? n.get("head_dim").asInt() : (heads > 0 ? hidden / heads : -1);
+        JsonNode ropeParams = n.get("rope_parameters");
+        JsonNode scaling = n.hasNonNull("rope_scaling") ? n.get("rope_scaling") : ropeParams;
+        double theta = n.hasNonNull("rope_theta") ? n.get("rope_theta").asDouble()
+                : ropeParams != null && ropeParams.hasNonNull("rope_theta") ? ropeParams.get("rope_theta").asDouble() : 10000.0;
+        RopeScaling rope;
+        if (scaling == null || !scaling.isObject()) {
+            rope = RopeScaling.plain(theta);
+        } else {
+            String rt = text(scaling, "rope_type", text(scaling, "type", "default")).toLowerCase(Locale.ROOT);
+            if (!rt.equals("default") && !rt.equals("linear") && !rt.equals("llama3")) {
+                throw new IllegalArgumentException("rope scaling type " + rt + " is not supported (supported: default, linear, llama3)");
+            }
+            rope = new RopeScaling(rt, theta, scaling.path("factor").asDouble(1.0),
+                    scaling.path("low_freq_factor").asDouble(1.0), scaling.path("high_freq_factor").asDouble(4.0),
+                    scaling.path("original_max_position_embeddings").asInt(8192));
+        }
+        boolean bias = type.equals("qwen2") || n.path("attention_bias").asBoolean(false);
+        return new LlamaConfig(type, hidden, integer(n, "intermediate_size", -1), integer(n, "num_hidden_layers", -1),
+                heads, n.hasNonNull("num_key_value_heads") ? n.get("num_key_value_heads").asInt() : heads, headDim,
+                n.path("rms_norm_eps").asDouble(1e-6), rope, bias, n.path("tie_word_embeddings").asBoolean(false),
+                integer(n, "vocab_size", -1), firstId(n, "bos_token_id"), firstId(n, "eos_token_id"),
+                firstId(n, "pad_token_id"), n.path("max_position_embeddings").asInt(2048));
+    }
+
+    private static int integer(JsonNode n, String field, int dflt) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            if (dflt < 0) {
+                throw new IllegalArgumentException("field " + field + " is missing");
+            }
+            return dflt;
+        }
+        if (!v.canConvertToInt()) {
+            throw new IllegalArgumentException("field " + field + " must be an integer, got " + v);
+        }
+        return v.asInt();
+    }
+
+    private static String text(JsonNode n, String field, String dflt) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? dflt : v.asText();
+    }
+
+    /** Token ids may be absent (-1), an int, or a list (first one taken). */
+    private static int firstId(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return -1;
+        }
+        if (v.isArray()) {
+            return v.size() == 0 ? -1 : v.get(0).asInt();
+        }
+        return v.asInt();
+    }
+
+    public int queryDim() {
+        return numHeads * headDim;
+    }
+
+    public int kvDim() {
+        return numKvHeads * headDim;
+    }
+
+    /** Number of weights, counting a tied LM head once. */
+    public long parameterCount() {
+        long h = hiddenSize;
+        long attn = h * queryDim() + 2L * h * kvDim() + (long) queryDim() * h
+                + (attentionBias ? queryDim() + 2L * kvDim() : 0);
+        long mlp = 3L * h * intermediateSize;
+        long layer = attn + mlp + 2 * h;
+        long embed = (long) vocabSize * h;
+        return numLayers * layer + embed + h + (tieWordEmbeddings ? 0 : embed);
+    }
+
+    /** Bytes the weights take once loaded as float32 (Tandem computes in float32). */
+    public long float32Bytes() {
+        return bytes(SafetensorsDtype.F32);
+    }
+
+    /** Bytes the weights take stored in {@code dtype} (e.g. the checkpoint's BF16 files). */
+    public long bytes(SafetensorsDtype dtype) {
+        return parameterCount() * dtype.bytes();
+    }
+
+    /**
+     * Refuses a model whose weights would not fit in {@code available} bytes. Float32 tensors of
+     * a safetensors file are used in place from the memory-mapped file ({@code mappedBytes}):
+     * their pages belong to the page cache, which the kernel can drop and re-read, so they are
+     * not counted; what is really copied (F16/BF16 widened to float32) is. {@code extraBytes}
+     * adds what a use needs beyond the weights (e.g. training state). The message gives both the
+     * need and what is available.
+     */
+    public void checkFits(AvailableMemory available, long mappedBytes, long extraBytes) {
+        long copied = Math.max(0, float32Bytes() - mappedBytes);
+        long need = copied + Math.max(0, extraBytes);
+        if (need > available.bytes()) {
+            StringBuilder why = new StringBuilder();
+            why.append(String.format(Locale.ROOT, "%,d float32 parameters: %s copied into memory", parameterCount(),
+                    AvailableMemory.gib(copied)));
+            if (mappedBytes > 0) {
+                why.append(", ").append(AvailableMemory.gib(mappedBytes)).append(" used in place from the memory-mapped file");
+            }
+            if (extraBytes > 0) {
+                why.append(", ").append(AvailableMemory.gib(extraBytes)).append(" for training");
+            }
+            throw new IllegalArgumentException("model needs " + AvailableMemory.gib(need) + " (" + why + ") but only "
+                    + AvailableMemory.gib(available.bytes()) + " is available (" + available.source() + ")");
+        }
+    }
+
+    /** The config as Hugging Face writes it (transformers-5 rope layout). */
+    public ObjectNode toJson() {
+        ObjectNode n = new ObjectMapper().createObjectNode();
+        n.putArray("architectures").add(switch (modelType) {
+            case "qwen2" -> "Qwen2ForCausalLM";
+            case "mistral" -> "MistralForCausalLM";
+            default -> "LlamaForCausalLM";
+        });
+        n.put("model_type", modelType);
+        n.put("hidden_size", hiddenSize);
+        n.put("intermediate_size", intermediateSize);
+        n.put("num_hidden_layers", numLayers);
+        n.put("num_attention_heads", numHeads);
+        n.put("num_key_value_heads", numKvHeads);
+        n.put("head_dim", headDim);
+        n.put("hidden_act", "silu");
+        n.put("rms_norm_eps", rmsNormEps);
+        n.put("attention_bias", attentionBias);
+        n.put("tie_word_embeddings", tieWordEmbeddings);
+        n.put("vocab_size", vocabSize);
+        n.put("bos_token_id", bosTokenId);
+        n.put("eos_token_id", eosTokenId);
+        n.put("pad_token_id", padTokenId);
+        n.put("max_position_embeddings", maxPositionEmbeddings);
+        n.put("rope_theta", rope.theta());
+        ObjectNode rp = n.putObject("rope_parameters");
+        rp.put("rope_theta", rope.theta());
+        rp.put("rope_type", rope.type());
+        if (!rope.type().equals("default")) {
+            rp.put("factor", rope.factor());
+        }
+        if (rope.type().equals("llama3")) {
+            rp.put("low_freq_factor", rope.lowFreqFactor());
+            rp.put("high_freq_factor", rope.highFreqFactor());
+            rp.put("original_max_position_embeddings", rope.originalMaxPositions());
+        }
+        n.put("torch_dtype", "float32");
+        return n;
+    }
+
+    /** The same architecture with a different vocabulary size (after adding tokens). */
+    public LlamaConfig withVocabSize(int v) {
+        return new LlamaConfig(modelType, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim,
+                rmsNormEps, rope, attentionBias, tieWordEmbeddings, v, bosTokenId, eosTokenId, padTokenId,
+                maxPositionEmbeddings);
+    }
+}

@@ -1,0 +1,321 @@
+package org.tandemrec.llm.sft;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.tandemrec.base.AtomicFile;
+import org.tandemrec.base.Directories;
+import org.tandemrec.llm.decoder.AdamW;
+import org.tandemrec.llm.decoder.AvailableMemory;
+import org.tandemrec.llm.decoder.DecoderWeights;
+import org.tandemrec.llm.decoder.GradientStep;
+import org.tandemrec.llm.decoder.HfCheckpoint;
+import org.tandemrec.llm.decoder.LlamaConfig;
+import org.tandemrec.llm.lora.LoraAdapter;
+import org.tandemrec.llm.lora.LoraConfig;
+import org.tandemrec.llm.safetensors.SafetensorsReader;
+import org.tandemrec.llm.tokenizer.LlmTokenizer;
+import org.tandemrec.train.TrainHooks;
+import org.tandemrec.train.TrainResult;
+
+/**
+ * One supervised fine-tuning run from files to files: a Hugging Face checkpoint directory and
+ * {@link SftDataFile} examples in, a trained adapter or model out. The run directory holds
+ * <pre>
+ *   adapter/            mode lora: the PEFT adapter (adapter_config.json, adapter_model.safetensors)
+ *   model/              mode full, or lora with id_token_rows_from: the model in Hugging Face layout
+ *                       (with lora its trained ID-token rows; the adapter's base_model_name_or_path
+ *                       points here)
+ *   checkpoint.bin      while training: the trainer's checkpoint (trainable tensors, AdamW moments,
+ *                       step); --resume continues from it exactly
+ *   sft-steps.tsv       while training: every step's loss, so a resumed run keeps the whole curve
+ *   sft-run.json        written last ({@link SftRunRecord}): settings, loss curve, timing
+ * </pre>
+ * Output directories are written under a temporary name and renamed into place. Everything that
+ * can be checked — the model's config, the settings against it, both data files, the memory
+ * needed — is checked before training starts.
+ *
+ * @param model     base checkpoint directory (config.json, safetensors, tokenizer.json)
+ * @param trainData training examples
+ * @param validData validation examples, or null
+ * @param out       run directory
+ * @param config    the settings
+ */
+public record SftJob(Path model, Path trainData, Path validData, Path out, SftConfig config) {
+    public static final String RUN_FILE = "sft-run.json";
+    public static final String CHECKPOINT = "checkpoint.bin";
+    public static final String STEP_LOG = "sft-steps.tsv";
+    public static final String ADAPTER_DIR = "adapter";
+    public static final String MODEL_DIR = "model";
+
+    public SftJob {
+        if (model == null || trainData == null || out == null || config == null) {
+            throw new IllegalArgumentException("model, training data, output directory and settings must be given");
+        }
+    }
+
+    /** Trains and writes the outputs; {@code resume} continues from the run directory's checkpoint. */
+    public SftRunRecord run(boolean resume, boolean showProgress) throws IOException {
+        if (!Files.isDirectory(model)) {
+            throw new IllegalArgumentException("model " + model + " is not a directory");
+        }
+        if (!Files.isRegularFile(model.resolve("config.json"))) {
+            throw new IllegalArgumentException("model " + model + " has no config.json");
+        }
+        if (!Files.isRegularFile(model.resolve("tokenizer.json"))) {
+            throw new IllegalArgumentException("model " + model + " has no tokenizer.json");
+        }
+        if (out.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("the output directory must differ from the model directory");
+        }
+        LlamaConfig mc = LlamaConfig.load(model);
+        if (config.idTokenRowsFrom() >= mc.vocabSize()) {
+            throw new IllegalArgumentException("id_token_rows_from " + config.idTokenRowsFrom() + " must be below the model's vocab_size "
+                    + mc.vocabSize());
+        }
+        if (config.patience() > 0 && validData == null) {
+            throw new IllegalArgumentException("patience " + config.patience() + " needs validation data");
+        }
+        List<SftExample> train = SftDataFile.read(trainData);
+        List<SftExample> valid = validData == null ? List.of() : SftDataFile.read(validData);
+        int maxLength = Math.min(config.maxLength(), mc.maxPositionEmbeddings());
+        boolean copy = config.mode() == SftConfig.Mode.FULL || config.idTokenRowsFrom() >= 0;
+        long trainable = trainableCount(mc);
+        mc.checkFits(AvailableMemory.now(), DecoderWeights.mappedBytes(mc, SafetensorsReader.open(model)),
+                nativeTrainingBytes(mc, trainable, copy, maxLength));
+        long heap = trainable * 4 * (validData == null ? 6 : 7);
+        if (heap > AvailableMemory.heapBytes()) {
+            throw new IllegalArgumentException("training state of " + String.format(Locale.ROOT, "%,d", trainable)
+                    + " parameters needs " + AvailableMemory.gib(heap) + " of Java heap but the maximum heap is "
+                    + AvailableMemory.gib(AvailableMemory.heapBytes()) + " (raise -Xmx, e.g. TANDEM_JAVA_OPTS=-Xmx16g)");
+        }
+
+        Files.createDirectories(out);
+        // A run trained again in place must not look finished with the earlier run's record.
+        Files.deleteIfExists(out.resolve(RUN_FILE));
+        Path checkpoint = out.resolve(CHECKPOINT);
+        Path stepLog = out.resolve(STEP_LOG);
+        if (!resume || !Files.exists(checkpoint)) {
+            Files.deleteIfExists(checkpoint);
+            Files.deleteIfExists(stepLog);
+        }
+        try (NDManager m = NDManager.newBaseManager(); DecoderWeights loaded = DecoderWeights.load(model, m);
+             LlmTokenizer tok = LlmTokenizer.load(model)) {
+            List<SftSequence> trainSeqs = encode(tok, train, mc, maxLength, trainData);
+            List<SftSequence> validSeqs = encode(tok, valid, mc, maxLength, validData);
+            // Trained tensors must be writable: the loaded ones are the read-only mapped file.
+            try (DecoderWeights w = copy ? loaded.with(mc, Map.of(), m) : null) {
+                DecoderWeights weights = w != null ? w : loaded;
+                String base = (config.idTokenRowsFrom() >= 0 ? out.resolve(MODEL_DIR) : model).toAbsolutePath().normalize().toString();
+                try (LoraAdapter adapter = config.mode() == SftConfig.Mode.LORA
+                        ? LoraAdapter.create(weights, config.loraConfig(base), config.seed(), m) : null) {
+                    List<GradientStep.Parameter> params = new ArrayList<>();
+                    if (adapter == null) {
+                        params.addAll(GradientStep.allParameters(weights));
+                    } else {
+                        params.addAll(GradientStep.loraParameters(adapter));
+                        if (config.idTokenRowsFrom() >= 0) {
+                            params.addAll(GradientStep.tokenRowParameters(weights, config.idTokenRowsFrom()));
+                        }
+                    }
+                    SftTrainer trainer = new SftTrainer(config);
+                    SftTask task = trainer.task(weights, adapter, params, trainSeqs, m);
+                    long[] tokens = new long[1];
+                    task.setListener((step, loss, real, answer) -> {
+                        tokens[0] += real;
+                        appendLine(stepLog, String.format(Locale.ROOT, "train\t%d\t%s", step, Double.toString(loss)));
+                    });
+                    long t0 = System.nanoTime();
+                    TrainResult r = trainer.fit(task, validSeqs, new TrainHooks(null, checkpoint, resume, showProgress),
+                            (epoch, loss) -> appendLine(stepLog, String.format(Locale.ROOT, "valid\t%d\t%s", epoch, Double.toString(loss))));
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+
+                    String adapterDir = null;
+                    String modelDir = null;
+                    if (copy) {
+                        replaceDirectory(out.resolve(MODEL_DIR), dir -> {
+                            HfCheckpoint.save(dir, weights, tok);
+                            Path gen = model.resolve("generation_config.json");
+                            if (Files.isRegularFile(gen)) {
+                                AtomicFile.writeString(dir.resolve("generation_config.json"), Files.readString(gen));
+                            }
+                        });
+                        modelDir = MODEL_DIR;
+                    }
+                    if (adapter != null) {
+                        replaceDirectory(out.resolve(ADAPTER_DIR), adapter::save);
+                        adapterDir = ADAPTER_DIR;
+                    }
+                    Curves curves = readLog(stepLog, r.globalSteps(), config.epochs());
+                    for (int i = 0; i < r.losses().length; i++) {
+                        curves.loss[(int) r.firstStep() + i] = r.losses()[i];
+                    }
+                    SftRunRecord record = new SftRunRecord(Instant.now(), toolVersion(), model.toAbsolutePath().normalize().toString(),
+                            trainData.toAbsolutePath().normalize().toString(),
+                            validData == null ? null : validData.toAbsolutePath().normalize().toString(), config.toJson(),
+                            maxLength, trainSeqs.size(), validSeqs.size(), task.trainableCount(), r.globalSteps(), r.firstStep(),
+                            curves.loss, curves.valid(), r.bestEpoch(), r.stoppedEarly(),
+                            seconds, seconds > 0 ? tokens[0] / seconds : 0, adapterDir, modelDir);
+                    record.write(out.resolve(RUN_FILE));
+                    Files.deleteIfExists(checkpoint);
+                    Files.deleteIfExists(stepLog);
+                    return record;
+                }
+            }
+        }
+    }
+
+    /** Scalars that train under these settings, from the model's shapes alone. */
+    long trainableCount(LlamaConfig mc) {
+        if (config.mode() == SftConfig.Mode.FULL) {
+            return mc.parameterCount();
+        }
+        LoraConfig lora = config.loraConfig("");
+        long n = 0;
+        for (Map.Entry<String, long[]> e : DecoderWeights.expectedShapes(mc).entrySet()) {
+            String name = e.getKey();
+            long[] s = e.getValue();
+            if (s.length == 2 && name.endsWith(".weight") && !name.contains("embed_tokens") && !name.startsWith("lm_head")
+                    && lora.targets(name.substring(0, name.length() - ".weight".length()))) {
+                n += (long) lora.rank() * (s[0] + s[1]);
+            }
+        }
+        if (config.idTokenRowsFrom() >= 0) {
+            n += (long) (mc.vocabSize() - config.idTokenRowsFrom()) * mc.hiddenSize() * (mc.tieWordEmbeddings() ? 1 : 2);
+        }
+        return n;
+    }
+
+    /**
+     * Native memory training adds to the loaded weights (a rough upper estimate): a writable copy
+     * of the weights when tensors of the model train; autograd gradients of the trained tensors
+     * (whole tensors: an embedding with trainable rows gets a full-size gradient); activations of
+     * one micro-batch of {@code maxLength} tokens kept for the backward pass.
+     */
+    long nativeTrainingBytes(LlamaConfig mc, long trainable, boolean copy, int maxLength) {
+        long bytes = copy ? mc.float32Bytes() : 0;
+        if (config.mode() == SftConfig.Mode.FULL) {
+            bytes += mc.float32Bytes();
+        } else {
+            bytes += trainable * 4;
+            if (config.idTokenRowsFrom() >= 0) {
+                bytes += (long) mc.vocabSize() * mc.hiddenSize() * 4 * (mc.tieWordEmbeddings() ? 1 : 2);
+            }
+        }
+        long tokens = (long) config.batchSize() * maxLength;
+        long perToken = (long) mc.numLayers() * (16L * mc.hiddenSize() + 6L * mc.intermediateSize()
+                + 2L * mc.numHeads() * maxLength) + 3L * mc.vocabSize();
+        return bytes + tokens * perToken * 4;
+    }
+
+    private static List<SftSequence> encode(LlmTokenizer tok, List<SftExample> examples, LlamaConfig mc, int maxLength,
+                                            Path file) {
+        List<SftSequence> out = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            SftExample e = examples.get(i);
+            String which = file + ": example " + (i + 1) + (e.id() == null ? "" : " (id " + e.id() + ")");
+            SftSequence s;
+            try {
+                s = SftSequence.encode(tok, e, mc.eosTokenId(), maxLength);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(which + ": " + ex.getMessage(), ex);
+            }
+            for (int id : s.idsView()) {
+                if (id < 0 || id >= mc.vocabSize()) {
+                    throw new IllegalArgumentException(which + ": token id " + id + " is outside the model's vocabulary of "
+                            + mc.vocabSize() + " (was the tokenizer extended without the weights?)");
+                }
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static void appendLine(Path file, String line) {
+        try {
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Step losses and per-epoch validation losses recorded so far (NaN where none). */
+    private record Curves(double[] loss, double[] validByEpoch) {
+        /** Validation losses up to the last epoch validated. */
+        double[] valid() {
+            return Arrays.copyOf(validByEpoch, lastValidated() + 1);
+        }
+
+        private int lastValidated() {
+            int last = -1;
+            for (int e = 0; e < validByEpoch.length; e++) {
+                if (!Double.isNaN(validByEpoch[e])) {
+                    last = e;
+                }
+            }
+            return last;
+        }
+    }
+
+    /** Reads the step log; a line cut short by a crash is ignored, a later line for the same step wins. */
+    private static Curves readLog(Path file, long steps, int epochs) throws IOException {
+        double[] loss = new double[Math.toIntExact(steps)];
+        double[] valid = new double[epochs];
+        Arrays.fill(loss, Double.NaN);
+        Arrays.fill(valid, Double.NaN);
+        if (Files.exists(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String[] f = line.split("\t");
+                if (f.length != 3) {
+                    continue;
+                }
+                try {
+                    int k = Integer.parseInt(f[1]);
+                    double v = Double.parseDouble(f[2]);
+                    if (f[0].equals("train") && k >= 0 && k < loss.length) {
+                        loss[k] = v;
+                    } else if (f[0].equals("valid") && k >= 0 && k < valid.length) {
+                        valid[k] = v;
+                    }
+                } catch (NumberFormatException e) {
+                    // a line cut short by a crash
+                }
+            }
+        }
+        return new Curves(loss, valid);
+    }
+
+    /** Writes a directory under a temporary name, then renames it into place (replacing an earlier one). */
+    private static void replaceDirectory(Path target, DirectoryWriter writer) throws IOException {
+        Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
+        Path old = target.resolveSibling("." + target.getFileName() + ".old");
+        Directories.deleteTree(partial);
+        writer.write(partial);
+        Directories.deleteTree(old);
+        if (Files.exists(target)) {
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        Directories.deleteTree(old);
+    }
+
+    @FunctionalInterface
+    private interface DirectoryWriter {
+        void write(Path dir) throws IOException;
+    }
+
+    private static String toolVersion() {
+        String v = SftJob.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,49 @@
+package org.tandemrec.llm.tokenizer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tandemrec.Fixtures;
+import org.tandemrec.llm.GoldenCheck;
+
+/** Encoding matches the golden ids, long texts are not truncated, added tokens stay whole. */
+class LlmTokenizerTest {
+    static final Path DIR = Fixtures.path("hf/tiny-llama");
+
+    @Test
+    void encodesLikeReferenceAndDoesNotTruncate() throws Exception {
+        JsonNode g = new ObjectMapper().readTree(DIR.resolve("golden.json").toFile());
+        try (LlmTokenizer tok = LlmTokenizer.load(DIR)) {
+            for (JsonNode p : g.get("prompts")) {
+                int[] ids = tok.encode(p.get("text").asText());
+                assertArrayEquals(GoldenCheck.ints(p.get("input_ids")), ids);
+                assertEquals(p.get("text").asText(), tok.decode(ids, false));
+            }
+            String text = g.get("prompts").get(0).get("text").asText();
+            int n = tok.encode(text).length;
+            assertEquals(40 * n, tok.encode((text).repeat(40)).length, 40 * 3.0); // merges at the joins may differ slightly
+            assertEquals(0, tok.addedTokenId("<|endoftext|>"));
+            assertEquals(1, tok.addedTokenId("<|pad|>"));
+            assertEquals(600, tok.size());
+        }
+    }
+
+    @Test
+    void addedTokensAreWholeUnits() throws Exception {
+        try (LlmTokenizer tok = LlmTokenizer.load(DIR);
+             LlmTokenizer ext = tok.withAddedTokens(List.of("<uid_1>", "<iid_1>", "<iid_2>"))) {
+            assertEquals(603, ext.size());
+            int[] ids = ext.encode("Hello<uid_1> world<iid_2>");
+            int[] hello = tok.encode("Hello");
+            assertEquals(600, ids[hello.length]);
+            assertEquals(602, ids[ids.length - 1]);
+            assertThrows(IllegalArgumentException.class, () -> ext.withAddedTokens(List.of("<iid_1>")));
+        }
+    }
+}
