@@ -9,7 +9,8 @@
  * (transformers' warm-up, linear and cosine decays, with a floor),
  * {@link org.tandemrec.train.GradientClipping}, and {@link org.tandemrec.train.Trainer}, the one
  * loop (seeded shuffling, early stopping, skipping of non-finite steps, a stop condition, atomic
- * resumable {@link org.tandemrec.train.Checkpoint}s). A model plugs in as a {@link org.tandemrec.train.TrainingTask}: its
+ * resumable {@link org.tandemrec.train.Checkpoint}s; {@link org.tandemrec.train.StepLog} keeps a
+ * resumed run's curve). A model plugs in as a {@link org.tandemrec.train.TrainingTask}: its
  * parameters and the forward + backward pass of a batch, which adds into the parameters'
  * gradients ({@code grad()}, {@code addRowGrad}, or {@code addGrad(NDArray)} for a tensor).
  */
