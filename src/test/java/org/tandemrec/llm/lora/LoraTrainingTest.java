@@ -16,12 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemrec.Fixtures;
-import org.tandemrec.llm.decoder.AdamW;
 import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
-import org.tandemrec.llm.decoder.LrSchedule;
-import org.tandemrec.llm.decoder.TensorAdamW;
 import org.tandemrec.llm.decoder.TorchThreads;
 import org.tandemrec.llm.decoder.TrainBatch;
 import org.tandemrec.llm.safetensors.SafetensorsReader;
@@ -151,41 +148,6 @@ class LoraTrainingTest {
                     assertTrue(maxAbsDiff(withAdapter, logits(new Decoder(merged, null), m, ids)) < 1e-5);
                 }
             }
-        }
-    }
-
-    @Test
-    void scheduleWarmsUpLinearlyThenFollowsTheCosine() {
-        LrSchedule s = new LrSchedule(1f, 4, 14, 0.1f);
-        assertEquals(0.2f, s.lr(0), 1e-7);
-        assertEquals(0.8f, s.lr(3), 1e-7);
-        assertEquals(1f, s.lr(4), 1e-7);
-        // half-way through the decay: 0.1 + 0.9 · (1 + cos(π/2)) / 2 = 0.55
-        assertEquals(0.55f, s.lr(9), 1e-6);
-        assertEquals(0.1f, s.lr(14), 1e-7);
-        assertThrows(IllegalArgumentException.class, () -> new LrSchedule(1f, -1, 10, 0f));
-    }
-
-    @Test
-    void tensorAdamWMatchesTheArrayVersion() {
-        AdamW.Settings set = new AdamW.Settings(1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f);
-        AdamW ref = new AdamW(set);
-        SplittableRandom r = new SplittableRandom(5);
-        float[] p = new float[50];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = (float) r.nextDouble() - 0.5f;
-        }
-        try (NDManager m = NDManager.newBaseManager(); TensorAdamW opt = new TensorAdamW(set, m)) {
-            ai.djl.ndarray.NDArray tp = m.create(p.clone());
-            for (int step = 0; step < 3; step++) {
-                float[] g = new float[p.length];
-                for (int i = 0; i < g.length; i++) {
-                    g[i] = (float) r.nextDouble() - 0.5f;
-                }
-                ref.step("x", p, g);
-                opt.step("x", tp, m.create(g), set.lr());
-            }
-            assertTrue(maxAbsDiff(p, tp.toFloatArray()) < 1e-6);
         }
     }
 
