@@ -4,13 +4,16 @@ import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.tandemrec.llm.ChoiceScorer;
-import org.tandemrec.llm.decoder.AdamW;
+import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
-import org.tandemrec.llm.decoder.GradientStep;
 import org.tandemrec.llm.decoder.KvCache;
 import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.decoder.TrainBatch;
+import org.tandemrec.train.AdamOptimizer;
+import org.tandemrec.train.GradientClipping;
+import org.tandemrec.train.ParameterSet;
+import org.tandemrec.train.TrainConfig;
 
 /**
  * The LLM figures of {@code tandem bench llm} for one model configuration with random weights:
@@ -98,19 +101,33 @@ public final class LlmBenchmark {
         }
     }
 
+    /**
+     * One training step is what {@link org.tandemrec.train.Trainer} does per step of pre-training
+     * or full fine-tuning: release the last gradients, forward + backward into the tensor
+     * parameters' gradients, global-norm clipping at 1, one AdamW update.
+     */
     private static double trainTokensPerSecond(DecoderWeights w, Settings s, SplittableRandom rnd, NDManager m) {
         int[][] ids = randomIds(rnd, s.trainBatch(), s.trainSeq(), w.config().vocabSize());
         TrainBatch b = TrainBatch.leftPadded(List.of(ids), List.of(ids), 0);
-        try (GradientStep step = new GradientStep(new Decoder(w, null), GradientStep.allParameters(w),
-                new AdamW.Settings(1e-4f, 0.9f, 0.95f, 1e-8f, 0.01f), 1f, m)) {
-            step.step(m, List.of(b), 1e-4f); // warm-up, and allocates the optimiser state
+        ParameterSet params = new ParameterSet(CausalLmGradients.allParameters(w));
+        CausalLmGradients gradients = new CausalLmGradients(new Decoder(w, null), params.list());
+        TrainConfig adamW = TrainConfig.builder().optimizer(TrainConfig.OptimizerKind.ADAMW).learningRate(1e-4)
+                .betas(0.9, 0.95).epsilon(1e-8).weightDecay(0.01).build();
+        try (AdamOptimizer optimizer = new AdamOptimizer(params, adamW)) {
             double best = Double.MAX_VALUE;
-            for (int i = 0; i < s.trainSteps(); i++) {
+            for (int i = 0; i <= s.trainSteps(); i++) { // step 0 warms up
                 long t0 = System.nanoTime();
-                step.step(m, List.of(b), 1e-4f);
-                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                params.zeroGrad();
+                gradients.accumulate(m, List.of(b));
+                GradientClipping.clip(params, 1);
+                optimizer.step(1e-4);
+                if (i > 0) {
+                    best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                }
             }
             return (double) s.trainBatch() * s.trainSeq() / best;
+        } finally {
+            params.zeroGrad();
         }
     }
 

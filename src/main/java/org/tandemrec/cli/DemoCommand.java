@@ -81,14 +81,23 @@ public final class DemoCommand implements Callable<Integer> {
                     + "bert4rec on the leave-one-out split; random, pop, mf-bce, dcnv2 on the time split)")
     List<String> only;
 
-    @Option(names = "--llm-minutes", defaultValue = "1.5", paramLabel = "M",
-            description = "time budget for pre-training the small LLM (default: ${DEFAULT-VALUE}; 0 skips it)")
-    double llmMinutes;
+    @Option(names = "--llm-steps", paramLabel = "N",
+            description = "pre-training steps of the small LLM (default: " + PretrainConfig.DEMO_STEPS
+                    + ", about 1.5 minutes on two cores; the same seed gives the same model; 0 skips it)")
+    Integer llmSteps;
+
+    @Option(names = "--llm-minutes", paramLabel = "M",
+            description = "time budget for pre-training the small LLM: training stops at the deadline, and without "
+                    + "--llm-steps the step count is planned to fit it (default: none)")
+    Double llmMinutes;
 
     @Override
     public Integer call() throws Exception {
-        if (!(llmMinutes >= 0) || llmMinutes > 60) {
-            throw new IllegalArgumentException("--llm-minutes must be in [0, 60], got " + llmMinutes);
+        if (llmSteps != null && (llmSteps < 0 || llmSteps > 1_000_000)) {
+            throw new IllegalArgumentException("--llm-steps must be in [0, 1000000], got " + llmSteps);
+        }
+        if (llmMinutes != null && (!(llmMinutes > 0) || llmMinutes > 60)) {
+            throw new IllegalArgumentException("--llm-minutes must be in (0, 60], got " + llmMinutes);
         }
         if (!(epochsScale > 0) || epochsScale > 10) {
             throw new IllegalArgumentException("--epochs-scale must be in (0, 10], got " + epochsScale);
@@ -138,8 +147,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
 
         Map<String, String> config = new LinkedHashMap<>();
-        if (llmMinutes > 0) {
-            config.putAll(pretrainLlm(w, time, dir.resolve("llm")));
+        int steps = llmSteps != null ? llmSteps : llmMinutes != null ? 0 : PretrainConfig.DEMO_STEPS;
+        if (steps > 0 || llmMinutes != null) {
+            config.putAll(pretrainLlm(w, time, dir.resolve("llm"), steps, llmMinutes == null ? 0 : llmMinutes));
         }
         config.put("dataset", "synthetic");
         config.put("seed", Long.toString(seed));
@@ -175,14 +185,17 @@ public final class DemoCommand implements Callable<Integer> {
     /**
      * Pre-trains the small Llama-architecture model on the item texts and the behaviour sentences
      * of the time split's training part (so no test interaction is in its corpus), saved in
-     * Hugging Face layout like any user checkpoint.
+     * Hugging Face layout like any user checkpoint: {@code steps} steps (0: planned from {@code
+     * minutes}), stopping at the deadline of {@code minutes} when it is > 0.
      */
-    private Map<String, String> pretrainLlm(PrintWriter w, SplitData split, Path out) throws java.io.IOException {
+    private Map<String, String> pretrainLlm(PrintWriter w, SplitData split, Path out, int steps, double minutes)
+            throws java.io.IOException {
         List<String> docs = new BehaviourCorpus(10).documents(split.trainDataset(), LabelRule.atLeast(0.5f));
-        PretrainConfig c = PretrainConfig.demo(seed).withBudget(0, llmMinutes);
-        Pretrainer.Result r = new Pretrainer(c).run(docs, out);
-        step(w, "small LLM: %,d parameters, %d steps in %.0f s (%.0f tokens/s), loss %.3f -> %.3f, saved in HF layout",
-                r.parameters(), r.steps(), r.seconds(), r.tokensPerSecond(), r.firstLoss(), r.lastLoss());
+        PretrainConfig c = PretrainConfig.demo(seed).withBudget(steps, minutes);
+        Pretrainer.Result r = new Pretrainer(c).run(docs, out, false, true);
+        step(w, "small LLM: %,d parameters, %d steps in %.0f s (%.0f tokens/s)%s, loss %.3f -> %.3f, saved in HF layout",
+                r.parameters(), r.steps(), r.seconds(), r.tokensPerSecond(),
+                r.deadlineReached() ? " (time budget reached)" : "", r.firstLoss(), r.lastLoss());
         Map<String, String> m = new LinkedHashMap<>();
         m.put("llm parameters", Long.toString(r.parameters()));
         m.put("llm pretrain steps", Integer.toString(r.steps()));

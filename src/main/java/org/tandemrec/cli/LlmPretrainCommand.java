@@ -11,9 +11,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
-/** {@code tandem llm pretrain}: trains the demo's small Llama-architecture model from scratch on a corpus. */
+/**
+ * {@code tandem llm pretrain}: trains the demo's small Llama-architecture model from scratch on a
+ * corpus, for a number of steps (the same seed gives the same model) or within a time budget.
+ */
 @Command(name = "pretrain", mixinStandardHelpOptions = true, description = "Train a small Llama-architecture model from scratch on a text corpus "
-        + "(one document per line; byte-level BPE vocabulary learned on it) and save it in the Hugging Face layout.")
+        + "(one document per line; byte-level BPE vocabulary learned on it) and save it in the Hugging Face layout. "
+        + "Runs a number of steps (default " + PretrainConfig.DEMO_STEPS + "); --minutes adds a time budget; --resume "
+        + "continues an interrupted run in OUT from its checkpoint exactly.")
 final class LlmPretrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -24,14 +29,19 @@ final class LlmPretrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output checkpoint directory.")
     Path out;
 
-    @Option(names = "--minutes", defaultValue = "2.5", description = "Wall-time budget (default ${DEFAULT-VALUE}); 0: none.")
-    double minutes;
+    @Option(names = "--steps", paramLabel = "N", description = "Optimiser steps, the schedule's length (default "
+            + PretrainConfig.DEMO_STEPS + "; with --minutes alone: planned from a timed estimate to fit the budget).")
+    Integer steps;
 
-    @Option(names = "--steps", defaultValue = "0", description = "Step budget (default: none, the time budget decides).")
-    int steps;
+    @Option(names = "--minutes", paramLabel = "M", description = "Wall-time budget: training also stops at this deadline "
+            + "(default: none; 0: none).")
+    Double minutes;
 
-    @Option(names = "--seed", defaultValue = "1") long seed;
-    @Option(names = "--hidden", description = "Hidden size (default: the demo's 256).") Integer hidden;
+    @Option(names = "--resume", description = "Continue from OUT/checkpoint.bin when present (same corpus and settings).")
+    boolean resume;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the initial weights and the training windows (default ${DEFAULT-VALUE}).") long seed;
+    @Option(names = "--hidden", description = "Hidden size (default: the demo's 256; intermediate 4 × hidden).") Integer hidden;
     @Option(names = "--layers", description = "Layers (default 4).") Integer layers;
     @Option(names = "--vocab", description = "Vocabulary size (default 3000).") Integer vocab;
     @Option(names = "--context", description = "Context length (default 128).") Integer context;
@@ -42,26 +52,37 @@ final class LlmPretrainCommand implements Callable<Integer> {
         if (!java.nio.file.Files.isRegularFile(corpus)) {
             throw new IllegalArgumentException("--corpus " + corpus + " is not a file");
         }
+        if (steps != null && steps <= 0) {
+            throw new IllegalArgumentException("--steps must be > 0, got " + steps);
+        }
+        if (minutes != null && !(minutes >= 0)) {
+            throw new IllegalArgumentException("--minutes must be >= 0, got " + minutes);
+        }
         if (threads != null) {
             TorchThreads.set(threads);
         }
+        double budget = minutes == null ? 0 : minutes;
+        int n = steps != null ? steps : budget > 0 ? 0 : PretrainConfig.DEMO_STEPS;
         PretrainConfig d = PretrainConfig.demo(seed);
         int h = hidden != null ? hidden : d.hidden();
         PretrainConfig cfg = new PretrainConfig(h, layers != null ? layers : d.layers(), d.heads(), d.kvHeads(), 4 * h,
                 context != null ? context : d.context(), vocab != null ? vocab : d.vocabSize(), d.batchSize(), d.lr(),
-                d.weightDecay(), d.warmupSteps(), d.maxGradNorm(), steps, minutes, seed);
-        Pretrainer.Result r = new Pretrainer(cfg).run(Pretrainer.readCorpus(corpus), out);
-        ObjectNode n = new ObjectMapper().createObjectNode();
-        n.put("out", out.toString());
-        n.put("parameters", r.parameters());
-        n.put("vocab_size", r.vocabSize());
-        n.put("steps", r.steps());
-        n.put("first_loss", r.firstLoss());
-        n.put("last_loss", r.lastLoss());
-        n.put("skipped_steps", r.skippedSteps());
-        n.put("seconds", r.seconds());
-        n.put("tokens_per_second", r.tokensPerSecond());
-        spec.commandLine().getOut().println(n.toString());
+                d.weightDecay(), d.warmupSteps(), d.maxGradNorm(), n, budget, d.checkpointEvery(), seed);
+        Pretrainer.Result r = new Pretrainer(cfg).run(Pretrainer.readCorpus(corpus), out, resume, true);
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("out", out.toString());
+        o.put("parameters", r.parameters());
+        o.put("vocab_size", r.vocabSize());
+        o.put("steps", r.steps());
+        o.put("planned_steps", r.plannedSteps());
+        o.put("deadline_reached", r.deadlineReached());
+        o.put("resumed_from_step", r.firstStep());
+        o.put("first_loss", r.firstLoss());
+        o.put("last_loss", r.lastLoss());
+        o.put("skipped_steps", r.skippedSteps());
+        o.put("seconds", r.seconds());
+        o.put("tokens_per_second", r.tokensPerSecond());
+        spec.commandLine().getOut().println(o.toString());
         spec.commandLine().getOut().flush();
         return 0;
     }

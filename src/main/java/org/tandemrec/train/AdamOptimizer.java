@@ -1,36 +1,47 @@
 package org.tandemrec.train;
 
-import java.util.ArrayList;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.List;
 
 /**
  * Adam (Kingma &amp; Ba 2015, Algorithm 1) with PyTorch's conventions, in three variants
- * ({@link TrainConfig.OptimizerKind}). For gradient g, step t (1-based), learning rate lr:
+ * ({@link TrainConfig.OptimizerKind}), over every {@link Parameter.Kind}. For gradient g, step t
+ * (1-based), learning rate lr:
  * <pre>
- *   m ← β1·m + (1−β1)·g          v ← β2·v + (1−β2)·g²
+ *   m ← β1·m + (1−β1)·g          v ← β2·v + (1−β2)·g·g
  *   p ← p − (lr / (1−β1^t)) · m / (√v / √(1−β2^t) + ε)
  * </pre>
  * <ul>
  *   <li>ADAM: weight decay wd enters the gradient, g ← g + wd·p (torch.optim.Adam).</li>
- *   <li>ADAMW: decoupled decay before the update, p ← p·(1 − lr·wd) (torch.optim.AdamW).</li>
+ *   <li>ADAMW: decoupled decay, p ← p·(1 − lr·wd) (torch.optim.AdamW).</li>
  *   <li>LAZY_ADAM: on row-sparse tables only the rows touched in this step are updated; their
  *       moments are updated as above, untouched rows keep their values and moments unchanged
  *       (they do not decay), and the bias correction uses the global step t — the semantics of
  *       torch.optim.SparseAdam. Decoupled decay, if any, is applied to touched rows only.
- *       Dense parameters are updated as in ADAMW. The cost of a step is O(touched rows × cols).</li>
+ *       Dense parameters and tensors are updated as in ADAMW. The cost of a step is
+ *       O(touched rows × cols).</li>
  * </ul>
  * Under ADAM and ADAMW a row-sparse table is treated as dense (untouched rows have gradient 0,
  * their moments still decay), which matches PyTorch on a dense embedding but costs the whole table.
+ *
+ * <p>Java-array parameters keep their moments in Java arrays. Native tensors are updated in
+ * place by tensor operations (a tensor without a gradient in a step counts as a zero gradient);
+ * their moments are tensors in this optimiser's own manager, on the parameter's device: close
+ * the optimiser to free them.
  */
-public final class AdamOptimizer {
+public final class AdamOptimizer implements AutoCloseable {
     private final TrainConfig.OptimizerKind kind;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
     private final double weightDecay;
     private final List<Parameter> params;
-    private final List<float[]> m = new ArrayList<>();
-    private final List<float[]> v = new ArrayList<>();
+    private final float[][] m;
+    private final float[][] v;
+    private final NDArray[][] tensorMoments;
+    private NDManager state;
     private long step;
 
     public AdamOptimizer(ParameterSet parameters, TrainConfig config) {
@@ -45,9 +56,22 @@ public final class AdamOptimizer {
         this.epsilon = epsilon;
         this.weightDecay = weightDecay;
         this.params = parameters.list();
-        for (Parameter p : params) {
-            m.add(new float[p.value().length]);
-            v.add(new float[p.value().length]);
+        int n = params.size();
+        m = new float[n][];
+        v = new float[n][];
+        tensorMoments = new NDArray[n][];
+        for (int k = 0; k < n; k++) {
+            Parameter p = params.get(k);
+            if (p.isTensor()) {
+                if (state == null) {
+                    NDArray t = p.tensor();
+                    state = NDManager.newBaseManager(t.getDevice(), t.getManager().getEngine().getEngineName());
+                }
+                tensorMoments[k] = new NDArray[] {state.zeros(p.trainableShape()), state.zeros(p.trainableShape())};
+            } else {
+                m[k] = new float[p.value().length];
+                v[k] = new float[p.value().length];
+            }
         }
     }
 
@@ -64,14 +88,14 @@ public final class AdamOptimizer {
         double stepSize = lr / bc1;
         for (int k = 0; k < params.size(); k++) {
             Parameter p = params.get(k);
-            float[] mk = m.get(k);
-            float[] vk = v.get(k);
-            if (p.rowSparse() && kind == TrainConfig.OptimizerKind.LAZY_ADAM) {
-                lazyRows(p, mk, vk, lr, stepSize, bc2Sqrt);
+            if (p.isTensor()) {
+                tensorUpdate(p, tensorMoments[k], lr, stepSize, bc2Sqrt);
+            } else if (p.rowSparse() && kind == TrainConfig.OptimizerKind.LAZY_ADAM) {
+                lazyRows(p, m[k], v[k], lr, stepSize, bc2Sqrt);
             } else if (p.rowSparse()) {
-                denseOverTable(p, mk, vk, lr, stepSize, bc2Sqrt);
+                denseOverTable(p, m[k], v[k], lr, stepSize, bc2Sqrt);
             } else {
-                update(p.value(), p.grad(), 0, mk, vk, 0, p.value().length, lr, stepSize, bc2Sqrt,
+                update(p.value(), p.grad(), 0, m[k], v[k], 0, p.value().length, lr, stepSize, bc2Sqrt,
                         kind == TrainConfig.OptimizerKind.ADAM);
             }
         }
@@ -125,21 +149,70 @@ public final class AdamOptimizer {
         }
     }
 
-    /** First moments, one array per parameter in {@link ParameterSet} order (live, for checkpoints). */
-    List<float[]> firstMoments() {
-        return m;
+    /**
+     * The same update with tensor operations, in place, as PyTorch's {@code torch.optim.AdamW}
+     * computes it: the temporaries of one parameter live in a sub-manager closed right after.
+     * A parameter training from a row on is updated as a copy of those rows written back.
+     */
+    private void tensorUpdate(Parameter p, NDArray[] mv, double lr, double stepSize, double bc2Sqrt) {
+        try (NDManager tmp = state.newSubManager()) {
+            NDArray grad = p.tensorGrad() != null ? p.tensorGrad() : tmp.zeros(p.trainableShape());
+            NDIndex rows = p.firstRow() == 0 ? null : new NDIndex("{}:", p.firstRow());
+            NDArray param = rows == null ? p.tensor() : owned(p.tensor().get(rows), tmp);
+            boolean coupled = kind == TrainConfig.OptimizerKind.ADAM;
+            if (coupled && weightDecay != 0) {
+                grad = owned(grad.add(owned(param.mul((float) weightDecay), tmp)), tmp);
+            }
+            // g·g rather than square(): the engine's generic pow kernel took several times longer
+            // per element, and the optimiser is half of a large model's small-batch step.
+            mv[0].muli((float) beta1).addi(owned(grad.mul((float) (1 - beta1)), tmp));
+            mv[1].muli((float) beta2).addi(owned(grad.mul(grad), tmp).muli((float) (1 - beta2)));
+            NDArray denom = owned(mv[1].sqrt(), tmp).divi((float) bc2Sqrt).addi((float) epsilon);
+            NDArray update = owned(mv[0].div(denom), tmp).muli((float) stepSize);
+            float decay = (float) (1 - lr * weightDecay);
+            if (!coupled && decay != 1f) {
+                param.muli(decay);
+            }
+            param.subi(update);
+            if (rows != null) {
+                p.tensor().set(rows, param);
+            }
+        }
     }
 
-    /** Second moments, one array per parameter (live, for checkpoints). */
-    List<float[]> secondMoments() {
-        return v;
+    private static NDArray owned(NDArray a, NDManager manager) {
+        a.attach(manager);
+        return a;
+    }
+
+    /** First moment of parameter {@code k} in {@link ParameterSet} order: live for Java arrays, a copy for tensors. */
+    float[] firstMoment(int k) {
+        return tensorMoments[k] != null ? tensorMoments[k][0].toFloatArray() : m[k];
+    }
+
+    /** Second moment of parameter {@code k}: live for Java arrays, a copy for tensors. */
+    float[] secondMoment(int k) {
+        return tensorMoments[k] != null ? tensorMoments[k][1].toFloatArray() : v[k];
     }
 
     void restoreState(long stepCount, List<float[]> first, List<float[]> second) {
         for (int k = 0; k < params.size(); k++) {
-            System.arraycopy(first.get(k), 0, m.get(k), 0, m.get(k).length);
-            System.arraycopy(second.get(k), 0, v.get(k), 0, v.get(k).length);
+            if (tensorMoments[k] != null) {
+                tensorMoments[k][0].set(first.get(k));
+                tensorMoments[k][1].set(second.get(k));
+            } else {
+                System.arraycopy(first.get(k), 0, m[k], 0, m[k].length);
+                System.arraycopy(second.get(k), 0, v[k], 0, v[k].length);
+            }
         }
         this.step = stepCount;
+    }
+
+    /** Frees the moments of tensor parameters. */
+    @Override
+    public void close() {
+        if (state != null) {
+            state.close();
+        }
     }
 }

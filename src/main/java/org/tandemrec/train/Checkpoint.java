@@ -27,7 +27,9 @@ import org.tandemrec.base.AtomicFile;
  * model name, config hash (SHA-256 of the model's and the run's trajectory settings), seed,
  * epoch, next batch within the epoch, global step, early-stopping state, every parameter (name,
  * shape, values), the optimiser state (step, first and second moments), the best parameters so
- * far (if validated), and a CRC-32 of all preceding bytes. The run's random streams are pure
+ * far (if validated), and a CRC-32 of all preceding bytes. Every {@link Parameter.Kind} is stored
+ * the same way, as its trained rows × cols floats row-major (a tensor's rows from its first
+ * trained row), so a model may change how it holds a parameter without changing its checkpoints. The run's random streams are pure
  * functions of (seed, epoch) for shuffling and (seed, global step) for batch sampling, so the
  * seed and the counters are the complete RNG state. A file is parsed and verified in full before
  * anything is copied into the model: a bad file never leaves a half-loaded model.
@@ -81,14 +83,16 @@ public final class Checkpoint {
                     out.writeUTF(p.name());
                     out.writeInt(p.rows());
                     out.writeInt(p.cols());
-                    TensorCodec.writeFloats(out, p.value());
+                    TensorCodec.writeFloats(out, p.readValues());
                 }
                 out.writeLong(optimizer.stepCount());
-                for (float[] a : optimizer.firstMoments()) {
-                    TensorCodec.writeFloats(out, a);
+                // One parameter at a time: a tensor's values and moments are copied out of native
+                // memory only while they are written.
+                for (int k = 0; k < ps.size(); k++) {
+                    TensorCodec.writeFloats(out, optimizer.firstMoment(k));
                 }
-                for (float[] a : optimizer.secondMoments()) {
-                    TensorCodec.writeFloats(out, a);
+                for (int k = 0; k < ps.size(); k++) {
+                    TensorCodec.writeFloats(out, optimizer.secondMoment(k));
                 }
                 out.writeBoolean(best != null);
                 if (best != null) {
@@ -162,7 +166,7 @@ public final class Checkpoint {
     private static List<float[]> readAll(DataInputStream in, List<Parameter> ps) throws IOException {
         List<float[]> out = new ArrayList<>();
         for (Parameter p : ps) {
-            out.add(TensorCodec.readFloats(in, p.value().length));
+            out.add(TensorCodec.readFloats(in, Math.toIntExact(p.size())));
         }
         return out;
     }

@@ -8,13 +8,18 @@ public final class GradientClipping {
     private GradientClipping() {
     }
 
-    /** Clips in place and returns the norm before clipping. */
-    public static double clip(ParameterSet parameters, double maxNorm) {
+    /** The L2 norm of all gradients together. */
+    public static double norm(ParameterSet parameters) {
         double sq = 0;
         for (Parameter p : parameters.list()) {
             sq += p.gradSquaredNorm();
         }
-        double norm = Math.sqrt(sq);
+        return Math.sqrt(sq);
+    }
+
+    /** Clips in place and returns the norm before clipping. */
+    public static double clip(ParameterSet parameters, double maxNorm) {
+        double norm = norm(parameters);
         if (maxNorm > 0) {
             double coef = maxNorm / (norm + 1e-6);
             if (coef < 1) {

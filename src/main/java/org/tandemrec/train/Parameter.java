@@ -1,29 +1,50 @@
 package org.tandemrec.train;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A named, trainable matrix of {@code rows × cols} floats (row-major) with its gradient.
+ * A named, trainable matrix of {@code rows × cols} floats with its gradient, in one of three
+ * {@link Kind}s.
  *
- * <p>A dense parameter keeps a full gradient array. A row-sparse parameter (an embedding table)
- * keeps gradients only for the rows touched since the last {@link #zeroGrad()}: a slot per
- * touched row in a compact buffer, so the cost of a step follows the rows in the batch, not the
- * table size. Vectors are {@code 1 × n} matrices.
+ * <ul>
+ *   <li>{@link Kind#DENSE}: a Java array (row-major) with a full gradient array.</li>
+ *   <li>{@link Kind#TABLE}: a Java array whose gradient is kept only for the rows touched since
+ *       the last {@link #zeroGrad()} (an embedding table): a slot per touched row in a compact
+ *       buffer, so the cost of a step follows the rows in the batch, not the table size.</li>
+ *   <li>{@link Kind#TENSOR}: a native float32 tensor ({@link NDArray}, updated in place) of which
+ *       the rows from {@link #firstRow()} on train (0: all; e.g. the ID-token rows a vocabulary
+ *       extension appended to an embedding). Its gradient is a tensor of the trainable slice's
+ *       shape that the task hands over with {@link #addGrad(NDArray)}; rows × cols are the
+ *       slice's first dimension × the product of the others (a vector is 1 × n).</li>
+ * </ul>
  */
 public final class Parameter {
+    /** How the values and the gradient are held. */
+    public enum Kind { DENSE, TABLE, TENSOR }
+
     private final String name;
+    private final Kind kind;
     private final int rows;
     private final int cols;
     private final float[] value;
-    private final boolean rowSparse;
     private final float[] denseGrad;
     private final int[] rowSlot;
     private int[] touchedRows;
     private float[] slotGrad;
     private int touched;
+    private final NDArray tensor;
+    private final int firstRow;
+    private final Shape trainableShape;
+    private NDArray tensorGrad;
 
-    private Parameter(String name, int rows, int cols, float[] value, boolean rowSparse) {
+    private Parameter(String name, Kind kind, int rows, int cols, float[] value, NDArray tensor, int firstRow,
+                      Shape trainableShape) {
         Objects.requireNonNull(name, "name");
         if (rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException("parameter " + name + ": shape must be positive, got " + rows + "x" + cols);
@@ -31,40 +52,73 @@ public final class Parameter {
         if ((long) rows * cols > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("parameter " + name + ": " + rows + "x" + cols + " exceeds one Java array");
         }
-        if (value.length != rows * cols) {
+        if (value != null && value.length != rows * cols) {
             throw new IllegalArgumentException("parameter " + name + ": " + value.length + " values for shape " + rows + "x" + cols);
         }
         this.name = name;
+        this.kind = kind;
         this.rows = rows;
         this.cols = cols;
         this.value = value;
-        this.rowSparse = rowSparse;
-        if (rowSparse) {
-            denseGrad = null;
+        this.tensor = tensor;
+        this.firstRow = firstRow;
+        this.trainableShape = trainableShape;
+        this.denseGrad = kind == Kind.DENSE ? new float[value.length] : null;
+        if (kind == Kind.TABLE) {
             rowSlot = new int[rows];
             Arrays.fill(rowSlot, -1);
             touchedRows = new int[16];
             slotGrad = new float[16 * cols];
         } else {
-            denseGrad = new float[value.length];
             rowSlot = null;
         }
     }
 
     /** A dense parameter over {@code value} (not copied). */
     public static Parameter dense(String name, int rows, int cols, float[] value) {
-        return new Parameter(name, rows, cols, value, false);
+        return new Parameter(name, Kind.DENSE, rows, cols, value, null, 0, null);
     }
 
     /** A row-sparse embedding table over {@code value} (not copied). */
     public static Parameter table(String name, int rows, int cols, float[] value) {
-        return new Parameter(name, rows, cols, value, true);
+        return new Parameter(name, Kind.TABLE, rows, cols, value, null, 0, null);
+    }
+
+    /**
+     * A native tensor trained in place from row {@code firstRow} on (0: all of it). The tensor
+     * must be float32, at least one-dimensional and writable: not a read-only memory-mapped load.
+     */
+    public static Parameter tensor(String name, NDArray value, int firstRow) {
+        Objects.requireNonNull(value, "value");
+        Shape s = value.getShape();
+        if (s.dimension() < 1) {
+            throw new IllegalArgumentException("parameter " + name + ": a scalar tensor cannot train, give it shape (1)");
+        }
+        if (value.getDataType() != DataType.FLOAT32) {
+            throw new IllegalArgumentException("parameter " + name + ": tensor must be float32, got " + value.getDataType());
+        }
+        if (firstRow < 0 || firstRow >= s.get(0)) {
+            throw new IllegalArgumentException("parameter " + name + ": firstRow must be in [0, " + s.get(0) + "), got " + firstRow);
+        }
+        long[] dims = s.getShape().clone();
+        dims[0] -= firstRow;
+        Shape slice = new Shape(dims);
+        long r = dims.length == 1 ? 1 : dims[0];
+        if (slice.size() / r > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("parameter " + name + ": shape " + s + " exceeds one Java array");
+        }
+        return new Parameter(name, Kind.TENSOR, Math.toIntExact(r), (int) (slice.size() / r), null, value, firstRow, slice);
     }
 
     public String name() {
         return name;
     }
 
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Rows that train (a tensor's from {@link #firstRow()}). */
     public int rows() {
         return rows;
     }
@@ -74,20 +128,84 @@ public final class Parameter {
     }
 
     public boolean rowSparse() {
-        return rowSparse;
+        return kind == Kind.TABLE;
     }
 
-    /** The live values, row-major. */
+    public boolean isTensor() {
+        return kind == Kind.TENSOR;
+    }
+
+    /** Number of trained scalars. */
+    public long size() {
+        return (long) rows * cols;
+    }
+
+    /** The live values of a dense parameter or table, row-major. */
     public float[] value() {
+        if (kind == Kind.TENSOR) {
+            throw new IllegalStateException("parameter " + name + " is a native tensor: use tensor()");
+        }
         return value;
+    }
+
+    /** The whole native tensor of a {@link Kind#TENSOR} parameter (live; rows before {@link #firstRow()} do not train). */
+    public NDArray tensor() {
+        requireTensor();
+        return tensor;
+    }
+
+    /** The first trained row of a tensor parameter (0 for the other kinds). */
+    public int firstRow() {
+        return firstRow;
+    }
+
+    /** Shape of the trained rows of a tensor parameter: the tensor's shape with {@link #firstRow()} rows fewer. */
+    public Shape trainableShape() {
+        requireTensor();
+        return trainableShape;
     }
 
     /** The full gradient of a dense parameter. */
     public float[] grad() {
-        if (rowSparse) {
-            throw new IllegalStateException("parameter " + name + " is row-sparse: use gradSlot(row) and slotGrad()");
+        if (kind != Kind.DENSE) {
+            throw new IllegalStateException("parameter " + name + " is " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                    + (kind == Kind.TABLE ? ": use gradSlot(row) and slotGrad()" : ": use addGrad(NDArray) and tensorGrad()"));
         }
         return denseGrad;
+    }
+
+    /**
+     * Adds {@code gradient} (of {@link #trainableShape()}) to a tensor parameter's gradient and
+     * takes ownership of it: the first contribution since {@link #zeroGrad()} becomes the
+     * gradient itself (no copy; it is moved to the parameter's manager), a later one is added
+     * and closed. The caller must not use {@code gradient} afterwards.
+     */
+    public void addGrad(NDArray gradient) {
+        requireTensor();
+        if (!gradient.getShape().equals(trainableShape)) {
+            throw new IllegalArgumentException("parameter " + name + ": gradient shape " + gradient.getShape()
+                    + ", trainable shape " + trainableShape);
+        }
+        if (tensorGrad == null) {
+            gradient.attach(tensor.getManager());
+            tensorGrad = gradient;
+        } else {
+            tensorGrad.addi(gradient);
+            gradient.close();
+        }
+    }
+
+    /** The gradient accumulated since the last {@link #zeroGrad()}, or null when none was added (a zero gradient). */
+    public NDArray tensorGrad() {
+        requireTensor();
+        return tensorGrad;
+    }
+
+    private void requireTensor() {
+        if (kind != Kind.TENSOR) {
+            throw new IllegalStateException("parameter " + name + " is " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                    + ", not a native tensor: use value()");
+        }
     }
 
     /**
@@ -129,58 +247,119 @@ public final class Parameter {
         return touchedRows[slot];
     }
 
-    /** Adds {@code scale · src[srcOff .. srcOff+cols)} to the gradient of {@code row}. */
+    /** Adds {@code scale · src[srcOff .. srcOff+cols)} to the gradient of {@code row} (dense or table). */
     public void addRowGrad(int row, float[] src, int srcOff, float scale) {
-        if (rowSparse) {
+        if (kind == Kind.TABLE) {
             int o = gradSlot(row);
             float[] g = slotGrad;
             for (int j = 0; j < cols; j++) {
                 g[o + j] += scale * src[srcOff + j];
             }
         } else {
+            float[] g = grad();
             int o = row * cols;
             for (int j = 0; j < cols; j++) {
-                denseGrad[o + j] += scale * src[srcOff + j];
+                g[o + j] += scale * src[srcOff + j];
             }
         }
     }
 
-    /** Clears the gradient; for a row-sparse parameter in time proportional to the touched rows. */
+    /**
+     * Clears the gradient: a table's in time proportional to the touched rows; a tensor's
+     * gradient is released (its native memory freed).
+     */
     public void zeroGrad() {
-        if (rowSparse) {
-            for (int k = 0; k < touched; k++) {
-                rowSlot[touchedRows[k]] = -1;
+        switch (kind) {
+            case DENSE -> Arrays.fill(denseGrad, 0f);
+            case TABLE -> {
+                for (int k = 0; k < touched; k++) {
+                    rowSlot[touchedRows[k]] = -1;
+                }
+                touched = 0;
             }
-            touched = 0;
-        } else {
-            Arrays.fill(denseGrad, 0f);
+            case TENSOR -> {
+                if (tensorGrad != null) {
+                    tensorGrad.close();
+                    tensorGrad = null;
+                }
+            }
         }
     }
 
-    /** Sum of squared gradient entries. */
+    /** Sum of squared gradient entries (a tensor's summed natively in float32, as PyTorch's norm). */
     double gradSquaredNorm() {
         double s = 0;
-        if (rowSparse) {
-            for (int i = 0, n = touched * cols; i < n; i++) {
-                s += (double) slotGrad[i] * slotGrad[i];
+        switch (kind) {
+            case DENSE -> {
+                for (float g : denseGrad) {
+                    s += (double) g * g;
+                }
             }
-        } else {
-            for (float g : denseGrad) {
-                s += (double) g * g;
+            case TABLE -> {
+                for (int i = 0, n = touched * cols; i < n; i++) {
+                    s += (double) slotGrad[i] * slotGrad[i];
+                }
+            }
+            case TENSOR -> {
+                if (tensorGrad != null) {
+                    try (NDArray sq = tensorGrad.mul(tensorGrad); NDArray sum = sq.sum()) {
+                        s = sum.getFloat();
+                    }
+                }
             }
         }
         return s;
     }
 
     void scaleGrad(float factor) {
-        if (rowSparse) {
-            for (int i = 0, n = touched * cols; i < n; i++) {
-                slotGrad[i] *= factor;
+        switch (kind) {
+            case DENSE -> {
+                for (int i = 0; i < denseGrad.length; i++) {
+                    denseGrad[i] *= factor;
+                }
             }
-        } else {
-            for (int i = 0; i < denseGrad.length; i++) {
-                denseGrad[i] *= factor;
+            case TABLE -> {
+                for (int i = 0, n = touched * cols; i < n; i++) {
+                    slotGrad[i] *= factor;
+                }
             }
+            case TENSOR -> {
+                if (tensorGrad != null) {
+                    tensorGrad.muli(factor);
+                }
+            }
+        }
+    }
+
+    /** The trained values, row-major: the live array of a dense parameter or table (do not modify), a copy of a tensor's rows. */
+    float[] readValues() {
+        if (kind != Kind.TENSOR) {
+            return value;
+        }
+        if (firstRow == 0) {
+            return tensor.toFloatArray();
+        }
+        try (NDArray rowsFrom = tensor.get(new NDIndex("{}:", firstRow))) {
+            return rowsFrom.toFloatArray();
+        }
+    }
+
+    /** A copy of the trained values, row-major. */
+    public float[] copyValues() {
+        return kind == Kind.TENSOR ? readValues() : value.clone();
+    }
+
+    /** Overwrites the trained values with {@code src} (row-major, {@link #size()} values). */
+    public void writeValues(float[] src) {
+        if (src.length != size()) {
+            throw new IllegalArgumentException("parameter " + name + " has " + size() + " values, got " + src.length);
+        }
+        if (kind != Kind.TENSOR) {
+            System.arraycopy(src, 0, value, 0, value.length);
+            return;
+        }
+        try (NDManager m = tensor.getManager().newSubManager()) {
+            tensor.set(new NDIndex("{}:", firstRow), m.create(src, trainableShape));
         }
     }
 }

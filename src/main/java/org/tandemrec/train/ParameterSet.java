@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The ordered, uniquely named parameters of one model. */
+/** The ordered, uniquely named parameters of one model (any mix of {@link Parameter.Kind}s). */
 public final class ParameterSet {
     private final Map<String, Parameter> byName = new LinkedHashMap<>();
 
@@ -40,20 +40,20 @@ public final class ParameterSet {
         }
     }
 
-    /** Total number of scalars. */
+    /** Total number of trained scalars. */
     public long size() {
         long n = 0;
         for (Parameter p : byName.values()) {
-            n += p.value().length;
+            n += p.size();
         }
         return n;
     }
 
-    /** Copies of every parameter's values, in order (for keeping the best epoch). */
+    /** Copies of every parameter's trained values, in order (for keeping the best epoch). */
     public List<float[]> snapshot() {
         List<float[]> out = new ArrayList<>();
         for (Parameter p : byName.values()) {
-            out.add(p.value().clone());
+            out.add(p.copyValues());
         }
         return out;
     }
@@ -66,12 +66,12 @@ public final class ParameterSet {
         }
         for (int i = 0; i < ps.size(); i++) {
             float[] src = snapshot.get(i);
-            float[] dst = ps.get(i).value();
-            if (src.length != dst.length) {
-                throw new IllegalArgumentException("snapshot tensor " + ps.get(i).name() + " has " + src.length
-                        + " values, parameter " + dst.length);
+            Parameter p = ps.get(i);
+            if (src.length != p.size()) {
+                throw new IllegalArgumentException("snapshot tensor " + p.name() + " has " + src.length
+                        + " values, parameter " + p.size());
             }
-            System.arraycopy(src, 0, dst, 0, dst.length);
+            p.writeValues(src);
         }
     }
 }

@@ -15,7 +15,12 @@ import java.util.Locale;
  * @param epsilon            denominator guard (> 0)
  * @param schedule           {@link ScheduleKind}
  * @param warmupSteps        linear warm-up steps (>= 0)
+ * @param minLrRatio         floor of a decaying schedule as a fraction of the peak, in [0, 1]
+ *                           ({@link LearningRateSchedule}); 0 decays to 0; must be 0 for CONSTANT
  * @param clipNorm           global gradient-norm bound; 0 disables clipping (>= 0)
+ * @param skipNonFiniteSteps consecutive steps with a non-finite loss or gradient norm that are
+ *                           skipped (no update; parameters and optimiser state stay as they were,
+ *                           as mixed-precision trainers do) before the run fails; 0: the first fails
  * @param patience           epochs without improvement before stopping; 0 disables early stopping
  * @param metricDirection    whether the validation metric is better when larger or smaller
  * @param checkpointEvery    write a checkpoint every this many optimiser steps; 0: only at epoch ends
@@ -33,7 +38,9 @@ public record TrainConfig(
         double epsilon,
         ScheduleKind schedule,
         int warmupSteps,
+        double minLrRatio,
         double clipNorm,
+        int skipNonFiniteSteps,
         int patience,
         MetricDirection metricDirection,
         int checkpointEvery,
@@ -121,8 +128,19 @@ public record TrainConfig(
         if (warmupSteps < 0) {
             throw new IllegalArgumentException("warmupSteps must be >= 0, got " + warmupSteps);
         }
+        if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
+            throw new IllegalArgumentException("minLrRatio must be in [0, 1], got " + minLrRatio);
+        }
+        if (minLrRatio > 0 && schedule == ScheduleKind.CONSTANT) {
+            throw new IllegalArgumentException("minLrRatio applies to a decaying schedule (warmup-linear or cosine), got "
+                    + minLrRatio + " with a constant schedule");
+        }
         if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
             throw new IllegalArgumentException("clipNorm must be >= 0 and finite (0 disables clipping), got " + clipNorm);
+        }
+        if (skipNonFiniteSteps < 0) {
+            throw new IllegalArgumentException("skipNonFiniteSteps must be >= 0 (0: the first non-finite step fails), got "
+                    + skipNonFiniteSteps);
         }
         if (patience < 0) {
             throw new IllegalArgumentException("patience must be >= 0 (0 disables early stopping), got " + patience);
@@ -146,9 +164,12 @@ public record TrainConfig(
     String trajectoryFingerprint() {
         // epochs, checkpointEvery and threads may change between a run and its resumption
         // without changing any step already taken (kernels are deterministic in thread count).
+        // Settings added later enter only when set, so checkpoints of earlier runs still resume.
         return String.format(Locale.ROOT, "b=%d lr=%s wd=%s opt=%s b1=%s b2=%s eps=%s sch=%s warm=%d clip=%s pat=%d dir=%s seed=%d",
                 batchSize, learningRate, weightDecay, optimizer, beta1, beta2, epsilon, schedule, warmupSteps,
-                clipNorm, patience, metricDirection, seed);
+                clipNorm, patience, metricDirection, seed)
+                + (minLrRatio != 0 ? " minlr=" + minLrRatio : "")
+                + (skipNonFiniteSteps != 0 ? " skip=" + skipNonFiniteSteps : "");
     }
 
     /** A builder holding the defaults: 10 epochs, batch 1024, lr 1e-3, Adam, constant schedule, seed 42, 2 threads. */
@@ -169,7 +190,9 @@ public record TrainConfig(
         b.epsilon = epsilon;
         b.schedule = schedule;
         b.warmupSteps = warmupSteps;
+        b.minLrRatio = minLrRatio;
         b.clipNorm = clipNorm;
+        b.skipNonFiniteSteps = skipNonFiniteSteps;
         b.patience = patience;
         b.metricDirection = metricDirection;
         b.checkpointEvery = checkpointEvery;
@@ -190,7 +213,9 @@ public record TrainConfig(
         private double epsilon = 1e-8;
         private ScheduleKind schedule = ScheduleKind.CONSTANT;
         private int warmupSteps = 0;
+        private double minLrRatio = 0;
         private double clipNorm = 0;
+        private int skipNonFiniteSteps = 0;
         private int patience = 0;
         private MetricDirection metricDirection = MetricDirection.MAXIMIZE;
         private int checkpointEvery = 0;
@@ -209,7 +234,9 @@ public record TrainConfig(
         public Builder epsilon(double v) { epsilon = v; return this; }
         public Builder schedule(ScheduleKind v) { schedule = v; return this; }
         public Builder warmupSteps(int v) { warmupSteps = v; return this; }
+        public Builder minLrRatio(double v) { minLrRatio = v; return this; }
         public Builder clipNorm(double v) { clipNorm = v; return this; }
+        public Builder skipNonFiniteSteps(int v) { skipNonFiniteSteps = v; return this; }
         public Builder patience(int v) { patience = v; return this; }
         public Builder metricDirection(MetricDirection v) { metricDirection = v; return this; }
         public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
@@ -218,7 +245,8 @@ public record TrainConfig(
 
         public TrainConfig build() {
             return new TrainConfig(epochs, batchSize, learningRate, weightDecay, optimizer, beta1, beta2, epsilon,
-                    schedule, warmupSteps, clipNorm, patience, metricDirection, checkpointEvery, seed, threads);
+                    schedule, warmupSteps, minLrRatio, clipNorm, skipNonFiniteSteps, patience, metricDirection,
+                    checkpointEvery, seed, threads);
         }
     }
 }

@@ -4,20 +4,34 @@ import java.nio.file.Path;
 
 /**
  * Optional parts of a run: the validation callback, the checkpoint file and whether to resume
- * from it, and whether to show progress.
+ * from it, whether to show progress, and a condition that ends the run early.
  *
- * @param validation  called after each epoch with the current parameters in place; null: none
- * @param checkpoint  file rewritten atomically every {@code checkpointEvery} steps and at each
- *                    epoch end; null: no checkpoints
- * @param resume      continue from {@code checkpoint} when it exists
+ * @param validation   called after each epoch with the current parameters in place; null: none
+ * @param checkpoint   file rewritten atomically every {@code checkpointEvery} steps, at each
+ *                     epoch end and when {@code stop} ends the run; null: no checkpoints
+ * @param resume       continue from {@code checkpoint} when it exists
  * @param showProgress report loss, rate and ETA through {@link org.tandemrec.base.Progress}
+ * @param stop         asked after every optimiser step; null: the run ends after its last step
  */
-public record TrainHooks(Validation validation, Path checkpoint, boolean resume, boolean showProgress) {
+public record TrainHooks(Validation validation, Path checkpoint, boolean resume, boolean showProgress,
+                         StopCondition stop) {
 
     /** Computes the validation metric of the model's current parameters. */
     @FunctionalInterface
     public interface Validation {
         double evaluate(int epoch);
+    }
+
+    /**
+     * Whether the run should end after the step just taken: a wall-clock deadline, a signal, a
+     * target loss. A run it ends is cut as a crash would cut it, but cleanly: the checkpoint (if
+     * any) records the position, so resuming continues to the planned last step, and the best
+     * validated parameters (if any) are restored as at a normal end.
+     */
+    @FunctionalInterface
+    public interface StopCondition {
+        /** @param stepsDone optimiser steps taken so far in the whole run (including before a resume) */
+        boolean shouldStop(long stepsDone);
     }
 
     public TrainHooks {
@@ -26,19 +40,28 @@ public record TrainHooks(Validation validation, Path checkpoint, boolean resume,
         }
     }
 
+    /** Hooks without a stop condition. */
+    public TrainHooks(Validation validation, Path checkpoint, boolean resume, boolean showProgress) {
+        this(validation, checkpoint, resume, showProgress, null);
+    }
+
     public static TrainHooks none() {
-        return new TrainHooks(null, null, false, false);
+        return new TrainHooks(null, null, false, false, null);
     }
 
     public TrainHooks withValidation(Validation v) {
-        return new TrainHooks(v, checkpoint, resume, showProgress);
+        return new TrainHooks(v, checkpoint, resume, showProgress, stop);
     }
 
     public TrainHooks withCheckpoint(Path file, boolean resumeIfPresent) {
-        return new TrainHooks(validation, file, resumeIfPresent, showProgress);
+        return new TrainHooks(validation, file, resumeIfPresent, showProgress, stop);
     }
 
     public TrainHooks withProgress(boolean show) {
-        return new TrainHooks(validation, checkpoint, resume, show);
+        return new TrainHooks(validation, checkpoint, resume, show, stop);
+    }
+
+    public TrainHooks withStop(StopCondition condition) {
+        return new TrainHooks(validation, checkpoint, resume, showProgress, condition);
     }
 }

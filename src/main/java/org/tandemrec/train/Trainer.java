@@ -9,7 +9,15 @@ import org.tandemrec.base.Progress;
 /**
  * The one training loop of every model: per-epoch seeded shuffling, mini-batches, gradient
  * clipping, the learning-rate schedule, Adam, validation with early stopping (the best
- * parameters are restored at the end), and atomic resumable {@link Checkpoint}s.
+ * parameters are restored at the end), atomic resumable {@link Checkpoint}s, and an optional
+ * {@link TrainHooks.StopCondition} that ends a run cleanly after any step. Parameters may be
+ * Java arrays or native tensors ({@link Parameter.Kind}); the optimiser's native state is freed
+ * when {@link #fit} returns, and so are the tensor parameters' gradients.
+ *
+ * <p>A step whose loss (or, when it is computed — with clipping or skipping on — gradient norm)
+ * is not finite fails the run, unless {@link TrainConfig#skipNonFiniteSteps()} allows skipping
+ * it: then nothing is updated, the step still counts (the schedule moves on) and its loss is
+ * recorded as it was.
  *
  * <p>Random streams: epoch e's permutation comes from {@code SplittableRandom(mix(seed, e))},
  * step s's batch sampling from {@code SplittableRandom(mix(seed, s))}; both are recomputable
@@ -32,15 +40,21 @@ public final class Trainer {
     /** Trains {@code task}'s parameters in place. */
     public TrainResult fit(TrainingTask task, TrainHooks hooks) {
         ParameterSet params = task.parameters();
+        try (AdamOptimizer optimizer = new AdamOptimizer(params, config)) {
+            return fit(task, hooks, params, optimizer);
+        } finally {
+            params.zeroGrad();
+        }
+    }
+
+    private TrainResult fit(TrainingTask task, TrainHooks hooks, ParameterSet params, AdamOptimizer optimizer) {
         int n = task.numExamples();
         if (n <= 0) {
             throw new IllegalArgumentException("model " + task.modelName() + " has no training examples");
         }
         int batchesPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
         long totalSteps = (long) batchesPerEpoch * config.epochs();
-        LearningRateSchedule schedule = new LearningRateSchedule(config.schedule(), config.learningRate(),
-                config.warmupSteps(), totalSteps);
-        AdamOptimizer optimizer = new AdamOptimizer(params, config);
+        LearningRateSchedule schedule = LearningRateSchedule.of(config, totalSteps);
         String hash = Checkpoint.configHash(task, config);
         boolean validating = hooks.validation() != null;
         TrainConfig.MetricDirection direction = config.metricDirection();
@@ -70,41 +84,51 @@ public final class Trainer {
         double[] metrics = new double[Math.max(0, config.epochs() - epoch)];
         int lossCount = 0;
         int metricCount = 0;
+        int skipped = 0;
+        int nonFiniteInARow = 0;
         boolean stopped = false;
+        boolean stopRequested = false;
         int[] batch = new int[config.batchSize()];
         try (Progress progress = hooks.showProgress()
                 ? Progress.start("train " + task.modelName(), totalSteps)
                 : Progress.quiet("train " + task.modelName(), totalSteps)) {
             progress.step(step);
-            for (; epoch < config.epochs() && !stopped; epoch++) {
+            for (; epoch < config.epochs() && !stopped && !stopRequested; epoch++) {
                 int[] order = permutation(n, new SplittableRandom(mix(config.seed() ^ SHUFFLE_STREAM, epoch)));
                 double epochLoss = 0;
                 int epochBatches = 0;
-                for (int b = nextBatch; b < batchesPerEpoch; b++) {
+                for (int b = nextBatch; b < batchesPerEpoch && !stopRequested; b++) {
                     int from = b * config.batchSize();
                     int size = Math.min(config.batchSize(), n - from);
                     int[] ids = size == batch.length ? batch : new int[size];
                     System.arraycopy(order, from, ids, 0, size);
                     params.zeroGrad();
                     double loss = task.trainBatch(ids, step, new SplittableRandom(mix(config.seed() ^ STEP_STREAM, step)));
-                    if (!Double.isFinite(loss)) {
-                        throw new IllegalStateException("model " + task.modelName() + ": loss is " + loss + " at step "
-                                + step + " (epoch " + epoch + "); lower learningRate or set clipNorm");
+                    double norm = config.clipNorm() > 0 ? GradientClipping.clip(params, config.clipNorm())
+                            : config.skipNonFiniteSteps() > 0 ? GradientClipping.norm(params) : 0;
+                    if (Double.isFinite(loss) && Double.isFinite(norm)) {
+                        nonFiniteInARow = 0;
+                        optimizer.step(schedule.at(step));
+                        epochLoss += loss;
+                        epochBatches++;
+                    } else if (++nonFiniteInARow > config.skipNonFiniteSteps()) {
+                        throw nonFinite(task, loss, norm, step, epoch, nonFiniteInARow);
+                    } else {
+                        skipped++;
                     }
-                    if (config.clipNorm() > 0) {
-                        GradientClipping.clip(params, config.clipNorm());
-                    }
-                    optimizer.step(schedule.at(step));
                     step++;
                     losses[lossCount++] = (float) loss;
-                    epochLoss += loss;
-                    epochBatches++;
                     progress.setExtra(String.format(Locale.ROOT, "epoch %d loss %.4f", epoch, epochLoss / epochBatches));
                     progress.step(1);
-                    if (hooks.checkpoint() != null && config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) {
+                    stopRequested = hooks.stop() != null && hooks.stop().shouldStop(step) && step < totalSteps;
+                    boolean due = config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0;
+                    if (hooks.checkpoint() != null && (due || stopRequested)) {
                         Checkpoint.write(hooks.checkpoint(), task, hash, new Checkpoint.Position(config.seed(), epoch,
                                 b + 1, step, bestMetric, bestEpoch, sinceBest), optimizer, best);
                     }
+                }
+                if (stopRequested) {
+                    break; // the epoch is unfinished: no validation, and the checkpoint above records where it stopped
                 }
                 nextBatch = 0;
                 if (validating) {
@@ -136,7 +160,18 @@ public final class Trainer {
         }
         return new TrainResult(firstStep, java.util.Arrays.copyOf(losses, lossCount),
                 java.util.Arrays.copyOf(metrics, metricCount), validating ? bestMetric : Double.NaN,
-                bestEpoch, stopped, step);
+                bestEpoch, stopped, step, skipped, stopRequested);
+    }
+
+    private IllegalStateException nonFinite(TrainingTask task, double loss, double norm, long step, int epoch, int inARow) {
+        String what = Double.isFinite(loss) ? "gradient norm is " + norm : "loss is " + loss;
+        if (config.skipNonFiniteSteps() > 0) {
+            return new IllegalStateException("model " + task.modelName() + ": training diverged: " + inARow
+                    + " steps in a row with a non-finite loss or gradient (at step " + step + ", epoch " + epoch + ": "
+                    + what + ")");
+        }
+        return new IllegalStateException("model " + task.modelName() + ": " + what + " at step " + step + " (epoch "
+                + epoch + "); lower learningRate or set clipNorm");
     }
 
     private static int[] permutation(int n, SplittableRandom random) {

@@ -20,9 +20,10 @@ public interface TrainingTask {
 
     /**
      * Computes the loss of the examples at {@code batch} and accumulates its gradient into the
-     * (already zeroed) parameter gradients. Every random choice (e.g. negatives) comes from
-     * {@code random}, which the trainer derives from the seed and {@code step}, the 0-based
-     * global optimiser step this batch is for.
+     * (already zeroed) parameter gradients: {@link Parameter#grad()} or {@link
+     * Parameter#addRowGrad} for Java arrays, {@link Parameter#addGrad} for native tensors. Every
+     * random choice (e.g. negatives) comes from {@code random}, which the trainer derives from the
+     * seed and {@code step}, the 0-based global optimiser step this batch is for.
      *
      * @return the mean loss of the batch
      */

@@ -32,7 +32,7 @@ class DemoCommandTest {
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));
         int code = cl.execute("demo", "--out", run.toString(), "--users", "400", "--items", "300",
-                "--epochs-scale", "0.1", "--llm-minutes", "0.05", "--models", String.join(",", MODELS));
+                "--epochs-scale", "0.1", "--llm-steps", "3", "--models", String.join(",", MODELS));
         assertEquals(0, code, out.toString());
         assertFalse(Files.exists(tmp.resolve(".demo.partial")), "partial run published");
         RunResults r = MetricsFile.read(run.resolve("metrics.json"));

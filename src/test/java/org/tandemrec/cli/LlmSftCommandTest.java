@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemrec.Fixtures;
 import org.tandemrec.llm.decoder.DecoderWeights;
-import org.tandemrec.llm.decoder.GradientStep;
+import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.lora.LoraAdapter;
 import org.tandemrec.llm.safetensors.SafetensorsReader;
 import org.tandemrec.llm.sft.SftDataFile;
@@ -104,7 +104,7 @@ class LlmSftCommandTest {
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights w = DecoderWeights.load(TINY, m);
              LlmTokenizer tok = LlmTokenizer.load(TINY); LoraAdapter a = LoraAdapter.load(adapter, w, m)) {
             List<SftSequence> valid = SftTrainer.encode(tok, SftDataFile.read(tmp.resolve("valid.jsonl")), w.config(), 32);
-            SftTask task = new SftTask(w, a, GradientStep.loraParameters(a), valid, 2, m);
+            SftTask task = new SftTask(w, a, CausalLmGradients.loraParameters(a), valid, 2, m);
             assertEquals(rec.validLoss()[rec.bestEpoch()], task.validationLoss(valid), 1e-6);
         }
         CliRun merged = CliRun.of("llm", "merge", "--model", TINY.toString(), "--adapter", adapter.toString(), "--out",

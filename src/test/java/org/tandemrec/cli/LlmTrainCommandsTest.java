@@ -1,6 +1,8 @@
 package org.tandemrec.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +63,22 @@ class LlmTrainCommandsTest {
         CliRun c = run("llm", "bench", "--model", out.toString(), "--batch", "1", "--seq", "8", "--reps", "1");
         assertEquals(0, c.code(), c.err());
         assertEquals(2, run("llm", "pretrain", "--corpus", tmp.resolve("missing.txt").toString(), "--out", out.toString()).code());
+        assertEquals(2, run("llm", "pretrain", "--corpus", corpus.toString(), "--out", out.toString(), "--steps", "0").code());
+
+        // A number of steps, not a time budget, ends the run: the same seed gives the same model,
+        // also when --resume finds no checkpoint to continue; another seed another one.
+        Path again = tmp.resolve("again");
+        CliRun r2 = run("llm", "pretrain", "--corpus", corpus.toString(), "--out", again.toString(), "--resume",
+                "--steps", "6", "--hidden", "32", "--layers", "1", "--vocab", "300", "--context", "16");
+        assertEquals(0, r2.code(), r2.err());
+        assertFalse(new ObjectMapper().readTree(r2.out()).get("deadline_reached").asBoolean());
+        assertArrayEquals(Files.readAllBytes(out.resolve("model.safetensors")), Files.readAllBytes(again.resolve("model.safetensors")));
+        Path other = tmp.resolve("other");
+        CliRun r3 = run("llm", "pretrain", "--corpus", corpus.toString(), "--out", other.toString(), "--seed", "2",
+                "--steps", "6", "--hidden", "32", "--layers", "1", "--vocab", "300", "--context", "16");
+        assertEquals(0, r3.code(), r3.err());
+        assertFalse(Arrays.equals(Files.readAllBytes(out.resolve("model.safetensors")),
+                Files.readAllBytes(other.resolve("model.safetensors"))));
     }
 
     @Test

@@ -1,11 +1,22 @@
 package org.tandemrec.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Adam variants against the update written out by hand (double precision, formula in each test). */
+/**
+ * Adam variants against the update written out by hand (double precision, formula in each test),
+ * and native tensor parameters against the Java-array arithmetic.
+ */
 class AdamOptimizerTest {
     private static final double LR = 0.01;
     private static final double B1 = 0.9;
@@ -163,20 +174,108 @@ class AdamOptimizerTest {
         assertEquals(4 / (5 + 1e-6), t.slotGrad()[t.gradSlot(2)], 1e-6);
     }
 
+    private static float maxAbsDiff(float[] a, float[] b) {
+        assertEquals(a.length, b.length);
+        float d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d = Math.max(d, Math.abs(a[i] - b[i]));
+        }
+        return d;
+    }
+
+    private static float[] gaussian(SplittableRandom r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return v;
+    }
+
+    /** Tensor arithmetic (PyTorch's AdamW order of operations) equals the Java arrays' up to float rounding. */
+    @ParameterizedTest
+    @EnumSource(TrainConfig.OptimizerKind.class)
+    void aTensorParameterFollowsTheArrayArithmetic(TrainConfig.OptimizerKind kind) {
+        SplittableRandom r = new SplittableRandom(5);
+        float[] init = gaussian(r, 50);
+        try (NDManager nd = NDManager.newBaseManager()) {
+            Parameter dense = Parameter.dense("x", 5, 10, init.clone());
+            Parameter tensor = Parameter.tensor("x", nd.create(init.clone(), new Shape(5, 10)), 0);
+            assertEquals(5, tensor.rows());
+            assertEquals(10, tensor.cols());
+            try (AdamOptimizer a = new AdamOptimizer(ParameterSet.of(dense), kind, B1, B2, EPS, WD);
+                 AdamOptimizer b = new AdamOptimizer(ParameterSet.of(tensor), kind, B1, B2, EPS, WD)) {
+                for (int step = 0; step < 3; step++) {
+                    float[] g = gaussian(r, 50);
+                    dense.zeroGrad();
+                    System.arraycopy(g, 0, dense.grad(), 0, g.length);
+                    tensor.zeroGrad();
+                    tensor.addGrad(nd.create(g, new Shape(5, 10)));
+                    a.step(LR);
+                    b.step(LR);
+                }
+                assertEquals(3, b.stepCount());
+            }
+            float d = maxAbsDiff(dense.value(), tensor.tensor().toFloatArray());
+            assertTrue(d < 1e-6, kind + " differs by " + d);
+            tensor.zeroGrad();
+        }
+    }
+
     @Test
-    void schedulesFollowTheirFormulas() {
-        var lin = new LearningRateSchedule(TrainConfig.ScheduleKind.WARMUP_LINEAR, 1.0, 10, 110);
-        assertEquals(0.0, lin.at(0), 0);
-        assertEquals(0.5, lin.at(5), 1e-12);
-        assertEquals(1.0, lin.at(10), 1e-12);
-        assertEquals(0.5, lin.at(60), 1e-12);
-        var cos = new LearningRateSchedule(TrainConfig.ScheduleKind.COSINE, 2.0, 0, 100);
-        assertEquals(2.0, cos.at(0), 1e-12);
-        assertEquals(1.0, cos.at(50), 1e-12);
-        assertEquals(0.0, cos.at(100), 1e-12);
-        var con = new LearningRateSchedule(TrainConfig.ScheduleKind.CONSTANT, 0.3, 4, 100);
-        assertEquals(0.15, con.at(2), 1e-12);
-        assertEquals(0.3, con.at(99), 1e-12);
+    void aTensorTrainsOnlyItsRowsFromFirstRowAndAMissingGradientIsZero() {
+        SplittableRandom r = new SplittableRandom(8);
+        float[] init = gaussian(r, 6 * 4);
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray table = nd.create(init.clone(), new Shape(6, 4));
+            Parameter rows = Parameter.tensor("emb", table, 4);
+            assertEquals(2, rows.rows());
+            assertEquals(4, rows.cols());
+            assertEquals(8, rows.size());
+            assertEquals(new Shape(2, 4), rows.trainableShape());
+            Parameter ref = Parameter.dense("emb", 2, 4, java.util.Arrays.copyOfRange(init, 16, 24));
+            try (AdamOptimizer a = new AdamOptimizer(ParameterSet.of(ref), TrainConfig.OptimizerKind.ADAMW, B1, B2, EPS, WD);
+                 AdamOptimizer b = new AdamOptimizer(ParameterSet.of(rows), TrainConfig.OptimizerKind.ADAMW, B1, B2, EPS, WD)) {
+                for (int step = 0; step < 2; step++) {
+                    float[] g = gaussian(r, 8);
+                    ref.zeroGrad();
+                    System.arraycopy(g, 0, ref.grad(), 0, 8);
+                    rows.zeroGrad();
+                    rows.addGrad(nd.create(g, new Shape(2, 4)));
+                    a.step(LR);
+                    b.step(LR);
+                }
+                float[] after = table.toFloatArray();
+                assertArrayEquals(java.util.Arrays.copyOf(init, 16), java.util.Arrays.copyOf(after, 16), 0f);
+                assertTrue(maxAbsDiff(ref.value(), java.util.Arrays.copyOfRange(after, 16, 24)) < 1e-6);
+                assertArrayEquals(java.util.Arrays.copyOfRange(after, 16, 24), rows.copyValues(), 0f);
+                // No gradient in a step: a zero gradient, so AdamW still decays the weights and moves them by the moments.
+                rows.zeroGrad();
+                ref.zeroGrad();
+                a.step(LR);
+                b.step(LR);
+                assertTrue(maxAbsDiff(ref.value(), rows.copyValues()) < 1e-6);
+            }
+            var e = assertThrows(IllegalArgumentException.class, () -> rows.addGrad(nd.zeros(new Shape(6, 4))));
+            assertTrue(e.getMessage().contains("gradient shape"), e.getMessage());
+            assertThrows(IllegalStateException.class, rows::value);
+            assertThrows(IllegalArgumentException.class, () -> Parameter.tensor("emb", table, 6));
+        }
+    }
+
+    @Test
+    void clippingCountsTensorGradients() {
+        try (NDManager nd = NDManager.newBaseManager()) {
+            Parameter a = Parameter.dense("a", 1, 2, new float[2]);
+            Parameter t = Parameter.tensor("t", nd.zeros(new Shape(2)), 0);
+            a.grad()[0] = 3f;
+            t.addGrad(nd.create(new float[] {0f, 4f}));
+            double norm = GradientClipping.clip(ParameterSet.of(a, t), 1.0);
+            assertEquals(5.0, norm, 1e-6);
+            assertEquals(3 / (5 + 1e-6), a.grad()[0], 1e-6);
+            assertEquals(4 / (5 + 1e-6), t.tensorGrad().toFloatArray()[1], 1e-6);
+            t.zeroGrad();
+            assertEquals(null, t.tensorGrad());
+        }
     }
 
     @Test

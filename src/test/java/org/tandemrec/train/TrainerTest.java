@@ -2,24 +2,40 @@ package org.tandemrec.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TrainerTest {
     @TempDir
     Path dir;
 
+    private static final NDManager ND = NDManager.newBaseManager();
+
+    @AfterAll
+    static void closeManager() {
+        ND.close();
+    }
+
     /**
-     * A small factorisation task with an embedding table (lazy Adam), a dense vector and random
-     * per-batch noise, so that parameters, optimiser state and random streams all matter.
+     * A small factorisation task with an embedding table (lazy Adam), a vector (a dense Java
+     * array, or a native tensor) and random per-batch noise, so that parameters, optimiser state
+     * and random streams all matter.
      */
     static final class ToyTask implements TrainingTask {
         final Parameter table;
@@ -28,9 +44,15 @@ class TrainerTest {
         final float[] targets;
         final String name;
         int failAtCall = -1;
+        Set<Integer> nanAtCalls = Set.of();
+        final List<float[]> tableAtCall = new ArrayList<>();
         int calls;
 
         ToyTask(String name, long seed) {
+            this(name, seed, false);
+        }
+
+        ToyTask(String name, long seed, boolean tensorWeights) {
             this.name = name;
             SplittableRandom r = new SplittableRandom(seed);
             float[] t = new float[30 * 3];
@@ -38,7 +60,8 @@ class TrainerTest {
                 t[i] = (float) r.nextGaussian() * 0.1f;
             }
             table = Parameter.table("table", 30, 3, t);
-            weights = Parameter.dense("w", 1, 3, new float[] {0.5f, -0.5f, 0.2f});
+            float[] w = {0.5f, -0.5f, 0.2f};
+            weights = tensorWeights ? Parameter.tensor("w", ND.create(w), 0) : Parameter.dense("w", 1, 3, w);
             params = ParameterSet.of(table, weights);
             targets = new float[90];
             for (int i = 0; i < targets.length; i++) {
@@ -53,12 +76,15 @@ class TrainerTest {
 
         @Override
         public double trainBatch(int[] batch, long step, SplittableRandom random) {
-            if (calls++ == failAtCall) {
+            tableAtCall.add(table.value().clone());
+            if (calls == failAtCall) {
                 throw new IllegalStateException("simulated crash");
             }
+            boolean nan = nanAtCalls.contains(calls++);
             double loss = 0;
             float[] e = table.value();
-            float[] w = weights.value();
+            float[] w = weights.copyValues();
+            float[] wGrad = new float[3];
             for (int k : batch) {
                 int row = k % 30;
                 double pred = 0;
@@ -71,10 +97,21 @@ class TrainerTest {
                 float c = (float) (2 * d / batch.length);
                 table.addRowGrad(row, w, 0, c);
                 for (int j = 0; j < 3; j++) {
-                    weights.grad()[j] += c * e[row * 3 + j];
+                    wGrad[j] += c * e[row * 3 + j];
                 }
             }
-            return loss / batch.length;
+            if (weights.isTensor()) {
+                weights.addGrad(ND.create(wGrad));
+            } else {
+                for (int j = 0; j < 3; j++) {
+                    weights.grad()[j] += wGrad[j];
+                }
+            }
+            return nan ? Double.NaN : loss / batch.length;
+        }
+
+        float[] w() {
+            return weights.copyValues();
         }
     }
 
@@ -98,25 +135,96 @@ class TrainerTest {
         assertTrue(last < 0.2 * first, "first epoch " + first / 12 + ", last " + last / 12);
     }
 
-    @Test
-    void resumedRunReplaysTheUninterruptedOne() {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void resumedRunReplaysTheUninterruptedOne(boolean tensorWeights) {
         TrainConfig cfg = config(4);
-        ToyTask whole = new ToyTask("toy", 1);
+        ToyTask whole = new ToyTask("toy", 1, tensorWeights);
         TrainResult all = new Trainer(cfg).fit(whole, TrainHooks.none().withValidation(e -> -e * 0.1));
 
-        Path ckpt = dir.resolve("toy.ckpt");
-        ToyTask first = new ToyTask("toy", 1);
+        Path ckpt = dir.resolve("toy-" + tensorWeights + ".ckpt");
+        ToyTask first = new ToyTask("toy", 1, tensorWeights);
         first.failAtCall = 23; // crash inside epoch 1 (12 batches per epoch), after the checkpoint at step 20
         TrainHooks hooks = TrainHooks.none().withValidation(e -> -e * 0.1).withCheckpoint(ckpt, true);
         assertThrows(IllegalStateException.class, () -> new Trainer(cfg).fit(first, hooks));
 
-        ToyTask resumed = new ToyTask("toy", 99); // different initial values: all must come from the checkpoint
+        ToyTask resumed = new ToyTask("toy", 99, tensorWeights); // different initial values: all must come from the checkpoint
         TrainResult rest = new Trainer(cfg).fit(resumed, hooks);
         assertEquals(20, rest.firstStep());
         float[] expected = Arrays.copyOfRange(all.losses(), 20, all.losses().length);
         assertArrayEquals(expected, rest.losses(), 0f);
         assertArrayEquals(whole.table.value(), resumed.table.value(), 0f);
-        assertArrayEquals(whole.weights.value(), resumed.weights.value(), 0f);
+        assertArrayEquals(whole.w(), resumed.w(), 0f);
+    }
+
+    @Test
+    void aTensorParameterTrainsAsTheArrayOne() {
+        // Java float arithmetic and the engine's float kernels may round differently: close, not equal.
+        float[] array = new Trainer(config(3)).fit(new ToyTask("toy", 1, false), TrainHooks.none()).losses();
+        ToyTask t = new ToyTask("toy", 1, true);
+        float[] tensor = new Trainer(config(3)).fit(t, TrainHooks.none()).losses();
+        assertArrayEquals(array, tensor, 1e-5f);
+        assertEquals(null, t.weights.tensorGrad(), "the trainer releases tensor gradients when it ends");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aStopConditionEndsTheRunCleanlyAndResumingFinishesIt(boolean tensorWeights) {
+        TrainConfig cfg = config(4);
+        ToyTask whole = new ToyTask("toy", 1, tensorWeights);
+        TrainResult all = new Trainer(cfg).fit(whole, TrainHooks.none().withValidation(e -> -e * 0.1));
+
+        Path ckpt = dir.resolve("stop-" + tensorWeights + ".ckpt");
+        TrainHooks hooks = TrainHooks.none().withValidation(e -> -e * 0.1).withCheckpoint(ckpt, true);
+        long[] asked = new long[1];
+        TrainResult cut = new Trainer(cfg).fit(new ToyTask("toy", 1, tensorWeights), hooks.withStop(done -> {
+            asked[0] = done;
+            return done == 17; // inside epoch 1, between checkpoints (every 5 steps)
+        }));
+        assertTrue(cut.stopRequested());
+        assertEquals(17, cut.globalSteps());
+        assertEquals(17, asked[0]);
+        assertArrayEquals(Arrays.copyOf(all.losses(), 17), cut.losses(), 0f);
+        assertEquals(1, cut.epochMetrics().length, "the unfinished epoch is not validated");
+
+        ToyTask resumed = new ToyTask("toy", 99, tensorWeights);
+        TrainResult rest = new Trainer(cfg).fit(resumed, hooks);
+        assertEquals(17, rest.firstStep());
+        assertFalse(rest.stopRequested());
+        assertArrayEquals(Arrays.copyOfRange(all.losses(), 17, all.losses().length), rest.losses(), 0f);
+        assertArrayEquals(whole.table.value(), resumed.table.value(), 0f);
+        assertArrayEquals(whole.w(), resumed.w(), 0f);
+
+        // A condition that holds only after the last step changes nothing.
+        TrainResult last = new Trainer(cfg).fit(new ToyTask("toy", 1, tensorWeights), TrainHooks.none()
+                .withValidation(e -> -e * 0.1).withStop(done -> done >= 48));
+        assertFalse(last.stopRequested());
+        assertEquals(48, last.globalSteps());
+    }
+
+    @Test
+    void nonFiniteStepsAreSkippedUpToTheLimitAndThenTheRunFails() {
+        ToyTask t = new ToyTask("toy", 1);
+        t.nanAtCalls = Set.of(3, 4);
+        TrainConfig cfg = config(1).toBuilder().skipNonFiniteSteps(2).build();
+        TrainResult r = new Trainer(cfg).fit(t, TrainHooks.none());
+        assertEquals(2, r.skippedSteps());
+        assertEquals(12, r.globalSteps());
+        assertTrue(Float.isNaN(r.losses()[3]) && Float.isNaN(r.losses()[4]));
+        // A skipped step updates nothing: the values seen by calls 4 and 5 are those seen by call 3.
+        assertArrayEquals(t.tableAtCall.get(3), t.tableAtCall.get(4), 0f);
+        assertArrayEquals(t.tableAtCall.get(3), t.tableAtCall.get(5), 0f);
+        assertFalse(Arrays.equals(t.tableAtCall.get(5), t.tableAtCall.get(6)));
+
+        ToyTask three = new ToyTask("toy", 1);
+        three.nanAtCalls = Set.of(3, 4, 5);
+        var e = assertThrows(IllegalStateException.class, () -> new Trainer(cfg).fit(three, TrainHooks.none()));
+        assertTrue(e.getMessage().contains("training diverged: 3 steps in a row"), e.getMessage());
+
+        ToyTask once = new ToyTask("toy", 1);
+        once.nanAtCalls = Set.of(3);
+        e = assertThrows(IllegalStateException.class, () -> new Trainer(config(1)).fit(once, TrainHooks.none()));
+        assertTrue(e.getMessage().contains("loss is NaN at step 3"), e.getMessage());
     }
 
     @Test

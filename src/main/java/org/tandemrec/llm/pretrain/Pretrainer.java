@@ -7,42 +7,64 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.SplittableRandom;
+import java.util.Map;
 import org.tandemrec.base.AtomicFile;
-import org.tandemrec.base.Progress;
-import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
-import org.tandemrec.llm.decoder.GradientStep;
 import org.tandemrec.llm.decoder.HfCheckpoint;
 import org.tandemrec.llm.decoder.LlamaConfig;
-import org.tandemrec.llm.decoder.LrSchedule;
-import org.tandemrec.llm.decoder.TrainBatch;
 import org.tandemrec.llm.tokenizer.BpeTrainer;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
+import org.tandemrec.train.StepLog;
+import org.tandemrec.train.TrainHooks;
+import org.tandemrec.train.TrainResult;
+import org.tandemrec.train.Trainer;
 
 /**
  * Trains a small Llama-architecture model from scratch on a text corpus (one document per
  * line): a byte-level BPE vocabulary learned on the corpus, documents encoded as {@code <s>}
- * text {@code </s>} and concatenated into one token stream, next-token loss on seeded random
- * windows of {@code context} tokens, every weight trained with {@link GradientStep}. The result
- * is saved in the Hugging Face layout ({@link HfCheckpoint}, {@code tokenizer.json}, {@code
- * tokenizer_config.json}, {@code generation_config.json}) plus {@value #RUN_FILE} recording the
- * settings and the run, so later steps load it like any user checkpoint.
+ * text {@code </s>} and concatenated into one token stream, then a {@link PretrainTask} (seeded
+ * random windows, every weight trained) run by the shared {@link Trainer} for the configured
+ * number of steps, with checkpoints and resumption like every other run. With a time budget the
+ * step count is planned before training from a few timed steps on a scratch copy of the model,
+ * and the run also stops at the deadline.
+ *
+ * <p>{@link #run} writes the Hugging Face layout ({@link HfCheckpoint}, {@code tokenizer.json},
+ * {@code tokenizer_config.json}, {@code generation_config.json}) plus {@value #RUN_FILE} recording
+ * the settings and the run, so later steps load it like any user checkpoint. While training the
+ * directory also holds {@value #CHECKPOINT} (resumable), {@value #STEP_LOG} (every step's loss)
+ * and, for a planned run, {@value #PLAN_FILE} (the planned step count, kept for a resumption).
  */
 public final class Pretrainer {
     public static final String RUN_FILE = "tandem_pretrain.json";
     public static final String RUN_FORMAT = "tandem-pretrain-run";
-    public static final String RUN_VERSION = "1";
+    /** Version 2: config key {@code steps} (was {@code maxSteps}); planned steps, deadline and resumption recorded. */
+    public static final String RUN_VERSION = "2";
+    public static final String CHECKPOINT = "checkpoint.bin";
+    public static final String STEP_LOG = "pretrain-steps.tsv";
+    public static final String PLAN_FILE = "pretrain-plan.txt";
+    /** Steps timed (after one warm-up step) to plan a run from a time budget. */
+    static final int TIMED_STEPS = 4;
 
-    /** Steps done, the loss of the first and of the last finite step, wall time, training tokens per second, steps skipped. */
-    public record Result(int steps, float firstLoss, float lastLoss, double seconds, double tokensPerSecond, long parameters,
-                         int vocabSize, int skippedSteps, float[] stepLosses) {
+    /**
+     * One pre-training run.
+     *
+     * @param steps           optimiser steps of the whole run
+     * @param plannedSteps    the schedule's length: the configured steps, or those planned from the time budget
+     * @param deadlineReached whether the time budget ended the run before {@code plannedSteps}
+     * @param firstStep       the first step this call trained (non-zero after a resume)
+     * @param firstLoss       the loss of step 0 (NaN when unknown after a resume without the step log)
+     * @param lastLoss        the loss of the last step that was not skipped
+     * @param seconds         wall time of this call's planning and training
+     * @param tokensPerSecond training tokens per second of this call
+     * @param skippedSteps    steps of this call skipped for a non-finite loss or gradient
+     * @param stepLosses      the loss of every step this call trained, from {@code firstStep}
+     */
+    public record Result(int steps, int plannedSteps, boolean deadlineReached, long firstStep, float firstLoss, float lastLoss,
+                         double seconds, double tokensPerSecond, long parameters, int vocabSize, int skippedSteps,
+                         float[] stepLosses) {
     }
-
-    /** Consecutive skipped (non-finite) steps after which training is declared diverged. */
-    static final int MAX_SKIPPED_IN_A_ROW = 10;
 
     private final PretrainConfig config;
 
@@ -73,17 +95,43 @@ public final class Pretrainer {
         return LlmTokenizer.fromJson(BpeTrainer.tokenizerJson(v), BpeTrainer.tokenizerConfigJson(config.context()));
     }
 
-    /** Trains on {@code documents} and saves the model in {@code out}. */
-    public Result run(List<String> documents, Path out) throws IOException {
+    /**
+     * Trains on {@code documents} and saves the model in {@code out}; with {@code resume} a run
+     * interrupted in {@code out} continues from its checkpoint exactly (a run of the same settings
+     * and corpus; a planned run keeps its planned step count, and a time budget counts from the
+     * resumption).
+     */
+    public Result run(List<String> documents, Path out, boolean resume, boolean showProgress) throws IOException {
+        Files.createDirectories(out);
+        // A directory trained again in place must not look finished with the earlier run's record.
+        Files.deleteIfExists(out.resolve(RUN_FILE));
+        Path checkpoint = out.resolve(CHECKPOINT);
+        Path plan = out.resolve(PLAN_FILE);
+        StepLog log = new StepLog(out.resolve(STEP_LOG));
+        boolean resuming = resume && Files.exists(checkpoint);
+        if (!resuming) {
+            Files.deleteIfExists(checkpoint);
+            Files.deleteIfExists(plan);
+            log.delete();
+        }
         try (LlmTokenizer tok = trainTokenizer(documents); NDManager m = NDManager.newBaseManager()) {
             LlamaConfig lc = config.llamaConfig(tok.size());
             int[] stream = encodeStream(tok, documents);
             try (DecoderWeights w = DecoderWeights.random(lc, config.seed(), 0.02f, m)) {
-                Result r = train(w, stream, m);
-                Files.createDirectories(out);
+                long start = System.nanoTime();
+                int steps = config.steps();
+                if (steps == 0) {
+                    steps = resuming && Files.exists(plan) ? Integer.parseInt(Files.readString(plan).strip())
+                            : planSteps(w, stream, deadline(start), m);
+                    AtomicFile.writeString(plan, steps + "\n");
+                }
+                Result r = train(w, stream, steps, start, new TrainHooks(null, checkpoint, resuming, showProgress), log, m);
                 HfCheckpoint.save(out, w, tok);
                 HfCheckpoint.saveGenerationConfig(out, lc);
                 saveRun(out, r, documents.size(), stream.length);
+                Files.deleteIfExists(checkpoint);
+                Files.deleteIfExists(plan);
+                log.delete();
                 return r;
             }
         }
@@ -108,102 +156,78 @@ public final class Pretrainer {
         return s;
     }
 
-    /** Trains {@code weights} in place on random windows of {@code stream}. */
-    public Result train(DecoderWeights weights, int[] stream, NDManager m) {
+    /**
+     * Trains {@code weights} in place on random windows of {@code stream}: the configured steps,
+     * or as many as a timed estimate fits in the time budget; a budget also stops the run at its
+     * deadline. {@code hooks} may add a checkpoint (and resumption) and progress.
+     */
+    public Result train(DecoderWeights weights, int[] stream, TrainHooks hooks, NDManager m) {
+        long start = System.nanoTime();
+        int steps = config.steps() > 0 ? config.steps() : planSteps(weights, stream, deadline(start), m);
+        return train(weights, stream, steps, start, hooks, null, m);
+    }
+
+    /** The task of a run of {@code steps} steps over {@code weights} (trained in place). */
+    public PretrainTask task(DecoderWeights weights, int[] stream, int steps, NDManager m) {
         int ctx = Math.min(config.context(), stream.length);
         if (ctx < 2) {
             throw new IllegalArgumentException("the corpus encodes to " + stream.length + " tokens; need at least 2");
         }
-        SplittableRandom windows = new SplittableRandom(config.seed()).split();
-        long budgetNanos = (long) (config.minutes() * 60e9);
-        int maxSteps = config.maxSteps() > 0 ? config.maxSteps() : Integer.MAX_VALUE;
-        // With a time budget, the schedule's length is fixed once a few steps have been timed.
-        int planned = config.maxSteps() > 0 ? config.maxSteps() : Math.max(config.warmupSteps() * 10, 1000);
-        final int timedSteps = 4;
-        List<Float> losses = new ArrayList<>();
-        int skipped = 0;
-        int skippedInARow = 0;
-        long start = System.nanoTime();
-        long tokens = 0;
-        // With a time budget the bar starts once the number of steps is known.
-        Progress progress = config.maxSteps() > 0 ? Progress.start("pretrain", planned) : null;
-        try (GradientStep opt = new GradientStep(new Decoder(weights, null), GradientStep.allParameters(weights),
-                config.adamW(), config.maxGradNorm(), m)) {
-            int step = 0;
-            long timedFrom = 0;
-            while (step < maxSteps) {
-                if (budgetNanos > 0) {
-                    long now = System.nanoTime();
-                    if (now - start >= budgetNanos) {
-                        break;
-                    }
-                    if (step == 1) {
-                        timedFrom = now; // the first step includes native warm-up
-                    }
-                    if (step == 1 + timedSteps && config.maxSteps() == 0) {
-                        double perStep = (now - timedFrom) / (double) timedSteps;
-                        planned = Math.max(step + 1, (int) ((budgetNanos - (now - start)) / perStep) + step);
-                        progress = Progress.start("pretrain", planned);
-                        progress.step(step);
-                    }
-                }
-                // A slow machine fits few steps in the budget: warm-up takes at most a fifth of them.
-                int warmup = Math.min(config.warmupSteps(), Math.max(1, planned / 5));
-                LrSchedule schedule = new LrSchedule(config.lr(), warmup, Math.max(planned, 1), 0.1f);
-                TrainBatch b = batch(stream, ctx, windows);
-                GradientStep.Outcome o = opt.step(m, List.of(b), schedule.lr(step));
-                if (o.skipped()) {
-                    skipped++;
-                    if (++skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
-                        throw new IllegalStateException("training diverged: " + skippedInARow
-                                + " steps in a row with a non-finite loss or gradient (at step " + step + ")");
-                    }
-                } else {
-                    skippedInARow = 0;
-                }
-                losses.add(o.loss());
-                tokens += (long) b.ids().length * ctx;
-                step++;
-                if (progress != null) {
-                    progress.setExtra(String.format(Locale.ROOT, "loss %.3f", o.loss()));
-                    progress.step(1);
-                }
-            }
-        } finally {
-            if (progress != null) {
-                progress.close();
-            }
-        }
-        double secs = (System.nanoTime() - start) / 1e9;
-        float[] l = new float[losses.size()];
-        for (int i = 0; i < l.length; i++) {
-            l[i] = losses.get(i);
-        }
-        if (l.length == 0) {
-            throw new IllegalStateException("no training step fitted in the time budget of " + config.minutes() + " minutes");
-        }
-        float last = Float.NaN;
-        for (int i = l.length - 1; i >= 0 && Float.isNaN(last); i--) {
-            last = Float.isFinite(l[i]) ? l[i] : Float.NaN; // the last step that was not skipped
-        }
-        return new Result(l.length, l[0], last, secs, tokens / secs, weights.config().parameterCount(),
-                weights.config().vocabSize(), skipped, l);
+        return new PretrainTask(weights, stream, ctx, config.batchSize(), steps, m);
     }
 
-    private TrainBatch batch(int[] stream, int ctx, SplittableRandom rnd) {
-        int b = config.batchSize();
-        int[][] ids = new int[b][ctx];
-        int[][] mask = new int[b][ctx];
-        int[][] pos = new int[b][ctx];
-        for (int i = 0; i < b; i++) {
-            int from = rnd.nextInt(stream.length - ctx + 1);
-            System.arraycopy(stream, from, ids[i], 0, ctx);
-            for (int j = 0; j < ctx; j++) {
-                mask[i][j] = 1;
-                pos[i][j] = j;
-            }
+    /**
+     * The number of steps that fits before {@code deadline} ({@link System#nanoTime()}), at least
+     * one: {@value #TIMED_STEPS} steps after a warm-up step are timed on a scratch copy of {@code
+     * weights} (which stays as it is), so the estimate includes the optimiser and the clipping.
+     */
+    public int planSteps(DecoderWeights weights, int[] stream, long deadline, NDManager m) {
+        int timed = TIMED_STEPS + 1;
+        long[] after = new long[timed + 1];
+        try (DecoderWeights scratch = weights.with(weights.config(), Map.of(), m)) {
+            new Trainer(config.trainConfig(timed)).fit(task(scratch, stream, timed, m), TrainHooks.none().withStop(done -> {
+                after[(int) done] = System.nanoTime();
+                return false;
+            }));
         }
-        return new TrainBatch(ids, mask, pos, ids);
+        double perStep = (after[timed] - after[1]) / (double) TIMED_STEPS;
+        double fits = (deadline - System.nanoTime()) / Math.max(1, perStep);
+        return (int) Math.max(1, Math.min(fits, Integer.MAX_VALUE / config.batchSize()));
+    }
+
+    private long deadline(long start) {
+        return start + (long) (config.minutes() * 60e9);
+    }
+
+    private Result train(DecoderWeights weights, int[] stream, int steps, long start, TrainHooks hooks, StepLog log,
+                         NDManager m) {
+        PretrainTask task = task(weights, stream, steps, m);
+        if (log != null) {
+            task.setListener((step, loss) -> log.append("train", step, loss));
+        }
+        long deadline = deadline(start);
+        TrainHooks h = config.minutes() > 0 ? hooks.withStop(done -> System.nanoTime() - deadline >= 0) : hooks;
+        long fitStart = System.nanoTime();
+        TrainResult r = new Trainer(config.trainConfig(steps)).fit(task, h);
+        long end = System.nanoTime();
+        // The whole run's losses: this call's, and those before a resumption from the step log.
+        double[] curve = new double[Math.toIntExact(r.globalSteps())];
+        Arrays.fill(curve, Double.NaN);
+        if (log != null) {
+            curve = log.read("train", curve.length);
+        }
+        for (int i = 0; i < r.losses().length; i++) {
+            curve[(int) r.firstStep() + i] = r.losses()[i];
+        }
+        float last = Float.NaN;
+        for (int i = curve.length - 1; i >= 0 && Float.isNaN(last); i--) {
+            last = Double.isFinite(curve[i]) ? (float) curve[i] : Float.NaN; // the last step that was not skipped
+        }
+        double fitSeconds = (end - fitStart) / 1e9;
+        return new Result(Math.toIntExact(r.globalSteps()), steps, r.stopRequested(), r.firstStep(),
+                curve.length == 0 ? Float.NaN : (float) curve[0], last, (end - start) / 1e9,
+                fitSeconds > 0 ? r.losses().length * task.tokensPerStep() / fitSeconds : 0,
+                weights.config().parameterCount(), weights.config().vocabSize(), r.skippedSteps(), r.losses());
     }
 
     private void saveRun(Path out, Result r, int documents, int streamTokens) throws IOException {
@@ -217,6 +241,9 @@ public final class Pretrainer {
         n.put("vocab_size", r.vocabSize());
         n.put("parameters", r.parameters());
         n.put("steps", r.steps());
+        n.put("planned_steps", r.plannedSteps());
+        n.put("deadline_reached", r.deadlineReached());
+        n.put("resumed_from_step", r.firstStep());
         n.put("first_loss", r.firstLoss());
         n.put("last_loss", r.lastLoss());
         n.put("skipped_steps", r.skippedSteps());

@@ -2,11 +2,9 @@ package org.tandemrec.llm.sft;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,16 +13,17 @@ import java.util.Locale;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.base.Directories;
-import org.tandemrec.llm.decoder.AdamW;
 import org.tandemrec.llm.decoder.AvailableMemory;
+import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.DecoderWeights;
-import org.tandemrec.llm.decoder.GradientStep;
 import org.tandemrec.llm.decoder.HfCheckpoint;
 import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.lora.LoraAdapter;
 import org.tandemrec.llm.lora.LoraConfig;
 import org.tandemrec.llm.safetensors.SafetensorsReader;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
+import org.tandemrec.train.Parameter;
+import org.tandemrec.train.StepLog;
 import org.tandemrec.train.TrainHooks;
 import org.tandemrec.train.TrainResult;
 
@@ -93,7 +92,10 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
         long trainable = trainableCount(mc);
         mc.checkFits(AvailableMemory.now(), DecoderWeights.mappedBytes(mc, SafetensorsReader.open(model)),
                 nativeTrainingBytes(mc, trainable, copy, maxLength));
-        long heap = trainable * 4 * (validData == null ? 6 : 7);
+        // Optimiser state lives with the tensors; the heap holds the best epoch's values while
+        // validating, and a resumed checkpoint, read in full (values, both moments and the best
+        // values) before it is applied.
+        long heap = trainable * 4 * (validData == null ? 3 : 4);
         if (heap > AvailableMemory.heapBytes()) {
             throw new IllegalArgumentException("training state of " + String.format(Locale.ROOT, "%,d", trainable)
                     + " parameters needs " + AvailableMemory.gib(heap) + " of Java heap but the maximum heap is "
@@ -104,10 +106,10 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
         // A run trained again in place must not look finished with the earlier run's record.
         Files.deleteIfExists(out.resolve(RUN_FILE));
         Path checkpoint = out.resolve(CHECKPOINT);
-        Path stepLog = out.resolve(STEP_LOG);
+        StepLog stepLog = new StepLog(out.resolve(STEP_LOG));
         if (!resume || !Files.exists(checkpoint)) {
             Files.deleteIfExists(checkpoint);
-            Files.deleteIfExists(stepLog);
+            stepLog.delete();
         }
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights loaded = DecoderWeights.load(model, m);
              LlmTokenizer tok = LlmTokenizer.load(model)) {
@@ -119,13 +121,13 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
                 String base = (config.idTokenRowsFrom() >= 0 ? out.resolve(MODEL_DIR) : model).toAbsolutePath().normalize().toString();
                 try (LoraAdapter adapter = config.mode() == SftConfig.Mode.LORA
                         ? LoraAdapter.create(weights, config.loraConfig(base), config.seed(), m) : null) {
-                    List<GradientStep.Parameter> params = new ArrayList<>();
+                    List<Parameter> params = new ArrayList<>();
                     if (adapter == null) {
-                        params.addAll(GradientStep.allParameters(weights));
+                        params.addAll(CausalLmGradients.allParameters(weights));
                     } else {
-                        params.addAll(GradientStep.loraParameters(adapter));
+                        params.addAll(CausalLmGradients.loraParameters(adapter));
                         if (config.idTokenRowsFrom() >= 0) {
-                            params.addAll(GradientStep.tokenRowParameters(weights, config.idTokenRowsFrom()));
+                            params.addAll(CausalLmGradients.tokenRowParameters(weights, config.idTokenRowsFrom()));
                         }
                     }
                     SftTrainer trainer = new SftTrainer(config);
@@ -133,11 +135,11 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
                     long[] tokens = new long[1];
                     task.setListener((step, loss, real, answer) -> {
                         tokens[0] += real;
-                        appendLine(stepLog, String.format(Locale.ROOT, "train\t%d\t%s", step, Double.toString(loss)));
+                        stepLog.append("train", step, loss);
                     });
                     long t0 = System.nanoTime();
                     TrainResult r = trainer.fit(task, validSeqs, new TrainHooks(null, checkpoint, resume, showProgress),
-                            (epoch, loss) -> appendLine(stepLog, String.format(Locale.ROOT, "valid\t%d\t%s", epoch, Double.toString(loss))));
+                            (epoch, loss) -> stepLog.append("valid", epoch, loss));
                     double seconds = (System.nanoTime() - t0) / 1e9;
 
                     String adapterDir = null;
@@ -156,7 +158,8 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
                         replaceDirectory(out.resolve(ADAPTER_DIR), adapter::save);
                         adapterDir = ADAPTER_DIR;
                     }
-                    Curves curves = readLog(stepLog, r.globalSteps(), config.epochs());
+                    Curves curves = new Curves(stepLog.read("train", Math.toIntExact(r.globalSteps())),
+                            stepLog.read("valid", config.epochs()));
                     for (int i = 0; i < r.losses().length; i++) {
                         curves.loss[(int) r.firstStep() + i] = r.losses()[i];
                     }
@@ -168,7 +171,7 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
                             seconds, seconds > 0 ? tokens[0] / seconds : 0, adapterDir, modelDir);
                     record.write(out.resolve(RUN_FILE));
                     Files.deleteIfExists(checkpoint);
-                    Files.deleteIfExists(stepLog);
+                    stepLog.delete();
                     return record;
                 }
             }
@@ -198,12 +201,13 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
 
     /**
      * Native memory training adds to the loaded weights (a rough upper estimate): a writable copy
-     * of the weights when tensors of the model train; autograd gradients of the trained tensors
-     * (whole tensors: an embedding with trainable rows gets a full-size gradient); activations of
-     * one micro-batch of {@code maxLength} tokens kept for the backward pass.
+     * of the weights when tensors of the model train; the step's accumulated gradient and AdamW's
+     * two moments of every trained value; autograd gradients of the trained tensors (whole
+     * tensors: an embedding with trainable rows gets a full-size gradient); activations of one
+     * micro-batch of {@code maxLength} tokens kept for the backward pass.
      */
     long nativeTrainingBytes(LlamaConfig mc, long trainable, boolean copy, int maxLength) {
-        long bytes = copy ? mc.float32Bytes() : 0;
+        long bytes = (copy ? mc.float32Bytes() : 0) + 3 * trainable * 4;
         if (config.mode() == SftConfig.Mode.FULL) {
             bytes += mc.float32Bytes();
         } else {
@@ -241,14 +245,6 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
         return out;
     }
 
-    private static void appendLine(Path file, String line) {
-        try {
-            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + file, e);
-        }
-    }
-
     /** Step losses and per-epoch validation losses recorded so far (NaN where none). */
     private record Curves(double[] loss, double[] validByEpoch) {
         /** Validation losses up to the last epoch validated. */
@@ -265,34 +261,6 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
             }
             return last;
         }
-    }
-
-    /** Reads the step log; a line cut short by a crash is ignored, a later line for the same step wins. */
-    private static Curves readLog(Path file, long steps, int epochs) throws IOException {
-        double[] loss = new double[Math.toIntExact(steps)];
-        double[] valid = new double[epochs];
-        Arrays.fill(loss, Double.NaN);
-        Arrays.fill(valid, Double.NaN);
-        if (Files.exists(file)) {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String[] f = line.split("\t");
-                if (f.length != 3) {
-                    continue;
-                }
-                try {
-                    int k = Integer.parseInt(f[1]);
-                    double v = Double.parseDouble(f[2]);
-                    if (f[0].equals("train") && k >= 0 && k < loss.length) {
-                        loss[k] = v;
-                    } else if (f[0].equals("valid") && k >= 0 && k < valid.length) {
-                        valid[k] = v;
-                    }
-                } catch (NumberFormatException e) {
-                    // a line cut short by a crash
-                }
-            }
-        }
-        return new Curves(loss, valid);
     }
 
     /** Writes a directory under a temporary name, then renames it into place (replacing an earlier one). */

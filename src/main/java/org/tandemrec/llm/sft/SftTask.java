@@ -4,18 +4,16 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32;
-import org.tandemrec.llm.decoder.AdamW;
+import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderOutput;
 import org.tandemrec.llm.decoder.DecoderWeights;
-import org.tandemrec.llm.decoder.GradientStep;
 import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.decoder.TrainBatch;
 import org.tandemrec.llm.lora.LoraAdapter;
@@ -31,11 +29,11 @@ import org.tandemrec.train.TrainingTask;
  * <p>The trainer's batch of B·A example indices (B micro-batch size, A accumulation steps) is
  * cut into A left-padded micro-batches of B rows; their gradients are summed with each
  * micro-batch weighted by its share of the step's answer tokens, so the step equals one batch of
- * B·A rows. The trainer then clips the global gradient norm, applies the warm-up + cosine rate
- * and AdamW, and checkpoints — all on {@link Parameter} mirrors of the trainable tensors: the
- * LoRA A/B matrices, LoRA plus the embedding (and untied LM-head) rows of added ID tokens, or
- * every weight (full fine-tuning). The mirrors are the state a checkpoint holds; before every
- * forward pass they are copied into the native tensors the decoder reads.
+ * B·A rows ({@link CausalLmGradients}). The trainable tensors are the trainer's {@link
+ * Parameter}s themselves — the LoRA A/B matrices, LoRA plus the embedding (and untied LM-head)
+ * rows of added ID tokens, or every weight (full fine-tuning) — so the trainer clips the global
+ * gradient norm, applies the warm-up + cosine rate and AdamW, and checkpoints on the tensors the
+ * decoder reads, in place.
  *
  * <p>Randomness: LoRA dropout masks come from the engine's generator, reseeded at every step
  * from the trainer's per-step stream, so a resumed run draws the masks of the uninterrupted one
@@ -49,10 +47,8 @@ public final class SftTask implements TrainingTask {
     }
 
     private final LoraAdapter adapter;
-    private final Decoder training;
+    private final CausalLmGradients gradients;
     private final Decoder inference;
-    private final List<GradientStep.Parameter> trainable;
-    private final List<Parameter> mirrors = new ArrayList<>();
     private final ParameterSet parameters;
     private final List<SftSequence> examples;
     private final int microBatch;
@@ -65,11 +61,12 @@ public final class SftTask implements TrainingTask {
      * @param weights    the model; the tensors of {@code trainable} must be writable copies (not
      *                   the memory-mapped load: see {@link DecoderWeights#with})
      * @param adapter    LoRA adapter applied to {@code weights}, or null
-     * @param trainable  the tensors that train, each from its {@code firstRow}
+     * @param trainable  the tensors that train, each from its {@link Parameter#firstRow()}
+     *                   ({@link CausalLmGradients#loraParameters} and the like)
      * @param examples   training sequences (the trainer shuffles their indices)
      * @param microBatch rows per forward pass (> 0)
      */
-    public SftTask(DecoderWeights weights, LoraAdapter adapter, List<GradientStep.Parameter> trainable,
+    public SftTask(DecoderWeights weights, LoraAdapter adapter, List<Parameter> trainable,
                    List<SftSequence> examples, int microBatch, NDManager manager) {
         if (trainable.isEmpty()) {
             throw new IllegalArgumentException("no trainable parameters");
@@ -81,9 +78,8 @@ public final class SftTask implements TrainingTask {
             throw new IllegalArgumentException("microBatch must be > 0, got " + microBatch);
         }
         this.adapter = adapter;
-        this.training = new Decoder(weights, adapter, true);
+        this.gradients = new CausalLmGradients(new Decoder(weights, adapter, true), trainable);
         this.inference = new Decoder(weights, adapter, false);
-        this.trainable = List.copyOf(trainable);
         this.examples = List.copyOf(examples);
         this.microBatch = microBatch;
         this.padId = padId(weights.config());
@@ -92,18 +88,10 @@ public final class SftTask implements TrainingTask {
         fp.append(weights.config()).append('\n');
         // Not the adapter's base-model path: a run directory may move between a crash and its resumption.
         fp.append(adapter == null ? "no adapter" : adapter.config().withBaseModel("").toString()).append('\n');
-        try (NDManager m = manager.newSubManager()) {
-            for (GradientStep.Parameter t : this.trainable) {
-                Shape s = sliceShape(t);
-                int rows = s.dimension() == 1 ? 1 : Math.toIntExact(s.get(0));
-                int cols = Math.toIntExact(s.size() / rows);
-                NDArray slice = t.array().get(new NDIndex("{}:", t.firstRow()));
-                slice.attach(m);
-                mirrors.add(Parameter.dense(t.name(), rows, cols, slice.toFloatArray()));
-                fp.append(t.name()).append(' ').append(t.array().getShape()).append(" from ").append(t.firstRow()).append('\n');
-            }
+        for (Parameter t : trainable) {
+            fp.append(t.name()).append(' ').append(t.tensor().getShape()).append(" from ").append(t.firstRow()).append('\n');
         }
-        this.parameters = new ParameterSet(mirrors);
+        this.parameters = new ParameterSet(trainable);
         fp.append(String.format(Locale.ROOT, "micro=%d pad=%d examples=%d data=%08x base=%08x", microBatch, padId,
                 this.examples.size(), dataChecksum(this.examples), weightSample(weights, manager)));
         this.fingerprint = fp.toString();
@@ -112,16 +100,6 @@ public final class SftTask implements TrainingTask {
     /** Pad id of a model: its pad token, else end-of-sequence, else 0 (padding is masked anyway). */
     static int padId(LlamaConfig c) {
         return c.padTokenId() >= 0 ? c.padTokenId() : Math.max(0, c.eosTokenId());
-    }
-
-    private static Shape sliceShape(GradientStep.Parameter t) {
-        Shape s = t.array().getShape();
-        if (s.dimension() < 1 || s.dimension() > 2) {
-            throw new IllegalArgumentException(t.name() + ": only vectors and matrices can train, got shape " + s);
-        }
-        long[] dims = s.getShape().clone();
-        dims[0] -= t.firstRow();
-        return new Shape(dims);
     }
 
     private static final int SAMPLED_VALUES = 4096;
@@ -197,7 +175,6 @@ public final class SftTask implements TrainingTask {
 
     @Override
     public double trainBatch(int[] batch, long step, SplittableRandom random) {
-        syncModel();
         if (adapter != null && adapter.config().dropout() > 0) {
             Engine.getInstance().setRandomSeed(random.nextInt());
         }
@@ -217,31 +194,9 @@ public final class SftTask implements TrainingTask {
             }
             micro.add(TrainBatch.leftPadded(ids, labels, padId));
         }
-        float[] loss = new float[1];
-        Map<String, float[]> grads = GradientStep.gradients(training, trainable, manager, micro, loss);
-        for (Parameter p : mirrors) {
-            float[] src = grads.get(p.name());
-            float[] dst = p.grad();
-            for (int i = 0; i < dst.length; i++) {
-                dst[i] += src[i];
-            }
-        }
-        listener.onStep(step, loss[0], tokens, answer);
-        return loss[0];
-    }
-
-    /**
-     * Copies the trained values into the native tensors the decoder reads. The trainer updates
-     * only the mirrors: call this after {@code fit} (and before reading or saving the model).
-     */
-    public void syncModel() {
-        try (NDManager m = manager.newSubManager()) {
-            for (int k = 0; k < trainable.size(); k++) {
-                GradientStep.Parameter t = trainable.get(k);
-                NDArray v = m.create(mirrors.get(k).value(), sliceShape(t));
-                t.array().set(new NDIndex("{}:", t.firstRow()), v);
-            }
-        }
+        float loss = gradients.accumulate(manager, micro);
+        listener.onStep(step, loss, tokens, answer);
+        return loss;
     }
 
     /**
@@ -252,7 +207,6 @@ public final class SftTask implements TrainingTask {
         if (sequences.isEmpty()) {
             throw new IllegalArgumentException("no validation examples");
         }
-        syncModel();
         double sum = 0;
         long count = 0;
         for (int from = 0; from < sequences.size(); from += microBatch) {

@@ -5,12 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.tandemrec.llm.VocabularyExtension;
-import org.tandemrec.llm.decoder.AdamW;
+import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.DecoderWeights;
-import org.tandemrec.llm.decoder.GradientStep;
 import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.lora.LoraAdapter;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
+import org.tandemrec.train.Parameter;
 import org.tandemrec.train.TrainHooks;
 import org.tandemrec.train.TrainResult;
 import org.tandemrec.train.Trainer;
@@ -38,7 +38,7 @@ public final class SftTrainer {
     /** Trains {@code adapter}'s A and B matrices over a frozen {@code base}. */
     public TrainResult trainLora(DecoderWeights base, LoraAdapter adapter, List<SftSequence> train, List<SftSequence> valid,
                                  TrainHooks hooks, NDManager manager) {
-        return fit(base, adapter, GradientStep.loraParameters(adapter), train, valid, hooks, manager);
+        return fit(base, adapter, CausalLmGradients.loraParameters(adapter), train, valid, hooks, manager);
     }
 
     /**
@@ -49,25 +49,25 @@ public final class SftTrainer {
     public TrainResult trainLoraAndTokenRows(DecoderWeights weights, LoraAdapter adapter, int firstTokenRow,
                                              List<SftSequence> train, List<SftSequence> valid, TrainHooks hooks,
                                              NDManager manager) {
-        List<GradientStep.Parameter> params = new ArrayList<>(GradientStep.loraParameters(adapter));
-        params.addAll(GradientStep.tokenRowParameters(weights, firstTokenRow));
+        List<Parameter> params = new ArrayList<>(CausalLmGradients.loraParameters(adapter));
+        params.addAll(CausalLmGradients.tokenRowParameters(weights, firstTokenRow));
         return fit(weights, adapter, params, train, valid, hooks, manager);
     }
 
     /** Trains every weight (small models); {@code weights} must be a writable copy. */
     public TrainResult trainFull(DecoderWeights weights, List<SftSequence> train, List<SftSequence> valid, TrainHooks hooks,
                                  NDManager manager) {
-        return fit(weights, null, GradientStep.allParameters(weights), train, valid, hooks, manager);
+        return fit(weights, null, CausalLmGradients.allParameters(weights), train, valid, hooks, manager);
     }
 
-    /** Builds the task for {@code trainable} and runs the trainer; the trained values end up in the tensors. */
-    public TrainResult fit(DecoderWeights weights, LoraAdapter adapter, List<GradientStep.Parameter> trainable,
+    /** Builds the task for {@code trainable} and runs the trainer, which trains the tensors in place. */
+    public TrainResult fit(DecoderWeights weights, LoraAdapter adapter, List<Parameter> trainable,
                            List<SftSequence> train, List<SftSequence> valid, TrainHooks hooks, NDManager manager) {
         return fit(task(weights, adapter, trainable, train, manager), valid, hooks);
     }
 
     /** The training task for these settings. */
-    public SftTask task(DecoderWeights weights, LoraAdapter adapter, List<GradientStep.Parameter> trainable,
+    public SftTask task(DecoderWeights weights, LoraAdapter adapter, List<Parameter> trainable,
                         List<SftSequence> train, NDManager manager) {
         return new SftTask(weights, adapter, trainable, train, config.batchSize(), manager);
     }
@@ -91,9 +91,7 @@ public final class SftTrainer {
             onValidation.accept(epoch, loss);
             return loss;
         }) : hooks.withValidation(null);
-        TrainResult r = new Trainer(config.trainConfig()).fit(task, h);
-        task.syncModel();
-        return r;
+        return new Trainer(config.trainConfig()).fit(task, h);
     }
 
     /** Encodes examples with the model's end-of-sequence token, cut to {@code maxLength} tokens. */

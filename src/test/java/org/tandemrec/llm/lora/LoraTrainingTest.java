@@ -16,12 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemrec.Fixtures;
-import org.tandemrec.llm.decoder.AdamW;
+import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
-import org.tandemrec.llm.decoder.GradientStep;
-import org.tandemrec.llm.decoder.LrSchedule;
-import org.tandemrec.llm.decoder.TensorAdamW;
 import org.tandemrec.llm.decoder.TorchThreads;
 import org.tandemrec.llm.decoder.TrainBatch;
 import org.tandemrec.llm.safetensors.SafetensorsReader;
@@ -29,11 +26,16 @@ import org.tandemrec.llm.sft.SftConfig;
 import org.tandemrec.llm.sft.SftExample;
 import org.tandemrec.llm.sft.SftSequence;
 import org.tandemrec.llm.sft.SftTrainer;
+import org.tandemrec.llm.sft.SftTask;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
+import org.tandemrec.train.Parameter;
+import org.tandemrec.train.ParameterSet;
+import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
 import org.tandemrec.train.TrainResult;
+import org.tandemrec.train.Trainer;
 
-/** Fresh LoRA adapters, PEFT-layout saving, merging, the SFT loop, accumulation and the optimiser pieces. */
+/** Fresh LoRA adapters, PEFT-layout saving, merging, the SFT loop, gradient accumulation and skipped steps. */
 class LoraTrainingTest {
     static final Path TINY = Fixtures.path("hf/tiny-llama");
 
@@ -150,41 +152,6 @@ class LoraTrainingTest {
     }
 
     @Test
-    void scheduleWarmsUpLinearlyThenFollowsTheCosine() {
-        LrSchedule s = new LrSchedule(1f, 4, 14, 0.1f);
-        assertEquals(0.2f, s.lr(0), 1e-7);
-        assertEquals(0.8f, s.lr(3), 1e-7);
-        assertEquals(1f, s.lr(4), 1e-7);
-        // half-way through the decay: 0.1 + 0.9 · (1 + cos(π/2)) / 2 = 0.55
-        assertEquals(0.55f, s.lr(9), 1e-6);
-        assertEquals(0.1f, s.lr(14), 1e-7);
-        assertThrows(IllegalArgumentException.class, () -> new LrSchedule(1f, -1, 10, 0f));
-    }
-
-    @Test
-    void tensorAdamWMatchesTheArrayVersion() {
-        AdamW.Settings set = new AdamW.Settings(1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f);
-        AdamW ref = new AdamW(set);
-        SplittableRandom r = new SplittableRandom(5);
-        float[] p = new float[50];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = (float) r.nextDouble() - 0.5f;
-        }
-        try (NDManager m = NDManager.newBaseManager(); TensorAdamW opt = new TensorAdamW(set, m)) {
-            ai.djl.ndarray.NDArray tp = m.create(p.clone());
-            for (int step = 0; step < 3; step++) {
-                float[] g = new float[p.length];
-                for (int i = 0; i < g.length; i++) {
-                    g[i] = (float) r.nextDouble() - 0.5f;
-                }
-                ref.step("x", p, g);
-                opt.step("x", tp, m.create(g), set.lr());
-            }
-            assertTrue(maxAbsDiff(p, tp.toFloatArray()) < 1e-6);
-        }
-    }
-
-    @Test
     void accumulatingTwoBatchesOfOneEqualsOneBatchOfTwo() throws Exception {
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights w = DecoderWeights.load(TINY, m);
              LlmTokenizer tok = LlmTokenizer.load(TINY);
@@ -204,29 +171,29 @@ class LoraTrainingTest {
                 TrainBatch one = TrainBatch.leftPadded(List.of(e1.ids()), List.of(e1.labels()), 1);
                 TrainBatch two = TrainBatch.leftPadded(List.of(e2.ids()), List.of(e2.labels()), 1);
                 TrainBatch both = TrainBatch.leftPadded(List.of(e1.ids(), e2.ids()), List.of(e1.labels(), e2.labels()), 1);
-                List<GradientStep.Parameter> params = new java.util.ArrayList<>(GradientStep.loraParameters(a));
-                params.addAll(GradientStep.tokenRowParameters(w, 590));
-                try (GradientStep step = new GradientStep(new Decoder(w, a), params, new AdamW.Settings(1e-3f, 0.9f, 0.999f, 1e-8f, 0f), 1f, m)) {
-                    float[] l1 = new float[1];
-                    float[] l2 = new float[1];
-                    Map<String, float[]> acc = step.gradients(m, List.of(one, two), l1);
-                    Map<String, float[]> big = step.gradients(m, List.of(both), l2);
-                    // The loss is a mean over a handful of tokens: measured 1 ulp apart; allow ~30
-                    // ulps (2^-24 relative each) of the loss's size.
-                    assertEquals(l2[0], l1[0], 2e-6 * Math.abs(l2[0]));
-                    assertEquals(params.size(), big.size());
-                    for (String k : big.keySet()) {
-                        assertSameUpToRounding(big.get(k), acc.get(k), k);
-                    }
-                    // The tolerance still tells a wrong accumulation apart: the first example's
-                    // gradient alone (weighted as if it were the whole step) is far outside it.
-                    Map<String, float[]> half = step.gradients(m, List.of(one), new float[1]);
-                    String q = "base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight";
-                    assertTrue(maxAbsDiff(big.get(q), half.get(q)) > 100 * GRADIENT_RTOL * maxAbs(big.get(q)),
-                            "a one-example gradient must differ from the two-example one beyond the tolerance");
-                    // only rows 590..599 of the embedding are trainable: 10 rows × hidden 64
-                    assertEquals(640, big.get("model.embed_tokens.weight").length);
+                List<Parameter> params = new java.util.ArrayList<>(CausalLmGradients.loraParameters(a));
+                params.addAll(CausalLmGradients.tokenRowParameters(w, 590));
+                ParameterSet set = new ParameterSet(params);
+                CausalLmGradients step = new CausalLmGradients(new Decoder(w, a), params);
+                float[] l1 = new float[1];
+                float[] l2 = new float[1];
+                Map<String, float[]> acc = gradients(set, () -> l1[0] = step.accumulate(m, List.of(one, two)));
+                Map<String, float[]> big = gradients(set, () -> l2[0] = step.accumulate(m, List.of(both)));
+                // The loss is a mean over a handful of tokens: measured 1 ulp apart; allow ~30
+                // ulps (2^-24 relative each) of the loss's size.
+                assertEquals(l2[0], l1[0], 2e-6 * Math.abs(l2[0]));
+                assertEquals(params.size(), big.size());
+                for (String k : big.keySet()) {
+                    assertSameUpToRounding(big.get(k), acc.get(k), k);
                 }
+                // The tolerance still tells a wrong accumulation apart: the first example's
+                // gradient alone (weighted as if it were the whole step) is far outside it.
+                Map<String, float[]> half = gradients(set, () -> step.accumulate(m, List.of(one)));
+                String q = "base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight";
+                assertTrue(maxAbsDiff(big.get(q), half.get(q)) > 100 * GRADIENT_RTOL * maxAbs(big.get(q)),
+                        "a one-example gradient must differ from the two-example one beyond the tolerance");
+                // only rows 590..599 of the embedding are trainable: 10 rows × hidden 64
+                assertEquals(640, big.get("model.embed_tokens.weight").length);
             }
         }
     }
@@ -295,6 +262,18 @@ class LoraTrainingTest {
         }
     }
 
+    /** The gradients {@code step} adds into freshly zeroed parameters, as Java arrays by name. */
+    private static Map<String, float[]> gradients(ParameterSet params, Runnable step) {
+        params.zeroGrad();
+        step.run();
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        for (Parameter p : params.list()) {
+            out.put(p.name(), p.tensorGrad().toFloatArray());
+        }
+        params.zeroGrad();
+        return out;
+    }
+
     @Test
     void aStepWithANonFiniteGradientIsSkipped() throws Exception {
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights w = DecoderWeights.load(TINY, m);
@@ -302,12 +281,13 @@ class LoraTrainingTest {
             String q = "model.layers.0.self_attn.q_proj.weight";
             float[] nanA = new float[(int) fresh.pairs().get(q).a().size()];
             java.util.Arrays.fill(nanA, Float.NaN);
-            try (LoraAdapter a = fresh.withValues(Map.of(LoraAdapter.peftKey(q, true), nanA), m);
-                 GradientStep step = new GradientStep(new Decoder(w, a), GradientStep.loraParameters(a),
-                         new AdamW.Settings(1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f), 1f, m)) {
-                TrainBatch b = TrainBatch.leftPadded(List.of(new int[] {5, 6, 7, 8}), List.of(new int[] {-100, -100, 7, 8}), 1);
-                GradientStep.Outcome o = step.step(m, List.of(b), 1e-2f);
-                assertTrue(o.skipped());
+            try (LoraAdapter a = fresh.withValues(Map.of(LoraAdapter.peftKey(q, true), nanA), m)) {
+                SftSequence s = new SftSequence(new int[] {5, 6, 7, 8}, new int[] {-100, -100, 7, 8});
+                SftTask task = new SftTask(w, a, CausalLmGradients.loraParameters(a), List.of(s), 1, m);
+                TrainConfig cfg = TrainConfig.builder().epochs(1).batchSize(1).learningRate(1e-2).weightDecay(0.01)
+                        .optimizer(TrainConfig.OptimizerKind.ADAMW).clipNorm(1).skipNonFiniteSteps(1).build();
+                TrainResult r = new Trainer(cfg).fit(task, TrainHooks.none());
+                assertEquals(1, r.skippedSteps());
                 // B stays exactly zero: no update, no weight decay.
                 for (LoraAdapter.Pair p : a.pairs().values()) {
                     assertEquals(0f, p.b().abs().max().getFloat());

@@ -1,21 +1,34 @@
 package org.tandemrec.llm.sft;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tandemrec.Fixtures;
 import org.tandemrec.llm.GoldenCheck;
-import org.tandemrec.llm.decoder.AdamW;
+import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.DecoderWeights;
+import org.tandemrec.llm.decoder.TrainBatch;
 import org.tandemrec.llm.lora.LoraAdapter;
+import org.tandemrec.train.TrainConfig;
+import org.tandemrec.train.TrainHooks;
+import org.tandemrec.train.TrainResult;
+import org.tandemrec.train.Trainer;
 
-/** One LoRA SFT step (loss, gradients, three AdamW steps) against PyTorch autograd + torch.optim.AdamW. */
+/**
+ * One LoRA SFT step (loss, gradients, three AdamW steps) against PyTorch autograd +
+ * torch.optim.AdamW, through the path {@code tandem llm sft} runs: {@link SftTask} (one forward
+ * pass over the golden batch) on the shared {@link Trainer}.
+ */
 class LoraSftGoldenTest {
     @org.junit.jupiter.api.BeforeAll
     static void singleThread() {
@@ -36,15 +49,33 @@ class LoraSftGoldenTest {
         int[][] mask = GoldenCheck.ints2(c.get("attention_mask"));
         int[][] pos = GoldenCheck.ints2(c.get("position_ids"));
         int[][] labels = GoldenCheck.ints2(c.get("labels"));
-        AdamW.Settings settings = new AdamW.Settings((float) opt.get("lr").asDouble(), (float) opt.get("betas").get(0).asDouble(),
-                (float) opt.get("betas").get(1).asDouble(), (float) opt.get("eps").asDouble(), (float) opt.get("weight_decay").asDouble());
+        // One step per epoch over the golden's rows: the loss of epoch e is the loss after e steps.
+        List<SftSequence> seqs = SftTaskTest.goldenSequences(c);
+        TrainConfig settings = TrainConfig.builder().epochs(3).batchSize(seqs.size()).learningRate(opt.get("lr").asDouble())
+                .betas(opt.get("betas").get(0).asDouble(), opt.get("betas").get(1).asDouble())
+                .epsilon(opt.get("eps").asDouble()).weightDecay(opt.get("weight_decay").asDouble())
+                .optimizer(TrainConfig.OptimizerKind.ADAMW).schedule(TrainConfig.ScheduleKind.CONSTANT).seed(1).build();
         try (NDManager m = NDManager.newBaseManager();
-             DecoderWeights w = DecoderWeights.load(FIX.resolve("hf/tiny-llama"), m)) {
-            LoraSft sft = new LoraSft(w, LoraAdapter.load(FIX.resolve("hf/tiny-llama-lora"), w, m), settings);
-            LoraSft.Gradients g = sft.gradients(m, ids, mask, pos, labels);
-            assertEquals(c.get("loss").asDouble(), g.loss(), tol);
+             DecoderWeights w = DecoderWeights.load(FIX.resolve("hf/tiny-llama"), m);
+             LoraAdapter adapter = LoraAdapter.load(FIX.resolve("hf/tiny-llama-lora"), w, m)) {
+            SftTask task = new SftTask(w, adapter, CausalLmGradients.loraParameters(adapter), seqs, seqs.size(), m);
+            // The task left-pads the golden's rows back into the golden batch.
+            TrainBatch padded = TrainBatch.leftPadded(seqs.stream().map(SftSequence::idsView).toList(),
+                    seqs.stream().map(SftSequence::labelsView).toList(), SftTask.padId(w.config()));
+            assertArrayEquals(mask, padded.mask());
+            assertArrayEquals(pos, padded.positions());
+            assertArrayEquals(labels, padded.labels());
+            for (int i = 0; i < ids.length; i++) {
+                for (int j = 0; j < ids[i].length; j++) {
+                    assertEquals(mask[i][j] == 1 ? ids[i][j] : padded.ids()[i][j], padded.ids()[i][j]);
+                }
+            }
+            int[] all = IntStream.range(0, seqs.size()).toArray();
+            task.parameters().zeroGrad();
+            double loss = task.trainBatch(all, 0, new SplittableRandom(1));
+            assertEquals(c.get("loss").asDouble(), loss, tol);
             for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) c.get("grad_norms")::fields) {
-                float[] grad = g.byPeftKey().get(e.getKey());
+                float[] grad = task.parameters().get(e.getKey()).tensorGrad().toFloatArray();
                 double norm = 0;
                 for (float x : grad) {
                     norm += (double) x * x;
@@ -57,17 +88,17 @@ class LoraSftGoldenTest {
                 }
             }
             JsonNode after = c.get("loss_after_each_adamw_step");
+            TrainResult r = new Trainer(settings).fit(task, TrainHooks.none());
+            assertEquals(c.get("loss").asDouble(), r.losses()[0], tol);
             for (int s = 0; s < after.size(); s++) {
-                sft.step(m, ids, mask, pos, labels);
-                float loss = sft.gradients(m, ids, mask, pos, labels).loss();
-                assertEquals(after.get(s).asDouble(), loss, tol, "loss after step " + (s + 1));
+                double lossAfter = s + 1 < r.losses().length ? r.losses()[s + 1] : task.validationLoss(seqs);
+                assertEquals(after.get(s).asDouble(), lossAfter, tol, "loss after step " + (s + 1));
             }
-            float[] a = sft.adapter().pairs().get("model.layers.0.self_attn.q_proj.weight").a().toFloatArray();
+            float[] a = adapter.pairs().get("model.layers.0.self_attn.q_proj.weight").a().toFloatArray();
             float[] want = GoldenCheck.floats(c.get("lora_A_layer0_q_after_steps_first4"));
             for (int i = 0; i < want.length; i++) {
                 assertEquals(want[i], a[i], tol, "lora_A q layer 0 [" + i + "]");
             }
-            sft.adapter().close();
         }
     }
 }

@@ -23,13 +23,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tandemrec.Fixtures;
 import org.tandemrec.llm.GoldenCheck;
-import org.tandemrec.llm.decoder.AdamW;
+import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.DecoderWeights;
-import org.tandemrec.llm.decoder.GradientStep;
 import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.decoder.TorchThreads;
 import org.tandemrec.llm.lora.LoraAdapter;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
+import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
 import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
@@ -48,7 +48,7 @@ class SftTaskTest {
     }
 
     /** The golden's rows without their left padding. */
-    private static List<SftSequence> goldenSequences(JsonNode c) {
+    static List<SftSequence> goldenSequences(JsonNode c) {
         int[][] ids = GoldenCheck.ints2(c.get("input_ids"));
         int[][] mask = GoldenCheck.ints2(c.get("attention_mask"));
         int[][] labels = GoldenCheck.ints2(c.get("labels"));
@@ -82,13 +82,12 @@ class SftTaskTest {
                 .optimizer(TrainConfig.OptimizerKind.ADAMW).schedule(TrainConfig.ScheduleKind.CONSTANT).seed(1).build();
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights w = DecoderWeights.load(TINY, m);
              LoraAdapter a = LoraAdapter.load(FIX.resolve("hf/tiny-llama-lora"), w, m)) {
-            SftTask task = new SftTask(w, a, GradientStep.loraParameters(a), seqs, microBatch, m);
+            SftTask task = new SftTask(w, a, CausalLmGradients.loraParameters(a), seqs, microBatch, m);
             TrainResult r = new Trainer(cfg).fit(task, TrainHooks.none());
             assertEquals(c.get("loss").asDouble(), r.losses()[0], tol);
             JsonNode after = c.get("loss_after_each_adamw_step");
             assertEquals(after.get(0).asDouble(), r.losses()[1], tol);
             assertEquals(after.get(1).asDouble(), r.losses()[2], tol);
-            task.syncModel();
             assertEquals(after.get(2).asDouble(), task.validationLoss(seqs), tol);
             float[] want = GoldenCheck.floats(c.get("lora_A_layer0_q_after_steps_first4"));
             float[] got = a.pairs().get("model.layers.0.self_attn.q_proj.weight").a().toFloatArray();
@@ -118,8 +117,8 @@ class SftTaskTest {
         static Run start(SftConfig cfg, long adapterSeed, NDManager m, DecoderWeights loaded, List<SftSequence> data) {
             DecoderWeights w = loaded.with(loaded.config(), Map.of(), m);
             LoraAdapter a = LoraAdapter.create(w, cfg.loraConfig("tiny-llama"), adapterSeed, m);
-            List<GradientStep.Parameter> p = new ArrayList<>(GradientStep.loraParameters(a));
-            p.addAll(GradientStep.tokenRowParameters(w, cfg.idTokenRowsFrom()));
+            List<Parameter> p = new ArrayList<>(CausalLmGradients.loraParameters(a));
+            p.addAll(CausalLmGradients.tokenRowParameters(w, cfg.idTokenRowsFrom()));
             return new Run(w, a, new SftTrainer(cfg).task(w, a, p, data, m));
         }
 
