@@ -26,10 +26,10 @@ import org.tandemrec.crm.NcfConfig;
 import org.tandemrec.crm.NormalizedAdjacency;
 import org.tandemrec.crm.SasRec;
 import org.tandemrec.crm.SasRecConfig;
-import org.tandemrec.crm.UserItemIndex;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.data.UserProfile;
+import org.tandemrec.split.UserItems;
 import org.tandemrec.train.AdamOptimizer;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
@@ -178,7 +178,7 @@ public final class CrmBenchmark {
 
     /** Median seconds of one 3-layer, 64-dim LightGCN propagation over {@code table}'s graph. */
     public static double lightGcnPropagationSeconds(InteractionTable table, Sizes s, int javaThreads) {
-        NormalizedAdjacency adj = new NormalizedAdjacency(new UserItemIndex(table));
+        NormalizedAdjacency adj = new NormalizedAdjacency(UserItems.of(table));
         int d = 64;
         SplittableRandom r = new SplittableRandom(2);
         float[] e0 = new float[adj.numNodes() * d];

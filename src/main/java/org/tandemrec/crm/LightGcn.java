@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.tandemrec.base.RowParallel;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.split.UserItems;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
 import org.tandemrec.train.TrainConfig;
@@ -79,7 +80,7 @@ public final class LightGcn implements Recommender {
     /** Trains LightGCN on the interactions of {@code train}; {@code validate} (may be null) scores each epoch. */
     public static LightGcn fit(InteractionTable train, LightGcnConfig config, TrainConfig trainConfig, TrainHooks hooks,
                                ToDoubleFunction<Recommender> validate) {
-        UserItemIndex index = new UserItemIndex(train);
+        UserItems index = UserItems.of(train);
         NormalizedAdjacency adj = new NormalizedAdjacency(index);
         int n = adj.numNodes();
         int d = config.dim();
@@ -105,7 +106,7 @@ public final class LightGcn implements Recommender {
      * {@code interactions}; N × d, users then items.
      */
     public static float[][] propagate(InteractionTable interactions, float[][] initial, int layers, int threads) {
-        NormalizedAdjacency adj = new NormalizedAdjacency(new UserItemIndex(interactions));
+        NormalizedAdjacency adj = new NormalizedAdjacency(UserItems.of(interactions));
         if (initial.length != adj.numNodes()) {
             throw new IllegalArgumentException("initial has " + initial.length + " rows, graph has "
                     + adj.numNodes() + " nodes (users + items)");
@@ -122,7 +123,7 @@ public final class LightGcn implements Recommender {
 
     /** The training task over fresh parameters (package-private for gradient checks). */
     static TrainingTask trainingTask(InteractionTable train, LightGcnConfig config, long seed, RowParallel parallel) {
-        UserItemIndex index = new UserItemIndex(train);
+        UserItems index = UserItems.of(train);
         NormalizedAdjacency adj = new NormalizedAdjacency(index);
         SplittableRandom init = new SplittableRandom(seed);
         float[] e0 = new float[adj.numNodes() * config.dim()];
@@ -135,7 +136,7 @@ public final class LightGcn implements Recommender {
     /** BPR over (user, positive item) examples with one uniform negative each. */
     private static final class Task implements TrainingTask {
         private final LightGcnConfig config;
-        private final UserItemIndex index;
+        private final UserItems index;
         private final NormalizedAdjacency adj;
         private final Parameter table;
         private final ParameterSet params;
@@ -150,7 +151,7 @@ public final class LightGcn implements Recommender {
         private final boolean[] batchRows;
         private long forwardStep = -1;
 
-        Task(LightGcnConfig config, UserItemIndex index, NormalizedAdjacency adj, Parameter table,
+        Task(LightGcnConfig config, UserItems index, NormalizedAdjacency adj, Parameter table,
              InteractionTable train, RowParallel parallel) {
             this.config = config;
             this.index = index;
@@ -176,7 +177,7 @@ public final class LightGcn implements Recommender {
 
         @Override
         public String configFingerprint() {
-            return config + " users=" + index.numUsers() + " items=" + index.numItems() + " edges=" + index.numEdges();
+            return config + " users=" + index.numUsers() + " items=" + index.numItems() + " edges=" + index.numPairs();
         }
 
         @Override

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.split.UserItems;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
 import org.tandemrec.train.TrainConfig;
@@ -50,7 +51,7 @@ public final class MatrixFactorization implements Recommender {
     /** Trains MF on {@code train}; {@code validate} (may be null) scores the model after each epoch. */
     public static MatrixFactorization fit(InteractionTable train, MfConfig config, TrainConfig trainConfig,
                                           TrainHooks hooks, ToDoubleFunction<Recommender> validate) {
-        UserItemIndex index = new UserItemIndex(train);
+        UserItems index = UserItems.of(train);
         int d = config.dim();
         SplittableRandom init = new SplittableRandom(trainConfig.seed());
         Parameter p = Parameter.table("user_factors", train.numUsers(), d, gaussian(train.numUsers() * d, config.initStd(), init));
@@ -71,7 +72,7 @@ public final class MatrixFactorization implements Recommender {
     static TrainingTask trainingTask(InteractionTable train, MfConfig config, long seed) {
         int d = config.dim();
         SplittableRandom init = new SplittableRandom(seed);
-        return new Task(config, new UserItemIndex(train), train, ParameterSet.of(
+        return new Task(config, UserItems.of(train), train, ParameterSet.of(
                 Parameter.table("user_factors", train.numUsers(), d, gaussian(train.numUsers() * d, config.initStd(), init)),
                 Parameter.table("item_factors", train.numItems(), d, gaussian(train.numItems() * d, config.initStd(), init)),
                 Parameter.table("user_bias", train.numUsers(), 1, new float[train.numUsers()]),
@@ -89,7 +90,7 @@ public final class MatrixFactorization implements Recommender {
 
     private static final class Task implements TrainingTask {
         private final MfConfig config;
-        private final UserItemIndex index;
+        private final UserItems index;
         private final int[] users;
         private final int[] items;
         private final float[] targets;
@@ -100,7 +101,7 @@ public final class MatrixFactorization implements Recommender {
         private final Parameter bi;
         private final Parameter b;
 
-        Task(MfConfig config, UserItemIndex index, InteractionTable train, ParameterSet params) {
+        Task(MfConfig config, UserItems index, InteractionTable train, ParameterSet params) {
             this.config = config;
             this.index = index;
             this.users = train.userColumn();

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.split.UserItems;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
 import org.tandemrec.train.TrainConfig;
@@ -129,7 +130,7 @@ public final class Ncf implements Recommender {
     /** {@code start} names where {@code params} come from; a checkpoint is resumed only from the same start. */
     private static Ncf fit(InteractionTable train, NcfConfig config, ParameterSet params, String start,
                            TrainConfig trainConfig, TrainHooks hooks, ToDoubleFunction<Recommender> validate) {
-        Task task = new Task(config, new UserItemIndex(train), train, params, start);
+        Task task = new Task(config, UserItems.of(train), train, params, start);
         TrainHooks h = validate == null ? hooks : hooks.withValidation(epoch -> validate.applyAsDouble(
                 new Ncf(config, train.numUsers(), train.numItems(), live(params))));
         new Trainer(trainConfig).fit(task, h);
@@ -241,20 +242,20 @@ public final class Ncf implements Recommender {
 
     /** The training task over fresh parameters (package-private for gradient checks). */
     static TrainingTask trainingTask(InteractionTable train, NcfConfig config, long seed) {
-        return new Task(config, new UserItemIndex(train),
+        return new Task(config, UserItems.of(train),
                 train, initialParameters(config, train.numUsers(), train.numItems(), seed), "random start");
     }
 
     private static final class Task implements TrainingTask {
         private final NcfConfig config;
-        private final UserItemIndex index;
+        private final UserItems index;
         private final int[] users;
         private final int[] items;
         private final ParameterSet params;
         private final Map<String, float[]> values;
         private final String start;
 
-        Task(NcfConfig config, UserItemIndex index, InteractionTable train, ParameterSet params, String start) {
+        Task(NcfConfig config, UserItems index, InteractionTable train, ParameterSet params, String start) {
             this.start = start;
             this.config = config;
             this.index = index;

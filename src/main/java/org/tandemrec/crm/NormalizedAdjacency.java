@@ -1,6 +1,7 @@
 package org.tandemrec.crm;
 
 import org.tandemrec.base.RowParallel;
+import org.tandemrec.split.UserItems;
 
 /**
  * The symmetric normalised adjacency Â = D^{-1/2} A D^{-1/2} of the user–item bipartite graph
@@ -19,17 +20,16 @@ public final class NormalizedAdjacency {
     private final int[] cols;
     private final float[] vals;
 
-    public NormalizedAdjacency(UserItemIndex index) {
+    public NormalizedAdjacency(UserItems index) {
         int u = index.numUsers();
         int n = u + index.numItems();
         int[] itemDegree = new int[index.numItems()];
-        int[] items = index.itemsArray();
-        for (int it : items) {
-            itemDegree[it]++;
+        for (int k = 0; k < index.numPairs(); k++) {
+            itemDegree[index.itemAt(k)]++;
         }
         int[] start = new int[n + 1];
         for (int user = 0; user < u; user++) {
-            start[user + 1] = index.degree(user);
+            start[user + 1] = index.count(user);
         }
         for (int it = 0; it < itemDegree.length; it++) {
             start[u + it + 1] = itemDegree[it];
@@ -43,9 +43,9 @@ public final class NormalizedAdjacency {
         int[] fill = java.util.Arrays.copyOf(start, n);
         // Users in increasing order, so every item row's neighbour list comes out sorted too.
         for (int user = 0; user < u; user++) {
-            double du = index.degree(user);
-            for (int k = index.start(user), end = k + index.degree(user); k < end; k++) {
-                int it = items[k];
+            double du = index.count(user);
+            for (int k = index.offset(user), end = k + index.count(user); k < end; k++) {
+                int it = index.itemAt(k);
                 float w = (float) (1.0 / Math.sqrt(du * itemDegree[it]));
                 int a = fill[user]++;
                 c[a] = u + it;

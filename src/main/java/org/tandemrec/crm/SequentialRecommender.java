@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.split.UserItems;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
 import org.tandemrec.train.TrainConfig;
@@ -58,7 +59,7 @@ public final class SequentialRecommender implements Recommender {
         int[][] full = userSequences(train, Integer.MAX_VALUE);
         SplittableRandom init = new SplittableRandom(trainConfig.seed());
         ParameterSet params = initialise(encoder, train.numItems(), init);
-        Task task = new Task(encoder, train.numItems(), full, params);
+        Task task = new Task(encoder, train.numItems(), full, UserItems.of(train), params);
         int[][] kept = userSequences(train, encoder.maxLength());
         TrainHooks h = validate == null ? hooks : hooks.withValidation(epoch -> validate.applyAsDouble(
                 new SequentialRecommender(encoder, train.numUsers(), train.numItems(), kept, params)));
@@ -129,19 +130,16 @@ public final class SequentialRecommender implements Recommender {
         private final SequenceEncoder encoder;
         private final int numItems;
         private final int[][] sequences;
-        private final int[][] sortedItems;
+        private final UserItems seen;
         private final int[] users;
         private final ParameterSet params;
 
-        Task(SequenceEncoder encoder, int numItems, int[][] sequences, ParameterSet params) {
+        Task(SequenceEncoder encoder, int numItems, int[][] sequences, UserItems seen, ParameterSet params) {
             this.encoder = encoder;
             this.numItems = numItems;
             this.sequences = sequences;
+            this.seen = seen;
             this.params = params;
-            this.sortedItems = new int[sequences.length][];
-            for (int u = 0; u < sequences.length; u++) {
-                sortedItems[u] = Arrays.stream(sequences[u]).distinct().sorted().toArray();
-            }
             this.users = java.util.stream.IntStream.range(0, sequences.length)
                     .filter(u -> sequences[u].length >= 2).toArray();
         }
@@ -167,14 +165,18 @@ public final class SequentialRecommender implements Recommender {
             }
         }
 
+        /**
+         * Draws until the item is unseen, so the negative is exactly uniform over the unseen
+         * items (the bounded {@link UserItems#sampleNegative} may keep a seen item for a user who
+         * has seen nearly everything).
+         */
         private int sampleUnseen(int u, SplittableRandom random) {
-            int[] seen = sortedItems[u];
-            if (seen.length >= numItems) {
+            if (seen.count(u) >= numItems) {
                 return random.nextInt(numItems);
             }
             while (true) {
                 int j = random.nextInt(numItems);
-                if (Arrays.binarySearch(seen, j) < 0) {
+                if (!seen.contains(u, j)) {
                     return j;
                 }
             }

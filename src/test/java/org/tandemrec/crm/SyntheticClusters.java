@@ -2,6 +2,7 @@ package org.tandemrec.crm;
 
 import java.util.SplittableRandom;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.split.UserItems;
 
 /**
  * A seeded test world: users and items in latent clusters, each user interacting mostly with
@@ -52,7 +53,7 @@ final class SyntheticClusters {
 
     /** Share of users whose held-out item ranks in the top 10 among all items they have not interacted with. */
     double hitRateAt10(org.tandemrec.crm.Recommender model) {
-        UserItemIndex seen = new UserItemIndex(train);
+        UserItems seen = UserItems.of(train);
         int hits = 0;
         int[] items = new int[numItems];
         int[] users = new int[numItems];
