@@ -83,39 +83,35 @@ public final class Bert4Rec implements SequenceEncoder {
         int d = config.dim();
         int inner = 4 * d;
         List<Parameter> ps = new ArrayList<>();
-        ps.add(Parameter.dense("pos_emb", config.maxLength(), d, DcnV2.normal(config.maxLength() * d, 1.0 / Math.sqrt(d), r)));
-        ps.add(SasRec.ones("emb_ln_g", d));
-        ps.add(zeros("emb_ln_b", d));
+        ps.add(Parameter.dense("pos_emb", config.maxLength(), d, WeightInit.normal(config.maxLength() * d, 1.0 / Math.sqrt(d), r)));
+        ps.add(WeightInit.ones("emb_ln_g", d));
+        ps.add(WeightInit.zeros("emb_ln_b", d));
         for (int b = 0; b < config.blocks(); b++) {
             String p = "block_" + b + "_";
             for (String w : new String[] {"wq", "wk", "wv", "wo"}) {
-                ps.add(DcnV2.glorot(p + w, d, d, r));
-                ps.add(zeros(p + w + "_b", d));
+                ps.add(WeightInit.glorotNormal(p + w, d, d, r));
+                ps.add(WeightInit.zeros(p + w + "_b", d));
             }
-            ps.add(SasRec.ones(p + "ln1_g", d));
-            ps.add(zeros(p + "ln1_b", d));
-            ps.add(DcnV2.glorot(p + "ffn1_w", d, inner, r));
-            ps.add(zeros(p + "ffn1_b", inner));
-            ps.add(DcnV2.glorot(p + "ffn2_w", inner, d, r));
-            ps.add(zeros(p + "ffn2_b", d));
-            ps.add(SasRec.ones(p + "ln2_g", d));
-            ps.add(zeros(p + "ln2_b", d));
+            ps.add(WeightInit.ones(p + "ln1_g", d));
+            ps.add(WeightInit.zeros(p + "ln1_b", d));
+            ps.add(WeightInit.glorotNormal(p + "ffn1_w", d, inner, r));
+            ps.add(WeightInit.zeros(p + "ffn1_b", inner));
+            ps.add(WeightInit.glorotNormal(p + "ffn2_w", inner, d, r));
+            ps.add(WeightInit.zeros(p + "ffn2_b", d));
+            ps.add(WeightInit.ones(p + "ln2_g", d));
+            ps.add(WeightInit.zeros(p + "ln2_b", d));
         }
-        ps.add(DcnV2.glorot("out_w", d, d, r));
-        ps.add(zeros("out_b", d));
-        ps.add(SasRec.ones("out_ln_g", d));
-        ps.add(zeros("out_ln_b", d));
-        ps.add(zeros(OUTPUT_BIAS, numItems));
+        ps.add(WeightInit.glorotNormal("out_w", d, d, r));
+        ps.add(WeightInit.zeros("out_b", d));
+        ps.add(WeightInit.ones("out_ln_g", d));
+        ps.add(WeightInit.zeros("out_ln_b", d));
+        ps.add(WeightInit.zeros(OUTPUT_BIAS, numItems));
         return ps;
     }
 
     @Override
     public String outputBias() {
         return OUTPUT_BIAS;
-    }
-
-    private static Parameter zeros(String name, int n) {
-        return Parameter.dense(name, 1, n, new float[n]);
     }
 
     /** The output vectors LN(GELU(h W^P + b^P)) of every position, B × L × d. */

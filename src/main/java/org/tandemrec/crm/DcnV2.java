@@ -108,55 +108,39 @@ public final class DcnV2 implements Recommender {
         int d = c.embeddingDim();
         int dim = numFields(f) * d;
         List<Parameter> ps = new ArrayList<>();
-        ps.add(Parameter.table("emb_user", f.numUsers(), d, normal(f.numUsers() * d, c.initStd(), r)));
-        ps.add(Parameter.table("emb_item", f.numItems(), d, normal(f.numItems() * d, c.initStd(), r)));
+        ps.add(Parameter.table("emb_user", f.numUsers(), d, WeightInit.normal(f.numUsers() * d, c.initStd(), r)));
+        ps.add(Parameter.table("emb_item", f.numItems(), d, WeightInit.normal(f.numItems() * d, c.initStd(), r)));
         if (f.numCategories() > 0) {
-            ps.add(Parameter.table("emb_category", f.numCategories(), d, normal(f.numCategories() * d, c.initStd(), r)));
+            ps.add(Parameter.table("emb_category", f.numCategories(), d, WeightInit.normal(f.numCategories() * d, c.initStd(), r)));
         }
         for (int k = 0; k < f.profileFields().size(); k++) {
             int n = f.fieldSize(k);
-            ps.add(Parameter.table("emb_profile_" + k, n, d, normal(n * d, c.initStd(), r)));
+            ps.add(Parameter.table("emb_profile_" + k, n, d, WeightInit.normal(n * d, c.initStd(), r)));
         }
         for (int l = 0; l < c.crossLayers(); l++) {
             if (c.crossKind() == DcnV2Config.CrossKind.FULL) {
-                ps.add(glorot("cross_" + l + "_w", dim, dim, r));
+                ps.add(WeightInit.glorotNormal("cross_" + l + "_w", dim, dim, r));
             } else {
                 int kr = c.experts() * c.rank();
-                ps.add(glorot("cross_" + l + "_v", dim, kr, r));
+                ps.add(WeightInit.glorotNormal("cross_" + l + "_v", dim, kr, r));
                 ps.add(Parameter.dense("cross_" + l + "_c", kr, c.rank(),
-                        normal(kr * c.rank(), Math.sqrt(1.0 / c.rank()), r)));
-                ps.add(Parameter.dense("cross_" + l + "_u", kr, dim, normal(kr * dim, Math.sqrt(1.0 / c.rank()), r)));
-                ps.add(glorot("cross_" + l + "_gate", dim, c.experts(), r));
+                        WeightInit.normal(kr * c.rank(), Math.sqrt(1.0 / c.rank()), r)));
+                ps.add(Parameter.dense("cross_" + l + "_u", kr, dim, WeightInit.normal(kr * dim, Math.sqrt(1.0 / c.rank()), r)));
+                ps.add(WeightInit.glorotNormal("cross_" + l + "_gate", dim, c.experts(), r));
             }
-            ps.add(Parameter.dense("cross_" + l + "_b", 1, dim, new float[dim]));
+            ps.add(WeightInit.zeros("cross_" + l + "_b", dim));
         }
         int in = dim;
         for (int k = 0; k < c.deepLayers().size(); k++) {
             int out = c.deepLayers().get(k);
-            ps.add(he("deep_" + k + "_w", in, out, r));
-            ps.add(Parameter.dense("deep_" + k + "_b", 1, out, new float[out]));
+            ps.add(WeightInit.heNormal("deep_" + k + "_w", in, out, r));
+            ps.add(WeightInit.zeros("deep_" + k + "_b", out));
             in = out;
         }
         int head = c.structure() == DcnV2Config.Structure.STACKED ? in : dim + (c.deepLayers().isEmpty() ? 0 : in);
-        ps.add(glorot("out_w", head, 1, r));
-        ps.add(Parameter.dense("out_b", 1, 1, new float[1]));
+        ps.add(WeightInit.glorotNormal("out_w", head, 1, r));
+        ps.add(WeightInit.zeros("out_b", 1));
         return new ParameterSet(ps);
-    }
-
-    static float[] normal(int n, double std, SplittableRandom r) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) (r.nextGaussian() * std);
-        }
-        return a;
-    }
-
-    static Parameter glorot(String name, int in, int out, SplittableRandom r) {
-        return Parameter.dense(name, in, out, normal(in * out, Math.sqrt(2.0 / (in + out)), r));
-    }
-
-    static Parameter he(String name, int in, int out, SplittableRandom r) {
-        return Parameter.dense(name, in, out, normal(in * out, Math.sqrt(2.0 / in), r));
     }
 
     /** The forward pass; returns the named outputs, {@code logit} being B × 1. */

@@ -60,10 +60,10 @@ public final class Gru4Rec implements SequenceEncoder {
     public List<Parameter> initialise(SplittableRandom r) {
         int d = config.dim();
         List<Parameter> ps = new ArrayList<>();
-        ps.add(DcnV2.glorot("gru_wx", d, 3 * d, r));
-        ps.add(DcnV2.glorot("gru_wh", d, 3 * d, r));
-        ps.add(Parameter.dense("gru_bx", 1, 3 * d, new float[3 * d]));
-        ps.add(Parameter.dense("gru_bh", 1, 3 * d, new float[3 * d]));
+        ps.add(WeightInit.glorotNormal("gru_wx", d, 3 * d, r));
+        ps.add(WeightInit.glorotNormal("gru_wh", d, 3 * d, r));
+        ps.add(WeightInit.zeros("gru_bx", 3 * d));
+        ps.add(WeightInit.zeros("gru_bh", 3 * d));
         return ps;
     }
 

@@ -82,14 +82,9 @@ public final class LightGcn implements Recommender {
                                ToDoubleFunction<Recommender> validate) {
         UserItems index = UserItems.of(train);
         NormalizedAdjacency adj = new NormalizedAdjacency(index);
-        int n = adj.numNodes();
         int d = config.dim();
-        SplittableRandom init = new SplittableRandom(trainConfig.seed());
-        float[] e0 = new float[n * d];
-        for (int i = 0; i < e0.length; i++) {
-            e0[i] = (float) (init.nextGaussian() * config.initStd());
-        }
-        Parameter table = Parameter.table("embedding", n, d, e0);
+        Parameter table = initialTable(adj, config, trainConfig.seed());
+        float[] e0 = table.value();
         try (RowParallel parallel = new RowParallel(trainConfig.threads())) {
             Task task = new Task(config, index, adj, table, train, parallel);
             TrainHooks h = validate == null ? hooks : hooks.withValidation(epoch -> validate.applyAsDouble(
@@ -125,12 +120,14 @@ public final class LightGcn implements Recommender {
     static TrainingTask trainingTask(InteractionTable train, LightGcnConfig config, long seed, RowParallel parallel) {
         UserItems index = UserItems.of(train);
         NormalizedAdjacency adj = new NormalizedAdjacency(index);
-        SplittableRandom init = new SplittableRandom(seed);
-        float[] e0 = new float[adj.numNodes() * config.dim()];
-        for (int i = 0; i < e0.length; i++) {
-            e0[i] = (float) (init.nextGaussian() * config.initStd());
-        }
-        return new Task(config, index, adj, Parameter.table("embedding", adj.numNodes(), config.dim(), e0), train, parallel);
+        return new Task(config, index, adj, initialTable(adj, config, seed), train, parallel);
+    }
+
+    /** The layer-0 embeddings e^{(0)} (N × d, users then items) from N(0, initStd²). */
+    private static Parameter initialTable(NormalizedAdjacency adj, LightGcnConfig config, long seed) {
+        int n = adj.numNodes();
+        return Parameter.table("embedding", n, config.dim(),
+                WeightInit.normal(n * config.dim(), config.initStd(), new SplittableRandom(seed)));
     }
 
     /** BPR over (user, positive item) examples with one uniform negative each. */

@@ -52,14 +52,13 @@ public final class MatrixFactorization implements Recommender {
     public static MatrixFactorization fit(InteractionTable train, MfConfig config, TrainConfig trainConfig,
                                           TrainHooks hooks, ToDoubleFunction<Recommender> validate) {
         UserItems index = UserItems.of(train);
-        int d = config.dim();
-        SplittableRandom init = new SplittableRandom(trainConfig.seed());
-        Parameter p = Parameter.table("user_factors", train.numUsers(), d, gaussian(train.numUsers() * d, config.initStd(), init));
-        Parameter q = Parameter.table("item_factors", train.numItems(), d, gaussian(train.numItems() * d, config.initStd(), init));
-        Parameter bu = Parameter.table("user_bias", train.numUsers(), 1, new float[train.numUsers()]);
-        Parameter bi = Parameter.table("item_bias", train.numItems(), 1, new float[train.numItems()]);
-        Parameter b = Parameter.dense("bias", 1, 1, new float[1]);
-        Task task = new Task(config, index, train, ParameterSet.of(p, q, bu, bi, b));
+        ParameterSet params = initialParameters(train, config, trainConfig.seed());
+        Parameter p = params.get("user_factors");
+        Parameter q = params.get("item_factors");
+        Parameter bu = params.get("user_bias");
+        Parameter bi = params.get("item_bias");
+        Parameter b = params.get("bias");
+        Task task = new Task(config, index, train, params);
         TrainHooks h = validate == null ? hooks : hooks.withValidation(epoch -> validate.applyAsDouble(
                 new MatrixFactorization(config, train.numUsers(), train.numItems(), p.value(), q.value(), bu.value(),
                         bi.value(), b.value()[0])));
@@ -70,22 +69,21 @@ public final class MatrixFactorization implements Recommender {
 
     /** The training task over fresh parameters (package-private for gradient checks). */
     static TrainingTask trainingTask(InteractionTable train, MfConfig config, long seed) {
-        int d = config.dim();
-        SplittableRandom init = new SplittableRandom(seed);
-        return new Task(config, UserItems.of(train), train, ParameterSet.of(
-                Parameter.table("user_factors", train.numUsers(), d, gaussian(train.numUsers() * d, config.initStd(), init)),
-                Parameter.table("item_factors", train.numItems(), d, gaussian(train.numItems() * d, config.initStd(), init)),
-                Parameter.table("user_bias", train.numUsers(), 1, new float[train.numUsers()]),
-                Parameter.table("item_bias", train.numItems(), 1, new float[train.numItems()]),
-                Parameter.dense("bias", 1, 1, new float[1])));
+        return new Task(config, UserItems.of(train), train, initialParameters(train, config, seed));
     }
 
-    static float[] gaussian(int n, double std, SplittableRandom r) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) (r.nextGaussian() * std);
-        }
-        return a;
+    /** P and Q from N(0, initStd²) (P first, then Q, from one stream), the biases zero. */
+    private static ParameterSet initialParameters(InteractionTable train, MfConfig config, long seed) {
+        int d = config.dim();
+        int nu = train.numUsers();
+        int ni = train.numItems();
+        SplittableRandom init = new SplittableRandom(seed);
+        return ParameterSet.of(
+                Parameter.table("user_factors", nu, d, WeightInit.normal(nu * d, config.initStd(), init)),
+                Parameter.table("item_factors", ni, d, WeightInit.normal(ni * d, config.initStd(), init)),
+                Parameter.table("user_bias", nu, 1, new float[nu]),
+                Parameter.table("item_bias", ni, 1, new float[ni]),
+                Parameter.dense("bias", 1, 1, new float[1]));
     }
 
     private static final class Task implements TrainingTask {

@@ -152,33 +152,24 @@ public final class Ncf implements Recommender {
         List<Parameter> ps = new ArrayList<>();
         int headIn = 0;
         if (c.hasGmf()) {
-            ps.add(Parameter.table("gmf_user", nu, c.gmfDim(), MatrixFactorization.gaussian(nu * c.gmfDim(), c.initStd(), r)));
-            ps.add(Parameter.table("gmf_item", ni, c.gmfDim(), MatrixFactorization.gaussian(ni * c.gmfDim(), c.initStd(), r)));
+            ps.add(Parameter.table("gmf_user", nu, c.gmfDim(), WeightInit.normal(nu * c.gmfDim(), c.initStd(), r)));
+            ps.add(Parameter.table("gmf_item", ni, c.gmfDim(), WeightInit.normal(ni * c.gmfDim(), c.initStd(), r)));
             headIn += c.gmfDim();
         }
         if (c.hasMlp()) {
             List<Integer> w = c.mlpLayers();
             int half = w.get(0) / 2;
-            ps.add(Parameter.table("mlp_user", nu, half, MatrixFactorization.gaussian(nu * half, c.initStd(), r)));
-            ps.add(Parameter.table("mlp_item", ni, half, MatrixFactorization.gaussian(ni * half, c.initStd(), r)));
+            ps.add(Parameter.table("mlp_user", nu, half, WeightInit.normal(nu * half, c.initStd(), r)));
+            ps.add(Parameter.table("mlp_item", ni, half, WeightInit.normal(ni * half, c.initStd(), r)));
             for (int l = 0; l + 1 < w.size(); l++) {
-                ps.add(Parameter.dense("mlp_w" + l, w.get(l + 1), w.get(l), xavier(w.get(l), w.get(l + 1), r)));
-                ps.add(Parameter.dense("mlp_b" + l, 1, w.get(l + 1), new float[w.get(l + 1)]));
+                ps.add(Parameter.dense("mlp_w" + l, w.get(l + 1), w.get(l), WeightInit.glorotUniform(w.get(l), w.get(l + 1), r)));
+                ps.add(WeightInit.zeros("mlp_b" + l, w.get(l + 1)));
             }
             headIn += w.get(w.size() - 1);
         }
-        ps.add(Parameter.dense("head_w", 1, headIn, xavier(headIn, 1, r)));
-        ps.add(Parameter.dense("head_b", 1, 1, new float[1]));
+        ps.add(Parameter.dense("head_w", 1, headIn, WeightInit.glorotUniform(headIn, 1, r)));
+        ps.add(WeightInit.zeros("head_b", 1));
         return new ParameterSet(ps);
-    }
-
-    private static float[] xavier(int in, int out, SplittableRandom r) {
-        double a = Math.sqrt(6.0 / (in + out));
-        float[] w = new float[in * out];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) ((r.nextDouble() * 2 - 1) * a);
-        }
-        return w;
     }
 
     /** Per-example activations: the forward pass of one (u, i) pair, kept for the backward pass. */

@@ -57,30 +57,24 @@ public final class SasRec implements SequenceEncoder {
     public List<Parameter> initialise(SplittableRandom r) {
         int d = config.dim();
         List<Parameter> ps = new ArrayList<>();
-        ps.add(Parameter.dense("pos_emb", config.maxLength(), d, DcnV2.normal(config.maxLength() * d, 1.0 / Math.sqrt(d), r)));
+        ps.add(Parameter.dense("pos_emb", config.maxLength(), d, WeightInit.normal(config.maxLength() * d, 1.0 / Math.sqrt(d), r)));
         for (int b = 0; b < config.blocks(); b++) {
             String p = "block_" + b + "_";
-            ps.add(ones(p + "ln1_g", d));
-            ps.add(Parameter.dense(p + "ln1_b", 1, d, new float[d]));
+            ps.add(WeightInit.ones(p + "ln1_g", d));
+            ps.add(WeightInit.zeros(p + "ln1_b", d));
             for (String w : new String[] {"wq", "wk", "wv"}) {
-                ps.add(DcnV2.glorot(p + w, d, d, r));
+                ps.add(WeightInit.glorotNormal(p + w, d, d, r));
             }
-            ps.add(ones(p + "ln2_g", d));
-            ps.add(Parameter.dense(p + "ln2_b", 1, d, new float[d]));
-            ps.add(DcnV2.glorot(p + "ffn1_w", d, d, r));
-            ps.add(Parameter.dense(p + "ffn1_b", 1, d, new float[d]));
-            ps.add(DcnV2.glorot(p + "ffn2_w", d, d, r));
-            ps.add(Parameter.dense(p + "ffn2_b", 1, d, new float[d]));
+            ps.add(WeightInit.ones(p + "ln2_g", d));
+            ps.add(WeightInit.zeros(p + "ln2_b", d));
+            ps.add(WeightInit.glorotNormal(p + "ffn1_w", d, d, r));
+            ps.add(WeightInit.zeros(p + "ffn1_b", d));
+            ps.add(WeightInit.glorotNormal(p + "ffn2_w", d, d, r));
+            ps.add(WeightInit.zeros(p + "ffn2_b", d));
         }
-        ps.add(ones("final_ln_g", d));
-        ps.add(Parameter.dense("final_ln_b", 1, d, new float[d]));
+        ps.add(WeightInit.ones("final_ln_g", d));
+        ps.add(WeightInit.zeros("final_ln_b", d));
         return ps;
-    }
-
-    static Parameter ones(String name, int d) {
-        float[] v = new float[d];
-        java.util.Arrays.fill(v, 1f);
-        return Parameter.dense(name, 1, d, v);
     }
 
     @Override

@@ -70,7 +70,7 @@ public final class SequentialRecommender implements Recommender {
     static ParameterSet initialise(SequenceEncoder encoder, int numItems, SplittableRandom r) {
         int d = encoder.dim();
         int rows = numItems + 1 + encoder.extraTokens();
-        float[] items = DcnV2.normal(rows * d, 1.0 / Math.sqrt(d), r);
+        float[] items = WeightInit.normal(rows * d, 1.0 / Math.sqrt(d), r);
         Arrays.fill(items, 0, d, 0f);
         List<Parameter> ps = new ArrayList<>();
         ps.add(Parameter.table("item_emb", rows, d, items));
