@@ -120,7 +120,7 @@ public final class Bert4Rec implements SequenceEncoder {
         int l = config.maxLength();
         int d = config.dim();
         NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup().add(s.dense(p.get("pos_emb")));
-        x = dropout.apply(s, NdOps.layerNorm(x, s.dense(p.get("emb_ln_g")), s.dense(p.get("emb_ln_b"))));
+        x = dropout.apply(s, TensorFunctions.layerNorm(x, s.dense(p.get("emb_ln_g")), s.dense(p.get("emb_ln_b"))));
         // Every position attends to every real item: −1e9 on padding keys (B × 1 × 1 × L).
         float[] keys = new float[ids.length];
         for (int i = 0; i < ids.length; i++) {
@@ -133,17 +133,17 @@ public final class Bert4Rec implements SequenceEncoder {
             NDArray a = SasRec.attention(linear(s, p, x, n + "wq"), linear(s, p, x, n + "wk"), linear(s, p, x, n + "wv"),
                     keyMask, scale, batch, l, config.heads(), d);
             a = linear(s, p, a, n + "wo");
-            x = NdOps.layerNorm(x.add(dropout.apply(s, a)), s.dense(p.get(n + "ln1_g")), s.dense(p.get(n + "ln1_b")));
-            NDArray f = NdOps.gelu(NdOps.linear(x, s.dense(p.get(n + "ffn1_w")), s.dense(p.get(n + "ffn1_b"))));
-            f = NdOps.linear(f, s.dense(p.get(n + "ffn2_w")), s.dense(p.get(n + "ffn2_b")));
-            x = NdOps.layerNorm(x.add(dropout.apply(s, f)), s.dense(p.get(n + "ln2_g")), s.dense(p.get(n + "ln2_b")));
+            x = TensorFunctions.layerNorm(x.add(dropout.apply(s, a)), s.dense(p.get(n + "ln1_g")), s.dense(p.get(n + "ln1_b")));
+            NDArray f = TensorFunctions.gelu(TensorFunctions.linear(x, s.dense(p.get(n + "ffn1_w")), s.dense(p.get(n + "ffn1_b"))));
+            f = TensorFunctions.linear(f, s.dense(p.get(n + "ffn2_w")), s.dense(p.get(n + "ffn2_b")));
+            x = TensorFunctions.layerNorm(x.add(dropout.apply(s, f)), s.dense(p.get(n + "ln2_g")), s.dense(p.get(n + "ln2_b")));
         }
-        NDArray o = NdOps.gelu(NdOps.linear(x, s.dense(p.get("out_w")), s.dense(p.get("out_b"))));
-        return NdOps.layerNorm(o, s.dense(p.get("out_ln_g")), s.dense(p.get("out_ln_b")));
+        NDArray o = TensorFunctions.gelu(TensorFunctions.linear(x, s.dense(p.get("out_w")), s.dense(p.get("out_b"))));
+        return TensorFunctions.layerNorm(o, s.dense(p.get("out_ln_g")), s.dense(p.get("out_ln_b")));
     }
 
     private static NDArray linear(AutogradStep s, ParameterSet p, NDArray x, String w) {
-        return NdOps.linear(x, s.dense(p.get(w)), s.dense(p.get(w + "_b")));
+        return TensorFunctions.linear(x, s.dense(p.get(w)), s.dense(p.get(w + "_b")));
     }
 
     private int maskToken() {

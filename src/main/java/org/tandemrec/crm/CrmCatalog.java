@@ -1,5 +1,6 @@
 package org.tandemrec.crm;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
@@ -9,12 +10,14 @@ import org.tandemrec.data.LabelRule;
 import org.tandemrec.eval.Auc;
 import org.tandemrec.split.CandidateLists;
 import org.tandemrec.split.SplitData;
+import org.tandemrec.train.CheckpointException;
 import org.tandemrec.train.TrainHooks;
 
 /**
- * Every conventional recommender by name, trained the same way from a split directory: on its
- * training interactions, with early stopping on its validation part (HR@10 over the validation
- * candidate lists for ranking models, AUC over the validation CTR set for click models).
+ * Every conventional recommender: by name ({@link #MODELS}) to train, by the kind its model file
+ * records to load. Training is the same for all from a split directory: on its training
+ * interactions, with early stopping on its validation part (HR@10 over the validation candidate
+ * lists for ranking models, AUC over the validation CTR set for click models).
  */
 public final class CrmCatalog {
     /** Model names accepted by {@code tandem train crm --model}. */
@@ -69,6 +72,23 @@ public final class CrmCatalog {
         };
     }
 
+    /** Loads any model file written by a {@link Recommender}, dispatching on the kind it records. */
+    public static Recommender load(Path file) {
+        String kind = ModelFile.read(file).kind();
+        return switch (kind) {
+            case LightGcn.KIND -> LightGcn.load(file);
+            case MatrixFactorization.KIND -> MatrixFactorization.load(file);
+            case Ncf.KIND -> Ncf.load(file);
+            case DcnV2.KIND -> DcnV2.load(file);
+            case SasRec.KIND -> SasRec.load(file);
+            case Gru4Rec.KIND -> Gru4Rec.load(file);
+            case Bert4Rec.KIND -> Bert4Rec.load(file);
+            case PopularityRecommender.KIND -> PopularityRecommender.load(file);
+            case RandomRecommender.KIND -> RandomRecommender.load(file);
+            default -> throw new CheckpointException(file, "unknown model kind '" + kind + "'");
+        };
+    }
+
     private static MfConfig withL2(MfConfig c, ModelOptions o) {
         return new MfConfig(c.dim(), c.loss(), c.negatives(), o.l2Or(c.l2()), c.initStd());
     }
@@ -83,10 +103,6 @@ public final class CrmCatalog {
     }
 
     /**
-     * The training rows a one-class model learns from: every row of implicit data, the positive
-     * rows of labelled data (a rating below the threshold is not an interaction to imitate).
-     */
-    /**
      * Training rows that are interactions (value > 0): what the graph and ID models train on, and
      * what size-dependent defaults ({@link CrmSpec#forTrainingRows}) follow.
      */
@@ -99,6 +115,10 @@ public final class CrmCatalog {
         return n;
     }
 
+    /**
+     * The training rows a one-class model learns from: every row of implicit data, the positive
+     * rows of labelled data (a rating below the threshold is not an interaction to imitate).
+     */
     static InteractionTable positives(InteractionTable train) {
         return train.filter(r -> train.value(r) > 0f);
     }

@@ -180,19 +180,19 @@ public final class DcnV2 implements Recommender {
         }
         NDArray h = c.structure() == DcnV2Config.Structure.STACKED ? x : x0;
         for (int k = 0; k < c.deepLayers().size(); k++) {
-            h = NdOps.linear(h, s.dense(p.get("deep_" + k + "_w")), s.dense(p.get("deep_" + k + "_b")));
-            h = NdOps.relu(h);
+            h = TensorFunctions.linear(h, s.dense(p.get("deep_" + k + "_w")), s.dense(p.get("deep_" + k + "_b")));
+            h = TensorFunctions.relu(h);
         }
         out.put("deep_out", h);
         NDArray head = c.structure() == DcnV2Config.Structure.STACKED ? h
                 : c.deepLayers().isEmpty() ? x : NDArrays.concat(new NDList(x, h), 1);
-        out.put("logit", NdOps.linear(head, s.dense(p.get("out_w")), s.dense(p.get("out_b"))));
+        out.put("logit", TensorFunctions.linear(head, s.dense(p.get("out_w")), s.dense(p.get("out_b"))));
         return out;
     }
 
     /** Eq. 1, full rank: x_0 ⊙ (x_l W + b) + x_l; x_0, x_l B × D, W D × D (input × output), b 1 × D. */
     static NDArray crossLayer(NDArray x0, NDArray x, NDArray w, NDArray b) {
-        return x0.mul(NdOps.linear(x, w, b)).add(x);
+        return x0.mul(TensorFunctions.linear(x, w, b)).add(x);
     }
 
     /** Eq. 3: gated mixture of K low-rank experts; shapes B batch, K experts, r rank, D width. */
@@ -245,7 +245,7 @@ public final class DcnV2 implements Recommender {
             }
             try (AutogradStep s = AutogradStep.training()) {
                 NDArray logit = forward(s, params, config, features, us, is, hs).get("logit").reshape(b);
-                return s.backward(NdOps.bceWithLogits(logit, s.constant(ys, new Shape(ys.length))));
+                return s.backward(TensorFunctions.bceWithLogits(logit, s.constant(ys, new Shape(ys.length))));
             }
         }
     }
@@ -393,12 +393,8 @@ public final class DcnV2 implements Recommender {
         return rows(params.get("emb_user"));
     }
 
-    static float[][] rows(Parameter p) {
-        float[][] out = new float[p.rows()][];
-        for (int r = 0; r < p.rows(); r++) {
-            out[r] = Arrays.copyOfRange(p.value(), r * p.cols(), (r + 1) * p.cols());
-        }
-        return out;
+    private static float[][] rows(Parameter p) {
+        return RowMajor.rows(p.value(), 0, p.rows(), p.cols());
     }
 
     @Override

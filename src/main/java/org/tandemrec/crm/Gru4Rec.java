@@ -78,7 +78,7 @@ public final class Gru4Rec implements SequenceEncoder {
         NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup();
         x = dropout.apply(s, x);
         // Input projections of all positions at once: B × L × 3d.
-        NDList gx = NdOps.linear(x, s.dense(p.get("gru_wx")), s.dense(p.get("gru_bx"))).split(l, 1);
+        NDList gx = TensorFunctions.linear(x, s.dense(p.get("gru_wx")), s.dense(p.get("gru_bx"))).split(l, 1);
         NDList masks = s.constant(maskValues, new Shape(batch, l, 1)).split(l, 1);
         float[] keepValues = new float[maskValues.length];
         for (int i = 0; i < keepValues.length; i++) {
@@ -91,7 +91,7 @@ public final class Gru4Rec implements SequenceEncoder {
         NDList states = new NDList();
         for (int t = 0; t < l; t++) {
             NDList xi = gx.get(t).reshape(batch, 3 * d).split(3, 1);
-            NDList hi = NdOps.linear(h, wh, bh).split(3, 1);
+            NDList hi = TensorFunctions.linear(h, wh, bh).split(3, 1);
             NDArray r = xi.get(0).add(hi.get(0)).getNDArrayInternal().sigmoid();
             NDArray z = xi.get(1).add(hi.get(1)).getNDArrayInternal().sigmoid();
             NDArray n = xi.get(2).add(r.mul(hi.get(2))).tanh();

@@ -112,7 +112,7 @@ public final class LightGcn implements Recommender {
             System.arraycopy(initial[r], 0, flat, r * d, d);
         }
         try (RowParallel parallel = new RowParallel(threads)) {
-            return PairScores.rows(adj.propagate(flat, d, layers, parallel), 0, initial.length, d);
+            return RowMajor.rows(adj.propagate(flat, d, layers, parallel), 0, initial.length, d);
         }
     }
 
@@ -218,8 +218,8 @@ public final class LightGcn implements Recommender {
                     diff[c] = e[oi + c] - e[oj + c];
                     x += e[ou + c] * diff[c];
                 }
-                loss += PairScores.softplus(-x);
-                float g = -PairScores.sigmoid(-x) * inv;
+                loss += Logistic.softplus(-x);
+                float g = -Logistic.sigmoid(-x) * inv;
                 for (int c = 0; c < d; c++) {
                     grad[ou + c] += g * diff[c];
                     grad[oi + c] += g * e[ou + c];
@@ -292,7 +292,7 @@ public final class LightGcn implements Recommender {
         int d = config.dim();
         float[] out = new float[users.length];
         for (int b = 0; b < users.length; b++) {
-            out[b] = PairScores.dot(propagated, users[b] * d, propagated, (numUsers + items[b]) * d, d);
+            out[b] = RowMajor.dot(propagated, users[b] * d, propagated, (numUsers + items[b]) * d, d);
         }
         return out;
     }
@@ -300,18 +300,18 @@ public final class LightGcn implements Recommender {
     /** Final (propagated, eq. 8) user embeddings, U × d. */
     @Override
     public float[][] userEmbeddings() {
-        return PairScores.rows(propagated, 0, numUsers, config.dim());
+        return RowMajor.rows(propagated, 0, numUsers, config.dim());
     }
 
     /** Final (propagated, eq. 8) item embeddings, I × d. */
     @Override
     public float[][] itemEmbeddings() {
-        return PairScores.rows(propagated, numUsers, numItems, config.dim());
+        return RowMajor.rows(propagated, numUsers, numItems, config.dim());
     }
 
     /** Layer-0 (trained) embeddings, N × d, users then items. */
     public float[][] egoEmbeddings() {
-        return PairScores.rows(ego, 0, numUsers + numItems, config.dim());
+        return RowMajor.rows(ego, 0, numUsers + numItems, config.dim());
     }
 
     /** {@code user_embedding}, {@code item_embedding} (B × d, propagated) and {@code score} (B × 1). */
@@ -323,9 +323,9 @@ public final class LightGcn implements Recommender {
             itemRows[b] = numUsers + items[b];
         }
         Map<String, NDArray> out = new LinkedHashMap<>();
-        out.put("user_embedding", PairScores.gather(manager, propagated, config.dim(), users));
-        out.put("item_embedding", PairScores.gather(manager, propagated, config.dim(), itemRows));
-        out.put("score", PairScores.column(manager, s));
+        out.put("user_embedding", RowMajor.gather(manager, propagated, config.dim(), users));
+        out.put("item_embedding", RowMajor.gather(manager, propagated, config.dim(), itemRows));
+        out.put("score", RowMajor.column(manager, s));
         return out;
     }
 

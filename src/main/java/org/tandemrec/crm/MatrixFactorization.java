@@ -122,7 +122,7 @@ public final class MatrixFactorization implements Recommender {
 
         private float raw(int u, int i) {
             int d = config.dim();
-            return PairScores.dot(p.value(), u * d, q.value(), i * d, d) + bu.value()[u] + bi.value()[i] + b.value()[0];
+            return RowMajor.dot(p.value(), u * d, q.value(), i * d, d) + bu.value()[u] + bi.value()[i] + b.value()[0];
         }
 
         @Override
@@ -153,12 +153,12 @@ public final class MatrixFactorization implements Recommender {
                 int i = items[k];
                 int j = index.sampleNegative(u, random);
                 float x = raw(u, i) - raw(u, j);
-                loss += PairScores.softplus(-x);
+                loss += Logistic.softplus(-x);
                 if (l2 > 0) {
-                    loss += 0.5 * l2 * (PairScores.dot(pv, u * d, pv, u * d, d) + PairScores.dot(qv, i * d, qv, i * d, d)
-                            + PairScores.dot(qv, j * d, qv, j * d, d));
+                    loss += 0.5 * l2 * (RowMajor.dot(pv, u * d, pv, u * d, d) + RowMajor.dot(qv, i * d, qv, i * d, d)
+                            + RowMajor.dot(qv, j * d, qv, j * d, d));
                 }
-                float g = -PairScores.sigmoid(-x) * inv;
+                float g = -Logistic.sigmoid(-x) * inv;
                 for (int c = 0; c < d; c++) {
                     diff[c] = qv[i * d + c] - qv[j * d + c];
                 }
@@ -192,11 +192,11 @@ public final class MatrixFactorization implements Recommender {
                     float y = s == 0 ? targets[k] : 0f;
                     float z = raw(u, i);
                     // BCE with logits: softplus(z) − y·z; gradient σ(z) − y.
-                    loss += PairScores.softplus(z) - y * z;
+                    loss += Logistic.softplus(z) - y * z;
                     if (l2 > 0) {
-                        loss += 0.5 * l2 * (PairScores.dot(pv, u * d, pv, u * d, d) + PairScores.dot(qv, i * d, qv, i * d, d));
+                        loss += 0.5 * l2 * (RowMajor.dot(pv, u * d, pv, u * d, d) + RowMajor.dot(qv, i * d, qv, i * d, d));
                     }
-                    float g = (PairScores.sigmoid(z) - y) * inv;
+                    float g = (Logistic.sigmoid(z) - y) * inv;
                     p.addRowGrad(u, qv, i * d, g);
                     q.addRowGrad(i, pv, u * d, g);
                     addBias(i, +g);
@@ -229,24 +229,24 @@ public final class MatrixFactorization implements Recommender {
         float[] out = new float[users.length];
         boolean prob = config.loss() == MfConfig.Loss.BCE;
         for (int k = 0; k < users.length; k++) {
-            float z = PairScores.dot(userFactors, users[k] * d, itemFactors, items[k] * d, d) + userBias[users[k]]
+            float z = RowMajor.dot(userFactors, users[k] * d, itemFactors, items[k] * d, d) + userBias[users[k]]
                     + itemBias[items[k]] + globalBias;
-            out[k] = prob ? PairScores.sigmoid(z) : z;
+            out[k] = prob ? Logistic.sigmoid(z) : z;
         }
         return out;
     }
 
-    @Override public float[][] userEmbeddings() { return PairScores.rows(userFactors, 0, numUsers, config.dim()); }
-    @Override public float[][] itemEmbeddings() { return PairScores.rows(itemFactors, 0, numItems, config.dim()); }
+    @Override public float[][] userEmbeddings() { return RowMajor.rows(userFactors, 0, numUsers, config.dim()); }
+    @Override public float[][] itemEmbeddings() { return RowMajor.rows(itemFactors, 0, numItems, config.dim()); }
 
     /** {@code user_embedding}, {@code item_embedding} (B × d) and {@code score} (B × 1). */
     @Override
     public Map<String, NDArray> intermediates(NDManager manager, int[] users, int[] items) {
         float[] s = score(users, items);
         Map<String, NDArray> out = new LinkedHashMap<>();
-        out.put("user_embedding", PairScores.gather(manager, userFactors, config.dim(), users));
-        out.put("item_embedding", PairScores.gather(manager, itemFactors, config.dim(), items));
-        out.put("score", PairScores.column(manager, s));
+        out.put("user_embedding", RowMajor.gather(manager, userFactors, config.dim(), users));
+        out.put("item_embedding", RowMajor.gather(manager, itemFactors, config.dim(), items));
+        out.put("score", RowMajor.column(manager, s));
         return out;
     }
 

@@ -23,7 +23,7 @@ import org.tandemrec.train.TensorCodec;
  * A trained model on disk. Binary format {@value #FORMAT} version {@value #VERSION}
  * (big-endian): format name, version, model kind, the model config as JSON, the count of
  * tensors, each tensor (name, rows, cols, values), and a CRC-32 of all preceding bytes.
- * Load through {@link CrmModels#load}, which refuses a file of another kind.
+ * Load through {@link CrmCatalog#load}, which refuses a file of another kind.
  */
 public final class ModelFile {
     public static final String FORMAT = "tandem-crm-model";
@@ -132,13 +132,5 @@ public final class ModelFile {
             throw new CheckpointException(file, "model file holds a '" + c.kind() + "' model, expected '" + expectedKind + "'");
         }
         return c;
-    }
-
-    static float[][] rows(Tensor t) {
-        float[][] out = new float[t.rows()][];
-        for (int r = 0; r < t.rows(); r++) {
-            out[r] = java.util.Arrays.copyOfRange(t.values(), r * t.cols(), (r + 1) * t.cols());
-        }
-        return out;
     }
 }

@@ -280,8 +280,8 @@ public final class Ncf implements Recommender {
                     int i = t == 0 ? items[k] : index.sampleNegative(u, random);
                     float y = t == 0 ? 1f : 0f;
                     forward(config, values, u, i, s);
-                    loss += PairScores.softplus(s.logit) - y * s.logit + 0.5 * config.l2() * squaredEmbeddings(u, i);
-                    backward(u, i, (PairScores.sigmoid(s.logit) - y) * inv, s, delta, gmfGrad, inv);
+                    loss += Logistic.softplus(s.logit) - y * s.logit + 0.5 * config.l2() * squaredEmbeddings(u, i);
+                    backward(u, i, (Logistic.sigmoid(s.logit) - y) * inv, s, delta, gmfGrad, inv);
                 }
             }
             return loss * inv;
@@ -295,13 +295,13 @@ public final class Ncf implements Recommender {
             double s = 0;
             if (config.hasGmf()) {
                 int d = config.gmfDim();
-                s += PairScores.dot(values.get("gmf_user"), u * d, values.get("gmf_user"), u * d, d);
-                s += PairScores.dot(values.get("gmf_item"), i * d, values.get("gmf_item"), i * d, d);
+                s += RowMajor.dot(values.get("gmf_user"), u * d, values.get("gmf_user"), u * d, d);
+                s += RowMajor.dot(values.get("gmf_item"), i * d, values.get("gmf_item"), i * d, d);
             }
             if (config.hasMlp()) {
                 int m = config.mlpLayers().get(0) / 2;
-                s += PairScores.dot(values.get("mlp_user"), u * m, values.get("mlp_user"), u * m, m);
-                s += PairScores.dot(values.get("mlp_item"), i * m, values.get("mlp_item"), i * m, m);
+                s += RowMajor.dot(values.get("mlp_user"), u * m, values.get("mlp_user"), u * m, m);
+                s += RowMajor.dot(values.get("mlp_item"), i * m, values.get("mlp_item"), i * m, m);
             }
             return s;
         }
@@ -396,7 +396,7 @@ public final class Ncf implements Recommender {
         float[] out = new float[users.length];
         for (int b = 0; b < users.length; b++) {
             forward(config, weights, users[b], items[b], s);
-            out[b] = PairScores.sigmoid(s.logit);
+            out[b] = Logistic.sigmoid(s.logit);
         }
         return out;
     }
@@ -451,7 +451,7 @@ public final class Ncf implements Recommender {
                 System.arraycopy(s.act[l + 1], 0, layers[l], b * s.act[l + 1].length, s.act[l + 1].length);
             }
             logit[b] = s.logit;
-            score[b] = PairScores.sigmoid(s.logit);
+            score[b] = Logistic.sigmoid(s.logit);
         }
         Map<String, NDArray> out = new LinkedHashMap<>();
         if (config.hasGmf()) {
@@ -460,8 +460,8 @@ public final class Ncf implements Recommender {
         for (int l = 0; l < layers.length; l++) {
             out.put("mlp_" + l, manager.create(layers[l], new Shape(batch, s.act[l + 1].length)));
         }
-        out.put("logit", PairScores.column(manager, logit));
-        out.put("score", PairScores.column(manager, score));
+        out.put("logit", RowMajor.column(manager, logit));
+        out.put("score", RowMajor.column(manager, score));
         return out;
     }
 

@@ -115,7 +115,7 @@ public record PlattScaling(double scale, double shift) {
         for (int i = 0; i < logits.length; i++) {
             double x = a * logits[i] + b;
             double m = labels[i] == 1 ? -x : x;
-            s += Math.max(m, 0) + Math.log1p(Math.exp(-Math.abs(m)));
+            s += Logistic.softplus(m);
         }
         return s;
     }

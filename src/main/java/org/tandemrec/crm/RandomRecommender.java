@@ -54,7 +54,7 @@ public final class RandomRecommender implements Recommender {
     @Override
     public Map<String, NDArray> intermediates(NDManager manager, int[] users, int[] items) {
         Map<String, NDArray> out = new LinkedHashMap<>();
-        out.put("score", PairScores.column(manager, score(users, items)));
+        out.put("score", RowMajor.column(manager, score(users, items)));
         return out;
     }
 

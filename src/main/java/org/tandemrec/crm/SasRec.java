@@ -99,18 +99,18 @@ public final class SasRec implements SequenceEncoder {
         NDArray attentionMask = s.constant(causal, new Shape(l, l));
         for (int b = 0; b < config.blocks(); b++) {
             String n = "block_" + b + "_";
-            NDArray q = NdOps.layerNorm(x, s.dense(p.get(n + "ln1_g")), s.dense(p.get(n + "ln1_b")));
+            NDArray q = TensorFunctions.layerNorm(x, s.dense(p.get(n + "ln1_g")), s.dense(p.get(n + "ln1_b")));
             NDArray a = attention(q.matMul(s.dense(p.get(n + "wq"))), x.matMul(s.dense(p.get(n + "wk"))),
                     x.matMul(s.dense(p.get(n + "wv"))), attentionMask, s.scalar((float) (1 / Math.sqrt(d / config.heads()))),
                     batch, l, config.heads(), d);
             x = q.add(dropout.apply(s, a));
-            NDArray y = NdOps.layerNorm(x, s.dense(p.get(n + "ln2_g")), s.dense(p.get(n + "ln2_b")));
-            NDArray f = NdOps.linear(y, s.dense(p.get(n + "ffn1_w")), s.dense(p.get(n + "ffn1_b")));
-            f = NdOps.relu(f);
-            f = NdOps.linear(dropout.apply(s, f), s.dense(p.get(n + "ffn2_w")), s.dense(p.get(n + "ffn2_b")));
+            NDArray y = TensorFunctions.layerNorm(x, s.dense(p.get(n + "ln2_g")), s.dense(p.get(n + "ln2_b")));
+            NDArray f = TensorFunctions.linear(y, s.dense(p.get(n + "ffn1_w")), s.dense(p.get(n + "ffn1_b")));
+            f = TensorFunctions.relu(f);
+            f = TensorFunctions.linear(dropout.apply(s, f), s.dense(p.get(n + "ffn2_w")), s.dense(p.get(n + "ffn2_b")));
             x = y.add(dropout.apply(s, f)).mul(mask);
         }
-        return NdOps.layerNorm(x, s.dense(p.get("final_ln_g")), s.dense(p.get("final_ln_b")));
+        return TensorFunctions.layerNorm(x, s.dense(p.get("final_ln_g")), s.dense(p.get("final_ln_b")));
     }
 
     /**

@@ -220,11 +220,8 @@ public final class SequentialRecommender implements Recommender {
         NDArray neg = h.mul(s.rows(items, negs, new Shape(b, l)).lookup()).sum(new int[] {2});
         NDArray m = s.constant(mask, new Shape(b, l));
         // −log σ(pos) − log(1 − σ(neg)) = softplus(−pos) + softplus(neg).
-        return softplus(pos.neg()).add(softplus(neg)).mul(m).sum().mul(s.scalar(1f / Math.max(count, 1f)));
-    }
-
-    static NDArray softplus(NDArray x) {
-        return NdOps.softplus(x);
+        return TensorFunctions.softplus(pos.neg()).add(TensorFunctions.softplus(neg)).mul(m).sum()
+                .mul(s.scalar(1f / Math.max(count, 1f)));
     }
 
     @Override public String kind() { return encoder.kind(); }
@@ -254,18 +251,13 @@ public final class SequentialRecommender implements Recommender {
     /** The hidden state after each user's stored sequence (U × d). */
     @Override
     public float[][] userEmbeddings() {
-        float[][] out = new float[numUsers][];
-        for (int u = 0; u < numUsers; u++) {
-            out[u] = Arrays.copyOfRange(userStates, u * encoder.dim(), (u + 1) * encoder.dim());
-        }
-        return out;
+        return RowMajor.rows(userStates, 0, numUsers, encoder.dim());
     }
 
     /** The item embeddings (I × d; the padding row is left out). */
     @Override
     public float[][] itemEmbeddings() {
-        float[][] all = DcnV2.rows(params.get("item_emb"));
-        return Arrays.copyOfRange(all, 1, numItems + 1);
+        return RowMajor.rows(params.get("item_emb").value(), 1, numItems, encoder.dim());
     }
 
     /** The stored sequence of user u (item ids, oldest first). */

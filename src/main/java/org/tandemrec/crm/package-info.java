@@ -6,6 +6,6 @@
  * (BPR or BCE), {@link org.tandemrec.crm.Ncf#fit} (GMF, MLP, NeuMF), {@link org.tandemrec.crm.DcnV2#fit}
  * (DCNv2 for CTR), {@link org.tandemrec.crm.PopularityRecommender#fit} and
  * {@link org.tandemrec.crm.RandomRecommender}. Models are saved with {@code save(path)} in the
- * {@link org.tandemrec.crm.ModelFile} format and loaded with {@link org.tandemrec.crm.CrmModels#load}.
+ * {@link org.tandemrec.crm.ModelFile} format and loaded with {@link org.tandemrec.crm.CrmCatalog#load}.
  */
 package org.tandemrec.crm;

@@ -114,7 +114,7 @@ class ConventionalModelsTest {
         for (Recommender m : new Recommender[] {ncf, mf, gcn, pop, rnd}) {
             Path f = dir.resolve(m.kind() + ".model");
             m.save(f);
-            Recommender back = CrmModels.load(f);
+            Recommender back = CrmCatalog.load(f);
             assertEquals(m.kind(), back.kind());
             assertArrayEquals(m.score(us, is), back.score(us, is), 0f, m.kind());
             float[][] lists = back.scoreCandidates(new int[] {5, 17}, new int[][] {{33, 0, 99}, {64}});
@@ -128,11 +128,11 @@ class ConventionalModelsTest {
         bytes[bytes.length / 2] ^= 1; // inside the MLP embedding values
         Path bad = dir.resolve("bad.model");
         Files.write(bad, bytes);
-        var e2 = assertThrows(CheckpointException.class, () -> CrmModels.load(bad));
+        var e2 = assertThrows(CheckpointException.class, () -> CrmCatalog.load(bad));
         assertTrue(e2.getMessage().contains("checksum mismatch"), e2.getMessage());
         Path cut = dir.resolve("cut.model");
         Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
-        var e3 = assertThrows(CheckpointException.class, () -> CrmModels.load(cut));
+        var e3 = assertThrows(CheckpointException.class, () -> CrmCatalog.load(cut));
         assertTrue(e3.getMessage().contains("truncated"), e3.getMessage());
     }
 

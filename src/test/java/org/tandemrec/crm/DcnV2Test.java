@@ -134,7 +134,7 @@ class DcnV2Test {
         DcnV2 cal = model.withCalibration(c);
         float[] p = cal.score(us, is);
         for (int k = 0; k < us.length; k++) {
-            assertEquals(NdOps.sigmoid(z[k]), raw[k], 1e-6f);
+            assertEquals(Logistic.sigmoid(z[k]), raw[k], 1e-6f);
             assertEquals((float) (1 / (1 + Math.exp(-(0.5 * z[k] - 0.25)))), p[k], 1e-6f);
         }
         assertArrayEquals(z, cal.logits(us, is)); // parameters shared, logits untouched
@@ -168,7 +168,7 @@ class DcnV2Test {
             float[] logit = out.get("logit").toFloatArray();
             float[] p = model.score(new int[] {1, 2, 3}, new int[] {4, 5, 6});
             for (int k = 0; k < 3; k++) {
-                assertEquals(p[k], NdOps.sigmoid(logit[k]), 1e-6f);
+                assertEquals(p[k], Logistic.sigmoid(logit[k]), 1e-6f);
             }
         }
         Path file = dir.resolve("m.bin");
