@@ -33,22 +33,17 @@ import org.tandemrec.train.TrainHooks;
  * item embeddings plus the item's output bias is the score. Shapes: B batch, L positions,
  * M masked positions, I items, d hidden.
  */
-public final class Bert4Rec implements SequenceEncoder {
+public final class Bert4Rec extends SequenceEncoder<Bert4RecConfig> {
     public static final String KIND = "bert4rec";
     /** Share of training sequences whose only [MASK] is the last item (§3.6). */
     static final double LAST_ONLY_SHARE = 0.1;
     /** The per-item output bias b^O (1 × I). */
     private static final String OUTPUT_BIAS = "out_item_bias";
 
-    /** The model file's config. */
-    public record Layout(Bert4RecConfig config, int numUsers, int numItems) {
-    }
-
-    private final Bert4RecConfig config;
     private final int numItems;
 
     private Bert4Rec(Bert4RecConfig config, int numItems) {
-        this.config = config;
+        super(KIND, config);
         this.numItems = numItems;
     }
 
@@ -65,21 +60,16 @@ public final class Bert4Rec implements SequenceEncoder {
             throw new org.tandemrec.train.CheckpointException(file, "bert4rec model file of an earlier layout (no tensor '"
                     + OUTPUT_BIAS + "'): retrain it");
         }
-        Layout layout = c.config(file, Layout.class);
-        return SequentialRecommender.load(file, c, new Bert4Rec(layout.config(), layout.numItems()), layout.numUsers(),
-                layout.numItems());
+        return SequentialRecommender.load(file, c, Bert4RecConfig.class, Bert4Rec::new);
     }
 
-    @Override public String kind() { return KIND; }
-    @Override public int dim() { return config.dim(); }
-    @Override public int maxLength() { return config.maxLength(); }
-    @Override public double dropout() { return config.dropout(); }
-    @Override public int extraTokens() { return 1; }
-    @Override public Object config() { return config; }
-    @Override public Object fileConfig(int numUsers, int numItems) { return new Layout(config, numUsers, numItems); }
+    @Override
+    int extraTokens() {
+        return 1;
+    }
 
     @Override
-    public List<Parameter> initialise(SplittableRandom r) {
+    List<Parameter> initialise(SplittableRandom r) {
         int d = config.dim();
         int inner = 4 * d;
         List<Parameter> ps = new ArrayList<>();
@@ -110,13 +100,13 @@ public final class Bert4Rec implements SequenceEncoder {
     }
 
     @Override
-    public String outputBias() {
+    String outputBias() {
         return OUTPUT_BIAS;
     }
 
     /** The output vectors LN(GELU(h W^P + b^P)) of every position, B × L × d. */
     @Override
-    public NDArray hidden(AutogradStep s, ParameterSet p, int[] ids, int batch, Dropout dropout) {
+    NDArray hidden(AutogradStep s, ParameterSet p, int[] ids, int batch, Dropout dropout) {
         int l = config.maxLength();
         int d = config.dim();
         NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup().add(s.dense(p.get("pos_emb")));
@@ -151,7 +141,7 @@ public final class Bert4Rec implements SequenceEncoder {
     }
 
     @Override
-    public int[] scoringIds(int[][] sequences) {
+    int[] scoringIds(int[][] sequences) {
         int l = config.maxLength();
         int[] out = new int[sequences.length * l];
         int[] ids = l > 1 ? SequentialRecommender.padded(sequences, l - 1) : new int[0];
@@ -163,7 +153,7 @@ public final class Bert4Rec implements SequenceEncoder {
     }
 
     @Override
-    public NDArray trainingLoss(AutogradStep s, ParameterSet p, int[][] sequences,
+    NDArray trainingLoss(AutogradStep s, ParameterSet p, int[][] sequences,
                                 SequentialRecommender.Negatives negatives, SplittableRandom random) {
         int b = sequences.length;
         int l = config.maxLength();

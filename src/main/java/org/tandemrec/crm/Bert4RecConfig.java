@@ -11,7 +11,7 @@ package org.tandemrec.crm;
  * @param maskProbability  cloze masking proportion ρ, in (0, 1) (paper: 0.2 on MovieLens-1M with
  *                         L = 200; 0.4 tuned on ml-100k's validation with L = 50)
  */
-public record Bert4RecConfig(int dim, int maxLength, int blocks, int heads, double dropout, double maskProbability) {
+public record Bert4RecConfig(int dim, int maxLength, int blocks, int heads, double dropout, double maskProbability) implements SequenceConfig {
     public Bert4RecConfig {
         new SasRecConfig(dim, maxLength, blocks, heads, dropout);
         if (!(maskProbability > 0 && maskProbability < 1)) {

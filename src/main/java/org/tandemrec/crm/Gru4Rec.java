@@ -24,17 +24,11 @@ import org.tandemrec.train.TrainHooks;
  * like SASRec ({@link SequentialRecommender}: whole user sequences, BCE with one sampled negative
  * per position) so the two are compared under one objective. Shapes: B batch, L positions, d hidden.
  */
-public final class Gru4Rec implements SequenceEncoder {
+public final class Gru4Rec extends SequenceEncoder<Gru4RecConfig> {
     public static final String KIND = "gru4rec";
 
-    /** The model file's config. */
-    public record Layout(Gru4RecConfig config, int numUsers, int numItems) {
-    }
-
-    private final Gru4RecConfig config;
-
     private Gru4Rec(Gru4RecConfig config) {
-        this.config = config;
+        super(KIND, config);
     }
 
     public static SequentialRecommender fit(InteractionTable train, Gru4RecConfig config, TrainConfig trainConfig,
@@ -44,20 +38,12 @@ public final class Gru4Rec implements SequenceEncoder {
 
     /** Reads a model written by {@link SequentialRecommender#save}; refuses files of other kinds. */
     public static SequentialRecommender load(Path file) {
-        ModelFile.Contents c = ModelFile.read(file, KIND);
-        Layout layout = c.config(file, Layout.class);
-        return SequentialRecommender.load(file, c, new Gru4Rec(layout.config()), layout.numUsers(), layout.numItems());
+        return SequentialRecommender.load(file, ModelFile.read(file, KIND), Gru4RecConfig.class,
+                (config, numItems) -> new Gru4Rec(config));
     }
 
-    @Override public String kind() { return KIND; }
-    @Override public int dim() { return config.dim(); }
-    @Override public int maxLength() { return config.maxLength(); }
-    @Override public double dropout() { return config.dropout(); }
-    @Override public Object config() { return config; }
-    @Override public Object fileConfig(int numUsers, int numItems) { return new Layout(config, numUsers, numItems); }
-
     @Override
-    public List<Parameter> initialise(SplittableRandom r) {
+    List<Parameter> initialise(SplittableRandom r) {
         int d = config.dim();
         List<Parameter> ps = new ArrayList<>();
         ps.add(WeightInit.glorotNormal("gru_wx", d, 3 * d, r));
@@ -68,13 +54,10 @@ public final class Gru4Rec implements SequenceEncoder {
     }
 
     @Override
-    public NDArray hidden(AutogradStep s, ParameterSet p, int[] ids, int batch, Dropout dropout) {
+    NDArray hidden(AutogradStep s, ParameterSet p, int[] ids, int batch, Dropout dropout) {
         int l = config.maxLength();
         int d = config.dim();
-        float[] maskValues = new float[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            maskValues[i] = ids[i] == 0 ? 0f : 1f;
-        }
+        float[] maskValues = realPositions(ids);
         NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup();
         x = dropout.apply(s, x);
         // Input projections of all positions at once: B × L × 3d.

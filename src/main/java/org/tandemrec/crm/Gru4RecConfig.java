@@ -7,7 +7,7 @@ package org.tandemrec.crm;
  * @param maxLength  positions L: the last L items of a sequence are used (> 0)
  * @param dropout    dropout probability on the item embeddings and GRU outputs, in [0, 1)
  */
-public record Gru4RecConfig(int dim, int maxLength, double dropout) {
+public record Gru4RecConfig(int dim, int maxLength, double dropout) implements SequenceConfig {
     public Gru4RecConfig {
         if (dim <= 0) {
             throw new IllegalArgumentException("dim must be > 0, got " + dim);

@@ -1,5 +1,6 @@
 package org.tandemrec.crm;
 
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -49,6 +50,15 @@ public final class ModelFile {
         }
 
         public <T> T config(Path file, Class<T> type) {
+            return config(file, JSON.constructType(type));
+        }
+
+        /** The config as a generic record, e.g. {@code SequenceLayout<SasRecConfig>}. */
+        public <T> T config(Path file, Class<?> genericType, Class<?> parameter) {
+            return config(file, JSON.getTypeFactory().constructParametricType(genericType, parameter));
+        }
+
+        private <T> T config(Path file, JavaType type) {
             try {
                 return JSON.readValue(configJson, type);
             } catch (IOException | IllegalArgumentException e) {

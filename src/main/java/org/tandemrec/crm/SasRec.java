@@ -21,17 +21,11 @@ import org.tandemrec.train.TrainHooks;
  * hidden, h heads. Trained by {@link SequentialRecommender} with one sampled negative per
  * position and binary cross-entropy.
  */
-public final class SasRec implements SequenceEncoder {
+public final class SasRec extends SequenceEncoder<SasRecConfig> {
     public static final String KIND = "sasrec";
 
-    /** The model file's config. */
-    public record Layout(SasRecConfig config, int numUsers, int numItems) {
-    }
-
-    private final SasRecConfig config;
-
     private SasRec(SasRecConfig config) {
-        this.config = config;
+        super(KIND, config);
     }
 
     public static SequentialRecommender fit(InteractionTable train, SasRecConfig config, TrainConfig trainConfig,
@@ -41,20 +35,12 @@ public final class SasRec implements SequenceEncoder {
 
     /** Reads a model written by {@link SequentialRecommender#save}; refuses files of other kinds. */
     public static SequentialRecommender load(Path file) {
-        ModelFile.Contents c = ModelFile.read(file, KIND);
-        Layout layout = c.config(file, Layout.class);
-        return SequentialRecommender.load(file, c, new SasRec(layout.config()), layout.numUsers(), layout.numItems());
+        return SequentialRecommender.load(file, ModelFile.read(file, KIND), SasRecConfig.class,
+                (config, numItems) -> new SasRec(config));
     }
 
-    @Override public String kind() { return KIND; }
-    @Override public int dim() { return config.dim(); }
-    @Override public int maxLength() { return config.maxLength(); }
-    @Override public double dropout() { return config.dropout(); }
-    @Override public Object config() { return config; }
-    @Override public Object fileConfig(int numUsers, int numItems) { return new Layout(config, numUsers, numItems); }
-
     @Override
-    public List<Parameter> initialise(SplittableRandom r) {
+    List<Parameter> initialise(SplittableRandom r) {
         int d = config.dim();
         List<Parameter> ps = new ArrayList<>();
         ps.add(Parameter.dense("pos_emb", config.maxLength(), d, WeightInit.normal(config.maxLength() * d, 1.0 / Math.sqrt(d), r)));
@@ -78,13 +64,10 @@ public final class SasRec implements SequenceEncoder {
     }
 
     @Override
-    public NDArray hidden(AutogradStep s, ParameterSet p, int[] ids, int batch, Dropout dropout) {
+    NDArray hidden(AutogradStep s, ParameterSet p, int[] ids, int batch, Dropout dropout) {
         int l = config.maxLength();
         int d = config.dim();
-        float[] maskValues = new float[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            maskValues[i] = ids[i] == 0 ? 0f : 1f;
-        }
+        float[] maskValues = realPositions(ids);
         NDArray mask = s.constant(maskValues, new Shape(batch, l, 1));
         NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup().mul(s.scalar((float) Math.sqrt(d)));
         x = x.add(s.dense(p.get("pos_emb")));

@@ -9,7 +9,7 @@ package org.tandemrec.crm;
  * @param heads      attention heads (> 0; paper 1)
  * @param dropout    dropout probability on embeddings, attention and FFN outputs, in [0, 1)
  */
-public record SasRecConfig(int dim, int maxLength, int blocks, int heads, double dropout) {
+public record SasRecConfig(int dim, int maxLength, int blocks, int heads, double dropout) implements SequenceConfig {
     public SasRecConfig {
         if (dim <= 0) {
             throw new IllegalArgumentException("dim must be > 0, got " + dim);

@@ -38,14 +38,14 @@ import org.tandemrec.train.TrainingTask;
 public final class SequentialRecommender implements Recommender {
     private static final int CHUNK = 512;
 
-    private final SequenceEncoder encoder;
+    private final SequenceEncoder<?> encoder;
     private final int numUsers;
     private final int numItems;
     private final int[][] sequences;
     private final ParameterSet params;
     private final float[] userStates;
 
-    SequentialRecommender(SequenceEncoder encoder, int numUsers, int numItems, int[][] sequences, ParameterSet params) {
+    SequentialRecommender(SequenceEncoder<?> encoder, int numUsers, int numItems, int[][] sequences, ParameterSet params) {
         this.encoder = encoder;
         this.numUsers = numUsers;
         this.numItems = numItems;
@@ -54,7 +54,7 @@ public final class SequentialRecommender implements Recommender {
         this.userStates = finalStates();
     }
 
-    static SequentialRecommender fit(SequenceEncoder encoder, InteractionTable train, TrainConfig trainConfig,
+    static SequentialRecommender fit(SequenceEncoder<?> encoder, InteractionTable train, TrainConfig trainConfig,
                                      TrainHooks hooks, ToDoubleFunction<Recommender> validate) {
         int[][] full = userSequences(train, Integer.MAX_VALUE);
         SplittableRandom init = new SplittableRandom(trainConfig.seed());
@@ -67,7 +67,7 @@ public final class SequentialRecommender implements Recommender {
         return new SequentialRecommender(encoder, train.numUsers(), train.numItems(), kept, DcnV2.copy(params));
     }
 
-    static ParameterSet initialise(SequenceEncoder encoder, int numItems, SplittableRandom r) {
+    static ParameterSet initialise(SequenceEncoder<?> encoder, int numItems, SplittableRandom r) {
         int d = encoder.dim();
         int rows = numItems + 1 + encoder.extraTokens();
         float[] items = WeightInit.normal(rows * d, 1.0 / Math.sqrt(d), r);
@@ -127,14 +127,14 @@ public final class SequentialRecommender implements Recommender {
     }
 
     private static final class Task implements TrainingTask {
-        private final SequenceEncoder encoder;
+        private final SequenceEncoder<?> encoder;
         private final int numItems;
         private final int[][] sequences;
         private final UserItems seen;
         private final int[] users;
         private final ParameterSet params;
 
-        Task(SequenceEncoder encoder, int numItems, int[][] sequences, UserItems seen, ParameterSet params) {
+        Task(SequenceEncoder<?> encoder, int numItems, int[][] sequences, UserItems seen, ParameterSet params) {
             this.encoder = encoder;
             this.numItems = numItems;
             this.sequences = sequences;
@@ -193,7 +193,7 @@ public final class SequentialRecommender implements Recommender {
      * Next-item BCE: inputs are each sequence without its last item, targets the items after
      * each input position, one sampled negative per position; the mean over real positions.
      */
-    static NDArray nextItemLoss(SequenceEncoder encoder, AutogradStep s, ParameterSet params, int[][] sequences,
+    static NDArray nextItemLoss(SequenceEncoder<?> encoder, AutogradStep s, ParameterSet params, int[][] sequences,
                                 Negatives negatives, SplittableRandom random) {
         int b = sequences.length;
         int l = encoder.maxLength();
@@ -294,8 +294,22 @@ public final class SequentialRecommender implements Recommender {
         ModelFile.write(file, encoder.kind(), encoder.fileConfig(numUsers, numItems), t);
     }
 
-    /** Rebuilds a model from a file's contents once the caller has parsed the encoder's config. */
-    static SequentialRecommender load(Path file, ModelFile.Contents c, SequenceEncoder encoder, int numUsers, int numItems) {
+    /** Makes the encoder of a model file's settings (BERT4Rec's also needs the item count). */
+    @FunctionalInterface
+    interface EncoderFactory<C extends SequenceConfig> {
+        SequenceEncoder<C> create(C config, int numItems);
+    }
+
+    /**
+     * Rebuilds a model from the contents of its file, whose config is a {@link SequenceLayout} of
+     * {@code configType}.
+     */
+    static <C extends SequenceConfig> SequentialRecommender load(Path file, ModelFile.Contents c, Class<C> configType,
+                                                                 EncoderFactory<C> factory) {
+        SequenceLayout<C> layout = c.config(file, SequenceLayout.class, configType);
+        int numUsers = layout.numUsers();
+        int numItems = layout.numItems();
+        SequenceEncoder<C> encoder = factory.create(layout.config(), numItems);
         ParameterSet shape = initialise(encoder, numItems, new SplittableRandom(0));
         List<Parameter> ps = new ArrayList<>();
         for (Parameter p : shape.list()) {
