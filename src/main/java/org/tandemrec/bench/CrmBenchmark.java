@@ -171,7 +171,7 @@ public final class CrmBenchmark {
         long t0 = System.nanoTime();
         DcnV2.fit(f, new CtrExamples(us, is, hs, ys), new int[users][0], cfg, tc, TrainHooks.none(), null);
         double sec = (System.nanoTime() - t0) / 1e9;
-        int dim = DcnV2.numFields(f) * cfg.embeddingDim();
+        int dim = f.numFields() * cfg.embeddingDim();
         double forward = 2.0 * (cfg.crossLayers() * (double) dim * dim + dim * 256.0 + 256.0 * 128 + 128);
         return new DcnFigures(n / sec, 3 * forward * n / sec / 1e9, dim);
     }

@@ -145,6 +145,14 @@ public final class CtrFeatures {
         return out;
     }
 
+    /**
+     * Input fields of a CTR model over these features: user, item, categories (when items have
+     * any), one per profile field, and the history.
+     */
+    public int numFields() {
+        return 3 + (numCategories > 0 ? 1 : 0) + profileFields.size();
+    }
+
     public int numUsers() { return numUsers; }
     public int numItems() { return numItems; }
     public int numCategories() { return numCategories; }

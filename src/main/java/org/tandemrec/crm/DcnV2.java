@@ -1,12 +1,9 @@
 package org.tandemrec.crm;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +27,8 @@ import org.tandemrec.train.TrainingTask;
  * x_{l+1} = x_0 ⊙ (x_l W_l + b_l) + x_l with W_l D × D; or the low-rank mixture (Eq. 3):
  * x_{l+1} = Σ_k g_k(x_l) · x_0 ⊙ (U_k tanh(C_k tanh(V_k x_l)) + b_l) + x_l with softmax gates.
  * The deep network is a ReLU MLP; stacked: on x_L, parallel: on x_0 with [x_L, deep] fed to the
- * output. p = σ(logit), trained with binary cross-entropy.
+ * output. p = σ(logit), trained with binary cross-entropy. The network's parameters and forward
+ * pass are {@link DcnV2Network}; this class trains it and is the trained model.
  *
  * <p>Named intermediates (CoReLLa aligns LLM layers with them): {@code cross_0} … {@code cross_{L-1}}
  * (output of each cross layer, B × D), {@code deep_out} (B × last hidden size) and {@code logit}
@@ -72,23 +70,13 @@ public final class DcnV2 implements Recommender {
             throw new IllegalArgumentException("userHistories has " + userHistories.length + " rows for "
                     + features.numUsers() + " users");
         }
-        ParameterSet params = initialise(features, config, new SplittableRandom(trainConfig.seed()));
+        ParameterSet params = DcnV2Network.initialise(features, config, new SplittableRandom(trainConfig.seed()));
         int[][] hist = trimmed(userHistories, config.historyLength());
         Task task = new Task(config, features, train, params);
         TrainHooks h = validate == null ? hooks
                 : hooks.withValidation(epoch -> validate.applyAsDouble(new DcnV2(config, features, hist, params, PlattScaling.identity())));
         new Trainer(trainConfig).fit(task, h);
-        return new DcnV2(config, features, hist, copy(params), PlattScaling.identity());
-    }
-
-    static ParameterSet copy(ParameterSet params) {
-        List<Parameter> out = new ArrayList<>();
-        for (Parameter p : params.list()) {
-            float[] v = p.value().clone();
-            out.add(p.rowSparse() ? Parameter.table(p.name(), p.rows(), p.cols(), v)
-                    : Parameter.dense(p.name(), p.rows(), p.cols(), v));
-        }
-        return new ParameterSet(out);
+        return new DcnV2(config, features, hist, Parameters.copy(params), PlattScaling.identity());
     }
 
     private static int[][] trimmed(int[][] histories, int h) {
@@ -100,115 +88,6 @@ public final class DcnV2 implements Recommender {
         return out;
     }
 
-    public static int numFields(CtrFeatures f) {
-        return 3 + (f.numCategories() > 0 ? 1 : 0) + f.profileFields().size();
-    }
-
-    private static ParameterSet initialise(CtrFeatures f, DcnV2Config c, SplittableRandom r) {
-        int d = c.embeddingDim();
-        int dim = numFields(f) * d;
-        List<Parameter> ps = new ArrayList<>();
-        ps.add(Parameter.table("emb_user", f.numUsers(), d, WeightInit.normal(f.numUsers() * d, c.initStd(), r)));
-        ps.add(Parameter.table("emb_item", f.numItems(), d, WeightInit.normal(f.numItems() * d, c.initStd(), r)));
-        if (f.numCategories() > 0) {
-            ps.add(Parameter.table("emb_category", f.numCategories(), d, WeightInit.normal(f.numCategories() * d, c.initStd(), r)));
-        }
-        for (int k = 0; k < f.profileFields().size(); k++) {
-            int n = f.fieldSize(k);
-            ps.add(Parameter.table("emb_profile_" + k, n, d, WeightInit.normal(n * d, c.initStd(), r)));
-        }
-        for (int l = 0; l < c.crossLayers(); l++) {
-            if (c.crossKind() == DcnV2Config.CrossKind.FULL) {
-                ps.add(WeightInit.glorotNormal("cross_" + l + "_w", dim, dim, r));
-            } else {
-                int kr = c.experts() * c.rank();
-                ps.add(WeightInit.glorotNormal("cross_" + l + "_v", dim, kr, r));
-                ps.add(Parameter.dense("cross_" + l + "_c", kr, c.rank(),
-                        WeightInit.normal(kr * c.rank(), Math.sqrt(1.0 / c.rank()), r)));
-                ps.add(Parameter.dense("cross_" + l + "_u", kr, dim, WeightInit.normal(kr * dim, Math.sqrt(1.0 / c.rank()), r)));
-                ps.add(WeightInit.glorotNormal("cross_" + l + "_gate", dim, c.experts(), r));
-            }
-            ps.add(WeightInit.zeros("cross_" + l + "_b", dim));
-        }
-        int in = dim;
-        for (int k = 0; k < c.deepLayers().size(); k++) {
-            int out = c.deepLayers().get(k);
-            ps.add(WeightInit.heNormal("deep_" + k + "_w", in, out, r));
-            ps.add(WeightInit.zeros("deep_" + k + "_b", out));
-            in = out;
-        }
-        int head = c.structure() == DcnV2Config.Structure.STACKED ? in : dim + (c.deepLayers().isEmpty() ? 0 : in);
-        ps.add(WeightInit.glorotNormal("out_w", head, 1, r));
-        ps.add(WeightInit.zeros("out_b", 1));
-        return new ParameterSet(ps);
-    }
-
-    /** The forward pass; returns the named outputs, {@code logit} being B × 1. */
-    static Map<String, NDArray> forward(AutogradStep s, ParameterSet p, DcnV2Config c, CtrFeatures f, int[] users,
-                                        int[] items, int[][] histories) {
-        int b = users.length;
-        List<AutogradStep.Field> fields = new ArrayList<>();
-        fields.add(AutogradStep.Field.lookup(p.get("emb_user"), users));
-        fields.add(AutogradStep.Field.lookup(p.get("emb_item"), items));
-        if (f.numCategories() > 0) {
-            int[][] cats = new int[b][];
-            for (int k = 0; k < b; k++) {
-                cats[k] = f.itemCategoriesView()[items[k]];
-            }
-            fields.add(AutogradStep.Field.meanOf(p.get("emb_category"), cats, Integer.MAX_VALUE));
-        }
-        int[][] profile = f.userFieldIdsView();
-        for (int k = 0; k < f.profileFields().size(); k++) {
-            int[] ids = new int[b];
-            for (int e = 0; e < b; e++) {
-                ids[e] = profile[users[e]][k];
-            }
-            fields.add(AutogradStep.Field.lookup(p.get("emb_profile_" + k), ids));
-        }
-        fields.add(AutogradStep.Field.meanOf(p.get("emb_item"), histories, c.historyLength()));
-        NDArray x0 = s.fields(fields);
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        NDArray x = x0;
-        for (int l = 0; l < c.crossLayers(); l++) {
-            NDArray bias = s.dense(p.get("cross_" + l + "_b"));
-            if (c.crossKind() == DcnV2Config.CrossKind.FULL) {
-                x = crossLayer(x0, x, s.dense(p.get("cross_" + l + "_w")), bias);
-            } else {
-                x = lowRankMixture(s, p, c, l, x0, x, bias);
-            }
-            out.put("cross_" + l, x);
-        }
-        NDArray h = c.structure() == DcnV2Config.Structure.STACKED ? x : x0;
-        for (int k = 0; k < c.deepLayers().size(); k++) {
-            h = TensorFunctions.linear(h, s.dense(p.get("deep_" + k + "_w")), s.dense(p.get("deep_" + k + "_b")));
-            h = TensorFunctions.relu(h);
-        }
-        out.put("deep_out", h);
-        NDArray head = c.structure() == DcnV2Config.Structure.STACKED ? h
-                : c.deepLayers().isEmpty() ? x : NDArrays.concat(new NDList(x, h), 1);
-        out.put("logit", TensorFunctions.linear(head, s.dense(p.get("out_w")), s.dense(p.get("out_b"))));
-        return out;
-    }
-
-    /** Eq. 1, full rank: x_0 ⊙ (x_l W + b) + x_l; x_0, x_l B × D, W D × D (input × output), b 1 × D. */
-    static NDArray crossLayer(NDArray x0, NDArray x, NDArray w, NDArray b) {
-        return x0.mul(TensorFunctions.linear(x, w, b)).add(x);
-    }
-
-    /** Eq. 3: gated mixture of K low-rank experts; shapes B batch, K experts, r rank, D width. */
-    private static NDArray lowRankMixture(AutogradStep s, ParameterSet p, DcnV2Config c, int l, NDArray x0, NDArray x,
-                                          NDArray bias) {
-        int k = c.experts();
-        int r = c.rank();
-        long b = x.getShape().get(0);
-        long dim = x.getShape().get(1);
-        NDArray v = x.matMul(s.dense(p.get("cross_" + l + "_v"))).tanh().reshape(b, k, r).transpose(1, 0, 2); // K×B×r
-        NDArray cc = v.matMul(s.dense(p.get("cross_" + l + "_c")).reshape(k, r, r)).tanh();                  // K×B×r
-        NDArray u = cc.matMul(s.dense(p.get("cross_" + l + "_u")).reshape(k, r, dim)).transpose(1, 0, 2);   // B×K×D
-        NDArray experts = x0.expandDims(1).mul(u.add(bias));                                                  // B×K×D
-        NDArray gates = x.matMul(s.dense(p.get("cross_" + l + "_gate"))).softmax(1).expandDims(2);           // B×K×1
-        return experts.mul(gates).sum(new int[] {1}).add(x);
-    }
 
     private static final class Task implements TrainingTask {
         private final DcnV2Config config;
@@ -221,7 +100,7 @@ public final class DcnV2 implements Recommender {
             this.features = features;
             this.data = data;
             this.params = params;
-            checkIds(features, data.users(), data.items(), data.histories());
+            DcnV2Network.checkIds(features, data.users(), data.items(), data.histories());
         }
 
         @Override public String modelName() { return KIND; }
@@ -244,34 +123,16 @@ public final class DcnV2 implements Recommender {
                 ys[k] = data.labels()[e];
             }
             try (AutogradStep s = AutogradStep.training()) {
-                NDArray logit = forward(s, params, config, features, us, is, hs).get("logit").reshape(b);
+                NDArray logit = DcnV2Network.forward(s, params, config, features, us, is, hs).get("logit").reshape(b);
                 return s.backward(TensorFunctions.bceWithLogits(logit, s.constant(ys, new Shape(ys.length))));
             }
         }
     }
 
-    static void checkIds(CtrFeatures f, int[] users, int[] items, int[][] histories) {
-        for (int k = 0; k < users.length; k++) {
-            if (users[k] < 0 || users[k] >= f.numUsers()) {
-                throw new IllegalArgumentException("dcnv2: user index " + users[k] + " at example " + k + " outside [0,"
-                        + f.numUsers() + ")");
-            }
-            if (items[k] < 0 || items[k] >= f.numItems()) {
-                throw new IllegalArgumentException("dcnv2: item index " + items[k] + " at example " + k + " outside [0,"
-                        + f.numItems() + ")");
-            }
-            for (int i : histories[k]) {
-                if (i < 0 || i >= f.numItems()) {
-                    throw new IllegalArgumentException("dcnv2: history item " + i + " at example " + k + " outside [0,"
-                            + f.numItems() + ")");
-                }
-            }
-        }
-    }
 
     /** A copy with its own parameters and no calibration, e.g. to continue training it jointly (CoReLLa stage 2) without touching this model. */
     public DcnV2 copy() {
-        return new DcnV2(config, features, userHistories, copy(params), PlattScaling.identity());
+        return new DcnV2(config, features, userHistories, Parameters.copy(params), PlattScaling.identity());
     }
 
     /**
@@ -292,8 +153,8 @@ public final class DcnV2 implements Recommender {
             throw new IllegalArgumentException("users, items and histories differ in length: " + users.length + ", "
                     + items.length + ", " + histories.length);
         }
-        checkIds(features, users, items, histories);
-        return forward(step, params, config, features, users, items, histories);
+        DcnV2Network.checkIds(features, users, items, histories);
+        return DcnV2Network.forward(step, params, config, features, users, items, histories);
     }
 
     @Override public String kind() { return KIND; }
@@ -348,12 +209,12 @@ public final class DcnV2 implements Recommender {
             throw new IllegalArgumentException("users, items and histories differ in length: " + users.length + ", "
                     + items.length + ", " + histories.length);
         }
-        checkIds(features, users, items, histories);
+        DcnV2Network.checkIds(features, users, items, histories);
         float[] out = new float[users.length];
         for (int from = 0; from < users.length; from += SCORE_CHUNK) {
             int to = Math.min(users.length, from + SCORE_CHUNK);
             try (AutogradStep s = AutogradStep.inference()) {
-                float[] z = forward(s, params, config, features, Arrays.copyOfRange(users, from, to),
+                float[] z = DcnV2Network.forward(s, params, config, features, Arrays.copyOfRange(users, from, to),
                         Arrays.copyOfRange(items, from, to), Arrays.copyOfRange(histories, from, to)).get("logit")
                         .toFloatArray();
                 System.arraycopy(z, 0, out, from, z.length);
@@ -370,10 +231,11 @@ public final class DcnV2 implements Recommender {
 
     /** {@code cross_0..cross_{L-1}} (B × D), {@code deep_out}, {@code logit} (B × 1), with explicit histories. */
     public Map<String, NDArray> intermediates(NDManager manager, int[] users, int[] items, int[][] histories) {
-        checkIds(features, users, items, histories);
+        DcnV2Network.checkIds(features, users, items, histories);
         try (AutogradStep s = AutogradStep.inference()) {
             Map<String, NDArray> out = new LinkedHashMap<>();
-            for (Map.Entry<String, NDArray> e : forward(s, params, config, features, users, items, histories).entrySet()) {
+            Map<String, NDArray> outputs = DcnV2Network.forward(s, params, config, features, users, items, histories);
+            for (Map.Entry<String, NDArray> e : outputs.entrySet()) {
                 NDArray a = e.getValue();
                 out.put(e.getKey(), manager.create(a.toFloatArray(), a.getShape()));
             }
@@ -399,10 +261,7 @@ public final class DcnV2 implements Recommender {
 
     @Override
     public void save(Path file) {
-        Map<String, ModelFile.Tensor> t = new LinkedHashMap<>();
-        for (Parameter p : params.list()) {
-            t.put(p.name(), new ModelFile.Tensor(p.rows(), p.cols(), p.value()));
-        }
+        Map<String, ModelFile.Tensor> t = ModelFile.tensors(params);
         t.put("item_categories", SequenceStore.ragged(features.itemCategoriesView()));
         t.put("user_profile", SequenceStore.ragged(features.userFieldIdsView()));
         t.put("user_history", SequenceStore.ragged(userHistories));
@@ -420,14 +279,8 @@ public final class DcnV2 implements Recommender {
         int[][] hist = SequenceStore.unragged(c.tensor(file, "user_history", layout.numUsers(), -1));
         CtrFeatures f = new CtrFeatures(layout.numUsers(), layout.numItems(), layout.numCategories(), cats,
                 layout.profileFields(), layout.fieldSizes(), profile);
-        ParameterSet shape = initialise(f, layout.config(), new SplittableRandom(0));
-        List<Parameter> ps = new ArrayList<>();
-        for (Parameter p : shape.list()) {
-            ModelFile.Tensor tensor = c.tensor(file, p.name(), p.rows(), p.cols());
-            ps.add(p.rowSparse() ? Parameter.table(p.name(), p.rows(), p.cols(), tensor.values())
-                    : Parameter.dense(p.name(), p.rows(), p.cols(), tensor.values()));
-        }
+        ParameterSet params = c.parameters(file, DcnV2Network.initialise(f, layout.config(), new SplittableRandom(0)));
         PlattScaling cal = layout.calibration() == null ? PlattScaling.identity() : layout.calibration();
-        return new DcnV2(layout.config(), f, hist, new ParameterSet(ps), cal);
+        return new DcnV2(layout.config(), f, hist, params, cal);
     }
 }

@@ -335,7 +335,7 @@ public final class LightGcn implements Recommender {
         Map<String, ModelFile.Tensor> t = new LinkedHashMap<>();
         t.put("ego", new ModelFile.Tensor(n, config.dim(), ego));
         t.put("propagated", new ModelFile.Tensor(n, config.dim(), propagated));
-        t.put("counts", new ModelFile.Tensor(1, 2, new float[] {numUsers, numItems}));
+        t.put(ModelFile.COUNTS, ModelFile.counts(numUsers, numItems));
         ModelFile.write(file, KIND, config, t);
     }
 
@@ -343,9 +343,9 @@ public final class LightGcn implements Recommender {
     public static LightGcn load(Path file) {
         ModelFile.Contents c = ModelFile.read(file, KIND);
         LightGcnConfig cfg = c.config(file, LightGcnConfig.class);
-        float[] counts = c.tensor(file, "counts", 1, 2).values();
-        int nu = (int) counts[0];
-        int ni = (int) counts[1];
+        int[] counts = c.counts(file);
+        int nu = counts[0];
+        int ni = counts[1];
         float[] ego = c.tensor(file, "ego", nu + ni, cfg.dim()).values();
         float[] prop = c.tensor(file, "propagated", nu + ni, cfg.dim()).values();
         return new LightGcn(cfg, nu, ni, ego, prop);

@@ -18,6 +18,8 @@ import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.train.CheckpointException;
+import org.tandemrec.train.Parameter;
+import org.tandemrec.train.ParameterSet;
 import org.tandemrec.train.TensorCodec;
 
 /**
@@ -30,6 +32,9 @@ public final class ModelFile {
     public static final String FORMAT = "tandem-crm-model";
     public static final int VERSION = 1;
     static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The name of the 1 × 2 tensor (users, items) of models whose tensors do not show the index sizes. */
+    static final String COUNTS = "counts";
 
     /** A tensor as stored: rows × cols row-major. */
     public record Tensor(int rows, int cols, float[] values) {
@@ -47,6 +52,17 @@ public final class ModelFile {
                         + ", expected " + rows + "x" + cols);
             }
             return t;
+        }
+
+        /** The index sizes recorded by {@link #counts(int, int)}: {users, items}. */
+        public int[] counts(Path file) {
+            float[] v = tensor(file, COUNTS, 1, 2).values();
+            return new int[] {(int) v[0], (int) v[1]};
+        }
+
+        /** Parameters shaped as {@code shape} (names, sizes, dense or row-sparse) with this file's values. */
+        public ParameterSet parameters(Path file, ParameterSet shape) {
+            return Parameters.withValues(shape, p -> tensor(file, p.name(), p.rows(), p.cols()).values());
         }
 
         public <T> T config(Path file, Class<T> type) {
@@ -68,6 +84,20 @@ public final class ModelFile {
     }
 
     private ModelFile() {
+    }
+
+    /** The tensor {@link Contents#counts} reads: the index sizes, for models whose tensors do not show them. */
+    public static Tensor counts(int numUsers, int numItems) {
+        return new Tensor(1, 2, new float[] {numUsers, numItems});
+    }
+
+    /** Every parameter as a tensor of its shape, in order (values shared, not copied). */
+    public static Map<String, Tensor> tensors(ParameterSet params) {
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        for (Parameter p : params.list()) {
+            t.put(p.name(), new Tensor(p.rows(), p.cols(), p.value()));
+        }
+        return t;
     }
 
     public static void write(Path file, String kind, Object config, Map<String, Tensor> tensors) {

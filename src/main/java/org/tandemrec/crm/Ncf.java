@@ -4,11 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.split.UserItems;
@@ -25,9 +23,9 @@ import org.tandemrec.train.TrainingTask;
  * ŷ = σ(hᵀ [φ_G; φ_M] + b) (eq. 11–12), trained with binary cross-entropy on each positive and
  * {@code negatives} uniformly sampled unseen items (§4.1: 4 per positive).
  *
- * <p>The towers are small (widths of tens), so forward and backward are written per example in
- * plain Java: per-pair work is a few thousand multiply-adds, far below what a DJL call per
- * batch would save, and the id tables stay row-sparse for lazy Adam.
+ * <p>This class is the trained model (scores, embeddings, intermediates, its file) and the
+ * entry points that train it; {@link NcfNetwork} holds the parameters' layout and the forward
+ * pass, {@link NcfTrainingTask} the loss and the backward pass.
  * Shapes: d GMF size, m_0 MLP input (each MLP embedding m_0/2), m_l layer widths.
  */
 public final class Ncf implements Recommender {
@@ -48,7 +46,8 @@ public final class Ncf implements Recommender {
     /** Trains GMF / MLP / NeuMF on {@code train}; {@code validate} (may be null) scores each epoch. */
     public static Ncf fit(InteractionTable train, NcfConfig config, TrainConfig trainConfig, TrainHooks hooks,
                           ToDoubleFunction<Recommender> validate) {
-        return fit(train, config, initialParameters(config, train.numUsers(), train.numItems(), trainConfig.seed()),
+        return fit(train, config,
+                NcfNetwork.initialParameters(config, train.numUsers(), train.numItems(), trainConfig.seed()),
                 "random start", trainConfig, hooks, validate);
     }
 
@@ -79,7 +78,7 @@ public final class Ncf implements Recommender {
         Ncf mlp = fit(train, new NcfConfig(NcfConfig.Variant.MLP, config.gmfDim(), config.mlpLayers(), config.negatives(),
                 config.l2(), config.initStd()), trainConfig, stage, validate);
         Ncf start = combine(config, gmf, mlp, 0.5);
-        ParameterSet params = initialParameters(config, train.numUsers(), train.numItems(), trainConfig.seed());
+        ParameterSet params = NcfNetwork.initialParameters(config, train.numUsers(), train.numItems(), trainConfig.seed());
         for (Parameter p : params.list()) {
             System.arraycopy(start.weights.get(p.name()), 0, p.value(), 0, p.value().length);
         }
@@ -104,7 +103,7 @@ public final class Ncf implements Recommender {
                     + " must match NeuMF's " + config.gmfDim() + " and " + config.mlpLayers() + " over the same users and items");
         }
         Map<String, float[]> w = new LinkedHashMap<>();
-        for (Parameter p : initialParameters(config, gmf.numUsers, gmf.numItems, 0).list()) {
+        for (Parameter p : NcfNetwork.initialParameters(config, gmf.numUsers, gmf.numItems, 0).list()) {
             float[] v = new float[p.value().length];
             switch (p.name()) {
                 case "head_w" -> {
@@ -130,257 +129,19 @@ public final class Ncf implements Recommender {
     /** {@code start} names where {@code params} come from; a checkpoint is resumed only from the same start. */
     private static Ncf fit(InteractionTable train, NcfConfig config, ParameterSet params, String start,
                            TrainConfig trainConfig, TrainHooks hooks, ToDoubleFunction<Recommender> validate) {
-        Task task = new Task(config, UserItems.of(train), train, params, start);
+        NcfTrainingTask task = new NcfTrainingTask(config, UserItems.of(train), train, params, start);
         TrainHooks h = validate == null ? hooks : hooks.withValidation(epoch -> validate.applyAsDouble(
-                new Ncf(config, train.numUsers(), train.numItems(), live(params))));
+                new Ncf(config, train.numUsers(), train.numItems(), NcfNetwork.live(params))));
         new Trainer(trainConfig).fit(task, h);
         Map<String, float[]> copy = new LinkedHashMap<>();
-        live(params).forEach((k, v) -> copy.put(k, v.clone()));
+        NcfNetwork.live(params).forEach((k, v) -> copy.put(k, v.clone()));
         return new Ncf(config, train.numUsers(), train.numItems(), copy);
-    }
-
-    private static Map<String, float[]> live(ParameterSet params) {
-        Map<String, float[]> m = new LinkedHashMap<>();
-        for (Parameter p : params.list()) {
-            m.put(p.name(), p.value());
-        }
-        return m;
-    }
-
-    private static ParameterSet initialParameters(NcfConfig c, int nu, int ni, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        List<Parameter> ps = new ArrayList<>();
-        int headIn = 0;
-        if (c.hasGmf()) {
-            ps.add(Parameter.table("gmf_user", nu, c.gmfDim(), WeightInit.normal(nu * c.gmfDim(), c.initStd(), r)));
-            ps.add(Parameter.table("gmf_item", ni, c.gmfDim(), WeightInit.normal(ni * c.gmfDim(), c.initStd(), r)));
-            headIn += c.gmfDim();
-        }
-        if (c.hasMlp()) {
-            List<Integer> w = c.mlpLayers();
-            int half = w.get(0) / 2;
-            ps.add(Parameter.table("mlp_user", nu, half, WeightInit.normal(nu * half, c.initStd(), r)));
-            ps.add(Parameter.table("mlp_item", ni, half, WeightInit.normal(ni * half, c.initStd(), r)));
-            for (int l = 0; l + 1 < w.size(); l++) {
-                ps.add(Parameter.dense("mlp_w" + l, w.get(l + 1), w.get(l), WeightInit.glorotUniform(w.get(l), w.get(l + 1), r)));
-                ps.add(WeightInit.zeros("mlp_b" + l, w.get(l + 1)));
-            }
-            headIn += w.get(w.size() - 1);
-        }
-        ps.add(Parameter.dense("head_w", 1, headIn, WeightInit.glorotUniform(headIn, 1, r)));
-        ps.add(WeightInit.zeros("head_b", 1));
-        return new ParameterSet(ps);
-    }
-
-    /** Per-example activations: the forward pass of one (u, i) pair, kept for the backward pass. */
-    private static final class Pass {
-        final float[] gmf;
-        final float[][] act;
-        final float[] head;
-        float logit;
-
-        Pass(NcfConfig c) {
-            gmf = new float[c.hasGmf() ? c.gmfDim() : 0];
-            List<Integer> w = c.mlpLayers();
-            act = new float[c.hasMlp() ? w.size() : 0][];
-            for (int l = 0; l < act.length; l++) {
-                act[l] = new float[w.get(l)];
-            }
-            head = new float[(c.hasGmf() ? c.gmfDim() : 0) + (c.hasMlp() ? w.get(w.size() - 1) : 0)];
-        }
-    }
-
-    private static void forward(NcfConfig c, Map<String, float[]> p, int u, int i, Pass s) {
-        int h = 0;
-        if (c.hasGmf()) {
-            int d = c.gmfDim();
-            float[] pu = p.get("gmf_user");
-            float[] qi = p.get("gmf_item");
-            for (int k = 0; k < d; k++) {
-                s.gmf[k] = pu[u * d + k] * qi[i * d + k];
-                s.head[h++] = s.gmf[k];
-            }
-        }
-        if (c.hasMlp()) {
-            List<Integer> w = c.mlpLayers();
-            int half = w.get(0) / 2;
-            System.arraycopy(p.get("mlp_user"), u * half, s.act[0], 0, half);
-            System.arraycopy(p.get("mlp_item"), i * half, s.act[0], half, half);
-            for (int l = 0; l + 1 < w.size(); l++) {
-                float[] wl = p.get("mlp_w" + l);
-                float[] bl = p.get("mlp_b" + l);
-                float[] in = s.act[l];
-                float[] out = s.act[l + 1];
-                int nin = in.length;
-                for (int o = 0; o < out.length; o++) {
-                    float z = bl[o];
-                    for (int k = 0, base = o * nin; k < nin; k++) {
-                        z += wl[base + k] * in[k];
-                    }
-                    out[o] = z > 0 ? z : 0;
-                }
-            }
-            float[] last = s.act[s.act.length - 1];
-            System.arraycopy(last, 0, s.head, h, last.length);
-        }
-        float[] hw = p.get("head_w");
-        float z = p.get("head_b")[0];
-        for (int k = 0; k < s.head.length; k++) {
-            z += hw[k] * s.head[k];
-        }
-        s.logit = z;
     }
 
     /** The training task over fresh parameters (package-private for gradient checks). */
     static TrainingTask trainingTask(InteractionTable train, NcfConfig config, long seed) {
-        return new Task(config, UserItems.of(train),
-                train, initialParameters(config, train.numUsers(), train.numItems(), seed), "random start");
-    }
-
-    private static final class Task implements TrainingTask {
-        private final NcfConfig config;
-        private final UserItems index;
-        private final int[] users;
-        private final int[] items;
-        private final ParameterSet params;
-        private final Map<String, float[]> values;
-        private final String start;
-
-        Task(NcfConfig config, UserItems index, InteractionTable train, ParameterSet params, String start) {
-            this.start = start;
-            this.config = config;
-            this.index = index;
-            this.users = train.userColumn();
-            this.items = train.itemColumn();
-            this.params = params;
-            this.values = live(params);
-        }
-
-        @Override public String modelName() { return KIND; }
-        @Override public String configFingerprint() {
-            return config + " " + start + " users=" + index.numUsers() + " items=" + index.numItems() + " n=" + users.length;
-        }
-        @Override public ParameterSet parameters() { return params; }
-        @Override public int numExamples() { return users.length; }
-
-        @Override
-        public double trainBatch(int[] batch, long step, SplittableRandom random) {
-            int per = 1 + config.negatives();
-            float inv = 1f / (batch.length * per);
-            Pass s = new Pass(config);
-            float[][] delta = new float[s.act.length][];
-            for (int l = 0; l < s.act.length; l++) {
-                delta[l] = new float[s.act[l].length];
-            }
-            float[] gmfGrad = new float[s.gmf.length];
-            double loss = 0;
-            for (int k : batch) {
-                int u = users[k];
-                for (int t = 0; t < per; t++) {
-                    int i = t == 0 ? items[k] : index.sampleNegative(u, random);
-                    float y = t == 0 ? 1f : 0f;
-                    forward(config, values, u, i, s);
-                    loss += Logistic.softplus(s.logit) - y * s.logit + 0.5 * config.l2() * squaredEmbeddings(u, i);
-                    backward(u, i, (Logistic.sigmoid(s.logit) - y) * inv, s, delta, gmfGrad, inv);
-                }
-            }
-            return loss * inv;
-        }
-
-        /** ‖p^G_u‖² + ‖q^G_i‖² + ‖p^M_u‖² + ‖q^M_i‖²: the L2 term whose gradient backward() adds. */
-        private double squaredEmbeddings(int u, int i) {
-            if (config.l2() == 0) {
-                return 0;
-            }
-            double s = 0;
-            if (config.hasGmf()) {
-                int d = config.gmfDim();
-                s += RowMajor.dot(values.get("gmf_user"), u * d, values.get("gmf_user"), u * d, d);
-                s += RowMajor.dot(values.get("gmf_item"), i * d, values.get("gmf_item"), i * d, d);
-            }
-            if (config.hasMlp()) {
-                int m = config.mlpLayers().get(0) / 2;
-                s += RowMajor.dot(values.get("mlp_user"), u * m, values.get("mlp_user"), u * m, m);
-                s += RowMajor.dot(values.get("mlp_item"), i * m, values.get("mlp_item"), i * m, m);
-            }
-            return s;
-        }
-
-        private void backward(int u, int i, float g, Pass s, float[][] delta, float[] gmfGrad, float inv) {
-            float[] hw = values.get("head_w");
-            float[] hwGrad = params.get("head_w").grad();
-            for (int k = 0; k < s.head.length; k++) {
-                hwGrad[k] += g * s.head[k];
-            }
-            params.get("head_b").grad()[0] += g;
-            int h = 0;
-            float l2 = (float) config.l2() * inv;
-            if (config.hasGmf()) {
-                int d = config.gmfDim();
-                float[] pu = values.get("gmf_user");
-                float[] qi = values.get("gmf_item");
-                for (int k = 0; k < d; k++) {
-                    gmfGrad[k] = g * hw[h++];
-                }
-                Parameter pp = params.get("gmf_user");
-                Parameter qp = params.get("gmf_item");
-                int ou = pp.gradSlot(u);
-                float[] gu = pp.slotGrad();
-                for (int k = 0; k < d; k++) {
-                    gu[ou + k] += gmfGrad[k] * qi[i * d + k] + l2 * pu[u * d + k];
-                }
-                int oi = qp.gradSlot(i);
-                float[] gi = qp.slotGrad();
-                for (int k = 0; k < d; k++) {
-                    gi[oi + k] += gmfGrad[k] * pu[u * d + k] + l2 * qi[i * d + k];
-                }
-            }
-            if (config.hasMlp()) {
-                List<Integer> w = config.mlpLayers();
-                int layers = w.size() - 1;
-                float[] top = delta[layers];
-                for (int k = 0; k < top.length; k++) {
-                    top[k] = g * hw[h + k];
-                }
-                for (int l = layers - 1; l >= 0; l--) {
-                    float[] out = s.act[l + 1];
-                    float[] in = s.act[l];
-                    float[] dOut = delta[l + 1];
-                    float[] dIn = delta[l];
-                    java.util.Arrays.fill(dIn, 0f);
-                    float[] wl = values.get("mlp_w" + l);
-                    float[] wGrad = params.get("mlp_w" + l).grad();
-                    float[] bGrad = params.get("mlp_b" + l).grad();
-                    int nin = in.length;
-                    for (int o = 0; o < out.length; o++) {
-                        if (out[o] <= 0) {
-                            continue; // ReLU gate (its output is 0 exactly when the pre-activation is <= 0)
-                        }
-                        float dz = dOut[o];
-                        bGrad[o] += dz;
-                        for (int k = 0, base = o * nin; k < nin; k++) {
-                            wGrad[base + k] += dz * in[k];
-                            dIn[k] += dz * wl[base + k];
-                        }
-                    }
-                }
-                int half = w.get(0) / 2;
-                float[] mu = values.get("mlp_user");
-                float[] mi = values.get("mlp_item");
-                Parameter up = params.get("mlp_user");
-                Parameter ip = params.get("mlp_item");
-                int ou = up.gradSlot(u);
-                float[] gu = up.slotGrad();
-                for (int k = 0; k < half; k++) {
-                    gu[ou + k] += delta[0][k] + l2 * mu[u * half + k];
-                }
-                int oi = ip.gradSlot(i);
-                float[] gi = ip.slotGrad();
-                for (int k = 0; k < half; k++) {
-                    gi[oi + k] += delta[0][half + k] + l2 * mi[i * half + k];
-                }
-            }
-        }
+        return new NcfTrainingTask(config, UserItems.of(train),
+                train, NcfNetwork.initialParameters(config, train.numUsers(), train.numItems(), seed), "random start");
     }
 
     @Override public String kind() { return KIND; }
@@ -392,10 +153,10 @@ public final class Ncf implements Recommender {
     @Override
     public float[] score(int[] users, int[] items) {
         Recommender.checkPairs(this, users, items);
-        Pass s = new Pass(config);
+        NcfNetwork.Pass s = new NcfNetwork.Pass(config);
         float[] out = new float[users.length];
         for (int b = 0; b < users.length; b++) {
-            forward(config, weights, users[b], items[b], s);
+            NcfNetwork.forward(config, weights, users[b], items[b], s);
             out[b] = Logistic.sigmoid(s.logit);
         }
         return out;
@@ -436,7 +197,7 @@ public final class Ncf implements Recommender {
     public Map<String, NDArray> intermediates(NDManager manager, int[] users, int[] items) {
         Recommender.checkPairs(this, users, items);
         int batch = users.length;
-        Pass s = new Pass(config);
+        NcfNetwork.Pass s = new NcfNetwork.Pass(config);
         float[] gmf = new float[batch * s.gmf.length];
         float[][] layers = new float[Math.max(0, s.act.length - 1)][];
         for (int l = 0; l < layers.length; l++) {
@@ -445,7 +206,7 @@ public final class Ncf implements Recommender {
         float[] logit = new float[batch];
         float[] score = new float[batch];
         for (int b = 0; b < batch; b++) {
-            forward(config, weights, users[b], items[b], s);
+            NcfNetwork.forward(config, weights, users[b], items[b], s);
             System.arraycopy(s.gmf, 0, gmf, b * s.gmf.length, s.gmf.length);
             for (int l = 0; l < layers.length; l++) {
                 System.arraycopy(s.act[l + 1], 0, layers[l], b * s.act[l + 1].length, s.act[l + 1].length);
@@ -467,12 +228,12 @@ public final class Ncf implements Recommender {
 
     @Override
     public void save(Path file) {
-        ParameterSet shapes = initialParameters(config, numUsers, numItems, 0);
+        ParameterSet shapes = NcfNetwork.initialParameters(config, numUsers, numItems, 0);
         Map<String, ModelFile.Tensor> t = new LinkedHashMap<>();
         for (Parameter p : shapes.list()) {
             t.put(p.name(), new ModelFile.Tensor(p.rows(), p.cols(), weights.get(p.name())));
         }
-        t.put("counts", new ModelFile.Tensor(1, 2, new float[] {numUsers, numItems}));
+        t.put(ModelFile.COUNTS, ModelFile.counts(numUsers, numItems));
         ModelFile.write(file, KIND, config, t);
     }
 
@@ -480,11 +241,11 @@ public final class Ncf implements Recommender {
     public static Ncf load(Path file) {
         ModelFile.Contents c = ModelFile.read(file, KIND);
         NcfConfig cfg = c.config(file, NcfConfig.class);
-        float[] counts = c.tensor(file, "counts", 1, 2).values();
-        int nu = (int) counts[0];
-        int ni = (int) counts[1];
+        int[] counts = c.counts(file);
+        int nu = counts[0];
+        int ni = counts[1];
         Map<String, float[]> w = new LinkedHashMap<>();
-        for (Parameter p : initialParameters(cfg, nu, ni, 0).list()) {
+        for (Parameter p : NcfNetwork.initialParameters(cfg, nu, ni, 0).list()) {
             w.put(p.name(), c.tensor(file, p.name(), p.rows(), p.cols()).values());
         }
         return new Ncf(cfg, nu, ni, w);

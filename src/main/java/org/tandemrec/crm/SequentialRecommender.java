@@ -64,7 +64,7 @@ public final class SequentialRecommender implements Recommender {
         TrainHooks h = validate == null ? hooks : hooks.withValidation(epoch -> validate.applyAsDouble(
                 new SequentialRecommender(encoder, train.numUsers(), train.numItems(), kept, params)));
         new Trainer(trainConfig).fit(task, h);
-        return new SequentialRecommender(encoder, train.numUsers(), train.numItems(), kept, DcnV2.copy(params));
+        return new SequentialRecommender(encoder, train.numUsers(), train.numItems(), kept, Parameters.copy(params));
     }
 
     static ParameterSet initialise(SequenceEncoder<?> encoder, int numItems, SplittableRandom r) {
@@ -286,10 +286,7 @@ public final class SequentialRecommender implements Recommender {
 
     @Override
     public void save(Path file) {
-        Map<String, ModelFile.Tensor> t = new LinkedHashMap<>();
-        for (Parameter p : params.list()) {
-            t.put(p.name(), new ModelFile.Tensor(p.rows(), p.cols(), p.value()));
-        }
+        Map<String, ModelFile.Tensor> t = ModelFile.tensors(params);
         t.put("user_sequences", SequenceStore.ragged(sequences));
         ModelFile.write(file, encoder.kind(), encoder.fileConfig(numUsers, numItems), t);
     }
@@ -310,14 +307,8 @@ public final class SequentialRecommender implements Recommender {
         int numUsers = layout.numUsers();
         int numItems = layout.numItems();
         SequenceEncoder<C> encoder = factory.create(layout.config(), numItems);
-        ParameterSet shape = initialise(encoder, numItems, new SplittableRandom(0));
-        List<Parameter> ps = new ArrayList<>();
-        for (Parameter p : shape.list()) {
-            ModelFile.Tensor tensor = c.tensor(file, p.name(), p.rows(), p.cols());
-            ps.add(p.rowSparse() ? Parameter.table(p.name(), p.rows(), p.cols(), tensor.values())
-                    : Parameter.dense(p.name(), p.rows(), p.cols(), tensor.values()));
-        }
+        ParameterSet params = c.parameters(file, initialise(encoder, numItems, new SplittableRandom(0)));
         int[][] seqs = SequenceStore.unragged(c.tensor(file, "user_sequences", numUsers, -1));
-        return new SequentialRecommender(encoder, numUsers, numItems, seqs, new ParameterSet(ps));
+        return new SequentialRecommender(encoder, numUsers, numItems, seqs, params);
     }
 }

@@ -42,7 +42,7 @@ class DcnV2Test {
             NDArray x = m.create(new float[] {1, 2, 2, 1}, new Shape(2, 2));
             NDArray w = m.create(new float[] {1, 0, 1, 1}, new Shape(2, 2));
             NDArray b = m.create(new float[] {0.5f, -1}, new Shape(1, 2));
-            assertArrayEquals(new float[] {4.5f, 4, 2, 1}, DcnV2.crossLayer(x0, x, w, b).toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {4.5f, 4, 2, 1}, DcnV2Network.crossLayer(x0, x, w, b).toFloatArray(), 1e-6f);
         }
     }
 
