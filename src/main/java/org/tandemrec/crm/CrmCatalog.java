@@ -5,6 +5,24 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tandemrec.crm.cf.LightGcn;
+import org.tandemrec.crm.cf.LightGcnConfig;
+import org.tandemrec.crm.cf.MatrixFactorization;
+import org.tandemrec.crm.cf.MfConfig;
+import org.tandemrec.crm.cf.Ncf;
+import org.tandemrec.crm.cf.NcfConfig;
+import org.tandemrec.crm.cf.PopularityRecommender;
+import org.tandemrec.crm.cf.RandomRecommender;
+import org.tandemrec.crm.ctr.CtrExamples;
+import org.tandemrec.crm.ctr.CtrFeatures;
+import org.tandemrec.crm.ctr.DcnV2;
+import org.tandemrec.crm.ctr.DcnV2Config;
+import org.tandemrec.crm.sequential.Bert4Rec;
+import org.tandemrec.crm.sequential.Bert4RecConfig;
+import org.tandemrec.crm.sequential.Gru4Rec;
+import org.tandemrec.crm.sequential.Gru4RecConfig;
+import org.tandemrec.crm.sequential.SasRec;
+import org.tandemrec.crm.sequential.SasRecConfig;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.LabelRule;
 import org.tandemrec.eval.Auc;
@@ -140,37 +158,9 @@ public final class CrmCatalog {
                 split.userProfiles());
         // The split's values are already 0/1 labels; ">= 0.5" keeps them as they are.
         CtrExamples examples = CtrExamples.of(train, LabelRule.atLeast(0.5f), config.historyLength());
-        DcnV2 model = DcnV2.fit(features, examples, CtrFeatures.latestHistories(train, config.historyLength()), config,
+        DcnV2 model = DcnV2.fit(features, examples, train.latestItemsByUser(config.historyLength()), config,
                 spec.train(), hooks, ctrValidation(split));
-        return spec.options().calibrateOr(true) ? calibrated(model, split.ctrValid()) : model;
-    }
-
-    /**
-     * DCNv2 picked by validation AUC keeps sharpening its probabilities after its ranking stops
-     * improving (on the demo's world: rows it scores 0.05 click 21 % of the time); a Platt
-     * scaling fitted on the validation rows restores the probabilities without moving the ranking.
-     * Without usable validation rows the model stays as it is.
-     */
-    private static DcnV2 calibrated(DcnV2 model, InteractionTable valid) {
-        float[] labels = valid.valueColumn();
-        boolean pos = false;
-        boolean neg = false;
-        for (float y : labels) {
-            pos |= y == 1;
-            neg |= y == 0;
-        }
-        if (!pos || !neg) {
-            LOG.info("calibration skipped: the validation CTR rows do not hold both labels");
-            return model;
-        }
-        float[] z = model.logits(valid.userColumn(), valid.itemColumn());
-        PlattScaling c = PlattScaling.fit(z, labels);
-        LOG.info("calibration on {} validation rows: p = sigmoid({} * logit + {}), validation logloss {} -> {}",
-                labels.length, String.format(java.util.Locale.ROOT, "%.4f", c.scale()),
-                String.format(java.util.Locale.ROOT, "%.4f", c.shift()),
-                String.format(java.util.Locale.ROOT, "%.4f", PlattScaling.loss(z, labels, 1, 0) / labels.length),
-                String.format(java.util.Locale.ROOT, "%.4f", PlattScaling.loss(z, labels, c.scale(), c.shift()) / labels.length));
-        return model.withCalibration(c);
+        return spec.options().calibrateOr(true) ? model.calibratedOn(split.ctrValid()) : model;
     }
 
     private static SasRecConfig withDim(SasRecConfig c, int d, ModelOptions o) {

@@ -17,6 +17,8 @@ import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.crm.sequential.SasRecConfig;
+import org.tandemrec.crm.sequential.SequenceLayout;
 import org.tandemrec.train.CheckpointException;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
@@ -34,7 +36,7 @@ public final class ModelFile {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** The name of the 1 × 2 tensor (users, items) of models whose tensors do not show the index sizes. */
-    static final String COUNTS = "counts";
+    public static final String COUNTS = "counts";
 
     /** A tensor as stored: rows × cols row-major. */
     public record Tensor(int rows, int cols, float[] values) {

@@ -9,13 +9,13 @@ import org.tandemrec.split.UserItems;
  * items of its own cluster (Zipf-skewed within the cluster) and sometimes with any item. One
  * interaction per user is held out for hit-rate / AUC checks.
  */
-final class SyntheticClusters {
-    final InteractionTable train;
-    final int[] heldOutItem;
-    final int numUsers;
-    final int numItems;
+public final class SyntheticClusters {
+    public final InteractionTable train;
+    public final int[] heldOutItem;
+    public final int numUsers;
+    public final int numItems;
 
-    SyntheticClusters(int numUsers, int numItems, int clusters, int perUser, long seed) {
+    public SyntheticClusters(int numUsers, int numItems, int clusters, int perUser, long seed) {
         this.numUsers = numUsers;
         this.numItems = numItems;
         SplittableRandom r = new SplittableRandom(seed);
@@ -52,7 +52,7 @@ final class SyntheticClusters {
     }
 
     /** Share of users whose held-out item ranks in the top 10 among all items they have not interacted with. */
-    double hitRateAt10(org.tandemrec.crm.Recommender model) {
+    public double hitRateAt10(org.tandemrec.crm.Recommender model) {
         UserItems seen = UserItems.of(train);
         int hits = 0;
         int[] items = new int[numItems];
