@@ -1,13 +1,10 @@
 package org.tandemrec.crm.cf;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.Recommender;
-import org.tandemrec.crm.RowMajor;
 import org.tandemrec.data.InteractionTable;
 
 /** The popularity floor: every user gets score = item's training interaction count / the largest count. */
@@ -56,14 +53,6 @@ public final class PopularityRecommender implements Recommender {
         for (int b = 0; b < items.length; b++) {
             out[b] = scores[items[b]];
         }
-        return out;
-    }
-
-    /** {@code score} (B × 1). */
-    @Override
-    public Map<String, NDArray> intermediates(NDManager manager, int[] users, int[] items) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        out.put("score", RowMajor.column(manager, score(users, items)));
         return out;
     }
 

@@ -1,13 +1,9 @@
 package org.tandemrec.crm.cf;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.Recommender;
-import org.tandemrec.crm.RowMajor;
 
 /**
  * The random floor: the score of (u, i) is a uniform number in [0, 1) that is a fixed hash of
@@ -50,14 +46,6 @@ public final class RandomRecommender implements Recommender {
             z ^= z >>> 33;
             out[b] = (z >>> 40) / (float) (1 << 24);
         }
-        return out;
-    }
-
-    /** {@code score} (B × 1). */
-    @Override
-    public Map<String, NDArray> intermediates(NDManager manager, int[] users, int[] items) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        out.put("score", RowMajor.column(manager, score(users, items)));
         return out;
     }
 
