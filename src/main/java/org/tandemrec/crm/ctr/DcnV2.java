@@ -99,7 +99,6 @@ public final class DcnV2 implements Recommender {
         return out;
     }
 
-
     private static final class Task implements TrainingTask {
         private final DcnV2Config config;
         private final CtrFeatures features;

@@ -78,7 +78,7 @@ public final class Bert4Rec extends SequenceEncoder<Bert4RecConfig> {
         int d = config.dim();
         int inner = 4 * d;
         List<Parameter> ps = new ArrayList<>();
-        ps.add(Parameter.dense("pos_emb", config.maxLength(), d, WeightInit.normal(config.maxLength() * d, 1.0 / Math.sqrt(d), r)));
+        ps.add(positionEmbeddings(r));
         ps.add(WeightInit.ones("emb_ln_g", d));
         ps.add(WeightInit.zeros("emb_ln_b", d));
         for (int b = 0; b < config.blocks(); b++) {

@@ -48,7 +48,7 @@ public final class SasRec extends SequenceEncoder<SasRecConfig> {
     List<Parameter> initialise(SplittableRandom r) {
         int d = config.dim();
         List<Parameter> ps = new ArrayList<>();
-        ps.add(Parameter.dense("pos_emb", config.maxLength(), d, WeightInit.normal(config.maxLength() * d, 1.0 / Math.sqrt(d), r)));
+        ps.add(positionEmbeddings(r));
         for (int b = 0; b < config.blocks(); b++) {
             String p = "block_" + b + "_";
             ps.add(WeightInit.ones(p + "ln1_g", d));

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.tandemrec.crm.AutogradStep;
+import org.tandemrec.crm.WeightInit;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
 
@@ -80,6 +81,12 @@ abstract class SequenceEncoder<C extends SequenceConfig> {
     NDArray trainingLoss(AutogradStep step, ParameterSet params, int[][] sequences,
                          SequentialRecommender.Negatives negatives, SplittableRandom random) {
         return SequentialRecommender.nextItemLoss(this, step, params, sequences, negatives, random);
+    }
+
+    /** Learned position embeddings {@code pos_emb} (L × d) from N(0, 1/d), as the item table. */
+    final Parameter positionEmbeddings(SplittableRandom random) {
+        int d = dim();
+        return Parameter.dense("pos_emb", maxLength(), d, WeightInit.normal(maxLength() * d, 1.0 / Math.sqrt(d), random));
     }
 
     /** 1 where {@code ids} holds an item, 0 on padding (B × L, row-major). */
