@@ -13,23 +13,23 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.tandemrec.base.RowParallel;
 import org.tandemrec.crm.CrmSpec;
-import org.tandemrec.crm.CtrExamples;
-import org.tandemrec.crm.CtrFeatures;
-import org.tandemrec.crm.DcnV2;
-import org.tandemrec.crm.DcnV2Config;
-import org.tandemrec.crm.LightGcn;
-import org.tandemrec.crm.LightGcnConfig;
-import org.tandemrec.crm.MatrixFactorization;
-import org.tandemrec.crm.MfConfig;
-import org.tandemrec.crm.Ncf;
-import org.tandemrec.crm.NcfConfig;
-import org.tandemrec.crm.NormalizedAdjacency;
-import org.tandemrec.crm.SasRec;
-import org.tandemrec.crm.SasRecConfig;
-import org.tandemrec.crm.UserItemIndex;
+import org.tandemrec.crm.cf.LightGcn;
+import org.tandemrec.crm.cf.LightGcnConfig;
+import org.tandemrec.crm.cf.MatrixFactorization;
+import org.tandemrec.crm.cf.MfConfig;
+import org.tandemrec.crm.cf.Ncf;
+import org.tandemrec.crm.cf.NcfConfig;
+import org.tandemrec.crm.cf.NormalizedAdjacency;
+import org.tandemrec.crm.ctr.CtrExamples;
+import org.tandemrec.crm.ctr.CtrFeatures;
+import org.tandemrec.crm.ctr.DcnV2;
+import org.tandemrec.crm.ctr.DcnV2Config;
+import org.tandemrec.crm.sequential.SasRec;
+import org.tandemrec.crm.sequential.SasRecConfig;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.data.UserProfile;
+import org.tandemrec.split.UserItems;
 import org.tandemrec.train.AdamOptimizer;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
@@ -171,14 +171,14 @@ public final class CrmBenchmark {
         long t0 = System.nanoTime();
         DcnV2.fit(f, new CtrExamples(us, is, hs, ys), new int[users][0], cfg, tc, TrainHooks.none(), null);
         double sec = (System.nanoTime() - t0) / 1e9;
-        int dim = DcnV2.numFields(f) * cfg.embeddingDim();
+        int dim = f.numFields() * cfg.embeddingDim();
         double forward = 2.0 * (cfg.crossLayers() * (double) dim * dim + dim * 256.0 + 256.0 * 128 + 128);
         return new DcnFigures(n / sec, 3 * forward * n / sec / 1e9, dim);
     }
 
     /** Median seconds of one 3-layer, 64-dim LightGCN propagation over {@code table}'s graph. */
     public static double lightGcnPropagationSeconds(InteractionTable table, Sizes s, int javaThreads) {
-        NormalizedAdjacency adj = new NormalizedAdjacency(new UserItemIndex(table));
+        NormalizedAdjacency adj = new NormalizedAdjacency(UserItems.of(table));
         int d = 64;
         SplittableRandom r = new SplittableRandom(2);
         float[] e0 = new float[adj.numNodes() * d];

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tandemrec.crm.CrmEvaluation;
-import org.tandemrec.crm.CrmModels;
+import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.split.SplitData;
@@ -37,7 +37,7 @@ public final class EvalCommand implements Callable<Integer> {
         JsonNode info = RunFiles.readRun(run);
         Path splitDir = data != null ? data : Path.of(info.path("split").asText());
         SplitData split = SplitDirectory.read(splitDir);
-        Recommender m = CrmModels.load(run.resolve(RunFiles.MODEL));
+        Recommender m = CrmCatalog.load(run.resolve(RunFiles.MODEL));
         String name = info.path("model").asText(m.kind());
         List<MetricRecord> records = CrmEvaluation.evaluate(m, name, split);
         Map<String, String> config = new LinkedHashMap<>();

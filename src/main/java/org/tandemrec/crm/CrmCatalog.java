@@ -1,20 +1,41 @@
 package org.tandemrec.crm;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tandemrec.crm.cf.LightGcn;
+import org.tandemrec.crm.cf.LightGcnConfig;
+import org.tandemrec.crm.cf.MatrixFactorization;
+import org.tandemrec.crm.cf.MfConfig;
+import org.tandemrec.crm.cf.Ncf;
+import org.tandemrec.crm.cf.NcfConfig;
+import org.tandemrec.crm.cf.PopularityRecommender;
+import org.tandemrec.crm.cf.RandomRecommender;
+import org.tandemrec.crm.ctr.CtrExamples;
+import org.tandemrec.crm.ctr.CtrFeatures;
+import org.tandemrec.crm.ctr.DcnV2;
+import org.tandemrec.crm.ctr.DcnV2Config;
+import org.tandemrec.crm.sequential.Bert4Rec;
+import org.tandemrec.crm.sequential.Bert4RecConfig;
+import org.tandemrec.crm.sequential.Gru4Rec;
+import org.tandemrec.crm.sequential.Gru4RecConfig;
+import org.tandemrec.crm.sequential.SasRec;
+import org.tandemrec.crm.sequential.SasRecConfig;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.LabelRule;
 import org.tandemrec.eval.Auc;
 import org.tandemrec.split.CandidateLists;
 import org.tandemrec.split.SplitData;
+import org.tandemrec.train.CheckpointException;
 import org.tandemrec.train.TrainHooks;
 
 /**
- * Every conventional recommender by name, trained the same way from a split directory: on its
- * training interactions, with early stopping on its validation part (HR@10 over the validation
- * candidate lists for ranking models, AUC over the validation CTR set for click models).
+ * Every conventional recommender: by name ({@link #MODELS}) to train, by the kind its model file
+ * records to load. Training is the same for all from a split directory: on its training
+ * interactions, with early stopping on its validation part (HR@10 over the validation candidate
+ * lists for ranking models, AUC over the validation CTR set for click models).
  */
 public final class CrmCatalog {
     /** Model names accepted by {@code tandem train crm --model}. */
@@ -69,6 +90,23 @@ public final class CrmCatalog {
         };
     }
 
+    /** Loads any model file written by a {@link Recommender}, dispatching on the kind it records. */
+    public static Recommender load(Path file) {
+        String kind = ModelFile.read(file).kind();
+        return switch (kind) {
+            case LightGcn.KIND -> LightGcn.load(file);
+            case MatrixFactorization.KIND -> MatrixFactorization.load(file);
+            case Ncf.KIND -> Ncf.load(file);
+            case DcnV2.KIND -> DcnV2.load(file);
+            case SasRec.KIND -> SasRec.load(file);
+            case Gru4Rec.KIND -> Gru4Rec.load(file);
+            case Bert4Rec.KIND -> Bert4Rec.load(file);
+            case PopularityRecommender.KIND -> PopularityRecommender.load(file);
+            case RandomRecommender.KIND -> RandomRecommender.load(file);
+            default -> throw new CheckpointException(file, "unknown model kind '" + kind + "'");
+        };
+    }
+
     private static MfConfig withL2(MfConfig c, ModelOptions o) {
         return new MfConfig(c.dim(), c.loss(), c.negatives(), o.l2Or(c.l2()), c.initStd());
     }
@@ -83,10 +121,6 @@ public final class CrmCatalog {
     }
 
     /**
-     * The training rows a one-class model learns from: every row of implicit data, the positive
-     * rows of labelled data (a rating below the threshold is not an interaction to imitate).
-     */
-    /**
      * Training rows that are interactions (value > 0): what the graph and ID models train on, and
      * what size-dependent defaults ({@link CrmSpec#forTrainingRows}) follow.
      */
@@ -99,6 +133,10 @@ public final class CrmCatalog {
         return n;
     }
 
+    /**
+     * The training rows a one-class model learns from: every row of implicit data, the positive
+     * rows of labelled data (a rating below the threshold is not an interaction to imitate).
+     */
     static InteractionTable positives(InteractionTable train) {
         return train.filter(r -> train.value(r) > 0f);
     }
@@ -120,37 +158,9 @@ public final class CrmCatalog {
                 split.userProfiles());
         // The split's values are already 0/1 labels; ">= 0.5" keeps them as they are.
         CtrExamples examples = CtrExamples.of(train, LabelRule.atLeast(0.5f), config.historyLength());
-        DcnV2 model = DcnV2.fit(features, examples, CtrFeatures.latestHistories(train, config.historyLength()), config,
+        DcnV2 model = DcnV2.fit(features, examples, train.latestItemsByUser(config.historyLength()), config,
                 spec.train(), hooks, ctrValidation(split));
-        return spec.options().calibrateOr(true) ? calibrated(model, split.ctrValid()) : model;
-    }
-
-    /**
-     * DCNv2 picked by validation AUC keeps sharpening its probabilities after its ranking stops
-     * improving (on the demo's world: rows it scores 0.05 click 21 % of the time); a Platt
-     * scaling fitted on the validation rows restores the probabilities without moving the ranking.
-     * Without usable validation rows the model stays as it is.
-     */
-    private static DcnV2 calibrated(DcnV2 model, InteractionTable valid) {
-        float[] labels = valid.valueColumn();
-        boolean pos = false;
-        boolean neg = false;
-        for (float y : labels) {
-            pos |= y == 1;
-            neg |= y == 0;
-        }
-        if (!pos || !neg) {
-            LOG.info("calibration skipped: the validation CTR rows do not hold both labels");
-            return model;
-        }
-        float[] z = model.logits(valid.userColumn(), valid.itemColumn());
-        PlattScaling c = PlattScaling.fit(z, labels);
-        LOG.info("calibration on {} validation rows: p = sigmoid({} * logit + {}), validation logloss {} -> {}",
-                labels.length, String.format(java.util.Locale.ROOT, "%.4f", c.scale()),
-                String.format(java.util.Locale.ROOT, "%.4f", c.shift()),
-                String.format(java.util.Locale.ROOT, "%.4f", PlattScaling.loss(z, labels, 1, 0) / labels.length),
-                String.format(java.util.Locale.ROOT, "%.4f", PlattScaling.loss(z, labels, c.scale(), c.shift()) / labels.length));
-        return model.withCalibration(c);
+        return spec.options().calibrateOr(true) ? model.calibratedOn(split.ctrValid()) : model;
     }
 
     private static SasRecConfig withDim(SasRecConfig c, int d, ModelOptions o) {

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.tandemrec.base.SettingsFile;
+import org.tandemrec.crm.cf.LightGcn;
 import org.tandemrec.train.TrainConfig;
 
 /**

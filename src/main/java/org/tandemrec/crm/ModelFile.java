@@ -1,5 +1,6 @@
 package org.tandemrec.crm;
 
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -16,19 +17,26 @@ import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.crm.sequential.SasRecConfig;
+import org.tandemrec.crm.sequential.SequenceLayout;
 import org.tandemrec.train.CheckpointException;
+import org.tandemrec.train.Parameter;
+import org.tandemrec.train.ParameterSet;
 import org.tandemrec.train.TensorCodec;
 
 /**
  * A trained model on disk. Binary format {@value #FORMAT} version {@value #VERSION}
  * (big-endian): format name, version, model kind, the model config as JSON, the count of
  * tensors, each tensor (name, rows, cols, values), and a CRC-32 of all preceding bytes.
- * Load through {@link CrmModels#load}, which refuses a file of another kind.
+ * Load through {@link CrmCatalog#load}, which refuses a file of another kind.
  */
 public final class ModelFile {
     public static final String FORMAT = "tandem-crm-model";
     public static final int VERSION = 1;
     static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The name of the 1 × 2 tensor (users, items) of models whose tensors do not show the index sizes. */
+    public static final String COUNTS = "counts";
 
     /** A tensor as stored: rows × cols row-major. */
     public record Tensor(int rows, int cols, float[] values) {
@@ -48,7 +56,27 @@ public final class ModelFile {
             return t;
         }
 
+        /** The index sizes recorded by {@link #counts(int, int)}: {users, items}. */
+        public int[] counts(Path file) {
+            float[] v = tensor(file, COUNTS, 1, 2).values();
+            return new int[] {(int) v[0], (int) v[1]};
+        }
+
+        /** Parameters shaped as {@code shape} (names, sizes, dense or row-sparse) with this file's values. */
+        public ParameterSet parameters(Path file, ParameterSet shape) {
+            return Parameters.withValues(shape, p -> tensor(file, p.name(), p.rows(), p.cols()).values());
+        }
+
         public <T> T config(Path file, Class<T> type) {
+            return config(file, JSON.constructType(type));
+        }
+
+        /** The config as a generic record, e.g. {@code SequenceLayout<SasRecConfig>}. */
+        public <T> T config(Path file, Class<?> genericType, Class<?> parameter) {
+            return config(file, JSON.getTypeFactory().constructParametricType(genericType, parameter));
+        }
+
+        private <T> T config(Path file, JavaType type) {
             try {
                 return JSON.readValue(configJson, type);
             } catch (IOException | IllegalArgumentException e) {
@@ -58,6 +86,20 @@ public final class ModelFile {
     }
 
     private ModelFile() {
+    }
+
+    /** The tensor {@link Contents#counts} reads: the index sizes, for models whose tensors do not show them. */
+    public static Tensor counts(int numUsers, int numItems) {
+        return new Tensor(1, 2, new float[] {numUsers, numItems});
+    }
+
+    /** Every parameter as a tensor of its shape, in order (values shared, not copied). */
+    public static Map<String, Tensor> tensors(ParameterSet params) {
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        for (Parameter p : params.list()) {
+            t.put(p.name(), new Tensor(p.rows(), p.cols(), p.value()));
+        }
+        return t;
     }
 
     public static void write(Path file, String kind, Object config, Map<String, Tensor> tensors) {
@@ -132,13 +174,5 @@ public final class ModelFile {
             throw new CheckpointException(file, "model file holds a '" + c.kind() + "' model, expected '" + expectedKind + "'");
         }
         return c;
-    }
-
-    static float[][] rows(Tensor t) {
-        float[][] out = new float[t.rows()][];
-        for (int r = 0; r < t.rows(); r++) {
-            out[r] = java.util.Arrays.copyOfRange(t.values(), r * t.cols(), (r + 1) * t.cols());
-        }
-        return out;
     }
 }

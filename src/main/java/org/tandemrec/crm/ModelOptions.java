@@ -3,6 +3,8 @@ package org.tandemrec.crm;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tandemrec.crm.cf.LightGcn;
+import org.tandemrec.crm.ctr.PlattScaling;
 
 /**
  * Model-specific settings of a {@link CrmSpec}, each null (or false) to keep the model's own

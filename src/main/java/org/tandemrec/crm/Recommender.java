@@ -72,9 +72,14 @@ public interface Recommender {
 
     /**
      * Named intermediate outputs for the pairs, each with B rows (e.g. {@code user_embedding} B × d,
-     * {@code score} B × 1), created in {@code manager} (the caller closes it).
+     * {@code score} B × 1), created in {@code manager} (the caller closes it). By default the
+     * score alone, for models with nothing else to show (the popularity and random floors).
      */
-    Map<String, NDArray> intermediates(NDManager manager, int[] users, int[] items);
+    default Map<String, NDArray> intermediates(NDManager manager, int[] users, int[] items) {
+        Map<String, NDArray> out = new java.util.LinkedHashMap<>();
+        out.put("score", RowMajor.column(manager, score(users, items)));
+        return out;
+    }
 
     /** Writes the model atomically in the {@link ModelFile} format. */
     void save(Path file);

@@ -2,8 +2,6 @@ package org.tandemrec.data;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,14 +20,6 @@ import org.tandemrec.base.Progress;
 final class DelimitedReader implements Closeable {
     private static final int MIN_BUFFER = 1 << 16;
     private static final long PROGRESS_MIN_BYTES = 64L << 20;
-    private static final double[] POW10 = new double[19];
-
-    static {
-        POW10[0] = 1;
-        for (int i = 1; i < POW10.length; i++) {
-            POW10[i] = POW10[i - 1] * 10;
-        }
-    }
 
     private static final int FIELD_START = 0;
     private static final int UNQUOTED = 1;
@@ -352,44 +342,14 @@ final class DelimitedReader implements Closeable {
         return ends[f];
     }
 
-    /**
-     * Field f as UTF-8 when its bytes are valid UTF-8, otherwise as ISO-8859-1: the MovieLens
-     * 100K/1M item files are Latin-1, later releases UTF-8, and Latin-1 accents are almost never
-     * valid UTF-8 sequences.
-     */
+    /** Field f as text, UTF-8 or Latin-1 ({@link FieldBytes#utf8OrLatin1}). */
     String textUtf8OrLatin1(int f) {
-        int s = starts[f];
-        int len = ends[f] - s;
-        boolean ascii = true;
-        for (int i = s; i < s + len; i++) {
-            if (buf[i] < 0) {
-                ascii = false;
-                break;
-            }
-        }
-        if (!ascii) {
-            try {
-                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(buf, s, len)).toString();
-            } catch (CharacterCodingException notUtf8) {
-                // falls through to Latin-1
-            }
-        }
-        return new String(buf, s, len, StandardCharsets.ISO_8859_1);
+        return FieldBytes.utf8OrLatin1(buf, starts[f], ends[f]);
     }
 
     /** True when field f holds exactly the given ASCII text. */
     boolean fieldEquals(int f, String ascii) {
-        int s = starts[f];
-        int len = ends[f] - s;
-        if (len != ascii.length()) {
-            return false;
-        }
-        for (int k = 0; k < len; k++) {
-            if (buf[s + k] != ascii.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
+        return FieldBytes.equalsAscii(buf, starts[f], ends[f], ascii);
     }
 
     /** The index of field f's id in the interner, adding it when new; empty ids are refused. */
@@ -407,96 +367,24 @@ final class DelimitedReader implements Closeable {
 
     /** Field f as a finite decimal number. */
     double decimal(int f, String field) {
-        int s = starts[f];
-        int e = ends[f];
-        int i = s;
-        boolean neg = false;
-        if (i < e && (buf[i] == '-' || buf[i] == '+')) {
-            neg = buf[i] == '-';
-            i++;
-        }
-        long m = 0;
-        int digits = 0;
-        int frac = 0;
-        boolean dot = false;
-        boolean simple = i < e;
-        for (; i < e; i++) {
-            byte b = buf[i];
-            if (b >= '0' && b <= '9' && digits < 18) {
-                m = m * 10 + (b - '0');
-                digits++;
-                if (dot) {
-                    frac++;
-                }
-            } else if (b == '.' && !dot) {
-                dot = true;
-            } else {
-                simple = false;
-                break;
-            }
-        }
-        if (simple && digits > 0) {
-            // m and 10^frac are exact doubles, so the quotient is correctly rounded.
-            double v = frac == 0 ? m : m / POW10[frac];
-            return neg ? -v : v;
-        }
-        String t = new String(buf, s, e - s, StandardCharsets.ISO_8859_1);
         try {
-            double v = Double.parseDouble(t);
-            if (Double.isFinite(v) && !t.isEmpty() && !Character.isLetter(t.charAt(t.length() - 1))) {
-                return v;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below with the field's text
+            return FieldBytes.decimal(buf, starts[f], ends[f]);
+        } catch (NumberFormatException e) {
+            throw problem(field, e.getMessage());
         }
-        throw problem(field, t.isEmpty() ? "empty, expected a number" : "expected a number, got '" + preview(t) + "'");
     }
 
     /** Field f as an integer; a decimal with a fractional part is truncated towards minus infinity. */
     long integer(int f, String field) {
-        int s = starts[f];
-        int e = ends[f];
-        int i = s;
-        boolean neg = false;
-        if (i < e && buf[i] == '-') {
-            neg = true;
-            i++;
-        }
-        if (i < e && e - i <= 18) {
-            long v = 0;
-            for (; i < e; i++) {
-                byte b = buf[i];
-                if (b < '0' || b > '9') {
-                    break;
-                }
-                v = v * 10 + (b - '0');
-            }
-            if (i == e) {
-                return neg ? -v : v;
-            }
-        }
-        String t = new String(buf, s, e - s, StandardCharsets.ISO_8859_1);
         try {
-            return Long.parseLong(t.startsWith("+") ? t.substring(1) : t);
-        } catch (NumberFormatException notLong) {
-            try {
-                double d = Double.parseDouble(t);
-                if (Double.isFinite(d) && Math.abs(d) < 9.2e18 && !Character.isLetter(t.charAt(t.length() - 1))) {
-                    return (long) Math.floor(d);
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below with the field's text
-            }
+            return FieldBytes.integer(buf, starts[f], ends[f]);
+        } catch (NumberFormatException e) {
+            throw problem(field, e.getMessage());
         }
-        throw problem(field, t.isEmpty() ? "empty, expected an integer" : "expected an integer, got '" + preview(t) + "'");
     }
 
     DataFormatException problem(String field, String what) {
         return new DataFormatException(file, line, field, what);
-    }
-
-    private static String preview(String t) {
-        return t.length() <= 40 ? t : t.substring(0, 40) + "...";
     }
 
     private void reportProgress() {

@@ -221,6 +221,30 @@ public final class InteractionTable {
     }
 
     /** Interactions per user, indexed by user. */
+    /**
+     * Each user's items in time order (ties in row order), the last {@code keep} of them: the
+     * histories and sequences the CTR and sequential models read. Empty for users without rows.
+     */
+    public int[][] latestItemsByUser(int keep) {
+        if (keep <= 0) {
+            throw new IllegalArgumentException("keep must be > 0, got " + keep);
+        }
+        int[] count = userCounts();
+        int[][] out = new int[numUsers][];
+        for (int u = 0; u < numUsers; u++) {
+            out[u] = new int[Math.min(count[u], keep)];
+        }
+        int[] seen = new int[numUsers];
+        for (int row : timeOrder()) {
+            int u = users[row];
+            int k = seen[u]++ - (count[u] - out[u].length);
+            if (k >= 0) {
+                out[u][k] = items[row];
+            }
+        }
+        return out;
+    }
+
     public int[] userCounts() {
         int[] c = new int[numUsers];
         for (int u : users) {

@@ -1,6 +1,7 @@
 package org.tandemrec.eval;
 
 import java.util.Objects;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Mean binary cross-entropy (natural log) of predicted click probabilities, clipped as
@@ -46,29 +47,37 @@ public final class LogLoss {
 
     static double ofFloats(boolean[] positive, float[] scores) {
         BinaryLabels.sameLength(positive.length, scores.length);
-        double sum = 0;
-        for (int i = 0; i < scores.length; i++) {
-            float p = scores[i];
-            checkProbability(p, i);
-            // The probability of the observed class, in float32 as numpy would hold it.
-            float q = positive[i] ? p : 1f - p;
-            q = Math.min(Math.max(q, EPS_FLOAT), 1f - EPS_FLOAT);
-            sum -= Math.log(q);
-        }
-        return sum / scores.length;
+        return mean(positive, i -> scores[i], true);
     }
 
     static double ofDoubles(boolean[] positive, double[] scores) {
         BinaryLabels.sameLength(positive.length, scores.length);
+        return mean(positive, i -> scores[i], false);
+    }
+
+    /**
+     * One loop for both precisions: a float score widens to double exactly, and {@code float32}
+     * narrows it back so the observed class's probability is formed and clipped in float32, as
+     * numpy holds it.
+     */
+    private static double mean(boolean[] positive, IntToDoubleFunction score, boolean float32) {
         double sum = 0;
-        for (int i = 0; i < scores.length; i++) {
-            double p = scores[i];
+        for (int i = 0; i < positive.length; i++) {
+            double p = score.applyAsDouble(i);
             checkProbability(p, i);
-            double q = positive[i] ? p : 1.0 - p;
-            q = Math.min(Math.max(q, EPS_DOUBLE), 1.0 - EPS_DOUBLE);
-            sum -= Math.log(q);
+            sum -= Math.log(float32 ? observedFloat((float) p, positive[i]) : observedDouble(p, positive[i]));
         }
-        return sum / scores.length;
+        return sum / positive.length;
+    }
+
+    private static float observedFloat(float p, boolean positive) {
+        float q = positive ? p : 1f - p;
+        return Math.min(Math.max(q, EPS_FLOAT), 1f - EPS_FLOAT);
+    }
+
+    private static double observedDouble(double p, boolean positive) {
+        double q = positive ? p : 1.0 - p;
+        return Math.min(Math.max(q, EPS_DOUBLE), 1.0 - EPS_DOUBLE);
     }
 
     private static void checkProbability(double p, int i) {

@@ -1,13 +1,19 @@
 package org.tandemrec.split;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import org.tandemrec.data.InteractionTable;
 
 /**
- * The set of items each user interacted with, as sorted rows of a compressed sparse row
- * layout (offsets per user into one item array).
+ * The distinct items of each user, as sorted rows of a compressed sparse row layout (offsets
+ * per user into one item array): membership in O(log count), graph building (LightGCN's
+ * adjacency walks the rows through {@link #offset} and {@link #itemAt}) and uniform negative
+ * sampling of an item the user has not interacted with ({@link #sampleNegative}).
  */
 public final class UserItems {
+    private static final int MAX_REJECTIONS = 64;
+
     private final int[] offsets;
     private final int[] items;
     private final int numItems;
@@ -67,17 +73,45 @@ public final class UserItems {
         return numItems;
     }
 
-    /** Number of distinct items of the user. */
+    /** Number of distinct (user, item) pairs. */
+    public int numPairs() {
+        return items.length;
+    }
+
+    /** Number of distinct items of the user (their degree in the user–item graph). */
     public int count(int user) {
         return offsets[user + 1] - offsets[user];
+    }
+
+    /** Position of the user's first item in the concatenated rows ({@link #itemAt}). */
+    public int offset(int user) {
+        return offsets[user];
+    }
+
+    /** The item at {@code position} of the concatenated rows: users in order, each row sorted. */
+    public int itemAt(int position) {
+        return items[position];
     }
 
     public boolean contains(int user, int item) {
         return Arrays.binarySearch(items, offsets[user], offsets[user + 1], item) >= 0;
     }
 
+    /**
+     * A uniformly drawn item the user has not interacted with; after {@value #MAX_REJECTIONS}
+     * rejections (a user who has seen nearly everything) the last draw is kept, so a step's cost
+     * stays bounded.
+     */
+    public int sampleNegative(int user, SplittableRandom random) {
+        int j = random.nextInt(numItems);
+        for (int t = 0; t < MAX_REJECTIONS && contains(user, j); t++) {
+            j = random.nextInt(numItems);
+        }
+        return j;
+    }
+
     /** Calls {@code action} with each item of the user in increasing order. */
-    void forEach(int user, java.util.function.IntConsumer action) {
+    void forEach(int user, IntConsumer action) {
         for (int k = offsets[user]; k < offsets[user + 1]; k++) {
             action.accept(items[k]);
         }

@@ -7,7 +7,7 @@
  * Protocols: leave-one-out (BDLM), global time split (CoReLLa), seeded random ratio split.
  * Negatives: {@link org.tandemrec.split.NegativeSampler} implementations (uniform, popularity,
  * text similarity with all-MiniLM-L6-v2 embeddings, mixed), drawn through
- * {@link org.tandemrec.split.NegativeDraw}; training negatives per epoch with
- * {@link org.tandemrec.split.TrainingNegatives}.
+ * {@link org.tandemrec.split.NegativeDraw}; {@link org.tandemrec.split.UserItems} indexes each
+ * user's items for exclusion and for the uniform negatives models train with.
  */
 package org.tandemrec.split;

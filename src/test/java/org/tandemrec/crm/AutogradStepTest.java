@@ -26,9 +26,9 @@ class AutogradStepTest {
     private static NDArray loss(AutogradStep s, Parameter table, Parameter w, Parameter b, Parameter v) {
         NDArray rows = s.rows(table, IDS, new Shape(3, 2)).lookup().reshape(3, 6);
         NDArray x = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(rows, s.meanBag(table, BAGS, 2)), 1);
-        NDArray h = NdOps.linear(x, s.dense(w), s.dense(b)).tanh();
+        NDArray h = TensorFunctions.linear(x, s.dense(w), s.dense(b)).tanh();
         NDArray z = h.matMul(s.dense(v)).reshape(3);
-        return NdOps.bceWithLogits(z, s.manager().create(LABELS));
+        return TensorFunctions.bceWithLogits(z, s.manager().create(LABELS));
     }
 
     private static double lossValue(Parameter table, Parameter w, Parameter b, Parameter v) {
@@ -88,8 +88,8 @@ class AutogradStepTest {
         try (AutogradStep s = AutogradStep.training()) {
             NDArray x = s.fields(java.util.List.of(AutogradStep.Field.lookup(table, new int[] {3, 3, 4}),
                     AutogradStep.Field.lookup(table, new int[] {1, 0, 1}), AutogradStep.Field.meanOf(table, BAGS, 2)));
-            NDArray z = NdOps.linear(x, s.dense(w), s.dense(b)).tanh().matMul(s.dense(v)).reshape(3);
-            fused = s.backward(NdOps.bceWithLogits(z, s.manager().create(LABELS)));
+            NDArray z = TensorFunctions.linear(x, s.dense(w), s.dense(b)).tanh().matMul(s.dense(v)).reshape(3);
+            fused = s.backward(TensorFunctions.bceWithLogits(z, s.manager().create(LABELS)));
         }
         assertEquals(separate, fused, 1e-6);
         assertEquals(6, table.touchedCount());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.tandemrec.crm.cf.LightGcn;
 
 /** Model-specific settings and LightGCN's size-aware default batch. */
 class CrmSpecTest {

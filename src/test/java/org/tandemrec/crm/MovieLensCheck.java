@@ -12,6 +12,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.tandemrec.Fixtures;
+import org.tandemrec.crm.ctr.CtrExamples;
+import org.tandemrec.crm.ctr.CtrFeatures;
+import org.tandemrec.crm.ctr.DcnV2;
+import org.tandemrec.crm.ctr.DcnV2Config;
+import org.tandemrec.crm.sequential.Bert4Rec;
+import org.tandemrec.crm.sequential.Bert4RecConfig;
+import org.tandemrec.crm.sequential.Gru4Rec;
+import org.tandemrec.crm.sequential.Gru4RecConfig;
+import org.tandemrec.crm.sequential.SasRec;
+import org.tandemrec.crm.sequential.SasRecConfig;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.data.LabelRule;
@@ -83,7 +93,7 @@ class MovieLensCheck {
         CtrExamples testEx = CtrExamples.of(train, test, rule, 20);
         CtrFeatures features = CtrFeatures.encode(users, items, info, profiles);
         long t0 = System.nanoTime();
-        DcnV2 dcn = DcnV2.fit(features, trainEx, CtrFeatures.latestHistories(train, 20), DcnV2Config.defaults(),
+        DcnV2 dcn = DcnV2.fit(features, trainEx, train.latestItemsByUser(20), DcnV2Config.defaults(),
                 TrainConfig.builder().epochs(3).batchSize(1024).learningRate(1e-3).seed(1).build(), TrainHooks.none(), null);
         double sec = (System.nanoTime() - t0) / 1e9;
         float[] p = dcn.scoreExamples(testEx.users(), testEx.items(), testEx.histories());
@@ -91,7 +101,7 @@ class MovieLensCheck {
                 fastAuc(p, testEx.labels()), sec, 3.0 * trainEx.size() / sec);
 
         // Leave-one-out: each user's last interaction is held out.
-        int[][] seqs = SequentialRecommender.userSequences(all, Integer.MAX_VALUE);
+        int[][] seqs = all.latestItemsByUser(Integer.MAX_VALUE);
         boolean[] held = new boolean[n];
         int[] lastRow = new int[users];
         Arrays.fill(lastRow, -1);

@@ -1,12 +1,12 @@
 package org.tandemrec.crm;
 
 /** Small metric helpers for the model tests (first-principles definitions). */
-final class RankingChecks {
+public final class RankingChecks {
     private RankingChecks() {
     }
 
     /** AUC = P(score of a random positive > score of a random negative), ties count one half. O(P·N). */
-    static double auc(float[] scores, float[] labels) {
+    public static double auc(float[] scores, float[] labels) {
         double wins = 0;
         long pairs = 0;
         for (int i = 0; i < scores.length; i++) {
@@ -25,7 +25,7 @@ final class RankingChecks {
     }
 
     /** Rank of {@code target} among all items by {@code scores} (0 = best; ties count against the target). */
-    static int rank(float[] scores, int target) {
+    public static int rank(float[] scores, int target) {
         int r = 0;
         for (int i = 0; i < scores.length; i++) {
             if (i != target && scores[i] >= scores[target]) {

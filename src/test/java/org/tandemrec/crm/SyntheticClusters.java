@@ -2,19 +2,20 @@ package org.tandemrec.crm;
 
 import java.util.SplittableRandom;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.split.UserItems;
 
 /**
  * A seeded test world: users and items in latent clusters, each user interacting mostly with
  * items of its own cluster (Zipf-skewed within the cluster) and sometimes with any item. One
  * interaction per user is held out for hit-rate / AUC checks.
  */
-final class SyntheticClusters {
-    final InteractionTable train;
-    final int[] heldOutItem;
-    final int numUsers;
-    final int numItems;
+public final class SyntheticClusters {
+    public final InteractionTable train;
+    public final int[] heldOutItem;
+    public final int numUsers;
+    public final int numItems;
 
-    SyntheticClusters(int numUsers, int numItems, int clusters, int perUser, long seed) {
+    public SyntheticClusters(int numUsers, int numItems, int clusters, int perUser, long seed) {
         this.numUsers = numUsers;
         this.numItems = numItems;
         SplittableRandom r = new SplittableRandom(seed);
@@ -51,8 +52,8 @@ final class SyntheticClusters {
     }
 
     /** Share of users whose held-out item ranks in the top 10 among all items they have not interacted with. */
-    double hitRateAt10(org.tandemrec.crm.Recommender model) {
-        UserItemIndex seen = new UserItemIndex(train);
+    public double hitRateAt10(org.tandemrec.crm.Recommender model) {
+        UserItems seen = UserItems.of(train);
         int hits = 0;
         int[] items = new int[numItems];
         int[] users = new int[numItems];

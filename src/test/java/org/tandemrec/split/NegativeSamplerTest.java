@@ -144,24 +144,4 @@ class NegativeSamplerTest {
             }
         }
     }
-
-    @Test
-    void trainingNegativesAreSeededPerEpoch() {
-        InteractionTable train = SplitBuilder.labelled(SplitFixtures.table(30, 60, 2, 10, 4L),
-                SplitSource.implicitData("t"));
-        TrainingNegatives tn = new TrainingNegatives(train, 77L);
-        InteractionTable e0 = tn.epoch(0, 3);
-        assertEquals(train.size() * 4, e0.size());
-        UserItems trainItems = UserItems.of(train);
-        int negatives = 0;
-        for (int r = 0; r < e0.size(); r++) {
-            if (e0.value(r) == 0f) {
-                negatives++;
-                assertFalse(trainItems.contains(e0.user(r), e0.item(r)));
-            }
-        }
-        assertEquals(3 * train.size(), negatives);
-        assertArrayEquals(e0.itemColumn(), new TrainingNegatives(train, 77L).epoch(0, 3).itemColumn());
-        assertFalse(java.util.Arrays.equals(e0.itemColumn(), tn.epoch(1, 3).itemColumn()));
-    }
 }
