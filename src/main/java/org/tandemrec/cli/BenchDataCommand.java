@@ -1,13 +1,9 @@
 package org.tandemrec.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.Directories;
@@ -15,7 +11,7 @@ import org.tandemrec.bench.LoadBenchmark;
 import org.tandemrec.bench.MetricsBenchmark;
 import org.tandemrec.bench.TextNegativesBenchmark;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 
 /**
@@ -40,8 +36,8 @@ public final class BenchDataCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--json", description = "print JSON instead of a table")
-    boolean json;
+    @Mixin
+    JsonOutput output;
 
     @Override
     public Integer call() throws Exception {
@@ -54,16 +50,7 @@ public final class BenchDataCommand implements Callable<Integer> {
                 Directories.deleteTree(scratch);
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            ObjectMapper m = new ObjectMapper();
-            ObjectNode o = m.createObjectNode();
-            figures.forEach(o::put);
-            out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
-        } else {
-            figures.forEach((k, v) -> out.printf(Locale.ROOT, "%-32s %.3f%n", k, v));
-        }
-        out.flush();
+        output.print(spec.commandLine().getOut(), figures, 32, "%.3f");
         return 0;
     }
 

@@ -1,14 +1,10 @@
 package org.tandemrec.cli;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tandemrec.bench.LlmBenchmark;
@@ -17,6 +13,7 @@ import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.decoder.TorchThreads;
 import org.tandemrec.llm.safetensors.SafetensorsReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -35,11 +32,11 @@ public final class BenchLlmCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--json", description = "print one JSON object instead of a table")
-    boolean json;
+    @Mixin
+    JsonOutput output;
 
-    @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's).")
-    Integer threads;
+    @Mixin
+    TorchThreadsOption threads;
 
     @Option(names = "--reps", defaultValue = "5", description = "Timed repetitions per figure, best kept (default ${DEFAULT-VALUE}).")
     int reps;
@@ -66,9 +63,7 @@ public final class BenchLlmCommand implements Callable<Integer> {
         if (model != null && !Files.isRegularFile(model.resolve("config.json"))) {
             throw new IllegalArgumentException("--model " + model + " has no config.json");
         }
-        if (threads != null) {
-            TorchThreads.set(threads);
-        }
+        threads.apply();
         Map<String, Object> f = new LinkedHashMap<>();
         if (model != null) {
             f.put("model", model.toString());
@@ -101,16 +96,7 @@ public final class BenchLlmCommand implements Callable<Integer> {
             }
         }
         f.put("load_average_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            ObjectMapper om = new ObjectMapper();
-            ObjectNode o = om.valueToTree(f);
-            out.println(om.writerWithDefaultPrettyPrinter().writeValueAsString(o));
-        } else {
-            f.forEach((k, v) -> out.println(v instanceof Double d
-                    ? String.format(Locale.ROOT, "%-36s %.4g", k, d) : String.format(Locale.ROOT, "%-36s %s", k, v)));
-        }
-        out.flush();
+        output.print(spec.commandLine().getOut(), f, 36, "%.4g");
         return 0;
     }
 

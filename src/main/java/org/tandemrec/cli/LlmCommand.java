@@ -11,10 +11,10 @@ import org.tandemrec.llm.GoldenCheck;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.HfCheckpoint;
-import org.tandemrec.llm.decoder.TorchThreads;
 import org.tandemrec.llm.lora.LoraAdapter;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -47,8 +47,8 @@ public final class LlmCommand implements Runnable {
         @Option(names = "--adapter", description = "PEFT LoRA adapter directory applied to the model.")
         Path adapter;
 
-        @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's; 1 is fastest for tiny models).")
-        Integer threads;
+        @Mixin
+        TorchThreadsOption threads;
 
         @Override
         public Integer call() throws Exception {
@@ -61,9 +61,7 @@ public final class LlmCommand implements Runnable {
             if (adapter != null && !Files.isDirectory(adapter)) {
                 throw new IllegalArgumentException("--adapter " + adapter + " is not a directory");
             }
-            if (threads != null) {
-                TorchThreads.set(threads);
-            }
+            threads.apply();
             try (NDManager m = NDManager.newBaseManager();
                  DecoderWeights w = DecoderWeights.load(model, m);
                  LlmTokenizer tok = Files.isRegularFile(model.resolve("tokenizer.json")) ? LlmTokenizer.load(model) : null;

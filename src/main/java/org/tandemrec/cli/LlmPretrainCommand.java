@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.tandemrec.llm.decoder.TorchThreads;
 import org.tandemrec.llm.pretrain.PretrainConfig;
 import org.tandemrec.llm.pretrain.Pretrainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -35,16 +35,16 @@ final class LlmPretrainCommand implements Callable<Integer> {
     @Option(names = "--layers", description = "Layers (default 4).") Integer layers;
     @Option(names = "--vocab", description = "Vocabulary size (default 3000).") Integer vocab;
     @Option(names = "--context", description = "Context length (default 128).") Integer context;
-    @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's).") Integer threads;
+
+    @Mixin
+    TorchThreadsOption threads;
 
     @Override
     public Integer call() throws Exception {
         if (!java.nio.file.Files.isRegularFile(corpus)) {
             throw new IllegalArgumentException("--corpus " + corpus + " is not a file");
         }
-        if (threads != null) {
-            TorchThreads.set(threads);
-        }
+        threads.apply();
         PretrainConfig d = PretrainConfig.demo(seed);
         int h = hidden != null ? hidden : d.hidden();
         PretrainConfig cfg = new PretrainConfig(h, layers != null ? layers : d.layers(), d.heads(), d.kvHeads(), 4 * h,
