@@ -16,7 +16,7 @@ import picocli.CommandLine;
  * {@code tandem bench crm}: training throughput of the conventional models against the
  * machine's matrix-multiply peak measured in the same run (see {@link CrmBenchmark}). The peak
  * uses every core; the models run with {@code --threads} PyTorch intra-op threads (small
- * tensors are faster with one) and Java kernels on every core.
+ * tensors are faster with one), LightGCN's Java kernels on every core.
  */
 @Command(name = "crm", mixinStandardHelpOptions = true,
         description = "Time DCNv2, LightGCN, lazy Adam, MF, NeuMF and SASRec training; peak heap on 1M interactions; "

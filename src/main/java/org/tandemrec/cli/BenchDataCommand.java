@@ -15,9 +15,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 
 /**
- * {@code tandem bench data}: the data-path figures (load time, memory, and the figures other
- * layers add). Each {@link Figures} source writes its own inputs into a scratch directory that
- * is removed afterwards; to add a figure, add a source to {@link #SOURCES}.
+ * {@code tandem bench data}: the data-path figures (load time and memory, AUC over 10M scores,
+ * text-similarity negatives). Each {@link Figures} source gets a scratch directory for the inputs
+ * it writes, removed afterwards; to add a figure, add a source to {@link #SOURCES}.
  */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Time loading 1M interactions (CSV and ratings.dat), retained heap per interaction, AUC over 10M "

@@ -18,7 +18,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
-/** {@code tandem llm ...}: operations on Hugging Face decoder checkpoints. */
+/**
+ * {@code tandem llm ...}: the LLM side on Hugging Face decoder checkpoints: a pre-training corpus
+ * from a data set, pre-training, supervised fine-tuning, merging an adapter, and checks against
+ * golden outputs. Benchmarks are under {@code tandem bench llm}.
+ */
 @Command(name = "llm", mixinStandardHelpOptions = true, description = "Hugging Face decoder checkpoints (Llama, Mistral, Qwen2).",
         subcommands = {LlmCorpusCommand.class, LlmCommand.Check.class, LlmCommand.Merge.class, LlmPretrainCommand.class,
                 LlmSftCommand.class})

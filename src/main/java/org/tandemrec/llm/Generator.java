@@ -11,8 +11,8 @@ import org.tandemrec.llm.decoder.KvCache;
 import org.tandemrec.llm.decoder.PaddedBatch;
 
 /**
- * Autoregressive generation for one sequence with a {@link KvCache}: the prompt is run once,
- * then one token per step. Greedy when {@code temperature == 0}; otherwise samples from the
+ * Autoregressive generation with a {@link KvCache}, for one sequence or a batch of them: the
+ * prompt is run once, then one token per step. Greedy when {@code temperature == 0}; otherwise samples from the
  * temperature-scaled softmax restricted to the top-k tokens and the top-p nucleus, from a seeded
  * random stream. Stops after {@code maxNewTokens} or at {@code eosId}.
  */
