@@ -32,6 +32,7 @@ import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.SplitSource;
 import org.tandemrec.train.TrainHooks;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -66,11 +67,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "seed of the world, splits and models (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--users", defaultValue = "2000", description = "synthetic users (default: ${DEFAULT-VALUE})")
-    int users;
-
-    @Option(names = "--items", defaultValue = "1500", description = "synthetic items (default: ${DEFAULT-VALUE})")
-    int items;
+    @Mixin
+    SyntheticWorldOptions size;
 
     @Option(names = "--epochs-scale", defaultValue = "1.0", paramLabel = "F",
             description = "multiply every model's epochs by F (e.g. 0.2 for a quick look)")
@@ -114,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path dir = run.dir();
         PrintWriter w = spec.commandLine().getOut();
 
-        SyntheticConfig worldConfig = DataSynthCommand.configFor(seed, users, items, null);
+        SyntheticConfig worldConfig = DataSynthCommand.configFor(seed, size.users, size.items, null);
         SyntheticWorld world = SyntheticWorld.generate(worldConfig);
         DataSynthCommand.write(world, dir.resolve("data"));
         Dataset d = world.dataset();
@@ -153,8 +151,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         config.put("dataset", "synthetic");
         config.put("seed", Long.toString(seed));
-        config.put("users", Integer.toString(users));
-        config.put("items", Integer.toString(items));
+        config.put("users", Integer.toString(worldConfig.users()));
+        config.put("items", Integer.toString(worldConfig.items()));
         config.put("topk split", "leave-one-out, 1+19 mixed popularity/text negatives (BDLM)");
         config.put("ctr split", "global time 80/10/10, rating >= 4 positive (CoReLLa)");
         config.put("epochs scale", Double.toString(epochsScale));
