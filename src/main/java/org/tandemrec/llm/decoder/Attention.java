@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.tandemrec.train.TensorConstants;
 
 /**
  * Grouped-query causal self-attention (GQA, Ainslie et al. 2023) with rotary position embeddings
@@ -91,7 +92,7 @@ final class Attention {
         int g = n / kh;
         // Query heads kh*g .. kh*g+g-1 share key head kh: fold them into the row axis instead of repeating K and V.
         // The 1/√D scale goes on q, which is smaller than the scores when S > D.
-        NDArray qg = q.mul(1f / (float) Math.sqrt(d)).reshape(b, kh, g * t, d);
+        NDArray qg = q.mul(TensorConstants.scalar(m, 1f / (float) Math.sqrt(d))).reshape(b, kh, g * t, d);
         NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)).reshape(b, n, t, s);
         NDArray probs = (inPlace ? scores.addi(mask) : scores.add(mask)).softmax(-1).reshape(b, kh, g * t, s);
         NDArray o = probs.matMul(v).reshape(b, n, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) n * d);

@@ -12,6 +12,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
 import org.tandemrec.llm.lora.LoraAdapter;
+import org.tandemrec.train.TensorConstants;
 
 /**
  * A Llama / Mistral / Qwen2 decoder-only transformer (pre-norm blocks of RMSNorm →
@@ -163,8 +164,9 @@ public final class Decoder {
         // sum then scale, not mean: the gradient of a sum is a broadcast view, that of a mean a
         // full-size division.
         long h = x.getShape().get(x.getShape().dimension() - 1);
-        NDArray var = x.square().sum(new int[] {-1}, true).mul(1f / h);
-        NDArray scaled = x.mul(var.add((float) c.rmsNormEps()).sqrt().pow(-1f));
+        NDManager m = x.getManager();
+        NDArray var = x.square().sum(new int[] {-1}, true).mul(TensorConstants.scalar(m, 1f / h));
+        NDArray scaled = x.mul(var.add((float) c.rmsNormEps()).sqrt().pow(TensorConstants.scalar(m, -1f)));
         return inPlace ? scaled.muli(weight) : scaled.mul(weight);
     }
 
@@ -202,8 +204,8 @@ public final class Decoder {
         NDArray logp = logits.logSoftmax(-1);
         NDArray idx = m.create(target, new Shape(b, t, 1)).toType(DataType.INT64, false);
         NDArray picked = logp.gather(idx, 2).reshape(b, t);
-        NDArray mask = m.create(valid, new Shape(b, t));
-        NDArray loss = picked.mul(mask).sum().neg().div((float) count);
+        NDArray mask = TensorConstants.of(m, valid, new Shape(b, t));
+        NDArray loss = picked.mul(mask).sum().neg().div(TensorConstants.scalar(m, count));
         loss.attach(out);
         return loss;
     }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.core.Linear;
 import org.tandemrec.llm.lora.LoraAdapter;
+import org.tandemrec.train.TensorConstants;
 
 /**
  * The linear projections of a decoder's blocks, y = x Wᵀ (+ b), read from the checkpoint's named
@@ -117,9 +118,9 @@ final class Projections {
         float p = (float) lora.config().dropout();
         if (training && p > 0) {
             NDArray keep = x.getManager().randomUniform(0f, 1f, x.getShape()).gte(p).toType(DataType.FLOAT32, false);
-            in = x.mul(keep).div(1 - p);
+            in = x.mul(keep).div(TensorConstants.scalar(x.getManager(), 1 - p));
         }
         NDArray low = Linear.linear(in, pair.a()).singletonOrThrow();
-        return Linear.linear(low, pair.b()).singletonOrThrow().mul(lora.scale());
+        return Linear.linear(low, pair.b()).singletonOrThrow().mul(TensorConstants.scalar(low.getManager(), lora.scale()));
     }
 }
