@@ -40,9 +40,10 @@ import picocli.CommandLine;
  * {@code tandem demo}: the whole pipeline on the embedded synthetic world. It generates the world,
  * makes BDLM's leave-one-out split (top-K with popularity + text-similarity negatives, 1:1
  * interaction prediction) and CoReLLa's global time split (CTR with rating ≥ 4 positive), trains
- * every conventional model, scores all of them and the ground-truth oracle on the same fixed
- * candidates, and writes {@code metrics.json} and {@code report.html}. The run directory appears
- * only when complete.
+ * the conventional models of {@link #TOPK_MODELS} on the first and {@link #CTR_MODELS} on the
+ * second, scores each on its split's fixed test sets and the ground-truth oracle on the CTR test
+ * set, pre-trains the small LLM on the time split's training text, and writes {@code
+ * metrics.json} and {@code report.html}. The run directory appears only when complete.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole pipeline on the embedded synthetic world; writes RUN/metrics.json and RUN/report.html.")
