@@ -37,13 +37,14 @@ import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
 
 /**
- * Throughput figures of the conventional models, one method per figure, each returning a number
- * (seconds, milliseconds, per-second rates or GFLOP/s). Inputs are synthetic and seeded; models
- * train at their {@link CrmSpec#defaults} batch size. Figures on a shared machine are noisy:
- * repeated measurements report the median (the matmul peak the best).
+ * Throughput figures of the conventional models, one method per figure (seconds, milliseconds,
+ * per-second rates or GFLOP/s; DCNv2 and LightGCN's epoch return a small record). Inputs are
+ * synthetic and seeded; models train at their {@link CrmSpec#defaults} batch size, except the
+ * LightGCN epoch, which takes its batch. Figures on a shared machine are noisy: repeated
+ * measurements report the median (the matmul peak the best).
  *
- * <p>The PyTorch intra-op thread count is process-wide and is left to the caller; the Java-side
- * kernels (LightGCN propagation, lazy Adam) use {@code javaThreads}.
+ * <p>The PyTorch intra-op thread count is process-wide and is left to the caller; LightGCN's
+ * Java-side propagation and training use {@code javaThreads}, the lazy Adam step one thread.
  */
 public final class CrmBenchmark {
     private CrmBenchmark() {
@@ -51,7 +52,7 @@ public final class CrmBenchmark {
 
     /**
      * Problem sizes. {@link #full()} is what the figures' names say (1M interactions, a 2M × 64
-     * table, batch 2048 for DCNv2); {@link #quick()} is a fast check with the same code paths.
+     * table); {@link #quick()} is a fast check with the same code paths.
      */
     public record Sizes(int users, int items, int interactions, int adamRows, int adamBatch, int matmulMin,
                         int matmulMax, int dcnSteps, int ncfInteractions, int sasrecUsers, int propagationReps) {
@@ -198,16 +199,19 @@ public final class CrmBenchmark {
     }
 
     /**
+     * The batch size {@code tandem train crm --model lightgcn} uses on {@code table}: the
+     * size-aware default of its {@link CrmSpec} ({@link LightGcn#defaultBatchSize}).
+     */
+    public static int lightGcnDefaultBatch(InteractionTable table) {
+        return CrmSpec.defaults(LightGcn.KIND).forTrainingRows(table.size()).train().batchSize();
+    }
+
+    /**
      * One LightGCN training epoch (64 dim, 3 layers) at the given batch size over {@code table},
      * with the peak heap it reached (see {@link #peakHeapMb}). {@code refreshEvery} 1 is exact
      * training; an exact step costs two propagations whatever the batch, so larger batches are
      * how an exact epoch over a big graph gets cheaper.
      */
-    /** LightGCN's default batch size on {@code table} ({@link LightGcn#defaultBatchSize}, via its {@link CrmSpec}). */
-    public static int lightGcnDefaultBatch(InteractionTable table) {
-        return CrmSpec.defaults(LightGcn.KIND).forTrainingRows(table.size()).train().batchSize();
-    }
-
     public static HeapFigures lightGcnEpoch(InteractionTable table, int refreshEvery, int batch, int javaThreads) {
         TrainConfig tc = CrmSpec.defaults(LightGcn.KIND).train().toBuilder().epochs(1).batchSize(batch)
                 .threads(javaThreads).build();
@@ -276,7 +280,10 @@ public final class CrmBenchmark {
         return table.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
-    /** NeuMF (32 dim, default MLP and 4 negatives per positive): scored pairs per second over one epoch. */
+    /**
+     * NeuMF at its defaults ({@link CrmSpec#defaults} dimension d, {@link NcfConfig#neuMf}: MLP
+     * tower 4d-2d-d, 4 negatives per positive): scored pairs per second over one epoch.
+     */
     public static double neuMfPairsPerSecond(InteractionTable table) {
         CrmSpec spec = CrmSpec.defaults("neumf");
         TrainConfig tc = spec.train().toBuilder().epochs(1).build();

@@ -9,21 +9,28 @@ import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.KvCache;
 import org.tandemrec.llm.decoder.LlamaConfig;
+import org.tandemrec.llm.decoder.RopeScaling;
 import org.tandemrec.llm.decoder.TrainBatch;
 import org.tandemrec.train.AdamOptimizer;
 import org.tandemrec.train.GradientClipping;
 import org.tandemrec.train.ParameterSet;
 import org.tandemrec.train.TrainConfig;
+import org.tandemrec.llm.pretrain.PretrainConfig;
 
 /**
- * The LLM figures of {@code tandem bench llm} for one model configuration with random weights:
- * training, prefill, cached versus recomputing decoding, and Yes/No scoring throughput, each the
- * best of a few timed repetitions after a warm-up. Utilisation (MFU) relates a throughput to the
- * measured matmul peak P: training 6·N·tokens/s / P, prefill 2·N·tokens/s / P, with N the
- * parameter count (Kaplan et al. 2020, §2.1: ≈ 2N flops per token forward, 6N with backward).
+ * The LLM figures of {@code tandem bench llm} for one model (random weights of a configuration,
+ * or a checkpoint's weights): training, prefill, cached versus recomputing decoding, and Yes/No
+ * scoring throughput, each the best of a few timed repetitions after a warm-up. Utilisation (MFU)
+ * relates a throughput to the measured matmul peak P: training 6·N·tokens/s / P, prefill
+ * 2·N·tokens/s / P, with N the parameter count (Kaplan et al. 2020, §2.1: ≈ 2N flops per token
+ * forward, 6N with backward; with tied embeddings N holds the LM head's matrix once).
  */
 public final class LlmBenchmark {
-    /** Sizes of one run: training batch × sequence and timed steps (the fastest counts), prefill batch × sequence, decoding prefix and new tokens. */
+    /**
+     * Sizes of one run: training batch × sequence and timed steps (the fastest counts; 0 skips
+     * training), prefill batch × sequence, decoding prefix and new tokens, timed repetitions of
+     * the other figures (the fastest counts) and the seed of weights and token ids.
+     */
     public record Settings(int trainBatch, int trainSeq, int trainSteps, int prefillBatch, int prefillSeq, int prefix,
                            int newTokens, int reps, long seed) {
         public Settings {
@@ -36,16 +43,52 @@ public final class LlmBenchmark {
                 throw new IllegalArgumentException("trainSteps must be >= 0 (0 skips training), got " + trainSteps);
             }
         }
+
+        /** The demo model's sizes: training 8 × 128 (reps + 2 steps), prefill 8 × 128, 32 tokens decoded after 256. */
+        public static Settings demo(int reps) {
+            return new Settings(8, 128, reps + 2, 8, 128, 256, 32, reps, 1);
+        }
+
+        /** The ~100M model's sizes: training 1 × 128 (2 steps, or none), prefill 2 × 256, 16 tokens decoded after 256. */
+        public static Settings large(int reps, boolean train) {
+            return new Settings(1, 128, train ? 2 : 0, 2, 256, 256, 16, reps, 1);
+        }
+
+        /**
+         * These sizes within a context of {@code maxPositions} tokens (sequences shortened,
+         * decoding at most half the context after the rest), training skipped unless {@code train}.
+         */
+        public Settings fitting(int maxPositions, boolean train) {
+            int decoded = Math.min(newTokens, Math.max(1, maxPositions / 2));
+            return new Settings(trainBatch, Math.min(trainSeq, maxPositions), train ? trainSteps : 0, prefillBatch,
+                    Math.min(prefillSeq, maxPositions), Math.min(prefix, maxPositions - decoded), decoded, reps, seed);
+        }
+    }
+
+    /** The demo model of {@code tandem llm pretrain}, with room for a 256-token decoding context. */
+    public static LlamaConfig demoModel() {
+        PretrainConfig p = PretrainConfig.demo(1);
+        LlamaConfig c = p.llamaConfig(p.vocabSize());
+        return new LlamaConfig(c.modelType(), c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(),
+                c.numKvHeads(), c.headDim(), c.rmsNormEps(), c.rope(), false, true, c.vocabSize(), c.bosTokenId(),
+                c.eosTokenId(), c.padTokenId(), 2048);
+    }
+
+    /** H 768, L 12, N 12, K 4, I 2048, V 32000, tied: about 100M parameters. */
+    public static LlamaConfig model100m() {
+        return new LlamaConfig("llama", 768, 2048, 12, 12, 4, 64, 1e-5, RopeScaling.plain(10000), false, true, 32000,
+                1, 2, 3, 2048);
     }
 
     /**
      * Throughputs of one model. {@code trainTokensPerSecond} is NaN when training was skipped.
      * Decoding times are per new token at a {@code prefix}-token context, both with the LM head on
      * the last position only, so that they differ by the cache alone. Prefill is the full forward
-     * (logits at every position, as training computes them); Yes/No scoring needs only the last.
+     * (logits at every position, as training computes them), its GFLOP/s by an explicit count
+     * ({@link ForwardBenchmark}); Yes/No scoring needs only the last position.
      */
     public record Figures(long parameters, double trainTokensPerSecond, double prefillTokensPerSecond,
-                          double decodeFullSecondsPerToken, double decodeCachedSecondsPerToken,
+                          double prefillGflops, double decodeFullSecondsPerToken, double decodeCachedSecondsPerToken,
                           double yesNoPromptsPerSecond, double prefillPromptsPerSecond) {
         public double trainMfu(double peakGflops) {
             return trainTokensPerSecond * 6 * parameters / (peakGflops * 1e9);
@@ -81,24 +124,34 @@ public final class LlmBenchmark {
     /** Measures {@code config} with seeded random weights. */
     public static Figures run(LlamaConfig config, Settings s, NDManager parent) {
         try (NDManager m = parent.newSubManager(); DecoderWeights w = DecoderWeights.random(config, s.seed(), 0.02f, m)) {
-            Decoder d = new Decoder(w, null);
-            SplittableRandom rnd = new SplittableRandom(s.seed());
-            double train = s.trainSteps() == 0 ? Double.NaN : trainTokensPerSecond(w, s, rnd, m);
-            ForwardBenchmark.Result pre = ForwardBenchmark.run(d, s.prefillBatch(), s.prefillSeq(), s.reps(), s.seed(), m);
-            int[][] prompts = randomIds(rnd, s.prefillBatch(), s.prefillSeq(), config.vocabSize());
-            ChoiceScorer scorer = new ChoiceScorer(d, 0);
-            double yesNo = Double.MAX_VALUE;
-            for (int r = 0; r <= s.reps(); r++) {
-                long t0 = System.nanoTime();
-                scorer.yesProbability(m, prompts, 1, 2);
-                if (r > 0) {
-                    yesNo = Math.min(yesNo, (System.nanoTime() - t0) / 1e9);
-                }
-            }
-            double[] decode = decodeSecondsPerToken(d, s, rnd, m);
-            return new Figures(config.parameterCount(), train, pre.tokensPerSecond(), decode[0], decode[1],
-                    s.prefillBatch() / yesNo, s.prefillBatch() / pre.forwardSeconds());
+            return run(w, s, m);
         }
+    }
+
+    /**
+     * Measures the model of {@code w}; intermediates are attached to {@code m}. Training (when
+     * {@code s.trainSteps()} > 0) updates the weights in place, so they must be writable (not a
+     * memory-mapped checkpoint).
+     */
+    public static Figures run(DecoderWeights w, Settings s, NDManager m) {
+        LlamaConfig config = w.config();
+        Decoder d = new Decoder(w, null);
+        SplittableRandom rnd = new SplittableRandom(s.seed());
+        double train = s.trainSteps() == 0 ? Double.NaN : trainTokensPerSecond(w, s, rnd, m);
+        ForwardBenchmark.Result pre = ForwardBenchmark.run(d, s.prefillBatch(), s.prefillSeq(), s.reps(), s.seed(), m);
+        int[][] prompts = randomIds(rnd, s.prefillBatch(), s.prefillSeq(), config.vocabSize());
+        ChoiceScorer scorer = new ChoiceScorer(d, 0);
+        double yesNo = Double.MAX_VALUE;
+        for (int r = 0; r <= s.reps(); r++) {
+            long t0 = System.nanoTime();
+            scorer.yesProbability(m, prompts, 1, 2);
+            if (r > 0) {
+                yesNo = Math.min(yesNo, (System.nanoTime() - t0) / 1e9);
+            }
+        }
+        double[] decode = decodeSecondsPerToken(d, s, rnd, m);
+        return new Figures(config.parameterCount(), train, pre.tokensPerSecond(), pre.forwardGflops(), decode[0],
+                decode[1], s.prefillBatch() / yesNo, s.prefillBatch() / pre.forwardSeconds());
     }
 
     /**

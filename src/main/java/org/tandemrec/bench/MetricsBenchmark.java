@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 import org.tandemrec.eval.Auc;
 
 /**
- * Throughput figure for {@code tandem bench}: the wall time of one {@link Auc} over N seeded
+ * Throughput figure for {@code tandem bench data}: the wall time of one {@link Auc} over N seeded
  * random (label, score) pairs. Key {@code auc_10m_s} is {@code aucSeconds(10_000_000, seed)}.
  * The data are generated before the clock starts; the AUC itself is returned via
  * {@link Timing} so the computation cannot be optimised away.

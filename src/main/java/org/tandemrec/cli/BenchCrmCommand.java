@@ -1,16 +1,14 @@
 package org.tandemrec.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tandemrec.bench.CrmBenchmark;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.llm.decoder.TorchThreads;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -18,7 +16,7 @@ import picocli.CommandLine;
  * {@code tandem bench crm}: training throughput of the conventional models against the
  * machine's matrix-multiply peak measured in the same run (see {@link CrmBenchmark}). The peak
  * uses every core; the models run with {@code --threads} PyTorch intra-op threads (small
- * tensors are faster with one) and Java kernels on every core.
+ * tensors are faster with one), LightGCN's Java kernels on every core.
  */
 @Command(name = "crm", mixinStandardHelpOptions = true,
         description = "Time DCNv2, LightGCN, lazy Adam, MF, NeuMF and SASRec training; peak heap on 1M interactions; "
@@ -29,8 +27,8 @@ public final class BenchCrmCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--json", description = "print one JSON object instead of a table")
-    boolean json;
+    @Mixin
+    JsonOutput output;
 
     @Option(names = "--quick", description = "small sizes for a fast check (the figures' names keep their full-size meaning only without it)")
     boolean quick;
@@ -89,25 +87,7 @@ public final class BenchCrmCommand implements Callable<Integer> {
         } finally {
             TorchThreads.set(before);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            ObjectMapper m = new ObjectMapper();
-            ObjectNode o = m.createObjectNode();
-            f.forEach((k, v) -> {
-                if (v instanceof Double d) {
-                    o.put(k, d);
-                } else if (v instanceof Integer i) {
-                    o.put(k, i);
-                } else {
-                    o.put(k, v.toString());
-                }
-            });
-            out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
-        } else {
-            f.forEach((k, v) -> out.println(v instanceof Double d ? String.format(Locale.ROOT, "%-32s %.4g", k, d)
-                    : String.format(Locale.ROOT, "%-32s %s", k, v)));
-        }
-        out.flush();
+        output.print(spec.commandLine().getOut(), f, 32, "%.4g");
         return 0;
     }
 }

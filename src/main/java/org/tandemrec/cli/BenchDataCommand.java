@@ -1,13 +1,9 @@
 package org.tandemrec.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.Directories;
@@ -15,13 +11,13 @@ import org.tandemrec.bench.LoadBenchmark;
 import org.tandemrec.bench.MetricsBenchmark;
 import org.tandemrec.bench.TextNegativesBenchmark;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 
 /**
- * {@code tandem bench data}: the data-path figures (load time, memory, and the figures other
- * layers add). Each {@link Figures} source writes its own inputs into a scratch directory that
- * is removed afterwards; to add a figure, add a source to {@link #SOURCES}.
+ * {@code tandem bench data}: the data-path figures (load time and memory, AUC over 10M scores,
+ * text-similarity negatives). Each {@link Figures} source gets a scratch directory for the inputs
+ * it writes, removed afterwards; to add a figure, add a source to {@link #SOURCES}.
  */
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Time loading 1M interactions (CSV and ratings.dat), retained heap per interaction, AUC over 10M "
@@ -40,8 +36,8 @@ public final class BenchDataCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--json", description = "print JSON instead of a table")
-    boolean json;
+    @Mixin
+    JsonOutput output;
 
     @Override
     public Integer call() throws Exception {
@@ -54,16 +50,7 @@ public final class BenchDataCommand implements Callable<Integer> {
                 Directories.deleteTree(scratch);
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            ObjectMapper m = new ObjectMapper();
-            ObjectNode o = m.createObjectNode();
-            figures.forEach(o::put);
-            out.println(m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
-        } else {
-            figures.forEach((k, v) -> out.printf(Locale.ROOT, "%-32s %.3f%n", k, v));
-        }
-        out.flush();
+        output.print(spec.commandLine().getOut(), figures, 32, "%.3f");
         return 0;
     }
 

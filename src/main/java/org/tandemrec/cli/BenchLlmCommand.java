@@ -1,40 +1,42 @@
 package org.tandemrec.cli;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tandemrec.bench.LlmBenchmark;
+import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.LlamaConfig;
-import org.tandemrec.llm.decoder.RopeScaling;
 import org.tandemrec.llm.decoder.TorchThreads;
-import org.tandemrec.llm.pretrain.PretrainConfig;
+import org.tandemrec.llm.safetensors.SafetensorsReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
  * {@code tandem bench llm}: matmul peak, training and prefill utilisation, KV-cache decoding
  * speed-up and Yes/No scoring throughput, for the demo model's configuration and for a
- * ~100M-parameter Llama configuration (random weights). Keys ending in {@code _100m} belong to
- * the larger model.
+ * ~100M-parameter Llama configuration (random weights); keys ending in {@code _100m} belong to
+ * the larger model. With {@code --model} the same figures for that model instead: a checkpoint
+ * (not trained: its weights are memory-mapped) or, for a directory holding only a
+ * {@code config.json}, random weights of that shape.
  */
 @Command(name = "llm", mixinStandardHelpOptions = true,
-        description = "Measure LLM throughput and utilisation (demo model and a ~100M-parameter Llama); a few minutes.")
+        description = "Measure LLM throughput and utilisation (demo model and a ~100M-parameter Llama, or the model "
+                + "given with --model); a few minutes.")
 public final class BenchLlmCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--json", description = "print one JSON object instead of a table")
-    boolean json;
+    @Mixin
+    JsonOutput output;
 
-    @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's).")
-    Integer threads;
+    @Mixin
+    TorchThreadsOption threads;
 
     @Option(names = "--reps", defaultValue = "5", description = "Timed repetitions per figure, best kept (default ${DEFAULT-VALUE}).")
     int reps;
@@ -45,30 +47,27 @@ public final class BenchLlmCommand implements Callable<Integer> {
     @Option(names = "--no-train-100m", description = "Skip training the ~100M model (prefill and decoding only).")
     boolean noTrain100m;
 
-    /** The demo model of {@code tandem llm pretrain}, with room for a 256-token decoding context. */
-    static LlamaConfig demoConfig() {
-        PretrainConfig p = PretrainConfig.demo(1);
-        LlamaConfig c = p.llamaConfig(p.vocabSize());
-        return new LlamaConfig(c.modelType(), c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(),
-                c.numKvHeads(), c.headDim(), c.rmsNormEps(), c.rope(), false, true, c.vocabSize(), c.bosTokenId(),
-                c.eosTokenId(), c.padTokenId(), 2048);
-    }
-
-    /** H 768, L 12, N 12, K 4, I 2048, V 32000, tied: about 100M parameters. */
-    static LlamaConfig config100m() {
-        return new LlamaConfig("llama", 768, 2048, 12, 12, 4, 64, 1e-5, RopeScaling.plain(10000), false, true, 32000,
-                1, 2, 3, 2048);
-    }
+    @Option(names = "--model", paramLabel = "HF_DIR",
+            description = "Measure this model instead: a checkpoint directory (training skipped), or a directory with "
+                    + "only config.json (random weights of that shape, trained too); sequences shortened to its context.")
+    Path model;
 
     @Override
     public Integer call() throws Exception {
         if (reps <= 0) {
             throw new IllegalArgumentException("--reps must be > 0, got " + reps);
         }
-        if (threads != null) {
-            TorchThreads.set(threads);
+        if (model != null && (skip100m || noTrain100m)) {
+            throw new IllegalArgumentException("--skip-100m and --no-train-100m apply to the built-in models, not to --model");
         }
+        if (model != null && !Files.isRegularFile(model.resolve("config.json"))) {
+            throw new IllegalArgumentException("--model " + model + " has no config.json");
+        }
+        threads.apply();
         Map<String, Object> f = new LinkedHashMap<>();
+        if (model != null) {
+            f.put("model", model.toString());
+        }
         f.put("threads", TorchThreads.get());
         f.put("load_average_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         // The launcher keeps freed tensor memory in the heap (see ./tandem); say whether this run had it.
@@ -78,16 +77,17 @@ public final class BenchLlmCommand implements Callable<Integer> {
             // value kept, so that a busy moment does not inflate every utilisation figure.
             double peakBefore = LlmBenchmark.peakGflops(m, reps + 2);
             f.put("peak_gflops", peakBefore);
-            LlmBenchmark.Figures demo = LlmBenchmark.run(demoConfig(),
-                    new LlmBenchmark.Settings(8, 128, reps + 2, 8, 128, 256, 32, reps, 1), m);
-            LlmBenchmark.Figures big = skip100m ? null : LlmBenchmark.run(config100m(),
-                    new LlmBenchmark.Settings(1, 128, noTrain100m ? 0 : 2, 2, 256, 256, 16, reps, 1), m);
+            LlmBenchmark.Figures given = model == null ? null : measureModel(f, m);
+            LlmBenchmark.Figures demo = model != null ? null
+                    : LlmBenchmark.run(LlmBenchmark.demoModel(), LlmBenchmark.Settings.demo(reps), m);
+            LlmBenchmark.Figures big = model != null || skip100m ? null
+                    : LlmBenchmark.run(LlmBenchmark.model100m(), LlmBenchmark.Settings.large(reps, !noTrain100m), m);
             double peakAfter = LlmBenchmark.peakGflops(m, reps + 2);
             double peak = Math.max(peakBefore, peakAfter);
             f.put("peak_gflops", peak);
             f.put("peak_gflops_before", peakBefore);
             f.put("peak_gflops_after", peakAfter);
-            put(f, "", demo, peak);
+            put(f, "", model != null ? given : demo, peak);
             if (big != null) {
                 put(f, "_100m", big, peak);
                 if (noTrain100m) {
@@ -96,17 +96,24 @@ public final class BenchLlmCommand implements Callable<Integer> {
             }
         }
         f.put("load_average_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            ObjectMapper om = new ObjectMapper();
-            ObjectNode o = om.valueToTree(f);
-            out.println(om.writerWithDefaultPrettyPrinter().writeValueAsString(o));
-        } else {
-            f.forEach((k, v) -> out.println(v instanceof Double d
-                    ? String.format(Locale.ROOT, "%-36s %.4g", k, d) : String.format(Locale.ROOT, "%-36s %s", k, v)));
-        }
-        out.flush();
+        output.print(spec.commandLine().getOut(), f, 36, "%.4g");
         return 0;
+    }
+
+    /** The figures of {@code --model}: its checkpoint's weights, or random ones when it has only a config.json. */
+    private LlmBenchmark.Figures measureModel(Map<String, Object> f, NDManager m) throws Exception {
+        boolean random = !Files.isRegularFile(model.resolve(SafetensorsReader.SINGLE_FILE))
+                && !Files.isRegularFile(model.resolve(SafetensorsReader.INDEX_FILE));
+        LlamaConfig config = LlamaConfig.load(model);
+        LlmBenchmark.Settings s = LlmBenchmark.Settings.demo(reps).fitting(config.maxPositionEmbeddings(), random);
+        f.put("weights", random ? "random" : "checkpoint");
+        f.put("decode_prefix", s.prefix());
+        if (random) {
+            return LlmBenchmark.run(config, s, m);
+        }
+        try (NDManager sm = m.newSubManager(); DecoderWeights w = DecoderWeights.load(model, sm)) {
+            return LlmBenchmark.run(w, s, sm);
+        }
     }
 
     private static void put(Map<String, Object> f, String suffix, LlmBenchmark.Figures r, double peak) {
@@ -117,6 +124,7 @@ public final class BenchLlmCommand implements Callable<Integer> {
         }
         f.put("prefill_tokens_per_s" + suffix, r.prefillTokensPerSecond());
         f.put("prefill_mfu" + suffix, r.prefillMfu(peak));
+        f.put("prefill_gflops" + suffix, r.prefillGflops());
         f.put("decode_full_recompute_tokens_per_s" + suffix, 1 / r.decodeFullSecondsPerToken());
         f.put("decode_cached_tokens_per_s" + suffix, 1 / r.decodeCachedSecondsPerToken());
         f.put("decode_speedup_256" + suffix, r.decodeSpeedup());

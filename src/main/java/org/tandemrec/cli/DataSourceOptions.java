@@ -9,7 +9,11 @@ import org.tandemrec.data.LoadResult;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The options that say where a data set is and how to read it; shared by data commands. */
+/**
+ * The options that say where a data set is and how to read it ({@code --format}, the path, bad
+ * lines, Amazon metadata, CSV columns): a mixin of every command that loads one (data stats,
+ * split, llm corpus).
+ */
 final class DataSourceOptions {
     @Option(names = "--format", required = true, paramLabel = "FORMAT",
             description = "ml-100k, ml-1m (also 10M), amazon, csv or tandem")

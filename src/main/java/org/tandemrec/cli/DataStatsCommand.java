@@ -13,7 +13,6 @@ import org.tandemrec.data.LoadResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code tandem data stats}: loads a data set and prints its size, sparsity and count quantiles. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
@@ -25,25 +24,21 @@ public final class DataStatsCommand implements Callable<Integer> {
     @Mixin
     DataSourceOptions source;
 
-    @Option(names = "--label-rule", defaultValue = "implicit", paramLabel = "RULE",
-            description = "'implicit' or '>=T' (e.g. >=4): which interactions count as positives")
-    String labelRule;
+    @Mixin
+    FilterAndLabelOptions filter;
 
-    @Option(names = "--kcore", paramLabel = "K", description = "keep the K-core (users and items with >= K interactions)")
-    Integer kcore;
-
-    @Option(names = "--json", description = "print JSON instead of a table")
-    boolean json;
+    @Mixin
+    JsonOutput output;
 
     @Override
     public Integer call() throws Exception {
-        LabelRule rule = LabelRule.parse(labelRule);
-        KCoreFilter filter = kcore == null ? null : KCoreFilter.of(kcore);
+        LabelRule rule = filter.labelRule();
+        KCoreFilter kcore = filter.kcoreFilter();
         LoadResult loaded = source.load();
-        Dataset d = filter == null ? loaded.dataset() : filter.apply(loaded.dataset());
+        Dataset d = kcore == null ? loaded.dataset() : kcore.apply(loaded.dataset());
         DatasetStats s = DatasetStats.of(d, rule);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? json(s, loaded, filter) : table(s, loaded, filter));
+        out.print(output.json ? json(s, loaded, kcore) : table(s, loaded, kcore));
         out.flush();
         return 0;
     }

@@ -11,6 +11,7 @@ import org.tandemrec.data.synthetic.SyntheticTruth;
 import org.tandemrec.data.synthetic.SyntheticWorld;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,11 +31,8 @@ public final class DataSynthCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--users", paramLabel = "N", description = "number of users (default 2000)")
-    Integer users;
-
-    @Option(names = "--items", paramLabel = "M", description = "number of items (default 1500)")
-    Integer items;
+    @Mixin
+    SyntheticWorldOptions size;
 
     @Option(names = "--interactions", paramLabel = "N",
             description = "target number of interactions (default: about 50 per user)")
@@ -42,7 +40,7 @@ public final class DataSynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SyntheticConfig config = configFor(seed, users, items, interactions);
+        SyntheticConfig config = configFor(seed, size.users, size.items, interactions);
         SyntheticWorld world = SyntheticWorld.generate(config);
         write(world, out);
         SyntheticStats s = world.stats();

@@ -32,6 +32,7 @@ import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.SplitSource;
 import org.tandemrec.train.TrainHooks;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -39,9 +40,10 @@ import picocli.CommandLine;
  * {@code tandem demo}: the whole pipeline on the embedded synthetic world. It generates the world,
  * makes BDLM's leave-one-out split (top-K with popularity + text-similarity negatives, 1:1
  * interaction prediction) and CoReLLa's global time split (CTR with rating ≥ 4 positive), trains
- * every conventional model, scores all of them and the ground-truth oracle on the same fixed
- * candidates, and writes {@code metrics.json} and {@code report.html}. The run directory appears
- * only when complete.
+ * the conventional models of {@link #TOPK_MODELS} on the first and {@link #CTR_MODELS} on the
+ * second, scores each on its split's fixed test sets and the ground-truth oracle on the CTR test
+ * set, pre-trains the small LLM on the time split's training text, and writes {@code
+ * metrics.json} and {@code report.html}. The run directory appears only when complete.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole pipeline on the embedded synthetic world; writes RUN/metrics.json and RUN/report.html.")
@@ -66,11 +68,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "seed of the world, splits and models (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--users", defaultValue = "2000", description = "synthetic users (default: ${DEFAULT-VALUE})")
-    int users;
-
-    @Option(names = "--items", defaultValue = "1500", description = "synthetic items (default: ${DEFAULT-VALUE})")
-    int items;
+    @Mixin
+    SyntheticWorldOptions size;
 
     @Option(names = "--epochs-scale", defaultValue = "1.0", paramLabel = "F",
             description = "multiply every model's epochs by F (e.g. 0.2 for a quick look)")
@@ -114,7 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path dir = run.dir();
         PrintWriter w = spec.commandLine().getOut();
 
-        SyntheticConfig worldConfig = DataSynthCommand.configFor(seed, users, items, null);
+        SyntheticConfig worldConfig = DataSynthCommand.configFor(seed, size.users, size.items, null);
         SyntheticWorld world = SyntheticWorld.generate(worldConfig);
         DataSynthCommand.write(world, dir.resolve("data"));
         Dataset d = world.dataset();
@@ -153,8 +152,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         config.put("dataset", "synthetic");
         config.put("seed", Long.toString(seed));
-        config.put("users", Integer.toString(users));
-        config.put("items", Integer.toString(items));
+        config.put("users", Integer.toString(worldConfig.users()));
+        config.put("items", Integer.toString(worldConfig.items()));
         config.put("topk split", "leave-one-out, 1+19 mixed popularity/text negatives (BDLM)");
         config.put("ctr split", "global time 80/10/10, rating >= 4 positive (CoReLLa)");
         config.put("epochs scale", Double.toString(epochsScale));

@@ -7,23 +7,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.AtomicFile;
-import org.tandemrec.bench.ForwardBenchmark;
 import org.tandemrec.llm.GoldenCheck;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.HfCheckpoint;
-import org.tandemrec.llm.decoder.LlamaConfig;
-import org.tandemrec.llm.decoder.RopeScaling;
-import org.tandemrec.llm.decoder.TorchThreads;
 import org.tandemrec.llm.lora.LoraAdapter;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
-/** {@code tandem llm ...}: operations on Hugging Face decoder checkpoints. */
+/**
+ * {@code tandem llm ...}: the LLM side on Hugging Face decoder checkpoints: a pre-training corpus
+ * from a data set, pre-training, supervised fine-tuning, merging an adapter, and checks against
+ * golden outputs. Benchmarks are under {@code tandem bench llm}.
+ */
 @Command(name = "llm", mixinStandardHelpOptions = true, description = "Hugging Face decoder checkpoints (Llama, Mistral, Qwen2).",
-        subcommands = {LlmCorpusCommand.class, LlmCommand.Check.class, LlmCommand.Bench.class, LlmCommand.Merge.class, LlmPretrainCommand.class,
+        subcommands = {LlmCorpusCommand.class, LlmCommand.Check.class, LlmCommand.Merge.class, LlmPretrainCommand.class,
                 LlmSftCommand.class})
 public final class LlmCommand implements Runnable {
     @CommandLine.Spec
@@ -31,7 +32,7 @@ public final class LlmCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (corpus, check, bench, merge, pretrain, sft)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (corpus, check, merge, pretrain, sft)");
     }
 
     /** Compares a checkpoint (optionally with a LoRA adapter) with a golden file; one JSON line out. */
@@ -50,8 +51,8 @@ public final class LlmCommand implements Runnable {
         @Option(names = "--adapter", description = "PEFT LoRA adapter directory applied to the model.")
         Path adapter;
 
-        @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's; 1 is fastest for tiny models).")
-        Integer threads;
+        @Mixin
+        TorchThreadsOption threads;
 
         @Override
         public Integer call() throws Exception {
@@ -64,9 +65,7 @@ public final class LlmCommand implements Runnable {
             if (adapter != null && !Files.isDirectory(adapter)) {
                 throw new IllegalArgumentException("--adapter " + adapter + " is not a directory");
             }
-            if (threads != null) {
-                TorchThreads.set(threads);
-            }
+            threads.apply();
             try (NDManager m = NDManager.newBaseManager();
                  DecoderWeights w = DecoderWeights.load(model, m);
                  LlmTokenizer tok = Files.isRegularFile(model.resolve("tokenizer.json")) ? LlmTokenizer.load(model) : null;
@@ -142,58 +141,6 @@ public final class LlmCommand implements Runnable {
                 spec.commandLine().getOut().println(n.toString());
                 spec.commandLine().getOut().flush();
                 return 0;
-            }
-        }
-    }
-
-    /** Forward throughput of a checkpoint or of random weights, with the machine's matmul rate. */
-    @Command(name = "bench", mixinStandardHelpOptions = true, description = "Forward tokens/s of a checkpoint (or random weights of a given size) "
-            + "and the 1024x1024 matmul GFLOP/s; prints one JSON line.")
-    static final class Bench implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Option(names = "--model", description = "Checkpoint directory; random weights when absent.")
-        Path model;
-
-        @Option(names = "--hidden", defaultValue = "512") int hidden;
-        @Option(names = "--layers", defaultValue = "8") int layers;
-        @Option(names = "--heads", defaultValue = "8") int heads;
-        @Option(names = "--kv-heads", defaultValue = "4") int kvHeads;
-        @Option(names = "--intermediate", defaultValue = "1408") int intermediate;
-        @Option(names = "--vocab", defaultValue = "8000") int vocab;
-        @Option(names = "--batch", defaultValue = "8") int batch;
-        @Option(names = "--seq", defaultValue = "256") int seq;
-        @Option(names = "--reps", defaultValue = "3") int reps;
-        @Option(names = "--seed", defaultValue = "1") long seed;
-        @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's).") Integer threads;
-
-        @Override
-        public Integer call() throws Exception {
-            if (threads != null) {
-                TorchThreads.set(threads);
-            }
-            try (NDManager m = NDManager.newBaseManager()) {
-                LlamaConfig cfg = model != null ? LlamaConfig.load(model)
-                        : new LlamaConfig("llama", hidden, intermediate, layers, heads, kvHeads, hidden / heads, 1e-6,
-                                RopeScaling.plain(10000), false, false, vocab, 0, 0, 1, Math.max(seq, 2048));
-                try (DecoderWeights w = model != null ? DecoderWeights.load(model, m) : DecoderWeights.random(cfg, seed, 0.02f, m)) {
-                    ForwardBenchmark.Result r = ForwardBenchmark.run(new Decoder(w, null), batch, seq, reps, seed, m);
-                    ObjectNode n = new ObjectMapper().createObjectNode();
-                    n.put("model", model == null ? "random" : model.toString());
-                    n.put("parameters", r.parameters());
-                    n.put("threads", TorchThreads.get());
-                    n.put("batch", r.batch());
-                    n.put("seq", r.seqLen());
-                    n.put("forward_seconds", r.forwardSeconds());
-                    n.put("tokens_per_second", r.tokensPerSecond());
-                    n.put("forward_gflops", r.forwardGflops());
-                    n.put("matmul_1024_gflops", r.matmulGflops());
-                    n.put("fraction_of_matmul", r.fractionOfMatmul());
-                    spec.commandLine().getOut().println(n.toString());
-                    spec.commandLine().getOut().flush();
-                    return 0;
-                }
             }
         }
     }

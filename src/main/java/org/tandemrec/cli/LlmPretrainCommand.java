@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.tandemrec.llm.decoder.TorchThreads;
 import org.tandemrec.llm.pretrain.PretrainConfig;
 import org.tandemrec.llm.pretrain.Pretrainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -45,7 +45,9 @@ final class LlmPretrainCommand implements Callable<Integer> {
     @Option(names = "--layers", description = "Layers (default 4).") Integer layers;
     @Option(names = "--vocab", description = "Vocabulary size (default 3000).") Integer vocab;
     @Option(names = "--context", description = "Context length (default 128).") Integer context;
-    @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's).") Integer threads;
+
+    @Mixin
+    TorchThreadsOption threads;
 
     @Override
     public Integer call() throws Exception {
@@ -58,9 +60,7 @@ final class LlmPretrainCommand implements Callable<Integer> {
         if (minutes != null && !(minutes >= 0)) {
             throw new IllegalArgumentException("--minutes must be >= 0, got " + minutes);
         }
-        if (threads != null) {
-            TorchThreads.set(threads);
-        }
+        threads.apply();
         double budget = minutes == null ? 0 : minutes;
         int n = steps != null ? steps : budget > 0 ? 0 : PretrainConfig.DEMO_STEPS;
         PretrainConfig d = PretrainConfig.demo(seed);

@@ -6,19 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tandemrec.data.DataFormatException;
-import org.tandemrec.llm.decoder.TorchThreads;
 import org.tandemrec.llm.sft.SftConfig;
 import org.tandemrec.llm.sft.SftJob;
 import org.tandemrec.llm.sft.SftRunRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /** {@code tandem llm sft}: supervised fine-tuning (LoRA or full) of a Hugging Face checkpoint on prompt/answer pairs. */
 @Command(name = "sft", mixinStandardHelpOptions = true,
         description = "Supervised fine-tuning of a Hugging Face checkpoint on prompt/answer pairs (JSON lines: prompt, answer, "
-                + "optional id), loss on the answer tokens only. Writes OUT_DIR/adapter (PEFT LoRA) or OUT_DIR/model "
-                + "(full fine-tuning) and OUT_DIR/sft-run.json with the loss curve; prints one JSON line.")
+                + "optional id), loss on the answer tokens only. Writes RUNDIR/adapter (PEFT LoRA) or RUNDIR/model "
+                + "(full fine-tuning) and RUNDIR/sft-run.json with the loss curve; prints one JSON line.")
 final class LlmSftCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,34 +32,27 @@ final class LlmSftCommand implements Callable<Integer> {
     @Option(names = "--valid", paramLabel = "SFT_JSONL", description = "Validation examples: loss after each epoch, early stopping (patience).")
     Path valid;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT_DIR", description = "Run directory.")
-    Path out;
+    @Mixin
+    RunOptions run;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML/JSON settings overriding the defaults (see README).")
-    Path config;
-
-    @Option(names = "--resume", description = "Continue from OUT_DIR/checkpoint.bin when present.")
-    boolean resume;
-
-    @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's).")
-    Integer threads;
+    @Mixin
+    TorchThreadsOption threads;
 
     @Override
     public Integer call() throws Exception {
         // Settings first: a bad key fails before anything is read or loaded.
-        SftConfig cfg = SftConfig.load(config);
+        SftConfig cfg = SftConfig.load(run.config);
+        Path out = run.out;
         if (!Files.isRegularFile(data)) {
             throw new IllegalArgumentException("--data " + data + " is not a file");
         }
         if (valid != null && !Files.isRegularFile(valid)) {
             throw new IllegalArgumentException("--valid " + valid + " is not a file");
         }
-        if (threads != null) {
-            TorchThreads.set(threads);
-        }
+        threads.apply();
         SftRunRecord r;
         try {
-            r = new SftJob(model, data, valid, out, cfg).run(resume, true);
+            r = new SftJob(model, data, valid, out, cfg).run(run.resume, true);
         } catch (DataFormatException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

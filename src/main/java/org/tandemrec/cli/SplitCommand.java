@@ -57,12 +57,8 @@ public final class SplitCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED", description = "random seed")
     long seed;
 
-    @Option(names = "--label-rule", defaultValue = "implicit", paramLabel = "RULE",
-            description = "'implicit' (every interaction positive) or '>=T' (rating >= T positive, e.g. >=4)")
-    String labelRule;
-
-    @Option(names = "--kcore", paramLabel = "K", description = "keep the K-core before splitting")
-    Integer kcore;
+    @Mixin
+    FilterAndLabelOptions filter;
 
     @Option(names = {"--fractions"}, defaultValue = "0.8,0.1,0.1", split = ",", paramLabel = "TRAIN,VALID,TEST",
             description = "time and random split fractions")
@@ -70,7 +66,7 @@ public final class SplitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LabelRule rule = LabelRule.parse(labelRule);
+        LabelRule rule = filter.labelRule();
         if (fractions.length != 3) {
             throw new IllegalArgumentException("--fractions needs three values, got " + fractions.length);
         }
@@ -84,10 +80,10 @@ public final class SplitCommand implements Callable<Integer> {
                 .withSeed(seed);
         Dataset d = source.load().dataset();
         List<String> filters = new ArrayList<>();
+        KCoreFilter kcore = filter.kcoreFilter();
         if (kcore != null) {
-            KCoreFilter filter = KCoreFilter.of(kcore);
-            d = filter.apply(d);
-            filters.add(filter.toString());
+            d = kcore.apply(d);
+            filters.add(kcore.toString());
         }
         if (!rule.implicit()) {
             d = d.withInteractions(rule.apply(d.interactions()));

@@ -23,6 +23,7 @@ import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,19 +43,14 @@ public final class TrainCrmCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "SPLITDIR", description = "split directory")
     Path data;
 
-    @Option(names = "--out", required = true, paramLabel = "RUNDIR", description = "run directory")
-    Path out;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML/JSON settings overriding the model's defaults")
-    Path config;
-
-    @Option(names = "--resume", description = "continue from RUNDIR/checkpoint.bin when present")
-    boolean resume;
+    @Mixin
+    RunOptions run;
 
     @Override
     public Integer call() throws Exception {
         // Validate everything before any work: the model name and settings, then the split.
-        CrmSpec given = CrmSpec.load(model, config);
+        CrmSpec given = CrmSpec.load(model, run.config);
+        Path out = run.out;
         SplitData split = SplitDirectory.read(data);
         // Size-dependent defaults (LightGCN's batch) fixed here, so run.json records what trains.
         CrmSpec crm = given.forTrainingRows(CrmCatalog.positiveRows(split));
@@ -65,7 +61,7 @@ public final class TrainCrmCommand implements Callable<Integer> {
         }
         RunFiles.writeRun(out, "crm", crm.model(), data, settingsJson(crm));
         Path checkpoint = out.resolve(RunFiles.CHECKPOINT);
-        TrainHooks hooks = new TrainHooks(null, checkpoint, resume, true);
+        TrainHooks hooks = new TrainHooks(null, checkpoint, run.resume, true);
         Recommender m = CrmCatalog.train(crm, split, hooks);
         m.save(out.resolve(RunFiles.MODEL));
         List<MetricRecord> records = CrmEvaluation.evaluate(m, crm.model(), split);

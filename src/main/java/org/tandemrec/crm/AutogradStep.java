@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.tandemrec.train.Parameter;
+import org.tandemrec.train.TensorConstants;
 
 /**
  * One forward (and, when training, backward) pass of a DJL autograd model over plain-Java
@@ -96,14 +97,12 @@ public final class AutogradStep implements AutoCloseable {
     }
 
     /**
-     * A constant (no gradient) holding a copy of {@code values} in engine-owned memory. The
-     * PyTorch engine wraps Java buffers without copying, and its {@code mul(Number)},
-     * {@code div(Number)}, {@code maximum(Number)} close their scalar right after the forward op,
-     * so a backward pass that reads it sees freed memory (random NaN gradients). Graph code must
-     * therefore use {@link #scalar} and these constants instead of Number overloads.
+     * A constant (no gradient) holding a copy of {@code values} in engine-owned memory
+     * ({@link TensorConstants} says why): graph code uses {@link #scalar} and these constants
+     * instead of the engine's Number overloads.
      */
     public NDArray constant(float[] values, Shape shape) {
-        return owned(manager.create(values, shape));
+        return TensorConstants.of(manager, values, shape);
     }
 
     /** A one-element constant that broadcasts (use instead of the engine's Number overloads). */
@@ -113,13 +112,7 @@ public final class AutogradStep implements AutoCloseable {
 
     /** Integer indices (int64) as a constant, copied like {@link #constant}. */
     public NDArray indices(long[] values, Shape shape) {
-        return owned(manager.create(values, shape));
-    }
-
-    private static NDArray owned(NDArray fromJava) {
-        NDArray copy = fromJava.duplicate();
-        fromJava.close();
-        return copy;
+        return TensorConstants.of(manager, values, shape);
     }
 
     /** The whole parameter as a rows × cols array (1 × n vectors broadcast over a batch). */

@@ -7,13 +7,14 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderOutput;
+import org.tandemrec.llm.decoder.PaddedBatch;
 
 /**
  * Scores prompts by the next-token distribution at their last position, restricted to a few
  * candidate tokens: P(candidate_j) = softmax over the candidates' logits only. With the
  * candidates {Yes, No} this is CoReLLa's click probability; with {@code <iid_k>} tokens it is
- * BDLM's constrained top-K choice. A batch is left-padded and run in one forward pass with
- * explicit position ids, so each row scores as if alone.
+ * BDLM's constrained top-K choice. A batch is left-padded ({@link PaddedBatch}) and run in one
+ * forward pass, so each row scores as if alone.
  */
 public final class ChoiceScorer {
     private final Decoder decoder;
@@ -26,9 +27,6 @@ public final class ChoiceScorer {
 
     /** [B][C] probabilities of {@code candidates} after each prompt (rows sum to 1). */
     public float[][] choose(NDManager manager, int[][] prompts, int[] candidates) {
-        if (prompts.length == 0) {
-            throw new IllegalArgumentException("prompts must not be empty");
-        }
         if (candidates.length == 0) {
             throw new IllegalArgumentException("candidates must not be empty");
         }
@@ -38,28 +36,10 @@ public final class ChoiceScorer {
                 throw new IllegalArgumentException("candidate token " + c + " outside the vocabulary of " + vocab);
             }
         }
-        int b = prompts.length;
-        int t = 0;
-        for (int[] p : prompts) {
-            if (p.length == 0) {
-                throw new IllegalArgumentException("prompts must not be empty sequences");
-            }
-            t = Math.max(t, p.length);
-        }
-        int[][] ids = new int[b][t];
-        int[][] mask = new int[b][t];
-        int[][] pos = new int[b][t];
-        for (int i = 0; i < b; i++) {
-            int pad = t - prompts[i].length;
-            java.util.Arrays.fill(ids[i], 0, pad, padId);
-            System.arraycopy(prompts[i], 0, ids[i], pad, prompts[i].length);
-            for (int j = pad; j < t; j++) {
-                mask[i][j] = 1;
-                pos[i][j] = j - pad;
-            }
-        }
+        PaddedBatch batch = PaddedBatch.leftPadded(prompts, padId);
+        int b = batch.rows();
         try (NDManager m = manager.newSubManager()) {
-            DecoderOutput o = decoder.forwardLastPosition(m, ids, mask, pos, null);
+            DecoderOutput o = decoder.forwardLastPosition(m, batch.ids(), batch.mask(), batch.positions(), null);
             NDArray last = o.logits().get(new NDIndex(":, -1, :"));
             NDArray idx = m.create(candidates, new Shape(candidates.length)).toType(DataType.INT64, false);
             NDArray probs = last.get(new NDIndex(":, {}", idx)).softmax(-1);

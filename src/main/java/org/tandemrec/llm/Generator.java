@@ -8,10 +8,11 @@ import java.util.SplittableRandom;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderOutput;
 import org.tandemrec.llm.decoder.KvCache;
+import org.tandemrec.llm.decoder.PaddedBatch;
 
 /**
- * Autoregressive generation for one sequence with a {@link KvCache}: the prompt is run once,
- * then one token per step. Greedy when {@code temperature == 0}; otherwise samples from the
+ * Autoregressive generation with a {@link KvCache}, for one sequence or a batch of them: the
+ * prompt is run once, then one token per step. Greedy when {@code temperature == 0}; otherwise samples from the
  * temperature-scaled softmax restricted to the top-k tokens and the top-p nucleus, from a seeded
  * random stream. Stops after {@code maxNewTokens} or at {@code eosId}.
  */
@@ -76,35 +77,19 @@ public final class Generator {
     }
 
     /**
-     * Generation for several prompts at once: left-padded with {@code padId}, explicit positions,
+     * Generation for several prompts at once: left-padded with {@code padId} ({@link PaddedBatch}),
      * one forward per step for the whole batch. Row i equals {@link #generate} of prompt i; each
      * row stops at its own eos (later steps still run for the others) and is drawn from its own
      * random stream {@code seed + i}.
      */
     public int[][] generateBatch(NDManager manager, int[][] prompts, Settings s, int padId) {
-        int b = prompts.length;
-        if (b == 0) {
-            throw new IllegalArgumentException("prompts must not be empty");
-        }
-        int t = 0;
-        for (int[] p : prompts) {
-            if (p.length == 0) {
-                throw new IllegalArgumentException("prompts must not be empty sequences");
-            }
-            t = Math.max(t, p.length);
-        }
-        int[][] ids = new int[b][t];
-        int[][] mask = new int[b][t];
-        int[][] pos = new int[b][t];
+        PaddedBatch batch = PaddedBatch.leftPadded(prompts, padId);
+        int b = batch.rows();
+        int[][] ids = batch.ids();
+        int[][] mask = batch.mask();
+        int[][] pos = batch.positions();
         int[] next = new int[b];
         for (int i = 0; i < b; i++) {
-            int pad = t - prompts[i].length;
-            Arrays.fill(ids[i], 0, pad, padId);
-            System.arraycopy(prompts[i], 0, ids[i], pad, prompts[i].length);
-            for (int j = pad; j < t; j++) {
-                mask[i][j] = 1;
-                pos[i][j] = j - pad;
-            }
             next[i] = prompts[i].length;
         }
         SplittableRandom[] rnd = new SplittableRandom[b];

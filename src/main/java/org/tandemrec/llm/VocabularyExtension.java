@@ -8,9 +8,10 @@ import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
 
 /**
- * New whole-word tokens (BDLM's {@code <uid_k>} / {@code <iid_k>}, arXiv 2311.03778 §3.2) added
- * to the tokenizer and, with given initial vectors, to the embedding and LM-head rows. Ids are
- * assigned after the current vocabulary, in list order. Rows are [n][H].
+ * New whole-word tokens (BDLM's {@code <uid_k>} / {@code <iid_k>}, arXiv 2311.03778 §4.1.1)
+ * added to the tokenizer and, with given initial vectors (pre-loaded from a CRM, §4.1.2), to the
+ * embedding and LM-head rows. Ids are assigned after the current vocabulary, in list order. Rows
+ * are [n][H].
  */
 public record VocabularyExtension(List<String> tokens, float[][] embeddingRows, float[][] lmHeadRows) {
     public VocabularyExtension {

@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tandemrec.Fixtures;
+import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.decoder.RopeScaling;
 import org.tandemrec.llm.decoder.TorchThreads;
 
-/** The benchmark on a tiny configuration: every figure measured, and the derived ratios from their definitions. */
+/**
+ * The benchmark on a tiny configuration and on a checkpoint: every figure measured; utilisation
+ * and ratios on hand-computed throughputs; sizes fitted to a short context.
+ */
 class LlmBenchmarkTest {
     @BeforeAll
     static void singleThread() {
@@ -25,18 +31,48 @@ class LlmBenchmarkTest {
         try (NDManager m = NDManager.newBaseManager()) {
             LlmBenchmark.Figures f = LlmBenchmark.run(c, new LlmBenchmark.Settings(2, 16, 1, 2, 16, 32, 4, 1, 1), m);
             assertEquals(c.parameterCount(), f.parameters());
-            for (double v : new double[] {f.trainTokensPerSecond(), f.prefillTokensPerSecond(), f.decodeFullSecondsPerToken(),
-                    f.decodeCachedSecondsPerToken(), f.yesNoPromptsPerSecond(), f.prefillPromptsPerSecond()}) {
+            for (double v : new double[] {f.trainTokensPerSecond(), f.prefillTokensPerSecond(), f.prefillGflops(),
+                f.decodeFullSecondsPerToken(), f.decodeCachedSecondsPerToken(), f.yesNoPromptsPerSecond(),
+                f.prefillPromptsPerSecond()}) {
                 assertTrue(v > 0 && Double.isFinite(v), "figure " + v);
             }
-            // Definitions: MFU = flops/token × tokens/s / peak, with 6N (train) and 2N (prefill) flops per token.
-            assertEquals(f.trainTokensPerSecond() * 6 * f.parameters() / 1e9, f.trainMfu(1.0), 1e-9);
-            assertEquals(f.prefillTokensPerSecond() * 2 * f.parameters() / 1e9, f.prefillMfu(1.0), 1e-9);
-            assertEquals(f.decodeFullSecondsPerToken() / f.decodeCachedSecondsPerToken(), f.decodeSpeedup(), 1e-12);
-            assertEquals(f.yesNoPromptsPerSecond() / f.prefillPromptsPerSecond(), f.yesNoVsPrefill(), 1e-12);
+            // N in the utilisation is the number of weights the benchmark actually ran.
+            try (DecoderWeights w = DecoderWeights.random(c, 1, 0.02f, m)) {
+                assertEquals(w.tensors().values().stream().mapToLong(NDArray::size).sum(), f.parameters());
+            }
             LlmBenchmark.Figures noTrain = LlmBenchmark.run(c, new LlmBenchmark.Settings(2, 16, 0, 2, 16, 32, 4, 1, 1), m);
             assertTrue(Double.isNaN(noTrain.trainTokensPerSecond()));
         }
         assertThrows(IllegalArgumentException.class, () -> new LlmBenchmark.Settings(0, 16, 1, 2, 16, 32, 4, 1, 1));
+    }
+
+    @Test
+    void utilisationAndRatiosOfKnownThroughputs() {
+        // 1M parameters: training at 10k tokens/s is 6e10 flop/s, prefill at 30k tokens/s also 6e10 flop/s;
+        // against a 120 GFLOP/s peak both are half of it.
+        LlmBenchmark.Figures f = new LlmBenchmark.Figures(1_000_000, 10_000, 30_000, 50, 0.02, 0.005, 10, 5);
+        assertEquals(0.5, f.trainMfu(120), 1e-12);
+        assertEquals(0.5, f.prefillMfu(120), 1e-12);
+        assertEquals(4.0, f.decodeSpeedup(), 1e-12);
+        assertEquals(2.0, f.yesNoVsPrefill(), 1e-12);
+    }
+
+    @Test
+    void checkpointIsMeasuredWithoutTrainingWithinItsContext() throws Exception {
+        try (NDManager m = NDManager.newBaseManager();
+             DecoderWeights w = DecoderWeights.load(Fixtures.path("hf/tiny-llama"), m)) {
+            LlmBenchmark.Settings s = LlmBenchmark.Settings.demo(1).fitting(w.config().maxPositionEmbeddings(), false);
+            assertEquals(256 - 32, s.prefix());
+            LlmBenchmark.Figures f = LlmBenchmark.run(w, s, m);
+            assertTrue(Double.isNaN(f.trainTokensPerSecond()));
+            assertTrue(f.prefillTokensPerSecond() > 0 && f.decodeCachedSecondsPerToken() > 0);
+            assertEquals(w.config().parameterCount(), f.parameters());
+        }
+        LlmBenchmark.Settings shortContext = LlmBenchmark.Settings.demo(3).fitting(16, true);
+        assertEquals(16, shortContext.trainSeq());
+        assertEquals(16, shortContext.prefillSeq());
+        assertEquals(8, shortContext.newTokens());
+        assertEquals(8, shortContext.prefix());
+        assertEquals(5, shortContext.trainSteps());
     }
 }

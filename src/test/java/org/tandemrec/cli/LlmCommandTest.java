@@ -58,16 +58,4 @@ class LlmCommandTest {
         assertEquals(2, run("llm", "check", "--model", HF.resolve("tiny-llama").toString()).code());
         assertEquals(2, run("llm", "check", "--model", "/nonexistent", "--golden", "x.json").code());
     }
-
-    @Test
-    void benchPrintsOneJsonLine() throws Exception {
-        CliRun r = run("llm", "bench", "--hidden", "32", "--layers", "1", "--heads", "4", "--kv-heads", "2",
-                "--intermediate", "64", "--vocab", "100", "--batch", "2", "--seq", "8", "--reps", "1", "--threads", "1");
-        assertEquals(0, r.code(), r.err());
-        JsonNode j = new ObjectMapper().readTree(r.out());
-        assertTrue(j.get("tokens_per_second").asDouble() > 0);
-        assertTrue(j.get("matmul_1024_gflops").asDouble() > 0);
-        // 1 layer: embedding 100x32, q 32x32, k,v 16x32, o 32x32, MLP 3x32x64, 2 norms, final norm, LM head 100x32.
-        assertEquals(3200 + 1024 + 512 + 512 + 1024 + 6144 + 64 + 32 + 3200, j.get("parameters").asLong());
-    }
 }

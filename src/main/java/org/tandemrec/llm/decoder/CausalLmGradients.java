@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tandemrec.llm.lora.LoraAdapter;
 import org.tandemrec.train.Parameter;
+import org.tandemrec.train.TensorConstants;
 
 /**
  * Gradients of a decoder's causal-LM loss for one optimiser step over micro-batches (gradient
@@ -90,7 +91,7 @@ public final class CausalLmGradients {
             }
             try (NDManager fm = manager.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 DecoderOutput o = decoder.forward(fm, b.ids(), b.mask(), b.positions(), null, false);
-                NDArray loss = Decoder.causalLmLoss(fm, o.logits(), b.labels()).mul((float) n / total);
+                NDArray loss = Decoder.causalLmLoss(fm, o.logits(), b.labels()).mul(TensorConstants.scalar(fm, (float) n / total));
                 gc.backward(loss);
                 lossSum += loss.getFloat();
                 for (Parameter p : params) {

@@ -1,12 +1,12 @@
 package org.tandemrec.llm.decoder;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * One batch for causal-LM training, left-padded: input ids, attention mask (1 real, 0 padding),
- * position ids (counting from 0 at each row's first real token) and labels (−100 where no loss
- * is taken; aligned with the inputs, shifted inside the loss). All [B][T].
+ * One batch for causal-LM training: input ids, attention mask (1 real, 0 padding), position ids
+ * (counting from 0 at each row's first real token) and labels (−100 where no loss is taken;
+ * aligned with the inputs, shifted inside the loss). All [B][T]; {@link #leftPadded} lays the
+ * rows out as {@link PaddedBatch} does.
  */
 public record TrainBatch(int[][] ids, int[][] mask, int[][] positions, int[][] labels) {
     public TrainBatch {
@@ -25,32 +25,8 @@ public record TrainBatch(int[][] ids, int[][] mask, int[][] positions, int[][] l
             throw new IllegalArgumentException("need as many label rows as input rows (at least one), got "
                     + inputs.size() + " and " + labels.size());
         }
-        int b = inputs.size();
-        int t = 0;
-        for (int i = 0; i < b; i++) {
-            if (inputs.get(i).length == 0 || inputs.get(i).length != labels.get(i).length) {
-                throw new IllegalArgumentException("row " + i + " has " + inputs.get(i).length + " inputs and "
-                        + labels.get(i).length + " labels; need the same number, at least one");
-            }
-            t = Math.max(t, inputs.get(i).length);
-        }
-        int[][] ids = new int[b][t];
-        int[][] mask = new int[b][t];
-        int[][] pos = new int[b][t];
-        int[][] lab = new int[b][t];
-        for (int i = 0; i < b; i++) {
-            int[] in = inputs.get(i);
-            int pad = t - in.length;
-            Arrays.fill(ids[i], 0, pad, padId);
-            Arrays.fill(lab[i], 0, pad, -100);
-            System.arraycopy(in, 0, ids[i], pad, in.length);
-            System.arraycopy(labels.get(i), 0, lab[i], pad, in.length);
-            for (int j = pad; j < t; j++) {
-                mask[i][j] = 1;
-                pos[i][j] = j - pad;
-            }
-        }
-        return new TrainBatch(ids, mask, pos, lab);
+        PaddedBatch p = PaddedBatch.leftPadded(inputs, padId);
+        return new TrainBatch(p.ids(), p.mask(), p.positions(), p.alignLeft(labels, -100));
     }
 
     /** Number of tokens the loss is taken on (labels other than −100 after the first column). */

@@ -1,0 +1,10 @@
+/**
+ * General-purpose helpers every layer uses and no layer owns: {@link org.tandemrec.base.AtomicFile}
+ * (write to a temporary file, fsync, rename: nothing half-written looks complete),
+ * {@link org.tandemrec.base.Directories}, {@link org.tandemrec.base.Progress} (bar with rate and
+ * ETA on a terminal, periodic log lines otherwise), {@link org.tandemrec.base.Measurement},
+ * {@link org.tandemrec.base.SettingsFile} (YAML/JSON settings with typed, key-naming errors) and
+ * {@link org.tandemrec.base.RowParallel} (loops over rows on a fixed set of threads). It imports no
+ * other Tandem package.
+ */
+package org.tandemrec.base;

@@ -1,0 +1,20 @@
+package org.tandemrec.cli;
+
+import org.tandemrec.llm.decoder.TorchThreads;
+import picocli.CommandLine.Option;
+
+/** {@code --threads}: the PyTorch intra-op thread count of the process, left to the engine unless given. */
+final class TorchThreadsOption {
+    @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's).")
+    Integer threads;
+
+    /** Sets the engine's thread count when the option was given (it must be > 0). */
+    void apply() {
+        if (threads != null) {
+            if (threads <= 0) {
+                throw new IllegalArgumentException("--threads must be > 0, got " + threads);
+            }
+            TorchThreads.set(threads);
+        }
+    }
+}

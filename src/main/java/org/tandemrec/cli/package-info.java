@@ -1,0 +1,12 @@
+/**
+ * The {@code tandem} command line (picocli), a thin layer over the library: {@link
+ * org.tandemrec.cli.Main} is the root, one class per command ({@code *Command}; {@code data},
+ * {@code train}, {@code llm} and {@code bench} group their subcommands), and the options several
+ * commands share are declared once as mixins ({@link org.tandemrec.cli.DataSourceOptions}, {@link
+ * org.tandemrec.cli.FilterAndLabelOptions}, {@link org.tandemrec.cli.RunOptions}, {@link
+ * org.tandemrec.cli.SyntheticWorldOptions}, {@link org.tandemrec.cli.TorchThreadsOption}, {@link
+ * org.tandemrec.cli.JsonOutput}). A command validates its options, calls the library and prints
+ * its result; usage errors exit with code 2 and a one-line message. {@link
+ * org.tandemrec.cli.RunFiles} writes and reads a training run directory.
+ */
+package org.tandemrec.cli;
