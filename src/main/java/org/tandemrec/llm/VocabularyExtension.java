@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.util.List;
 import org.tandemrec.llm.decoder.DecoderWeights;
-import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
 
 /**
