@@ -135,7 +135,8 @@ public final class CrmEvaluation {
         return CandidateRanks.ofRows(scorer.score(users, items), width);
     }
 
-    private static Provenance provenance(String task, String name, SplitData split) {
+    /** Where a record of {@code task} for model {@code name} on {@code split} comes from. */
+    public static Provenance provenance(String task, String name, SplitData split) {
         return new Provenance(task, name, split.manifest().source().name(), split.config().protocol().id(),
                 split.config().seed());
     }

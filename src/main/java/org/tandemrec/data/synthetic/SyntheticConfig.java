@@ -169,7 +169,12 @@ public record SyntheticConfig(long seed, int users, int items, int topics, int t
             throw new IllegalArgumentException("users " + newUsers + " would need " + target
                     + " interactions, more than an int table holds");
         }
-        return new SyntheticConfig(seed, newUsers, newItems, topics, (int) target, minUserInteractions,
+        return withSize(newUsers, newItems, (int) target);
+    }
+
+    /** Another number of users, items and interactions, with the same shares; the time span grows if the items need it. */
+    public SyntheticConfig withSize(int newUsers, int newItems, int newTarget) {
+        return new SyntheticConfig(seed, newUsers, newItems, topics, newTarget, minUserInteractions,
                 activitySpread, coldItemShare, coldMeanInteractions, popularityExponent, popularityOffset,
                 tasteExposure, topicStickiness, startEpochSeconds, Math.max(durationSeconds, 10L * newItems),
                 tasteConcentration, secondTopicShare, logisticScale, itemBiasSd, userBiasSd, globalOffset,
