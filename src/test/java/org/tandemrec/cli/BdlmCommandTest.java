@@ -48,7 +48,7 @@ class BdlmCommandTest {
             }
         }
         assertEquals(new TreeSet<>(Set.of("lightgcn", "gmf", "llm-rec", "gpt4sm", "bdlm-llm", "bdlm-drs",
-                "bdlm-llm-lambda-1.0", "bdlm-drs-lambda-1.0", "bdlm-llm-no-et", "bdlm-drs-no-et", "instructrec",
+                "bdlm-llm-lambda-0.1", "bdlm-drs-lambda-0.1", "bdlm-llm-lambda-1", "bdlm-drs-lambda-1", "bdlm-llm-no-et", "bdlm-drs-no-et", "instructrec",
                 "bdlm-llm-no-jl", "bdlm-drs-no-jl", "bdlm-llm-no-pe", "bdlm-drs-no-pe")), models);
         assertTrue(Files.isRegularFile(out.resolve("bdlm-llm/model.safetensors")));
         assertTrue(Files.isRegularFile(out.resolve("report.html")));

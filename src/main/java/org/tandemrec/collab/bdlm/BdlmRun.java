@@ -162,12 +162,13 @@ public final class BdlmRun {
             records.addAll(drsRecords("gpt4sm", gpt4sm, baseText, test, m));
 
             // Without ID tokens the LLM side is InstructRec's text-only fine-tuning at the same budget.
+            // With a λ sweep every λ is a variant of its own and the best on validation HR@1 is
+            // reported as bdlm-llm / bdlm-drs: λ is never chosen on the test part.
             List<Variant> variants = new ArrayList<>();
-            variants.add(new Variant("", s.lambda(), true, true));
-            for (double l : s.lambdaSweep()) {
-                if (l != s.lambda()) {
-                    variants.add(new Variant(String.format(Locale.ROOT, "-lambda-%s", l), l, true, true));
-                }
+            List<Double> lambdas = new ArrayList<>(List.of(s.lambda()));
+            s.lambdaSweep().stream().filter(l -> !lambdas.contains(l)).forEach(lambdas::add);
+            for (double l : lambdas) {
+                variants.add(new Variant(lambdas.size() == 1 ? "" : lambdaSuffix(l), l, true, true));
             }
             variants.add(new Variant("-no-et", s.lambda(), false, false));
             if (s.ablations()) {
@@ -175,17 +176,38 @@ public final class BdlmRun {
                 variants.add(new Variant("-no-pe", s.lambda(), true, false));
             }
             double bestValid = Double.NEGATIVE_INFINITY;
+            Variant best = null;
+            List<MetricRecord> bestRecords = List.of();
             for (Variant v : variants) {
                 step("%s: λ %s, %s", v.name(), v.lambda(), v.idTokens() ? (v.preload() ? "ID tokens pre-loaded from "
                         + s.crm() : "ID tokens initialised as new tokens") : "text only");
                 VariantScores r = trainVariant(v, split, base, baseTok, prompts, v.preload() ? loaded : fresh, loaded,
                         llmExamples, pairs, trainSeq, test, valid, m);
                 records.addAll(r.records());
-                summary.put(v.name(), String.format(Locale.ROOT, "validation HR@1 llm %.4f drs %.4f, %d steps in %.0f s",
-                        r.validLlm(), r.validDrs(), r.steps(), r.seconds()));
+                summary.put(v.name(), String.format(Locale.ROOT, "λ %s, validation HR@1 %.4f, %d steps in %.0f s",
+                        v.lambda(), r.validLlm(), r.steps(), r.seconds()));
+                if (lambdas.size() > 1 && v.suffix().startsWith("-lambda-") && r.validLlm() > bestValid) {
+                    bestValid = r.validLlm();
+                    best = v;
+                    bestRecords = r.records();
+                }
+            }
+            if (best != null) {
+                for (MetricRecord r : bestRecords) {
+                    records.add(r.withModel(r.model().replace(best.suffix(), "")));
+                }
+                Path chosen = out.resolve("bdlm-llm" + best.suffix());
+                org.tandemrec.base.Directories.deleteTree(out.resolve("bdlm-llm"));
+                Files.move(chosen, out.resolve("bdlm-llm"));
+                summary.put("bdlm λ", best.lambda() + " (best validation HR@1 " + String.format(Locale.ROOT, "%.4f", bestValid)
+                        + " of " + lambdas + ")");
             }
         }
         return new Result(records, summary);
+    }
+
+    private static String lambdaSuffix(double l) {
+        return "-lambda-" + (l == Math.rint(l) && Math.abs(l) < 1e6 ? Long.toString((long) l) : Double.toString(l));
     }
 
     private void step(String format, Object... args) {
@@ -331,8 +353,9 @@ public final class BdlmRun {
                 }
             }
             records.addAll(drsRecords("bdlm-drs" + v.suffix(), drs, lm, test, m));
-            if (v.suffix().isEmpty()) {
-                HfCheckpoint.save(out.resolve("bdlm-llm"), adapter == null ? weights : adapter.merge(weights, m), tok);
+            if (v.suffix().isEmpty() || v.suffix().startsWith("-lambda-")) {
+                HfCheckpoint.save(out.resolve("bdlm-llm" + v.suffix()), adapter == null ? weights : adapter.merge(weights, m),
+                        tok);
             }
             return new VariantScores(records, validLlm, Double.NaN, result.globalSteps(), seconds);
         }
