@@ -334,7 +334,8 @@ public final class BdlmRun {
             FeatureEnhancedCrm drs = FeatureEnhancedCrm.initial(rows(crmRows, 0, users), rows(crmRows, users,
                     split.numItems()), weights.config().hiddenSize(), s.drsHidden(), s.seed());
             SharingModule share = new SharingModule(rows(crmRows, 0, users), rows(crmRows, users, split.numItems()));
-            MutualLearning ml = new MutualLearning(task, llmExamples, firstId >= 0 ? embedding : null,
+            int[] lengths = seqs.stream().mapToInt(SftSequence::length).toArray();
+            MutualLearning ml = new MutualLearning(task, llmExamples, lengths, firstId >= 0 ? embedding : null,
                     embedding == null ? 0 : firstId - embedding.firstRow(), users, drs, pairs, lm, share, v.lambda(),
                     sft.batchSize(), s.drsBatchSize(), s.rounds(), s.drsLearningRate() / sft.learningRate(), s.seed(), m);
             TrainConfig tc = TrainConfig.builder().epochs(1).batchSize(1).learningRate(sft.learningRate())

@@ -32,6 +32,7 @@ import org.tandemrec.train.TrainingTask;
 public final class MutualLearning implements TrainingTask {
     private final SftTask llm;
     private final List<BdlmExample> llmExamples;
+    private final int[] llmLengths;
     private final Parameter idRows;
     private final int idRowOffset;
     private final int numUsers;
@@ -58,12 +59,13 @@ public final class MutualLearning implements TrainingTask {
 
     /**
      * @param llm           the LLM's fine-tuning task over sequences in the order of {@code llmExamples}
+     * @param llmLengths    the tokens of each of those sequences (batches group similar lengths)
      * @param idRows        the trained tensor parameter holding the ID-token rows (null: text-only prompts)
      * @param idRowOffset   the row of {@code <uid_0>} within {@code idRows}' trainable rows
      * @param featureSource the LLM as scorer (reading the same weights the task trains)
      * @param drsRateScale  the CRM side's (and M's) learning rate over the LLM's
      */
-    public MutualLearning(SftTask llm, List<BdlmExample> llmExamples, Parameter idRows, int idRowOffset, int numUsers,
+    public MutualLearning(SftTask llm, List<BdlmExample> llmExamples, int[] llmLengths, Parameter idRows, int idRowOffset, int numUsers,
                           FeatureEnhancedCrm drs, DrsPairs pairs, BdlmLanguageModel featureSource, SharingModule share,
                           double lambda, int llmBatch, int drsBatch, int rounds, double drsRateScale, long seed,
                           NDManager manager) {
@@ -83,8 +85,12 @@ public final class MutualLearning implements TrainingTask {
         if (share.dim() != drs.dim()) {
             throw new IllegalArgumentException("the sharing module has " + share.dim() + " dimensions, the CRM " + drs.dim());
         }
+        if (llmLengths.length != llmExamples.size()) {
+            throw new IllegalArgumentException(llmLengths.length + " lengths for " + llmExamples.size() + " examples");
+        }
         this.llm = llm;
         this.llmExamples = List.copyOf(llmExamples);
+        this.llmLengths = llmLengths.clone();
         this.idRows = idRows;
         this.idRowOffset = idRowOffset;
         this.numUsers = numUsers;
@@ -165,7 +171,7 @@ public final class MutualLearning implements TrainingTask {
         int round = (int) (step / (llmSteps + drsSteps));
         int offset = (int) (step % (llmSteps + drsSteps));
         if (offset < llmSteps) {
-            int[] batch = slice(permutation(llm.numExamples(), round, 1), offset, llmBatch);
+            int[] batch = slice(llmOrder(round), offset, llmBatch);
             double loss = llm.trainBatch(batch, step, random) + llmPull(batch);
             lastLlmLoss = loss;
             return loss;
@@ -270,6 +276,34 @@ public final class MutualLearning implements TrainingTask {
             own.addRowGrad(rows[k], grads[k], 0, 1f);
         }
         return loss;
+    }
+
+    /**
+     * The LLM's examples in a round: shuffled, then sorted by length within windows of 32 batches
+     * and cut into batches whose order is shuffled again — each batch pads little (a top-K prompt
+     * is several times an interaction prompt), and the order still changes every round.
+     */
+    private int[] llmOrder(int round) {
+        int[] p = permutation(llmLengths.length, round, 1);
+        int window = 32 * llmBatch;
+        Integer[] boxed = new Integer[p.length];
+        for (int i = 0; i < p.length; i++) {
+            boxed[i] = p[i];
+        }
+        for (int from = 0; from < boxed.length; from += window) {
+            java.util.Arrays.sort(boxed, from, Math.min(boxed.length, from + window),
+                    java.util.Comparator.comparingInt(i -> llmLengths[i]));
+        }
+        int batches = (boxed.length + llmBatch - 1) / llmBatch;
+        int[] batchOrder = permutation(batches, round, 3);
+        int[] out = new int[boxed.length];
+        int at = 0;
+        for (int b : batchOrder) {
+            for (int k = b * llmBatch; k < Math.min(boxed.length, (b + 1) * llmBatch); k++) {
+                out[at++] = boxed[k];
+            }
+        }
+        return out;
     }
 
     /** A permutation of 0..n-1 for one side in one round (stream {@code side}). */

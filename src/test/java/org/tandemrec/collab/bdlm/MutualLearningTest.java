@@ -90,7 +90,7 @@ class MutualLearningTest {
             share = new SharingModule(users, items);
             DrsPairs pairs = new DrsPairs(new int[] {0, 0, 1, 2}, new int[] {1, 3, 3, 1}, new float[] {1, 0, 1, 0},
                     new int[][] {{0}, {0}, {1}, {2}});
-            task = new MutualLearning(sft, examples, idRows, ext.firstId() - idRows.firstRow(), USERS, drs, pairs, lm, share,
+            task = new MutualLearning(sft, examples, seqs.stream().mapToInt(SftSequence::length).toArray(), idRows, ext.firstId() - idRows.firstRow(), USERS, drs, pairs, lm, share,
                     lambda, 2, 2, 2, 0.5, 7, m);
         }
 
