@@ -55,13 +55,12 @@ public final class DataSynthCommand implements Callable<Integer> {
     /** The default world resized and reseeded as the options ask. */
     static SyntheticConfig configFor(long seed, Integer users, Integer items, Integer interactions) {
         SyntheticConfig c = SyntheticConfig.defaults().withSeed(seed);
-        if (users != null || items != null) {
-            c = c.withSize(users == null ? c.users() : users, items == null ? c.items() : items);
-        }
+        int u = users == null ? c.users() : users;
+        int i = items == null ? c.items() : items;
         if (interactions != null) {
-            c = c.withTargetInteractions(interactions);
+            return c.withSize(u, i, interactions);
         }
-        return c;
+        return users != null || items != null ? c.withSize(u, i) : c;
     }
 
     /** The truth goes first: the data set's manifest, written last, marks the directory complete. */

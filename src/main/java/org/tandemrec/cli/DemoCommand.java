@@ -17,6 +17,7 @@ import org.tandemrec.crm.Recommender;
 import org.tandemrec.data.Dataset;
 import org.tandemrec.data.LabelRule;
 import org.tandemrec.data.synthetic.SyntheticConfig;
+import org.tandemrec.data.synthetic.SyntheticOracle;
 import org.tandemrec.data.synthetic.SyntheticTruth;
 import org.tandemrec.data.synthetic.SyntheticWorld;
 import org.tandemrec.eval.HtmlReport;
@@ -41,8 +42,7 @@ import picocli.CommandLine;
  * makes BDLM's leave-one-out split (top-K with popularity + text-similarity negatives, 1:1
  * interaction prediction) and CoReLLa's global time split (CTR with rating ≥ 4 positive), trains
  * the conventional models of {@link #TOPK_MODELS} on the first and {@link #CTR_MODELS} on the
- * second, scores each on its split's fixed test sets and the ground-truth oracle on the CTR test
- * set, pre-trains the small LLM on the time split's training text, and writes {@code
+ * second, scores each and the ground-truth oracle on its split's fixed test sets, pre-trains the small LLM on the time split's training text, and writes {@code
  * metrics.json} and {@code report.html}. The run directory appears only when complete.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -133,6 +133,7 @@ public final class DemoCommand implements Callable<Integer> {
         List<MetricRecord> records = new ArrayList<>();
         // The truth is the probability of liking an item, so it is the ceiling of the CTR task only;
         // which items a user meets at all is driven by exposure, which the truth does not score.
+        records.addAll(oracle(world.truth(), loo));
         records.addAll(oracle(world.truth(), time));
         for (String model : TOPK_MODELS) {
             if (only == null || only.contains(model)) {
@@ -202,35 +203,19 @@ public final class DemoCommand implements Callable<Integer> {
         return m;
     }
 
-    /** The generator's true click probability of every test pair: the ceiling any model can reach. */
+    /**
+     * The generator's truth on a split's test sets, the ceiling any model can reach: the like
+     * probability on the CTR task, and on top-K and interaction prediction the probability that
+     * the user's next interaction is the item, after the last item before the test part.
+     */
     private static List<MetricRecord> oracle(SyntheticTruth truth, SplitData split) {
-        int[] userMap = remap(split.users().rawIds(), truth.numUsers(), truth::userRawId);
-        int[] itemMap = remap(split.items().rawIds(), truth.numItems(), truth::itemRawId);
-        CrmEvaluation.PairScorer scorer = (us, is) -> {
-            float[] s = new float[us.length];
-            for (int b = 0; b < us.length; b++) {
-                s[b] = (float) truth.probability(userMap[us[b]], itemMap[is[b]]);
-            }
-            return s;
-        };
-        return CrmEvaluation.evaluate(scorer, true, "oracle", split);
-    }
-
-    /** Split index → truth index, matched by raw id. */
-    private static int[] remap(List<String> splitRaw, int truthSize, java.util.function.IntFunction<String> truthRaw) {
-        Map<String, Integer> byRaw = new java.util.HashMap<>();
-        for (int i = 0; i < truthSize; i++) {
-            byRaw.put(truthRaw.apply(i), i);
+        SyntheticOracle oracle = SyntheticOracle.of(truth, split.users(), split.items());
+        if (split.manifest().source().explicitLabels()) {
+            return CrmEvaluation.evaluate(oracle::likeProbabilities, true, "oracle", split);
         }
-        int[] map = new int[splitRaw.size()];
-        for (int i = 0; i < map.length; i++) {
-            Integer t = byRaw.get(splitRaw.get(i));
-            if (t == null) {
-                throw new IllegalStateException("id " + splitRaw.get(i) + " has no ground truth");
-            }
-            map[i] = t;
-        }
-        return map;
+        int[] previous = SyntheticOracle.lastItems(split.numUsers(), split.train(), split.valid());
+        // Exposure probabilities are ranking scores: their size says nothing about a click.
+        return CrmEvaluation.evaluate((us, is) -> oracle.exposureProbabilities(us, is, previous), false, "oracle", split);
     }
 
     private static String headline(List<MetricRecord> records) {

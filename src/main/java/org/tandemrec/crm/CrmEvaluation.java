@@ -20,7 +20,7 @@ import org.tandemrec.split.SplitData;
  * Scores a recommender on a split's fixed test sets and turns the scores into metric records:
  * top-K (HR@1/2 as BDLM, HR@5/10, NDCG@K, MRR) over the candidate lists, CTR (AUC, UAUC and,
  * for probability models, LogLoss, ACC, precision, recall, F1) over the CTR test set, each for
- * all examples and per warm/cold item segment.
+ * all examples, per warm/cold item segment and per user-activity tercile.
  */
 public final class CrmEvaluation {
     /** Top-K cut-offs reported. */
@@ -71,8 +71,12 @@ public final class CrmEvaluation {
         for (int l = 0; l < positives.length; l++) {
             positives[l] = lists.positive(l);
         }
-        String[] segments = Segments.warmCold(positives, split.train().itemCounts(), DEFAULT_MIN_WARM);
-        return SegmentedEvaluator.topK(provenance("topk", name, split), ranks, segments, KS);
+        int[] listUsers = new int[lists.size()];
+        for (int l = 0; l < listUsers.length; l++) {
+            listUsers[l] = lists.user(l);
+        }
+        return SegmentedEvaluator.topK(provenance("topk", name, split), ranks,
+                segmentations(split, listUsers, positives), KS);
     }
 
     /**
@@ -91,15 +95,23 @@ public final class CrmEvaluation {
         float[] scores = scorer.score(users, items);
         Set<CtrMetric> metrics = probabilities ? EnumSet.allOf(CtrMetric.class) : EnumSet.of(CtrMetric.AUC, CtrMetric.UAUC);
         Provenance p = provenance(ctrTaskName(split), name, split);
-        String[] segments = Segments.warmCold(items, split.train().itemCounts(), DEFAULT_MIN_WARM);
-        List<MetricRecord> out = new ArrayList<>(SegmentedEvaluator.ctr(p, t.valueColumn(), scores, users, segments,
-                metrics));
+        List<MetricRecord> out = new ArrayList<>(SegmentedEvaluator.ctr(p, t.valueColumn(), scores, users,
+                segmentations(split, users, items), metrics));
         if (confidenceBuckets > 0 && probabilities && t.size() >= confidenceBuckets) {
             String[] buckets = ConfidenceBuckets.names(ConfidenceBuckets.assign(scores, confidenceBuckets));
             SegmentedEvaluator.ctr(p, t.valueColumn(), scores, users, buckets, metrics).stream()
                     .filter(r -> !r.segment().equals("all")).forEach(out::add);
         }
         return out;
+    }
+
+    /**
+     * The segmentations every figure is split by: warm / cold items and user-activity terciles,
+     * both by training counts.
+     */
+    public static List<String[]> segmentations(SplitData split, int[] users, int[] items) {
+        return List.of(Segments.warmCold(items, split.train().itemCounts(), DEFAULT_MIN_WARM),
+                Segments.activityTerciles(users, split.train().userCounts()));
     }
 
     /** HR@k over candidate lists, for validation during training. */
@@ -123,7 +135,8 @@ public final class CrmEvaluation {
         return CandidateRanks.ofRows(scorer.score(users, items), width);
     }
 
-    private static Provenance provenance(String task, String name, SplitData split) {
+    /** Where a record of {@code task} for model {@code name} on {@code split} comes from. */
+    public static Provenance provenance(String task, String name, SplitData split) {
         return new Provenance(task, name, split.manifest().source().name(), split.config().protocol().id(),
                 split.config().seed());
     }

@@ -49,6 +49,11 @@ public record MetricRecord(String task, String model, String segment, Map<String
         return new MetricRecord(p.task(), p.model(), segment, metrics, count, p.dataset(), p.split(), p.seed());
     }
 
+    /** The same record under another model name (one model reported under two names). */
+    public MetricRecord withModel(String name) {
+        return new MetricRecord(task, name, segment, metrics, count, dataset, split, seed);
+    }
+
     /** The metric's value, or NaN when this record does not hold it. */
     public double get(String metric) {
         Double v = metrics.get(metric);

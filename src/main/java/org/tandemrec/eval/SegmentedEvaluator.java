@@ -1,6 +1,7 @@
 package org.tandemrec.eval;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,15 @@ public final class SegmentedEvaluator {
      */
     public static List<MetricRecord> ctr(Provenance provenance, float[] labels, float[] scores, int[] users,
                                          String[] segments, Set<CtrMetric> metrics) {
+        return ctr(provenance, labels, scores, users, segments == null ? List.of() : Collections.singletonList(segments), metrics);
+    }
+
+    /**
+     * CTR metrics over all examples and per segment of each of several segmentations (e.g.
+     * warm/cold items and user-activity terciles): an example counts in one segment of each.
+     */
+    public static List<MetricRecord> ctr(Provenance provenance, float[] labels, float[] scores, int[] users,
+                                         List<String[]> segmentations, Set<CtrMetric> metrics) {
         Objects.requireNonNull(provenance, "provenance");
         Objects.requireNonNull(metrics, "metrics");
         if (metrics.isEmpty()) {
@@ -49,7 +59,7 @@ public final class SegmentedEvaluator {
                     + (users == null ? "none" : users.length + " users for " + positive.length + " examples"));
         }
         List<MetricRecord> out = new ArrayList<>();
-        for (Map.Entry<String, int[]> seg : groups(segments, positive.length).entrySet()) {
+        for (Map.Entry<String, int[]> seg : groups(segmentations, positive.length).entrySet()) {
             int[] idx = seg.getValue();
             boolean[] p = new boolean[idx.length];
             float[] s = new float[idx.length];
@@ -112,6 +122,11 @@ public final class SegmentedEvaluator {
      * @param ks cut-offs, each >= 1
      */
     public static List<MetricRecord> topK(Provenance provenance, int[] ranks, String[] segments, int... ks) {
+        return topK(provenance, ranks, segments == null ? List.of() : Collections.singletonList(segments), ks);
+    }
+
+    /** Top-K metrics over all lists and per segment of each of several segmentations. */
+    public static List<MetricRecord> topK(Provenance provenance, int[] ranks, List<String[]> segmentations, int... ks) {
         Objects.requireNonNull(provenance, "provenance");
         Objects.requireNonNull(ranks, "ranks");
         Objects.requireNonNull(ks, "ks");
@@ -127,7 +142,7 @@ public final class SegmentedEvaluator {
             throw new IllegalArgumentException("no ranks: at least one candidate list is needed");
         }
         List<MetricRecord> out = new ArrayList<>();
-        for (Map.Entry<String, int[]> seg : groups(segments, ranks.length).entrySet()) {
+        for (Map.Entry<String, int[]> seg : groups(segmentations, ranks.length).entrySet()) {
             int[] idx = seg.getValue();
             int[] r = new int[idx.length];
             for (int k = 0; k < idx.length; k++) {
@@ -146,17 +161,34 @@ public final class SegmentedEvaluator {
         return out;
     }
 
-    /** "all" → every index, then each segment → its indices, in {@link SegmentNames} order. */
-    static Map<String, int[]> groups(String[] segments, int n) {
+    /**
+     * "all" → every index, then each segment of each segmentation → its indices, in {@link
+     * SegmentNames} order; two segmentations may not share a segment name.
+     */
+    static Map<String, int[]> groups(List<String[]> segmentations, int n) {
         Map<String, int[]> out = new TreeMap<>(SegmentNames.ORDER);
         int[] all = new int[n];
         for (int i = 0; i < n; i++) {
             all[i] = i;
         }
         out.put(MetricRecord.ALL, all);
-        if (segments == null) {
-            return out;
+        for (String[] segments : segmentations) {
+            for (Map.Entry<String, int[]> e : segmentGroups(segments, n).entrySet()) {
+                if (out.putIfAbsent(e.getKey(), e.getValue()) != null) {
+                    throw new IllegalArgumentException("segment '" + e.getKey() + "' appears in two segmentations");
+                }
+            }
         }
+        return out;
+    }
+
+    /** "all" → every index, then each segment → its indices ({@code segments} null: "all" only). */
+    static Map<String, int[]> groups(String[] segments, int n) {
+        return groups(segments == null ? List.of() : Collections.singletonList(segments), n);
+    }
+
+    private static Map<String, int[]> segmentGroups(String[] segments, int n) {
+        Objects.requireNonNull(segments, "segments");
         if (segments.length != n) {
             throw new IllegalArgumentException("segments has " + segments.length + " entries for " + n + " examples");
         }
@@ -173,6 +205,7 @@ public final class SegmentedEvaluator {
         }
         Map<String, int[]> lists = new LinkedHashMap<>();
         Map<String, int[]> fill = new LinkedHashMap<>();
+        Map<String, int[]> out = lists;
         sizes.forEach((s, size) -> {
             lists.put(s, new int[size]);
             fill.put(s, new int[1]);
@@ -181,7 +214,6 @@ public final class SegmentedEvaluator {
             int[] f = fill.get(segments[i]);
             lists.get(segments[i])[f[0]++] = i;
         }
-        out.putAll(lists);
         return out;
     }
 }

@@ -1,5 +1,6 @@
 package org.tandemrec.eval;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,8 @@ import java.util.Objects;
 public final class Segments {
     public static final String WARM = "warm";
     public static final String COLD = "cold";
+    /** Prefix of the user-activity tercile segments: {@code activity-t1} the sparsest third of users. */
+    public static final String ACTIVITY_TERCILE = "activity-t";
 
     private Segments() {
     }
@@ -68,6 +71,40 @@ public final class Segments {
                 b--;
             }
             out[i] = names[b];
+        }
+        return out;
+    }
+
+    /**
+     * User-activity terciles: "activity-t1" for the examples of the third of users with the
+     * fewest training interactions (BDLM's sparse users), "activity-t3" for the most active
+     * third. The cut points are the 1/3 and 2/3 quantiles of the training count over every user
+     * with at least one training interaction; users at a cut point fall in the lower tercile.
+     *
+     * @param users [N] user index of each example
+     * @param userTrainCounts [U] training interactions per user
+     */
+    public static String[] activityTerciles(int[] users, int[] userTrainCounts) {
+        Objects.requireNonNull(users, "users");
+        Objects.requireNonNull(userTrainCounts, "userTrainCounts");
+        int active = 0;
+        for (int c : userTrainCounts) {
+            active += c > 0 ? 1 : 0;
+        }
+        int[] sorted = new int[active];
+        int k = 0;
+        for (int c : userTrainCounts) {
+            if (c > 0) {
+                sorted[k++] = c;
+            }
+        }
+        Arrays.sort(sorted);
+        int low = active == 0 ? 0 : sorted[(active - 1) / 3];
+        int high = active == 0 ? 0 : sorted[(2 * (active - 1)) / 3];
+        String[] out = new String[users.length];
+        for (int i = 0; i < users.length; i++) {
+            int c = count(users, userTrainCounts, i, "users");
+            out[i] = ACTIVITY_TERCILE + (c <= low ? 1 : c <= high ? 2 : 3);
         }
         return out;
     }

@@ -3,7 +3,6 @@ package org.tandemrec.llm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderOutput;
@@ -27,13 +26,33 @@ public final class ChoiceScorer {
 
     /** [B][C] probabilities of {@code candidates} after each prompt (rows sum to 1). */
     public float[][] choose(NDManager manager, int[][] prompts, int[] candidates) {
-        if (candidates.length == 0) {
-            throw new IllegalArgumentException("candidates must not be empty");
+        int[][] perRow = new int[prompts.length][];
+        java.util.Arrays.fill(perRow, candidates);
+        return choose(manager, prompts, perRow);
+    }
+
+    /**
+     * [B][C] probabilities of each prompt's own candidates after it (rows sum to 1), e.g. the
+     * item tokens of each user's candidate list; every row has C candidates.
+     */
+    public float[][] choose(NDManager manager, int[][] prompts, int[][] candidates) {
+        if (candidates.length != prompts.length) {
+            throw new IllegalArgumentException(prompts.length + " prompts but " + candidates.length + " candidate rows");
         }
+        int c = candidates.length == 0 ? 0 : candidates[0].length;
         int vocab = decoder.config().vocabSize();
-        for (int c : candidates) {
-            if (c < 0 || c >= vocab) {
-                throw new IllegalArgumentException("candidate token " + c + " outside the vocabulary of " + vocab);
+        long[] flat = new long[candidates.length * c];
+        for (int i = 0; i < candidates.length; i++) {
+            if (candidates[i].length != c || c == 0) {
+                throw new IllegalArgumentException("every row needs the same number of candidates (at least one); row " + i
+                        + " has " + candidates[i].length + ", row 0 " + c);
+            }
+            for (int j = 0; j < c; j++) {
+                int id = candidates[i][j];
+                if (id < 0 || id >= vocab) {
+                    throw new IllegalArgumentException("candidate token " + id + " outside the vocabulary of " + vocab);
+                }
+                flat[i * c + j] = id;
             }
         }
         PaddedBatch batch = PaddedBatch.leftPadded(prompts, padId);
@@ -41,12 +60,11 @@ public final class ChoiceScorer {
         try (NDManager m = manager.newSubManager()) {
             DecoderOutput o = decoder.forwardLastPosition(m, batch.ids(), batch.mask(), batch.positions(), null);
             NDArray last = o.logits().get(new NDIndex(":, -1, :"));
-            NDArray idx = m.create(candidates, new Shape(candidates.length)).toType(DataType.INT64, false);
-            NDArray probs = last.get(new NDIndex(":, {}", idx)).softmax(-1);
-            float[] flat = probs.toFloatArray();
-            float[][] out = new float[b][candidates.length];
+            NDArray idx = m.create(flat, new Shape(b, c));
+            float[] probs = last.gather(idx, 1).softmax(-1).toFloatArray();
+            float[][] out = new float[b][c];
             for (int i = 0; i < b; i++) {
-                System.arraycopy(flat, i * candidates.length, out[i], 0, candidates.length);
+                System.arraycopy(probs, i * c, out[i], 0, c);
             }
             return out;
         }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.util.List;
 import org.tandemrec.llm.decoder.DecoderWeights;
-import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
 
 /**
@@ -30,19 +29,22 @@ public record VocabularyExtension(List<String> tokens, float[][] embeddingRows, 
     }
 
     /**
-     * Rows initialised from CRM vectors (BDLM's pre-loaded ID embeddings). When the CRM size d
-     * equals the hidden size H the vectors are used as they are (BDLM trains its CRM at H);
-     * otherwise they go through a seeded Gaussian random projection d → H with entries of
-     * variance 1/d, which keeps inner products in expectation (Johnson–Lindenstrauss), and every
-     * row is then scaled to {@code targetRms}, the typical size of the model's existing rows, so
-     * the new tokens neither dominate nor vanish next to the old ones. The LM-head rows start
+     * Rows initialised from CRM vectors (BDLM's pre-loaded ID embeddings, §4.1.2). When the CRM
+     * size d equals the hidden size H the vectors go in as they are — norms and inner products
+     * kept, as BDLM trains its CRM at H — unless {@code rescale} asks for one common factor that
+     * brings their root-mean-square value to {@code targetRms}. When the sizes differ they go
+     * through a seeded Gaussian random projection d → H with entries of variance 1/d, which keeps
+     * inner products in expectation (Johnson–Lindenstrauss), and then always through that common
+     * factor, so the new rows are on the scale of the model's rows (one factor for all, so their
+     * relative norms and the order of their inner products stay the CRM's). The LM-head rows start
      * equal to the embedding rows.
      *
      * @param vectors [n][d] one vector per token
-     * @param targetRms root-mean-square value each new row gets (> 0), e.g. that of the embedding table
+     * @param targetRms root-mean-square value of the new rows after a rescale (> 0), e.g. that of
+     *     the embedding table
      */
     public static VocabularyExtension fromVectors(List<String> tokens, float[][] vectors, int hidden, double targetRms,
-                                                  long seed) {
+                                                  boolean rescale, long seed) {
         if (hidden <= 0) {
             throw new IllegalArgumentException("hidden must be > 0, got " + hidden);
         }
@@ -80,15 +82,19 @@ public record VocabularyExtension(List<String> tokens, float[][] embeddingRows, 
                 }
             }
         }
-        for (float[] row : rows) {
+        if (rescale || d != hidden) {
             double ss = 0;
-            for (float v : row) {
-                ss += (double) v * v;
+            for (float[] row : rows) {
+                for (float v : row) {
+                    ss += (double) v * v;
+                }
             }
-            double rms = Math.sqrt(ss / row.length);
+            double rms = Math.sqrt(ss / ((double) rows.length * hidden));
             float scale = rms > 0 ? (float) (targetRms / rms) : 0f;
-            for (int h = 0; h < row.length; h++) {
-                row[h] *= scale;
+            for (float[] row : rows) {
+                for (int h = 0; h < row.length; h++) {
+                    row[h] *= scale;
+                }
             }
         }
         float[][] head = new float[rows.length][];
@@ -98,17 +104,34 @@ public record VocabularyExtension(List<String> tokens, float[][] embeddingRows, 
         return new VocabularyExtension(tokens, rows, head);
     }
 
-    /** The extended tokenizer; its new ids start at the model's vocabulary size. */
-    public LlmTokenizer apply(LlmTokenizer tokenizer, LlamaConfig config) throws IOException {
-        if (tokenizer.size() != config.vocabSize()) {
-            throw new IllegalArgumentException("tokenizer has " + tokenizer.size() + " tokens but vocab_size is "
-                    + config.vocabSize() + "; new ids would not line up with the new embedding rows");
+    /** A tokenizer and model extended together: the new tokens' ids start at {@code firstId}. */
+    public record Extended(LlmTokenizer tokenizer, DecoderWeights weights, int firstId) implements AutoCloseable {
+        @Override
+        public void close() {
+            tokenizer.close();
+            weights.close();
         }
-        return tokenizer.withAddedTokens(tokens);
     }
 
-    /** Weights with the new embedding (and, when untied, LM-head) rows appended. */
-    public DecoderWeights apply(DecoderWeights weights, NDManager parent) {
-        return weights.withExtraTokens(embeddingRows, lmHeadRows, parent);
+    /**
+     * The tokenizer with the new tokens and the weights with their rows. The new ids follow the
+     * tokenizer's last id: a checkpoint whose {@code vocab_size} is padded beyond its tokenizer
+     * (Qwen2.5) first uses its free rows, then grows; a tokenizer larger than the model is
+     * refused. Neither input is changed.
+     */
+    public Extended apply(LlmTokenizer tokenizer, DecoderWeights weights, NDManager parent) throws IOException {
+        int first = tokenizer.size();
+        int vocab = weights.config().vocabSize();
+        if (first > vocab) {
+            throw new IllegalArgumentException("tokenizer has " + first + " tokens but vocab_size is " + vocab
+                    + "; the model has no rows for some of its ids");
+        }
+        LlmTokenizer extended = tokenizer.withAddedTokens(tokens);
+        try {
+            return new Extended(extended, weights.withTokenRows(first, embeddingRows, lmHeadRows, parent), first);
+        } catch (RuntimeException e) {
+            extended.close();
+            throw e;
+        }
     }
 }

@@ -141,6 +141,27 @@ public final class SplitBuilder implements AutoCloseable {
         return table.withValues(v);
     }
 
+    /**
+     * A sampler of {@code kind} with {@code data}'s settings, over its training popularity and
+     * (for text and mixed samplers) its items' text neighbours, read from {@code embeddingCache}
+     * when it holds them: for drawing training negatives the way the evaluation ones were drawn
+     * ({@code data.config().sampler()} for top-K lists, {@code ctrSampler()} for interaction rows).
+     */
+    public NegativeSampler sampler(SplitData data, SplitConfig.SamplerKind kind, Path embeddingCache)
+            throws IOException {
+        SplitConfig config = data.config();
+        int[][] neighbours = null;
+        if (kind.needsText()) {
+            List<String> texts = new ArrayList<>(data.numItems());
+            for (ItemInfo info : data.itemInfo()) {
+                texts.add(info.text());
+            }
+            neighbours = TextNeighbours.topM(ItemEmbeddings.loadOrCompute(embeddingCache, texts, encoder),
+                    config.textTopM());
+        }
+        return sampler(kind, config, data.train().itemCounts(), neighbours);
+    }
+
     /** The sampler of the given kind over train popularity and text neighbours. */
     static NegativeSampler sampler(SplitConfig.SamplerKind kind, SplitConfig config, int[] trainCounts,
                                    int[][] neighbours) {

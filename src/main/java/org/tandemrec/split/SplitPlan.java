@@ -32,4 +32,16 @@ public final class SplitPlan {
                 data.testCandidates(), data.ctrValid(), data.ctrTest(), data.users(), data.items(), data.itemInfo(),
                 data.userProfiles());
     }
+
+    /**
+     * A negative sampler of {@code kind} over the training part of the split in {@code dir}, with
+     * its settings (text neighbours from the directory's embedding cache when it has them): the
+     * split's {@code sampler()} draws top-K lists as its evaluation lists were drawn, its {@code
+     * ctrSampler()} interaction negatives.
+     */
+    public static NegativeSampler sampler(SplitData data, SplitConfig.SamplerKind kind, Path dir) throws IOException {
+        try (SplitBuilder builder = new SplitBuilder()) {
+            return builder.sampler(data, kind, dir.resolve(ItemEmbeddings.FILE_NAME));
+        }
+    }
 }

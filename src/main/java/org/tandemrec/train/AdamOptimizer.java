@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Adam (Kingma &amp; Ba 2015, Algorithm 1) with PyTorch's conventions, in three variants
@@ -26,6 +28,11 @@ import java.util.List;
  * Under ADAM and ADAMW a row-sparse table is treated as dense (untouched rows have gradient 0,
  * their moments still decay), which matches PyTorch on a dense embedding but costs the whole table.
  *
+ * <p>Parts of a model may train in turns ({@link TrainingTask#trainedAt}): a step then updates
+ * only the parameters given, each with its own step count t in the bias correction (as
+ * PyTorch's per-parameter {@code state['step']}), and may scale each one's rate
+ * ({@link TrainingTask#learningRateScale}); the others keep their values and moments.
+ *
  * <p>Java-array parameters keep their moments in Java arrays. Native tensors are updated in
  * place by tensor operations (a tensor without a gradient in a step counts as a zero gradient);
  * their moments are tensors in this optimiser's own manager, on the parameter's device: close
@@ -43,6 +50,7 @@ public final class AdamOptimizer implements AutoCloseable {
     private final NDArray[][] tensorMoments;
     private NDManager state;
     private long step;
+    private final long[] steps;
 
     public AdamOptimizer(ParameterSet parameters, TrainConfig config) {
         this(parameters, config.optimizer(), config.beta1(), config.beta2(), config.epsilon(), config.weightDecay());
@@ -57,6 +65,7 @@ public final class AdamOptimizer implements AutoCloseable {
         this.weightDecay = weightDecay;
         this.params = parameters.list();
         int n = params.size();
+        steps = new long[n];
         m = new float[n][];
         v = new float[n][];
         tensorMoments = new NDArray[n][];
@@ -80,22 +89,35 @@ public final class AdamOptimizer implements AutoCloseable {
         return step;
     }
 
-    /** Applies one update with learning rate {@code lr} from the current gradients. */
+    /** Applies one update of every parameter with learning rate {@code lr} from the current gradients. */
     public void step(double lr) {
+        step(lr, null, null);
+    }
+
+    /**
+     * Applies one update to the parameters {@code trained} accepts (null: all), each with rate
+     * {@code lr} times its {@code lrScale} (null: 1).
+     */
+    public void step(double lr, Predicate<Parameter> trained, ToDoubleFunction<Parameter> lrScale) {
         step++;
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        double stepSize = lr / bc1;
         for (int k = 0; k < params.size(); k++) {
             Parameter p = params.get(k);
+            if (trained != null && !trained.test(p)) {
+                continue;
+            }
+            long t = ++steps[k];
+            double rate = lrScale == null ? lr : lr * lrScale.applyAsDouble(p);
+            double bc1 = 1 - Math.pow(beta1, t);
+            double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+            double stepSize = rate / bc1;
             if (p.isTensor()) {
-                tensorUpdate(p, tensorMoments[k], lr, stepSize, bc2Sqrt);
+                tensorUpdate(p, tensorMoments[k], rate, stepSize, bc2Sqrt);
             } else if (p.rowSparse() && kind == TrainConfig.OptimizerKind.LAZY_ADAM) {
-                lazyRows(p, m[k], v[k], lr, stepSize, bc2Sqrt);
+                lazyRows(p, m[k], v[k], rate, stepSize, bc2Sqrt);
             } else if (p.rowSparse()) {
-                denseOverTable(p, m[k], v[k], lr, stepSize, bc2Sqrt);
+                denseOverTable(p, m[k], v[k], rate, stepSize, bc2Sqrt);
             } else {
-                update(p.value(), p.grad(), 0, m[k], v[k], 0, p.value().length, lr, stepSize, bc2Sqrt,
+                update(p.value(), p.grad(), 0, m[k], v[k], 0, p.value().length, rate, stepSize, bc2Sqrt,
                         kind == TrainConfig.OptimizerKind.ADAM);
             }
         }
@@ -195,7 +217,13 @@ public final class AdamOptimizer implements AutoCloseable {
         return tensorMoments[k] != null ? tensorMoments[k][1].toFloatArray() : v[k];
     }
 
-    void restoreState(long stepCount, List<float[]> first, List<float[]> second) {
+    /** Each parameter's own step count (in {@link ParameterSet} order): live, for checkpoints. */
+    long[] parameterSteps() {
+        return steps;
+    }
+
+    void restoreState(long stepCount, long[] parameterSteps, List<float[]> first, List<float[]> second) {
+        System.arraycopy(parameterSteps, 0, steps, 0, steps.length);
         for (int k = 0; k < params.size(); k++) {
             if (tensorMoments[k] != null) {
                 tensorMoments[k][0].set(first.get(k));

@@ -26,7 +26,9 @@ import org.tandemrec.base.AtomicFile;
  * <p>Binary format {@value #FORMAT} version {@value #VERSION} (big-endian): format name, version,
  * model name, config hash (SHA-256 of the model's and the run's trajectory settings), seed,
  * epoch, next batch within the epoch, global step, early-stopping state, every parameter (name,
- * shape, values), the optimiser state (step, first and second moments), the best parameters so
+ * shape, values), the optimiser state (step, each parameter's own step count, first and second
+ * moments; version 1 had no per-parameter counts and is read with every count equal to the
+ * step), the best parameters so
  * far (if validated), and a CRC-32 of all preceding bytes. Every {@link Parameter.Kind} is stored
  * the same way, as its trained rows × cols floats row-major (a tensor's rows from its first
  * trained row), so a model may change how it holds a parameter without changing its checkpoints. The run's random streams are pure
@@ -36,7 +38,7 @@ import org.tandemrec.base.AtomicFile;
  */
 public final class Checkpoint {
     public static final String FORMAT = "tandem-train-checkpoint";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** Counters and early-stopping state of a run. */
     record Position(long seed, int epoch, int nextBatch, long globalStep, double bestMetric, int bestEpoch,
@@ -44,8 +46,8 @@ public final class Checkpoint {
     }
 
     /** A fully read and verified checkpoint, not yet applied. */
-    record Loaded(Position position, List<float[]> values, long optimizerStep, List<float[]> first,
-                  List<float[]> second, List<float[]> best) {
+    record Loaded(Position position, List<float[]> values, long optimizerStep, long[] parameterSteps,
+                  List<float[]> first, List<float[]> second, List<float[]> best) {
     }
 
     private Checkpoint() {
@@ -86,6 +88,9 @@ public final class Checkpoint {
                     TensorCodec.writeFloats(out, p.readValues());
                 }
                 out.writeLong(optimizer.stepCount());
+                for (long t : optimizer.parameterSteps()) {
+                    out.writeLong(t);
+                }
                 // One parameter at a time: a tensor's values and moments are copied out of native
                 // memory only while they are written.
                 for (int k = 0; k < ps.size(); k++) {
@@ -113,7 +118,7 @@ public final class Checkpoint {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             CRC32 crc = new CRC32();
             DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
-            TensorCodec.readHeader(in, file, FORMAT, VERSION);
+            int version = TensorCodec.readHeader(in, file, FORMAT, 1, VERSION);
             String model = in.readUTF();
             if (!model.equals(task.modelName())) {
                 throw new CheckpointException(file, "checkpoint of model '" + model + "', cannot resume model '"
@@ -143,6 +148,10 @@ public final class Checkpoint {
                 values.add(TensorCodec.readFloats(in, rows * cols));
             }
             long optStep = in.readLong();
+            long[] parameterSteps = new long[ps.size()];
+            for (int k = 0; k < parameterSteps.length; k++) {
+                parameterSteps[k] = version >= 2 ? in.readLong() : optStep;
+            }
             List<float[]> first = readAll(in, ps);
             List<float[]> second = readAll(in, ps);
             List<float[]> best = in.readBoolean() ? readAll(in, ps) : null;
@@ -155,7 +164,7 @@ public final class Checkpoint {
             if (raw.read() != -1) {
                 throw new CheckpointException(file, "unexpected bytes after the checksum: the file is corrupted");
             }
-            return new Loaded(pos, values, optStep, first, second, best);
+            return new Loaded(pos, values, optStep, parameterSteps, first, second, best);
         } catch (EOFException e) {
             throw new CheckpointException(file, "truncated: the file ends before the checkpoint is complete", e);
         } catch (IOException e) {

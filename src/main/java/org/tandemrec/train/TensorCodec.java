@@ -28,6 +28,11 @@ public final class TensorCodec {
      * file of another kind or version is never half-read.
      */
     public static void readHeader(DataInputStream in, Path file, String format, int version) throws IOException {
+        readHeader(in, file, format, version, version);
+    }
+
+    /** As {@link #readHeader(DataInputStream, Path, String, int)} for any version in [oldest, newest]; returns it. */
+    public static int readHeader(DataInputStream in, Path file, String format, int oldest, int newest) throws IOException {
         String found;
         try {
             found = in.readUTF();
@@ -38,10 +43,11 @@ public final class TensorCodec {
             throw new CheckpointException(file, "not a " + format + " file (format '" + found + "')");
         }
         int v = in.readInt();
-        if (v != version) {
+        if (v < oldest || v > newest) {
             throw new CheckpointException(file, format + " version " + v + " is not supported (this build reads "
-                    + version + ")");
+                    + (oldest == newest ? Integer.toString(newest) : oldest + " to " + newest) + ")");
         }
+        return v;
     }
 
     public static void writeFloats(DataOutputStream out, float[] src) throws IOException {

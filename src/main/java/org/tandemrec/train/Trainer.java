@@ -3,6 +3,7 @@ package org.tandemrec.train;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.tandemrec.base.Progress;
 
@@ -69,7 +70,7 @@ public final class Trainer {
         if (hooks.resume() && Files.exists(hooks.checkpoint())) {
             Checkpoint.Loaded c = Checkpoint.read(hooks.checkpoint(), task, hash);
             params.restore(c.values());
-            optimizer.restoreState(c.optimizerStep(), c.first(), c.second());
+            optimizer.restoreState(c.optimizerStep(), c.parameterSteps(), c.first(), c.second());
             Checkpoint.Position p = c.position();
             epoch = p.epoch();
             nextBatch = p.nextBatch();
@@ -108,7 +109,9 @@ public final class Trainer {
                             : config.skipNonFiniteSteps() > 0 ? GradientClipping.norm(params) : 0;
                     if (Double.isFinite(loss) && Double.isFinite(norm)) {
                         nonFiniteInARow = 0;
-                        optimizer.step(schedule.at(step));
+                        Set<Parameter> trained = task.trainedAt(step);
+                        optimizer.step(schedule.at(step), trained == null ? null : trained::contains,
+                                task::learningRateScale);
                         epochLoss += loss;
                         epochBatches++;
                     } else if (++nonFiniteInARow > config.skipNonFiniteSteps()) {

@@ -1,5 +1,6 @@
 package org.tandemrec.train;
 
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -28,4 +29,18 @@ public interface TrainingTask {
      * @return the mean loss of the batch
      */
     double trainBatch(int[] batch, long step, SplittableRandom random);
+
+    /**
+     * The parameters step {@code step} updates, for models whose parts train in turns (BDLM's
+     * mutual learning alternates an LLM and a CRM): the others keep their values and optimiser
+     * state. Null (the default): all of them.
+     */
+    default Set<Parameter> trainedAt(long step) {
+        return null;
+    }
+
+    /** A factor on the schedule's learning rate for {@code p} (default 1): parts with rates of their own. */
+    default double learningRateScale(Parameter p) {
+        return 1;
+    }
 }

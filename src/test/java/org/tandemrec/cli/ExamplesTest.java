@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.tandemrec.collab.bdlm.BdlmSettings;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.llm.sft.SftConfig;
@@ -21,7 +22,8 @@ import org.tandemrec.llm.sft.SftDataFile;
 /**
  * The files under {@code examples/} pass the checks of the command that reads them, and the
  * repository files the README points to exist. {@code examples/MODEL.yaml} are {@code train crm
- * --config} settings of that model, {@code sft.yaml} is {@code llm sft --config}, {@code *.jsonl}
+ * --config} settings of that model, {@code sft.yaml} is {@code llm sft --config}, {@code bdlm.yaml}
+ * is {@code bdlm --config}, {@code *.jsonl}
  * are {@code llm sft --data} files; any other file is an error, so none goes unchecked.
  */
 class ExamplesTest {
@@ -41,10 +43,12 @@ class ExamplesTest {
                 assertEquals(stem, CrmSpec.load(stem, f).model(), name);
             } else if (name.equals("sft.yaml")) {
                 SftConfig.load(f);
+            } else if (name.equals("bdlm.yaml")) {
+                BdlmSettings.load(f);
             } else if (name.endsWith(".jsonl")) {
                 assertFalse(SftDataFile.read(f).isEmpty(), name + " has no examples");
             } else {
-                fail("no check for " + f + ": name it MODEL.yaml, sft.yaml or *.jsonl, or add its check here");
+                fail("no check for " + f + ": name it MODEL.yaml, sft.yaml, bdlm.yaml or *.jsonl, or add its check here");
             }
         }
     }

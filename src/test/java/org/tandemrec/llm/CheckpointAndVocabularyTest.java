@@ -70,9 +70,11 @@ class CheckpointAndVocabularyTest {
         int[] ids = GoldenCheck.ints(g.get("input_ids"));
         try (NDManager m = NDManager.newBaseManager();
              DecoderWeights base = DecoderWeights.load(LLAMA, m);
-             DecoderWeights w = ext.apply(base, m);
              LlmTokenizer tok = LlmTokenizer.load(LLAMA);
-             LlmTokenizer etok = ext.apply(tok, base.config())) {
+             VocabularyExtension.Extended extended = ext.apply(tok, base, m)) {
+            DecoderWeights w = extended.weights();
+            LlmTokenizer etok = extended.tokenizer();
+            assertEquals(600, extended.firstId());
             assertEquals(605, w.config().vocabSize());
             assertEquals(GoldenCheck.ints(g.get("new_token_ids"))[3], etok.addedTokenId(tokens.get(3)));
             // The prompt's text form encodes to the same ids, new tokens as single units.
@@ -85,6 +87,40 @@ class CheckpointAndVocabularyTest {
             assertTrue(GoldenCheck.maxDiff(newCols, GoldenCheck.floats(g.get("new_token_logits_all_positions"))) <= tol);
             float loss = Decoder.causalLmLoss(m, o.logits(), new int[][] {ids}).getFloat();
             assertEquals(g.get("loss_labels_eq_inputs").asDouble(), loss, tol);
+        }
+    }
+
+    /**
+     * A checkpoint whose vocab_size is padded beyond its tokenizer (as Qwen2.5's) takes ID tokens
+     * in its free rows first and grows only for the rest; the rows land under the tokenizer's ids.
+     */
+    @Test
+    void idTokensUseThePaddedRowsOfALargerVocabulary() throws Exception {
+        try (NDManager m = NDManager.newBaseManager();
+             DecoderWeights base = DecoderWeights.load(LLAMA, m);
+             LlmTokenizer tok = LlmTokenizer.load(LLAMA)) {
+            // the tiny model's 600 ids, padded to 603 rows as a checkpoint may be
+            DecoderWeights padded = base.withTokenRows(600, new float[3][64], new float[3][64], m);
+            assertEquals(603, padded.config().vocabSize());
+            float[][] rows = new float[5][64];
+            for (int k = 0; k < 5; k++) {
+                java.util.Arrays.fill(rows[k], k + 1);
+            }
+            VocabularyExtension ext = new VocabularyExtension(List.of("<uid_0>", "<uid_1>", "<iid_0>", "<iid_1>", "<iid_2>"),
+                    rows, rows);
+            try (VocabularyExtension.Extended e = ext.apply(tok, padded, m)) {
+                assertEquals(600, e.firstId());
+                assertEquals(605, e.weights().config().vocabSize(), "three free rows used, two appended");
+                assertEquals(603, e.tokenizer().addedTokenId("<iid_1>"));
+                float[] emb = e.weights().get("model.embed_tokens.weight").get(new NDIndex("603")).toFloatArray();
+                assertEquals(4f, emb[0]);
+                float[] kept = e.weights().get("model.embed_tokens.weight").get(new NDIndex("599")).toFloatArray();
+                assertArrayEquals(base.get("model.embed_tokens.weight").get(new NDIndex("599")).toFloatArray(), kept);
+            }
+            IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> new VocabularyExtension(
+                    List.of("<uid_0>"), new float[1][64], new float[1][64]).apply(tok, DecoderWeights.random(
+                    base.config().withVocabSize(500), 1, 0.02f, m), m));
+            assertTrue(small.getMessage().contains("tokenizer has 600 tokens but vocab_size is 500"), small.getMessage());
         }
     }
 

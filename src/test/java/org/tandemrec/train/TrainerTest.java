@@ -37,7 +37,7 @@ class TrainerTest {
      * array, or a native tensor) and random per-batch noise, so that parameters, optimiser state
      * and random streams all matter.
      */
-    static final class ToyTask implements TrainingTask {
+    static class ToyTask implements TrainingTask {
         final Parameter table;
         final Parameter weights;
         final ParameterSet params;
@@ -225,6 +225,58 @@ class TrainerTest {
         once.nanAtCalls = Set.of(3);
         e = assertThrows(IllegalStateException.class, () -> new Trainer(config(1)).fit(once, TrainHooks.none()));
         assertTrue(e.getMessage().contains("loss is NaN at step 3"), e.getMessage());
+    }
+
+    /**
+     * Parts trained in turns: the table trains on even steps, the vector on odd ones (at half the
+     * rate). A part keeps its values and moments off its turns, and its bias correction counts its
+     * own updates: the vector's first update is a full Adam first step (|Δ| = lr·0.5 per entry,
+     * whatever the gradient's size). A run interrupted on a vector turn resumes to the same values.
+     */
+    @Test
+    void partsTrainInTurnsWithTheirOwnStepCountsAndRates() {
+        class Turns extends ToyTask {
+            final List<float[]> wBefore = new ArrayList<>();
+
+            Turns(String name) {
+                super(name, 5);
+            }
+
+            @Override
+            public Set<Parameter> trainedAt(long step) {
+                return Set.of(step % 2 == 0 ? table : weights);
+            }
+
+            @Override
+            public double learningRateScale(Parameter p) {
+                return p == weights ? 0.5 : 1;
+            }
+
+            @Override
+            public double trainBatch(int[] batch, long step, SplittableRandom random) {
+                wBefore.add(w());
+                return super.trainBatch(batch, step, random);
+            }
+        }
+        TrainConfig cfg = TrainConfig.builder().epochs(2).batchSize(8).learningRate(0.05)
+                .optimizer(TrainConfig.OptimizerKind.LAZY_ADAM).checkpointEvery(3).seed(3).build();
+        Turns t = new Turns("turns");
+        new Trainer(cfg).fit(t, TrainHooks.none());
+        // step 0 (table's turn) leaves the vector alone; step 1 is the vector's first update
+        assertArrayEquals(t.wBefore.get(0), t.wBefore.get(1));
+        for (int j = 0; j < 3; j++) {
+            assertEquals(0.05 * 0.5, Math.abs(t.wBefore.get(2)[j] - t.wBefore.get(1)[j]), 1e-6);
+        }
+        // the table does not move on the vector's turns
+        assertArrayEquals(t.tableAtCall.get(1), t.tableAtCall.get(2));
+        Turns crashed = new Turns("turns");
+        crashed.failAtCall = 7;
+        TrainHooks hooks = TrainHooks.none().withCheckpoint(dir.resolve("turns.ckpt"), true);
+        assertThrows(IllegalStateException.class, () -> new Trainer(cfg).fit(crashed, hooks));
+        Turns resumed = new Turns("turns");
+        new Trainer(cfg).fit(resumed, hooks);
+        assertArrayEquals(t.w(), resumed.w());
+        assertArrayEquals(t.table.value(), resumed.table.value());
     }
 
     @Test

@@ -6,12 +6,20 @@ import org.tandemrec.data.InteractionTable;
 
 /**
  * Turns the latent world into interactions: who is exposed to what (popularity, taste, topic
- * stickiness, cold items in the far tail), when, and with which rating. Works on primitive
- * arrays only; each exposure costs O(K) for the topic draw plus O(1) alias draws.
+ * stickiness, latent style, cold items in the far tail), when, and with which rating. Works on
+ * primitive arrays only; each exposure costs O(K) for the topic draw plus O(1) alias draws per
+ * attempt. Style enters by rejection: a draw from the popularity/topic weights is kept with
+ * probability exp(γ·(⟨s_u, s_i⟩ − max_j ⟨s_u, s_j⟩)), which makes the kept draws exactly
+ * proportional to weight · exp(γ·⟨s_u, s_i⟩) ({@link SyntheticTruth#exposureProbabilities}).
  */
 final class InteractionSimulator {
-    /** Rejection attempts before falling back to a scan for an unseen warm item. */
+    /** Draws that met an already seen item before falling back to a scan for an unseen warm item. */
     private static final int MAX_ATTEMPTS = 100;
+    /**
+     * Style rejections inside one branch before its last draw is kept; at the default style the
+     * mean acceptance is about one in ten, so the bound is never met in practice.
+     */
+    private static final int MAX_STYLE_DRAWS = 100_000;
     /** Latent cut-offs of the star rating: liked → 5 above {@code FIVE}, else 4; not liked → 3, 2, 1. */
     static final double FIVE = 1.0;
     static final double THREE = -1.0;
@@ -22,6 +30,10 @@ final class InteractionSimulator {
     private final int[] warmByRank;
     private final int[] coldItems;
     private final int[] itemMainTopic;
+    private final double coldDraw;
+    private final AliasTable global;
+    private final AliasTable[] warmByTopic;
+    private final AliasTable[] coldByTopic;
 
     /**
      * @param warmByRank warm items, most popular first
@@ -36,32 +48,12 @@ final class InteractionSimulator {
         for (int i = 0; i < itemMainTopic.length; i++) {
             itemMainTopic[i] = truth.mainTopic(i);
         }
-    }
-
-    InteractionTable simulate(SplittableRandom exposureRng, SplittableRandom timeRng, SplittableRandom ratingRng) {
-        int numUsers = config.users();
         int k = config.topics();
-        int[] perUser = activity(exposureRng);
-        long total = 0;
-        for (int n : perUser) {
-            total += n;
-        }
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("config asks for " + total + " interactions, more than a table holds");
-        }
-        int n = (int) total;
-        int[] users = new int[n];
-        int[] items = new int[n];
-        float[] ratings = new float[n];
-        long[] times = new long[n];
-
-        double[] popularity = new double[config.items()];
-        for (int r = 0; r < warmByRank.length; r++) {
-            popularity[warmByRank[r]] = Math.pow(r + config.popularityOffset(), -config.popularityExponent());
-        }
-        AliasTable global = new AliasTable(warmByRank, gather(popularity, warmByRank));
-        AliasTable[] warmByTopic = new AliasTable[k];
-        AliasTable[] coldByTopic = new AliasTable[k];
+        double[] popularity = truth.itemPopularityArray();
+        this.coldDraw = config.coldExposureShare();
+        this.global = new AliasTable(warmByRank, gather(popularity, warmByRank));
+        this.warmByTopic = new AliasTable[k];
+        this.coldByTopic = new AliasTable[k];
         double[] itemTopics = truth.itemTopicsArray();
         for (int t = 0; t < k; t++) {
             double[] w = new double[warmByRank.length];
@@ -77,35 +69,34 @@ final class InteractionSimulator {
                 coldByTopic[t] = new AliasTable(coldItems, positive(c));
             }
         }
-        // Share of draws that go to cold items, so that each gets coldMeanInteractions on average.
-        double coldDraw = coldItems.length == 0 ? 0 : coldItems.length * config.coldMeanInteractions() / n;
+    }
 
+    InteractionTable simulate(SplittableRandom exposureRng, SplittableRandom timeRng, SplittableRandom ratingRng) {
+        int numUsers = config.users();
+        int[] perUser = activity(exposureRng);
+        long total = 0;
+        for (int n : perUser) {
+            total += n;
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("config asks for " + total + " interactions, more than a table holds");
+        }
+        int n = (int) total;
+        int[] users = new int[n];
+        int[] items = new int[n];
+        float[] ratings = new float[n];
+        long[] times = new long[n];
+
+        double[] accept = new double[config.items()];
         boolean[] seen = new boolean[config.items()];
-        double[] taste = truth.userTasteArray();
         double[] slot = new double[Arrays.stream(perUser).max().orElse(0)];
         int row = 0;
         for (int u = 0; u < numUsers; u++) {
             int start = row;
             int prevTopic = -1;
+            styleAcceptance(u, accept);
             for (int j = 0; j < perUser[u]; j++) {
-                int item = -1;
-                for (int attempt = 0; attempt < MAX_ATTEMPTS && item < 0; attempt++) {
-                    double r = exposureRng.nextDouble();
-                    int candidate;
-                    if (r < coldDraw) {
-                        candidate = coldByTopic[topic(exposureRng, taste, u * k, k, prevTopic)].sample(exposureRng);
-                    } else if (exposureRng.nextDouble() < config.tasteExposure()) {
-                        candidate = warmByTopic[topic(exposureRng, taste, u * k, k, prevTopic)].sample(exposureRng);
-                    } else {
-                        candidate = global.sample(exposureRng);
-                    }
-                    if (!seen[candidate]) {
-                        item = candidate;
-                    }
-                }
-                if (item < 0) {
-                    item = unseenWarm(exposureRng, seen);
-                }
+                int item = nextItem(u, prevTopic, seen, accept, exposureRng);
                 seen[item] = true;
                 prevTopic = itemMainTopic[item];
                 users[row] = u;
@@ -121,6 +112,59 @@ final class InteractionSimulator {
             ratings[r] = rating(ratingRng, truth.affinity(users[r], items[r]));
         }
         return new InteractionTable(users, items, ratings, times, numUsers, config.items());
+    }
+
+    /**
+     * One exposure of {@code user} after an item of topic {@code prevTopic} (-1: none), not
+     * {@code seen}: a branch (cold, taste, popularity) and topic are chosen, then an item of that
+     * branch is drawn and kept with probability {@code accept[item]} (redrawn inside the branch
+     * otherwise, so each branch keeps its share); an item already seen starts over.
+     */
+    int nextItem(int user, int prevTopic, boolean[] seen, double[] accept, SplittableRandom rng) {
+        int k = config.topics();
+        double[] taste = truth.userTasteArray();
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            double r = rng.nextDouble();
+            AliasTable branch;
+            if (r < coldDraw) {
+                branch = coldByTopic[topic(rng, taste, user * k, k, prevTopic)];
+            } else if (rng.nextDouble() < config.tasteExposure()) {
+                branch = warmByTopic[topic(rng, taste, user * k, k, prevTopic)];
+            } else {
+                branch = global;
+            }
+            int candidate = styled(branch, accept, rng);
+            if (!seen[candidate]) {
+                return candidate;
+            }
+        }
+        return unseenWarm(rng, seen);
+    }
+
+    /** A draw of {@code branch} kept with probability {@code accept[item]}: ∝ weight · accept. */
+    private static int styled(AliasTable branch, double[] accept, SplittableRandom rng) {
+        int candidate = branch.sample(rng);
+        for (int t = 0; t < MAX_STYLE_DRAWS && accept[candidate] < 1 && rng.nextDouble() >= accept[candidate]; t++) {
+            candidate = branch.sample(rng);
+        }
+        return candidate;
+    }
+
+    /** exp(γ·(⟨s_u, s_i⟩ − max_j ⟨s_u, s_j⟩)) for every item: the chance a draw of i is kept. */
+    void styleAcceptance(int user, double[] out) {
+        double gamma = config.styleExposure();
+        if (gamma == 0 || config.styleFactors() == 0) {
+            Arrays.fill(out, 1);
+            return;
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = truth.styleMatch(user, i);
+            max = Math.max(max, out[i]);
+        }
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.exp(gamma * (out[i] - max));
+        }
     }
 
     /**

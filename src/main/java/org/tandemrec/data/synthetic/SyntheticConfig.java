@@ -14,7 +14,9 @@ package org.tandemrec.data.synthetic;
  * @param minUserInteractions fewest interactions any user gets
  * @param activitySpread σ of the log-normal spread of per-user activity
  * @param coldItemShare share of items that are cold (long tail): almost no exposure
- * @param coldMeanInteractions expected interactions of one cold item
+ * @param coldMeanInteractions expected interactions of one cold item before redraws: an exposure
+ *     that meets an item the user has already seen is drawn again, which lands on cold items
+ *     more often than their share (at the defaults about 2 for 1)
  * @param popularityExponent s of the Zipf–Mandelbrot exposure weight {@code (rank + offset)^-s}
  *     of warm items
  * @param popularityOffset offset of that weight; flattens the head so the top item is not seen
@@ -35,6 +37,11 @@ package org.tandemrec.data.synthetic;
  *     within liked (4–5) or not liked (1–3)
  * @param profileSignal probability that a profile field follows the user's dominant topic
  *     instead of being uniform
+ * @param styleFactors F, the dimension of the latent style vectors of users and items: taste
+ *     that no text states (0: none)
+ * @param styleExposure γ, how strongly style steers exposure: every exposure weight is
+ *     multiplied by {@code exp(γ·⟨s_u, s_i⟩)}
+ * @param styleAffinity β, weight of the style match in the affinity
  */
 public record SyntheticConfig(long seed, int users, int items, int topics, int targetInteractions,
                               int minUserInteractions, double activitySpread,
@@ -43,7 +50,8 @@ public record SyntheticConfig(long seed, int users, int items, int topics, int t
                               double topicStickiness, long startEpochSeconds, long durationSeconds,
                               double tasteConcentration, double secondTopicShare,
                               double logisticScale, double itemBiasSd, double userBiasSd, double globalOffset,
-                              double ratingNoise, double profileSignal) {
+                              double ratingNoise, double profileSignal,
+                              int styleFactors, double styleExposure, double styleAffinity) {
 
     public SyntheticConfig {
         positive("users", users);
@@ -86,6 +94,15 @@ public record SyntheticConfig(long seed, int users, int items, int topics, int t
         }
         nonNegative("ratingNoise", ratingNoise);
         probability("profileSignal", profileSignal);
+        if (styleFactors < 0 || styleFactors > 64) {
+            throw new IllegalArgumentException("styleFactors must be in [0,64], got " + styleFactors);
+        }
+        nonNegative("styleExposure", styleExposure);
+        if (styleExposure > 20) {
+            throw new IllegalArgumentException("styleExposure must be <= 20 (exposure draws are accepted with"
+                    + " probability exp(-styleExposure·spread)), got " + styleExposure);
+        }
+        nonNegative("styleAffinity", styleAffinity);
 
         int cold = coldItems(items, coldItemShare);
         int warm = items - cold;
@@ -108,16 +125,21 @@ public record SyntheticConfig(long seed, int users, int items, int topics, int t
         }
     }
 
-    /** Two thousand users, 1,500 items (20 % cold), twelve topics, 100,000 interactions over three years. */
+    /**
+     * Two thousand users, 1,500 items (20 % cold, about two interactions each), twelve topics,
+     * 100,000 interactions over three years; six style factors that steer exposure (γ 2) and
+     * affinity (β 1).
+     */
     public static SyntheticConfig defaults() {
         return new SyntheticConfig(42L, 2000, 1500, 12, 100_000,
                 5, 0.6,
-                0.2, 2.0,
+                0.2, 1.0,
                 1.0, 15.0, 0.65,
                 0.3, 1_577_836_800L /* 2020-01-01 */, 3L * 365 * 24 * 3600,
                 0.2, 0.4,
                 9.0, 0.8, 0.5, -1.4,
-                0.8, 0.4);
+                0.8, 0.4,
+                6, 2.0, 1.0);
     }
 
     /** Number of cold items for the given item count and share. */
@@ -133,7 +155,8 @@ public record SyntheticConfig(long seed, int users, int items, int topics, int t
         return new SyntheticConfig(newSeed, users, items, topics, targetInteractions, minUserInteractions,
                 activitySpread, coldItemShare, coldMeanInteractions, popularityExponent, popularityOffset,
                 tasteExposure, topicStickiness, startEpochSeconds, durationSeconds, tasteConcentration,
-                secondTopicShare, logisticScale, itemBiasSd, userBiasSd, globalOffset, ratingNoise, profileSignal);
+                secondTopicShare, logisticScale, itemBiasSd, userBiasSd, globalOffset, ratingNoise, profileSignal,
+                styleFactors, styleExposure, styleAffinity);
     }
 
     /**
@@ -146,18 +169,41 @@ public record SyntheticConfig(long seed, int users, int items, int topics, int t
             throw new IllegalArgumentException("users " + newUsers + " would need " + target
                     + " interactions, more than an int table holds");
         }
-        return new SyntheticConfig(seed, newUsers, newItems, topics, (int) target, minUserInteractions,
+        return withSize(newUsers, newItems, (int) target);
+    }
+
+    /** Another number of users, items and interactions, with the same shares; the time span grows if the items need it. */
+    public SyntheticConfig withSize(int newUsers, int newItems, int newTarget) {
+        return new SyntheticConfig(seed, newUsers, newItems, topics, newTarget, minUserInteractions,
                 activitySpread, coldItemShare, coldMeanInteractions, popularityExponent, popularityOffset,
                 tasteExposure, topicStickiness, startEpochSeconds, Math.max(durationSeconds, 10L * newItems),
                 tasteConcentration, secondTopicShare, logisticScale, itemBiasSd, userBiasSd, globalOffset,
-                ratingNoise, profileSignal);
+                ratingNoise, profileSignal, styleFactors, styleExposure, styleAffinity);
     }
 
     public SyntheticConfig withTargetInteractions(int newTarget) {
         return new SyntheticConfig(seed, users, items, topics, newTarget, minUserInteractions,
                 activitySpread, coldItemShare, coldMeanInteractions, popularityExponent, popularityOffset,
                 tasteExposure, topicStickiness, startEpochSeconds, durationSeconds, tasteConcentration,
-                secondTopicShare, logisticScale, itemBiasSd, userBiasSd, globalOffset, ratingNoise, profileSignal);
+                secondTopicShare, logisticScale, itemBiasSd, userBiasSd, globalOffset, ratingNoise, profileSignal,
+                styleFactors, styleExposure, styleAffinity);
+    }
+
+    /** The same world with another style: F factors, exposure weight γ, affinity weight β. */
+    public SyntheticConfig withStyle(int factors, double exposure, double affinity) {
+        return new SyntheticConfig(seed, users, items, topics, targetInteractions, minUserInteractions,
+                activitySpread, coldItemShare, coldMeanInteractions, popularityExponent, popularityOffset,
+                tasteExposure, topicStickiness, startEpochSeconds, durationSeconds, tasteConcentration,
+                secondTopicShare, logisticScale, itemBiasSd, userBiasSd, globalOffset, ratingNoise, profileSignal,
+                factors, exposure, affinity);
+    }
+
+    /**
+     * Share of exposures that go to cold items, so that each gets {@code coldMeanInteractions}
+     * on average: #cold · coldMean / targetInteractions.
+     */
+    public double coldExposureShare() {
+        return coldItems() * coldMeanInteractions / targetInteractions;
     }
 
     private static void positive(String field, int value) {

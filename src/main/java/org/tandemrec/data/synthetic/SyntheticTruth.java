@@ -6,11 +6,18 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The hidden parameters of a synthetic world, from which the true like probability of any
- * user–item pair follows:
- * {@code p(u,i) = σ(scale·⟨θ_u, φ_i⟩ + b_i + b_u + c)} with θ_u the user's topic taste
- * (K-simplex), φ_i the item's topic mixture (K-simplex), b_i the item quality bias, b_u the
- * user bias and c the global offset (see {@link SyntheticWorld} for the whole story).
+ * The hidden parameters of a synthetic world, from which two truths follow (see {@link
+ * SyntheticWorld} for the whole story):
+ * <ul>
+ *   <li>the like probability of any user–item pair,
+ *       {@code p(u,i) = σ(scale·⟨θ_u, φ_i⟩ + β·⟨s_u, s_i⟩ + b_i + b_u + c)} with θ_u the user's
+ *       topic taste (K-simplex), φ_i the item's topic mixture (K-simplex), s_u and s_i the latent
+ *       style vectors (F dimensions, stated by no text), b_i the item quality bias, b_u the user
+ *       bias and c the global offset — the ceiling of the CTR task;</li>
+ *   <li>the exposure distribution, the probability that the user's next interaction is item i
+ *       ({@link #exposureProbabilities}) — the ceiling of top-K recommendation and interaction
+ *       prediction, which ask which items a user meets, not which they like.</li>
+ * </ul>
  *
  * <p>Indexes are the dense indexes of the generated {@link org.tandemrec.data.Dataset}: user
  * index u has raw id {@link #userRawId(int)}, item index i has {@link #itemRawId(int)}.
@@ -30,15 +37,23 @@ public final class SyntheticTruth {
     private final double[] itemTopics;
     private final double[] itemBias;
     private final boolean[] cold;
+    private final int factors;
+    private final double[] userStyle;
+    private final double[] itemStyle;
+    private final double[] itemPopularity;
 
     /**
      * Takes ownership of the arrays.
      *
      * @param userTaste row-major [U × K] taste vectors
      * @param itemTopics row-major [M × K] topic mixtures
+     * @param userStyle row-major [U × F] style vectors
+     * @param itemStyle row-major [M × F] style vectors
+     * @param itemPopularity [M] exposure weight w_i of warm items (Zipf–Mandelbrot by rank), 0 for cold items
      */
     SyntheticTruth(SyntheticConfig config, double[] userTaste, double[] userBias,
-                   double[] itemTopics, double[] itemBias, boolean[] cold) {
+                   double[] itemTopics, double[] itemBias, boolean[] cold,
+                   double[] userStyle, double[] itemStyle, double[] itemPopularity) {
         this.config = Objects.requireNonNull(config, "config");
         this.users = config.users();
         this.items = config.items();
@@ -48,6 +63,19 @@ public final class SyntheticTruth {
         requireLength("itemTopics", itemTopics.length, (long) items * topics);
         requireLength("itemBias", itemBias.length, items);
         requireLength("cold", cold.length, items);
+        this.factors = config.styleFactors();
+        requireLength("userStyle", userStyle.length, (long) users * factors);
+        requireLength("itemStyle", itemStyle.length, (long) items * factors);
+        requireLength("itemPopularity", itemPopularity.length, items);
+        for (int i = 0; i < items; i++) {
+            if (cold[i] ? itemPopularity[i] != 0 : !(itemPopularity[i] > 0)) {
+                throw new IllegalArgumentException("itemPopularity of " + (cold[i] ? "cold" : "warm") + " item " + i
+                        + " is " + itemPopularity[i] + (cold[i] ? ", expected 0" : ", expected > 0"));
+            }
+        }
+        this.userStyle = userStyle;
+        this.itemStyle = itemStyle;
+        this.itemPopularity = itemPopularity;
         this.userTaste = userTaste;
         this.userBias = userBias;
         this.itemTopics = itemTopics;
@@ -82,17 +110,111 @@ public final class SyntheticTruth {
         return TopicCatalog.names(topics);
     }
 
-    /** The affinity a(u,i) = scale·⟨θ_u, φ_i⟩ + b_i + b_u + c, the logit of {@link #probability}. */
+    /**
+     * The affinity a(u,i) = scale·⟨θ_u, φ_i⟩ + β·⟨s_u, s_i⟩ + b_i + b_u + c, the logit of
+     * {@link #probability}.
+     */
     public double affinity(int user, int item) {
         Objects.checkIndex(user, users);
         Objects.checkIndex(item, items);
-        double dot = 0;
-        int uo = user * topics;
-        int io = item * topics;
-        for (int k = 0; k < topics; k++) {
-            dot += userTaste[uo + k] * itemTopics[io + k];
+        double dot = dot(userTaste, user * topics, itemTopics, item * topics, topics);
+        return config.logisticScale() * dot + config.styleAffinity() * styleMatch(user, item) + itemBias[item]
+                + userBias[user] + config.globalOffset();
+    }
+
+    /** ⟨s_u, s_i⟩, the match of the user's and the item's latent style (0 without style factors). */
+    public double styleMatch(int user, int item) {
+        Objects.checkIndex(user, users);
+        Objects.checkIndex(item, items);
+        return dot(userStyle, user * factors, itemStyle, item * factors, factors);
+    }
+
+    static double dot(double[] a, int ao, double[] b, int bo, int n) {
+        double s = 0;
+        for (int k = 0; k < n; k++) {
+            s += a[ao + k] * b[bo + k];
         }
-        return config.logisticScale() * dot + itemBias[item] + userBias[user] + config.globalOffset();
+        return s;
+    }
+
+    /**
+     * The probability that the user's next interaction is each item, given the item before it
+     * ({@code -1}: none) — the generator's exposure process (see {@link SyntheticWorld}):
+     * <pre>
+     *   P(t)      = stickiness·[t = main topic of the previous item] + (1 − stickiness)·θ_ut
+     *               (θ_ut alone without a previous item)
+     *   e_i       = exp(γ·⟨s_u, s_i⟩)
+     *   warm i:   (1 − q)·[τ·Σ_t P(t)·w_i φ_it e_i / Z_t + (1 − τ)·w_i e_i / Z]
+     *   cold i:   q·Σ_t P(t)·φ_it e_i / Z^cold_t
+     * </pre>
+     * with q the cold exposure share, τ the taste exposure share, w_i the popularity weight and
+     * the Z's normalising each branch over its items. The generator redraws items the user has
+     * already met, so the true next-item distribution is this one restricted to unseen items and
+     * renormalised: the order of any set of unseen candidates is the same. O(M·(K + F)).
+     *
+     * @return [M] probabilities summing to 1
+     */
+    public double[] exposureProbabilities(int user, int previousItem) {
+        Objects.checkIndex(user, users);
+        if (previousItem != -1) {
+            Objects.checkIndex(previousItem, items);
+        }
+        double gamma = config.styleExposure();
+        double[] e = new double[items];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < items; i++) {
+            e[i] = gamma * dot(userStyle, user * factors, itemStyle, i * factors, factors);
+            max = Math.max(max, e[i]);
+        }
+        for (int i = 0; i < items; i++) {
+            e[i] = Math.exp(e[i] - max); // a common factor: every branch is normalised
+        }
+        double[] topicZ = new double[topics];
+        double[] coldZ = new double[topics];
+        double globalZ = 0;
+        for (int i = 0; i < items; i++) {
+            int io = i * topics;
+            if (cold[i]) {
+                for (int t = 0; t < topics; t++) {
+                    coldZ[t] += itemTopics[io + t] * e[i];
+                }
+            } else {
+                double we = itemPopularity[i] * e[i];
+                globalZ += we;
+                for (int t = 0; t < topics; t++) {
+                    topicZ[t] += we * itemTopics[io + t];
+                }
+            }
+        }
+        double stick = previousItem >= 0 ? config.topicStickiness() : 0;
+        int prevTopic = previousItem >= 0 ? mainTopic(previousItem) : -1;
+        double q = config.coldExposureShare();
+        double tau = config.tasteExposure();
+        double[] topicWarm = new double[topics];
+        double[] topicCold = new double[topics];
+        for (int t = 0; t < topics; t++) {
+            double pt = (1 - stick) * userTaste[user * topics + t] + (t == prevTopic ? stick : 0);
+            topicWarm[t] = topicZ[t] > 0 ? (1 - q) * tau * pt / topicZ[t] : 0;
+            topicCold[t] = coldZ[t] > 0 ? q * pt / coldZ[t] : 0;
+        }
+        double global = globalZ > 0 ? (1 - q) * (1 - tau) / globalZ : 0;
+        double[] p = new double[items];
+        for (int i = 0; i < items; i++) {
+            int io = i * topics;
+            double s = 0;
+            if (cold[i]) {
+                for (int t = 0; t < topics; t++) {
+                    s += topicCold[t] * itemTopics[io + t];
+                }
+                p[i] = s * e[i];
+            } else {
+                for (int t = 0; t < topics; t++) {
+                    s += topicWarm[t] * itemTopics[io + t];
+                }
+                p[i] = (s + global) * itemPopularity[i] * e[i];
+            }
+        }
+        return p;
     }
 
     /** The true probability that the user likes the item (rating ≥ 4 if they interact), for any pair. */
@@ -233,5 +355,17 @@ public final class SyntheticTruth {
 
     boolean[] coldArray() {
         return cold;
+    }
+
+    double[] userStyleArray() {
+        return userStyle;
+    }
+
+    double[] itemStyleArray() {
+        return itemStyle;
+    }
+
+    double[] itemPopularityArray() {
+        return itemPopularity;
     }
 }

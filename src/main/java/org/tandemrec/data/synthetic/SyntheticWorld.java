@@ -27,8 +27,12 @@ import org.tandemrec.data.UserProfile;
  *       {@code secondTopicShare}; its mixture φ_i puts 85 % on the main topic(s) (split
  *       U(0.35, 0.65) between two) and 15 % on a Dirichlet(0.5) background. Quality bias
  *       b_i ~ N(0, {@code itemBiasSd}²).</li>
- *   <li><b>Truth.</b> Affinity a(u,i) = s·⟨θ_u, φ_i⟩ + b_i + b_u + c with s = {@code logisticScale},
- *       c = {@code globalOffset}; like probability p(u,i) = σ(a(u,i)) ({@link SyntheticTruth}).</li>
+ *   <li><b>Style.</b> Users and items have latent style vectors s_u, s_i ~ N(0, I/√F) of F =
+ *       {@code styleFactors} dimensions: community taste that no title or description states, so
+ *       only interaction data reveals it (what collaborative filtering learns and text cannot).</li>
+ *   <li><b>Truth.</b> Affinity a(u,i) = s·⟨θ_u, φ_i⟩ + β·⟨s_u, s_i⟩ + b_i + b_u + c with
+ *       s = {@code logisticScale}, β = {@code styleAffinity}, c = {@code globalOffset}; like
+ *       probability p(u,i) = σ(a(u,i)) ({@link SyntheticTruth}).</li>
  *   <li><b>Text.</b> Title from the main topics' nouns, categories = the main topics' names,
  *       description from the topics' vocabularies; a cold item's description names its topics
  *       ("A story about space exploration and jazz: …") ({@link ItemTextWriter}).</li>
@@ -36,12 +40,15 @@ import org.tandemrec.data.UserProfile;
  *       {@code activitySpread}, scaled to {@code targetInteractions}, at least
  *       {@code minUserInteractions}, at most half the warm items). Each exposure is, with
  *       probability q = (#cold · {@code coldMeanInteractions}) / N, a cold item drawn through a
- *       topic (redraws after a repeat raise the cold mean a little: 2.3 for 2 at the defaults); otherwise, with probability {@code tasteExposure}, a warm item drawn through a
- *       topic with weight w_i·φ_{i,t}; otherwise a warm item by popularity w_i alone. The topic
- *       is the previous item's main topic with probability {@code topicStickiness}, else drawn
- *       from θ_u. Warm popularity is Zipf–Mandelbrot: w_i = (rank_i + {@code popularityOffset})^−s
- *       with s = {@code popularityExponent}. Items already seen by the user are redrawn, so no
- *       (user, item) pair repeats.</li>
+ *       topic (redraws after a repeat raise the cold mean: about 2 for 1 at the defaults); otherwise, with probability {@code tasteExposure}, a warm item drawn through a
+ *       topic with weight w_i·φ_{i,t}; otherwise a warm item by popularity w_i alone; every weight
+ *       is multiplied by exp(γ·⟨s_u, s_i⟩) with γ = {@code styleExposure}, so which items a
+ *       user meets follows their taste as well as popularity. The topic is the previous item's
+ *       main topic with probability {@code topicStickiness}, else drawn from θ_u. Warm
+ *       popularity is Zipf–Mandelbrot: w_i = (rank_i + {@code popularityOffset})^−s with
+ *       s = {@code popularityExponent}. Items already seen by the user are redrawn, so no
+ *       (user, item) pair repeats. The distribution of the next item is known exactly
+ *       ({@link SyntheticTruth#exposureProbabilities}): the oracle of top-K recommendation.</li>
  *   <li><b>Time.</b> Each user is active in a window inside the span; their exposures get sorted
  *       uniform times in it, strictly increasing.</li>
  *   <li><b>Ratings.</b> liked ~ Bernoulli(p(u,i)); with the latent z = a + {@code ratingNoise}·ε,
@@ -52,8 +59,8 @@ import org.tandemrec.data.UserProfile;
  * liked topics), while cold items have almost no interactions but text that names their topics.
  *
  * <p>Determinism: one {@link SplittableRandom} from {@code seed} is split, in this order, into
- * the streams tastes, items, text, profiles, exposure, time and ratings; the same config gives
- * the same data set and truth.
+ * the streams tastes, items, text, profiles, exposure, time, ratings and style; the same config
+ * gives the same data set and truth.
  */
 public final class SyntheticWorld {
     /** Data set name reported by {@link Dataset#name()}. */
@@ -82,6 +89,7 @@ public final class SyntheticWorld {
         SplittableRandom exposure = root.split();
         SplittableRandom time = root.split();
         SplittableRandom ratings = root.split();
+        SplittableRandom style = root.split();
 
         int numUsers = config.users();
         int numItems = config.items();
@@ -115,7 +123,22 @@ public final class SyntheticWorld {
             mainTopics[i] = itemMixture(itemRng, config, itemTopics, i * k, background);
             itemBias[i] = config.itemBiasSd() * itemRng.nextGaussian();
         }
-        SyntheticTruth truth = new SyntheticTruth(config, userTaste, userBias, itemTopics, itemBias, cold);
+        double[] popularity = new double[numItems];
+        for (int r = 0; r < warmByRank.length; r++) {
+            popularity[warmByRank[r]] = Math.pow(r + config.popularityOffset(), -config.popularityExponent());
+        }
+        int f = config.styleFactors();
+        double styleSd = f == 0 ? 0 : Math.pow(f, -0.25);
+        double[] userStyle = new double[numUsers * f];
+        double[] itemStyle = new double[numItems * f];
+        for (int j = 0; j < userStyle.length; j++) {
+            userStyle[j] = styleSd * style.nextGaussian();
+        }
+        for (int j = 0; j < itemStyle.length; j++) {
+            itemStyle[j] = styleSd * style.nextGaussian();
+        }
+        SyntheticTruth truth = new SyntheticTruth(config, userTaste, userBias, itemTopics, itemBias, cold, userStyle,
+                itemStyle, popularity);
 
         ItemTextWriter writer = new ItemTextWriter(text);
         List<ItemInfo> info = new ArrayList<>(numItems);

@@ -16,23 +16,27 @@ import org.tandemrec.data.DataFormatException;
  * <pre>
  *   8 bytes   magic "TNDMTRTH"
  *   int32 n, n bytes UTF-8   format name "tandem-synthetic-truth"
- *   int32     version (1)
+ *   int32     version (2)
  *   config    seed i64; users, items, topics, targetInteractions, minUserInteractions i32;
  *             activitySpread, coldItemShare, coldMeanInteractions, popularityExponent,
  *             popularityOffset, tasteExposure, topicStickiness f64; startEpochSeconds,
  *             durationSeconds i64; tasteConcentration, secondTopicShare, logisticScale,
- *             itemBiasSd, userBiasSd, globalOffset, ratingNoise, profileSignal f64
+ *             itemBiasSd, userBiasSd, globalOffset, ratingNoise, profileSignal f64;
+ *             styleFactors i32; styleExposure, styleAffinity f64
  *   f64[U·K]  user tastes (row-major)     f64[U] user biases
  *   f64[M·K]  item topic mixtures          f64[M] item biases
  *   u8[M]     1 = cold item, 0 = warm
+ *   f64[U·F]  user styles                  f64[M·F] item styles
+ *   f64[M]    item popularity weights (0 for cold items)
  * </pre>
+ * Version 1 (before style and exposure weights) is refused with the advice to regenerate.
  * Nothing may follow. Errors name the file, the field and the byte offset.
  */
 final class TruthFile {
     static final byte[] MAGIC = "TNDMTRTH".getBytes(StandardCharsets.US_ASCII);
     static final String FORMAT = "tandem-synthetic-truth";
-    static final int VERSION = 1;
-    private static final int CONFIG_BYTES = 8 + 5 * 4 + 7 * 8 + 2 * 8 + 8 * 8;
+    static final int VERSION = 2;
+    private static final int CONFIG_BYTES = 8 + 5 * 4 + 7 * 8 + 2 * 8 + 8 * 8 + 4 + 2 * 8;
 
     private TruthFile() {
     }
@@ -43,7 +47,7 @@ final class TruthFile {
         long u = c.users();
         long m = c.items();
         long k = c.topics();
-        long size = MAGIC.length + 4 + format.length + 4 + CONFIG_BYTES + 8 * (u * k + u + m * k + m) + m;
+        long size = MAGIC.length + 4 + format.length + 4 + CONFIG_BYTES + arrayBytes(c);
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("truth of " + u + " users and " + m + " items is too large for "
                     + FORMAT + " v" + VERSION + " (" + size + " bytes)");
@@ -59,6 +63,7 @@ final class TruthFile {
         b.putDouble(c.tasteConcentration()).putDouble(c.secondTopicShare()).putDouble(c.logisticScale())
                 .putDouble(c.itemBiasSd()).putDouble(c.userBiasSd()).putDouble(c.globalOffset())
                 .putDouble(c.ratingNoise()).putDouble(c.profileSignal());
+        b.putInt(c.styleFactors()).putDouble(c.styleExposure()).putDouble(c.styleAffinity());
         b.asDoubleBuffer().put(truth.userTasteArray());
         b.position(b.position() + 8 * truth.userTasteArray().length);
         b.asDoubleBuffer().put(truth.userBiasArray());
@@ -69,6 +74,10 @@ final class TruthFile {
         b.position(b.position() + 8 * truth.itemBiasArray().length);
         for (boolean cold : truth.coldArray()) {
             b.put((byte) (cold ? 1 : 0));
+        }
+        for (double[] a : new double[][] {truth.userStyleArray(), truth.itemStyleArray(), truth.itemPopularityArray()}) {
+            b.asDoubleBuffer().put(a);
+            b.position(b.position() + 8 * a.length);
         }
         if (b.hasRemaining()) {
             throw new IllegalStateException("truth encoder size mismatch: " + b.remaining() + " bytes left");
@@ -101,7 +110,9 @@ final class TruthFile {
             int version = b.getInt();
             if (version != VERSION) {
                 throw error(file, field, b, "unsupported version " + version + " of " + FORMAT
-                        + " (this build reads version " + VERSION + ")");
+                        + " (this build reads version " + VERSION + (version < VERSION
+                        ? "; the world was generated before exposure followed latent style: regenerate it with"
+                        + " 'tandem data synth'" : "") + ")");
             }
             field = "config";
             SyntheticConfig config;
@@ -129,16 +140,19 @@ final class TruthFile {
                 double offset = b.getDouble();
                 double noise = b.getDouble();
                 double profile = b.getDouble();
+                int factors = b.getInt();
+                double styleExposure = b.getDouble();
+                double styleAffinity = b.getDouble();
                 config = new SyntheticConfig(seed, users, items, topics, target, minUser, spread, coldShare, coldMean,
                         popExp, popOffset, tasteExposure, stickiness, start, duration, concentration, secondTopic,
-                        scale, itemSd, userSd, offset, noise, profile);
+                        scale, itemSd, userSd, offset, noise, profile, factors, styleExposure, styleAffinity);
             } catch (IllegalArgumentException e) {
                 throw error(file, field, b, e.getMessage());
             }
             long u = config.users();
             long m = config.items();
             long k = config.topics();
-            long expected = 8 * (u * k + u + m * k + m) + m;
+            long expected = arrayBytes(config);
             if (b.remaining() != expected) {
                 field = "arrays";
                 throw error(file, field, b, "expected " + expected + " bytes of arrays for " + u + " users, " + m
@@ -162,10 +176,30 @@ final class TruthFile {
                 }
                 cold[i] = v == 1;
             }
-            return new SyntheticTruth(config, taste, userBias, itemTopics, itemBias, cold);
+            field = "userStyle";
+            double[] userStyle = doubles(file, field, b, (int) (u * config.styleFactors()), true);
+            field = "itemStyle";
+            double[] itemStyle = doubles(file, field, b, (int) (m * config.styleFactors()), true);
+            field = "itemPopularity";
+            double[] popularity = doubles(file, field, b, (int) m, false);
+            try {
+                return new SyntheticTruth(config, taste, userBias, itemTopics, itemBias, cold, userStyle, itemStyle,
+                        popularity);
+            } catch (IllegalArgumentException e) {
+                throw error(file, field, b, e.getMessage());
+            }
         } catch (BufferUnderflowException e) {
             throw error(file, field, b, "file ends early (truncated)");
         }
+    }
+
+    /** Bytes of the arrays after the config. */
+    private static long arrayBytes(SyntheticConfig c) {
+        long u = c.users();
+        long m = c.items();
+        long k = c.topics();
+        long f = c.styleFactors();
+        return 8 * (u * k + u + m * k + m + u * f + m * f + m) + m;
     }
 
     private static double[] doubles(Path file, String field, ByteBuffer b, int n, boolean anySign) {

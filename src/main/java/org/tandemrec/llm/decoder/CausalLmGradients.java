@@ -96,7 +96,12 @@ public final class CausalLmGradients {
                 lossSum += loss.getFloat();
                 for (Parameter p : params) {
                     NDArray grad = p.tensor().getGradient();
-                    p.addGrad(p.firstRow() == 0 ? grad.duplicate() : grad.get(new NDIndex("{}:", p.firstRow())));
+                    // A copy: the slice of a few rows is a view of autograd's gradient, cleared next.
+                    NDArray rows = p.firstRow() == 0 ? grad : grad.get(new NDIndex("{}:", p.firstRow()));
+                    p.addGrad(rows.duplicate());
+                    if (rows != grad) {
+                        rows.attach(fm);
+                    }
                     // PyTorch adds the next backward's gradient to this one; a fill (unlike
                     // subtracting it from itself) also clears an infinite or NaN entry.
                     grad.set(new NDIndex("..."), 0f);

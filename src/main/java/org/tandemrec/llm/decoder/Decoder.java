@@ -78,6 +78,15 @@ public final class Decoder {
         return forward(out, ids, attentionMask, positions, cache, false, true);
     }
 
+    /**
+     * As {@link #forwardLastPosition} with the hidden states too (each [B, T, H]; the last is the
+     * final-normed top layer, the feature a downstream model reads).
+     */
+    public DecoderOutput forwardLastPositionWithHidden(NDManager out, int[][] ids, int[][] attentionMask,
+                                                       int[][] positions, KvCache cache) {
+        return forward(out, ids, attentionMask, positions, cache, true, true);
+    }
+
     private DecoderOutput forward(NDManager out, int[][] ids, int[][] attentionMask, int[][] positions,
                                   KvCache cache, boolean withHidden, boolean lastOnly) {
         if (ids.length == 0 || ids[0].length == 0) {

@@ -186,32 +186,37 @@ public final class DecoderWeights implements AutoCloseable {
     }
 
     /**
-     * Weights with extra vocabulary rows appended (ids V, V+1, ...): {@code embedRows} to the
-     * input embeddings and {@code lmHeadRows} to the LM head (ignored when tied: the head is the
-     * embedding). Rows are [n][H].
+     * Weights with the rows of token ids {@code firstId, firstId + 1, …} set to {@code embedRows}
+     * (and, when untied, the LM head's to {@code lmHeadRows}): rows that exist (padding rows of
+     * a padded vocabulary) are overwritten, the others appended, and {@code vocab_size} grows to
+     * cover them. A writable copy in a new scope of {@code parent}.
      */
-    public DecoderWeights withExtraTokens(float[][] embedRows, float[][] lmHeadRows, NDManager parent) {
+    public DecoderWeights withTokenRows(int firstId, float[][] embedRows, float[][] lmHeadRows, NDManager parent) {
         int h = config.hiddenSize();
+        int vocab = config.vocabSize();
+        if (firstId < 0 || firstId > vocab) {
+            throw new IllegalArgumentException("firstId must be in [0, " + vocab + "], got " + firstId);
+        }
+        int newVocab = Math.max(vocab, firstId + embedRows.length);
         Map<String, float[]> repl = new LinkedHashMap<>();
-        repl.put("model.embed_tokens.weight", appendRows(get("model.embed_tokens.weight"), embedRows, h));
+        repl.put("model.embed_tokens.weight", placeRows(get("model.embed_tokens.weight"), firstId, embedRows, newVocab, h));
         if (!config.tieWordEmbeddings()) {
             if (lmHeadRows == null || lmHeadRows.length != embedRows.length) {
                 throw new IllegalArgumentException("an untied LM head needs one row per added token, got "
                         + (lmHeadRows == null ? 0 : lmHeadRows.length) + " for " + embedRows.length);
             }
-            repl.put("lm_head.weight", appendRows(get("lm_head.weight"), lmHeadRows, h));
+            repl.put("lm_head.weight", placeRows(get("lm_head.weight"), firstId, lmHeadRows, newVocab, h));
         }
-        return with(config.withVocabSize(config.vocabSize() + embedRows.length), repl, parent);
+        return with(config.withVocabSize(newVocab), repl, parent);
     }
 
-    private static float[] appendRows(NDArray base, float[][] rows, int h) {
-        float[] b = base.toFloatArray();
-        float[] out = Arrays.copyOf(b, b.length + rows.length * h);
+    private static float[] placeRows(NDArray base, int firstId, float[][] rows, int newVocab, int h) {
+        float[] out = Arrays.copyOf(base.toFloatArray(), newVocab * h);
         for (int i = 0; i < rows.length; i++) {
             if (rows[i].length != h) {
                 throw new IllegalArgumentException("added row " + i + " has " + rows[i].length + " values, hidden_size is " + h);
             }
-            System.arraycopy(rows[i], 0, out, b.length + i * h, h);
+            System.arraycopy(rows[i], 0, out, (firstId + i) * h, h);
         }
         return out;
     }

@@ -52,6 +52,31 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Turns a cache of one row (a prompt run once) into {@code times} identical rows, so that
+     * that many continuations of the prompt run as one batch without recomputing it.
+     */
+    public void repeatRows(int times) {
+        if (times <= 0) {
+            throw new IllegalArgumentException("times must be > 0, got " + times);
+        }
+        if (mask == null) {
+            throw new IllegalStateException("the cache is empty: run the prompt first");
+        }
+        if (mask.getShape().get(0) != 1) {
+            throw new IllegalStateException("the cache holds " + mask.getShape().get(0) + " rows; only one can be repeated");
+        }
+        if (times == 1) {
+            return;
+        }
+        for (int l = 0; l < keys.length; l++) {
+            if (keys[l] != null) {
+                set(l, keys[l].repeat(0, times), values[l].repeat(0, times));
+            }
+        }
+        setMask(mask.repeat(0, times));
+    }
+
     private void replace(NDArray[] arr, int layer, NDArray a) {
         NDArray old = arr[layer];
         a.attach(manager);

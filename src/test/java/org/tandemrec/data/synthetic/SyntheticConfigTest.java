@@ -34,20 +34,20 @@ class SyntheticConfigTest {
         assertMessage("targetInteractions must be > 0, got 0", () -> d.withTargetInteractions(0));
         assertMessage("targetInteractions must be <= users * warm items / 4", () -> d.withTargetInteractions(700_000));
         assertMessage("topics must be in [2,16], got 17", () -> new SyntheticConfig(1, 10, 100, 17, 100, 1, 0.5,
-                0.2, 1, 1, 10, 0.5, 0.3, 0, 100_000, 0.2, 0.4, 5, 1, 1, 0, 1, 0.5));
+                0.2, 1, 1, 10, 0.5, 0.3, 0, 100_000, 0.2, 0.4, 5, 1, 1, 0, 1, 0.5, 2, 1, 1));
         assertMessage("coldItemShare must be in [0,1), got 1.0", () -> new SyntheticConfig(1, 10, 100, 4, 100, 1,
-                0.5, 1.0, 1, 1, 10, 0.5, 0.3, 0, 100_000, 0.2, 0.4, 5, 1, 1, 0, 1, 0.5));
+                0.5, 1.0, 1, 1, 10, 0.5, 0.3, 0, 100_000, 0.2, 0.4, 5, 1, 1, 0, 1, 0.5, 2, 1, 1));
         assertMessage("durationSeconds must be >= 10 * items = 1000", () -> new SyntheticConfig(1, 10, 100, 4, 100,
-                1, 0.5, 0.2, 1, 1, 10, 0.5, 0.3, 0, 999, 0.2, 0.4, 5, 1, 1, 0, 1, 0.5));
+                1, 0.5, 0.2, 1, 1, 10, 0.5, 0.3, 0, 999, 0.2, 0.4, 5, 1, 1, 0, 1, 0.5, 2, 1, 1));
         assertMessage("tasteConcentration must be > 0", () -> new SyntheticConfig(1, 10, 100, 4, 100, 1, 0.5,
-                0.2, 1, 1, 10, 0.5, 0.3, 0, 100_000, 0, 0.4, 5, 1, 1, 0, 1, 0.5));
+                0.2, 1, 1, 10, 0.5, 0.3, 0, 100_000, 0, 0.4, 5, 1, 1, 0, 1, 0.5, 2, 1, 1));
         assertMessage("tasteExposure must be in [0,1], got 1.5", () -> new SyntheticConfig(1, 10, 100, 4, 100, 1,
-                0.5, 0.2, 1, 1, 10, 1.5, 0.3, 0, 100_000, 0.2, 0.4, 5, 1, 1, 0, 1, 0.5));
+                0.5, 0.2, 1, 1, 10, 1.5, 0.3, 0, 100_000, 0.2, 0.4, 5, 1, 1, 0, 1, 0.5, 2, 1, 1));
         assertMessage("ratingNoise must be >= 0 and finite, got -1.0", () -> new SyntheticConfig(1, 10, 100, 4, 100,
-                1, 0.5, 0.2, 1, 1, 10, 0.5, 0.3, 0, 100_000, 0.2, 0.4, 5, 1, 1, 0, -1, 0.5));
+                1, 0.5, 0.2, 1, 1, 10, 0.5, 0.3, 0, 100_000, 0.2, 0.4, 5, 1, 1, 0, -1, 0.5, 2, 1, 1));
         assertMessage("coldMeanInteractions 10.0 x 20 cold items exceeds half of targetInteractions 100",
                 () -> new SyntheticConfig(1, 10, 100, 4, 100, 1, 0.5, 0.2, 10, 1, 10, 0.5, 0.3, 0, 100_000, 0.2,
-                        0.4, 5, 1, 1, 0, 1, 0.5));
+                        0.4, 5, 1, 1, 0, 1, 0.5, 2, 1, 1));
     }
 
     private static void assertMessage(String expectedPrefix, org.junit.jupiter.api.function.Executable build) {

@@ -1,0 +1,364 @@
+package org.tandemrec.collab.bdlm;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tandemrec.crm.CrmCatalog;
+import org.tandemrec.crm.CrmSpec;
+import org.tandemrec.crm.Recommender;
+import org.tandemrec.data.ItemInfo;
+import org.tandemrec.eval.MetricRecord;
+import org.tandemrec.llm.VocabularyExtension;
+import org.tandemrec.llm.decoder.CausalLmGradients;
+import org.tandemrec.llm.decoder.Decoder;
+import org.tandemrec.llm.decoder.DecoderWeights;
+import org.tandemrec.llm.decoder.HfCheckpoint;
+import org.tandemrec.llm.decoder.LlamaConfig;
+import org.tandemrec.llm.lora.LoraAdapter;
+import org.tandemrec.llm.sft.SftConfig;
+import org.tandemrec.llm.sft.SftSequence;
+import org.tandemrec.llm.sft.SftTask;
+import org.tandemrec.llm.tokenizer.LlmTokenizer;
+import org.tandemrec.prompt.BdlmPrompts;
+import org.tandemrec.prompt.IdTokens;
+import org.tandemrec.prompt.PromptConfig;
+import org.tandemrec.prompt.PromptStyle;
+import org.tandemrec.split.NegativeDraw;
+import org.tandemrec.split.SplitData;
+import org.tandemrec.split.SplitDirectory;
+import org.tandemrec.split.SplitPlan;
+import org.tandemrec.split.UserItems;
+import org.tandemrec.train.Parameter;
+import org.tandemrec.train.TrainConfig;
+import org.tandemrec.train.TrainHooks;
+import org.tandemrec.train.Trainer;
+
+/**
+ * BDLM end to end on a split (arXiv 2311.03778): the CRM trained at the LLM's hidden size, its
+ * user and item vectors pre-loaded as ID-token rows (§4.1), the LLM and the feature-enhanced CRM
+ * trained in turns with the sharing module (§4.3), and the comparison of its Table 3 — the CRM
+ * baselines, LLM-Rec (the base LLM prompted with text), GPT4SM (the base LLM's features into the
+ * CRM), InstructRec (text-only fine-tuning of the same LLM, same budget), BDLM-llm and BDLM-drs —
+ * plus, when asked, the ablations of §5.5.2 and a λ sweep (§5.5.3), λ chosen on validation HR@1.
+ * Every model is scored on the same users, lists and rows; each variant's training checkpoints
+ * in {@code checkpoints/}, so an interrupted run resumes.
+ */
+public final class BdlmRun {
+    /** Every record, and what was trained (for the run's summary). */
+    public record Result(List<MetricRecord> records, Map<String, String> summary) {
+    }
+
+    private static final java.util.regex.Pattern ID_TOKEN = java.util.regex.Pattern.compile("<[ui]id_\\d+>");
+
+    private final BdlmSettings s;
+    private final Path splitDir;
+    private final Path llmDir;
+    private final Path out;
+    private final boolean resume;
+    private final boolean showProgress;
+    private final PrintWriter log;
+
+    public BdlmRun(BdlmSettings settings, Path splitDir, Path llmDir, Path out, boolean resume, boolean showProgress,
+                   PrintWriter log) {
+        this.s = settings;
+        this.splitDir = splitDir;
+        this.llmDir = llmDir;
+        this.out = out;
+        this.resume = resume;
+        this.showProgress = showProgress;
+        this.log = log;
+    }
+
+    /**
+     * What a BDLM variant changes: λ, whether ID tokens are added, whether their rows come from the
+     * CRM; its models are {@code bdlm-llm} and {@code bdlm-drs} followed by {@code suffix}.
+     */
+    record Variant(String suffix, double lambda, boolean idTokens, boolean preload) {
+        String name() {
+            return "bdlm" + suffix;
+        }
+    }
+
+    public Result run() throws IOException {
+        SplitData split = SplitDirectory.read(splitDir);
+        if (split.testCandidates().size() == 0 || split.ctrTest().size() == 0) {
+            throw new IllegalArgumentException(splitDir + ": BDLM needs top-K lists and interaction rows; make the split"
+                    + " with --task both (leave-one-out)");
+        }
+        if (split.itemInfo().stream().map(ItemInfo::title).allMatch(String::isEmpty)) {
+            throw new IllegalArgumentException(splitDir + ": the items have no titles, and BDLM's prompts show them");
+        }
+        Files.createDirectories(out.resolve("checkpoints"));
+        BdlmEvaluation test = BdlmEvaluation.test(split, s.evalUsers(), s.seed());
+        BdlmEvaluation valid = BdlmEvaluation.validation(split, s.validUsers(), s.seed());
+        int[][] trainSeq = split.train().latestItemsByUser(Integer.MAX_VALUE);
+        List<MetricRecord> records = new ArrayList<>();
+        Map<String, String> summary = new LinkedHashMap<>();
+        try (NDManager m = NDManager.newBaseManager(); DecoderWeights base = DecoderWeights.load(llmDir, m);
+             LlmTokenizer baseTok = LlmTokenizer.load(llmDir)) {
+            LlamaConfig lc = base.config();
+            int h = lc.hiddenSize();
+            for (String t : baseTok.addedTokens().keySet()) {
+                if (IdTokens.looksLikeIdToken(t)) {
+                    throw new IllegalArgumentException(llmDir + ": the tokenizer already holds " + t + ", which clashes"
+                            + " with BDLM's ID tokens");
+                }
+            }
+            int budget = s.tokenBudget() > 0 ? Math.min(s.tokenBudget(), lc.maxPositionEmbeddings())
+                    : lc.maxPositionEmbeddings();
+            // ID tokens are one token each in the extended vocabulary; the rest is counted by the base
+            // tokenizer, plus the beginning-of-sequence token and the answer's lead.
+            BdlmPrompts prompts = new BdlmPrompts(new PromptConfig(s.historyItems(), budget, s.itemNoun(), s.itemsNoun(),
+                    s.verbPast(), s.verb()), split.itemInfo(), text -> {
+                        java.util.regex.Matcher ids = ID_TOKEN.matcher(text);
+                        int n = 0;
+                        while (ids.find()) {
+                            n++;
+                        }
+                        return baseTok.encode(ID_TOKEN.matcher(text).replaceAll("")).length + n + 2;
+                    });
+
+            step("CRM %s at the LLM's hidden size %d", s.crm(), h);
+            Recommender crm = trainCrm(s.crm(), h, split);
+            records.addAll(test.pairs(s.crm(), crm::score, crm.scoreKind() == Recommender.ScoreKind.PROBABILITY));
+            for (String b : s.baselines()) {
+                if (!b.equals(s.crm())) {
+                    step("baseline %s", b);
+                    Recommender r = trainCrm(b, 0, split);
+                    records.addAll(test.pairs(b, r::score, r.scoreKind() == Recommender.ScoreKind.PROBABILITY));
+                }
+            }
+            VocabularyExtension loaded = idRows(split, crm, h, rms(base), true);
+            VocabularyExtension fresh = idRows(split, crm, h, rms(base), false);
+
+            BdlmExampleSampler sampler = new BdlmExampleSampler(trainSeq,
+                    new NegativeDraw(SplitPlan.sampler(split, split.config().sampler(), splitDir), UserItems.of(split.train())),
+                    new NegativeDraw(SplitPlan.sampler(split, split.config().ctrSampler(), splitDir), UserItems.of(split.train())),
+                    split.config().negatives());
+            List<BdlmExample> llmExamples = sampler.sample(s.trainPositions(), s.topKShare(), s.seed());
+            DrsPairs pairs = DrsPairs.of(sampler.sample(s.drsPositions(), 0.0, s.seed() + 1), trainSeq);
+            summary.put("bdlm examples", llmExamples.size() + " fine-tuning sequences, " + pairs.size() + " CRM pairs");
+
+            step("LLM-Rec: the base LLM prompted with text");
+            BdlmLanguageModel baseText = new BdlmLanguageModel(new Decoder(base, null), baseTok, prompts,
+                    PromptStyle.TEXT_ONLY, -1, split.numUsers(), 16);
+            records.addAll(llmRecords("llm-rec", baseText, test, m));
+
+            step("GPT4SM: the base LLM's features into the CRM");
+            FeatureEnhancedCrm gpt4sm = FeatureEnhancedCrm.initial(rows(loaded, 0, split.numUsers()),
+                    rows(loaded, split.numUsers(), split.numItems()), h, s.drsHidden(), s.seed());
+            DrsExamples baseFeatures = pairs.withFeatures(baseText.interactions(m, pairs.users(), pairs.items(),
+                    pairs.histories(), true).features());
+            new Trainer(drsTrainConfig(pairs.size())).fit(new DrsTask("gpt4sm", gpt4sm, baseFeatures),
+                    new TrainHooks(null, out.resolve("checkpoints/gpt4sm.ckpt"), resume, showProgress));
+            records.addAll(drsRecords("gpt4sm", gpt4sm, baseText, test, m));
+
+            // Without ID tokens the LLM side is InstructRec's text-only fine-tuning at the same budget.
+            // With a λ sweep every λ is a variant of its own and the best on validation HR@1 is
+            // reported as bdlm-llm / bdlm-drs: λ is never chosen on the test part.
+            List<Variant> variants = new ArrayList<>();
+            List<Double> lambdas = new ArrayList<>(List.of(s.lambda()));
+            s.lambdaSweep().stream().filter(l -> !lambdas.contains(l)).forEach(lambdas::add);
+            for (double l : lambdas) {
+                variants.add(new Variant(lambdas.size() == 1 ? "" : lambdaSuffix(l), l, true, true));
+            }
+            variants.add(new Variant("-no-et", s.lambda(), false, false));
+            if (s.ablations()) {
+                variants.add(new Variant("-no-jl", 0, true, true));
+                variants.add(new Variant("-no-pe", s.lambda(), true, false));
+            }
+            double bestValid = Double.NEGATIVE_INFINITY;
+            Variant best = null;
+            List<MetricRecord> bestRecords = List.of();
+            for (Variant v : variants) {
+                step("%s: λ %s, %s", v.name(), v.lambda(), v.idTokens() ? (v.preload() ? "ID tokens pre-loaded from "
+                        + s.crm() : "ID tokens initialised as new tokens") : "text only");
+                VariantScores r = trainVariant(v, split, base, baseTok, prompts, v.preload() ? loaded : fresh, loaded,
+                        llmExamples, pairs, trainSeq, test, valid, m);
+                records.addAll(r.records());
+                summary.put(v.name(), String.format(Locale.ROOT, "λ %s, validation HR@1 %.4f, %d steps in %.0f s",
+                        v.lambda(), r.validLlm(), r.steps(), r.seconds()));
+                if (lambdas.size() > 1 && v.suffix().startsWith("-lambda-") && r.validLlm() > bestValid) {
+                    bestValid = r.validLlm();
+                    best = v;
+                    bestRecords = r.records();
+                }
+            }
+            if (best != null) {
+                for (MetricRecord r : bestRecords) {
+                    records.add(r.withModel(r.model().replace(best.suffix(), "")));
+                }
+                Path chosen = out.resolve("bdlm-llm" + best.suffix());
+                org.tandemrec.base.Directories.deleteTree(out.resolve("bdlm-llm"));
+                Files.move(chosen, out.resolve("bdlm-llm"));
+                summary.put("bdlm λ", best.lambda() + " (best validation HR@1 " + String.format(Locale.ROOT, "%.4f", bestValid)
+                        + " of " + lambdas + ")");
+            }
+        }
+        return new Result(records, summary);
+    }
+
+    private static String lambdaSuffix(double l) {
+        return "-lambda-" + (l == Math.rint(l) && Math.abs(l) < 1e6 ? Long.toString((long) l) : Double.toString(l));
+    }
+
+    private void step(String format, Object... args) {
+        log.println(String.format(Locale.ROOT, format, args));
+        log.flush();
+    }
+
+    private Recommender trainCrm(String model, int dim, SplitData split) {
+        CrmSpec d = CrmSpec.defaults(model);
+        TrainConfig t = s.crmEpochs() > 0 && model.equals(s.crm()) ? d.train().toBuilder().epochs(s.crmEpochs()).build()
+                : d.train();
+        CrmSpec spec = new CrmSpec(model, dim > 0 ? dim : d.dim(), t.toBuilder().seed(s.seed()).build(), d.options());
+        return CrmCatalog.train(spec, split, new TrainHooks(null, null, false, showProgress));
+    }
+
+    /** Root-mean-square value of the model's embedding rows: the scale new rows are brought to. */
+    private static double rms(DecoderWeights w) {
+        float[] e = w.get("model.embed_tokens.weight").toFloatArray();
+        double ss = 0;
+        for (float v : e) {
+            ss += (double) v * v;
+        }
+        return Math.sqrt(ss / e.length);
+    }
+
+    /**
+     * The ID-token rows: the CRM's vectors (pre-loaded), or, without pre-loading, rows drawn as
+     * new tokens usually are — the embedding table's mean plus Gaussian noise of its scale.
+     */
+    private VocabularyExtension idRows(SplitData split, Recommender crm, int h, double rms, boolean preload) {
+        List<String> tokens = IdTokens.all(split.numUsers(), split.numItems());
+        if (preload) {
+            float[][] v = new float[tokens.size()][];
+            float[][] u = crm.userEmbeddings();
+            float[][] i = crm.itemEmbeddings();
+            System.arraycopy(u, 0, v, 0, u.length);
+            System.arraycopy(i, 0, v, u.length, i.length);
+            return VocabularyExtension.fromVectors(tokens, v, h, rms, s.rescaleIdRows(), s.seed());
+        }
+        SplittableRandom r = new SplittableRandom(s.seed() ^ 0x1D1DL);
+        float[][] rows = new float[tokens.size()][h];
+        for (float[] row : rows) {
+            for (int j = 0; j < h; j++) {
+                row[j] = (float) (r.nextGaussian() * rms);
+            }
+        }
+        return new VocabularyExtension(tokens, rows, rows);
+    }
+
+    private static float[][] rows(VocabularyExtension e, int from, int n) {
+        float[][] out = new float[n][];
+        for (int k = 0; k < n; k++) {
+            out[k] = e.embeddingRows()[from + k].clone();
+        }
+        return out;
+    }
+
+    private TrainConfig drsTrainConfig(int pairs) {
+        int epochs = s.rounds();
+        return TrainConfig.builder().epochs(epochs).batchSize(s.drsBatchSize()).learningRate(s.drsLearningRate())
+                .optimizer(TrainConfig.OptimizerKind.LAZY_ADAM).seed(s.seed()).checkpointEvery(0).build();
+    }
+
+    private List<MetricRecord> llmRecords(String name, BdlmLanguageModel lm, BdlmEvaluation eval, NDManager m) {
+        List<MetricRecord> r = new ArrayList<>(eval.topK(name, lm.topKScores(m, eval.lists(), eval.histories(), s.seed())));
+        r.addAll(eval.interaction(name, lm.interactions(m, eval.rows().userColumn(), eval.rows().itemColumn(),
+                eval.rowHistories(), false).yes(), true));
+        return r;
+    }
+
+    /** Scores of the feature-enhanced CRM: every (user, candidate) and interaction row gets its LLM feature. */
+    private List<MetricRecord> drsRecords(String name, FeatureEnhancedCrm drs, BdlmLanguageModel lm, BdlmEvaluation eval,
+                                          NDManager m) {
+        return eval.pairs(name, (us, is) -> {
+            int[][] hist = new int[us.length][];
+            for (int k = 0; k < us.length; k++) {
+                hist[k] = eval.histories()[us[k]];
+            }
+            float[][] f = lm.interactions(m, us, is, hist, true).features();
+            return drs.predict(new DrsPairs(us, is, new float[us.length], hist).withFeatures(f));
+        }, true);
+    }
+
+    /** Validation HR@1 of both sides, the test records, and the training's size and time. */
+    record VariantScores(List<MetricRecord> records, double validLlm, double validDrs, long steps, double seconds) {
+    }
+
+    private VariantScores trainVariant(Variant v, SplitData split, DecoderWeights base, LlmTokenizer baseTok,
+                                       BdlmPrompts prompts, VocabularyExtension idRows, VocabularyExtension crmRows,
+                                       List<BdlmExample> llmExamples, DrsPairs pairs, int[][] trainSeq,
+                                       BdlmEvaluation test, BdlmEvaluation valid, NDManager parent) throws IOException {
+        SftConfig sft = s.sft();
+        int users = split.numUsers();
+        try (NDManager m = parent.newSubManager();
+             VocabularyExtension.Extended ext = v.idTokens() ? idRows.apply(baseTok, base, m) : null) {
+            DecoderWeights weights = ext != null ? ext.weights() : base.with(base.config(), Map.of(), m);
+            LlmTokenizer tok = ext != null ? ext.tokenizer() : baseTok;
+            int firstId = ext != null ? ext.firstId() : -1;
+            LoraAdapter adapter = sft.mode() == SftConfig.Mode.LORA
+                    ? LoraAdapter.create(weights, sft.loraConfig(out.resolve(v.name()).toString()), s.seed(), m) : null;
+            List<Parameter> params = new ArrayList<>();
+            Parameter embedding = null;
+            if (adapter == null) {
+                params.addAll(CausalLmGradients.allParameters(weights));
+            } else {
+                params.addAll(CausalLmGradients.loraParameters(adapter));
+                if (firstId >= 0) {
+                    params.addAll(CausalLmGradients.tokenRowParameters(weights, firstId));
+                }
+            }
+            for (Parameter p : params) {
+                if (p.name().equals("model.embed_tokens.weight")) {
+                    embedding = p;
+                }
+            }
+            PromptStyle style = v.idTokens() ? PromptStyle.ID_TOKENS : PromptStyle.TEXT_ONLY;
+            BdlmLanguageModel lm = new BdlmLanguageModel(new Decoder(weights, adapter), tok, prompts, style, firstId, users,
+                    16);
+            List<SftSequence> seqs = new ArrayList<>(llmExamples.size());
+            for (BdlmExample e : llmExamples) {
+                seqs.add(lm.sequence(e, trainSeq, s.seed()));
+            }
+            SftTask task = new SftTask(weights, adapter, params, seqs, sft.batchSize(), m);
+            FeatureEnhancedCrm drs = FeatureEnhancedCrm.initial(rows(crmRows, 0, users), rows(crmRows, users,
+                    split.numItems()), weights.config().hiddenSize(), s.drsHidden(), s.seed());
+            SharingModule share = new SharingModule(rows(crmRows, 0, users), rows(crmRows, users, split.numItems()));
+            int[] lengths = seqs.stream().mapToInt(SftSequence::length).toArray();
+            MutualLearning ml = new MutualLearning(task, llmExamples, lengths, firstId >= 0 ? embedding : null,
+                    embedding == null ? 0 : firstId - embedding.firstRow(), users, drs, pairs, lm, share, v.lambda(),
+                    sft.batchSize(), s.drsBatchSize(), s.rounds(), s.drsLearningRate() / sft.learningRate(), s.seed(), m);
+            TrainConfig tc = TrainConfig.builder().epochs(1).batchSize(1).learningRate(sft.learningRate())
+                    .weightDecay(sft.weightDecay()).optimizer(TrainConfig.OptimizerKind.LAZY_ADAM)
+                    .schedule(TrainConfig.ScheduleKind.COSINE).warmupSteps(sft.warmupSteps()).clipNorm(sft.clipNorm())
+                    .checkpointEvery(sft.checkpointEvery()).seed(s.seed()).build();
+            long t0 = System.nanoTime();
+            var result = new Trainer(tc).fit(ml, new TrainHooks(null, out.resolve("checkpoints/" + v.name() + ".ckpt"),
+                    resume, showProgress));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double validLlm = BdlmEvaluation.hitRate1(lm.topKScores(m, valid.lists(), valid.histories(), s.seed()));
+            List<MetricRecord> records = new ArrayList<>(llmRecords("bdlm-llm" + v.suffix(), lm, test, m));
+            if (!v.idTokens()) {
+                for (MetricRecord r : List.copyOf(records)) {
+                    records.add(r.withModel("instructrec"));
+                }
+            }
+            records.addAll(drsRecords("bdlm-drs" + v.suffix(), drs, lm, test, m));
+            if (v.suffix().isEmpty() || v.suffix().startsWith("-lambda-")) {
+                HfCheckpoint.save(out.resolve("bdlm-llm" + v.suffix()), adapter == null ? weights : adapter.merge(weights, m),
+                        tok);
+            }
+            return new VariantScores(records, validLlm, Double.NaN, result.globalSteps(), seconds);
+        }
+    }
+}

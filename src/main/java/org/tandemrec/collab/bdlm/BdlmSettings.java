@@ -1,0 +1,243 @@
+package org.tandemrec.collab.bdlm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.tandemrec.base.SettingsFile;
+import org.tandemrec.llm.sft.SftConfig;
+
+/**
+ * Settings of a BDLM run, named as in its settings file (YAML or JSON; defaults only in
+ * {@link #defaults()}); the LLM's fine-tuning settings sit under {@code sft:} with the keys of
+ * {@code tandem llm sft}:
+ * <pre>{@code
+ * crm: lightgcn              # the CRM whose embeddings become the ID tokens: lightgcn, neumf or gmf
+ * crm_epochs: 0              # 0: the CRM's default epochs
+ * baselines: [gmf, neumf, sasrec, gru4rec, bert4rec]   # CRMs scored beside it (the BDLM CRM is one too)
+ * history_items: 10          # N, the most recent history items a prompt lists
+ * token_budget: 0            # tokens per prompt; 0: the LLM's context
+ * item_noun: movie           # prompt wording: one item, several items, the verb in the past and now
+ * items_noun: movies
+ * verb_past: watched
+ * verb: watch
+ * train_positions: 2000      # sampled training positions the LLM fine-tunes on
+ * topk_share: 0.5            # of them, the share asked as top-K (the rest as interaction pairs)
+ * drs_positions: 1000        # positions whose interaction pairs the feature-enhanced CRM trains on
+ * rounds: 2                  # alternations of the LLM's and the CRM's turns
+ * lambda: 0.1                # weight of the mutual-learning loss
+ * lambda_sweep: []           # more λ to train and compare, the best on validation HR@1 reported as bdlm
+ * ablations: false           # also w/o joint learning, w/o pre-loaded embeddings, w/o extended tokens
+ * drs_hidden: 64             # the feature-enhanced CRM's hidden layer
+ * drs_batch_size: 64
+ * drs_learning_rate: 0.001
+ * eval_users: 0              # test users scored (a seeded sample, the same for every model); 0: all
+ * valid_users: 200           # validation users for choosing λ
+ * rescale_id_rows: false     # bring same-size CRM vectors to the vocabulary's scale
+ * seed: 42
+ * sft: {learning_rate: 0.001, batch_size: 8, ...}
+ * }</pre>
+ */
+public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, int historyItems, int tokenBudget,
+                           String itemNoun, String itemsNoun, String verbPast, String verb, int trainPositions,
+                           double topKShare, int drsPositions, int rounds, double lambda, List<Double> lambdaSweep,
+                           boolean ablations, int drsHidden, int drsBatchSize, double drsLearningRate, int evalUsers,
+                           int validUsers, boolean rescaleIdRows, long seed, SftConfig sft) {
+    /** CRMs whose user and item embeddings can become ID tokens. */
+    public static final Set<String> ID_CRMS = Set.of("lightgcn", "neumf", "gmf");
+    /** CRMs that may be scored as baselines. */
+    public static final Set<String> BASELINES = Set.of("gmf", "mlp", "neumf", "lightgcn", "mf-bpr", "mf-bce", "sasrec",
+            "gru4rec", "bert4rec", "pop", "random");
+    private static final Set<String> KEYS = Set.of("crm", "crm_epochs", "baselines", "history_items", "token_budget",
+            "item_noun", "items_noun", "verb_past", "verb", "train_positions", "topk_share", "drs_positions", "rounds",
+            "lambda", "lambda_sweep", "ablations", "drs_hidden", "drs_batch_size", "drs_learning_rate", "eval_users",
+            "valid_users", "rescale_id_rows", "seed", "sft");
+
+    public BdlmSettings {
+        if (!ID_CRMS.contains(crm)) {
+            throw new IllegalArgumentException("crm must be one of " + new TreeSet<>(ID_CRMS) + ", got " + crm);
+        }
+        nonNegative("crm_epochs", crmEpochs);
+        baselines = List.copyOf(baselines);
+        for (String b : baselines) {
+            if (!BASELINES.contains(b)) {
+                throw new IllegalArgumentException("baselines: unknown model '" + b + "' (known: " + new TreeSet<>(BASELINES) + ")");
+            }
+        }
+        positive("history_items", historyItems);
+        nonNegative("token_budget", tokenBudget);
+        for (String[] w : new String[][] {{"item_noun", itemNoun}, {"items_noun", itemsNoun}, {"verb_past", verbPast},
+                {"verb", verb}}) {
+            if (w[1] == null || w[1].isBlank()) {
+                throw new IllegalArgumentException(w[0] + " must be a non-empty word");
+            }
+        }
+        positive("train_positions", trainPositions);
+        if (!(topKShare >= 0 && topKShare <= 1)) {
+            throw new IllegalArgumentException("topk_share must be in [0, 1], got " + topKShare);
+        }
+        positive("drs_positions", drsPositions);
+        positive("rounds", rounds);
+        lambdaOk("lambda", lambda);
+        lambdaSweep = List.copyOf(lambdaSweep);
+        for (double l : lambdaSweep) {
+            lambdaOk("lambda_sweep", l);
+        }
+        positive("drs_hidden", drsHidden);
+        positive("drs_batch_size", drsBatchSize);
+        if (!(drsLearningRate > 0) || Double.isInfinite(drsLearningRate)) {
+            throw new IllegalArgumentException("drs_learning_rate must be > 0 and finite, got " + drsLearningRate);
+        }
+        nonNegative("eval_users", evalUsers);
+        positive("valid_users", validUsers);
+        if (sft == null) {
+            throw new IllegalArgumentException("sft settings must be given");
+        }
+    }
+
+    private static void positive(String key, int v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(key + " must be > 0, got " + v);
+        }
+    }
+
+    private static void nonNegative(String key, int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException(key + " must be >= 0, got " + v);
+        }
+    }
+
+    private static void lambdaOk(String key, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(key + " must be >= 0 and finite, got " + v);
+        }
+    }
+
+    /** The defaults (see the class comment): LoRA r 8 with trained ID rows, rate 1e-3, batches of 8. */
+    public static BdlmSettings defaults() {
+        SftConfig sft = SftConfig.builder().learningRate(1e-3).batchSize(8).warmupSteps(10).loraDropout(0.0).build();
+        return new BdlmSettings("lightgcn", 0, List.of("gmf", "neumf", "sasrec", "gru4rec", "bert4rec"), 10, 0, "movie",
+                "movies", "watched", "watch", 2000, 0.5, 1000, 2, 0.1, List.of(), false, 64, 64, 1e-3, 0, 200, false,
+                42L, sft);
+    }
+
+    /** The defaults with the keys of a settings file applied; {@code file} null: the defaults. */
+    public static BdlmSettings load(Path file) throws IOException {
+        return file == null ? defaults() : defaults().with(file.toString(), SettingsFile.read(file));
+    }
+
+    /** These settings with the given keys replaced ({@code where} names the source in errors). */
+    public BdlmSettings with(String where, JsonNode settings) {
+        ObjectNode merged = toJson();
+        for (Map.Entry<String, JsonNode> e : settings.properties()) {
+            if (!KEYS.contains(e.getKey())) {
+                throw new IllegalArgumentException(where + ": unknown setting '" + e.getKey() + "' (known: "
+                        + new TreeSet<>(KEYS) + ")");
+            }
+        }
+        String key = null;
+        try {
+            key = "crm";
+            String c = value(settings, key, merged).asText();
+            key = "sft";
+            SftConfig s = settings.has(key) ? sft.with(where + ": sft", settings.get(key)) : sft;
+            key = "baselines";
+            List<String> b = strings(value(settings, key, merged), key);
+            key = "lambda_sweep";
+            List<Double> sweep = new ArrayList<>();
+            for (JsonNode v : array(value(settings, key, merged), key)) {
+                sweep.add(SettingsFile.doubleValue(v, key));
+            }
+            return new BdlmSettings(c, i(settings, "crm_epochs", merged), b, i(settings, "history_items", merged),
+                    i(settings, "token_budget", merged), t(settings, "item_noun", merged), t(settings, "items_noun", merged),
+                    t(settings, "verb_past", merged), t(settings, "verb", merged), i(settings, "train_positions", merged),
+                    d(settings, "topk_share", merged), i(settings, "drs_positions", merged), i(settings, "rounds", merged),
+                    d(settings, "lambda", merged), sweep, SettingsFile.booleanValue(value(settings, "ablations", merged),
+                    "ablations"), i(settings, "drs_hidden", merged), i(settings, "drs_batch_size", merged),
+                    d(settings, "drs_learning_rate", merged), i(settings, "eval_users", merged),
+                    i(settings, "valid_users", merged), SettingsFile.booleanValue(value(settings, "rescale_id_rows", merged),
+                    "rescale_id_rows"), SettingsFile.longValue(value(settings, "seed", merged), "seed"), s);
+        } catch (IllegalArgumentException ex) {
+            String msg = ex.getMessage();
+            throw new IllegalArgumentException(msg.startsWith(where) ? msg : where + ": " + msg, ex);
+        }
+    }
+
+    private static JsonNode value(JsonNode given, String key, ObjectNode defaults) {
+        return given.has(key) ? given.get(key) : defaults.get(key);
+    }
+
+    private static int i(JsonNode given, String key, ObjectNode defaults) {
+        return SettingsFile.intValue(value(given, key, defaults), key);
+    }
+
+    private static double d(JsonNode given, String key, ObjectNode defaults) {
+        return SettingsFile.doubleValue(value(given, key, defaults), key);
+    }
+
+    private static String t(JsonNode given, String key, ObjectNode defaults) {
+        return SettingsFile.textValue(value(given, key, defaults), key);
+    }
+
+    private static Iterable<JsonNode> array(JsonNode v, String key) {
+        if (!v.isArray()) {
+            throw new IllegalArgumentException(key + " must be a list, got " + v);
+        }
+        return v;
+    }
+
+    private static List<String> strings(JsonNode v, String key) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode s : array(v, key)) {
+            out.add(SettingsFile.textValue(s, key));
+        }
+        return out;
+    }
+
+    /** Every setting under its file key (for run records). */
+    public ObjectNode toJson() {
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode o = om.createObjectNode();
+        o.put("crm", crm);
+        o.put("crm_epochs", crmEpochs);
+        ArrayNode b = o.putArray("baselines");
+        baselines.forEach(b::add);
+        o.put("history_items", historyItems);
+        o.put("token_budget", tokenBudget);
+        o.put("item_noun", itemNoun);
+        o.put("items_noun", itemsNoun);
+        o.put("verb_past", verbPast);
+        o.put("verb", verb);
+        o.put("train_positions", trainPositions);
+        o.put("topk_share", topKShare);
+        o.put("drs_positions", drsPositions);
+        o.put("rounds", rounds);
+        o.put("lambda", lambda);
+        ArrayNode sw = o.putArray("lambda_sweep");
+        lambdaSweep.forEach(sw::add);
+        o.put("ablations", ablations);
+        o.put("drs_hidden", drsHidden);
+        o.put("drs_batch_size", drsBatchSize);
+        o.put("drs_learning_rate", drsLearningRate);
+        o.put("eval_users", evalUsers);
+        o.put("valid_users", validUsers);
+        o.put("rescale_id_rows", rescaleIdRows);
+        o.put("seed", seed);
+        o.set("sft", sft.toJson());
+        return o;
+    }
+
+    /** The same settings with another λ. */
+    public BdlmSettings withLambda(double l) {
+        return new BdlmSettings(crm, crmEpochs, baselines, historyItems, tokenBudget, itemNoun, itemsNoun, verbPast, verb,
+                trainPositions, topKShare, drsPositions, rounds, l, lambdaSweep, ablations, drsHidden, drsBatchSize,
+                drsLearningRate, evalUsers, validUsers, rescaleIdRows, seed, sft);
+    }
+}

@@ -1,0 +1,259 @@
+package org.tandemrec.collab.bdlm;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.tandemrec.train.Parameter;
+import org.tandemrec.train.ParameterSet;
+
+/**
+ * BDLM's common-knowledge enhanced domain-specific model (BDLM-drs, arXiv 2311.03778 §4.2, Eqs.
+ * 5–6): the CRM's user and item representations e_u, e_i (d) and the LLM's top-layer feature f
+ * (H) of the pair's prompt, concatenated with the element-wise product, through one hidden layer,
+ * added to the CRM's own score:
+ * <pre>
+ *   z = [e_u ; e_i ; e_u ⊙ e_i ; f]                       (3d + H)
+ *   logit = a · ⟨e_u, e_i⟩ + w₂ · ReLU(W₁ z + b₁) + b₂,   p = σ(logit),  loss = BCE(p, y)
+ * </pre>
+ * The tables start from a trained CRM's representations and {@code a} from 1, the hidden layer
+ * from small weights, so training starts from the CRM's ranking and learns what the feature adds.
+ * Parameters live in a {@link ParameterSet} (tables row-sparse) for the shared trainer; the
+ * forward and backward passes are written out (see {@link #accumulateGradients}).
+ */
+public final class FeatureEnhancedCrm {
+    static final String USERS = "drs.user_table";
+    static final String ITEMS = "drs.item_table";
+
+    private final int dim;
+    private final int featureSize;
+    private final int hidden;
+    private final ParameterSet parameters;
+    private final Parameter users;
+    private final Parameter items;
+    private final Parameter w1;
+    private final Parameter b1;
+    private final Parameter w2;
+    private final Parameter b2;
+    private final Parameter a;
+
+    private FeatureEnhancedCrm(int dim, int featureSize, int hidden, ParameterSet parameters) {
+        this.dim = dim;
+        this.featureSize = featureSize;
+        this.hidden = hidden;
+        this.parameters = parameters;
+        this.users = parameters.get(USERS);
+        this.items = parameters.get(ITEMS);
+        this.w1 = parameters.get("drs.w1");
+        this.b1 = parameters.get("drs.b1");
+        this.w2 = parameters.get("drs.w2");
+        this.b2 = parameters.get("drs.b2");
+        this.a = parameters.get("drs.crm_weight");
+    }
+
+    /**
+     * A network over copies of the CRM's representations ([U][d], [I][d]), with a hidden layer
+     * of {@code hidden} units drawn from {@code seed} (He-uniform scaled by 0.1).
+     */
+    public static FeatureEnhancedCrm initial(float[][] userVectors, float[][] itemVectors, int featureSize, int hidden,
+                                             long seed) {
+        if (userVectors.length == 0 || itemVectors.length == 0) {
+            throw new IllegalArgumentException("the CRM has no users or no items");
+        }
+        int d = userVectors[0].length;
+        if (itemVectors[0].length != d) {
+            throw new IllegalArgumentException("user vectors have " + d + " values, item vectors " + itemVectors[0].length);
+        }
+        if (featureSize <= 0 || hidden <= 0) {
+            throw new IllegalArgumentException("featureSize and hidden must be > 0, got " + featureSize + " and " + hidden);
+        }
+        int in = 3 * d + featureSize;
+        float[] w = new float[in * hidden];
+        SplittableRandom r = new SplittableRandom(seed);
+        double bound = 0.1 * Math.sqrt(6.0 / in);
+        for (int k = 0; k < w.length; k++) {
+            w[k] = (float) ((2 * r.nextDouble() - 1) * bound);
+        }
+        float[] w2 = new float[hidden];
+        double bound2 = Math.sqrt(6.0 / hidden);
+        for (int k = 0; k < hidden; k++) {
+            w2[k] = (float) ((2 * r.nextDouble() - 1) * bound2 * 0.1);
+        }
+        ParameterSet ps = ParameterSet.of(
+                Parameter.table(USERS, userVectors.length, d, flatten(userVectors, d)),
+                Parameter.table(ITEMS, itemVectors.length, d, flatten(itemVectors, d)),
+                Parameter.dense("drs.w1", in, hidden, w),
+                Parameter.dense("drs.b1", 1, hidden, new float[hidden]),
+                Parameter.dense("drs.w2", 1, hidden, w2),
+                Parameter.dense("drs.b2", 1, 1, new float[1]),
+                Parameter.dense("drs.crm_weight", 1, 1, new float[] {1f}));
+        return new FeatureEnhancedCrm(d, featureSize, hidden, ps);
+    }
+
+    private static float[] flatten(float[][] rows, int d) {
+        float[] out = new float[rows.length * d];
+        for (int k = 0; k < rows.length; k++) {
+            if (rows[k].length != d) {
+                throw new IllegalArgumentException("row " + k + " has " + rows[k].length + " values, expected " + d);
+            }
+            System.arraycopy(rows[k], 0, out, k * d, d);
+        }
+        return out;
+    }
+
+    public ParameterSet parameters() {
+        return parameters;
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    public int featureSize() {
+        return featureSize;
+    }
+
+    public int numUsers() {
+        return users.rows();
+    }
+
+    public int numItems() {
+        return items.rows();
+    }
+
+    /** Click probabilities of the examples (labels ignored). */
+    public float[] predict(DrsExamples x) {
+        check(x);
+        float[] out = new float[x.size()];
+        float[] z = new float[3 * dim + featureSize];
+        float[] h = new float[hidden];
+        for (int n = 0; n < out.length; n++) {
+            out[n] = (float) sigmoid(forward(x, n, z, h));
+        }
+        return out;
+    }
+
+    /**
+     * Mean BCE loss of the examples at {@code rows}, whose gradient is added to the parameters'
+     * (already zeroed) gradients.
+     */
+    double accumulateGradients(DrsExamples x, int[] rows) {
+        int in = 3 * dim + featureSize;
+        float[] z = new float[in];
+        float[] h = new float[hidden];
+        float[] dh = new float[hidden];
+        float[] dz = new float[in];
+        float[] gw1 = w1.grad();
+        float[] gb1 = b1.grad();
+        float[] gw2 = w2.grad();
+        float[] wv1 = w1.value();
+        float[] wv2 = w2.value();
+        float av = a.value()[0];
+        double loss = 0;
+        float scale = 1f / rows.length;
+        for (int n : rows) {
+            double logit = forward(x, n, z, h);
+            double p = sigmoid(logit);
+            float y = x.labels()[n];
+            loss += y > 0 ? -logLeft(logit) : -logLeft(-logit);
+            float g = (float) (p - y) * scale;
+            int uo = x.users()[n] * dim;
+            int io = x.items()[n] * dim;
+            float[] uv = users.value();
+            float[] iv = items.value();
+            double dot = 0;
+            for (int j = 0; j < dim; j++) {
+                dot += uv[uo + j] * iv[io + j];
+            }
+            a.grad()[0] += (float) (g * dot);
+            b2.grad()[0] += g;
+            for (int k = 0; k < hidden; k++) {
+                gw2[k] += g * h[k];
+                dh[k] = h[k] > 0 ? g * wv2[k] : 0f;
+                gb1[k] += dh[k];
+            }
+            Arrays.fill(dz, 0f);
+            for (int r = 0; r < in; r++) {
+                float zr = z[r];
+                int o = r * hidden;
+                float acc = 0f;
+                for (int k = 0; k < hidden; k++) {
+                    gw1[o + k] += zr * dh[k];
+                    acc += wv1[o + k] * dh[k];
+                }
+                dz[r] = acc;
+            }
+            int us = users.gradSlot(x.users()[n]);
+            int is = items.gradSlot(x.items()[n]);
+            float[] gu = users.slotGrad();
+            float[] gi = items.slotGrad();
+            for (int j = 0; j < dim; j++) {
+                float eu = uv[uo + j];
+                float ei = iv[io + j];
+                gu[us + j] += dz[j] + dz[2 * dim + j] * ei + av * g * ei;
+                gi[is + j] += dz[dim + j] + dz[2 * dim + j] * eu + av * g * eu;
+            }
+        }
+        return loss / rows.length;
+    }
+
+    /** The logit of example n; fills z (input) and h (post-ReLU hidden). */
+    private double forward(DrsExamples x, int n, float[] z, float[] h) {
+        float[] uv = users.value();
+        float[] iv = items.value();
+        int uo = x.users()[n] * dim;
+        int io = x.items()[n] * dim;
+        double dot = 0;
+        for (int j = 0; j < dim; j++) {
+            float eu = uv[uo + j];
+            float ei = iv[io + j];
+            z[j] = eu;
+            z[dim + j] = ei;
+            z[2 * dim + j] = eu * ei;
+            dot += eu * ei;
+        }
+        System.arraycopy(x.features(), n * featureSize, z, 3 * dim, featureSize);
+        float[] wv1 = w1.value();
+        float[] bv1 = b1.value();
+        for (int k = 0; k < hidden; k++) {
+            h[k] = bv1[k];
+        }
+        for (int r = 0; r < z.length; r++) {
+            float zr = z[r];
+            if (zr == 0f) {
+                continue;
+            }
+            int o = r * hidden;
+            for (int k = 0; k < hidden; k++) {
+                h[k] += zr * wv1[o + k];
+            }
+        }
+        double out = a.value()[0] * dot + b2.value()[0];
+        float[] wv2 = w2.value();
+        for (int k = 0; k < hidden; k++) {
+            h[k] = Math.max(0f, h[k]);
+            out += wv2[k] * h[k];
+        }
+        return out;
+    }
+
+    private void check(DrsExamples x) {
+        if (x.featureSize() != featureSize) {
+            throw new IllegalArgumentException("examples carry features of " + x.featureSize() + ", the network takes "
+                    + featureSize);
+        }
+        for (int n = 0; n < x.size(); n++) {
+            if (x.users()[n] < 0 || x.users()[n] >= numUsers() || x.items()[n] < 0 || x.items()[n] >= numItems()) {
+                throw new IllegalArgumentException("example " + n + ": user " + x.users()[n] + " or item " + x.items()[n]
+                        + " outside " + numUsers() + " users and " + numItems() + " items");
+            }
+        }
+    }
+
+    static double sigmoid(double v) {
+        return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+    }
+
+    /** log σ(v), stable for large |v|. */
+    static double logLeft(double v) {
+        return v >= 0 ? -Math.log1p(Math.exp(-v)) : v - Math.log1p(Math.exp(v));
+    }
+}

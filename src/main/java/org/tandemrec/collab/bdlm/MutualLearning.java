@@ -1,0 +1,329 @@
+package org.tandemrec.collab.bdlm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.tandemrec.llm.sft.SftTask;
+import org.tandemrec.train.Parameter;
+import org.tandemrec.train.ParameterSet;
+import org.tandemrec.train.TrainingTask;
+
+/**
+ * BDLM's joint learning (§4.3, Eqs. 7–9) as one run of the shared trainer: the LLM and the
+ * feature-enhanced CRM take turns, each round an LLM turn (one pass over its fine-tuning
+ * examples, {@code L_llm + λ·MSE(E_llm, M)} on the ID-token rows of the batch's users and
+ * items) then a CRM turn (one pass over its labelled pairs, {@code L_drs + λ·MSE(e_drs, M)}),
+ * each updating its own parameters and the sharing module M ({@link #trainedAt}). At the start
+ * of a CRM turn the pairs get their features from the LLM as it is then.
+ *
+ * <p>One trainer "example" is one optimiser step of this schedule (run it with batch size 1 and
+ * one epoch); a step's mini-batch is drawn from its side's own permutation for that round, a
+ * pure function of the seed and the step, so a resumed run replays the uninterrupted one (the
+ * features of an interrupted CRM turn are recomputed from the same LLM).
+ */
+public final class MutualLearning implements TrainingTask {
+    private final SftTask llm;
+    private final List<BdlmExample> llmExamples;
+    private final int[] llmLengths;
+    private final Parameter idRows;
+    private final int idRowOffset;
+    private final int numUsers;
+    private final FeatureEnhancedCrm drs;
+    private final DrsPairs pairs;
+    private final BdlmLanguageModel featureSource;
+    private final SharingModule share;
+    private final double lambda;
+    private final int llmBatch;
+    private final int drsBatch;
+    private final int llmSteps;
+    private final int drsSteps;
+    private final int rounds;
+    private final long seed;
+    private final double drsRateScale;
+    private final NDManager manager;
+    private final ParameterSet parameters;
+    private final Set<Parameter> llmSide;
+    private final Set<Parameter> drsSide;
+    private DrsExamples featured;
+    private int featuredRound = -1;
+    private double lastLlmLoss = Double.NaN;
+    private double lastDrsLoss = Double.NaN;
+
+    /**
+     * @param llm           the LLM's fine-tuning task over sequences in the order of {@code llmExamples}
+     * @param llmLengths    the tokens of each of those sequences (batches group similar lengths)
+     * @param idRows        the trained tensor parameter holding the ID-token rows (null: text-only prompts)
+     * @param idRowOffset   the row of {@code <uid_0>} within {@code idRows}' trainable rows
+     * @param featureSource the LLM as scorer (reading the same weights the task trains)
+     * @param drsRateScale  the CRM side's (and M's) learning rate over the LLM's
+     */
+    public MutualLearning(SftTask llm, List<BdlmExample> llmExamples, int[] llmLengths, Parameter idRows, int idRowOffset, int numUsers,
+                          FeatureEnhancedCrm drs, DrsPairs pairs, BdlmLanguageModel featureSource, SharingModule share,
+                          double lambda, int llmBatch, int drsBatch, int rounds, double drsRateScale, long seed,
+                          NDManager manager) {
+        if (llmExamples.size() != llm.numExamples()) {
+            throw new IllegalArgumentException(llmExamples.size() + " examples for " + llm.numExamples() + " sequences");
+        }
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("lambda must be >= 0 and finite, got " + lambda);
+        }
+        if (rounds <= 0 || llmBatch <= 0 || drsBatch <= 0) {
+            throw new IllegalArgumentException("rounds and batch sizes must be > 0, got " + rounds + ", " + llmBatch + ", "
+                    + drsBatch);
+        }
+        if (pairs.size() == 0) {
+            throw new IllegalArgumentException("the CRM side has no labelled pairs");
+        }
+        if (share.dim() != drs.dim()) {
+            throw new IllegalArgumentException("the sharing module has " + share.dim() + " dimensions, the CRM " + drs.dim());
+        }
+        if (llmLengths.length != llmExamples.size()) {
+            throw new IllegalArgumentException(llmLengths.length + " lengths for " + llmExamples.size() + " examples");
+        }
+        this.llm = llm;
+        this.llmExamples = List.copyOf(llmExamples);
+        this.llmLengths = llmLengths.clone();
+        this.idRows = idRows;
+        this.idRowOffset = idRowOffset;
+        this.numUsers = numUsers;
+        this.drs = drs;
+        this.pairs = pairs;
+        this.featureSource = featureSource;
+        this.share = share;
+        this.lambda = lambda;
+        this.llmBatch = llmBatch;
+        this.drsBatch = drsBatch;
+        this.llmSteps = (llm.numExamples() + llmBatch - 1) / llmBatch;
+        this.drsSteps = (pairs.size() + drsBatch - 1) / drsBatch;
+        this.rounds = rounds;
+        this.seed = seed;
+        this.drsRateScale = drsRateScale;
+        this.manager = manager;
+        List<Parameter> all = new ArrayList<>(llm.parameters().list());
+        all.addAll(drs.parameters().list());
+        all.add(share.users());
+        all.add(share.items());
+        this.parameters = new ParameterSet(all);
+        this.llmSide = new HashSet<>(llm.parameters().list());
+        llmSide.add(share.users());
+        llmSide.add(share.items());
+        this.drsSide = new HashSet<>(drs.parameters().list());
+        drsSide.add(share.users());
+        drsSide.add(share.items());
+    }
+
+    /** Optimiser steps of the whole schedule: rounds × (LLM steps + CRM steps). */
+    public int totalSteps() {
+        return rounds * (llmSteps + drsSteps);
+    }
+
+    @Override
+    public String modelName() {
+        return "bdlm-mutual";
+    }
+
+    @Override
+    public String configFingerprint() {
+        return String.format(Locale.ROOT, "%s\n%s\nlambda=%s rounds=%d llmBatch=%d drsBatch=%d pairs=%d drsScale=%s seed=%d",
+                llm.configFingerprint(), drs.parameters().list().size(), lambda, rounds, llmBatch, drsBatch, pairs.size(),
+                drsRateScale, seed);
+    }
+
+    @Override
+    public ParameterSet parameters() {
+        return parameters;
+    }
+
+    @Override
+    public int numExamples() {
+        return totalSteps();
+    }
+
+    private boolean llmTurn(long step) {
+        return step % (llmSteps + drsSteps) < llmSteps;
+    }
+
+    @Override
+    public Set<Parameter> trainedAt(long step) {
+        return llmTurn(step) ? llmSide : drsSide;
+    }
+
+    @Override
+    public double learningRateScale(Parameter p) {
+        return llmSide.contains(p) && !drsSide.contains(p) ? 1 : drsRateScale;
+    }
+
+    /** The loss of the last LLM step and of the last CRM step (NaN before the first of each). */
+    public double[] lastLosses() {
+        return new double[] {lastLlmLoss, lastDrsLoss};
+    }
+
+    @Override
+    public double trainBatch(int[] ignored, long step, SplittableRandom random) {
+        int round = (int) (step / (llmSteps + drsSteps));
+        int offset = (int) (step % (llmSteps + drsSteps));
+        if (offset < llmSteps) {
+            int[] batch = slice(llmOrder(round), offset, llmBatch);
+            double loss = llm.trainBatch(batch, step, random) + llmPull(batch);
+            lastLlmLoss = loss;
+            return loss;
+        }
+        if (featuredRound != round) {
+            int[] users = pairs.users();
+            featured = pairs.withFeatures(featureSource.interactions(manager, users, pairs.items(), pairs.histories(), true)
+                    .features());
+            featuredRound = round;
+        }
+        int[] batch = slice(permutation(pairs.size(), round, 2), offset - llmSteps, drsBatch);
+        double loss = drs.accumulateGradients(featured, batch) + drsPull(batch);
+        lastDrsLoss = loss;
+        return loss;
+    }
+
+    /** λ·MSE between the LLM's ID-token rows of the batch's users and items and M's, with its gradient. */
+    private double llmPull(int[] batch) {
+        if (idRows == null || lambda == 0) {
+            return 0;
+        }
+        Set<Integer> users = new LinkedHashSet<>();
+        Set<Integer> items = new LinkedHashSet<>();
+        for (int k : batch) {
+            BdlmExample e = llmExamples.get(k);
+            users.add(e.user());
+            items.add(e.target());
+            for (int c : e.candidates()) {
+                items.add(c);
+            }
+        }
+        int[] us = users.stream().mapToInt(Integer::intValue).toArray();
+        int[] is = items.stream().mapToInt(Integer::intValue).toArray();
+        long[] rows = new long[us.length + is.length];
+        for (int k = 0; k < us.length; k++) {
+            rows[k] = idRowOffset + us[k];
+        }
+        for (int k = 0; k < is.length; k++) {
+            rows[us.length + k] = idRowOffset + numUsers + is[k];
+        }
+        int h = share.dim();
+        try (NDManager m = manager.newSubManager()) {
+            NDArray trained = idRows.tensor();
+            if (idRows.firstRow() > 0) {
+                trained = idRows.tensor().get(new NDIndex("{}:", idRows.firstRow()));
+                trained.attach(m);
+            }
+            NDArray idx = m.create(rows, new Shape(rows.length));
+            NDArray picked = trained.get(new NDIndex("{}", idx));
+            picked.attach(m);
+            float[] values = picked.toFloatArray();
+            float[][] uVals = new float[us.length][];
+            float[][] iVals = new float[is.length][];
+            for (int k = 0; k < rows.length; k++) {
+                float[] row = java.util.Arrays.copyOfRange(values, k * h, (k + 1) * h);
+                if (k < us.length) {
+                    uVals[k] = row;
+                } else {
+                    iVals[k - us.length] = row;
+                }
+            }
+            float[][] uGrad = new float[us.length][h];
+            float[][] iGrad = new float[is.length][h];
+            double loss = SharingModule.pull(share.users(), us, uVals, uGrad, lambda)
+                    + SharingModule.pull(share.items(), is, iVals, iGrad, lambda);
+            float[] flat = new float[rows.length * h];
+            for (int k = 0; k < rows.length; k++) {
+                System.arraycopy(k < us.length ? uGrad[k] : iGrad[k - us.length], 0, flat, k * h, h);
+            }
+            NDArray grad = manager.zeros(idRows.trainableShape());
+            grad.set(new NDIndex("{}", idx), m.create(flat, new Shape(rows.length, h)));
+            idRows.addGrad(grad);
+            return loss;
+        }
+    }
+
+    /** λ·MSE between the CRM's representations of the batch's users and items and M's, with its gradient. */
+    private double drsPull(int[] batch) {
+        if (lambda == 0) {
+            return 0;
+        }
+        Set<Integer> users = new LinkedHashSet<>();
+        Set<Integer> items = new LinkedHashSet<>();
+        for (int k : batch) {
+            users.add(pairs.users()[k]);
+            items.add(pairs.items()[k]);
+        }
+        return pullTable(drs.parameters().get(FeatureEnhancedCrm.USERS), share.users(), users)
+                + pullTable(drs.parameters().get(FeatureEnhancedCrm.ITEMS), share.items(), items);
+    }
+
+    private double pullTable(Parameter own, Parameter m, Set<Integer> ids) {
+        int[] rows = ids.stream().mapToInt(Integer::intValue).toArray();
+        int d = own.cols();
+        float[][] values = new float[rows.length][];
+        float[][] grads = new float[rows.length][d];
+        for (int k = 0; k < rows.length; k++) {
+            values[k] = java.util.Arrays.copyOfRange(own.value(), rows[k] * d, (rows[k] + 1) * d);
+        }
+        double loss = SharingModule.pull(m, rows, values, grads, lambda);
+        for (int k = 0; k < rows.length; k++) {
+            own.addRowGrad(rows[k], grads[k], 0, 1f);
+        }
+        return loss;
+    }
+
+    /**
+     * The LLM's examples in a round: shuffled, then sorted by length within windows of 32 batches
+     * and cut into batches whose order is shuffled again — each batch pads little (a top-K prompt
+     * is several times an interaction prompt), and the order still changes every round.
+     */
+    private int[] llmOrder(int round) {
+        int[] p = permutation(llmLengths.length, round, 1);
+        int window = 32 * llmBatch;
+        Integer[] boxed = new Integer[p.length];
+        for (int i = 0; i < p.length; i++) {
+            boxed[i] = p[i];
+        }
+        for (int from = 0; from < boxed.length; from += window) {
+            java.util.Arrays.sort(boxed, from, Math.min(boxed.length, from + window),
+                    java.util.Comparator.comparingInt(i -> llmLengths[i]));
+        }
+        int batches = (boxed.length + llmBatch - 1) / llmBatch;
+        int[] batchOrder = permutation(batches, round, 3);
+        int[] out = new int[boxed.length];
+        int at = 0;
+        for (int b : batchOrder) {
+            for (int k = b * llmBatch; k < Math.min(boxed.length, (b + 1) * llmBatch); k++) {
+                out[at++] = boxed[k];
+            }
+        }
+        return out;
+    }
+
+    /** A permutation of 0..n-1 for one side in one round (stream {@code side}). */
+    private int[] permutation(int n, int round, int side) {
+        SplittableRandom r = new SplittableRandom(seed * 31 + round * 7919L + side);
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    private static int[] slice(int[] order, int step, int size) {
+        int from = step * size;
+        return java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + size));
+    }
+}

@@ -1,0 +1,60 @@
+package org.tandemrec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.Fixtures;
+import org.tandemrec.eval.MetricRecord;
+import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunResults;
+
+/**
+ * {@code tandem bdlm} end to end on a small synthetic split with the tiny reference checkpoint:
+ * every model of the comparison, the ablations and a λ sweep are scored on the same lists.
+ */
+class BdlmCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theWholeComparisonOnOneSplit() throws Exception {
+        Path world = tmp.resolve("world");
+        assertEquals(0, CliRun.of("data", "synth", "--out", world.toString(), "--users", "60", "--items", "150", "--interactions", "1500").code());
+        Path split = tmp.resolve("loo");
+        assertEquals(0, CliRun.of("split", "--format", "tandem", world.toString(), "--out", split.toString(),
+                "--sampler", "popularity", "--negatives", "4").code());
+        Path config = tmp.resolve("bdlm.yaml");
+        Files.writeString(config, String.join("\n",
+                "crm_epochs: 2", "baselines: [gmf]", "history_items: 2", "train_positions: 24", "drs_positions: 12",
+                "rounds: 1", "lambda_sweep: [1.0]", "ablations: true", "eval_users: 12", "valid_users: 8",
+                "sft: {batch_size: 4, warmup_steps: 1}", ""));
+        Path out = tmp.resolve("run");
+        CliRun r = CliRun.of("bdlm", "--data", split.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
+                "--out", out.toString(), "--config", config.toString());
+        assertEquals(0, r.code(), r.err());
+        RunResults results = MetricsFile.read(out.resolve(MetricsFile.FILE_NAME));
+        Set<String> models = new TreeSet<>();
+        for (MetricRecord m : results.results()) {
+            models.add(m.model());
+            if (m.segment().equals(MetricRecord.ALL)) {
+                assertEquals(m.task().equals("topk") ? 12 : 24, m.count(), m.task() + " " + m.model());
+                assertEquals("loo@12", m.split());
+            }
+        }
+        assertEquals(new TreeSet<>(Set.of("lightgcn", "gmf", "llm-rec", "gpt4sm", "bdlm-llm", "bdlm-drs",
+                "bdlm-llm-lambda-0.1", "bdlm-drs-lambda-0.1", "bdlm-llm-lambda-1", "bdlm-drs-lambda-1", "bdlm-llm-no-et", "bdlm-drs-no-et", "instructrec",
+                "bdlm-llm-no-jl", "bdlm-drs-no-jl", "bdlm-llm-no-pe", "bdlm-drs-no-pe")), models);
+        assertTrue(Files.isRegularFile(out.resolve("bdlm-llm/model.safetensors")));
+        assertTrue(Files.isRegularFile(out.resolve("report.html")));
+        CliRun bad = CliRun.of("bdlm", "--data", split.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
+                "--out", tmp.resolve("bad").toString(), "--crm", "sasrec");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("crm must be one of [gmf, lightgcn, neumf], got sasrec"), bad.err());
+    }
+}
