@@ -1,5 +1,6 @@
 package org.tandemrec.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tandemrec.collab.bdlm.BdlmRun;
+import org.tandemrec.collab.bdlm.BdlmSettings;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmSpec;
@@ -56,6 +59,8 @@ public final class DemoCommand implements Callable<Integer> {
     static final List<String> CTR_MODELS = List.of("random", "pop", "mf-bce", "dcnv2");
 
     private static final int DEMO_MAX_EPOCHS = 40;
+    /** Context of the demo's LLM: BDLM's top-K prompt lists 20 candidates with their titles. */
+    private static final int LLM_CONTEXT = 384;
     /** CoReLLa's analysis: the CTR test set in terciles of each model's prediction entropy. */
     private static final int CONFIDENCE_BUCKETS = 3;
 
@@ -85,6 +90,16 @@ public final class DemoCommand implements Callable<Integer> {
                     + ", about 1.5 minutes on two cores; the same seed gives the same model; 0 skips it)")
     Integer llmSteps;
 
+    @Option(names = "--bdlm-positions", defaultValue = "300", paramLabel = "N",
+            description = "BDLM on the leave-one-out split with the small LLM: training positions of each variant "
+                    + "(default ${DEFAULT-VALUE}; 0 skips BDLM)")
+    int bdlmPositions;
+
+    @Option(names = "--bdlm-users", defaultValue = "100", paramLabel = "N",
+            description = "test users BDLM's comparison is scored on, a seeded sample (default ${DEFAULT-VALUE}); half as "
+                    + "many validation users")
+    int bdlmUsers;
+
     @Option(names = "--llm-minutes", paramLabel = "M",
             description = "time budget for pre-training the small LLM: training stops at the deadline, and without "
                     + "--llm-steps the step count is planned to fit it (default: none)")
@@ -94,6 +109,12 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (llmSteps != null && (llmSteps < 0 || llmSteps > 1_000_000)) {
             throw new IllegalArgumentException("--llm-steps must be in [0, 1000000], got " + llmSteps);
+        }
+        if (bdlmUsers < 2 || bdlmUsers > 1_000_000) {
+            throw new IllegalArgumentException("--bdlm-users must be in [2, 1000000], got " + bdlmUsers);
+        }
+        if (bdlmPositions < 0 || bdlmPositions > 1_000_000) {
+            throw new IllegalArgumentException("--bdlm-positions must be in [0, 1000000], got " + bdlmPositions);
         }
         if (llmMinutes != null && (!(llmMinutes > 0) || llmMinutes > 60)) {
             throw new IllegalArgumentException("--llm-minutes must be in (0, 60], got " + llmMinutes);
@@ -149,7 +170,13 @@ public final class DemoCommand implements Callable<Integer> {
         Map<String, String> config = new LinkedHashMap<>();
         int steps = llmSteps != null ? llmSteps : llmMinutes != null ? 0 : PretrainConfig.DEMO_STEPS;
         if (steps > 0 || llmMinutes != null) {
-            config.putAll(pretrainLlm(w, time, dir.resolve("llm"), steps, llmMinutes == null ? 0 : llmMinutes));
+            config.putAll(pretrainLlm(w, loo, dir.resolve("llm"), steps, llmMinutes == null ? 0 : llmMinutes));
+            if (bdlmPositions > 0) {
+                BdlmRun.Result b = new BdlmRun(bdlmSettings(), dir.resolve("split-loo"), dir.resolve("llm"),
+                        dir.resolve("bdlm"), false, true, w).run();
+                records.addAll(b.records());
+                b.summary().forEach((k, v) -> config.put("bdlm " + k, v));
+            }
         }
         config.put("dataset", "synthetic");
         config.put("seed", Long.toString(seed));
@@ -183,15 +210,31 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
+     * BDLM at the demo's size: every variant on {@link #bdlmPositions} training positions and one
+     * round, its CRM with the demo's epochs, scored on a sample of {@link #bdlmUsers} test users
+     * (the CRM baselines are the demo's own, on every user), with the ablations.
+     */
+    private BdlmSettings bdlmSettings() {
+        CrmSpec lightGcn = CrmSpec.defaults("lightgcn");
+        int crmEpochs = Math.max(1, (int) Math.round(Math.min(DEMO_MAX_EPOCHS, lightGcn.train().epochs()) * epochsScale));
+        return BdlmSettings.defaults().with("demo", new ObjectMapper().createObjectNode()
+                .put("train_positions", bdlmPositions).put("drs_positions", bdlmPositions).put("rounds", 1)
+                .put("crm_epochs", crmEpochs).put("eval_users", bdlmUsers).put("valid_users", Math.max(1, bdlmUsers / 2))
+                .put("ablations", true).put("seed", seed).set("baselines", new ObjectMapper().createArrayNode()));
+    }
+
+    /**
      * Pre-trains the small Llama-architecture model on the item texts and the behaviour sentences
-     * of the time split's training part (so no test interaction is in its corpus), saved in
+     * of the leave-one-out split's training part (so no held-out interaction is in its corpus; the
+     * model is BDLM's on that split and is not scored on the time split), with a context of
+     * {@value #LLM_CONTEXT} tokens for BDLM's top-K prompts, saved in
      * Hugging Face layout like any user checkpoint: {@code steps} steps (0: planned from {@code
      * minutes}), stopping at the deadline of {@code minutes} when it is > 0.
      */
     private Map<String, String> pretrainLlm(PrintWriter w, SplitData split, Path out, int steps, double minutes)
             throws java.io.IOException {
-        List<String> docs = new BehaviourCorpus(10).documents(split.trainDataset(), LabelRule.atLeast(0.5f));
-        PretrainConfig c = PretrainConfig.demo(seed).withBudget(steps, minutes);
+        List<String> docs = new BehaviourCorpus(10).documents(split.trainDataset(), LabelRule.implicitFeedback());
+        PretrainConfig c = PretrainConfig.demo(seed).withContext(LLM_CONTEXT).withBudget(steps, minutes);
         Pretrainer.Result r = new Pretrainer(c).run(docs, out, false, true);
         step(w, "small LLM: %,d parameters, %d steps in %.0f s (%.0f tokens/s)%s, loss %.3f -> %.3f, saved in HF layout",
                 r.parameters(), r.steps(), r.seconds(), r.tokensPerSecond(),

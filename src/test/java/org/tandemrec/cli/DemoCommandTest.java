@@ -32,7 +32,7 @@ class DemoCommandTest {
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));
         int code = cl.execute("demo", "--out", run.toString(), "--users", "400", "--items", "300",
-                "--epochs-scale", "0.1", "--llm-steps", "3", "--models", String.join(",", MODELS));
+                "--epochs-scale", "0.1", "--llm-steps", "3", "--bdlm-positions", "10", "--bdlm-users", "8", "--models", String.join(",", MODELS));
         assertEquals(0, code, out.toString());
         assertFalse(Files.exists(tmp.resolve(".demo.partial")), "partial run published");
         RunResults r = MetricsFile.read(run.resolve("metrics.json"));
@@ -46,6 +46,15 @@ class DemoCommandTest {
             assertTrue(keys.contains("ctr/" + model), "CTR result of " + model);
         }
         assertTrue(Files.exists(run.resolve("llm/config.json")), "small LLM saved in HF layout");
+        for (String model : List.of("bdlm-llm", "bdlm-drs", "llm-rec", "gpt4sm", "instructrec", "bdlm-llm-no-pe",
+                "bdlm-drs-no-jl")) {
+            assertTrue(keys.contains("topk/" + model), "BDLM's comparison holds " + model + ": " + keys);
+        }
+        // the exposure oracle of the leave-one-out split ranks the held-out item far above chance
+        MetricRecord topOracle = r.results().stream()
+                .filter(m -> m.task().equals("topk") && m.model().equals("oracle") && m.segment().equals("all"))
+                .findFirst().orElseThrow();
+        assertTrue(topOracle.get("hr@1") > 0.2, "oracle HR@1 " + topOracle.get("hr@1"));
         MetricRecord oracle = r.results().stream()
                 .filter(m -> m.task().equals("ctr") && m.model().equals("oracle") && m.segment().equals("all"))
                 .findFirst().orElseThrow();

@@ -93,6 +93,13 @@ public record PretrainConfig(int hidden, int layers, int heads, int kvHeads, int
                 warmupSteps, maxGradNorm, newSteps, newMinutes, checkpointEvery, seed);
     }
 
+    /** The same model and tokens per step with another context length: batch × context stays about the same. */
+    public PretrainConfig withContext(int newContext) {
+        int newBatch = Math.max(1, Math.round((float) batchSize * context / newContext));
+        return new PretrainConfig(hidden, layers, heads, kvHeads, intermediate, newContext, vocabSize, newBatch, lr,
+                weightDecay, warmupSteps, maxGradNorm, steps, minutes, checkpointEvery, seed);
+    }
+
     /** The architecture for a tokenizer of {@code actualVocab} ids. */
     public LlamaConfig llamaConfig(int actualVocab) {
         return llama(actualVocab, hidden, layers, heads, kvHeads, intermediate, context);
