@@ -153,8 +153,9 @@ public final class BdlmRun {
             records.addAll(llmRecords("llm-rec", baseText, test, m));
 
             step("GPT4SM: the base LLM's features into the CRM");
+            double crmWeight = scoreScale(crm, loaded);
             FeatureEnhancedCrm gpt4sm = FeatureEnhancedCrm.initial(rows(loaded, 0, split.numUsers()),
-                    rows(loaded, split.numUsers(), split.numItems()), h, s.drsHidden(), s.seed());
+                    rows(loaded, split.numUsers(), split.numItems()), h, s.drsHidden(), crmWeight, s.seed());
             DrsExamples baseFeatures = pairs.withFeatures(baseText.interactions(m, pairs.users(), pairs.items(),
                     pairs.histories(), true).features());
             new Trainer(drsTrainConfig(pairs.size())).fit(new DrsTask("gpt4sm", gpt4sm, baseFeatures),
@@ -182,7 +183,7 @@ public final class BdlmRun {
                 step("%s: λ %s, %s", v.name(), v.lambda(), v.idTokens() ? (v.preload() ? "ID tokens pre-loaded from "
                         + s.crm() : "ID tokens initialised as new tokens") : "text only");
                 VariantScores r = trainVariant(v, split, base, baseTok, prompts, v.preload() ? loaded : fresh, loaded,
-                        llmExamples, pairs, trainSeq, test, valid, m);
+                        crmWeight, llmExamples, pairs, trainSeq, test, valid, m);
                 records.addAll(r.records());
                 summary.put(v.name(), String.format(Locale.ROOT, "λ %s, validation HR@1 %.4f, %d steps in %.0f s",
                         v.lambda(), r.validLlm(), r.steps(), r.seconds()));
@@ -257,6 +258,27 @@ public final class BdlmRun {
         return new VocabularyExtension(tokens, rows, rows);
     }
 
+    /**
+     * 1/f² for rows that are the CRM's vectors times f (rescaled to the vocabulary): the weight
+     * that gives the feature-enhanced CRM the CRM's own score at the start. 1 when projected (the
+     * projection changes the inner products, so no factor restores them).
+     */
+    private static double scoreScale(Recommender crm, VocabularyExtension rows) {
+        float[][] u = crm.userEmbeddings();
+        if (u[0].length != rows.embeddingRows()[0].length) {
+            return 1;
+        }
+        double raw = 0;
+        double scaled = 0;
+        for (int k = 0; k < u.length; k++) {
+            for (int j = 0; j < u[k].length; j++) {
+                raw += (double) u[k][j] * u[k][j];
+                scaled += (double) rows.embeddingRows()[k][j] * rows.embeddingRows()[k][j];
+            }
+        }
+        return scaled > 0 && raw > 0 ? raw / scaled : 1;
+    }
+
     private static float[][] rows(VocabularyExtension e, int from, int n) {
         float[][] out = new float[n][];
         for (int k = 0; k < n; k++) {
@@ -297,7 +319,7 @@ public final class BdlmRun {
 
     private VariantScores trainVariant(Variant v, SplitData split, DecoderWeights base, LlmTokenizer baseTok,
                                        BdlmPrompts prompts, VocabularyExtension idRows, VocabularyExtension crmRows,
-                                       List<BdlmExample> llmExamples, DrsPairs pairs, int[][] trainSeq,
+                                       double crmWeight, List<BdlmExample> llmExamples, DrsPairs pairs, int[][] trainSeq,
                                        BdlmEvaluation test, BdlmEvaluation valid, NDManager parent) throws IOException {
         SftConfig sft = s.sft();
         int users = split.numUsers();
@@ -332,7 +354,7 @@ public final class BdlmRun {
             }
             SftTask task = new SftTask(weights, adapter, params, seqs, sft.batchSize(), m);
             FeatureEnhancedCrm drs = FeatureEnhancedCrm.initial(rows(crmRows, 0, users), rows(crmRows, users,
-                    split.numItems()), weights.config().hiddenSize(), s.drsHidden(), s.seed());
+                    split.numItems()), weights.config().hiddenSize(), s.drsHidden(), crmWeight, s.seed());
             SharingModule share = new SharingModule(rows(crmRows, 0, users), rows(crmRows, users, split.numItems()));
             int[] lengths = seqs.stream().mapToInt(SftSequence::length).toArray();
             MutualLearning ml = new MutualLearning(task, llmExamples, lengths, firstId >= 0 ? embedding : null,

@@ -55,6 +55,19 @@ public final class FeatureEnhancedCrm {
      */
     public static FeatureEnhancedCrm initial(float[][] userVectors, float[][] itemVectors, int featureSize, int hidden,
                                              long seed) {
+        return initial(userVectors, itemVectors, featureSize, hidden, 1, seed);
+    }
+
+    /**
+     * As {@link #initial(float[][], float[][], int, int, long)} with the CRM's score weight a
+     * starting at {@code crmWeight}: vectors brought to another scale by a factor f start with
+     * a = 1/f², so the starting logit is still the CRM's own score.
+     */
+    public static FeatureEnhancedCrm initial(float[][] userVectors, float[][] itemVectors, int featureSize, int hidden,
+                                             double crmWeight, long seed) {
+        if (!(crmWeight > 0) || Double.isInfinite(crmWeight)) {
+            throw new IllegalArgumentException("crmWeight must be > 0 and finite, got " + crmWeight);
+        }
         if (userVectors.length == 0 || itemVectors.length == 0) {
             throw new IllegalArgumentException("the CRM has no users or no items");
         }
@@ -84,7 +97,7 @@ public final class FeatureEnhancedCrm {
                 Parameter.dense("drs.b1", 1, hidden, new float[hidden]),
                 Parameter.dense("drs.w2", 1, hidden, w2),
                 Parameter.dense("drs.b2", 1, 1, new float[1]),
-                Parameter.dense("drs.crm_weight", 1, 1, new float[] {1f}));
+                Parameter.dense("drs.crm_weight", 1, 1, new float[] {(float) crmWeight}));
         return new FeatureEnhancedCrm(d, featureSize, hidden, ps);
     }
 
