@@ -33,6 +33,18 @@ public final class RowMajor {
         return out;
     }
 
+    /** The rows (each {@code dim} wide) as one row-major table: the inverse of {@link #rows}. */
+    public static float[] table(float[][] rows, int dim) {
+        float[] out = new float[rows.length * dim];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != dim) {
+                throw new IllegalArgumentException("row " + r + " has " + rows[r].length + " values, expected " + dim);
+            }
+            System.arraycopy(rows[r], 0, out, r * dim, dim);
+        }
+        return out;
+    }
+
     /** B × d rows {@code ids} of {@code table} as an NDArray in {@code manager}. */
     public static NDArray gather(NDManager manager, float[] table, int dim, int[] ids) {
         float[] out = new float[ids.length * dim];

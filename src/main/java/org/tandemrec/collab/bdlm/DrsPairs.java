@@ -3,6 +3,7 @@ package org.tandemrec.collab.bdlm;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.tandemrec.crm.RowMajor;
 
 /**
  * Labelled (user, item) pairs with the history each pair's prompt shows: what the
@@ -51,10 +52,6 @@ public record DrsPairs(int[] users, int[] items, float[] labels, int[][] histori
             throw new IllegalArgumentException(features.length + " features for " + size() + " pairs");
         }
         int h = features.length == 0 ? 1 : features[0].length;
-        float[] flat = new float[size() * h];
-        for (int k = 0; k < features.length; k++) {
-            System.arraycopy(features[k], 0, flat, k * h, h);
-        }
-        return new DrsExamples(users, items, labels, flat, h);
+        return new DrsExamples(users, items, labels, RowMajor.table(features, h), h);
     }
 }

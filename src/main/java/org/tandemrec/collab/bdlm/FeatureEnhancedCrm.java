@@ -2,6 +2,7 @@ package org.tandemrec.collab.bdlm;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.tandemrec.crm.RowMajor;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
 
@@ -91,25 +92,14 @@ public final class FeatureEnhancedCrm {
             w2[k] = (float) ((2 * r.nextDouble() - 1) * bound2 * 0.1);
         }
         ParameterSet ps = ParameterSet.of(
-                Parameter.table(USERS, userVectors.length, d, flatten(userVectors, d)),
-                Parameter.table(ITEMS, itemVectors.length, d, flatten(itemVectors, d)),
+                Parameter.table(USERS, userVectors.length, d, RowMajor.table(userVectors, d)),
+                Parameter.table(ITEMS, itemVectors.length, d, RowMajor.table(itemVectors, d)),
                 Parameter.dense("drs.w1", in, hidden, w),
                 Parameter.dense("drs.b1", 1, hidden, new float[hidden]),
                 Parameter.dense("drs.w2", 1, hidden, w2),
                 Parameter.dense("drs.b2", 1, 1, new float[1]),
                 Parameter.dense("drs.crm_weight", 1, 1, new float[] {(float) crmWeight}));
         return new FeatureEnhancedCrm(d, featureSize, hidden, ps);
-    }
-
-    private static float[] flatten(float[][] rows, int d) {
-        float[] out = new float[rows.length * d];
-        for (int k = 0; k < rows.length; k++) {
-            if (rows[k].length != d) {
-                throw new IllegalArgumentException("row " + k + " has " + rows[k].length + " values, expected " + d);
-            }
-            System.arraycopy(rows[k], 0, out, k * d, d);
-        }
-        return out;
     }
 
     public ParameterSet parameters() {

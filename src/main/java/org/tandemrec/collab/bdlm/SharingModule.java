@@ -1,5 +1,6 @@
 package org.tandemrec.collab.bdlm;
 
+import org.tandemrec.crm.RowMajor;
 import org.tandemrec.train.Parameter;
 
 /**
@@ -17,19 +18,8 @@ public final class SharingModule {
     /** M starting from [U][H] user and [I][H] item vectors (copied). */
     public SharingModule(float[][] userVectors, float[][] itemVectors) {
         this.dim = userVectors[0].length;
-        this.users = Parameter.table("share.users", userVectors.length, dim, flatten(userVectors, dim));
-        this.items = Parameter.table("share.items", itemVectors.length, dim, flatten(itemVectors, dim));
-    }
-
-    private static float[] flatten(float[][] rows, int d) {
-        float[] out = new float[rows.length * d];
-        for (int k = 0; k < rows.length; k++) {
-            if (rows[k].length != d) {
-                throw new IllegalArgumentException("row " + k + " has " + rows[k].length + " values, expected " + d);
-            }
-            System.arraycopy(rows[k], 0, out, k * d, d);
-        }
-        return out;
+        this.users = Parameter.table("share.users", userVectors.length, dim, RowMajor.table(userVectors, dim));
+        this.items = Parameter.table("share.items", itemVectors.length, dim, RowMajor.table(itemVectors, dim));
     }
 
     public Parameter users() {
