@@ -56,5 +56,14 @@ class BdlmCommandTest {
                 "--out", tmp.resolve("bad").toString(), "--crm", "sasrec");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("crm must be one of [gmf, lightgcn, neumf], got sasrec"), bad.err());
+        // a budget too small for the lists is said before any training
+        Path tight = tmp.resolve("tight.yaml");
+        Files.writeString(tight, "token_budget: 30\n");
+        long t0 = System.nanoTime();
+        CliRun small = CliRun.of("bdlm", "--data", split.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
+                "--out", tmp.resolve("tight").toString(), "--config", tight.toString());
+        assertEquals(2, small.code());
+        assertTrue(small.err().contains("over the token budget of 30"), small.err());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 10, "refused before training");
     }
 }

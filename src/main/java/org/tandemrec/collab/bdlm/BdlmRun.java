@@ -126,6 +126,7 @@ public final class BdlmRun {
                         return baseTok.encode(ID_TOKEN.matcher(text).replaceAll("")).length + n + 2;
                     });
 
+            checkPromptsFit(prompts, test, valid);
             step("CRM %s at the LLM's hidden size %d", s.crm(), h);
             Recommender crm = trainCrm(s.crm(), h, split);
             records.addAll(test.pairs(s.crm(), crm::score, crm.scoreKind() == Recommender.ScoreKind.PROBABILITY));
@@ -205,6 +206,27 @@ public final class BdlmRun {
             }
         }
         return new Result(records, summary);
+    }
+
+    /**
+     * Every evaluation list's top-K prompt fits the token budget (history is dropped to fit, the
+     * candidates cannot be): checked before any training, so a budget too small for the data's
+     * titles is said at once.
+     */
+    private void checkPromptsFit(BdlmPrompts prompts, BdlmEvaluation... parts) {
+        for (BdlmEvaluation e : parts) {
+            for (int l = 0; l < e.lists().size(); l++) {
+                for (PromptStyle style : PromptStyle.values()) {
+                    try {
+                        prompts.topK(e.lists().user(l), new int[0], e.lists().candidates(l), s.seed(), style);
+                    } catch (IllegalArgumentException ex) {
+                        throw new IllegalArgumentException(splitDir + ": list " + l + " of user index " + e.lists().user(l)
+                                + ": " + ex.getMessage() + " (token_budget is capped at the LLM's context "
+                                + "max_position_embeddings; pre-train or choose an LLM with a longer one)", ex);
+                    }
+                }
+            }
+        }
     }
 
     private static String lambdaSuffix(double l) {
