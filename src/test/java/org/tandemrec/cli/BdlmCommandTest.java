@@ -51,6 +51,7 @@ class BdlmCommandTest {
                 "bdlm-llm-lambda-0.1", "bdlm-drs-lambda-0.1", "bdlm-llm-lambda-1", "bdlm-drs-lambda-1", "bdlm-llm-no-et", "bdlm-drs-no-et", "instructrec",
                 "bdlm-llm-no-jl", "bdlm-drs-no-jl", "bdlm-llm-no-pe", "bdlm-drs-no-pe")), models);
         assertTrue(Files.isRegularFile(out.resolve("bdlm-llm/model.safetensors")));
+        assertTrue(Files.isRegularFile(out.resolve("bdlm-llm/bdlm-drs.safetensors")));
         assertTrue(Files.isRegularFile(out.resolve("report.html")));
         CliRun bad = CliRun.of("bdlm", "--data", split.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
                 "--out", tmp.resolve("bad").toString(), "--crm", "sasrec");

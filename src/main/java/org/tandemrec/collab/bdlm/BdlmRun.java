@@ -401,6 +401,7 @@ public final class BdlmRun {
             if (v.suffix().isEmpty() || v.suffix().startsWith("-lambda-")) {
                 HfCheckpoint.save(out.resolve("bdlm-llm" + v.suffix()), adapter == null ? weights : adapter.merge(weights, m),
                         tok);
+                drs.save(out.resolve("bdlm-llm" + v.suffix()).resolve("bdlm-drs.safetensors"));
             }
             return new VariantScores(records, validLlm, Double.NaN, result.globalSteps(), seconds);
         }

@@ -1,8 +1,14 @@
 package org.tandemrec.collab.bdlm;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.tandemrec.crm.RowMajor;
+import org.tandemrec.llm.safetensors.SafetensorsFile;
+import org.tandemrec.llm.safetensors.SafetensorsWriter;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
 
@@ -120,6 +126,48 @@ public final class FeatureEnhancedCrm {
 
     public int numItems() {
         return items.rows();
+    }
+
+    /** Format name and version in the model file's metadata. */
+    public static final String FORMAT = "tandem-bdlm-drs";
+    public static final String VERSION = "1";
+
+    /**
+     * Writes the network as one safetensors file (each parameter under its name, rows × cols)
+     * with its sizes and the format in the metadata.
+     */
+    public void save(Path file) throws IOException {
+        Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
+        for (Parameter p : parameters.list()) {
+            tensors.put(p.name(), new SafetensorsWriter.Tensor(new long[] {p.rows(), p.cols()}, p.copyValues()));
+        }
+        SafetensorsWriter.write(file, tensors, Map.of("format", FORMAT, "format_version", VERSION, "dim",
+                Integer.toString(dim), "feature_size", Integer.toString(featureSize), "hidden", Integer.toString(hidden)));
+    }
+
+    /** Reads a network written by {@link #save}; another format or version is refused. */
+    public static FeatureEnhancedCrm load(Path file) throws IOException {
+        SafetensorsFile f = SafetensorsFile.open(file);
+        Map<String, String> meta = f.metadata();
+        if (!FORMAT.equals(meta.get("format")) || !VERSION.equals(meta.get("format_version"))) {
+            throw new IllegalArgumentException(file + ": not a " + FORMAT + " v" + VERSION + " model (format "
+                    + meta.get("format") + " v" + meta.get("format_version") + ")");
+        }
+        int d = Integer.parseInt(meta.get("dim"));
+        int h = Integer.parseInt(meta.get("hidden"));
+        int fs = Integer.parseInt(meta.get("feature_size"));
+        float[] users = f.tensors().get(USERS).toFloatArray();
+        float[] items = f.tensors().get(ITEMS).toFloatArray();
+        FeatureEnhancedCrm net = initial(RowMajor.rows(users, 0, users.length / d, d),
+                RowMajor.rows(items, 0, items.length / d, d), fs, h, 0L);
+        for (Parameter p : net.parameters.list()) {
+            var t = f.tensors().get(p.name());
+            if (t == null) {
+                throw new IllegalArgumentException(file + ": tensor " + p.name() + " is missing");
+            }
+            p.writeValues(t.toFloatArray());
+        }
+        return net;
     }
 
     /** Click probabilities of the examples (labels ignored). */

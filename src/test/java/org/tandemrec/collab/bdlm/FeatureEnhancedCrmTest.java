@@ -135,4 +135,27 @@ class FeatureEnhancedCrmTest {
         }
         assertTrue(right > 0.95 * p.length, "accuracy " + right / (double) p.length);
     }
+
+    /** A saved network reloads to the same predictions; another file is refused. */
+    @Test
+    void saveAndLoadKeepThePredictions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        SplittableRandom r = new SplittableRandom(12);
+        FeatureEnhancedCrm net = FeatureEnhancedCrm.initial(gaussian(6, 4, r), gaussian(7, 4, r), 3, 5, 0.5, 3);
+        for (float[] v : new float[][] {net.parameters().get("drs.w1").value(), net.parameters().get("drs.b2").value()}) {
+            for (int k = 0; k < v.length; k++) {
+                v[k] = (float) r.nextGaussian();
+            }
+        }
+        java.nio.file.Path file = dir.resolve("drs.safetensors");
+        net.save(file);
+        FeatureEnhancedCrm back = FeatureEnhancedCrm.load(file);
+        DrsExamples x = examples(9, 6, 7, 3, r);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(net.predict(x), back.predict(x));
+        java.nio.file.Files.write(dir.resolve("other.safetensors"), java.nio.file.Files.readAllBytes(file));
+        org.tandemrec.llm.safetensors.SafetensorsWriter.write(dir.resolve("other.safetensors"), java.util.Map.of("x",
+                new org.tandemrec.llm.safetensors.SafetensorsWriter.Tensor(new long[] {1}, new float[] {1})), java.util.Map.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FeatureEnhancedCrm.load(dir.resolve("other.safetensors")));
+        assertTrue(e.getMessage().contains("not a tandem-bdlm-drs v1 model"), e.getMessage());
+    }
 }
