@@ -59,7 +59,7 @@ public final class BdlmCommand implements Callable<Integer> {
         config.put("llm", llm.toString());
         settings.toJson().properties().forEach(e -> config.put(e.getKey(), e.getValue().toString()));
         config.putAll(r.summary());
-        RunFiles.writeResults(out, out.getFileName().toString(), config, r.records());
+        RunFiles.writeResults(out, out.getFileName().toString(), config, r.records(), r.curves());
         for (MetricRecord m : r.records()) {
             if (m.segment().equals("all")) {
                 w.printf(Locale.ROOT, "%-12s %-18s %s%n", m.task(), m.model(), m.metrics());

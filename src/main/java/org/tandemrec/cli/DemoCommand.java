@@ -23,6 +23,7 @@ import org.tandemrec.data.synthetic.SyntheticConfig;
 import org.tandemrec.data.synthetic.SyntheticOracle;
 import org.tandemrec.data.synthetic.SyntheticTruth;
 import org.tandemrec.data.synthetic.SyntheticWorld;
+import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
@@ -152,6 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
         step(w, "time split 80/10/10: %d train, %d CTR test rows", time.train().size(), time.ctrTest().size());
 
         List<MetricRecord> records = new ArrayList<>();
+        List<Curve> curves = new ArrayList<>();
         // The truth is the probability of liking an item, so it is the ceiling of the CTR task only;
         // which items a user meets at all is driven by exposure, which the truth does not score.
         records.addAll(oracle(world.truth(), loo));
@@ -175,6 +177,7 @@ public final class DemoCommand implements Callable<Integer> {
                 BdlmRun.Result b = new BdlmRun(bdlmSettings(), dir.resolve("split-loo"), dir.resolve("llm"),
                         dir.resolve("bdlm"), false, true, w).run();
                 records.addAll(b.records());
+                curves.addAll(b.curves());
                 b.summary().forEach((k, v) -> config.put("bdlm " + k, v));
             }
         }
@@ -185,7 +188,7 @@ public final class DemoCommand implements Callable<Integer> {
         config.put("topk split", "leave-one-out, 1+19 mixed popularity/text negatives (BDLM)");
         config.put("ctr split", "global time 80/10/10, rating >= 4 positive (CoReLLa)");
         config.put("epochs scale", Double.toString(epochsScale));
-        RunFiles.writeResults(dir, out.getFileName().toString(), config, records);
+        RunFiles.writeResults(dir, out.getFileName().toString(), config, records, curves);
         run.publish();
         step(w, "done in %.0f s: %s and %s in %s", (System.nanoTime() - start) / 1e9, MetricsFile.FILE_NAME,
                 HtmlReport.FILE_NAME, run.target());

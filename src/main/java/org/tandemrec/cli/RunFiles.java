@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
@@ -67,8 +68,14 @@ final class RunFiles {
     /** Writes metrics.json then report.html for the records. */
     static RunResults writeResults(Path dir, String name, Map<String, String> config, List<MetricRecord> records)
             throws IOException {
+        return writeResults(dir, name, config, records, List.of());
+    }
+
+    /** Writes metrics.json then report.html for the records and traced curves. */
+    static RunResults writeResults(Path dir, String name, Map<String, String> config, List<MetricRecord> records,
+                                   List<Curve> curves) throws IOException {
         RunResults results = new RunResults(new RunInfo(name, Instant.now(), toolVersion(), new LinkedHashMap<>(config)),
-                records);
+                records, curves);
         MetricsFile.write(dir.resolve(MetricsFile.FILE_NAME), results);
         HtmlReport.write(dir.resolve(HtmlReport.FILE_NAME), results);
         return results;

@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import org.tandemrec.llm.sft.SftTask;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
+import org.tandemrec.train.StepLog;
 import org.tandemrec.train.TrainingTask;
 
 /**
@@ -30,6 +31,11 @@ import org.tandemrec.train.TrainingTask;
  * features of an interrupted CRM turn are recomputed from the same LLM).
  */
 public final class MutualLearning implements TrainingTask {
+    /** Step-log kinds of the two sides' task losses, and the suffix of their λ·MSE terms. */
+    public static final String LLM_LOSS = "llm";
+    public static final String CRM_LOSS = "crm";
+    public static final String MUTUAL_SUFFIX = "_mutual";
+
     private final SftTask llm;
     private final List<BdlmExample> llmExamples;
     private final int[] llmLengths;
@@ -56,6 +62,7 @@ public final class MutualLearning implements TrainingTask {
     private int featuredRound = -1;
     private double lastLlmLoss = Double.NaN;
     private double lastDrsLoss = Double.NaN;
+    private StepLog lossLog;
 
     /**
      * @param llm           the LLM's fine-tuning task over sequences in the order of {@code llmExamples}
@@ -172,9 +179,11 @@ public final class MutualLearning implements TrainingTask {
         int offset = (int) (step % (llmSteps + drsSteps));
         if (offset < llmSteps) {
             int[] batch = slice(llmOrder(round), offset, llmBatch);
-            double loss = llm.trainBatch(batch, step, random) + llmPull(batch);
-            lastLlmLoss = loss;
-            return loss;
+            double task = llm.trainBatch(batch, step, random);
+            double pull = llmPull(batch);
+            log(LLM_LOSS, step, task, pull);
+            lastLlmLoss = task + pull;
+            return lastLlmLoss;
         }
         if (featuredRound != round) {
             int[] users = pairs.users();
@@ -183,9 +192,27 @@ public final class MutualLearning implements TrainingTask {
             featuredRound = round;
         }
         int[] batch = slice(permutation(pairs.size(), round, 2), offset - llmSteps, drsBatch);
-        double loss = drs.accumulateGradients(featured, batch) + drsPull(batch);
-        lastDrsLoss = loss;
-        return loss;
+        double task = drs.accumulateGradients(featured, batch);
+        double pull = drsPull(batch);
+        log(CRM_LOSS, step, task, pull);
+        lastDrsLoss = task + pull;
+        return lastDrsLoss;
+    }
+
+    private void log(String kind, long step, double task, double pull) {
+        if (lossLog != null) {
+            lossLog.append(kind, step, task);
+            lossLog.append(kind + MUTUAL_SUFFIX, step, pull);
+        }
+    }
+
+    /**
+     * Appends every step's task loss (kind {@value #LLM_LOSS} or {@value #CRM_LOSS}, indexed by
+     * global step) and its λ·MSE term (the kind followed by {@value #MUTUAL_SUFFIX}) to {@code
+     * log}, which outlives a resumption; null stops logging.
+     */
+    public void setLossLog(StepLog log) {
+        this.lossLog = log;
     }
 
     /** λ·MSE between the LLM's ID-token rows of the batch's users and items and M's, with its gradient. */
