@@ -149,7 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
         LabelRule liked = LabelRule.atLeast(4);
         Dataset labelled = d.withInteractions(liked.apply(d.interactions()));
         SplitData time = SplitPlan.run(labelled, new SplitSource(d.name(), "data", "tandem", List.of(), liked),
-                SplitConfig.corella().withSeed(seed), dir.resolve("split-time"));
+                SplitConfig.corella().withSeed(seed), dir.resolve("split-time"), d.interactions());
         step(w, "time split 80/10/10: %d train, %d CTR test rows", time.train().size(), time.ctrTest().size());
 
         List<MetricRecord> records = new ArrayList<>();
