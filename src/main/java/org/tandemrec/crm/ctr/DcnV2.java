@@ -90,6 +90,19 @@ public final class DcnV2 implements Recommender {
         return new DcnV2(config, features, hist, Parameters.copy(params), PlattScaling.identity());
     }
 
+    /**
+     * An untrained DCNv2 (weights drawn as {@link #fit} draws them from {@code seed}): the start
+     * of a joint training that skips the CRM's own pre-training (CoReLLa without stage 1).
+     */
+    public static DcnV2 initial(CtrFeatures features, int[][] userHistories, DcnV2Config config, long seed) {
+        if (userHistories.length != features.numUsers()) {
+            throw new IllegalArgumentException("userHistories has " + userHistories.length + " rows for "
+                    + features.numUsers() + " users");
+        }
+        return new DcnV2(config, features, trimmed(userHistories, config.historyLength()),
+                DcnV2Network.initialise(features, config, new SplittableRandom(seed)), PlattScaling.identity());
+    }
+
     private static int[][] trimmed(int[][] histories, int h) {
         int[][] out = new int[histories.length][];
         for (int u = 0; u < out.length; u++) {
@@ -209,6 +222,11 @@ public final class DcnV2 implements Recommender {
 
     private static String fourDigits(double v) {
         return String.format(java.util.Locale.ROOT, "%.4f", v);
+    }
+
+    /** The network's uncalibrated logits with explicit histories (oldest first; the last H are used). */
+    public float[] logits(int[] users, int[] items, int[][] histories) {
+        return logitsOf(users, items, histories);
     }
 
     /** The network's uncalibrated logits of (user, item) pairs with each user's stored history. */
