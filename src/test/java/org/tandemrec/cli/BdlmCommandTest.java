@@ -70,6 +70,12 @@ class BdlmCommandTest {
         assertTrue(html.contains("Comparison across tasks (split loo@12)") && html.contains("<th>interaction f1</th>"));
         assertTrue(html.contains("bdlm-llm and its variants") && html.contains("bdlm-llm against λ"));
         assertTrue(html.contains("Training curves"));
+        // Resumed after it finished, the run loads its CRMs and every variant's last checkpoint: the same numbers.
+        CliRun again = CliRun.of("bdlm", "--data", split.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
+                "--out", out.toString(), "--config", config.toString(), "--resume");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("lightgcn: loading") && again.out().contains("gmf: loading"), again.out());
+        assertEquals(results.results(), MetricsFile.read(out.resolve(MetricsFile.FILE_NAME)).results());
         CliRun bad = CliRun.of("bdlm", "--data", split.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
                 "--out", tmp.resolve("bad").toString(), "--crm", "sasrec");
         assertEquals(2, bad.code());

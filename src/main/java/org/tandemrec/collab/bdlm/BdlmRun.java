@@ -246,7 +246,21 @@ public final class BdlmRun {
         TrainConfig t = s.crmEpochs() > 0 && model.equals(s.crm()) ? d.train().toBuilder().epochs(s.crmEpochs()).build()
                 : d.train();
         CrmSpec spec = new CrmSpec(model, dim > 0 ? dim : d.dim(), t.toBuilder().seed(s.seed()).build(), d.options());
-        return CrmCatalog.train(spec, split, new TrainHooks(null, null, false, showProgress));
+        // Kept in the run directory, so a resumed run scores the same CRMs without training them again.
+        Path file = out.resolve("crms").resolve(String.format(Locale.ROOT, "%s-d%d-e%d-s%d.bin", model, spec.dim(),
+                spec.train().epochs(), s.seed()));
+        if (resume && Files.isRegularFile(file)) {
+            step("%s: loading %s", model, file);
+            return CrmCatalog.load(file);
+        }
+        Recommender r = CrmCatalog.train(spec, split, new TrainHooks(null, null, false, showProgress));
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + file.getParent(), e);
+        }
+        r.save(file);
+        return r;
     }
 
     /** Both tasks of a CRM; scores that are not probabilities are calibrated on the validation rows. */
