@@ -27,11 +27,11 @@ import org.tandemrec.train.TensorConstants;
  * {@link #allParameters(DecoderWeights, int)}) — gets gradients only for the rows of the ID
  * tokens in the step's micro-batches (their inputs, and for the head their inputs and labels),
  * each row its whole gradient from every micro-batch, read through small leaf tensors ({@link
- * VocabularyRows}), so no gradient of the whole table is formed. The
- * head's softmax still covers the whole vocabulary; the gradient it would give the ID rows not
- * in the batch is dropped — the lazy, row-sparse approximation of sparse embeddings and
- * TensorFlow's LazyAdam, which with a tied head applies to the head's use of those rows as well.
- * The base rows of the same matrix may train densely beside them (full fine-tuning).
+ * VocabularyRows}), so no gradient of the whole table is formed. The head's softmax still covers
+ * the whole vocabulary; the gradient it would give the ID rows not in the step's batches is
+ * dropped — the lazy, row-sparse approximation of sparse embeddings and TensorFlow's LazyAdam,
+ * which with a tied head applies to the head's use of those rows as well. The base rows of the
+ * same matrix may train densely beside them (full fine-tuning).
  */
 public final class CausalLmGradients {
     /** Where the LM head runs in a training pass. */

@@ -42,8 +42,8 @@ final class VocabularyRows {
      */
     static VocabularyRows open(NDManager m, NDArray matrix, int firstId, boolean baseTrains, int[] touched) {
         long v = matrix.getShape().get(0);
-        if (firstId <= 0 || firstId > v) {
-            throw new IllegalArgumentException("firstId must be in (0, " + v + "], got " + firstId);
+        if (firstId < 0 || firstId >= v || (baseTrains && firstId == 0)) {
+            throw new IllegalArgumentException("firstId must be in [" + (baseTrains ? 1 : 0) + ", " + v + "), got " + firstId);
         }
         int[] ids = touched.clone();
         Arrays.sort(ids);
