@@ -79,7 +79,8 @@ public final class BdlmBenchmark {
                         + " tokens, got " + idsPerPrompt);
             }
             if (model.vocabSize() < 8) {
-                throw new IllegalArgumentException("the model's vocabulary must have at least 8 tokens, got " + model.vocabSize());
+                throw new IllegalArgumentException("the model's vocabulary must have at least 8 tokens, got "
+                        + model.vocabSize());
             }
         }
 
@@ -232,7 +233,8 @@ public final class BdlmBenchmark {
                     p.addAll(CausalLmGradients.tokenRowParameters(weights, vocab));
                 }
             } else {
-                p.addAll(before ? CausalLmGradients.allParameters(weights) : CausalLmGradients.allParameters(weights, vocab));
+                p.addAll(before ? CausalLmGradients.allParameters(weights)
+                        : CausalLmGradients.allParameters(weights, vocab));
             }
             params = new ParameterSet(p);
             gradients = new CausalLmGradients(new Decoder(weights, adapter, true), p,

@@ -30,7 +30,7 @@ import org.tandemrec.train.TrainingTask;
  * micro-batch weighted by its share of the step's answer tokens, so the step equals one batch of
  * B·A rows ({@link CausalLmGradients}). The trainable tensors are the trainer's {@link
  * Parameter}s themselves — the LoRA A/B matrices, LoRA plus the embedding (and untied LM-head)
- * rows of added ID tokens, or every weight (full fine-tuning) — so the trainer clips the global
+ * rows of added ID tokens (row-sparse), or every weight (full fine-tuning) — so the trainer clips the global
  * gradient norm, applies the warm-up + cosine rate and AdamW, and checkpoints on the tensors the
  * decoder reads, in place.
  *
