@@ -408,7 +408,8 @@ public final class BdlmRun {
             List<Parameter> params = new ArrayList<>();
             Parameter embedding = null;
             if (adapter == null) {
-                params.addAll(CausalLmGradients.allParameters(weights));
+                params.addAll(firstId >= 0 ? CausalLmGradients.allParameters(weights, firstId)
+                        : CausalLmGradients.allParameters(weights));
             } else {
                 params.addAll(CausalLmGradients.loraParameters(adapter));
                 if (firstId >= 0) {
