@@ -3,14 +3,10 @@ package org.tandemrec.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tandemrec.collab.corella.CorellaRun;
 import org.tandemrec.collab.corella.CorellaSettings;
 import org.tandemrec.eval.HtmlReport;
-import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,18 +44,7 @@ public final class CorellaCommand implements Callable<Integer> {
         }
         PrintWriter w = spec.commandLine().getOut();
         CorellaRun.Result r = new CorellaRun(settings, data, llm, out, run.resume, true, w).run();
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("split", data.toString());
-        config.put("llm", llm.toString());
-        settings.toJson().properties().forEach(e -> config.put(e.getKey(), e.getValue().toString()));
-        config.putAll(r.summary());
-        RunFiles.writeResults(out, out.getFileName().toString(), config, r.records(), r.curves());
-        for (MetricRecord m : r.records()) {
-            if (m.segment().equals(MetricRecord.ALL)) {
-                w.printf(Locale.ROOT, "%-18s %s%n", m.model(), m.metrics());
-            }
-        }
-        w.flush();
+        RunFiles.finishMethodRun(out, data, llm, settings.toJson(), r.summary(), r.records(), r.curves(), w);
         return 0;
     }
 }

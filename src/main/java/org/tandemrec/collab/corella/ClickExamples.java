@@ -66,33 +66,15 @@ public record ClickExamples(int[] users, int[] items, int[][] histories, float[]
             ring[u][count[u] % historyItems] = all.item(row);
             count[u]++;
         }
+        ClickExamples every = new ClickExamples(all.userColumn(), all.itemColumn(), hist, rates, all.valueColumn());
         ClickExamples[] out = new ClickExamples[3];
         int from = 0;
         for (int p = 0; p < 3; p++) {
             int to = from + parts[p].size();
-            int[] keep = java.util.stream.IntStream.range(from, to).filter(r -> earlier[r] >= minHistory).toArray();
-            out[p] = select(all, keep, hist, rates);
+            out[p] = every.select(java.util.stream.IntStream.range(from, to).filter(r -> earlier[r] >= minHistory).toArray());
             from = to;
         }
         return new Parts(out[0], out[1], out[2]);
-    }
-
-    private static ClickExamples select(InteractionTable all, int[] rows, int[][] hist, float[][] rates) {
-        int n = rows.length;
-        int[] us = new int[n];
-        int[] is = new int[n];
-        int[][] hs = new int[n][];
-        float[][] rs = new float[n][];
-        float[] ys = new float[n];
-        for (int k = 0; k < n; k++) {
-            int r = rows[k];
-            us[k] = all.user(r);
-            is[k] = all.item(r);
-            hs[k] = hist[r];
-            rs[k] = rates[r];
-            ys[k] = all.value(r);
-        }
-        return new ClickExamples(us, is, hs, rs, ys);
     }
 
     /** A user's rating of an item (the latest when rated twice). */

@@ -50,12 +50,12 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
             "crm_rate_scale", "budget", "eval_rows", "valid_rows", "baselines", "ablations", "seed", "sft");
 
     public CorellaSettings {
-        positive("history_items", historyItems);
-        nonNegative("min_history", minHistory);
-        nonNegative("token_budget", tokenBudget);
-        nonNegative("crm_epochs", crmEpochs);
-        positive("joint_samples", jointSamples);
-        positive("llm_samples", llmSamples);
+        SettingsFile.requirePositive("history_items", historyItems);
+        SettingsFile.requireNonNegative("min_history", minHistory);
+        SettingsFile.requireNonNegative("token_budget", tokenBudget);
+        SettingsFile.requireNonNegative("crm_epochs", crmEpochs);
+        SettingsFile.requirePositive("joint_samples", jointSamples);
+        SettingsFile.requirePositive("llm_samples", llmSamples);
         new JointTask.Weights(alpha, beta, gamma);
         alignPairs = List.copyOf(alignPairs);
         for (int[] p : alignPairs) {
@@ -66,15 +66,15 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
         if (!(alignP > 0) || Double.isInfinite(alignP)) {
             throw new IllegalArgumentException("align_p must be > 0 and finite, got " + alignP);
         }
-        positive("shared_dim", sharedDim);
+        SettingsFile.requirePositive("shared_dim", sharedDim);
         if (!(crmRateScale > 0) || Double.isInfinite(crmRateScale)) {
             throw new IllegalArgumentException("crm_rate_scale must be > 0 and finite, got " + crmRateScale);
         }
         if (!(budget == -1 || (budget >= 0 && budget <= 1))) {
             throw new IllegalArgumentException("budget must be in [0, 1], or -1 to choose it on validation, got " + budget);
         }
-        nonNegative("eval_rows", evalRows);
-        positive("valid_rows", validRows);
+        SettingsFile.requireNonNegative("eval_rows", evalRows);
+        SettingsFile.requirePositive("valid_rows", validRows);
         baselines = List.copyOf(baselines);
         if (sft == null) {
             throw new IllegalArgumentException("sft settings must be given");
@@ -84,17 +84,6 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
         }
     }
 
-    private static void positive(String key, int v) {
-        if (v <= 0) {
-            throw new IllegalArgumentException(key + " must be > 0, got " + v);
-        }
-    }
-
-    private static void nonNegative(String key, int v) {
-        if (v < 0) {
-            throw new IllegalArgumentException(key + " must be >= 0, got " + v);
-        }
-    }
 
     /** The defaults of the class comment. */
     public static CorellaSettings defaults() {
