@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.tandemrec.base.Progress;
 import org.tandemrec.llm.ChoiceScorer;
 import org.tandemrec.llm.PrefixScorer;
 import org.tandemrec.llm.PromptTokens;
@@ -133,8 +134,17 @@ public final class BdlmLanguageModel {
         }
         float[] yes = new float[n];
         float[][] features = withFeatures ? new float[n][] : null;
-        int[] yesNo = {tokens.yesToken(), tokens.noToken()};
         PrefixScorer scorer = new PrefixScorer(decoder, padId);
+        try (Progress progress = Progress.start("llm interaction scores", n)) {
+            scorePairs(manager, users, items, histories, withFeatures, yes, features, scorer, progress);
+        }
+        return new InteractionScores(yes, features);
+    }
+
+    private void scorePairs(NDManager manager, int[] users, int[] items, int[][] histories, boolean withFeatures,
+                            float[] yes, float[][] features, PrefixScorer scorer, Progress progress) {
+        int n = users.length;
+        int[] yesNo = {tokens.yesToken(), tokens.noToken()};
         int from = 0;
         while (from < n) {
             int to = from + 1;
@@ -163,9 +173,9 @@ public final class BdlmLanguageModel {
                     features[k] = s.hidden()[k - from];
                 }
             }
+            progress.step(to - from);
             from = to;
         }
-        return new InteractionScores(yes, features);
     }
 
     /**
@@ -174,11 +184,13 @@ public final class BdlmLanguageModel {
      * orders the candidates in the prompts.
      */
     public float[][] topKScores(NDManager manager, CandidateLists lists, int[][] histories, long seed) {
-        return style == PromptStyle.ID_TOKENS ? idChoice(manager, lists, histories, seed)
-                : titleLikelihoods(manager, lists, histories, seed);
+        try (Progress progress = Progress.start("llm top-K scores", lists.size())) {
+            return style == PromptStyle.ID_TOKENS ? idChoice(manager, lists, histories, seed, progress)
+                    : titleLikelihoods(manager, lists, histories, seed, progress);
+        }
     }
 
-    private float[][] idChoice(NDManager manager, CandidateLists lists, int[][] histories, long seed) {
+    private float[][] idChoice(NDManager manager, CandidateLists lists, int[][] histories, long seed, Progress progress) {
         ChoiceScorer scorer = new ChoiceScorer(decoder, padId);
         float[][] out = new float[lists.size()][];
         for (int from = 0; from < lists.size(); from += batch) {
@@ -197,11 +209,13 @@ public final class BdlmLanguageModel {
             }
             float[][] p = scorer.choose(manager, promptIds, candidateTokens);
             System.arraycopy(p, 0, out, from, p.length);
+            progress.step(p.length);
         }
         return out;
     }
 
-    private float[][] titleLikelihoods(NDManager manager, CandidateLists lists, int[][] histories, long seed) {
+    private float[][] titleLikelihoods(NDManager manager, CandidateLists lists, int[][] histories, long seed,
+                                       Progress progress) {
         PrefixScorer scorer = new PrefixScorer(decoder, padId);
         float[][] out = new float[lists.size()][];
         for (int l = 0; l < lists.size(); l++) {
@@ -213,6 +227,7 @@ public final class BdlmLanguageModel {
                 answers.add(tokens.answer(prompts.answer(item, style)));
             }
             out[l] = scorer.score(manager, prefix, answers, PrefixScorer.Request.logLikelihood()).logLikelihood();
+            progress.step(1);
         }
         return out;
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
+import org.tandemrec.base.Progress;
 import org.tandemrec.llm.ChoiceScorer;
 import org.tandemrec.llm.PromptTokens;
 import org.tandemrec.llm.decoder.Decoder;
@@ -73,6 +74,14 @@ public final class ClickLanguageModel {
                 .toArray(Integer[]::new);
         ChoiceScorer scorer = new ChoiceScorer(decoder, padId);
         float[] out = new float[n];
+        try (Progress progress = Progress.start("llm click scores", n)) {
+            score(manager, ids, order, scorer, out, progress);
+        }
+        return out;
+    }
+
+    private void score(NDManager manager, int[][] ids, Integer[] order, ChoiceScorer scorer, float[] out, Progress progress) {
+        int n = ids.length;
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
             int[][] b = new int[to - from][];
@@ -83,7 +92,7 @@ public final class ClickLanguageModel {
             for (int k = from; k < to; k++) {
                 out[order[k]] = p[k - from];
             }
+            progress.step(to - from);
         }
-        return out;
     }
 }
