@@ -47,8 +47,7 @@ class DemoCommandTest {
             assertTrue(keys.contains("ctr/" + model), "CTR result of " + model);
         }
         assertTrue(Files.exists(run.resolve("llm/config.json")), "small LLM saved in HF layout");
-        for (String model : List.of("bdlm-llm", "bdlm-drs", "llm-rec", "gpt4sm", "instructrec", "bdlm-llm-no-pe",
-                "bdlm-drs-no-jl")) {
+        for (String model : List.of("bdlm-llm", "bdlm-drs", "llm-rec", "gpt4sm", "instructrec", "bdlm-llm-no-et")) {
             assertTrue(keys.contains("topk/" + model), "BDLM's comparison holds " + model + ": " + keys);
         }
         for (String model : List.of("corella", "corella-no-mix", "corella-llm", "tallrec")) {
