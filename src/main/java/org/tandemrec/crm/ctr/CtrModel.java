@@ -31,10 +31,11 @@ import org.tandemrec.train.Trainer;
 import org.tandemrec.train.TrainingTask;
 
 /**
- * What the trained CTR models (such as {@link DcnV2}) share beyond their networks: training
- * with binary cross-entropy under the shared {@link Trainer}, scoring in chunks, post-hoc
- * {@link PlattScaling}, the named intermediates, and the model file (kind, {@link Layout} as
- * config, the parameters, each item's categories, each user's profile ids and stored history). A subclass supplies its network's forward pass, which
+ * What the trained CTR models ({@link DcnV2}, {@link AutoInt}, {@link XDeepFm}, {@link FiBiNet})
+ * share beyond their networks: training with binary cross-entropy under the shared
+ * {@link Trainer}, scoring in chunks, post-hoc {@link PlattScaling}, the named intermediates, and
+ * the model file (kind, {@link Layout} as config, the parameters, each item's categories, each
+ * user's profile ids and stored history). A subclass supplies its network's forward pass, which
  * must name its B × 1 output {@code logit}.
  *
  * <p>For {@link #score}, a user's history is the last H items of the training data the model was
@@ -146,7 +147,10 @@ public abstract class CtrModel<C extends CtrConfig, M extends CtrModel<C, M>> im
         }
     }
 
-    /** A copy with its own parameters and no calibration, e.g. to continue training it jointly (CoReLLa stage 2) without touching this model. */
+    /**
+     * A copy with its own parameters and no calibration, e.g. to continue training it jointly
+     * (CoReLLa stage 2) without touching this model.
+     */
     public M copy() {
         return with(Parameters.copy(params), PlattScaling.identity());
     }
@@ -239,7 +243,10 @@ public abstract class CtrModel<C extends CtrConfig, M extends CtrModel<C, M>> im
         return hs;
     }
 
-    /** Click probabilities (calibrated, see {@link #calibration()}) with explicit histories (oldest first; the last H are used). */
+    /**
+     * Click probabilities (calibrated, see {@link #calibration()}) with explicit histories (oldest
+     * first; the last H are used).
+     */
     public float[] scoreExamples(int[] users, int[] items, int[][] histories) {
         float[] z = logitsOf(users, items, histories);
         float[] out = new float[z.length];
@@ -277,7 +284,10 @@ public abstract class CtrModel<C extends CtrConfig, M extends CtrModel<C, M>> im
         return intermediates(manager, users, items, storedHistories(users));
     }
 
-    /** The network's named outputs (each B rows; {@code logit} B × 1) with explicit histories, created in {@code manager}. */
+    /**
+     * The network's named outputs (each B rows; {@code logit} B × 1) with explicit histories,
+     * created in {@code manager}.
+     */
     public Map<String, NDArray> intermediates(NDManager manager, int[] users, int[] items, int[][] histories) {
         checkExamples(users, items, histories);
         try (AutogradStep s = AutogradStep.inference()) {
