@@ -75,4 +75,18 @@ public final class SettingsFile {
         }
         return v.asText();
     }
+
+    /** Refuses {@code v <= 0}, naming the setting. */
+    public static void requirePositive(String key, int v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(key + " must be > 0, got " + v);
+        }
+    }
+
+    /** Refuses {@code v < 0}, naming the setting. */
+    public static void requireNonNegative(String key, int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException(key + " must be >= 0, got " + v);
+        }
+    }
 }

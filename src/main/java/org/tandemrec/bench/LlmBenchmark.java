@@ -84,7 +84,7 @@ public final class LlmBenchmark {
      * Throughputs of one model. {@code trainTokensPerSecond} is NaN when training was skipped.
      * Decoding times are per new token at a {@code prefix}-token context, both with the LM head on
      * the last position only, so that they differ by the cache alone. Prefill is the full forward
-     * (logits at every position, as training computes them), its GFLOP/s by an explicit count
+     * (logits at every position, as pre-training needs them), its GFLOP/s by an explicit count
      * ({@link ForwardBenchmark}); Yes/No scoring needs only the last position.
      */
     public record Figures(long parameters, double trainTokensPerSecond, double prefillTokensPerSecond,

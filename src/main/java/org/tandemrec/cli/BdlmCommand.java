@@ -4,14 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tandemrec.collab.bdlm.BdlmRun;
 import org.tandemrec.collab.bdlm.BdlmSettings;
 import org.tandemrec.eval.HtmlReport;
-import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,18 +50,7 @@ public final class BdlmCommand implements Callable<Integer> {
         }
         PrintWriter w = spec.commandLine().getOut();
         BdlmRun.Result r = new BdlmRun(settings, data, llm, out, run.resume, true, w).run();
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("split", data.toString());
-        config.put("llm", llm.toString());
-        settings.toJson().properties().forEach(e -> config.put(e.getKey(), e.getValue().toString()));
-        config.putAll(r.summary());
-        RunFiles.writeResults(out, out.getFileName().toString(), config, r.records());
-        for (MetricRecord m : r.records()) {
-            if (m.segment().equals("all")) {
-                w.printf(Locale.ROOT, "%-12s %-18s %s%n", m.task(), m.model(), m.metrics());
-            }
-        }
-        w.flush();
+        RunFiles.finishMethodRun(out, data, llm, settings.toJson(), r.summary(), r.records(), r.curves(), w);
         return 0;
     }
 }

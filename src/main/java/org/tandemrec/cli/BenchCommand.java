@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code tandem bench}: performance figures of the library; a subcommand is required. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure performance figures.",
-        subcommands = {BenchDataCommand.class, BenchCrmCommand.class, BenchLlmCommand.class})
+        subcommands = {BenchDataCommand.class, BenchCrmCommand.class, BenchLlmCommand.class, BenchBdlmCommand.class,
+            BenchCorellaCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

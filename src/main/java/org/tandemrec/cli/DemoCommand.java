@@ -13,16 +13,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandemrec.collab.bdlm.BdlmRun;
 import org.tandemrec.collab.bdlm.BdlmSettings;
+import org.tandemrec.collab.corella.CorellaRun;
+import org.tandemrec.collab.corella.CorellaSettings;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.data.Dataset;
+import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.LabelRule;
 import org.tandemrec.data.synthetic.SyntheticConfig;
 import org.tandemrec.data.synthetic.SyntheticOracle;
 import org.tandemrec.data.synthetic.SyntheticTruth;
 import org.tandemrec.data.synthetic.SyntheticWorld;
+import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
@@ -45,8 +49,10 @@ import picocli.CommandLine;
  * makes BDLM's leave-one-out split (top-K with popularity + text-similarity negatives, 1:1
  * interaction prediction) and CoReLLa's global time split (CTR with rating ≥ 4 positive), trains
  * the conventional models of {@link #TOPK_MODELS} on the first and {@link #CTR_MODELS} on the
- * second, scores each and the ground-truth oracle on its split's fixed test sets, pre-trains the small LLM on the time split's training text, and writes {@code
- * metrics.json} and {@code report.html}. The run directory appears only when complete.
+ * second, scores each and the ground-truth oracle on its split's fixed test sets, pre-trains the
+ * small LLM on the text of the training interactions both splits share, runs BDLM on the first
+ * split and CoReLLa on the second with it, and writes {@code metrics.json} and {@code
+ * report.html}. The run directory appears only when complete.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole pipeline on the embedded synthetic world; writes RUN/metrics.json and RUN/report.html.")
@@ -100,6 +106,16 @@ public final class DemoCommand implements Callable<Integer> {
                     + "many validation users")
     int bdlmUsers;
 
+    @Option(names = "--corella-samples", defaultValue = "300", paramLabel = "N",
+            description = "CoReLLa on the time split with the small LLM: rows of its joint stage and as many of its "
+                    + "LLM stage (default ${DEFAULT-VALUE}; 0 skips CoReLLa)")
+    int corellaSamples;
+
+    @Option(names = "--corella-rows", defaultValue = "400", paramLabel = "N",
+            description = "test rows CoReLLa's comparison is scored on, a seeded sample (default ${DEFAULT-VALUE}); half "
+                    + "as many validation rows")
+    int corellaRows;
+
     @Option(names = "--llm-minutes", paramLabel = "M",
             description = "time budget for pre-training the small LLM: training stops at the deadline, and without "
                     + "--llm-steps the step count is planned to fit it (default: none)")
@@ -115,6 +131,12 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (bdlmPositions < 0 || bdlmPositions > 1_000_000) {
             throw new IllegalArgumentException("--bdlm-positions must be in [0, 1000000], got " + bdlmPositions);
+        }
+        if (corellaSamples < 0 || corellaSamples > 1_000_000) {
+            throw new IllegalArgumentException("--corella-samples must be in [0, 1000000], got " + corellaSamples);
+        }
+        if (corellaRows < 2 || corellaRows > 1_000_000) {
+            throw new IllegalArgumentException("--corella-rows must be in [2, 1000000], got " + corellaRows);
         }
         if (llmMinutes != null && (!(llmMinutes > 0) || llmMinutes > 60)) {
             throw new IllegalArgumentException("--llm-minutes must be in (0, 60], got " + llmMinutes);
@@ -148,10 +170,11 @@ public final class DemoCommand implements Callable<Integer> {
         LabelRule liked = LabelRule.atLeast(4);
         Dataset labelled = d.withInteractions(liked.apply(d.interactions()));
         SplitData time = SplitPlan.run(labelled, new SplitSource(d.name(), "data", "tandem", List.of(), liked),
-                SplitConfig.corella().withSeed(seed), dir.resolve("split-time"));
+                SplitConfig.corella().withSeed(seed), dir.resolve("split-time"), d.interactions());
         step(w, "time split 80/10/10: %d train, %d CTR test rows", time.train().size(), time.ctrTest().size());
 
         List<MetricRecord> records = new ArrayList<>();
+        List<Curve> curves = new ArrayList<>();
         // The truth is the probability of liking an item, so it is the ceiling of the CTR task only;
         // which items a user meets at all is driven by exposure, which the truth does not score.
         records.addAll(oracle(world.truth(), loo));
@@ -170,12 +193,21 @@ public final class DemoCommand implements Callable<Integer> {
         Map<String, String> config = new LinkedHashMap<>();
         int steps = llmSteps != null ? llmSteps : llmMinutes != null ? 0 : PretrainConfig.DEMO_STEPS;
         if (steps > 0 || llmMinutes != null) {
-            config.putAll(pretrainLlm(w, loo, dir.resolve("llm"), steps, llmMinutes == null ? 0 : llmMinutes));
+            config.putAll(pretrainLlm(w, sharedTraining(loo, time), dir.resolve("llm"), steps,
+                    llmMinutes == null ? 0 : llmMinutes));
             if (bdlmPositions > 0) {
                 BdlmRun.Result b = new BdlmRun(bdlmSettings(), dir.resolve("split-loo"), dir.resolve("llm"),
                         dir.resolve("bdlm"), false, true, w).run();
                 records.addAll(b.records());
+                curves.addAll(b.curves());
                 b.summary().forEach((k, v) -> config.put("bdlm " + k, v));
+            }
+            if (corellaSamples > 0) {
+                CorellaRun.Result c = new CorellaRun(corellaSettings(), dir.resolve("split-time"), dir.resolve("llm"),
+                        dir.resolve("corella"), false, true, w).run();
+                records.addAll(c.records());
+                curves.addAll(c.curves());
+                c.summary().forEach((k, v) -> config.put("corella " + k, v));
             }
         }
         config.put("dataset", "synthetic");
@@ -185,7 +217,7 @@ public final class DemoCommand implements Callable<Integer> {
         config.put("topk split", "leave-one-out, 1+19 mixed popularity/text negatives (BDLM)");
         config.put("ctr split", "global time 80/10/10, rating >= 4 positive (CoReLLa)");
         config.put("epochs scale", Double.toString(epochsScale));
-        RunFiles.writeResults(dir, out.getFileName().toString(), config, records);
+        RunFiles.writeResults(dir, out.getFileName().toString(), config, records, curves);
         run.publish();
         step(w, "done in %.0f s: %s and %s in %s", (System.nanoTime() - start) / 1e9, MetricsFile.FILE_NAME,
                 HtmlReport.FILE_NAME, run.target());
@@ -224,16 +256,44 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
+     * CoReLLa at the demo's size: {@link #corellaSamples} rows in each LLM stage, DCNv2 with the
+     * demo's epochs, scored on {@link #corellaRows} sampled test rows; no ablations.
+     */
+    private CorellaSettings corellaSettings() {
+        CrmSpec dcn = CrmSpec.defaults("dcnv2");
+        int crmEpochs = Math.max(1, (int) Math.round(Math.min(DEMO_MAX_EPOCHS, dcn.train().epochs()) * epochsScale));
+        return CorellaSettings.defaults().with("demo", new ObjectMapper().createObjectNode()
+                .put("joint_samples", corellaSamples).put("llm_samples", corellaSamples).put("crm_epochs", crmEpochs)
+                .put("eval_rows", corellaRows).put("valid_rows", Math.max(2, corellaRows / 2)).put("seed", seed));
+    }
+
+    /**
+     * The interactions in the training parts of both splits, with the time split's labels: a
+     * corpus of them holds no validation or test interaction of either split, so one LLM serves
+     * BDLM on the leave-one-out split and CoReLLa on the time split.
+     */
+    static Dataset sharedTraining(SplitData loo, SplitData time) {
+        java.util.Set<String> inLoo = new java.util.HashSet<>();
+        InteractionTable l = loo.train();
+        for (int r = 0; r < l.size(); r++) {
+            inLoo.add(l.user(r) + " " + l.item(r) + " " + l.timestamp(r));
+        }
+        InteractionTable t = time.train();
+        InteractionTable both = t.filter(r -> inLoo.contains(t.user(r) + " " + t.item(r) + " " + t.timestamp(r)));
+        return time.trainDataset().withInteractions(both);
+    }
+
+    /**
      * Pre-trains the small Llama-architecture model on the item texts and the behaviour sentences
-     * of the leave-one-out split's training part (so no held-out interaction is in its corpus; the
-     * model is BDLM's on that split and is not scored on the time split), with a context of
+     * of {@code training} (the training parts both splits share, so no held-out interaction of
+     * either is in its corpus), with a context of
      * {@value #LLM_CONTEXT} tokens for BDLM's top-K prompts, saved in
      * Hugging Face layout like any user checkpoint: {@code steps} steps (0: planned from {@code
      * minutes}), stopping at the deadline of {@code minutes} when it is > 0.
      */
-    private Map<String, String> pretrainLlm(PrintWriter w, SplitData split, Path out, int steps, double minutes)
+    private Map<String, String> pretrainLlm(PrintWriter w, Dataset training, Path out, int steps, double minutes)
             throws java.io.IOException {
-        List<String> docs = new BehaviourCorpus(10).documents(split.trainDataset(), LabelRule.implicitFeedback());
+        List<String> docs = new BehaviourCorpus(10).documents(training, LabelRule.atLeast(0.5f));
         PretrainConfig c = PretrainConfig.demo(seed).withContext(LLM_CONTEXT).withBudget(steps, minutes);
         Pretrainer.Result r = new Pretrainer(c).run(docs, out, false, true);
         step(w, "small LLM: %,d parameters, %d steps in %.0f s (%.0f tokens/s)%s, loss %.3f -> %.3f, saved in HF layout",

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
@@ -72,8 +73,35 @@ final class RunFiles {
     /** Writes metrics.json then report.html for the records. */
     static RunResults writeResults(Path dir, String name, Map<String, String> config, List<MetricRecord> records)
             throws IOException {
+        return writeResults(dir, name, config, records, List.of());
+    }
+
+    /**
+     * The end of a method's run ({@code tandem bdlm}, {@code tandem corella}): metrics.json and
+     * report.html with the split, the LLM, every setting and the run's summary as configuration,
+     * and each model's figures on all examples printed, one line each.
+     */
+    static void finishMethodRun(Path out, Path split, Path llm, ObjectNode settings, Map<String, String> summary,
+                                List<MetricRecord> records, List<Curve> curves, java.io.PrintWriter w) throws IOException {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("split", split.toString());
+        config.put("llm", llm.toString());
+        settings.properties().forEach(e -> config.put(e.getKey(), e.getValue().toString()));
+        config.putAll(summary);
+        writeResults(out, out.getFileName().toString(), config, records, curves);
+        for (MetricRecord m : records) {
+            if (m.segment().equals(MetricRecord.ALL)) {
+                w.printf(java.util.Locale.ROOT, "%-12s %-18s %s%n", m.task(), m.model(), m.metrics());
+            }
+        }
+        w.flush();
+    }
+
+    /** Writes metrics.json then report.html for the records and traced curves. */
+    static RunResults writeResults(Path dir, String name, Map<String, String> config, List<MetricRecord> records,
+                                   List<Curve> curves) throws IOException {
         RunResults results = new RunResults(new RunInfo(name, Instant.now(), toolVersion(), new LinkedHashMap<>(config)),
-                records);
+                records, curves);
         MetricsFile.write(dir.resolve(MetricsFile.FILE_NAME), results);
         HtmlReport.write(dir.resolve(HtmlReport.FILE_NAME), results);
         return results;

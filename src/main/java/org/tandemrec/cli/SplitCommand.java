@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tandemrec.data.Dataset;
 import org.tandemrec.data.KCoreFilter;
+import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.LabelRule;
 import org.tandemrec.split.SplitConfig;
 import org.tandemrec.split.SplitData;
@@ -85,11 +86,12 @@ public final class SplitCommand implements Callable<Integer> {
             d = kcore.apply(d);
             filters.add(kcore.toString());
         }
+        InteractionTable ratings = d.interactions();
         if (!rule.implicit()) {
             d = d.withInteractions(rule.apply(d.interactions()));
         }
         SplitSource src = new SplitSource(d.name(), source.path.toString(), source.format, filters, rule);
-        SplitData data = SplitPlan.run(d, src, config, out);
+        SplitData data = rule.implicit() ? SplitPlan.run(d, src, config, out) : SplitPlan.run(d, src, config, out, ratings);
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "wrote %s: train %d, valid %d, test %d rows; %d top-K test lists; %d CTR test rows%n",
                 out, data.train().size(), data.valid().size(), data.test().size(), data.testCandidates().size(),

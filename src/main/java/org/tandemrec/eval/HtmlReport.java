@@ -23,7 +23,9 @@ import org.tandemrec.base.AtomicFile;
  * columns (when there are segments); a table with models as rows and metrics as columns for
  * "all", then one per further segment (warm, cold, entropy buckets, …); and, when routing
  * records ({@code route@…} segments) exist, a line chart of AUC against the routed fraction
- * with its table. The best value of a metric column (lowest for losses) is highlighted when at
+ * with its table. Before the tasks, the sections of {@link ComparisonSections} when the records
+ * call for them (a comparison across tasks, variant tables, a λ sweep); after them, the traced
+ * curves (training losses). The best value of a metric column (lowest for losses) is highlighted when at
  * least two rows have one; numbers have four decimals; all text is HTML-escaped.
  */
 public final class HtmlReport {
@@ -48,6 +50,8 @@ public final class HtmlReport {
             .ctitle{font-weight:bold;font-size:13px}
             .meta td:first-child{font-weight:bold}
             .note{color:#666;font-size:.9em}
+            caption{text-align:left;font-weight:bold;padding:.2em 0}
+            details{margin:.6em 0}summary{cursor:pointer;color:#1f4e8c}
             """;
 
     private HtmlReport() {
@@ -78,9 +82,13 @@ public final class HtmlReport {
         if (byTask.isEmpty()) {
             h.append("<p class=\"note\">This run holds no results.</p>\n");
         }
+        ComparisonSections.comparison(h, results.results());
+        ComparisonSections.variants(h, results.results());
+        ComparisonSections.sweeps(h, results.results());
         for (Map.Entry<String, List<MetricRecord>> task : byTask.entrySet()) {
             taskSection(h, task.getKey(), task.getValue());
         }
+        ComparisonSections.curves(h, results.curves());
         h.append("</body>\n</html>\n");
         return h.toString();
     }

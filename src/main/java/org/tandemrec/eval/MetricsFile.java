@@ -18,14 +18,14 @@ import org.tandemrec.base.AtomicFile;
 import org.tandemrec.data.DataFormatException;
 
 /**
- * Reads and writes {@code metrics.json} (format {@code tandem-metrics}, version 1; the schema
+ * Reads and writes {@code metrics.json} (format {@code tandem-metrics}, version 2, reading 1 too; the schema
  * is in {@link RunResults}). Writing is atomic; reading refuses another format or version and
  * reports a malformed field with {@link DataFormatException} (line 1: the file is one JSON
  * document, the field path says where).
  */
 public final class MetricsFile {
     public static final String FORMAT = "tandem-metrics";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** The conventional file name inside a run directory. */
     public static final String FILE_NAME = "metrics.json";
 
@@ -68,6 +68,24 @@ public final class MetricsFile {
             ObjectNode m = o.putObject("metrics");
             r.metrics().forEach(m::put);
         }
+        if (!results.curves().isEmpty()) {
+            ArrayNode curves = root.putArray("curves");
+            for (Curve c : results.curves()) {
+                ObjectNode o = curves.addObject();
+                o.put("group", c.group());
+                o.put("name", c.name());
+                o.put("x_label", c.xLabel());
+                o.put("y_label", c.yLabel());
+                ArrayNode x = o.putArray("x");
+                for (double v : c.x()) {
+                    x.add(v);
+                }
+                ArrayNode y = o.putArray("y");
+                for (double v : c.y()) {
+                    y.add(v);
+                }
+            }
+        }
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -95,9 +113,9 @@ public final class MetricsFile {
             throw new DataFormatException(file, 1, "format", "unknown format '" + format + "', expected '" + FORMAT + "'");
         }
         JsonNode version = root.get("version");
-        if (version == null || !version.isInt() || version.asInt() != VERSION) {
+        if (version == null || !version.isInt() || version.asInt() < 1 || version.asInt() > VERSION) {
             throw new DataFormatException(file, 1, "version", "unsupported version " + version
-                    + " of " + FORMAT + ", this Tandem reads version " + VERSION);
+                    + " of " + FORMAT + ", this Tandem reads versions 1 to " + VERSION);
         }
         JsonNode run = object(root, "run", "run", file);
         Instant created;
@@ -154,7 +172,48 @@ public final class MetricsFile {
                 throw new DataFormatException(file, 1, at, e.getMessage());
             }
         }
-        return new RunResults(info, records);
+        return new RunResults(info, records, curves(root, file));
+    }
+
+    private static List<Curve> curves(JsonNode root, Path file) {
+        JsonNode list = root.get("curves");
+        if (list == null) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw new DataFormatException(file, 1, "curves", "expected an array");
+        }
+        List<Curve> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            String at = "curves[" + i + "]";
+            JsonNode c = list.get(i);
+            if (!c.isObject()) {
+                throw new DataFormatException(file, 1, at, "expected an object");
+            }
+            try {
+                out.add(new Curve(text(c, "group", at + ".group", file), text(c, "name", at + ".name", file),
+                        text(c, "x_label", at + ".x_label", file), text(c, "y_label", at + ".y_label", file),
+                        numbers(c, "x", at, file), numbers(c, "y", at, file)));
+            } catch (IllegalArgumentException e) {
+                throw new DataFormatException(file, 1, at, e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private static double[] numbers(JsonNode node, String name, String at, Path file) {
+        JsonNode v = node.get(name);
+        if (v == null || !v.isArray()) {
+            throw new DataFormatException(file, 1, at + "." + name, "expected an array of numbers, got " + v);
+        }
+        double[] out = new double[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!v.get(i).isNumber()) {
+                throw new DataFormatException(file, 1, at + "." + name + "[" + i + "]", "expected a number, got " + v.get(i));
+            }
+            out[i] = v.get(i).asDouble();
+        }
+        return out;
     }
 
     private static String text(JsonNode node, String name, String path, Path file) {

@@ -8,7 +8,7 @@ import java.util.Objects;
  * model and segment. Saved as {@code metrics.json} by {@link MetricsFile}; the HTML report is
  * built from it alone.
  *
- * <h2>{@code metrics.json}, format {@code tandem-metrics} version 1</h2>
+ * <h2>{@code metrics.json}, format {@code tandem-metrics} version 2</h2>
  * <pre>{@code
  * {
  *   "format": "tandem-metrics",
@@ -23,6 +23,10 @@ import java.util.Objects;
  *     {"task": "ctr", "model": "mf", "segment": "all", "count": 20000,
  *      "dataset": "synthetic", "split": "time-80-10-10", "seed": 42,   // optional provenance
  *      "metrics": {"auc": 0.7712, "logloss": 0.5431, "accuracy": 0.7123}}
+ *   ],
+ *   "curves": [                                   // optional: traced values, see Curve
+ *     {"group": "LLM loss", "name": "bdlm", "x_label": "step", "y_label": "loss",
+ *      "x": [0, 1, 2], "y": [7.9, 6.1, 5.2]}
  *   ]
  * }
  * }</pre>
@@ -32,11 +36,18 @@ import java.util.Objects;
  * {@code route_fraction} and {@code llm_calls_saved}. Metric keys are lower case: {@code auc},
  * {@code uauc}, {@code logloss}, {@code accuracy}, {@code precision}, {@code recall}, {@code f1},
  * {@code hr@K}, {@code ndcg@K}, {@code mrr}. Every value is finite; an undefined metric is absent.
- * A reader refuses any other {@code format} or {@code version}.
+ * A reader accepts version 1 (the same without {@code curves}) and refuses any other
+ * {@code format} or {@code version}.
  */
-public record RunResults(RunInfo run, List<MetricRecord> results) {
+public record RunResults(RunInfo run, List<MetricRecord> results, List<Curve> curves) {
     public RunResults {
         Objects.requireNonNull(run, "run");
         results = List.copyOf(Objects.requireNonNull(results, "results"));
+        curves = List.copyOf(Objects.requireNonNull(curves, "curves"));
+    }
+
+    /** Results without curves. */
+    public RunResults(RunInfo run, List<MetricRecord> results) {
+        this(run, results, List.of());
     }
 }

@@ -21,6 +21,19 @@ final class SvgCharts {
     record Series(String name, double[] x, double[] y) {
     }
 
+    /** A labelled mark on the x axis at {@code position} in [0, 1]. */
+    record Tick(double position, String label) {
+    }
+
+    /** Ticks at 0, 0.25, …, 1 labelled with their value: the axis of a fraction. */
+    static List<Tick> fractionTicks() {
+        List<Tick> t = new java.util.ArrayList<>();
+        for (int k = 0; k <= 4; k++) {
+            t.add(new Tick(k / 4.0, String.format(java.util.Locale.ROOT, "%.2f", k / 4.0)));
+        }
+        return t;
+    }
+
     /** Horizontal bars, one per label; the axis starts at 0 and ends at max(1, largest value). */
     static String bars(String title, List<Bar> bars) {
         int labelWidth = 180;
@@ -52,8 +65,16 @@ final class SvgCharts {
         return s.toString();
     }
 
-    /** Lines over x in [0, 1]; the y axis spans the data with a small margin. */
+    /** Lines over x in [0, 1] with the axis of a fraction. */
     static String lines(String title, String xLabel, String yLabel, List<Series> series) {
+        return lines(title, xLabel, yLabel, series, fractionTicks());
+    }
+
+    /**
+     * Lines over x in [0, 1] (the caller maps its values there and labels the axis with {@code
+     * xTicks}); the y axis spans the data with a small margin.
+     */
+    static String lines(String title, String xLabel, String yLabel, List<Series> series, List<Tick> xTicks) {
         int w = 640;
         int h = 320;
         int left = 60;
@@ -83,14 +104,15 @@ final class SvgCharts {
         s.append("<text x=\"0\" y=\"16\" class=\"ctitle\">").append(Html.escape(title)).append("</text>\n");
         s.append("<rect x=\"").append(left).append("\" y=\"").append(top).append("\" width=\"").append(Html.coord(pw))
                 .append("\" height=\"").append(Html.coord(ph)).append("\" fill=\"none\" stroke=\"#999\"/>\n");
-        for (int t = 0; t <= 4; t++) {
-            double fx = t / 4.0;
-            double x = left + fx * pw;
+        for (Tick tick : xTicks) {
+            double x = left + Math.min(1, Math.max(0, tick.position())) * pw;
             s.append("<line x1=\"").append(Html.coord(x)).append("\" y1=\"").append(Html.coord(top + ph))
                     .append("\" x2=\"").append(Html.coord(x)).append("\" y2=\"").append(Html.coord(top + ph + 4))
                     .append("\" stroke=\"#999\"/><text x=\"").append(Html.coord(x)).append("\" y=\"")
                     .append(Html.coord(top + ph + 16)).append("\" text-anchor=\"middle\">")
-                    .append(String.format(java.util.Locale.ROOT, "%.2f", fx)).append("</text>\n");
+                    .append(Html.escape(tick.label())).append("</text>\n");
+        }
+        for (int t = 0; t <= 4; t++) {
             double vy = lo + t / 4.0 * (hi - lo);
             double y = top + ph - t / 4.0 * ph;
             s.append("<line x1=\"").append(left - 4).append("\" y1=\"").append(Html.coord(y)).append("\" x2=\"")
@@ -113,6 +135,16 @@ final class SvgCharts {
             }
             s.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"2\" points=\"")
                     .append(pts).append("\"/>\n");
+            if (ser.x().length <= 20) {
+                // Few points (a sweep): mark them, so a value between two is not read off the line.
+                for (int k = 0; k < ser.x().length; k++) {
+                    double x = left + Math.min(1, Math.max(0, ser.x()[k])) * pw;
+                    double y = top + ph - (ser.y()[k] - lo) / (hi - lo) * ph;
+                    s.append("<circle cx=\"").append(Html.coord(x)).append("\" cy=\"").append(Html.coord(y))
+                            .append("\" r=\"3\" fill=\"").append(color).append("\"/>");
+                }
+                s.append('\n');
+            }
             double ly = top + 10 + i * 18;
             s.append("<line x1=\"").append(w - right + 10).append("\" y1=\"").append(Html.coord(ly)).append("\" x2=\"")
                     .append(w - right + 30).append("\" y2=\"").append(Html.coord(ly)).append("\" stroke=\"").append(color)

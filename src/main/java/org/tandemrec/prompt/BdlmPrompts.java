@@ -128,27 +128,8 @@ public final class BdlmPrompts {
         return sb.append(" Predict").toString();
     }
 
-    /** The most history items (at most N) whose prompt fits the budget; refuses a prompt that does not fit with none. */
     private int fitting(int[] history, java.util.function.IntToLongFunction tokensWith) {
-        int hi = Math.min(config.historyItems(), history.length);
-        if (tokensWith.applyAsLong(hi) <= config.tokenBudget()) {
-            return hi;
-        }
-        long bare = tokensWith.applyAsLong(0);
-        if (bare > config.tokenBudget()) {
-            throw new IllegalArgumentException("the prompt takes " + bare + " tokens without any history, over the"
-                    + " token budget of " + config.tokenBudget() + "; raise token_budget or shorten the candidate list");
-        }
-        int lo = 0;
-        while (lo < hi - 1) {
-            int mid = (lo + hi) >>> 1;
-            if (tokensWith.applyAsLong(mid) <= config.tokenBudget()) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        return HistoryBudget.fitting(config.historyItems(), history.length, config.tokenBudget(), tokensWith);
     }
 
     /** The candidates in a seeded order that depends on the user too (Fisher–Yates). */

@@ -104,7 +104,8 @@ public final class SplitBuilder implements AutoCloseable {
         SplitManifest manifest = new SplitManifest(SplitManifest.currentToolVersion(), source, config,
                 needsText ? encoder.modelName() : "", counts, Map.of());
         return new SplitData(manifest, parts.train(), parts.valid(), parts.test(), validLists, testLists,
-                ctrValid, ctrTest, dataset.users(), dataset.items(), dataset.itemInfo(), dataset.userProfiles());
+                ctrValid, ctrTest, dataset.users(), dataset.items(), dataset.itemInfo(), dataset.userProfiles(),
+                new InteractionTable.Builder(0).build(dataset.users().size(), dataset.items().size()));
     }
 
     /** Frees the text encoder's model, if it was loaded. */

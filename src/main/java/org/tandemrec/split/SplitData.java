@@ -16,12 +16,16 @@ import org.tandemrec.data.UserProfile;
  * @param ctrValid validation rows for CTR / interaction prediction with labels: the natural
  *     labels of explicit data, or each positive followed by its sampled negative (label 0)
  * @param ctrTest the same for the test part
+ * @param ratings the data set's own values before a label rule made them labels (every row of
+ *     every part, e.g. 1–5 stars), for prompts that show a history with its ratings; empty for
+ *     implicit feedback and for splits written before ratings were kept
  */
 public record SplitData(SplitManifest manifest, InteractionTable train, InteractionTable valid,
                         InteractionTable test, CandidateLists validCandidates, CandidateLists testCandidates,
                         InteractionTable ctrValid, InteractionTable ctrTest, IdMap users, IdMap items,
-                        List<ItemInfo> itemInfo, List<UserProfile> userProfiles) {
+                        List<ItemInfo> itemInfo, List<UserProfile> userProfiles, InteractionTable ratings) {
     public SplitData {
+        Objects.requireNonNull(ratings, "ratings");
         Objects.requireNonNull(manifest, "manifest");
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(valid, "valid");
@@ -34,6 +38,18 @@ public record SplitData(SplitManifest manifest, InteractionTable train, Interact
         Objects.requireNonNull(items, "items");
         itemInfo = List.copyOf(itemInfo);
         userProfiles = List.copyOf(userProfiles);
+    }
+
+    /** The same split with the data set's ratings (see {@link #ratings()}). */
+    public SplitData withRatings(InteractionTable r) {
+        return new SplitData(manifest, train, valid, test, validCandidates, testCandidates, ctrValid, ctrTest, users, items,
+                itemInfo, userProfiles, r);
+    }
+
+    /** The same split under another manifest (the one written, with its file checksums). */
+    public SplitData withManifest(SplitManifest m) {
+        return new SplitData(m, train, valid, test, validCandidates, testCandidates, ctrValid, ctrTest, users, items,
+                itemInfo, userProfiles, ratings);
     }
 
     public int numUsers() {

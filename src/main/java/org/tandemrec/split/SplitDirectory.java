@@ -30,6 +30,9 @@ import org.tandemrec.data.SideInfoFiles;
  *       {@code negatives} of them; one list per positive row of the part, in the part's order;</li>
  *   <li>{@code ctr_valid.tsv}, {@code ctr_test.tsv} (task ctr/both): same columns as
  *       {@code train.tsv}; natural labels, or each positive followed by its sampled negative;</li>
+ *   <li>{@code ratings.tsv} (only for data labelled by a rule): header
+ *       {@code user\titem\trating\ttimestamp}, the data set's own values of every row before
+ *       labelling (e.g. stars), for prompts that show them;</li>
  *   <li>{@code items.jsonl}, {@code users.jsonl}: id maps and side information
  *       ({@link SideInfoFiles});</li>
  *   <li>{@code item_embeddings.f32}: cache of item text embeddings when a text sampler was used
@@ -48,10 +51,12 @@ public final class SplitDirectory {
     public static final String TEST_CANDIDATES = "test_candidates.tsv";
     public static final String CTR_VALID = "ctr_valid.tsv";
     public static final String CTR_TEST = "ctr_test.tsv";
+    public static final String RATINGS = "ratings.tsv";
     public static final String ITEMS = "items.jsonl";
     public static final String USERS = "users.jsonl";
     static final String TABLE_HEADER = "user\titem\tlabel\ttimestamp";
     static final String CANDIDATE_HEADER = "user\tpositive\tnegatives";
+    static final String RATINGS_HEADER = "user\titem\trating\ttimestamp";
 
     private SplitDirectory() {
     }
@@ -77,6 +82,11 @@ public final class SplitDirectory {
         if (task.ctr()) {
             writeTable(dir, CTR_VALID, data.ctrValid(), files);
             writeTable(dir, CTR_TEST, data.ctrTest(), files);
+        }
+        if (data.ratings().size() > 0) {
+            InteractionTable t = data.ratings();
+            writeRows(dir, RATINGS, RATINGS_HEADER, t.size(), (sb, r) -> sb.append(t.user(r)).append('\t')
+                    .append(t.item(r)).append('\t').append(t.value(r)).append('\t').append(t.timestamp(r)), files);
         }
         SideInfoFiles.writeItems(dir.resolve(ITEMS), data.items(), data.itemInfo());
         files.put(ITEMS, sha256(dir.resolve(ITEMS)));
@@ -124,8 +134,9 @@ public final class SplitDirectory {
         InteractionTable empty = new InteractionTable.Builder(0).build(nu, ni);
         InteractionTable cv = task.ctr() ? readTable(require(dir, manifest, CTR_VALID), nu, ni) : empty;
         InteractionTable ct = task.ctr() ? readTable(require(dir, manifest, CTR_TEST), nu, ni) : empty;
+        InteractionTable ratings = manifest.files().containsKey(RATINGS) ? readRatings(dir.resolve(RATINGS), nu, ni) : empty;
         return new SplitData(manifest, train, valid, test, vc, tc, cv, ct, users.ids(), items.ids(), items.info(),
-                users.profiles());
+                users.profiles(), ratings);
     }
 
     private static Path require(Path dir, SplitManifest manifest, String name) {
@@ -206,13 +217,39 @@ public final class SplitDirectory {
                 } else {
                     throw new DataFormatException(file, line, "label", "expected 0 or 1, got '" + f[2] + "'");
                 }
-                long ts;
-                try {
-                    ts = Long.parseLong(f[3]);
-                } catch (NumberFormatException e) {
-                    throw new DataFormatException(file, line, "timestamp", "not an integer: '" + f[3] + "'");
-                }
+                long ts = timestamp(file, line, f[3]);
                 b.add(u, i, label, ts);
+            });
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(file, 0, "(file)", "missing");
+        }
+        return b.build(numUsers, numItems);
+    }
+
+    private static long timestamp(Path file, long line, String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new DataFormatException(file, line, "timestamp", "not an integer: '" + s + "'");
+        }
+    }
+
+    static InteractionTable readRatings(Path file, int numUsers, int numItems) throws IOException {
+        InteractionTable.Builder b = new InteractionTable.Builder();
+        try {
+            readRows(file, RATINGS_HEADER, 4, (f, line) -> {
+                int u = index(file, line, "user", f[0], numUsers);
+                int i = index(file, line, "item", f[1], numItems);
+                float rating;
+                try {
+                    rating = Float.parseFloat(f[2]);
+                } catch (NumberFormatException e) {
+                    throw new DataFormatException(file, line, "rating", "not a number: '" + f[2] + "'");
+                }
+                if (!Float.isFinite(rating)) {
+                    throw new DataFormatException(file, line, "rating", "not finite: '" + f[2] + "'");
+                }
+                b.add(u, i, rating, timestamp(file, line, f[3]));
             });
         } catch (NoSuchFileException e) {
             throw new DataFormatException(file, 0, "(file)", "missing");

@@ -3,6 +3,7 @@ package org.tandemrec.split;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.tandemrec.data.Dataset;
+import org.tandemrec.data.InteractionTable;
 
 /**
  * The one entry point for {@code tandem split}: builds the split of a data set and writes it
@@ -17,20 +18,39 @@ public final class SplitPlan {
     /** Builds and writes the split; returns it as written (manifest with file checksums). */
     public static SplitData run(Dataset dataset, SplitSource source, SplitConfig config, Path dir)
             throws IOException {
+        return run(dataset, source, config, dir, emptyRatings(dataset));
+    }
+
+    /**
+     * The same, keeping {@code ratings} — the data set's interactions before {@code source}'s
+     * label rule turned their values into labels — in the split ({@link SplitData#ratings()}).
+     */
+    public static SplitData run(Dataset dataset, SplitSource source, SplitConfig config, Path dir,
+                                InteractionTable ratings) throws IOException {
         try (SplitBuilder builder = new SplitBuilder()) {
-            return run(dataset, source, config, dir, builder);
+            return run(dataset, source, config, dir, builder, ratings);
         }
     }
 
     public static SplitData run(Dataset dataset, SplitSource source, SplitConfig config, Path dir,
                                 SplitBuilder builder) throws IOException {
+        return run(dataset, source, config, dir, builder, emptyRatings(dataset));
+    }
+
+    private static SplitData run(Dataset dataset, SplitSource source, SplitConfig config, Path dir,
+                                 SplitBuilder builder, InteractionTable ratings) throws IOException {
+        if (ratings.size() > 0 && source.labelRule().implicit()) {
+            throw new IllegalArgumentException("ratings are kept only beside labels made by a label rule");
+        }
         java.nio.file.Files.createDirectories(dir);
         SplitDirectory.invalidate(dir);
-        SplitData data = builder.build(dataset, source, config, dir.resolve(ItemEmbeddings.FILE_NAME));
-        SplitManifest written = SplitDirectory.write(dir, data);
-        return new SplitData(written, data.train(), data.valid(), data.test(), data.validCandidates(),
-                data.testCandidates(), data.ctrValid(), data.ctrTest(), data.users(), data.items(), data.itemInfo(),
-                data.userProfiles());
+        SplitData data = builder.build(dataset, source, config, dir.resolve(ItemEmbeddings.FILE_NAME))
+                .withRatings(ratings);
+        return data.withManifest(SplitDirectory.write(dir, data));
+    }
+
+    private static InteractionTable emptyRatings(Dataset d) {
+        return new InteractionTable.Builder(0).build(d.interactions().numUsers(), d.interactions().numItems());
     }
 
     /**

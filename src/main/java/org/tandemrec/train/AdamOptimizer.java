@@ -3,6 +3,7 @@ package org.tandemrec.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
@@ -28,6 +29,16 @@ import java.util.function.ToDoubleFunction;
  * Under ADAM and ADAMW a row-sparse table is treated as dense (untouched rows have gradient 0,
  * their moments still decay), which matches PyTorch on a dense embedding but costs the whole table.
  *
+ * <p>A {@link Parameter.Kind#ROW_SPARSE_TENSOR} is always updated lazily, whatever the variant:
+ * only its touched rows, with their own moments and their own step counts t_r (the number of
+ * steps that touched row r) in the bias correction — each row's moments are averages over its
+ * own updates, so a row seen once in a thousand steps is corrected as a first update, not as the
+ * thousandth. Weight decay (coupled under ADAM, decoupled otherwise) reaches touched rows only.
+ * The gradient of such a parameter is only known on the rows a step touched (see {@code
+ * llm.decoder.CausalLmGradients}), so this is the row-sparse approximation of TensorFlow's
+ * LazyAdam: a dense update would move the other rows by momentum and decay alone, at a cost
+ * proportional to the whole table.
+ *
  * <p>Parts of a model may train in turns ({@link TrainingTask#trainedAt}): a step then updates
  * only the parameters given, each with its own step count t in the bias correction (as
  * PyTorch's per-parameter {@code state['step']}), and may scale each one's rate
@@ -48,6 +59,7 @@ public final class AdamOptimizer implements AutoCloseable {
     private final float[][] m;
     private final float[][] v;
     private final NDArray[][] tensorMoments;
+    private final long[][] rowSteps;
     private NDManager state;
     private long step;
     private final long[] steps;
@@ -69,6 +81,7 @@ public final class AdamOptimizer implements AutoCloseable {
         m = new float[n][];
         v = new float[n][];
         tensorMoments = new NDArray[n][];
+        rowSteps = new long[n][];
         for (int k = 0; k < n; k++) {
             Parameter p = params.get(k);
             if (p.isTensor()) {
@@ -77,6 +90,9 @@ public final class AdamOptimizer implements AutoCloseable {
                     state = NDManager.newBaseManager(t.getDevice(), t.getManager().getEngine().getEngineName());
                 }
                 tensorMoments[k] = new NDArray[] {state.zeros(p.trainableShape()), state.zeros(p.trainableShape())};
+                if (p.kind() == Parameter.Kind.ROW_SPARSE_TENSOR) {
+                    rowSteps[k] = new long[p.rows()];
+                }
             } else {
                 m[k] = new float[p.value().length];
                 v[k] = new float[p.value().length];
@@ -110,7 +126,9 @@ public final class AdamOptimizer implements AutoCloseable {
             double bc1 = 1 - Math.pow(beta1, t);
             double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
             double stepSize = rate / bc1;
-            if (p.isTensor()) {
+            if (p.kind() == Parameter.Kind.ROW_SPARSE_TENSOR) {
+                lazyTensorRows(p, tensorMoments[k], rowSteps[k], rate);
+            } else if (p.isTensor()) {
                 tensorUpdate(p, tensorMoments[k], rate, stepSize, bc2Sqrt);
             } else if (p.rowSparse() && kind == TrainConfig.OptimizerKind.LAZY_ADAM) {
                 lazyRows(p, m[k], v[k], rate, stepSize, bc2Sqrt);
@@ -129,6 +147,42 @@ public final class AdamOptimizer implements AutoCloseable {
         for (int s = 0, n = p.touchedCount(); s < n; s++) {
             int row = p.touchedRow(s);
             update(p.value(), g, s * cols, mk, vk, row * cols, cols, lr, stepSize, bc2Sqrt, false);
+        }
+    }
+
+    /**
+     * The touched rows of a row-sparse tensor, gathered into Java arrays, updated as a table's
+     * rows are (each with its own step count) and written back: O(touched rows × cols).
+     */
+    private void lazyTensorRows(Parameter p, NDArray[] mv, long[] steps, double lr) {
+        int n = p.touchedCount();
+        if (n == 0) {
+            return;
+        }
+        int cols = p.cols();
+        long[] local = new long[n];
+        long[] global = new long[n];
+        for (int s = 0; s < n; s++) {
+            local[s] = p.touchedRow(s);
+            global[s] = local[s] + p.firstRow();
+        }
+        try (NDManager tmp = state.newSubManager()) {
+            NDIndex localRows = new NDIndex("{}", tmp.create(local));
+            NDIndex globalRows = new NDIndex("{}", tmp.create(global));
+            float[] w = owned(p.tensor().get(globalRows), tmp).toFloatArray();
+            float[] mk = owned(mv[0].get(localRows), tmp).toFloatArray();
+            float[] vk = owned(mv[1].get(localRows), tmp).toFloatArray();
+            float[] g = p.slotGrad();
+            boolean coupled = kind == TrainConfig.OptimizerKind.ADAM;
+            for (int s = 0; s < n; s++) {
+                long t = ++steps[(int) local[s]];
+                double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+                update(w, g, s * cols, mk, vk, s * cols, cols, lr, lr / (1 - Math.pow(beta1, t)), bc2Sqrt, coupled);
+            }
+            Shape shape = new Shape(n, cols);
+            p.tensor().set(globalRows, tmp.create(w, shape));
+            mv[0].set(localRows, tmp.create(mk, shape));
+            mv[1].set(localRows, tmp.create(vk, shape));
         }
     }
 
@@ -179,7 +233,7 @@ public final class AdamOptimizer implements AutoCloseable {
     private void tensorUpdate(Parameter p, NDArray[] mv, double lr, double stepSize, double bc2Sqrt) {
         try (NDManager tmp = state.newSubManager()) {
             NDArray grad = p.tensorGrad() != null ? p.tensorGrad() : tmp.zeros(p.trainableShape());
-            NDIndex rows = p.firstRow() == 0 ? null : new NDIndex("{}:", p.firstRow());
+            NDIndex rows = p.firstRow() == 0 && p.endRow() == p.tensor().getShape().get(0) ? null : p.trainedRows();
             NDArray param = rows == null ? p.tensor() : owned(p.tensor().get(rows), tmp);
             boolean coupled = kind == TrainConfig.OptimizerKind.ADAM;
             if (coupled && weightDecay != 0) {
@@ -222,9 +276,28 @@ public final class AdamOptimizer implements AutoCloseable {
         return steps;
     }
 
-    void restoreState(long stepCount, long[] parameterSteps, List<float[]> first, List<float[]> second) {
+    /** The per-row step counts of parameter {@code k} if it is a row-sparse tensor (live), else null. */
+    long[] rowSteps(int k) {
+        return rowSteps[k];
+    }
+
+    /**
+     * Restores a checkpoint's state. {@code rowStepCounts} holds, per parameter, the step counts
+     * of a row-sparse tensor's rows, or null: a row-sparse tensor without them (a checkpoint from
+     * before they were kept, when every row was updated at every step) counts its parameter's steps.
+     */
+    void restoreState(long stepCount, long[] parameterSteps, List<float[]> first, List<float[]> second,
+                      List<long[]> rowStepCounts) {
         System.arraycopy(parameterSteps, 0, steps, 0, steps.length);
         for (int k = 0; k < params.size(); k++) {
+            if (rowSteps[k] != null) {
+                long[] saved = rowStepCounts == null ? null : rowStepCounts.get(k);
+                if (saved == null) {
+                    java.util.Arrays.fill(rowSteps[k], parameterSteps[k]);
+                } else {
+                    System.arraycopy(saved, 0, rowSteps[k], 0, rowSteps[k].length);
+                }
+            }
             if (tensorMoments[k] != null) {
                 tensorMoments[k][0].set(first.get(k));
                 tensorMoments[k][1].set(second.get(k));

@@ -26,10 +26,13 @@ import org.tandemrec.base.AtomicFile;
  * <p>Binary format {@value #FORMAT} version {@value #VERSION} (big-endian): format name, version,
  * model name, config hash (SHA-256 of the model's and the run's trajectory settings), seed,
  * epoch, next batch within the epoch, global step, early-stopping state, every parameter (name,
- * shape, values), the optimiser state (step, each parameter's own step count, first and second
- * moments; version 1 had no per-parameter counts and is read with every count equal to the
- * step), the best parameters so
- * far (if validated), and a CRC-32 of all preceding bytes. Every {@link Parameter.Kind} is stored
+ * shape, values), the optimiser state (step, each parameter's own step count, then per parameter
+ * a flag and, when set, the step count of each of its rows — kept for row-sparse tensors, whose
+ * rows are updated lazily — then first and second moments), the best parameters so far (if
+ * validated), and a CRC-32 of all preceding bytes. Older versions are read too: version 2 has
+ * no per-row counts (every row of a row-sparse tensor then counts its parameter's steps, as the
+ * dense update it had then gave each row), version 1 no per-parameter counts either (every count
+ * equals the step). Every {@link Parameter.Kind} is stored
  * the same way, as its trained rows × cols floats row-major (a tensor's rows from its first
  * trained row), so a model may change how it holds a parameter without changing its checkpoints. The run's random streams are pure
  * functions of (seed, epoch) for shuffling and (seed, global step) for batch sampling, so the
@@ -38,7 +41,7 @@ import org.tandemrec.base.AtomicFile;
  */
 public final class Checkpoint {
     public static final String FORMAT = "tandem-train-checkpoint";
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /** Counters and early-stopping state of a run. */
     record Position(long seed, int epoch, int nextBatch, long globalStep, double bestMetric, int bestEpoch,
@@ -47,7 +50,7 @@ public final class Checkpoint {
 
     /** A fully read and verified checkpoint, not yet applied. */
     record Loaded(Position position, List<float[]> values, long optimizerStep, long[] parameterSteps,
-                  List<float[]> first, List<float[]> second, List<float[]> best) {
+                  List<long[]> rowSteps, List<float[]> first, List<float[]> second, List<float[]> best) {
     }
 
     private Checkpoint() {
@@ -90,6 +93,14 @@ public final class Checkpoint {
                 out.writeLong(optimizer.stepCount());
                 for (long t : optimizer.parameterSteps()) {
                     out.writeLong(t);
+                }
+                for (int k = 0; k < ps.size(); k++) {
+                    long[] rowSteps = optimizer.rowSteps(k);
+                    out.writeBoolean(rowSteps != null);
+                    if (rowSteps != null) {
+                        out.writeInt(rowSteps.length);
+                        TensorCodec.writeLongs(out, rowSteps);
+                    }
                 }
                 // One parameter at a time: a tensor's values and moments are copied out of native
                 // memory only while they are written.
@@ -152,6 +163,20 @@ public final class Checkpoint {
             for (int k = 0; k < parameterSteps.length; k++) {
                 parameterSteps[k] = version >= 2 ? in.readLong() : optStep;
             }
+            List<long[]> rowSteps = new ArrayList<>();
+            for (Parameter p : ps) {
+                long[] counts = null;
+                if (version >= 3 && in.readBoolean()) {
+                    int n = in.readInt();
+                    if (n != p.rows()) {
+                        throw new CheckpointException(file, "parameter " + p.name() + " has step counts for " + n
+                                + " rows, model " + p.rows());
+                    }
+                    counts = TensorCodec.readLongs(in, n);
+                }
+                // Counts of a parameter that is no longer row-sparse are not needed: it updates every row.
+                rowSteps.add(p.kind() == Parameter.Kind.ROW_SPARSE_TENSOR ? counts : null);
+            }
             List<float[]> first = readAll(in, ps);
             List<float[]> second = readAll(in, ps);
             List<float[]> best = in.readBoolean() ? readAll(in, ps) : null;
@@ -164,7 +189,7 @@ public final class Checkpoint {
             if (raw.read() != -1) {
                 throw new CheckpointException(file, "unexpected bytes after the checksum: the file is corrupted");
             }
-            return new Loaded(pos, values, optStep, parameterSteps, first, second, best);
+            return new Loaded(pos, values, optStep, parameterSteps, rowSteps, first, second, best);
         } catch (EOFException e) {
             throw new CheckpointException(file, "truncated: the file ends before the checkpoint is complete", e);
         } catch (IOException e) {

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A named, trainable matrix of {@code rows × cols} floats with its gradient, in one of three
+ * A named, trainable matrix of {@code rows × cols} floats with its gradient, in one of four
  * {@link Kind}s.
  *
  * <ul>
@@ -21,12 +21,18 @@ import java.util.Objects;
  *       the rows from {@link #firstRow()} on train (0: all; e.g. the ID-token rows a vocabulary
  *       extension appended to an embedding). Its gradient is a tensor of the trainable slice's
  *       shape that the task hands over with {@link #addGrad(NDArray)}; rows × cols are the
- *       slice's first dimension × the product of the others (a vector is 1 × n).</li>
+ *       slice's first dimension × the product of the others (a vector is 1 × n). The trained
+ *       rows may also end before the tensor does ({@link #tensor(String, NDArray, int, int)}).</li>
+ *   <li>{@link Kind#ROW_SPARSE_TENSOR}: the rows of a native two-dimensional tensor from {@link
+ *       #firstRow()} on (ID-token rows of an embedding or LM head), with a TABLE's gradient: a
+ *       slot per row touched since the last {@link #zeroGrad()}, added with {@link #addRowGrad}.
+ *       The optimiser updates only the touched rows ({@link AdamOptimizer}), so neither the
+ *       gradient nor the update of a step grows with the number of rows.</li>
  * </ul>
  */
 public final class Parameter {
     /** How the values and the gradient are held. */
-    public enum Kind { DENSE, TABLE, TENSOR }
+    public enum Kind { DENSE, TABLE, TENSOR, ROW_SPARSE_TENSOR }
 
     private final String name;
     private final Kind kind;
@@ -64,7 +70,7 @@ public final class Parameter {
         this.firstRow = firstRow;
         this.trainableShape = trainableShape;
         this.denseGrad = kind == Kind.DENSE ? new float[value.length] : null;
-        if (kind == Kind.TABLE) {
+        if (kind == Kind.TABLE || kind == Kind.ROW_SPARSE_TENSOR) {
             rowSlot = new int[rows];
             Arrays.fill(rowSlot, -1);
             touchedRows = new int[16];
@@ -90,6 +96,45 @@ public final class Parameter {
      */
     public static Parameter tensor(String name, NDArray value, int firstRow) {
         Objects.requireNonNull(value, "value");
+        return tensor(name, value, firstRow, value.getShape().dimension() < 1 ? 1 : Math.toIntExact(value.getShape().get(0)));
+    }
+
+    /**
+     * A native tensor of which rows {@code firstRow} (inclusive) to {@code endRow} (exclusive)
+     * train in place: e.g. the base vocabulary's rows of an embedding whose ID-token rows train
+     * as a {@link #rowSparseTensor}.
+     */
+    public static Parameter tensor(String name, NDArray value, int firstRow, int endRow) {
+        Shape slice = checkedTensor(name, value, firstRow, endRow);
+        long r = slice.dimension() == 1 ? 1 : slice.get(0);
+        if (slice.size() / r > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("parameter " + name + ": shape " + value.getShape() + " exceeds one Java array");
+        }
+        return new Parameter(name, Kind.TENSOR, Math.toIntExact(r), (int) (slice.size() / r), null, value, firstRow, slice);
+    }
+
+    /**
+     * The rows of the two-dimensional native tensor {@code value} from {@code firstRow} on, with a
+     * row-sparse gradient and lazy updates ({@link Kind#ROW_SPARSE_TENSOR}); the tensor must be
+     * float32 and writable.
+     */
+    public static Parameter rowSparseTensor(String name, NDArray value, int firstRow) {
+        Objects.requireNonNull(value, "value");
+        if (value.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("parameter " + name + ": a row-sparse tensor must be two-dimensional, got shape "
+                    + value.getShape());
+        }
+        Shape slice = checkedTensor(name, value, firstRow, Math.toIntExact(value.getShape().get(0)));
+        if (slice.get(1) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("parameter " + name + ": shape " + value.getShape() + " exceeds one Java array");
+        }
+        return new Parameter(name, Kind.ROW_SPARSE_TENSOR, Math.toIntExact(slice.get(0)), (int) slice.get(1), null, value,
+                firstRow, slice);
+    }
+
+    /** The shape of rows [firstRow, endRow) of a float32 tensor of at least one dimension. */
+    private static Shape checkedTensor(String name, NDArray value, int firstRow, int endRow) {
+        Objects.requireNonNull(value, "value");
         Shape s = value.getShape();
         if (s.dimension() < 1) {
             throw new IllegalArgumentException("parameter " + name + ": a scalar tensor cannot train, give it shape (1)");
@@ -100,14 +145,13 @@ public final class Parameter {
         if (firstRow < 0 || firstRow >= s.get(0)) {
             throw new IllegalArgumentException("parameter " + name + ": firstRow must be in [0, " + s.get(0) + "), got " + firstRow);
         }
-        long[] dims = s.getShape().clone();
-        dims[0] -= firstRow;
-        Shape slice = new Shape(dims);
-        long r = dims.length == 1 ? 1 : dims[0];
-        if (slice.size() / r > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("parameter " + name + ": shape " + s + " exceeds one Java array");
+        if (endRow <= firstRow || endRow > s.get(0)) {
+            throw new IllegalArgumentException("parameter " + name + ": endRow must be in (" + firstRow + ", " + s.get(0)
+                    + "], got " + endRow);
         }
-        return new Parameter(name, Kind.TENSOR, Math.toIntExact(r), (int) (slice.size() / r), null, value, firstRow, slice);
+        long[] dims = s.getShape().clone();
+        dims[0] = endRow - firstRow;
+        return new Shape(dims);
     }
 
     public String name() {
@@ -127,12 +171,14 @@ public final class Parameter {
         return cols;
     }
 
+    /** A TABLE or a ROW_SPARSE_TENSOR: the gradient is kept per touched row ({@link #gradSlot}). */
     public boolean rowSparse() {
-        return kind == Kind.TABLE;
+        return kind == Kind.TABLE || kind == Kind.ROW_SPARSE_TENSOR;
     }
 
+    /** A TENSOR or a ROW_SPARSE_TENSOR: the values live in a native tensor ({@link #tensor()}). */
     public boolean isTensor() {
-        return kind == Kind.TENSOR;
+        return kind == Kind.TENSOR || kind == Kind.ROW_SPARSE_TENSOR;
     }
 
     /** Number of trained scalars. */
@@ -142,13 +188,13 @@ public final class Parameter {
 
     /** The live values of a dense parameter or table, row-major. */
     public float[] value() {
-        if (kind == Kind.TENSOR) {
+        if (isTensor()) {
             throw new IllegalStateException("parameter " + name + " is a native tensor: use tensor()");
         }
         return value;
     }
 
-    /** The whole native tensor of a {@link Kind#TENSOR} parameter (live; rows before {@link #firstRow()} do not train). */
+    /** The whole native tensor of a tensor parameter (live; only rows {@link #firstRow()} to {@link #endRow()} train). */
     public NDArray tensor() {
         requireTensor();
         return tensor;
@@ -159,7 +205,12 @@ public final class Parameter {
         return firstRow;
     }
 
-    /** Shape of the trained rows of a tensor parameter: the tensor's shape with {@link #firstRow()} rows fewer. */
+    /** One past the last trained row of a tensor parameter (the tensor's rows unless it was given; {@link #rows()} for the other kinds). */
+    public int endRow() {
+        return isTensor() ? firstRow + Math.toIntExact(trainableShape.get(0)) : rows;
+    }
+
+    /** Shape of the trained rows of a tensor parameter: the tensor's shape with only rows {@link #firstRow()} to {@link #endRow()}. */
     public Shape trainableShape() {
         requireTensor();
         return trainableShape;
@@ -168,8 +219,8 @@ public final class Parameter {
     /** The full gradient of a dense parameter. */
     public float[] grad() {
         if (kind != Kind.DENSE) {
-            throw new IllegalStateException("parameter " + name + " is " + kind.name().toLowerCase(java.util.Locale.ROOT)
-                    + (kind == Kind.TABLE ? ": use gradSlot(row) and slotGrad()" : ": use addGrad(NDArray) and tensorGrad()"));
+            throw new IllegalStateException("parameter " + name + " is " + kindName()
+                    + (rowSparse() ? ": use gradSlot(row) and slotGrad()" : ": use addGrad(NDArray) and tensorGrad()"));
         }
         return denseGrad;
     }
@@ -181,7 +232,7 @@ public final class Parameter {
      * and closed. The caller must not use {@code gradient} afterwards.
      */
     public void addGrad(NDArray gradient) {
-        requireTensor();
+        requireDenseTensor();
         if (!gradient.getShape().equals(trainableShape)) {
             throw new IllegalArgumentException("parameter " + name + ": gradient shape " + gradient.getShape()
                     + ", trainable shape " + trainableShape);
@@ -197,15 +248,25 @@ public final class Parameter {
 
     /** The gradient accumulated since the last {@link #zeroGrad()}, or null when none was added (a zero gradient). */
     public NDArray tensorGrad() {
-        requireTensor();
+        requireDenseTensor();
         return tensorGrad;
     }
 
     private void requireTensor() {
-        if (kind != Kind.TENSOR) {
-            throw new IllegalStateException("parameter " + name + " is " + kind.name().toLowerCase(java.util.Locale.ROOT)
-                    + ", not a native tensor: use value()");
+        if (!isTensor()) {
+            throw new IllegalStateException("parameter " + name + " is " + kindName() + ", not a native tensor: use value()");
         }
+    }
+
+    private void requireDenseTensor() {
+        requireTensor();
+        if (kind != Kind.TENSOR) {
+            throw new IllegalStateException("parameter " + name + " is a row-sparse tensor: use addRowGrad and slotGrad()");
+        }
+    }
+
+    private String kindName() {
+        return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     /**
@@ -247,9 +308,15 @@ public final class Parameter {
         return touchedRows[slot];
     }
 
-    /** Adds {@code scale · src[srcOff .. srcOff+cols)} to the gradient of {@code row} (dense or table). */
+    /**
+     * Adds {@code scale · src[srcOff .. srcOff+cols)} to the gradient of {@code row} (dense or
+     * row-sparse; a row-sparse tensor's rows count from its {@link #firstRow()}).
+     */
     public void addRowGrad(int row, float[] src, int srcOff, float scale) {
-        if (kind == Kind.TABLE) {
+        if (rowSparse()) {
+            if (row < 0 || row >= rows) {
+                throw new IllegalArgumentException("parameter " + name + ": row must be in [0, " + rows + "), got " + row);
+            }
             int o = gradSlot(row);
             float[] g = slotGrad;
             for (int j = 0; j < cols; j++) {
@@ -265,13 +332,13 @@ public final class Parameter {
     }
 
     /**
-     * Clears the gradient: a table's in time proportional to the touched rows; a tensor's
+     * Clears the gradient: a row-sparse one's in time proportional to the touched rows; a tensor's
      * gradient is released (its native memory freed).
      */
     public void zeroGrad() {
         switch (kind) {
             case DENSE -> Arrays.fill(denseGrad, 0f);
-            case TABLE -> {
+            case TABLE, ROW_SPARSE_TENSOR -> {
                 for (int k = 0; k < touched; k++) {
                     rowSlot[touchedRows[k]] = -1;
                 }
@@ -295,7 +362,7 @@ public final class Parameter {
                     s += (double) g * g;
                 }
             }
-            case TABLE -> {
+            case TABLE, ROW_SPARSE_TENSOR -> {
                 for (int i = 0, n = touched * cols; i < n; i++) {
                     s += (double) slotGrad[i] * slotGrad[i];
                 }
@@ -318,7 +385,7 @@ public final class Parameter {
                     denseGrad[i] *= factor;
                 }
             }
-            case TABLE -> {
+            case TABLE, ROW_SPARSE_TENSOR -> {
                 for (int i = 0, n = touched * cols; i < n; i++) {
                     slotGrad[i] *= factor;
                 }
@@ -331,22 +398,51 @@ public final class Parameter {
         }
     }
 
+    /**
+     * A copy of the gradient as {@link #size()} floats, row-major, whatever the kind (untouched
+     * rows of a row-sparse parameter are 0, a tensor without a gradient is all 0): for checks and
+     * diagnostics, as large as the parameter.
+     */
+    public float[] copyGrad() {
+        float[] out = new float[Math.toIntExact(size())];
+        switch (kind) {
+            case DENSE -> System.arraycopy(denseGrad, 0, out, 0, out.length);
+            case TABLE, ROW_SPARSE_TENSOR -> {
+                for (int s = 0; s < touched; s++) {
+                    System.arraycopy(slotGrad, s * cols, out, touchedRows[s] * cols, cols);
+                }
+            }
+            case TENSOR -> {
+                if (tensorGrad != null) {
+                    float[] g = tensorGrad.toFloatArray();
+                    System.arraycopy(g, 0, out, 0, out.length);
+                }
+            }
+        }
+        return out;
+    }
+
     /** The trained values, row-major: the live array of a dense parameter or table (do not modify), a copy of a tensor's rows. */
     float[] readValues() {
-        if (kind != Kind.TENSOR) {
+        if (!isTensor()) {
             return value;
         }
-        if (firstRow == 0) {
+        if (firstRow == 0 && endRow() == tensor.getShape().get(0)) {
             return tensor.toFloatArray();
         }
-        try (NDArray rowsFrom = tensor.get(new NDIndex("{}:", firstRow))) {
-            return rowsFrom.toFloatArray();
+        try (NDArray trained = tensor.get(trainedRows())) {
+            return trained.toFloatArray();
         }
+    }
+
+    /** The index of the trained rows of a tensor parameter. */
+    NDIndex trainedRows() {
+        return new NDIndex("{}:{}", firstRow, endRow());
     }
 
     /** A copy of the trained values, row-major. */
     public float[] copyValues() {
-        return kind == Kind.TENSOR ? readValues() : value.clone();
+        return isTensor() ? readValues() : value.clone();
     }
 
     /** Overwrites the trained values with {@code src} (row-major, {@link #size()} values). */
@@ -354,12 +450,12 @@ public final class Parameter {
         if (src.length != size()) {
             throw new IllegalArgumentException("parameter " + name + " has " + size() + " values, got " + src.length);
         }
-        if (kind != Kind.TENSOR) {
+        if (!isTensor()) {
             System.arraycopy(src, 0, value, 0, value.length);
             return;
         }
         try (NDManager m = tensor.getManager().newSubManager()) {
-            tensor.set(new NDIndex("{}:", firstRow), m.create(src, trainableShape));
+            tensor.set(trainedRows(), m.create(src, trainableShape));
         }
     }
 }

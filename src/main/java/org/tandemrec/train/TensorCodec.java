@@ -5,11 +5,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Path;
 
 /**
  * Binary file pieces shared by checkpoints and model files: the format/version header, and
- * big-endian float arrays in 64 KiB chunks (per-element writeFloat is too slow for large tables).
+ * big-endian float and long arrays in 64 KiB chunks (per-element writes are too slow for large
+ * tables).
  */
 public final class TensorCodec {
     private static final int CHUNK_FLOATS = 16384;
@@ -68,6 +70,32 @@ public final class TensorCodec {
         for (int off = 0; off < count; off += CHUNK_FLOATS) {
             int n = Math.min(CHUNK_FLOATS, count - off);
             in.readFully(bytes, 0, n * 4);
+            view.clear();
+            view.get(dst, off, n);
+        }
+        return dst;
+    }
+
+    public static void writeLongs(DataOutputStream out, long[] src) throws IOException {
+        int chunk = CHUNK_FLOATS / 2;
+        byte[] bytes = new byte[chunk * 8];
+        LongBuffer view = ByteBuffer.wrap(bytes).asLongBuffer();
+        for (int off = 0; off < src.length; off += chunk) {
+            int n = Math.min(chunk, src.length - off);
+            view.clear();
+            view.put(src, off, n);
+            out.write(bytes, 0, n * 8);
+        }
+    }
+
+    public static long[] readLongs(DataInputStream in, int count) throws IOException {
+        int chunk = CHUNK_FLOATS / 2;
+        long[] dst = new long[count];
+        byte[] bytes = new byte[chunk * 8];
+        LongBuffer view = ByteBuffer.wrap(bytes).asLongBuffer();
+        for (int off = 0; off < count; off += chunk) {
+            int n = Math.min(chunk, count - off);
+            in.readFully(bytes, 0, n * 8);
             view.clear();
             view.get(dst, off, n);
         }

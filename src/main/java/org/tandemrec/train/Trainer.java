@@ -70,7 +70,7 @@ public final class Trainer {
         if (hooks.resume() && Files.exists(hooks.checkpoint())) {
             Checkpoint.Loaded c = Checkpoint.read(hooks.checkpoint(), task, hash);
             params.restore(c.values());
-            optimizer.restoreState(c.optimizerStep(), c.parameterSteps(), c.first(), c.second());
+            optimizer.restoreState(c.optimizerStep(), c.parameterSteps(), c.first(), c.second(), c.rowSteps());
             Checkpoint.Position p = c.position();
             epoch = p.epoch();
             nextBatch = p.nextBatch();

@@ -53,6 +53,29 @@ class BdlmCommandTest {
         assertTrue(Files.isRegularFile(out.resolve("bdlm-llm/model.safetensors")));
         assertTrue(Files.isRegularFile(out.resolve("bdlm-llm/bdlm-drs.safetensors")));
         assertTrue(Files.isRegularFile(out.resolve("report.html")));
+        // BPR scores are calibrated on the validation rows, so every model has F1 like the paper's Table 3.
+        for (MetricRecord m : results.results()) {
+            if (m.task().equals("interaction") && m.segment().equals(MetricRecord.ALL)) {
+                assertTrue(m.metrics().containsKey("f1") && m.metrics().containsKey("precision"), m.model());
+            }
+        }
+        // Both sides' losses are traced for every variant; the λ·MSE terms only where λ > 0.
+        Set<String> traced = new TreeSet<>();
+        results.curves().forEach(c -> traced.add(c.group() + " / " + c.name()));
+        assertTrue(traced.contains("LLM side: answer-token loss by step / bdlm-no-jl"), traced.toString());
+        assertTrue(traced.contains("CRM side: BCE loss by step / bdlm-lambda-1"), traced.toString());
+        assertTrue(traced.contains("LLM side: λ·MSE to the sharing module by step / bdlm-no-pe"), traced.toString());
+        assertTrue(traced.stream().noneMatch(t -> t.endsWith("MSE to the sharing module by step / bdlm-no-jl")), traced.toString());
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("Comparison across tasks (split loo@12)") && html.contains("<th>interaction f1</th>"));
+        assertTrue(html.contains("bdlm-llm and its variants") && html.contains("bdlm-llm against λ"));
+        assertTrue(html.contains("Training curves"));
+        // Resumed after it finished, the run loads its CRMs and every variant's last checkpoint: the same numbers.
+        CliRun again = CliRun.of("bdlm", "--data", split.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
+                "--out", out.toString(), "--config", config.toString(), "--resume");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("lightgcn: loading") && again.out().contains("gmf: loading"), again.out());
+        assertEquals(results.results(), MetricsFile.read(out.resolve(MetricsFile.FILE_NAME)).results());
         CliRun bad = CliRun.of("bdlm", "--data", split.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
                 "--out", tmp.resolve("bad").toString(), "--crm", "sasrec");
         assertEquals(2, bad.code());

@@ -32,7 +32,8 @@ class DemoCommandTest {
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out));
         int code = cl.execute("demo", "--out", run.toString(), "--users", "400", "--items", "300",
-                "--epochs-scale", "0.1", "--llm-steps", "3", "--bdlm-positions", "10", "--bdlm-users", "8", "--models", String.join(",", MODELS));
+                "--epochs-scale", "0.1", "--llm-steps", "3", "--bdlm-positions", "10", "--bdlm-users", "8", "--corella-samples", "8", "--corella-rows", "40",
+                "--models", String.join(",", MODELS));
         assertEquals(0, code, out.toString());
         assertFalse(Files.exists(tmp.resolve(".demo.partial")), "partial run published");
         RunResults r = MetricsFile.read(run.resolve("metrics.json"));
@@ -50,6 +51,11 @@ class DemoCommandTest {
                 "bdlm-drs-no-jl")) {
             assertTrue(keys.contains("topk/" + model), "BDLM's comparison holds " + model + ": " + keys);
         }
+        for (String model : List.of("corella", "corella-no-mix", "corella-llm", "tallrec")) {
+            assertTrue(keys.contains("ctr/" + model), "CoReLLa's comparison holds " + model + ": " + keys);
+        }
+        assertTrue(r.results().stream().anyMatch(m -> m.model().equals("corella") && m.segment().startsWith("route@")),
+                "routing curve");
         // the exposure oracle of the leave-one-out split ranks the held-out item far above chance
         MetricRecord topOracle = r.results().stream()
                 .filter(m -> m.task().equals("topk") && m.model().equals("oracle") && m.segment().equals("all"))

@@ -146,7 +146,13 @@ class LlmSftCommandTest {
 
     @Test
     void idTokenRowsTrainWithTheAdapterAndTheModelCarriesThem(@TempDir Path tmp) throws Exception {
-        Path train = writeData(tmp);
+        // " and" (id 598) and " leading" (599) are among the trained rows 590..599; no other token of them occurs.
+        Path train = tmp.resolve("rows.jsonl");
+        Files.writeString(train, """
+                {"prompt": "Heat and Casino", "answer": " leading"}
+                {"prompt": "Fargo and Babe", "answer": " leading"}
+                {"prompt": "Toy Story", "answer": " and leading"}
+                """);
         Path cfg = tmp.resolve("rows.yaml");
         Files.writeString(cfg, "id_token_rows_from: 590\nepochs: 1\nbatch_size: 3\nlearning_rate: 0.01\nweight_decay: 0.01\n"
                 + "warmup_steps: 0\nmax_length: 32\n");
@@ -165,9 +171,10 @@ class LlmSftCommandTest {
                 float[] b = tuned.get(t).toFloatArray();
                 int h = 64;
                 assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOf(a, 590 * h), java.util.Arrays.copyOf(b, 590 * h)), t);
+                // Rows are updated lazily: those of the data's tokens move, the other trained rows stay.
                 for (int row = 590; row < 600; row++) {
-                    assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOfRange(a, row * h, row * h + h),
-                            java.util.Arrays.copyOfRange(b, row * h, row * h + h)), t + " row " + row);
+                    assertEquals(row >= 598, !java.util.Arrays.equals(java.util.Arrays.copyOfRange(a, row * h, row * h + h),
+                            java.util.Arrays.copyOfRange(b, row * h, row * h + h)), t + " row " + row + " moved");
                 }
             }
             // Everything else is the base.

@@ -65,4 +65,48 @@ class HtmlReportTest {
         assertEquals(Set.of("0.8000", "0.5500"), Set.copyOf(best));
         assertEquals(2, best.size());
     }
+
+    @Test
+    void comparisonVariantsSweepAndCurvesComeFromTheRecordNames() {
+        List<MetricRecord> recs = new ArrayList<>();
+        String[] models = {"lightgcn", "bdlm-llm", "bdlm-llm-no-jl", "bdlm-llm-lambda-1", "bdlm-llm-lambda-0.1",
+            "bdlm-llm-lambda-0"};
+        for (int k = 0; k < models.length; k++) {
+            for (String seg : List.of("all", "cold")) {
+                recs.add(new MetricRecord("topk", models[k], seg, Map.of("hr@1", 0.1 + k / 100.0, "hr@2", 0.2,
+                        "ndcg@5", 0.3, "mrr", 0.4), 10));
+                recs.add(new MetricRecord("interaction", models[k], seg, Map.of("auc", 0.6 + k / 100.0, "f1", 0.5), 20));
+            }
+        }
+        Curve loss = new Curve("LLM loss by step", "bdlm", "step", "loss", new double[] {0, 1, 2, 3},
+                new double[] {4, 3, 2.5, 2});
+        String html = HtmlReport.render(new RunResults(new RunInfo("bdlm", Instant.parse("2026-11-25T11:00:00Z"), "0.1.0",
+                Map.of()), recs, List.of(loss)));
+
+        String comparison = html.substring(html.indexOf("Comparison across tasks"), html.indexOf("Variants (ablations)"));
+        assertTrue(comparison.contains("<th>topk hr@1</th><th>topk hr@2</th><th>topk ndcg@5</th><th>interaction f1</th>"
+                + "<th>interaction auc</th>"), "Table-3 columns in order, only those present");
+        assertFalse(comparison.contains("mrr"));
+        assertTrue(comparison.contains("segment cold"), "the comparison by segment");
+        // lightgcn's hr@1 is the lowest (0.1000) and bdlm-llm-lambda-0's the highest (0.1500, highlighted).
+        assertTrue(comparison.contains("<td class=\"num best\">0.1500</td>"));
+
+        String variants = html.substring(html.indexOf("Variants (ablations)"), html.indexOf("bdlm-llm against λ"));
+        assertTrue(variants.contains("bdlm-llm and its variants"));
+        assertTrue(variants.contains("<td>bdlm-llm-no-jl</td>"));
+        assertFalse(variants.contains("<td>bdlm-llm-lambda-1</td>"), "sweep points are not ablations");
+        assertFalse(variants.contains("<td>lightgcn</td>"));
+
+        String sweep = html.substring(html.indexOf("bdlm-llm against λ"), html.indexOf("Task: topk"));
+        int t0 = sweep.indexOf(">0</text>");
+        int t01 = sweep.indexOf(">0.1</text>");
+        int t1 = sweep.indexOf(">1</text>");
+        assertTrue(t0 > 0 && t0 < t01 && t01 < t1, "λ ticks in increasing order, 0 first");
+        assertTrue(sweep.contains("<circle"), "sweep points marked");
+
+        String curves = html.substring(html.indexOf("Training curves"));
+        assertTrue(curves.contains("LLM loss by step") && curves.contains("<polyline"));
+
+        assertFalse(HtmlReport.render(run()).contains("Comparison across tasks"), "one task with summary metrics: no comparison");
+    }
 }

@@ -1,6 +1,8 @@
 package org.tandemrec.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,7 +50,8 @@ class MetricsFileTest {
         assertEquals(List.of("auc", "logloss"), List.copyOf(back.results().get(0).metrics().keySet()));
         JsonNode root = new ObjectMapper().readTree(file.toFile());
         assertEquals("tandem-metrics", root.get("format").asText());
-        assertEquals(1, root.get("version").asInt());
+        assertEquals(2, root.get("version").asInt());
+        assertTrue(root.get("curves") == null, "no curves, no field");
         assertEquals("mf", root.get("results").get(0).get("model").asText());
         assertEquals(20000, root.get("results").get(0).get("count").asLong());
         assertTrue(root.get("results").get(1).get("seed") == null, "absent provenance is omitted");
@@ -61,16 +64,45 @@ class MetricsFileTest {
     void refusesUnknownVersionAndFormat() throws IOException {
         Path file = dir.resolve("metrics.json");
         String good = MetricsFile.toJson(sample());
-        Files.writeString(file, good.replace("\"version\" : 1", "\"version\" : 2"));
+        Files.writeString(file, good.replace("\"version\" : 2", "\"version\" : 3"));
         DataFormatException e = assertThrows(DataFormatException.class, () -> MetricsFile.read(file));
         assertEquals("version", e.field());
-        assertTrue(e.getMessage().contains("unsupported version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("unsupported version 3"), e.getMessage());
         Files.writeString(file, good.replace("tandem-metrics", "something-else"));
         e = assertThrows(DataFormatException.class, () -> MetricsFile.read(file));
         assertEquals("format", e.field());
         Files.writeString(file, good.replaceFirst("\"auc\" : [0-9.eE-]+", "\"auc\" : \"high\""));
         e = assertThrows(DataFormatException.class, () -> MetricsFile.read(file));
         assertEquals("results[0].metrics.auc", e.field());
+    }
+
+    @Test
+    void curvesRoundTripAndVersionOneStillReads() throws IOException {
+        Path file = dir.resolve("metrics.json");
+        RunResults plain = sample();
+        RunResults r = new RunResults(plain.run(), plain.results(), List.of(
+                new Curve("LLM loss", "bdlm", "step", "loss", new double[] {0, 1, 2}, new double[] {7.5, 6.25, 5.0})));
+        MetricsFile.write(file, r);
+        RunResults back = MetricsFile.read(file);
+        assertEquals(r, back);
+        assertEquals(6.25, back.curves().get(0).y()[1]);
+
+        Files.writeString(file, MetricsFile.toJson(plain).replace("\"version\" : 2", "\"version\" : 1"));
+        assertEquals(plain, MetricsFile.read(file), "version 1 files (no curves) still read");
+
+        Files.writeString(file, MetricsFile.toJson(r).replace("\"x\" : [ 0.0, 1.0, 2.0 ]", "\"x\" : [ 0.0, 2.0, 1.0 ]"));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> MetricsFile.read(file));
+        assertEquals("curves[0]", e.field());
+        assertTrue(e.getMessage().contains("x must increase"), e.getMessage());
+    }
+
+    @Test
+    void curvesAreAveragedForCharts() {
+        Curve c = new Curve("g", "n", "step", "loss", new double[] {0, 1, 2, 3, 4, 5}, new double[] {6, 4, 3, 1, 2, 2});
+        Curve a = c.averagedTo(3);
+        assertArrayEquals(new double[] {0.5, 2.5, 4.5}, a.x());
+        assertArrayEquals(new double[] {5, 2, 2}, a.y());
+        assertSame(c, c.averagedTo(6));
     }
 
     @Test

@@ -87,6 +87,33 @@ class SplitDirectoryTest {
     }
 
     @Test
+    void ratingsBehindTheLabelsAreKeptAndRead() throws IOException {
+        InteractionTable raw = dataset.interactions();
+        SplitSource src = new SplitSource("fixture", "/data/x.csv", "csv", List.of(), LabelRule.atLeast(4));
+        SplitPlan.run(dataset.withInteractions(LabelRule.atLeast(4).apply(raw)), src, SplitConfig.corella(),
+                tmp.resolve("r"), raw);
+        SplitData read = SplitDirectory.read(tmp.resolve("r"));
+        assertEquals(raw.size(), read.ratings().size());
+        for (int r = 0; r < raw.size(); r++) {
+            assertEquals(raw.value(r), read.ratings().value(r));
+            assertEquals(raw.timestamp(r), read.ratings().timestamp(r));
+        }
+        assertEquals(0, SplitPlan.run(dataset, implicit, config, tmp.resolve("i")).ratings().size(),
+                "implicit feedback has no ratings");
+        assertEquals(0, SplitDirectory.read(tmp.resolve("i")).ratings().size());
+        assertFalse(Files.exists(tmp.resolve("i/ratings.tsv")));
+
+        Path f = tmp.resolve("r/ratings.tsv");
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(f));
+        lines.set(3, lines.get(3).replaceFirst("\t[^\t]+\t([^\t]+)$", "\tfive\t$1"));
+        Files.write(f, lines);
+        DataFormatException bad = assertThrows(DataFormatException.class,
+                () -> SplitDirectory.readRatings(f, raw.numUsers(), raw.numItems()));
+        assertEquals("rating", bad.field());
+        assertEquals(4, bad.line());
+    }
+
+    @Test
     void sameSeedGivesIdenticalBytesOtherSeedDiffers() throws IOException {
         SplitPlan.run(dataset, implicit, config, tmp.resolve("a"));
         SplitPlan.run(dataset, implicit, config, tmp.resolve("b"));

@@ -262,6 +262,125 @@ class AdamOptimizerTest {
         }
     }
 
+    /**
+     * A row-sparse tensor updates only the rows a step touched, each with its own step count t_r
+     * in the bias correction: a row first touched at step 3 gets the update of a first step.
+     * Reference: the hand-written Adam on each row, steps counted per row.
+     */
+    @ParameterizedTest
+    @EnumSource(TrainConfig.OptimizerKind.class)
+    void aRowSparseTensorUpdatesTouchedRowsWithTheirOwnStepCounts(TrainConfig.OptimizerKind kind) {
+        SplittableRandom r = new SplittableRandom(9);
+        int rows = 5;
+        int cols = 3;
+        int first = 2;
+        float[] init = gaussian(r, (first + rows) * cols);
+        // Rows (counted from the first trained row) touched by steps 1, 2 and 3.
+        int[][] touched = {{0, 3}, {3}, {1, 3}};
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray table = nd.create(init.clone(), new Shape(first + rows, cols));
+            Parameter p = Parameter.rowSparseTensor("ids", table, first);
+            assertEquals(Parameter.Kind.ROW_SPARSE_TENSOR, p.kind());
+            assertTrue(p.rowSparse() && p.isTensor());
+            assertEquals(rows, p.rows());
+            assertEquals(new Shape(rows, cols), p.trainableShape());
+            double[][] ref = new double[rows][];
+            double[][] m = new double[rows][cols];
+            double[][] v = new double[rows][cols];
+            int[] t = new int[rows];
+            for (int k = 0; k < rows; k++) {
+                ref[k] = new double[cols];
+                for (int j = 0; j < cols; j++) {
+                    ref[k][j] = init[(first + k) * cols + j];
+                }
+            }
+            try (AdamOptimizer opt = new AdamOptimizer(ParameterSet.of(p), kind, B1, B2, EPS, WD)) {
+                for (int[] step : touched) {
+                    p.zeroGrad();
+                    for (int row : step) {
+                        float[] g = gaussian(r, cols);
+                        p.addRowGrad(row, g, 0, 1f);
+                        double[] gd = new double[cols];
+                        for (int j = 0; j < cols; j++) {
+                            gd[j] = g[j];
+                        }
+                        referenceStep(ref[row], gd, m[row], v[row], ++t[row], kind != TrainConfig.OptimizerKind.ADAM);
+                    }
+                    opt.step(LR);
+                }
+                assertArrayEquals(new long[] {1, 1, 0, 3, 0}, opt.rowSteps(0));
+                float[] after = table.toFloatArray();
+                assertArrayEquals(java.util.Arrays.copyOf(init, first * cols), java.util.Arrays.copyOf(after, first * cols), 0f,
+                        "rows before the first trained row");
+                for (int k = 0; k < rows; k++) {
+                    for (int j = 0; j < cols; j++) {
+                        float got = after[(first + k) * cols + j];
+                        if (t[k] == 0) {
+                            assertEquals(init[(first + k) * cols + j], got, 0f, "untouched row " + k + " (no decay either)");
+                        } else {
+                            assertEquals(ref[k][j], got, 1e-6, kind + " row " + k);
+                        }
+                    }
+                }
+                float[] moment = opt.firstMoment(0);
+                assertEquals(0f, moment[2 * cols], "an untouched row's moments stay 0");
+                assertEquals(m[3][1], moment[3 * cols + 1], 1e-7);
+            }
+            assertThrows(IllegalStateException.class, () -> p.addGrad(nd.zeros(new Shape(rows, cols))));
+            assertThrows(IllegalStateException.class, p::tensorGrad);
+            assertThrows(IllegalStateException.class, p::value);
+            var e = assertThrows(IllegalArgumentException.class, () -> p.addRowGrad(rows, new float[cols], 0, 1f));
+            assertTrue(e.getMessage().contains("row must be in [0, 5)"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> Parameter.rowSparseTensor("v", nd.zeros(new Shape(4)), 1));
+            assertTrue(e.getMessage().contains("two-dimensional"), e.getMessage());
+            p.zeroGrad();
+        }
+    }
+
+    @Test
+    void aRowSparseTensorsGradientIsClippedAndCopiedRowByRow() {
+        try (NDManager nd = NDManager.newBaseManager()) {
+            Parameter p = Parameter.rowSparseTensor("ids", nd.zeros(new Shape(6, 2)), 2);
+            p.addRowGrad(3, new float[] {3f, 0f}, 0, 1f);
+            p.addRowGrad(1, new float[] {0f, 2f}, 0, 1f);
+            p.addRowGrad(3, new float[] {0f, 2f}, 0, 2f);
+            assertEquals(2, p.touchedCount());
+            assertArrayEquals(new float[] {0, 0, 0, 2, 0, 0, 3, 4}, p.copyGrad());
+            double norm = GradientClipping.clip(ParameterSet.of(p), 1.0);
+            assertEquals(Math.sqrt(4 + 9 + 16), norm, 1e-6);
+            assertEquals(4 / (norm + 1e-6), p.copyGrad()[7], 1e-6);
+            p.zeroGrad();
+            assertEquals(0, p.touchedCount());
+        }
+    }
+
+    @Test
+    void aTensorMayTrainARangeOfRows() {
+        SplittableRandom r = new SplittableRandom(10);
+        float[] init = gaussian(r, 6 * 2);
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray table = nd.create(init.clone(), new Shape(6, 2));
+            Parameter base = Parameter.tensor("base", table, 0, 4);
+            assertEquals(4, base.rows());
+            assertEquals(4, base.endRow());
+            assertEquals(new Shape(4, 2), base.trainableShape());
+            try (AdamOptimizer opt = new AdamOptimizer(ParameterSet.of(base), TrainConfig.OptimizerKind.ADAMW, B1, B2, EPS, WD)) {
+                base.addGrad(nd.create(gaussian(r, 8), new Shape(4, 2)));
+                opt.step(LR);
+            }
+            float[] after = table.toFloatArray();
+            assertArrayEquals(java.util.Arrays.copyOfRange(init, 8, 12), java.util.Arrays.copyOfRange(after, 8, 12), 0f);
+            assertTrue(maxAbsDiff(java.util.Arrays.copyOf(init, 8), java.util.Arrays.copyOf(after, 8)) > 0);
+            assertArrayEquals(java.util.Arrays.copyOf(after, 8), base.copyValues(), 0f);
+            base.writeValues(new float[8]);
+            assertArrayEquals(new float[8], java.util.Arrays.copyOf(table.toFloatArray(), 8), 0f);
+            assertArrayEquals(java.util.Arrays.copyOfRange(init, 8, 12), java.util.Arrays.copyOfRange(table.toFloatArray(), 8, 12), 0f);
+            var e = assertThrows(IllegalArgumentException.class, () -> Parameter.tensor("x", table, 2, 2));
+            assertTrue(e.getMessage().contains("endRow must be in (2, 6]"), e.getMessage());
+            base.zeroGrad();
+        }
+    }
+
     @Test
     void clippingCountsTensorGradients() {
         try (NDManager nd = NDManager.newBaseManager()) {

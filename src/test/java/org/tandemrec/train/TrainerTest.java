@@ -157,6 +157,117 @@ class TrainerTest {
         assertArrayEquals(whole.w(), resumed.w(), 0f);
     }
 
+    /**
+     * Rows 2..31 of a native [32, 3] tensor trained row-sparse (lazily), and a dense vector:
+     * {@code rows-v2.ckpt} in the test resources was written by the version-2 checkpoint code
+     * for the same task with those rows as a dense tensor parameter (its gradient the whole
+     * [30, 3] slice), stopped after 3 of its 10 AdamW steps.
+     */
+    static final class RowsTask implements TrainingTask {
+        final NDManager nd = ND.newSubManager();
+        final Parameter rows;
+        final Parameter w = Parameter.dense("w", 1, 3, new float[] {0.5f, -0.5f, 0.2f});
+        final ParameterSet params;
+
+        RowsTask(long seed) {
+            SplittableRandom r = new SplittableRandom(seed);
+            float[] t = new float[32 * 3];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = (float) r.nextGaussian() * 0.1f;
+            }
+            rows = Parameter.rowSparseTensor("rows", nd.create(t, new ai.djl.ndarray.types.Shape(32, 3)), 2);
+            params = ParameterSet.of(rows, w);
+        }
+
+        @Override public String modelName() { return "rows-v2"; }
+        @Override public String configFingerprint() { return "rows=30 from 2, dim=3"; }
+        @Override public ParameterSet parameters() { return params; }
+        @Override public int numExamples() { return 30; }
+
+        @Override
+        public double trainBatch(int[] batch, long step, SplittableRandom random) {
+            float[] e = rows.copyValues();
+            double loss = 0;
+            for (int k : batch) {
+                double pred = 0;
+                for (int j = 0; j < 3; j++) {
+                    pred += e[k * 3 + j] * w.value()[j];
+                }
+                double d = pred - Math.sin(k);
+                loss += d * d;
+                rows.addRowGrad(k, w.value(), 0, (float) (2 * d / batch.length));
+                for (int j = 0; j < 3; j++) {
+                    w.grad()[j] += (float) (2 * d / batch.length) * e[k * 3 + j];
+                }
+            }
+            return loss / batch.length;
+        }
+
+        static TrainConfig config() {
+            return TrainConfig.builder().epochs(2).batchSize(6).learningRate(0.05)
+                    .optimizer(TrainConfig.OptimizerKind.ADAMW).checkpointEvery(2).seed(3).build();
+        }
+    }
+
+    @Test
+    void aRowSparseTensorResumesExactlyWithItsRowsStepCounts() {
+        RowsTask whole = new RowsTask(1);
+        TrainResult all = new Trainer(RowsTask.config()).fit(whole, TrainHooks.none());
+        Path ckpt = dir.resolve("rows.ckpt");
+        RowsTask first = new RowsTask(1);
+        TrainHooks hooks = TrainHooks.none().withCheckpoint(ckpt, true);
+        new Trainer(RowsTask.config()).fit(first, hooks.withStop(step -> step == 7));
+        Checkpoint.Loaded c = Checkpoint.read(ckpt, first, Checkpoint.configHash(first, RowsTask.config()));
+        long[] counts = c.rowSteps().get(0);
+        // 7 steps of 6 examples: every row seen once in the first epoch, then 12 rows in the second.
+        assertEquals(30, counts.length);
+        assertEquals(30 + 12, Arrays.stream(counts).sum());
+        assertTrue(Arrays.stream(counts).allMatch(n -> n == 1 || n == 2), Arrays.toString(counts));
+        assertEquals(null, c.rowSteps().get(1));
+        RowsTask resumed = new RowsTask(99);
+        TrainResult rest = new Trainer(RowsTask.config()).fit(resumed, hooks);
+        assertEquals(7, rest.firstStep());
+        assertArrayEquals(Arrays.copyOfRange(all.losses(), 7, 10), rest.losses(), 0f);
+        assertArrayEquals(whole.rows.copyValues(), resumed.rows.copyValues(), 0f);
+        assertArrayEquals(whole.w.value(), resumed.w.value(), 0f);
+        whole.nd.close();
+        first.nd.close();
+        resumed.nd.close();
+    }
+
+    @Test
+    void aVersionTwoCheckpointResumesWithEveryRowCountingItsParametersSteps() throws Exception {
+        Path ckpt = dir.resolve("rows-v2.ckpt");
+        Files.copy(Path.of(TrainerTest.class.getResource("/train/rows-v2.ckpt").toURI()), ckpt);
+        RowsTask task = new RowsTask(99);
+        Checkpoint.Loaded c = Checkpoint.read(ckpt, task, Checkpoint.configHash(task, RowsTask.config()));
+        assertEquals(3, c.optimizerStep());
+        assertArrayEquals(new long[] {3, 3}, c.parameterSteps());
+        assertEquals(Arrays.asList(null, null), c.rowSteps());
+        try (AdamOptimizer opt = new AdamOptimizer(task.params, RowsTask.config())) {
+            opt.restoreState(c.optimizerStep(), c.parameterSteps(), c.first(), c.second(), c.rowSteps());
+            long[] threes = new long[30];
+            Arrays.fill(threes, 3);
+            assertArrayEquals(threes, opt.rowSteps(0));
+            assertArrayEquals(c.first().get(0), opt.firstMoment(0), 0f);
+        }
+        TrainResult rest = new Trainer(RowsTask.config()).fit(task, TrainHooks.none().withCheckpoint(ckpt, true));
+        assertEquals(3, rest.firstStep());
+        assertEquals(7, rest.losses().length);
+        assertTrue(rest.losses()[6] < rest.losses()[0], Arrays.toString(rest.losses()));
+        // Written again by this version: the row counts are kept now.
+        assertEquals(Checkpoint.VERSION, version(ckpt));
+        assertTrue(Checkpoint.read(ckpt, task, Checkpoint.configHash(task, RowsTask.config())).rowSteps().get(0) != null);
+        task.nd.close();
+    }
+
+    private static int version(Path file) throws IOException {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(Files.newInputStream(file))) {
+            in.readUTF();
+            return in.readInt();
+        }
+    }
+
     @Test
     void aTensorParameterTrainsAsTheArrayOne() {
         // Java float arithmetic and the engine's float kernels may round differently: close, not equal.

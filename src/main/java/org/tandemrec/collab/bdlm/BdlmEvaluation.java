@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 import org.tandemrec.crm.CrmEvaluation;
+import org.tandemrec.crm.ctr.PlattScaling;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.eval.CandidateRanks;
 import org.tandemrec.eval.CtrMetric;
@@ -157,6 +158,27 @@ final class BdlmEvaluation {
                 : java.util.EnumSet.of(CtrMetric.AUC, CtrMetric.UAUC);
         return SegmentedEvaluator.ctr(provenance(CrmEvaluation.ctrTaskName(split), model), rows.valueColumn(), scores,
                 rows.userColumn(), CrmEvaluation.segmentations(split, rows.userColumn(), rows.itemColumn()), metrics);
+    }
+
+    /**
+     * Both tasks for a scorer of (user, item) pairs whose scores are not probabilities (a BPR
+     * model's inner products): for interaction prediction they are mapped to σ(a·s + b) with (a, b)
+     * fitted on {@code calibration}'s rows (Platt scaling on the validation part, never the test
+     * part), so precision, recall and F1 at 0.5 are defined as for the probability models; the
+     * ranking, AUC and the top-K figures are the scorer's own.
+     */
+    List<MetricRecord> pairsCalibrated(String model, BiFunction<int[], int[], float[]> scorer,
+                                       BdlmEvaluation calibration) {
+        InteractionTable cr = calibration.rows;
+        PlattScaling platt = PlattScaling.fit(scorer.apply(cr.userColumn(), cr.itemColumn()), cr.valueColumn());
+        return pairs(model, (us, is) -> {
+            float[] raw = scorer.apply(us, is);
+            float[] p = new float[raw.length];
+            for (int k = 0; k < p.length; k++) {
+                p[k] = platt.probability(raw[k]);
+            }
+            return p;
+        }, true);
     }
 
     /** Both tasks for a scorer of (user, item) pairs. */

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.tandemrec.llm.ChoiceScorer;
 import org.tandemrec.llm.PrefixScorer;
+import org.tandemrec.llm.PromptTokens;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.sft.SftSequence;

@@ -15,6 +15,7 @@ import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.data.ItemInfo;
+import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.llm.VocabularyExtension;
 import org.tandemrec.llm.decoder.CausalLmGradients;
@@ -38,6 +39,7 @@ import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.UserItems;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.TrainConfig;
+import org.tandemrec.train.StepLog;
 import org.tandemrec.train.TrainHooks;
 import org.tandemrec.train.Trainer;
 
@@ -52,8 +54,8 @@ import org.tandemrec.train.Trainer;
  * in {@code checkpoints/}, so an interrupted run resumes.
  */
 public final class BdlmRun {
-    /** Every record, and what was trained (for the run's summary). */
-    public record Result(List<MetricRecord> records, Map<String, String> summary) {
+    /** Every record, what was trained (for the run's summary), and the training losses by step. */
+    public record Result(List<MetricRecord> records, Map<String, String> summary, List<Curve> curves) {
     }
 
     private static final java.util.regex.Pattern ID_TOKEN = java.util.regex.Pattern.compile("<[ui]id_\\d+>");
@@ -101,6 +103,7 @@ public final class BdlmRun {
         BdlmEvaluation valid = BdlmEvaluation.validation(split, s.validUsers(), s.seed());
         int[][] trainSeq = split.train().latestItemsByUser(Integer.MAX_VALUE);
         List<MetricRecord> records = new ArrayList<>();
+        List<Curve> curves = new ArrayList<>();
         Map<String, String> summary = new LinkedHashMap<>();
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights base = DecoderWeights.load(llmDir, m);
              LlmTokenizer baseTok = LlmTokenizer.load(llmDir)) {
@@ -129,12 +132,11 @@ public final class BdlmRun {
             checkPromptsFit(prompts, test, valid);
             step("CRM %s at the LLM's hidden size %d", s.crm(), h);
             Recommender crm = trainCrm(s.crm(), h, split);
-            records.addAll(test.pairs(s.crm(), crm::score, crm.scoreKind() == Recommender.ScoreKind.PROBABILITY));
+            records.addAll(crmRecords(s.crm(), crm, test, valid));
             for (String b : s.baselines()) {
                 if (!b.equals(s.crm())) {
                     step("baseline %s", b);
-                    Recommender r = trainCrm(b, 0, split);
-                    records.addAll(test.pairs(b, r::score, r.scoreKind() == Recommender.ScoreKind.PROBABILITY));
+                    records.addAll(crmRecords(b, trainCrm(b, 0, split), test, valid));
                 }
             }
             VocabularyExtension loaded = idRows(split, crm, h, rms(base), true);
@@ -186,6 +188,7 @@ public final class BdlmRun {
                 VariantScores r = trainVariant(v, split, base, baseTok, prompts, v.preload() ? loaded : fresh, loaded,
                         crmWeight, llmExamples, pairs, trainSeq, test, valid, m);
                 records.addAll(r.records());
+                curves.addAll(r.curves());
                 summary.put(v.name(), String.format(Locale.ROOT, "λ %s, validation HR@1 %.4f, %d steps in %.0f s",
                         v.lambda(), r.validLlm(), r.steps(), r.seconds()));
                 if (lambdas.size() > 1 && v.suffix().startsWith("-lambda-") && r.validLlm() > bestValid) {
@@ -205,7 +208,7 @@ public final class BdlmRun {
                         + " of " + lambdas + ")");
             }
         }
-        return new Result(records, summary);
+        return new Result(records, summary, curves);
     }
 
     /**
@@ -243,7 +246,27 @@ public final class BdlmRun {
         TrainConfig t = s.crmEpochs() > 0 && model.equals(s.crm()) ? d.train().toBuilder().epochs(s.crmEpochs()).build()
                 : d.train();
         CrmSpec spec = new CrmSpec(model, dim > 0 ? dim : d.dim(), t.toBuilder().seed(s.seed()).build(), d.options());
-        return CrmCatalog.train(spec, split, new TrainHooks(null, null, false, showProgress));
+        // Kept in the run directory, so a resumed run scores the same CRMs without training them again.
+        Path file = out.resolve("crms").resolve(String.format(Locale.ROOT, "%s-d%d-e%d-s%d.bin", model, spec.dim(),
+                spec.train().epochs(), s.seed()));
+        if (resume && Files.isRegularFile(file)) {
+            step("%s: loading %s", model, file);
+            return CrmCatalog.load(file);
+        }
+        Recommender r = CrmCatalog.train(spec, split, new TrainHooks(null, null, false, showProgress));
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + file.getParent(), e);
+        }
+        r.save(file);
+        return r;
+    }
+
+    /** Both tasks of a CRM; scores that are not probabilities are calibrated on the validation rows. */
+    private static List<MetricRecord> crmRecords(String name, Recommender r, BdlmEvaluation test, BdlmEvaluation valid) {
+        return r.scoreKind() == Recommender.ScoreKind.PROBABILITY ? test.pairs(name, r::score, true)
+                : test.pairsCalibrated(name, r::score, valid);
     }
 
     /** Root-mean-square value of the model's embedding rows: the scale new rows are brought to. */
@@ -336,7 +359,37 @@ public final class BdlmRun {
     }
 
     /** Validation HR@1 of both sides, the test records, and the training's size and time. */
-    record VariantScores(List<MetricRecord> records, double validLlm, double validDrs, long steps, double seconds) {
+    record VariantScores(List<MetricRecord> records, List<Curve> curves, double validLlm, long steps, double seconds) {
+    }
+
+    /** Chart names of the loss curves, by step-log kind. */
+    private static final Map<String, String> CURVE_GROUPS = Map.of(
+            MutualLearning.LLM_LOSS, "LLM side: answer-token loss by step",
+            MutualLearning.CRM_LOSS, "CRM side: BCE loss by step",
+            MutualLearning.LLM_LOSS + MutualLearning.MUTUAL_SUFFIX, "LLM side: λ·MSE to the sharing module by step",
+            MutualLearning.CRM_LOSS + MutualLearning.MUTUAL_SUFFIX, "CRM side: λ·MSE to the sharing module by step");
+
+    /** The variant's logged losses as curves (the λ·MSE terms only when λ > 0). */
+    private static List<Curve> lossCurves(Variant v, StepLog log, int steps) {
+        List<Curve> out = new ArrayList<>();
+        for (String kind : List.of(MutualLearning.LLM_LOSS, MutualLearning.CRM_LOSS,
+                MutualLearning.LLM_LOSS + MutualLearning.MUTUAL_SUFFIX, MutualLearning.CRM_LOSS + MutualLearning.MUTUAL_SUFFIX)) {
+            if (kind.endsWith(MutualLearning.MUTUAL_SUFFIX) && v.lambda() == 0) {
+                continue;
+            }
+            double[] values = log.read(kind, steps);
+            List<double[]> pts = new ArrayList<>();
+            for (int k = 0; k < values.length; k++) {
+                if (Double.isFinite(values[k])) {
+                    pts.add(new double[] {k, values[k]});
+                }
+            }
+            if (!pts.isEmpty()) {
+                out.add(new Curve(CURVE_GROUPS.get(kind), v.name(), "step", "loss",
+                        pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray()));
+            }
+        }
+        return out;
     }
 
     private VariantScores trainVariant(Variant v, SplitData split, DecoderWeights base, LlmTokenizer baseTok,
@@ -355,7 +408,8 @@ public final class BdlmRun {
             List<Parameter> params = new ArrayList<>();
             Parameter embedding = null;
             if (adapter == null) {
-                params.addAll(CausalLmGradients.allParameters(weights));
+                params.addAll(firstId >= 0 ? CausalLmGradients.allParameters(weights, firstId)
+                        : CausalLmGradients.allParameters(weights));
             } else {
                 params.addAll(CausalLmGradients.loraParameters(adapter));
                 if (firstId >= 0) {
@@ -386,6 +440,11 @@ public final class BdlmRun {
                     .weightDecay(sft.weightDecay()).optimizer(TrainConfig.OptimizerKind.LAZY_ADAM)
                     .schedule(TrainConfig.ScheduleKind.COSINE).warmupSteps(sft.warmupSteps()).clipNorm(sft.clipNorm())
                     .checkpointEvery(sft.checkpointEvery()).seed(s.seed()).build();
+            StepLog losses = new StepLog(out.resolve("checkpoints/" + v.name() + ".losses.tsv"));
+            if (!resume) {
+                losses.delete();
+            }
+            ml.setLossLog(losses);
             long t0 = System.nanoTime();
             var result = new Trainer(tc).fit(ml, new TrainHooks(null, out.resolve("checkpoints/" + v.name() + ".ckpt"),
                     resume, showProgress));
@@ -403,7 +462,7 @@ public final class BdlmRun {
                         tok);
                 drs.save(out.resolve("bdlm-llm" + v.suffix()).resolve("bdlm-drs.safetensors"));
             }
-            return new VariantScores(records, validLlm, Double.NaN, result.globalSteps(), seconds);
+            return new VariantScores(records, lossCurves(v, losses, ml.totalSteps()), validLlm, result.globalSteps(), seconds);
         }
     }
 }

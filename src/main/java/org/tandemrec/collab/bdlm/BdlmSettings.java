@@ -64,55 +64,44 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, in
         if (!ID_CRMS.contains(crm)) {
             throw new IllegalArgumentException("crm must be one of " + new TreeSet<>(ID_CRMS) + ", got " + crm);
         }
-        nonNegative("crm_epochs", crmEpochs);
+        SettingsFile.requireNonNegative("crm_epochs", crmEpochs);
         baselines = List.copyOf(baselines);
         for (String b : baselines) {
             if (!BASELINES.contains(b)) {
                 throw new IllegalArgumentException("baselines: unknown model '" + b + "' (known: " + new TreeSet<>(BASELINES) + ")");
             }
         }
-        positive("history_items", historyItems);
-        nonNegative("token_budget", tokenBudget);
+        SettingsFile.requirePositive("history_items", historyItems);
+        SettingsFile.requireNonNegative("token_budget", tokenBudget);
         for (String[] w : new String[][] {{"item_noun", itemNoun}, {"items_noun", itemsNoun}, {"verb_past", verbPast},
                 {"verb", verb}}) {
             if (w[1] == null || w[1].isBlank()) {
                 throw new IllegalArgumentException(w[0] + " must be a non-empty word");
             }
         }
-        positive("train_positions", trainPositions);
+        SettingsFile.requirePositive("train_positions", trainPositions);
         if (!(topKShare >= 0 && topKShare <= 1)) {
             throw new IllegalArgumentException("topk_share must be in [0, 1], got " + topKShare);
         }
-        positive("drs_positions", drsPositions);
-        positive("rounds", rounds);
+        SettingsFile.requirePositive("drs_positions", drsPositions);
+        SettingsFile.requirePositive("rounds", rounds);
         lambdaOk("lambda", lambda);
         lambdaSweep = List.copyOf(lambdaSweep);
         for (double l : lambdaSweep) {
             lambdaOk("lambda_sweep", l);
         }
-        positive("drs_hidden", drsHidden);
-        positive("drs_batch_size", drsBatchSize);
+        SettingsFile.requirePositive("drs_hidden", drsHidden);
+        SettingsFile.requirePositive("drs_batch_size", drsBatchSize);
         if (!(drsLearningRate > 0) || Double.isInfinite(drsLearningRate)) {
             throw new IllegalArgumentException("drs_learning_rate must be > 0 and finite, got " + drsLearningRate);
         }
-        nonNegative("eval_users", evalUsers);
-        positive("valid_users", validUsers);
+        SettingsFile.requireNonNegative("eval_users", evalUsers);
+        SettingsFile.requirePositive("valid_users", validUsers);
         if (sft == null) {
             throw new IllegalArgumentException("sft settings must be given");
         }
     }
 
-    private static void positive(String key, int v) {
-        if (v <= 0) {
-            throw new IllegalArgumentException(key + " must be > 0, got " + v);
-        }
-    }
-
-    private static void nonNegative(String key, int v) {
-        if (v < 0) {
-            throw new IllegalArgumentException(key + " must be >= 0, got " + v);
-        }
-    }
 
     private static void lambdaOk(String key, double v) {
         if (!(v >= 0) || Double.isInfinite(v)) {

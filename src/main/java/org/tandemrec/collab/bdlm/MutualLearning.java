@@ -3,7 +3,6 @@ package org.tandemrec.collab.bdlm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -14,6 +13,7 @@ import java.util.SplittableRandom;
 import org.tandemrec.llm.sft.SftTask;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
+import org.tandemrec.train.StepLog;
 import org.tandemrec.train.TrainingTask;
 
 /**
@@ -30,6 +30,11 @@ import org.tandemrec.train.TrainingTask;
  * features of an interrupted CRM turn are recomputed from the same LLM).
  */
 public final class MutualLearning implements TrainingTask {
+    /** Step-log kinds of the two sides' task losses, and the suffix of their λ·MSE terms. */
+    public static final String LLM_LOSS = "llm";
+    public static final String CRM_LOSS = "crm";
+    public static final String MUTUAL_SUFFIX = "_mutual";
+
     private final SftTask llm;
     private final List<BdlmExample> llmExamples;
     private final int[] llmLengths;
@@ -56,11 +61,12 @@ public final class MutualLearning implements TrainingTask {
     private int featuredRound = -1;
     private double lastLlmLoss = Double.NaN;
     private double lastDrsLoss = Double.NaN;
+    private StepLog lossLog;
 
     /**
      * @param llm           the LLM's fine-tuning task over sequences in the order of {@code llmExamples}
      * @param llmLengths    the tokens of each of those sequences (batches group similar lengths)
-     * @param idRows        the trained tensor parameter holding the ID-token rows (null: text-only prompts)
+     * @param idRows        the trained row-sparse tensor parameter holding the ID-token rows (null: text-only prompts)
      * @param idRowOffset   the row of {@code <uid_0>} within {@code idRows}' trainable rows
      * @param featureSource the LLM as scorer (reading the same weights the task trains)
      * @param drsRateScale  the CRM side's (and M's) learning rate over the LLM's
@@ -84,6 +90,14 @@ public final class MutualLearning implements TrainingTask {
         }
         if (share.dim() != drs.dim()) {
             throw new IllegalArgumentException("the sharing module has " + share.dim() + " dimensions, the CRM " + drs.dim());
+        }
+        if (idRows != null && idRows.kind() != Parameter.Kind.ROW_SPARSE_TENSOR) {
+            throw new IllegalArgumentException("idRows must be a row-sparse tensor parameter, got " + idRows.name() + " ("
+                    + idRows.kind() + ")");
+        }
+        if (idRows != null && idRows.cols() != share.dim()) {
+            throw new IllegalArgumentException("the sharing module has " + share.dim() + " dimensions, the ID rows "
+                    + idRows.cols());
         }
         if (llmLengths.length != llmExamples.size()) {
             throw new IllegalArgumentException(llmLengths.length + " lengths for " + llmExamples.size() + " examples");
@@ -172,9 +186,11 @@ public final class MutualLearning implements TrainingTask {
         int offset = (int) (step % (llmSteps + drsSteps));
         if (offset < llmSteps) {
             int[] batch = slice(llmOrder(round), offset, llmBatch);
-            double loss = llm.trainBatch(batch, step, random) + llmPull(batch);
-            lastLlmLoss = loss;
-            return loss;
+            double task = llm.trainBatch(batch, step, random);
+            double pull = llmPull(batch);
+            log(LLM_LOSS, step, task, pull);
+            lastLlmLoss = task + pull;
+            return lastLlmLoss;
         }
         if (featuredRound != round) {
             int[] users = pairs.users();
@@ -183,9 +199,27 @@ public final class MutualLearning implements TrainingTask {
             featuredRound = round;
         }
         int[] batch = slice(permutation(pairs.size(), round, 2), offset - llmSteps, drsBatch);
-        double loss = drs.accumulateGradients(featured, batch) + drsPull(batch);
-        lastDrsLoss = loss;
-        return loss;
+        double task = drs.accumulateGradients(featured, batch);
+        double pull = drsPull(batch);
+        log(CRM_LOSS, step, task, pull);
+        lastDrsLoss = task + pull;
+        return lastDrsLoss;
+    }
+
+    private void log(String kind, long step, double task, double pull) {
+        if (lossLog != null) {
+            lossLog.append(kind, step, task);
+            lossLog.append(kind + MUTUAL_SUFFIX, step, pull);
+        }
+    }
+
+    /**
+     * Appends every step's task loss (kind {@value #LLM_LOSS} or {@value #CRM_LOSS}, indexed by
+     * global step) and its λ·MSE term (the kind followed by {@value #MUTUAL_SUFFIX}) to {@code
+     * log}, which outlives a resumption; null stops logging.
+     */
+    public void setLossLog(StepLog log) {
+        this.lossLog = log;
     }
 
     /** λ·MSE between the LLM's ID-token rows of the batch's users and items and M's, with its gradient. */
@@ -214,13 +248,11 @@ public final class MutualLearning implements TrainingTask {
         }
         int h = share.dim();
         try (NDManager m = manager.newSubManager()) {
-            NDArray trained = idRows.tensor();
-            if (idRows.firstRow() > 0) {
-                trained = idRows.tensor().get(new NDIndex("{}:", idRows.firstRow()));
-                trained.attach(m);
+            long[] tensorRows = new long[rows.length];
+            for (int k = 0; k < rows.length; k++) {
+                tensorRows[k] = rows[k] + idRows.firstRow();
             }
-            NDArray idx = m.create(rows, new Shape(rows.length));
-            NDArray picked = trained.get(new NDIndex("{}", idx));
+            NDArray picked = idRows.tensor().get(new NDIndex("{}", m.create(tensorRows)));
             picked.attach(m);
             float[] values = picked.toFloatArray();
             float[][] uVals = new float[us.length][];
@@ -237,13 +269,10 @@ public final class MutualLearning implements TrainingTask {
             float[][] iGrad = new float[is.length][h];
             double loss = SharingModule.pull(share.users(), us, uVals, uGrad, lambda)
                     + SharingModule.pull(share.items(), is, iVals, iGrad, lambda);
-            float[] flat = new float[rows.length * h];
+            // Into the rows' own gradient slots: the step's ID rows stay row-sparse.
             for (int k = 0; k < rows.length; k++) {
-                System.arraycopy(k < us.length ? uGrad[k] : iGrad[k - us.length], 0, flat, k * h, h);
+                idRows.addRowGrad(Math.toIntExact(rows[k]), k < us.length ? uGrad[k] : iGrad[k - us.length], 0, 1f);
             }
-            NDArray grad = manager.zeros(idRows.trainableShape());
-            grad.set(new NDIndex("{}", idx), m.create(flat, new Shape(rows.length, h)));
-            idRows.addGrad(grad);
             return loss;
         }
     }

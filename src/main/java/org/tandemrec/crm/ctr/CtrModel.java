@@ -222,6 +222,11 @@ public abstract class CtrModel<C extends CtrConfig, M extends CtrModel<C, M>> im
         return String.format(Locale.ROOT, "%.4f", v);
     }
 
+    /** The network's uncalibrated logits with explicit histories (oldest first; the last H are used). */
+    public float[] logits(int[] users, int[] items, int[][] histories) {
+        return logitsOf(users, items, histories);
+    }
+
     /** The network's uncalibrated logits of (user, item) pairs with each user's stored history. */
     public float[] logits(int[] users, int[] items) {
         Recommender.checkPairs(this, users, items);

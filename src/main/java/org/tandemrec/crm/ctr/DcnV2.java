@@ -43,9 +43,17 @@ public final class DcnV2 extends CtrModel<DcnV2Config, DcnV2> {
      */
     public static DcnV2 fit(CtrFeatures features, CtrExamples train, int[][] userHistories, DcnV2Config config,
                             TrainConfig trainConfig, TrainHooks hooks, ToDoubleFunction<Recommender> validate) {
+        return fit(initial(features, userHistories, config, trainConfig.seed()), train, trainConfig, hooks, validate);
+    }
+
+    /**
+     * An untrained DCNv2 (weights drawn as {@link #fit} draws them from {@code seed}): the start
+     * of a joint training that skips the CRM's own pre-training (CoReLLa without stage 1).
+     */
+    public static DcnV2 initial(CtrFeatures features, int[][] userHistories, DcnV2Config config, long seed) {
         int[][] hist = storedHistories(features, userHistories, config);
-        ParameterSet params = DcnV2Network.initialise(features, config, new SplittableRandom(trainConfig.seed()));
-        return fit(new DcnV2(config, features, hist, params, PlattScaling.identity()), train, trainConfig, hooks, validate);
+        return new DcnV2(config, features, hist, DcnV2Network.initialise(features, config, new SplittableRandom(seed)),
+                PlattScaling.identity());
     }
 
     @Override

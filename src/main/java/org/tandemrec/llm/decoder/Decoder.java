@@ -18,7 +18,8 @@ import org.tandemrec.train.TensorConstants;
  * A Llama / Mistral / Qwen2 decoder-only transformer (pre-norm blocks of RMSNorm →
  * grouped-query causal self-attention with rotary positions → residual → RMSNorm → SiLU-gated
  * MLP → residual), as in transformers' {@code LlamaForCausalLM}. This class is the model loop
- * (embedding, blocks, final norm, LM head) and the loss; a block's parts are {@link Attention}
+ * (embedding, blocks, final norm, LM head) and the loss (for training with the head at the loss
+ * positions only, {@link #causalLmLoss(NDManager, TrainBatch)}); a block's parts are {@link Attention}
  * (with RoPE and the KV-cache path) and {@link GatedMlp}, both over {@link Projections} (the
  * linear layers with their LoRA deltas). Works on whole batches with explicit position ids and a
  * padding mask, so left-padded rows ({@link PaddedBatch}) score as if unpadded.
@@ -89,13 +90,70 @@ public final class Decoder {
 
     private DecoderOutput forward(NDManager out, int[][] ids, int[][] attentionMask, int[][] positions,
                                   KvCache cache, boolean withHidden, boolean lastOnly) {
+        checkInputs(ids, attentionMask, positions);
+        int b = ids.length;
+        int t = ids[0].length;
+        // Without gradient recording, element-wise results can overwrite fresh intermediates in
+        // place: the small model's forward is bound by memory traffic outside its matmuls.
+        boolean inPlace = !JniUtils.isGradMode();
+        try (NDManager m = out.newSubManager()) {
+            NDArray x = embed(m, m.create(flatten(ids, b, t), new Shape(b, t)).toType(DataType.INT64, false));
+            List<NDArray> hidden = withHidden ? new ArrayList<>() : null;
+            NDArray normed = trunk(m, x, attentionMask, positions, cache, hidden, inPlace);
+            NDArray headIn = lastOnly ? normed.get(new NDIndex(":, -1:, :")) : normed;
+            NDArray logits = Linear.linear(headIn, weights.lmHead()).singletonOrThrow();
+            logits.attach(out);
+            List<NDArray> hs = new ArrayList<>();
+            if (withHidden) {
+                for (NDArray h : hidden) {
+                    h.attach(out);
+                    hs.add(h);
+                }
+            }
+            return new DecoderOutput(logits, List.copyOf(hs));
+        }
+    }
+
+    /**
+     * The blocks and the final norm over the embedded input {@code x} [B, T, H]: the final-normed
+     * top layer [B, T, H]. {@code hidden}, when given, receives the embeddings, the output of
+     * blocks 0..L-2 and that result.
+     */
+    private NDArray trunk(NDManager m, NDArray x, int[][] attentionMask, int[][] positions, KvCache cache,
+                          List<NDArray> hidden, boolean inPlace) {
+        int b = attentionMask.length;
+        int t = attentionMask[0].length;
+        NDArray maskNew = m.create(flatten(attentionMask, b, t), new Shape(b, t));
+        NDArray pos = m.create(flatten(positions, b, t), new Shape(b, t)).toType(DataType.FLOAT32, false);
+        NDArray[] cosSin = attention.rope(m, pos);
+        long past = cache == null ? 0 : cache.length();
+        NDArray keyMask = cache == null || cache.mask() == null ? maskNew : cache.mask().concat(maskNew, 1);
+        NDArray additive = attention.additiveMask(m, keyMask, t, past);
+        if (cache != null) {
+            cache.setMask(keyMask);
+        }
+        if (hidden != null) {
+            hidden.add(x);
+        }
+        for (int l = 0; l < c.numLayers(); l++) {
+            x = block(m, l, x, cosSin, additive, cache, inPlace);
+            if (hidden != null && l < c.numLayers() - 1) {
+                hidden.add(x);
+            }
+        }
+        NDArray normed = rmsNorm(x, weights.get("model.norm.weight"), inPlace);
+        if (hidden != null) {
+            hidden.add(normed);
+        }
+        return normed;
+    }
+
+    private void checkInputs(int[][] ids, int[][] attentionMask, int[][] positions) {
         if (ids.length == 0 || ids[0].length == 0) {
             throw new IllegalArgumentException("input_ids must have at least one row and one column");
         }
-        int b = ids.length;
-        int t = ids[0].length;
-        checkBatch("attention_mask", attentionMask, b, t);
-        checkBatch("position_ids", positions, b, t);
+        checkBatch("attention_mask", attentionMask, ids.length, ids[0].length);
+        checkBatch("position_ids", positions, ids.length, ids[0].length);
         for (int[] row : ids) {
             for (int id : row) {
                 if (id < 0 || id >= c.vocabSize()) {
@@ -103,44 +161,57 @@ public final class Decoder {
                 }
             }
         }
-        // Without gradient recording, element-wise results can overwrite fresh intermediates in
-        // place: the small model's forward is bound by memory traffic outside its matmuls.
+    }
+
+    /**
+     * Mean next-token cross-entropy of a training batch (Hugging Face's shift by one, labels of
+     * −100 ignored), with the LM head run only at the loss positions — the final hidden states
+     * gathered where the next label counts, so the logits are [N, V] with N the loss tokens, not
+     * [B, T, V]. Equal to {@link #causalLmLoss(NDManager, NDArray, int[][])} of the full {@link
+     * #forward}'s logits up to rounding; for an SFT batch, whose answers are a token or two per
+     * row, the head's cost falls by the ratio of the prompt to the answer. The result (a
+     * scalar) is attached to {@code out}; differentiable.
+     */
+    public NDArray causalLmLoss(NDManager out, TrainBatch batch) {
+        return causalLmLoss(out, batch, null, null);
+    }
+
+    /**
+     * As {@link #causalLmLoss(NDManager, TrainBatch)}, with the embedding read through {@code
+     * embedRows} and the LM head through {@code headRows} (each null: the weight itself; the same
+     * object when the head is tied), so that autograd sees their trained rows as small leaves.
+     */
+    NDArray causalLmLoss(NDManager out, TrainBatch batch, VocabularyRows embedRows, VocabularyRows headRows) {
+        int[][] ids = batch.ids();
+        checkInputs(ids, batch.mask(), batch.positions());
+        int b = ids.length;
+        int t = ids[0].length;
+        LossPositions at = LossPositions.of(batch.labels(), t, c.vocabSize());
         boolean inPlace = !JniUtils.isGradMode();
         try (NDManager m = out.newSubManager()) {
-            NDArray idArr = m.create(flatten(ids, b, t), new Shape(b, t)).toType(DataType.INT64, false);
-            NDArray maskNew = m.create(flatten(attentionMask, b, t), new Shape(b, t));
-            NDArray pos = m.create(flatten(positions, b, t), new Shape(b, t)).toType(DataType.FLOAT32, false);
-            NDArray x = embed(m, idArr);
-            NDArray[] cosSin = attention.rope(m, pos);
-            long past = cache == null ? 0 : cache.length();
-            NDArray keyMask = cache == null || cache.mask() == null ? maskNew : cache.mask().concat(maskNew, 1);
-            NDArray additive = attention.additiveMask(m, keyMask, t, past);
-            if (cache != null) {
-                cache.setMask(keyMask);
-            }
-            List<NDArray> hidden = new ArrayList<>();
-            if (withHidden) {
-                hidden.add(x);
-            }
-            for (int l = 0; l < c.numLayers(); l++) {
-                x = block(m, l, x, cosSin, additive, cache, inPlace);
-                if (withHidden && l < c.numLayers() - 1) {
-                    hidden.add(x);
+            NDArray x = embedRows == null
+                    ? embed(m, m.create(flatten(ids, b, t), new Shape(b, t)).toType(DataType.INT64, false))
+                    : embedRows.embed(m, ids);
+            NDArray normed = trunk(m, x, batch.mask(), batch.positions(), null, null, inPlace);
+            NDArray flat = normed.reshape(b * (long) t, c.hiddenSize());
+            NDArray index = m.create(at.rows()).toType(DataType.INT64, false);
+            // embedding() is a row gather whose backward adds into the gathered rows only.
+            NDArray gathered = index.getNDArrayInternal().embedding(index, flat, SparseFormat.DENSE).singletonOrThrow();
+            gathered.attach(m);
+            NDArray logits = headRows == null ? Linear.linear(gathered, weights.lmHead()).singletonOrThrow()
+                    : headRows.logits(m, gathered);
+            int[] targets = at.targets();
+            if (headRows != null) {
+                targets = targets.clone();
+                for (int i = 0; i < targets.length; i++) {
+                    targets[i] = headRows.column(targets[i]);
                 }
             }
-            NDArray normed = rmsNorm(x, weights.get("model.norm.weight"), inPlace);
-            NDArray headIn = lastOnly ? normed.get(new NDIndex(":, -1:, :")) : normed;
-            NDArray logits = Linear.linear(headIn, weights.lmHead()).singletonOrThrow();
-            logits.attach(out);
-            List<NDArray> hs = new ArrayList<>();
-            if (withHidden) {
-                hidden.add(normed);
-                for (NDArray h : hidden) {
-                    h.attach(out);
-                    hs.add(h);
-                }
-            }
-            return new DecoderOutput(logits, List.copyOf(hs));
+            NDArray idx = m.create(targets, new Shape(targets.length, 1)).toType(DataType.INT64, false);
+            NDArray picked = logits.logSoftmax(-1).gather(idx, 1);
+            NDArray loss = picked.sum().neg().div(TensorConstants.scalar(m, targets.length));
+            loss.attach(out);
+            return loss;
         }
     }
 
@@ -217,6 +288,45 @@ public final class Decoder {
         NDArray loss = picked.mul(mask).sum().neg().div(TensorConstants.scalar(m, count));
         loss.attach(out);
         return loss;
+    }
+
+    /**
+     * The loss positions of labels [B][T] with the shift by one: {@code rows} are the flat
+     * indices b·T + t of the positions whose next label is not −100, {@code targets} those labels.
+     */
+    record LossPositions(int[] rows, int[] targets) {
+        static LossPositions of(int[][] labels, int t, long vocab) {
+            int n = 0;
+            for (int[] row : labels) {
+                if (row.length != t) {
+                    throw new IllegalArgumentException("labels row has " + row.length + " columns, input_ids has " + t);
+                }
+                for (int j = 1; j < t; j++) {
+                    n += row[j] != -100 ? 1 : 0;
+                }
+            }
+            if (n == 0) {
+                throw new IllegalArgumentException("no label other than -100 after the first position");
+            }
+            int[] rows = new int[n];
+            int[] targets = new int[n];
+            int k = 0;
+            for (int i = 0; i < labels.length; i++) {
+                for (int j = 1; j < t; j++) {
+                    int lab = labels[i][j];
+                    if (lab == -100) {
+                        continue;
+                    }
+                    if (lab < 0 || lab >= vocab) {
+                        throw new IllegalArgumentException("label " + lab + " at [" + i + "][" + j
+                                + "] outside the vocabulary of " + vocab);
+                    }
+                    rows[k] = i * t + j - 1;
+                    targets[k++] = lab;
+                }
+            }
+            return new LossPositions(rows, targets);
+        }
     }
 
     private static void checkBatch(String field, int[][] a, int b, int t) {

@@ -12,7 +12,6 @@ import java.util.SplittableRandom;
 import java.util.zip.CRC32;
 import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.Decoder;
-import org.tandemrec.llm.decoder.DecoderOutput;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.decoder.TrainBatch;
@@ -31,7 +30,7 @@ import org.tandemrec.train.TrainingTask;
  * micro-batch weighted by its share of the step's answer tokens, so the step equals one batch of
  * B·A rows ({@link CausalLmGradients}). The trainable tensors are the trainer's {@link
  * Parameter}s themselves — the LoRA A/B matrices, LoRA plus the embedding (and untied LM-head)
- * rows of added ID tokens, or every weight (full fine-tuning) — so the trainer clips the global
+ * rows of added ID tokens (row-sparse), or every weight (full fine-tuning) — so the trainer clips the global
  * gradient norm, applies the warm-up + cosine rate and AdamW, and checkpoints on the tensors the
  * decoder reads, in place.
  *
@@ -89,7 +88,11 @@ public final class SftTask implements TrainingTask {
         // Not the adapter's base-model path: a run directory may move between a crash and its resumption.
         fp.append(adapter == null ? "no adapter" : adapter.config().withBaseModel("").toString()).append('\n');
         for (Parameter t : trainable) {
-            fp.append(t.name()).append(' ').append(t.tensor().getShape()).append(" from ").append(t.firstRow()).append('\n');
+            fp.append(t.name()).append(' ').append(t.tensor().getShape()).append(" from ").append(t.firstRow());
+            if (t.endRow() != t.tensor().getShape().get(0)) {
+                fp.append(" to ").append(t.endRow());
+            }
+            fp.append('\n');
         }
         this.parameters = new ParameterSet(trainable);
         fp.append(String.format(Locale.ROOT, "micro=%d pad=%d examples=%d data=%08x base=%08x", microBatch, padId,
@@ -220,8 +223,7 @@ public final class SftTask implements TrainingTask {
             TrainBatch b = TrainBatch.leftPadded(ids, labels, padId);
             int n = b.lossTokens();
             try (NDManager m = manager.newSubManager()) {
-                DecoderOutput o = inference.forward(m, b.ids(), b.mask(), b.positions(), null, false);
-                sum += (double) Decoder.causalLmLoss(m, o.logits(), b.labels()).getFloat() * n;
+                sum += (double) inference.causalLmLoss(m, b).getFloat() * n;
                 count += n;
             }
         }

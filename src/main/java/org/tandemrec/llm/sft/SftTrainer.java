@@ -43,8 +43,9 @@ public final class SftTrainer {
 
     /**
      * Trains the adapter and the embedding (and untied LM-head) rows from {@code firstTokenRow}
-     * on: the ID tokens a {@link VocabularyExtension} added. {@code weights} must be a writable
-     * copy ({@link DecoderWeights#with}), not the memory-mapped load.
+     * on: the ID tokens a {@link VocabularyExtension} added, row-sparse (a step updates the rows of
+     * the tokens in its batches only; {@link CausalLmGradients}). {@code weights} must be a
+     * writable copy ({@link DecoderWeights#with}), not the memory-mapped load.
      */
     public TrainResult trainLoraAndTokenRows(DecoderWeights weights, LoraAdapter adapter, int firstTokenRow,
                                              List<SftSequence> train, List<SftSequence> valid, TrainHooks hooks,

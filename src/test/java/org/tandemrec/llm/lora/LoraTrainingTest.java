@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -237,29 +238,42 @@ class LoraTrainingTest {
     }
 
     @Test
-    void tokenRowTrainingChangesOnlyTheAddedRows() throws Exception {
+    void tokenRowTrainingChangesOnlyTheAddedRowsOfTheBatch() throws Exception {
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights loaded = DecoderWeights.load(TINY, m);
              DecoderWeights w = loaded.with(loaded.config(), Map.of(), m);
              LlmTokenizer tok = LlmTokenizer.load(TINY);
              LoraAdapter a = LoraAdapter.create(w, LoraConfig.attention(2, 4, 0.1, "tiny-llama"), 5, m)) {
             float[] embBefore = w.get("model.embed_tokens.weight").toFloatArray();
             float[] headBefore = w.get("lm_head.weight").toFloatArray();
-            // Answers use ids from the top rows so that those rows get gradients through the input and the head.
-            List<SftExample> ex = List.of(new SftExample("Heat (1995)", " watched"), new SftExample("Casino", " watched"));
+            // Tokens of the top rows in a prompt ("Drama") and as the answer (" leading"), so that
+            // those rows get gradients through the input and the head.
+            List<SftExample> ex = List.of(new SftExample("Drama", " leading"), new SftExample("Drama again", " leading"));
+            List<SftSequence> seqs = SftTrainer.encode(tok, ex, w.config(), 32);
+            int drama = 552;
+            int leading = 599;
+            assertTrue(Arrays.stream(seqs.get(0).ids()).anyMatch(i -> i == drama), Arrays.toString(seqs.get(0).ids()));
+            assertTrue(Arrays.stream(seqs.get(0).labels()).anyMatch(i -> i == leading), Arrays.toString(seqs.get(0).labels()));
             SftConfig cfg = SftConfig.builder().epochs(2).batchSize(2).learningRate(1e-2).weightDecay(0.01).warmupSteps(0)
                     .maxLength(32).seed(3).build();
-            new SftTrainer(cfg).trainLoraAndTokenRows(w, a, 550, SftTrainer.encode(tok, ex, w.config(), 32), null,
-                    TrainHooks.none(), m);
+            new SftTrainer(cfg).trainLoraAndTokenRows(w, a, 550, seqs, null, TrainHooks.none(), m);
             float[] emb = w.get("model.embed_tokens.weight").toFloatArray();
             float[] head = w.get("lm_head.weight").toFloatArray();
             int h = 64;
-            assertEquals(0f, maxAbsDiff(java.util.Arrays.copyOf(embBefore, 550 * h), java.util.Arrays.copyOf(emb, 550 * h)));
-            assertEquals(0f, maxAbsDiff(java.util.Arrays.copyOf(headBefore, 550 * h), java.util.Arrays.copyOf(head, 550 * h)));
-            // Weight decay alone moves every trainable row.
-            assertTrue(maxAbsDiff(headBefore, head) > 0f);
-            assertTrue(maxAbsDiff(embBefore, emb) > 0f);
+            assertEquals(0f, maxAbsDiff(Arrays.copyOf(embBefore, 550 * h), Arrays.copyOf(emb, 550 * h)));
+            assertEquals(0f, maxAbsDiff(Arrays.copyOf(headBefore, 550 * h), Arrays.copyOf(head, 550 * h)));
+            for (int id : new int[] {drama, leading}) {
+                assertTrue(maxAbsDiff(row(headBefore, id), row(head, id)) > 0f, "head row " + id);
+                assertTrue(maxAbsDiff(row(embBefore, id), row(emb, id)) > 0f, "embedding row " + id);
+            }
+            // A trainable row outside every batch is not updated, not even by weight decay (lazy rows).
+            assertEquals(0f, maxAbsDiff(row(headBefore, 560), row(head, 560)));
+            assertEquals(0f, maxAbsDiff(row(embBefore, 560), row(emb, 560)));
             assertTrue(a.pairs().values().iterator().next().b().abs().max().getFloat() > 0f);
         }
+    }
+
+    private static float[] row(float[] table, int id) {
+        return Arrays.copyOfRange(table, id * 64, (id + 1) * 64);
     }
 
     /** The gradients {@code step} adds into freshly zeroed parameters, as Java arrays by name. */
@@ -268,7 +282,7 @@ class LoraTrainingTest {
         step.run();
         Map<String, float[]> out = new java.util.LinkedHashMap<>();
         for (Parameter p : params.list()) {
-            out.put(p.name(), p.tensorGrad().toFloatArray());
+            out.put(p.name(), p.copyGrad());
         }
         params.zeroGrad();
         return out;

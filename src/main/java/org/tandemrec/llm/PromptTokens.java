@@ -1,7 +1,8 @@
-package org.tandemrec.collab.bdlm;
+package org.tandemrec.llm;
 
 import java.util.Arrays;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
+import org.tandemrec.prompt.BdlmPrompts;
 
 /**
  * How prompts and answers become token ids, the same way for training and scoring: each part of
@@ -11,7 +12,7 @@ import org.tandemrec.llm.tokenizer.LlmTokenizer;
  * space token in some vocabularies) and the first that differs, and the ids before an item's token
  * in the answer {@code " <iid_k>"}.
  */
-final class PromptTokens {
+public final class PromptTokens {
     private final LlmTokenizer tokenizer;
     private final int bos;
     private final int eos;
@@ -19,44 +20,44 @@ final class PromptTokens {
     private final int yes;
     private final int no;
 
-    PromptTokens(LlmTokenizer tokenizer, int bos, int eos) {
+    public PromptTokens(LlmTokenizer tokenizer, int bos, int eos) {
         this.tokenizer = tokenizer;
         this.bos = bos;
         this.eos = eos;
-        int[] y = tokenizer.encode(org.tandemrec.prompt.BdlmPrompts.YES);
-        int[] n = tokenizer.encode(org.tandemrec.prompt.BdlmPrompts.NO);
+        int[] y = tokenizer.encode(BdlmPrompts.YES);
+        int[] n = tokenizer.encode(BdlmPrompts.NO);
         int common = 0;
         while (common < y.length && common < n.length && y[common] == n[common]) {
             common++;
         }
         if (common == y.length || common == n.length) {
-            throw new IllegalArgumentException("the tokenizer encodes \"" + org.tandemrec.prompt.BdlmPrompts.YES.strip()
-                    + "\" and \"" + org.tandemrec.prompt.BdlmPrompts.NO.strip() + "\" so that one is a prefix of the other");
+            throw new IllegalArgumentException("the tokenizer encodes \"" + BdlmPrompts.YES.strip()
+                    + "\" and \"" + BdlmPrompts.NO.strip() + "\" so that one is a prefix of the other");
         }
         this.yesNoLead = Arrays.copyOf(y, common);
         this.yes = y[common];
         this.no = n[common];
     }
 
-    int eos() {
+    public int eos() {
         return eos;
     }
 
-    int yesToken() {
+    public int yesToken() {
         return yes;
     }
 
-    int noToken() {
+    public int noToken() {
         return no;
     }
 
     /** The answer ids before the Yes/No token (empty in most vocabularies). */
-    int[] yesNoLead() {
+    public int[] yesNoLead() {
         return yesNoLead.clone();
     }
 
     /** The model's beginning-of-sequence token (when it has one) and the parts, each encoded alone. */
-    int[] prompt(String... parts) {
+    public int[] prompt(String... parts) {
         int[][] enc = new int[parts.length][];
         int n = bos >= 0 ? 1 : 0;
         for (int k = 0; k < parts.length; k++) {
@@ -76,13 +77,13 @@ final class PromptTokens {
     }
 
     /** The parts encoded alone and concatenated, without the beginning-of-sequence token. */
-    int[] continuation(String... parts) {
+    public int[] continuation(String... parts) {
         int[] withBos = prompt(parts);
         return bos >= 0 ? Arrays.copyOfRange(withBos, 1, withBos.length) : withBos;
     }
 
     /** An answer's ids followed by the end-of-sequence token. */
-    int[] answer(String text) {
+    public int[] answer(String text) {
         int[] a = tokenizer.encode(text);
         if (a.length == 0) {
             throw new IllegalArgumentException("answer '" + text + "' encodes to no tokens");
@@ -95,7 +96,7 @@ final class PromptTokens {
         return out;
     }
 
-    static int[] concat(int[] a, int[] b) {
+    public static int[] concat(int[] a, int[] b) {
         int[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;

@@ -1,0 +1,65 @@
+package org.tandemrec.collab.corella;
+
+import java.util.Arrays;
+import java.util.List;
+import org.tandemrec.eval.ConfidenceBuckets;
+import org.tandemrec.eval.RoutingCurve;
+
+/**
+ * CoReLLa's inference rule (arXiv 2403.16378 §3.4): a request whose CRM prediction has entropy
+ * {@code −p log p − (1−p) log(1−p)} at or above the threshold is hard (the CRM is unsure) and is
+ * answered by the LLM instead (hard replacement, no blending); the rest keep the CRM's answer.
+ * The threshold comes from a budget — the share of validation requests to send — chosen on
+ * validation, so that a deployment routes about that share of its traffic.
+ */
+public record EntropyRouter(double threshold, double budget) {
+    public EntropyRouter {
+        if (Double.isNaN(threshold)) {
+            throw new IllegalArgumentException("threshold must be a number");
+        }
+        if (!(budget >= 0 && budget <= 1)) {
+            throw new IllegalArgumentException("budget must be in [0, 1], got " + budget);
+        }
+    }
+
+    /** Whether a request with CRM click probability {@code p} goes to the LLM. */
+    public boolean routes(float p) {
+        return ConfidenceBuckets.entropy(p) >= threshold;
+    }
+
+    /**
+     * The router that sends the share {@code budget} of {@code crmValid}'s requests (the least
+     * confident ones) to the LLM: the threshold is the entropy of the last one routed (nothing is
+     * routed at budget 0).
+     */
+    public static EntropyRouter forBudget(float[] crmValid, double budget) {
+        if (!(budget >= 0 && budget <= 1)) {
+            throw new IllegalArgumentException("budget must be in [0, 1], got " + budget);
+        }
+        int routed = (int) Math.round(budget * crmValid.length);
+        if (routed == 0) {
+            return new EntropyRouter(Double.POSITIVE_INFINITY, budget);
+        }
+        double[] h = new double[crmValid.length];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = ConfidenceBuckets.entropy(crmValid[i]);
+        }
+        Arrays.sort(h);
+        return new EntropyRouter(h[h.length - routed], budget);
+    }
+
+    /**
+     * The budget of best validation AUC among {@code fractions} (the smallest of equal ones: fewer
+     * LLM calls), from the CRM's and the LLM's validation probabilities.
+     */
+    public static EntropyRouter chosenOnValidation(float[] labels, float[] crmValid, float[] llmValid, double[] fractions) {
+        List<RoutingCurve.Point> points = RoutingCurve.compute(labels, crmValid, llmValid, fractions);
+        RoutingCurve.Point best = points.get(0);
+        for (RoutingCurve.Point p : points) {
+            if (p.auc() > best.auc() + 1e-12) {
+                best = p;
+            }
+        }
+        return forBudget(crmValid, best.fraction());
+    }
+}

@@ -1,0 +1,81 @@
+package org.tandemrec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.Fixtures;
+import org.tandemrec.eval.MetricRecord;
+import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunResults;
+
+/**
+ * {@code tandem corella} end to end on a small synthetic time split with the tiny reference
+ * checkpoint: the three stages, routing, the baselines and the ablations scored on the same rows.
+ */
+class CorellaCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theThreeStagesRoutingAndTheComparison() throws Exception {
+        Path world = tmp.resolve("world");
+        assertEquals(0, CliRun.of("data", "synth", "--out", world.toString(), "--users", "80", "--items", "150",
+                "--interactions", "2000").code());
+        Path split = tmp.resolve("time");
+        assertEquals(0, CliRun.of("split", "--format", "tandem", world.toString(), "--out", split.toString(),
+                "--protocol", "time", "--task", "ctr", "--label-rule", ">=4").code());
+        Path config = tmp.resolve("corella.yaml");
+        Files.writeString(config, String.join("\n", "crm_epochs: 2", "history_items: 4", "min_history: 2",
+                "joint_samples: 16", "llm_samples: 8", "eval_rows: 50", "valid_rows: 40", "ablations: true",
+                "shared_dim: 8", "sft: {batch_size: 4, warmup_steps: 1}", ""));
+        Path out = tmp.resolve("run");
+        CliRun r = CliRun.of("corella", "--data", split.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
+                "--out", out.toString(), "--config", config.toString());
+        assertEquals(0, r.code(), r.err());
+        RunResults results = MetricsFile.read(out.resolve(MetricsFile.FILE_NAME));
+        Set<String> models = new TreeSet<>();
+        Set<String> segments = new TreeSet<>();
+        for (MetricRecord m : results.results()) {
+            models.add(m.model());
+            segments.add(m.segment());
+            if (m.segment().equals(MetricRecord.ALL)) {
+                assertEquals(50, m.count(), m.model());
+                assertEquals("time@50", m.split());
+                assertTrue(m.metrics().keySet().containsAll(Set.of("auc", "logloss", "accuracy")), m.model());
+            }
+        }
+        assertEquals(new TreeSet<>(Set.of("dcnv2", "tallrec", "corella", "corella-no-mix", "corella-llm", "corella-oracle",
+                "corella-no-stage1", "corella-no-stage2", "corella-no-stage3", "corella-no-align")), models);
+        assertTrue(segments.containsAll(Set.of("entropy-q1", "entropy-q2", "entropy-q3", "route@0.00", "route@1.00")),
+                segments.toString());
+        // The oracle takes the better answer of each request: never below either side on log loss.
+        double oracle = logloss(results, "corella-oracle");
+        assertTrue(oracle <= logloss(results, "corella-no-mix") && oracle <= logloss(results, "corella-llm"));
+        assertTrue(Files.isRegularFile(out.resolve("corella-llm/adapter_config.json")));
+        assertTrue(Files.isRegularFile(out.resolve("corella-llm/corella-dcnv2.bin")));
+        assertTrue(Files.isRegularFile(out.resolve("dcnv2.bin")));
+        assertTrue(results.curves().stream().anyMatch(c -> c.group().startsWith("stage 2: L_cal")));
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("Routing") && html.contains("corella and its variants"));
+
+        // A split of implicit feedback is refused before any work.
+        Path loo = tmp.resolve("loo");
+        assertEquals(0, CliRun.of("split", "--format", "tandem", world.toString(), "--out", loo.toString(),
+                "--sampler", "popularity", "--negatives", "4").code());
+        CliRun bad = CliRun.of("corella", "--data", loo.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
+                "--out", tmp.resolve("bad").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("CoReLLa needs a CTR split with labels from ratings"), bad.err());
+    }
+
+    private static double logloss(RunResults r, String model) {
+        return r.results().stream().filter(m -> m.model().equals(model) && m.segment().equals(MetricRecord.ALL))
+                .findFirst().orElseThrow().get("logloss");
+    }
+}

@@ -1,0 +1,61 @@
+package org.tandemrec.collab.corella;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.tandemrec.eval.RoutingCurve;
+
+/** Routing by the CRM's prediction entropy, budgets chosen on validation, and the cascade's hard replacement. */
+class EntropyRouterTest {
+    @Test
+    void aBudgetRoutesThatShareOfTheLeastConfident() {
+        float[] p = {0.99f, 0.5f, 0.1f, 0.6f, 0.95f, 0.3f, 0.02f, 0.45f, 0.8f, 0.7f};
+        EntropyRouter r = EntropyRouter.forBudget(p, 0.3);
+        int routed = 0;
+        for (float x : p) {
+            routed += r.routes(x) ? 1 : 0;
+        }
+        assertEquals(3, routed);
+        assertTrue(r.routes(0.5f) && r.routes(0.45f) && r.routes(0.6f), "the three nearest 0.5");
+        assertFalse(r.routes(0.99f));
+        EntropyRouter none = EntropyRouter.forBudget(p, 0);
+        for (float x : p) {
+            assertFalse(none.routes(x));
+        }
+        EntropyRouter all = EntropyRouter.forBudget(p, 1);
+        for (float x : p) {
+            assertTrue(all.routes(x));
+        }
+    }
+
+    /**
+     * The CRM is right where it is sure and unsure elsewhere; the LLM is right on the unsure ones.
+     * Routing the two least confident leaves the positive at 0.44 below the negative at 0.57;
+     * routing three (0.49, 0.53, 0.44) ranks every positive first, so the smallest budget of best
+     * AUC is 3 of 8 (fraction 0.35, as 0.35·8 rounds to 3).
+     */
+    @Test
+    void validationChoosesTheBudgetOfBestAuc() {
+        float[] labels = {1, 0, 1, 0, 1, 0, 1, 0};
+        float[] crm = {0.95f, 0.05f, 0.9f, 0.1f, 0.44f, 0.57f, 0.49f, 0.53f};
+        float[] llm = {0.4f, 0.6f, 0.45f, 0.55f, 0.9f, 0.1f, 0.85f, 0.15f};
+        EntropyRouter r = EntropyRouter.chosenOnValidation(labels, crm, llm, RoutingCurve.defaultFractions());
+        assertEquals(0.35, r.budget(), 1e-12);
+        Cascade c = new Cascade(e -> crm.clone(), e -> {
+            float[] out = new float[e.size()];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = llm[e.users()[k]];
+            }
+            return out;
+        }, r);
+        int[] idx = {0, 1, 2, 3, 4, 5, 6, 7};
+        ClickExamples requests = new ClickExamples(idx, idx, new int[8][0], new float[8][0], labels);
+        Cascade.Scored s = c.score(requests);
+        assertEquals(3, s.llmCalls());
+        assertArrayEquals(new float[] {0.95f, 0.05f, 0.9f, 0.1f, 0.9f, 0.57f, 0.85f, 0.15f}, s.probabilities());
+        assertArrayEquals(new boolean[] {false, false, false, false, true, false, true, true}, s.routed());
+    }
+}
