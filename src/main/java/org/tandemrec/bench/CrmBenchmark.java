@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 import org.tandemrec.base.RowParallel;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.cf.LightGcn;
@@ -20,10 +21,16 @@ import org.tandemrec.crm.cf.MfConfig;
 import org.tandemrec.crm.cf.Ncf;
 import org.tandemrec.crm.cf.NcfConfig;
 import org.tandemrec.crm.cf.NormalizedAdjacency;
+import org.tandemrec.crm.ctr.AutoInt;
+import org.tandemrec.crm.ctr.AutoIntConfig;
 import org.tandemrec.crm.ctr.CtrExamples;
 import org.tandemrec.crm.ctr.CtrFeatures;
 import org.tandemrec.crm.ctr.DcnV2;
 import org.tandemrec.crm.ctr.DcnV2Config;
+import org.tandemrec.crm.ctr.FiBiNet;
+import org.tandemrec.crm.ctr.FiBiNetConfig;
+import org.tandemrec.crm.ctr.XDeepFm;
+import org.tandemrec.crm.ctr.XDeepFmConfig;
 import org.tandemrec.crm.sequential.SasRec;
 import org.tandemrec.crm.sequential.SasRecConfig;
 import org.tandemrec.data.InteractionTable;
@@ -136,6 +143,48 @@ public final class CrmBenchmark {
      * + 128, backward twice that.
      */
     public static DcnFigures dcnV2(Sizes s) {
+        DcnV2Config cfg = DcnV2Config.defaults();
+        ClickData data = clickData(s, cfg.historyLength());
+        double rate = clickSamplesPerSecond(data, (ex, tc) -> DcnV2.fit(data.features(), ex,
+                new int[data.features().numUsers()][0], cfg, tc, TrainHooks.none(), null));
+        int dim = data.features().numFields() * cfg.embeddingDim();
+        double forward = 2.0 * (cfg.crossLayers() * (double) dim * dim + dim * 256.0 + 256.0 * 128 + 128);
+        return new DcnFigures(rate, 3 * forward * rate / 1e9, dim);
+    }
+
+    /**
+     * Training samples/s of a click model at its defaults ({@code autoint}, {@code xdeepfm} or
+     * {@code fibinet}) on the data and steps of {@link #dcnV2}.
+     */
+    public static double clickModelSamplesPerSecond(String model, Sizes s) {
+        switch (model) {
+            case AutoInt.KIND -> {
+                AutoIntConfig cfg = AutoIntConfig.defaults();
+                ClickData data = clickData(s, cfg.historyLength());
+                return clickSamplesPerSecond(data, (ex, tc) -> AutoInt.fit(data.features(), ex,
+                        new int[data.features().numUsers()][0], cfg, tc, TrainHooks.none(), null));
+            }
+            case XDeepFm.KIND -> {
+                XDeepFmConfig cfg = XDeepFmConfig.defaults();
+                ClickData data = clickData(s, cfg.historyLength());
+                return clickSamplesPerSecond(data, (ex, tc) -> XDeepFm.fit(data.features(), ex,
+                        new int[data.features().numUsers()][0], cfg, tc, TrainHooks.none(), null));
+            }
+            case FiBiNet.KIND -> {
+                FiBiNetConfig cfg = FiBiNetConfig.defaults();
+                ClickData data = clickData(s, cfg.historyLength());
+                return clickSamplesPerSecond(data, (ex, tc) -> FiBiNet.fit(data.features(), ex,
+                        new int[data.features().numUsers()][0], cfg, tc, TrainHooks.none(), null));
+            }
+            default -> throw new IllegalArgumentException("model must be autoint, xdeepfm or fibinet, got '" + model + "'");
+        }
+    }
+
+    /** Synthetic click data: features of 6000 users and 4000 items, and {@code dcnSteps} batches of examples. */
+    private record ClickData(CtrFeatures features, CtrExamples examples, TrainConfig train) {
+    }
+
+    private static ClickData clickData(Sizes s, int historyLength) {
         int users = 6000;
         int items = 4000;
         SplittableRandom r = new SplittableRandom(1);
@@ -149,10 +198,8 @@ public final class CrmBenchmark {
                     "occupation", "o" + r.nextInt(21))));
         }
         CtrFeatures f = CtrFeatures.encode(users, items, info, profiles);
-        DcnV2Config cfg = DcnV2Config.defaults();
         TrainConfig tc = CrmSpec.defaults(DcnV2.KIND).train().toBuilder().epochs(1).build();
-        int batch = tc.batchSize();
-        int n = batch * s.dcnSteps();
+        int n = tc.batchSize() * s.dcnSteps();
         int[] us = new int[n];
         int[] is = new int[n];
         int[][] hs = new int[n][];
@@ -160,21 +207,24 @@ public final class CrmBenchmark {
         for (int k = 0; k < n; k++) {
             us[k] = r.nextInt(users);
             is[k] = r.nextInt(items);
-            hs[k] = new int[cfg.historyLength()];
+            hs[k] = new int[historyLength];
             for (int h = 0; h < hs[k].length; h++) {
                 hs[k][h] = r.nextInt(items);
             }
             ys[k] = r.nextInt(2);
         }
-        int warm = 2 * batch;
-        DcnV2.fit(f, new CtrExamples(Arrays.copyOf(us, warm), Arrays.copyOf(is, warm), Arrays.copyOf(hs, warm),
-                Arrays.copyOf(ys, warm)), new int[users][0], cfg, tc, TrainHooks.none(), null);
+        return new ClickData(f, new CtrExamples(us, is, hs, ys), tc);
+    }
+
+    /** Samples/s of one epoch over the data's examples, after a 2-batch warm-up run. */
+    private static double clickSamplesPerSecond(ClickData data, BiConsumer<CtrExamples, TrainConfig> fit) {
+        CtrExamples all = data.examples();
+        int warm = Math.min(all.size(), 2 * data.train().batchSize());
+        fit.accept(new CtrExamples(Arrays.copyOf(all.users(), warm), Arrays.copyOf(all.items(), warm),
+                Arrays.copyOf(all.histories(), warm), Arrays.copyOf(all.labels(), warm)), data.train());
         long t0 = System.nanoTime();
-        DcnV2.fit(f, new CtrExamples(us, is, hs, ys), new int[users][0], cfg, tc, TrainHooks.none(), null);
-        double sec = (System.nanoTime() - t0) / 1e9;
-        int dim = f.numFields() * cfg.embeddingDim();
-        double forward = 2.0 * (cfg.crossLayers() * (double) dim * dim + dim * 256.0 + 256.0 * 128 + 128);
-        return new DcnFigures(n / sec, 3 * forward * n / sec / 1e9, dim);
+        fit.accept(all, data.train());
+        return all.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
     /** Median seconds of one 3-layer, 64-dim LightGCN propagation over {@code table}'s graph. */

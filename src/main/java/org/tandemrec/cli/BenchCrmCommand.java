@@ -19,7 +19,8 @@ import picocli.CommandLine;
  * tensors are faster with one), LightGCN's Java kernels on every core.
  */
 @Command(name = "crm", mixinStandardHelpOptions = true,
-        description = "Time DCNv2, LightGCN, lazy Adam, MF, NeuMF and SASRec training; peak heap on 1M interactions; "
+        description = "Time DCNv2, AutoInt, xDeepFM, FiBiNET, LightGCN, lazy Adam, MF, NeuMF and SASRec training; "
+                + "peak heap on 1M interactions; "
                 + "GFLOP/s against the measured matmul peak.")
 public final class BenchCrmCommand implements Callable<Integer> {
     static final String HEAP_MODEL = "lightgcn exact, 64 dim, 3 layers, one epoch";
@@ -65,6 +66,9 @@ public final class BenchCrmCommand implements Callable<Integer> {
             f.put("dcnv2_train_samples_per_s", dcn.samplesPerSecond());
             f.put("dcnv2_gflops", dcn.gflops());
             f.put("dcnv2_mfu", dcn.gflops() / peak);
+            for (String model : new String[] {"autoint", "xdeepfm", "fibinet"}) {
+                f.put(model + "_train_samples_per_s", CrmBenchmark.clickModelSamplesPerSecond(model, s));
+            }
             InteractionTable table = CrmBenchmark.randomInteractions(s.users(), s.items(), s.interactions(), 2);
             f.put("lightgcn_propagation_1m_s", CrmBenchmark.lightGcnPropagationSeconds(table, s, cores));
             // The batch `tandem train crm --model lightgcn` would use on this many interactions.

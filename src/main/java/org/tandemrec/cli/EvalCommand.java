@@ -43,7 +43,7 @@ public final class EvalCommand implements Callable<Integer> {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("model", name);
         config.put("split", splitDir.toString());
-        info.path("settings").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
+        info.path("settings").properties().forEach(e -> config.put(e.getKey(), RunFiles.settingText(e.getValue())));
         RunFiles.writeResults(run, run.toAbsolutePath().normalize().getFileName().toString(), config, records);
         PrintWriter w = spec.commandLine().getOut();
         for (MetricRecord r : records) {

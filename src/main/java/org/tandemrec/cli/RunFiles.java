@@ -52,6 +52,11 @@ final class RunFiles {
         AtomicFile.writeString(dir.resolve(RUN), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
     }
 
+    /** A run setting as the text metrics.json records: a value as is, a list (layer sizes) as its JSON, e.g. [256,128]. */
+    static String settingText(JsonNode value) {
+        return value.isValueNode() ? value.asText() : value.toString();
+    }
+
     static JsonNode readRun(Path dir) throws IOException {
         Path f = dir.resolve(RUN);
         if (!Files.isRegularFile(f)) {

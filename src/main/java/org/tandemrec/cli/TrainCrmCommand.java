@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "crm", mixinStandardHelpOptions = true,
         description = "Train a conventional recommender (random, pop, mf-bpr, mf-bce, gmf, mlp, neumf, lightgcn, "
-                + "dcnv2, sasrec, gru4rec, bert4rec) on SPLITDIR; writes RUNDIR/model.bin, run.json, metrics.json and report.html.")
+                + "dcnv2, autoint, xdeepfm, fibinet, sasrec, gru4rec, bert4rec) on SPLITDIR; writes RUNDIR/model.bin, run.json, metrics.json and report.html.")
 public final class TrainCrmCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -101,7 +101,7 @@ public final class TrainCrmCommand implements Callable<Integer> {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("model", crm.model());
         c.put("split", split.toString());
-        settingsJson(crm).properties().forEach(e -> c.put(e.getKey(), e.getValue().asText()));
+        settingsJson(crm).properties().forEach(e -> c.put(e.getKey(), RunFiles.settingText(e.getValue())));
         return c;
     }
 }

@@ -13,10 +13,18 @@ import org.tandemrec.crm.cf.Ncf;
 import org.tandemrec.crm.cf.NcfConfig;
 import org.tandemrec.crm.cf.PopularityRecommender;
 import org.tandemrec.crm.cf.RandomRecommender;
+import org.tandemrec.crm.ctr.AutoInt;
+import org.tandemrec.crm.ctr.AutoIntConfig;
+import org.tandemrec.crm.ctr.CtrConfig;
 import org.tandemrec.crm.ctr.CtrExamples;
 import org.tandemrec.crm.ctr.CtrFeatures;
+import org.tandemrec.crm.ctr.CtrModel;
 import org.tandemrec.crm.ctr.DcnV2;
 import org.tandemrec.crm.ctr.DcnV2Config;
+import org.tandemrec.crm.ctr.FiBiNet;
+import org.tandemrec.crm.ctr.FiBiNetConfig;
+import org.tandemrec.crm.ctr.XDeepFm;
+import org.tandemrec.crm.ctr.XDeepFmConfig;
 import org.tandemrec.crm.sequential.Bert4Rec;
 import org.tandemrec.crm.sequential.Bert4RecConfig;
 import org.tandemrec.crm.sequential.Gru4Rec;
@@ -40,7 +48,7 @@ import org.tandemrec.train.TrainHooks;
 public final class CrmCatalog {
     /** Model names accepted by {@code tandem train crm --model}. */
     public static final List<String> MODELS = List.of("random", "pop", "mf-bpr", "mf-bce", "gmf", "mlp", "neumf",
-            "lightgcn", "dcnv2", "sasrec", "gru4rec", "bert4rec");
+            "lightgcn", "dcnv2", "autoint", "xdeepfm", "fibinet", "sasrec", "gru4rec", "bert4rec");
 
     private static final Logger LOG = LoggerFactory.getLogger(CrmCatalog.class);
 
@@ -78,7 +86,30 @@ public final class CrmCatalog {
                             rankingValidation(split));
             case "lightgcn" -> LightGcn.fit(positives(train), LightGcnConfig.of(d, 3, o.l2Or(1e-4)), spec.train(), hooks,
                     rankingValidation(split));
-            case "dcnv2" -> dcnV2(spec, split, hooks);
+            case "dcnv2" -> {
+                DcnV2Config base = DcnV2Config.defaults();
+                DcnV2Config c = new DcnV2Config(d, base.crossLayers(), base.crossKind(), base.rank(), base.experts(),
+                        o.deepLayersOr(base.deepLayers()), base.structure(), base.historyLength(), base.initStd());
+                yield clickModel(spec, split, c, (f, ex, h, v) -> DcnV2.fit(f, ex, h, c, spec.train(), hooks, v));
+            }
+            case "autoint" -> {
+                AutoIntConfig base = AutoIntConfig.defaults();
+                AutoIntConfig c = new AutoIntConfig(d, base.layers(), base.heads(), base.attentionSize(),
+                        o.deepLayersOr(base.deepLayers()), base.historyLength(), base.initStd());
+                yield clickModel(spec, split, c, (f, ex, h, v) -> AutoInt.fit(f, ex, h, c, spec.train(), hooks, v));
+            }
+            case "xdeepfm" -> {
+                XDeepFmConfig base = XDeepFmConfig.defaults();
+                XDeepFmConfig c = new XDeepFmConfig(d, o.cinLayersOr(base.cinLayers()), o.deepLayersOr(base.deepLayers()),
+                        base.historyLength(), base.initStd());
+                yield clickModel(spec, split, c, (f, ex, h, v) -> XDeepFm.fit(f, ex, h, c, spec.train(), hooks, v));
+            }
+            case "fibinet" -> {
+                FiBiNetConfig base = FiBiNetConfig.defaults();
+                FiBiNetConfig c = new FiBiNetConfig(d, base.reductionRatio(), o.deepLayersOr(base.deepLayers()),
+                        base.historyLength(), base.initStd());
+                yield clickModel(spec, split, c, (f, ex, h, v) -> FiBiNet.fit(f, ex, h, c, spec.train(), hooks, v));
+            }
             case "sasrec" -> SasRec.fit(positives(train), withDim(SasRecConfig.defaults(), d, o), spec.train(), hooks,
                     rankingValidation(split));
             case "gru4rec" -> Gru4Rec.fit(positives(train), new Gru4RecConfig(d,
@@ -98,6 +129,9 @@ public final class CrmCatalog {
             case MatrixFactorization.KIND -> MatrixFactorization.load(file);
             case Ncf.KIND -> Ncf.load(file);
             case DcnV2.KIND -> DcnV2.load(file);
+            case AutoInt.KIND -> AutoInt.load(file);
+            case XDeepFm.KIND -> XDeepFm.load(file);
+            case FiBiNet.KIND -> FiBiNet.load(file);
             case SasRec.KIND -> SasRec.load(file);
             case Gru4Rec.KIND -> Gru4Rec.load(file);
             case Bert4Rec.KIND -> Bert4Rec.load(file);
@@ -141,25 +175,30 @@ public final class CrmCatalog {
         return train.filter(r -> train.value(r) > 0f);
     }
 
+    /** How a click model is fitted: features, examples, each user's latest training items, the validation. */
+    @FunctionalInterface
+    private interface ClickFit {
+        CtrModel<?, ?> fit(CtrFeatures features, CtrExamples examples, int[][] latest, ToDoubleFunction<Recommender> validate);
+    }
+
     /**
-     * DCNv2 on the labelled training rows with item categories, user profile fields and each row's
-     * pooled earlier history; at scoring time a user's history is their latest training items.
+     * A click model (DCNv2, AutoInt, xDeepFM, FiBiNET) on the labelled training rows with item
+     * categories, user profile fields and each row's pooled earlier history, early-stopped on the
+     * validation CTR rows' AUC and then, unless {@code calibrate} is off, Platt-scaled on them; at
+     * scoring time a user's history is their latest training items.
      */
-    private static DcnV2 dcnV2(CrmSpec spec, SplitData split, TrainHooks hooks) {
+    private static Recommender clickModel(CrmSpec spec, SplitData split, CtrConfig config, ClickFit fit) {
         if (!split.manifest().source().explicitLabels()) {
-            throw new IllegalArgumentException("dcnv2 needs labelled training data: split with --label-rule (e.g. '>=4'), "
-                    + "got a split of implicit feedback");
+            throw new IllegalArgumentException(spec.model() + " needs labelled training data: split with --label-rule "
+                    + "(e.g. '>=4'), got a split of implicit feedback");
         }
-        DcnV2Config base = DcnV2Config.defaults();
-        DcnV2Config config = new DcnV2Config(spec.dim(), base.crossLayers(), base.crossKind(), base.rank(), base.experts(),
-                base.deepLayers(), base.structure(), base.historyLength(), base.initStd());
         InteractionTable train = split.train();
         CtrFeatures features = CtrFeatures.encode(train.numUsers(), train.numItems(), split.itemInfo(),
                 split.userProfiles());
         // The split's values are already 0/1 labels; ">= 0.5" keeps them as they are.
         CtrExamples examples = CtrExamples.of(train, LabelRule.atLeast(0.5f), config.historyLength());
-        DcnV2 model = DcnV2.fit(features, examples, train.latestItemsByUser(config.historyLength()), config,
-                spec.train(), hooks, ctrValidation(split));
+        CtrModel<?, ?> model = fit.fit(features, examples, train.latestItemsByUser(config.historyLength()),
+                ctrValidation(split));
         return spec.options().calibrateOr(true) ? model.calibratedOn(split.ctrValid()) : model;
     }
 

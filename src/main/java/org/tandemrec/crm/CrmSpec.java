@@ -25,7 +25,7 @@ import org.tandemrec.train.TrainConfig;
  * JSON) overrides single keys, and an unknown key or value is refused by name.
  *
  * <pre>{@code
- * dim: 64              # embedding size (DCNv2: per field)
+ * dim: 64              # embedding size (click models: per field)
  * epochs: 20
  * batch_size: 1024
  * learning_rate: 0.005
@@ -43,6 +43,9 @@ import org.tandemrec.train.TrainConfig;
  * pretrain: true       # neumf: start from trained GMF and MLP
  * max_length: 50       # sasrec, gru4rec, bert4rec
  * mask_probability: 0.4  # bert4rec
+ * calibrate: true      # dcnv2, autoint, xdeepfm, fibinet
+ * deep_layers: [256, 128]  # dcnv2, autoint (non-empty: AutoInt+), xdeepfm, fibinet
+ * cin_layers: [200, 200, 200]  # xdeepfm
  * }</pre>
  *
  * <p>LightGCN's batch size grows with the training data unless {@code batch_size} is given:
@@ -56,7 +59,7 @@ import org.tandemrec.train.TrainConfig;
 public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions options) {
     private static final Set<String> KEYS = Set.of("dim", "epochs", "batch_size", "learning_rate", "weight_decay",
             "optimizer", "schedule", "warmup_steps", "clip_norm", "patience", "checkpoint_every", "seed", "threads",
-            "negatives", "l2", "pretrain", "max_length", "mask_probability", "calibrate");
+            "negatives", "l2", "pretrain", "max_length", "mask_probability", "calibrate", "deep_layers", "cin_layers");
 
     public CrmSpec {
         if (model == null || !CrmCatalog.MODELS.contains(model)) {
@@ -117,7 +120,7 @@ public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions opt
                 b.epochs(30).batchSize(LightGcn.MIN_DEFAULT_BATCH).learningRate(0.01);
                 options = options.withSizeAwareBatch(true);
             }
-            case "dcnv2" -> {
+            case "dcnv2", "autoint", "xdeepfm", "fibinet" -> {
                 b.epochs(8).batchSize(2048).learningRate(0.002);
                 dim = 16;
             }
@@ -137,6 +140,18 @@ public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions opt
         }
         ObjectNode root = SettingsFile.read(file);
         return base.with(file.toString(), root);
+    }
+
+    /** A list of layer sizes, e.g. {@code [256, 128]} ({@code []}: none). */
+    private static List<Integer> sizes(JsonNode v, String key) {
+        if (!v.isArray()) {
+            throw new IllegalArgumentException(key + " must be a list of sizes, e.g. [256, 128], got " + v);
+        }
+        List<Integer> out = new java.util.ArrayList<>();
+        for (JsonNode e : v) {
+            out.add(intValue(e, key));
+        }
+        return out;
     }
 
     /** These settings with the given keys replaced ({@code where} names the source in errors). */
@@ -177,6 +192,8 @@ public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions opt
                     case "calibrate" -> o = o.withCalibrate(booleanValue(v, key));
                     case "max_length" -> o = o.withMaxLength(intValue(v, key));
                     case "mask_probability" -> o = o.withMaskProbability(doubleValue(v, key));
+                    case "deep_layers" -> o = o.withDeepLayers(sizes(v, key));
+                    case "cin_layers" -> o = o.withCinLayers(sizes(v, key));
                     default -> throw new IllegalStateException(key);
                 }
             } catch (IllegalArgumentException ex) {

@@ -20,11 +20,15 @@ import org.tandemrec.crm.ctr.PlattScaling;
  * @param sizeAwareBatch   LightGCN: the batch size follows the number of training interactions
  *                         ({@link LightGcn#defaultBatchSize(int)}) instead of {@code batch_size};
  *                         on by default, off once {@code batch_size} is given
- * @param calibrate        DCNv2: fit {@link PlattScaling} on the validation CTR rows after training
- *                         (default true; null: the default)
+ * @param calibrate        click models (dcnv2, autoint, xdeepfm, fibinet): fit {@link PlattScaling}
+ *                         on the validation CTR rows after training (default true; null: the default)
+ * @param deepLayers       click models: hidden sizes of the DNN (each > 0; empty: none; for autoint
+ *                         a non-empty list is the paper's AutoInt+)
+ * @param cinLayers        xdeepfm: feature maps of each CIN layer (at least one, each > 0)
  */
 public record ModelOptions(Integer negatives, Double l2, boolean pretrain, Integer maxLength, Double maskProbability,
-                           boolean sizeAwareBatch, Boolean calibrate) {
+                           boolean sizeAwareBatch, Boolean calibrate, List<Integer> deepLayers,
+                           List<Integer> cinLayers) {
     /** Setting name → the models it applies to. */
     static final Map<String, List<String>> APPLIES = Map.of(
             "negatives", List.of("mf-bce", "gmf", "mlp", "neumf"),
@@ -32,7 +36,9 @@ public record ModelOptions(Integer negatives, Double l2, boolean pretrain, Integ
             "pretrain", List.of("neumf"),
             "max_length", List.of("sasrec", "gru4rec", "bert4rec"),
             "mask_probability", List.of("bert4rec"),
-            "calibrate", List.of("dcnv2"));
+            "calibrate", List.of("dcnv2", "autoint", "xdeepfm", "fibinet"),
+            "deep_layers", List.of("dcnv2", "autoint", "xdeepfm", "fibinet"),
+            "cin_layers", List.of("xdeepfm"));
 
     public ModelOptions {
         if (negatives != null && negatives <= 0) {
@@ -47,11 +53,26 @@ public record ModelOptions(Integer negatives, Double l2, boolean pretrain, Integ
         if (maskProbability != null && !(maskProbability > 0 && maskProbability < 1)) {
             throw new IllegalArgumentException("mask_probability must be in (0, 1), got " + maskProbability);
         }
+        deepLayers = deepLayers == null ? null : sizes("deep_layers", deepLayers);
+        cinLayers = cinLayers == null ? null : sizes("cin_layers", cinLayers);
+        if (cinLayers != null && cinLayers.isEmpty()) {
+            throw new IllegalArgumentException("cin_layers must hold at least one size");
+        }
+    }
+
+    private static List<Integer> sizes(String key, List<Integer> sizes) {
+        for (int k = 0; k < sizes.size(); k++) {
+            Integer v = sizes.get(k);
+            if (v == null || v <= 0) {
+                throw new IllegalArgumentException(key + "[" + k + "] must be > 0, got " + v);
+            }
+        }
+        return List.copyOf(sizes);
     }
 
     /** Every model default kept. */
     public static ModelOptions none() {
-        return new ModelOptions(null, null, false, null, null, false, null);
+        return new ModelOptions(null, null, false, null, null, false, null, null, null);
     }
 
     /** Refuses settings that do not apply to {@code model}, naming the setting. */
@@ -88,35 +109,66 @@ public record ModelOptions(Integer negatives, Double l2, boolean pretrain, Integ
         if (calibrate != null) {
             m.put("calibrate", calibrate);
         }
+        if (deepLayers != null) {
+            m.put("deep_layers", deepLayers);
+        }
+        if (cinLayers != null) {
+            m.put("cin_layers", cinLayers);
+        }
         return m;
     }
 
     ModelOptions withNegatives(int v) {
-        return new ModelOptions(v, l2, pretrain, maxLength, maskProbability, sizeAwareBatch, calibrate);
+        return new ModelOptions(v, l2, pretrain, maxLength, maskProbability, sizeAwareBatch, calibrate, deepLayers,
+                cinLayers);
     }
 
     ModelOptions withL2(double v) {
-        return new ModelOptions(negatives, v, pretrain, maxLength, maskProbability, sizeAwareBatch, calibrate);
+        return new ModelOptions(negatives, v, pretrain, maxLength, maskProbability, sizeAwareBatch, calibrate,
+                deepLayers, cinLayers);
     }
 
     ModelOptions withPretrain(boolean v) {
-        return new ModelOptions(negatives, l2, v, maxLength, maskProbability, sizeAwareBatch, calibrate);
+        return new ModelOptions(negatives, l2, v, maxLength, maskProbability, sizeAwareBatch, calibrate, deepLayers,
+                cinLayers);
     }
 
     ModelOptions withMaxLength(int v) {
-        return new ModelOptions(negatives, l2, pretrain, v, maskProbability, sizeAwareBatch, calibrate);
+        return new ModelOptions(negatives, l2, pretrain, v, maskProbability, sizeAwareBatch, calibrate, deepLayers,
+                cinLayers);
     }
 
     ModelOptions withMaskProbability(double v) {
-        return new ModelOptions(negatives, l2, pretrain, maxLength, v, sizeAwareBatch, calibrate);
+        return new ModelOptions(negatives, l2, pretrain, maxLength, v, sizeAwareBatch, calibrate, deepLayers,
+                cinLayers);
     }
 
     ModelOptions withSizeAwareBatch(boolean v) {
-        return new ModelOptions(negatives, l2, pretrain, maxLength, maskProbability, v, calibrate);
+        return new ModelOptions(negatives, l2, pretrain, maxLength, maskProbability, v, calibrate, deepLayers,
+                cinLayers);
     }
 
     ModelOptions withCalibrate(boolean v) {
-        return new ModelOptions(negatives, l2, pretrain, maxLength, maskProbability, sizeAwareBatch, v);
+        return new ModelOptions(negatives, l2, pretrain, maxLength, maskProbability, sizeAwareBatch, v, deepLayers,
+                cinLayers);
+    }
+
+    ModelOptions withDeepLayers(List<Integer> v) {
+        return new ModelOptions(negatives, l2, pretrain, maxLength, maskProbability, sizeAwareBatch, calibrate, v,
+                cinLayers);
+    }
+
+    ModelOptions withCinLayers(List<Integer> v) {
+        return new ModelOptions(negatives, l2, pretrain, maxLength, maskProbability, sizeAwareBatch, calibrate,
+                deepLayers, v);
+    }
+
+    List<Integer> deepLayersOr(List<Integer> fallback) {
+        return deepLayers == null ? fallback : deepLayers;
+    }
+
+    List<Integer> cinLayersOr(List<Integer> fallback) {
+        return cinLayers == null ? fallback : cinLayers;
     }
 
     boolean calibrateOr(boolean fallback) {

@@ -13,6 +13,7 @@ import picocli.CommandLine;
 /** Runs the benchmark at its quick sizes; checks the figures are present and sane, never how fast they are. */
 class BenchCrmCommandTest {
     static final String[] KEYS = {"peak_gflops", "dcnv2_train_samples_per_s", "dcnv2_gflops", "dcnv2_mfu",
+        "autoint_train_samples_per_s", "xdeepfm_train_samples_per_s", "fibinet_train_samples_per_s",
         "lightgcn_propagation_1m_s", "lightgcn_epoch_1m_s", "lightgcn_epoch_1m_refresh4_s", "lazy_adam_2m_step_ms",
         "peak_heap_1m_mb", "mf_bpr_samples_per_s", "neumf_samples_per_s", "sasrec_sequences_per_s",
         "sasrec_tokens_per_s"};

@@ -2,15 +2,22 @@ package org.tandemrec.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.crm.CrmCatalog;
+import org.tandemrec.crm.Recommender;
+import org.tandemrec.crm.ctr.CtrModel;
+import org.tandemrec.crm.ctr.PlattScaling;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.eval.RunResults;
@@ -73,6 +80,47 @@ class TrainCrmCommandTest {
         assertEquals(2, run(err2, "train", "crm", "--model", "word2vec", "--data", split.toString(), "--out",
                 runDir.toString()));
         assertTrue(err2.toString().contains("model must be one of"), err2.toString());
+    }
+
+    @Test
+    void clickModelsTrainOnALabelledTimeSplitIntoCalibratedModelFiles() throws Exception {
+        Path time = tmp.resolve("time");
+        assertEquals(0, run(new StringWriter(), "split", "--format", "tandem", tmp.resolve("world").toString(), "--out",
+                time.toString(), "--protocol", "time", "--task", "ctr", "--label-rule", ">=4"));
+        Map<String, String> settings = Map.of("autoint", "epochs: 2\nbatch_size: 512\n",
+                "xdeepfm", "epochs: 2\nbatch_size: 512\ncin_layers: [16, 16]\ndeep_layers: [32]\n",
+                "fibinet", "epochs: 2\nbatch_size: 512\n");
+        for (String model : List.of("autoint", "xdeepfm", "fibinet")) {
+            Path cfg = tmp.resolve(model + ".yaml");
+            Files.writeString(cfg, settings.get(model));
+            Path runDir = tmp.resolve("run-" + model);
+            StringWriter err = new StringWriter();
+            assertEquals(0, run(err, "train", "crm", "--model", model, "--data", time.toString(), "--out",
+                    runDir.toString(), "--config", cfg.toString()), err.toString());
+            Recommender m = CrmCatalog.load(runDir.resolve("model.bin"));
+            assertEquals(model, m.kind());
+            assertEquals(Recommender.ScoreKind.PROBABILITY, m.scoreKind());
+            assertNotEquals(PlattScaling.identity(), ((CtrModel<?, ?>) m).calibration(), model + " calibrated");
+            RunResults results = MetricsFile.read(runDir.resolve("metrics.json"));
+            MetricRecord ctr = find(results, "ctr", "all");
+            assertEquals(model, ctr.model());
+            // The synthetic world's clicks follow users' tastes: even two short epochs rank above chance.
+            assertTrue(ctr.get("auc") > 0.55, model + " test AUC " + ctr.get("auc"));
+            assertTrue(ctr.get("logloss") < 0.693, model + " test LogLoss " + ctr.get("logloss"));
+            if (model.equals("xdeepfm")) {
+                assertEquals("[16,16]", results.run().config().get("cin_layers"), "layer sizes recorded as a list");
+            }
+        }
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(err, "train", "crm", "--model", "fibinet", "--data", time.toString(), "--out",
+                tmp.resolve("run-bad-fibinet").toString(), "--config", writeConfig("cin_layers: [8]\n")));
+        assertTrue(err.toString().contains("setting 'cin_layers' applies to [xdeepfm], not to fibinet"), err.toString());
+    }
+
+    private static String writeConfig(String text) throws Exception {
+        Path cfg = Files.createTempFile(tmp, "cfg", ".yaml");
+        Files.writeString(cfg, text);
+        return cfg.toString();
     }
 
     private static MetricRecord find(RunResults r, String task, String segment) {

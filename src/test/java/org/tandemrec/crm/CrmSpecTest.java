@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tandemrec.crm.cf.LightGcn;
@@ -64,8 +65,31 @@ class CrmSpecTest {
                 () -> CrmSpec.defaults("bert4rec").with("f.yaml", json("{\"mask_probability\": 1.0}")));
         assertTrue(CrmSpec.defaults("dcnv2").options().calibrateOr(true));
         assertFalse(CrmSpec.defaults("dcnv2").with("f.yaml", json("{\"calibrate\": false}")).options().calibrateOr(true));
-        assertEquals("f.yaml: setting 'calibrate' applies to [dcnv2], not to mf-bce", assertThrows(
-                IllegalArgumentException.class, () -> CrmSpec.defaults("mf-bce").with("f.yaml", json("{\"calibrate\": true}")))
+        assertEquals("f.yaml: setting 'calibrate' applies to [dcnv2, autoint, xdeepfm, fibinet], not to mf-bce",
+                assertThrows(IllegalArgumentException.class,
+                        () -> CrmSpec.defaults("mf-bce").with("f.yaml", json("{\"calibrate\": true}"))).getMessage());
+    }
+
+    @Test
+    void clickModelsTakeLayerSizes() throws Exception {
+        CrmSpec x = CrmSpec.defaults("xdeepfm").with("f.yaml",
+                json("{\"cin_layers\": [200, 200, 200], \"deep_layers\": [400, 400]}"));
+        assertEquals(List.of(200, 200, 200), x.options().cinLayersOr(List.of()));
+        assertEquals(Map.of("cin_layers", List.of(200, 200, 200), "deep_layers", List.of(400, 400)), x.options().settings());
+        CrmSpec plain = CrmSpec.defaults("dcnv2").with("f.yaml", json("{\"deep_layers\": []}"));
+        assertEquals(List.of(), plain.options().deepLayersOr(List.of(256, 128)), "an empty list: no DNN");
+        assertEquals(List.of(256, 128), CrmSpec.defaults("autoint").options().deepLayersOr(List.of(256, 128)));
+        assertEquals("f.yaml: setting 'cin_layers' applies to [xdeepfm], not to autoint", assertThrows(
+                IllegalArgumentException.class, () -> CrmSpec.defaults("autoint").with("f.yaml", json("{\"cin_layers\": [8]}")))
                 .getMessage());
+        assertEquals("f.yaml: setting 'cin_layers': cin_layers[1] must be > 0, got 0", assertThrows(
+                IllegalArgumentException.class, () -> CrmSpec.defaults("xdeepfm").with("f.yaml", json("{\"cin_layers\": [8, 0]}")))
+                .getMessage());
+        assertEquals("f.yaml: setting 'cin_layers': cin_layers must hold at least one size", assertThrows(
+                IllegalArgumentException.class, () -> CrmSpec.defaults("xdeepfm").with("f.yaml", json("{\"cin_layers\": []}")))
+                .getMessage());
+        assertEquals("f.yaml: setting 'deep_layers': deep_layers must be a list of sizes, e.g. [256, 128], got 256",
+                assertThrows(IllegalArgumentException.class,
+                        () -> CrmSpec.defaults("fibinet").with("f.yaml", json("{\"deep_layers\": 256}"))).getMessage());
     }
 }

@@ -17,7 +17,8 @@ import java.util.List;
  * @param initStd        standard deviation of the normal embedding initialisation (> 0)
  */
 public record DcnV2Config(int embeddingDim, int crossLayers, CrossKind crossKind, int rank, int experts,
-                          List<Integer> deepLayers, Structure structure, int historyLength, double initStd) {
+                          List<Integer> deepLayers, Structure structure, int historyLength, double initStd)
+        implements CtrConfig {
     /** Full-rank or low-rank-mixture cross layers. */
     public enum CrossKind { FULL, LOW_RANK_MIXTURE }
 

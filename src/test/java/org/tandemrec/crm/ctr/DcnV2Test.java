@@ -9,31 +9,21 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemrec.crm.Logistic;
 import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.RankingChecks;
-import org.tandemrec.data.ItemInfo;
-import org.tandemrec.data.UserProfile;
 import org.tandemrec.train.CheckpointException;
 import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
 
 class DcnV2Test {
     static {
-        // Tiny tensors: one intra-op thread avoids thread hand-offs that dominate on a busy 2-core machine
-        // (effective only if the engine has not started yet in this JVM).
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", "1");
-        }
+        CtrTestData.useOneEngineThread();
     }
-
-    private static final String[] CATS = {"action", "comedy", "drama"};
 
     @Test
     void crossLayerMatchesHandComputation() {
@@ -49,57 +39,17 @@ class DcnV2Test {
         }
     }
 
-    /** Synthetic CTR: a user clicks an item iff its category is the one named in the user's profile (10% label noise). */
-    private record Synthetic(CtrFeatures features, CtrExamples train, CtrExamples test, int[][] latest) {
-    }
-
-    private static Synthetic synthetic() {
-        int users = 60;
-        int items = 45;
-        SplittableRandom r = new SplittableRandom(11);
-        List<ItemInfo> info = new ArrayList<>();
-        for (int i = 0; i < items; i++) {
-            info.add(new ItemInfo("item " + i, List.of(CATS[i % 3]), ""));
-        }
-        List<UserProfile> profiles = new ArrayList<>();
-        int[] likes = new int[users];
-        for (int u = 0; u < users; u++) {
-            likes[u] = r.nextInt(3);
-            profiles.add(new UserProfile(Map.of("likes", CATS[likes[u]], "group", "g" + (u % 4))));
-        }
-        CtrFeatures f = CtrFeatures.encode(users, items, info, profiles);
-        CtrExamples train = examples(3000, users, items, likes, r);
-        CtrExamples test = examples(600, users, items, likes, r);
-        int[][] latest = new int[users][0];
-        return new Synthetic(f, train, test, latest);
-    }
-
-    private static CtrExamples examples(int n, int users, int items, int[] likes, SplittableRandom r) {
-        int[] us = new int[n];
-        int[] is = new int[n];
-        int[][] hs = new int[n][];
-        float[] ys = new float[n];
-        for (int k = 0; k < n; k++) {
-            us[k] = r.nextInt(users);
-            is[k] = r.nextInt(items);
-            hs[k] = new int[] {r.nextInt(items), r.nextInt(items)};
-            boolean click = is[k] % 3 == likes[us[k]];
-            ys[k] = (r.nextDouble() < 0.1) != click ? 1f : 0f;
-        }
-        return new CtrExamples(us, is, hs, ys);
-    }
-
     private static DcnV2Config small(DcnV2Config.CrossKind kind, DcnV2Config.Structure structure) {
         return new DcnV2Config(8, 2, kind, 4, 2, List.of(32, 16), structure, 5, 0.05);
     }
 
     private static TrainConfig train() {
-        return TrainConfig.builder().epochs(6).batchSize(256).learningRate(0.02).seed(3).build();
+        return CtrTestData.shortTraining();
     }
 
     @Test
     void learnsSyntheticClickRule() {
-        Synthetic s = synthetic();
+        CtrTestData.Synthetic s = CtrTestData.synthetic();
         DcnV2 model = DcnV2.fit(s.features(), s.train(), s.latest(),
                 small(DcnV2Config.CrossKind.FULL, DcnV2Config.Structure.STACKED), train(), TrainHooks.none(), null);
         float[] p = model.scoreExamples(s.test().users(), s.test().items(), s.test().histories());
@@ -110,7 +60,7 @@ class DcnV2Test {
 
     @Test
     void lowRankMixtureParallelLearnsAndRoundTrips(@TempDir Path dir) {
-        Synthetic s = synthetic();
+        CtrTestData.Synthetic s = CtrTestData.synthetic();
         DcnV2 model = DcnV2.fit(s.features(), s.train(), s.latest(),
                 small(DcnV2Config.CrossKind.LOW_RANK_MIXTURE, DcnV2Config.Structure.PARALLEL), train(),
                 TrainHooks.none(), null);
@@ -125,7 +75,7 @@ class DcnV2Test {
 
     @Test
     void calibrationMovesProbabilitiesNotRankingsAndIsSaved(@TempDir Path dir) {
-        Synthetic s = synthetic();
+        CtrTestData.Synthetic s = CtrTestData.synthetic();
         DcnV2 model = DcnV2.fit(s.features(), s.train(), s.latest(),
                 small(DcnV2Config.CrossKind.FULL, DcnV2Config.Structure.STACKED),
                 train().toBuilder().epochs(1).build(), TrainHooks.none(), null);
@@ -157,7 +107,7 @@ class DcnV2Test {
 
     @Test
     void intermediatesAreNamedAndShaped(@TempDir Path dir) {
-        Synthetic s = synthetic();
+        CtrTestData.Synthetic s = CtrTestData.synthetic();
         DcnV2Config cfg = small(DcnV2Config.CrossKind.FULL, DcnV2Config.Structure.STACKED);
         DcnV2 model = DcnV2.fit(s.features(), s.train(), s.latest(), cfg,
                 train().toBuilder().epochs(1).build(), TrainHooks.none(), null);
