@@ -91,7 +91,7 @@ public final class CorellaBenchmark {
             SftTask alone = new SftTask(w, adapter, lora, seqs, s.batch(), m);
             LayerAlignment align = new LayerAlignment(LayerAlignment.evenlySpaced(config.numLayers(),
                     crm.config().crossLayers()), config.hiddenSize(), crm.features().numFields() * crm.config().embeddingDim(),
-                    64, 2, s.seed());
+                    64, 2, true, s.seed());
             JointTask joint = new JointTask(w, adapter, crm, align, data, seqs, new JointTask.Weights(1, 1, 0.1), 1);
             int[] batch = new int[s.batch()];
             for (int k = 0; k < batch.length; k++) {

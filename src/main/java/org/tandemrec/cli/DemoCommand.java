@@ -258,14 +258,16 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * CoReLLa at the demo's size: {@link #corellaSamples} rows in each LLM stage, DCNv2 with the
-     * demo's epochs, scored on {@link #corellaRows} sampled test rows; no ablations.
+     * demo's epochs, scored on {@link #corellaRows} sampled test rows; no ablations, and no further
+     * click models (the demo's own are on the whole time split).
      */
     private CorellaSettings corellaSettings() {
         CrmSpec dcn = CrmSpec.defaults("dcnv2");
         int crmEpochs = Math.max(1, (int) Math.round(Math.min(DEMO_MAX_EPOCHS, dcn.train().epochs()) * epochsScale));
         return CorellaSettings.defaults().with("demo", new ObjectMapper().createObjectNode()
                 .put("joint_samples", corellaSamples).put("llm_samples", corellaSamples).put("crm_epochs", crmEpochs)
-                .put("eval_rows", corellaRows).put("valid_rows", Math.max(2, corellaRows / 2)).put("seed", seed));
+                .put("eval_rows", corellaRows).put("valid_rows", Math.max(2, corellaRows / 2)).put("seed", seed)
+                .set("baselines", new ObjectMapper().createArrayNode()));
     }
 
     /**

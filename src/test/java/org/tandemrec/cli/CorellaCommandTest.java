@@ -33,7 +33,7 @@ class CorellaCommandTest {
         Path config = tmp.resolve("corella.yaml");
         Files.writeString(config, String.join("\n", "crm_epochs: 2", "history_items: 4", "min_history: 2",
                 "joint_samples: 16", "llm_samples: 8", "eval_rows: 50", "valid_rows: 40", "ablations: true",
-                "shared_dim: 8", "sft: {batch_size: 4, warmup_steps: 1}", ""));
+                "shared_dim: 8", "baselines: [fibinet]", "sft: {batch_size: 4, warmup_steps: 1}", ""));
         Path out = tmp.resolve("run");
         CliRun r = CliRun.of("corella", "--data", split.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
                 "--out", out.toString(), "--config", config.toString());
@@ -50,7 +50,7 @@ class CorellaCommandTest {
                 assertTrue(m.metrics().keySet().containsAll(Set.of("auc", "logloss", "accuracy")), m.model());
             }
         }
-        assertEquals(new TreeSet<>(Set.of("dcnv2", "tallrec", "corella", "corella-no-mix", "corella-llm", "corella-oracle",
+        assertEquals(new TreeSet<>(Set.of("dcnv2", "fibinet", "tallrec", "corella", "corella-no-mix", "corella-llm", "corella-oracle",
                 "corella-no-stage1", "corella-no-stage2", "corella-no-stage3", "corella-no-align")), models);
         assertTrue(segments.containsAll(Set.of("entropy-q1", "entropy-q2", "entropy-q3", "route@0.00", "route@1.00")),
                 segments.toString());

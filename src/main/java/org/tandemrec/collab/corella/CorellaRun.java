@@ -15,6 +15,7 @@ import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.Recommender;
+import org.tandemrec.crm.ctr.CtrModel;
 import org.tandemrec.crm.ctr.DcnV2;
 import org.tandemrec.crm.ctr.PlattScaling;
 import org.tandemrec.data.ItemInfo;
@@ -135,7 +136,9 @@ public final class CorellaRun {
         for (String b : s.baselines()) {
             step("baseline %s", b);
             Recommender r = CrmCatalog.train(spec(b), split, new TrainHooks(null, null, false, showProgress));
-            records.addAll(records(data, b, r.score(test.users(), test.items())));
+            // Click models read each row's own history, as DCNv2 does here.
+            records.addAll(records(data, b, r instanceof CtrModel<?, ?> c ? c.scoreExamples(test.users(), test.items(),
+                    test.histories()) : r.score(test.users(), test.items())));
         }
 
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights base = DecoderWeights.load(llmDir, m);
@@ -287,7 +290,7 @@ public final class CorellaRun {
         }
         int crossWidth = crm.features().numFields() * crm.config().embeddingDim();
         LayerAlignment align = new LayerAlignment(pairs, base.config().hiddenSize(), crossWidth, s.sharedDim(), s.alignP(),
-                s.seed());
+                s.alignNormalize(), s.seed());
         JointTask task = new JointTask(base, adapter, crm, align, joint, seqs,
                 new JointTask.Weights(s.alpha(), s.beta(), v.align() ? s.gamma() : 0), s.crmRateScale());
         StepLog losses = stepLog(v.name() + "-stage2");

@@ -30,12 +30,13 @@ import org.tandemrec.llm.sft.SftConfig;
  * gamma: 0.1
  * align_pairs: []        # [[LLM block, DCNv2 cross layer], ...]; empty: cross layer j with block round((j+1)L/C)
  * align_p: 2.0           # the alignment norm's power
+ * align_normalize: true  # projections scaled to unit length before the distance
  * shared_dim: 64         # the projection heads' common dimension
  * crm_rate_scale: 1.0    # the DCNv2's learning rate in stage 2 over the LLM's
  * budget: -1             # share of requests routed to the LLM; -1: chosen on validation AUC
  * eval_rows: 2000        # test rows scored (a seeded sample, the same for every model); 0: all
  * valid_rows: 1000       # validation rows for calibration and the budget
- * baselines: []          # further click CRMs scored beside DCNv2
+ * baselines: [autoint, xdeepfm, fibinet]   # further click CRMs scored beside DCNv2
  * ablations: false       # also w/o stage 1, 2, 3 and w/o alignment
  * seed: 42
  * sft: {learning_rate: 0.001, batch_size: 8, warmup_steps: 10, ...}
@@ -43,10 +44,12 @@ import org.tandemrec.llm.sft.SftConfig;
  */
 public record CorellaSettings(int historyItems, int minHistory, int tokenBudget, int crmEpochs, int jointSamples,
                               int llmSamples, double alpha, double beta, double gamma, List<int[]> alignPairs,
-                              double alignP, int sharedDim, double crmRateScale, double budget, int evalRows,
+                              double alignP, boolean alignNormalize, int sharedDim, double crmRateScale, double budget, int evalRows,
                               int validRows, List<String> baselines, boolean ablations, long seed, SftConfig sft) {
+    /** Click models that may be scored beside DCNv2 (CoReLLa's feature-interaction baselines, and the simple ones). */
+    public static final Set<String> BASELINES = Set.of("autoint", "xdeepfm", "fibinet", "mf-bce", "pop", "random");
     private static final Set<String> KEYS = Set.of("history_items", "min_history", "token_budget", "crm_epochs",
-            "joint_samples", "llm_samples", "alpha", "beta", "gamma", "align_pairs", "align_p", "shared_dim",
+            "joint_samples", "llm_samples", "alpha", "beta", "gamma", "align_pairs", "align_p", "align_normalize", "shared_dim",
             "crm_rate_scale", "budget", "eval_rows", "valid_rows", "baselines", "ablations", "seed", "sft");
 
     public CorellaSettings {
@@ -76,6 +79,12 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
         SettingsFile.requireNonNegative("eval_rows", evalRows);
         SettingsFile.requirePositive("valid_rows", validRows);
         baselines = List.copyOf(baselines);
+        for (String b : baselines) {
+            if (!BASELINES.contains(b)) {
+                throw new IllegalArgumentException("baselines: unknown click model '" + b + "' (known: "
+                        + new TreeSet<>(BASELINES) + ")");
+            }
+        }
         if (sft == null) {
             throw new IllegalArgumentException("sft settings must be given");
         }
@@ -89,8 +98,8 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
     public static CorellaSettings defaults() {
         SftConfig sft = SftConfig.builder().mode(SftConfig.Mode.LORA).learningRate(1e-3).batchSize(8).warmupSteps(10)
                 .build();
-        return new CorellaSettings(30, 5, 0, 0, 20_000, 20_000, 1, 1, 0.1, List.of(), 2, 64, 1, -1, 2000, 1000,
-                List.of(), false, 42L, sft);
+        return new CorellaSettings(30, 5, 0, 0, 20_000, 20_000, 1, 1, 0.1, List.of(), 2, true, 64, 1, -1, 2000, 1000,
+                List.of("autoint", "xdeepfm", "fibinet"), false, 42L, sft);
     }
 
     /** The defaults with the keys of a settings file applied; {@code file} null: the defaults. */
@@ -126,7 +135,8 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
             }
             return new CorellaSettings(i(merged, "history_items"), i(merged, "min_history"), i(merged, "token_budget"),
                     i(merged, "crm_epochs"), i(merged, "joint_samples"), i(merged, "llm_samples"), d(merged, "alpha"),
-                    d(merged, "beta"), d(merged, "gamma"), pairs, d(merged, "align_p"), i(merged, "shared_dim"),
+                    d(merged, "beta"), d(merged, "gamma"), pairs, d(merged, "align_p"),
+                    SettingsFile.booleanValue(merged.get("align_normalize"), "align_normalize"), i(merged, "shared_dim"),
                     d(merged, "crm_rate_scale"), d(merged, "budget"), i(merged, "eval_rows"), i(merged, "valid_rows"), b,
                     SettingsFile.booleanValue(merged.get("ablations"), "ablations"),
                     SettingsFile.longValue(merged.get("seed"), "seed"), s);
@@ -168,6 +178,7 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
             pairs.addArray().add(p[0]).add(p[1]);
         }
         o.put("align_p", alignP);
+        o.put("align_normalize", alignNormalize);
         o.put("shared_dim", sharedDim);
         o.put("crm_rate_scale", crmRateScale);
         o.put("budget", budget);

@@ -99,8 +99,8 @@ public final class JointTask implements TrainingTask {
         all.addAll(alignment.parameters());
         this.parameters = new ParameterSet(all);
         this.crmSide = new HashSet<>(crm.parameters().list());
-        this.fingerprint = String.format(Locale.ROOT, "corella-joint %s %s pairs=%s %s n=%d", c,
-                adapter.config().withBaseModel(""), alignment.pairs(), weights, data.size());
+        this.fingerprint = String.format(Locale.ROOT, "corella-joint %s %s pairs=%s normalized=%s %s n=%d", c,
+                adapter.config().withBaseModel(""), alignment.pairs(), alignment.normalized(), weights, data.size());
     }
 
     @Override

@@ -17,6 +17,12 @@ import org.tandemrec.train.Parameter;
  * the output of LLM block S_j pooled at one token (the last prompt token), h_crm the output of
  * DCNv2 cross layer T_j, and g linear projections into a shared dimension, one pair of heads per
  * aligned pair. The paper sums over the batch; the mean keeps γ independent of the batch size.
+ *
+ * <p>With {@code normalize} (the default of a run) both projections are scaled to unit length
+ * before the distance, so {@code L_cal} lies in [0, 2^p] per pair. Without it the heads can lower
+ * the loss by shrinking both sides towards zero, and its size follows the hidden states' scale: on
+ * the demo model the raw squared distance started near 17,000, so γ = 0.1 made it a hundred times
+ * the task losses and the clipped gradient served the alignment alone.
  */
 public final class LayerAlignment {
     /**
@@ -35,6 +41,7 @@ public final class LayerAlignment {
 
     private final List<Pair> pairs;
     private final double p;
+    private final boolean normalize;
     private final List<Parameter> params = new ArrayList<>();
 
     /**
@@ -42,8 +49,10 @@ public final class LayerAlignment {
      * @param crossWidth the width of DCNv2's cross layers (fields × embedding size)
      * @param sharedDim  the projections' common dimension
      * @param p          the norm's power (2: squared Euclidean distance)
+     * @param normalize  whether both projections are scaled to unit length first
      */
-    public LayerAlignment(List<Pair> pairs, int llmHidden, int crossWidth, int sharedDim, double p, long seed) {
+    public LayerAlignment(List<Pair> pairs, int llmHidden, int crossWidth, int sharedDim, double p, boolean normalize,
+                          long seed) {
         if (pairs.isEmpty()) {
             throw new IllegalArgumentException("alignment needs at least one (LLM block, cross layer) pair");
         }
@@ -55,6 +64,7 @@ public final class LayerAlignment {
         }
         this.pairs = List.copyOf(pairs);
         this.p = p;
+        this.normalize = normalize;
         SplittableRandom r = new SplittableRandom(seed ^ 0xA11C9L);
         for (int j = 0; j < pairs.size(); j++) {
             params.add(WeightInit.glorotNormal("align_" + j + "_llm_w", llmHidden, sharedDim, r));
@@ -85,6 +95,16 @@ public final class LayerAlignment {
         return List.copyOf(params);
     }
 
+    /** Each row over its Euclidean length (a tiny shift keeps a zero row finite). */
+    private static NDArray unit(AutogradStep step, NDArray x) {
+        NDArray norm = x.mul(x).sum(new int[] {1}, true).add(step.scalar(1e-12f)).sqrt();
+        return x.div(norm);
+    }
+
+    public boolean normalized() {
+        return normalize;
+    }
+
     /**
      * The loss inside {@code step}. {@code llmHidden} are the decoder's hidden states (index 0 the
      * embeddings, index l block l's output, the last after the final norm), each [B, T, H];
@@ -105,6 +125,10 @@ public final class LayerAlignment {
             NDArray h = llmHidden.get(pair.llmBlock()).get(new NDIndex(":, {}, :", position));
             NDArray a = TensorFunctions.linear(h, step.dense(params.get(4 * j)), step.dense(params.get(4 * j + 1)));
             NDArray b = TensorFunctions.linear(crossOut, step.dense(params.get(4 * j + 2)), step.dense(params.get(4 * j + 3)));
+            if (normalize) {
+                a = unit(step, a);
+                b = unit(step, b);
+            }
             NDArray d = a.sub(b);
             NDArray sq = d.mul(d).sum(new int[] {1});
             // ‖x‖₂^p = (Σ x²)^(p/2); the small shift keeps the gradient finite at 0 for p < 2.

@@ -51,6 +51,10 @@ class JointTaskTest {
         final List<SftSequence> seqs = new ArrayList<>();
 
         Setup(JointTask.Weights w) throws Exception {
+            this(w, false);
+        }
+
+        Setup(JointTask.Weights w, boolean normalize) throws Exception {
             weights = DecoderWeights.load(Fixtures.path("hf/tiny-llama"), m);
             LlmTokenizer tok = LlmTokenizer.load(Fixtures.path("hf/tiny-llama"));
             adapter = LoraAdapter.create(weights, new LoraConfig(2, 4, 0.0, List.of("q_proj", "v_proj"), ""), 3, m);
@@ -58,7 +62,7 @@ class JointTaskTest {
             DcnV2Config c = new DcnV2Config(4, 2, DcnV2Config.CrossKind.FULL, 2, 1, List.of(8),
                     DcnV2Config.Structure.STACKED, 5, 0.05);
             crm = DcnV2.initial(f, new int[][] {{0}, {1}, {}}, c, 11);
-            align = new LayerAlignment(LayerAlignment.evenlySpaced(2, 2), 64, f.numFields() * 4, 6, 2, 5);
+            align = new LayerAlignment(LayerAlignment.evenlySpaced(2, 2), 64, f.numFields() * 4, 6, 2, normalize, 5);
             ClickLanguageModel lm = new ClickLanguageModel(new Decoder(weights, adapter), tok,
                     new CorellaPrompts(new PromptConfig(30, 200, "movie", "movies", "watched", "watch"), ITEMS,
                             List.of(), t -> 0), PromptStyle.TEXT_ONLY, 4);
@@ -82,7 +86,13 @@ class JointTaskTest {
      */
     @Test
     void alignmentTermIsTheFormulaAtTheLastPromptToken() throws Exception {
-        try (Setup s = new Setup(new JointTask.Weights(0, 0, 1))) {
+        for (boolean normalize : new boolean[] {false, true}) {
+            alignmentTermIsTheFormula(normalize);
+        }
+    }
+
+    private static void alignmentTermIsTheFormula(boolean normalize) throws Exception {
+        try (Setup s = new Setup(new JointTask.Weights(0, 0, 1), normalize)) {
             int[] all = {0, 1, 2, 3};
             s.task.trainBatch(all, 0, new SplittableRandom(1));
             double got = s.task.lastTerms()[2];
@@ -107,8 +117,8 @@ class JointTaskTest {
                     int width = x.length / 4;
                     double sum = 0;
                     for (int i = 0; i < 4; i++) {
-                        float[] a = project(h, i * 64, 64, heads.get(4 * j), heads.get(4 * j + 1));
-                        float[] c = project(x, i * width, width, heads.get(4 * j + 2), heads.get(4 * j + 3));
+                        float[] a = project(h, i * 64, 64, heads.get(4 * j), heads.get(4 * j + 1), normalize);
+                        float[] c = project(x, i * width, width, heads.get(4 * j + 2), heads.get(4 * j + 3), normalize);
                         for (int k = 0; k < a.length; k++) {
                             sum += (a[k] - c[k]) * (a[k] - c[k]);
                         }
@@ -118,18 +128,28 @@ class JointTaskTest {
             }
             assertTrue(expected > 1e-3, "a non-trivial distance to compare");
             assertEquals(expected, got, 1e-4 * expected);
+            if (normalize) {
+                assertTrue(got <= 4 * s.align.pairs().size(), "unit vectors are at most 2 apart: " + got);
+            }
         }
     }
 
-    private static float[] project(float[] x, int offset, int n, Parameter w, Parameter b) {
+    private static float[] project(float[] x, int offset, int n, Parameter w, Parameter b, boolean normalize) {
         int d = w.cols();
         float[] out = new float[d];
+        double norm = 0;
         for (int c = 0; c < d; c++) {
             double v = b.value()[c];
             for (int k = 0; k < n; k++) {
                 v += x[offset + k] * w.value()[k * d + c];
             }
             out[c] = (float) v;
+            norm += v * v;
+        }
+        if (normalize) {
+            for (int c = 0; c < d; c++) {
+                out[c] = (float) (out[c] / Math.sqrt(norm));
+            }
         }
         return out;
     }
