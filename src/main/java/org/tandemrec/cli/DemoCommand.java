@@ -106,12 +106,12 @@ public final class DemoCommand implements Callable<Integer> {
                     + "many validation users")
     int bdlmUsers;
 
-    @Option(names = "--corella-samples", defaultValue = "300", paramLabel = "N",
+    @Option(names = "--corella-samples", defaultValue = "200", paramLabel = "N",
             description = "CoReLLa on the time split with the small LLM: rows of its joint stage and as many of its "
                     + "LLM stage (default ${DEFAULT-VALUE}; 0 skips CoReLLa)")
     int corellaSamples;
 
-    @Option(names = "--corella-rows", defaultValue = "400", paramLabel = "N",
+    @Option(names = "--corella-rows", defaultValue = "300", paramLabel = "N",
             description = "test rows CoReLLa's comparison is scored on, a seeded sample (default ${DEFAULT-VALUE}); half "
                     + "as many validation rows")
     int corellaRows;
