@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.Recommender;
@@ -139,8 +138,9 @@ public final class BdlmRun {
                     records.addAll(crmRecords(b, trainCrm(b, 0, split), test, valid));
                 }
             }
-            VocabularyExtension loaded = idRows(split, crm, h, rms(base), true);
-            VocabularyExtension fresh = idRows(split, crm, h, rms(base), false);
+            double scale = IdTokenRows.rms(base);
+            VocabularyExtension loaded = IdTokenRows.of(split, crm, h, scale, true, s.rescaleIdRows(), s.seed());
+            VocabularyExtension fresh = IdTokenRows.of(split, crm, h, scale, false, s.rescaleIdRows(), s.seed());
 
             BdlmExampleSampler sampler = new BdlmExampleSampler(trainSeq,
                     new NegativeDraw(SplitPlan.sampler(split, split.config().sampler(), splitDir), UserItems.of(split.train())),
@@ -156,9 +156,9 @@ public final class BdlmRun {
             records.addAll(llmRecords("llm-rec", baseText, test, m));
 
             step("GPT4SM: the base LLM's features into the CRM");
-            double crmWeight = scoreScale(crm, loaded);
-            FeatureEnhancedCrm gpt4sm = FeatureEnhancedCrm.initial(rows(loaded, 0, split.numUsers()),
-                    rows(loaded, split.numUsers(), split.numItems()), h, s.drsHidden(), crmWeight, s.seed());
+            double crmWeight = IdTokenRows.scoreScale(crm, loaded);
+            FeatureEnhancedCrm gpt4sm = FeatureEnhancedCrm.initial(IdTokenRows.rows(loaded, 0, split.numUsers()),
+                    IdTokenRows.rows(loaded, split.numUsers(), split.numItems()), h, s.drsHidden(), crmWeight, s.seed());
             DrsExamples baseFeatures = pairs.withFeatures(baseText.interactions(m, pairs.users(), pairs.items(),
                     pairs.histories(), true).features());
             new Trainer(drsTrainConfig(pairs.size())).fit(new DrsTask("gpt4sm", gpt4sm, baseFeatures),
@@ -269,69 +269,6 @@ public final class BdlmRun {
                 : test.pairsCalibrated(name, r::score, valid);
     }
 
-    /** Root-mean-square value of the model's embedding rows: the scale new rows are brought to. */
-    private static double rms(DecoderWeights w) {
-        float[] e = w.get("model.embed_tokens.weight").toFloatArray();
-        double ss = 0;
-        for (float v : e) {
-            ss += (double) v * v;
-        }
-        return Math.sqrt(ss / e.length);
-    }
-
-    /**
-     * The ID-token rows: the CRM's vectors (pre-loaded), or, without pre-loading, rows drawn as
-     * new tokens usually are — the embedding table's mean plus Gaussian noise of its scale.
-     */
-    private VocabularyExtension idRows(SplitData split, Recommender crm, int h, double rms, boolean preload) {
-        List<String> tokens = IdTokens.all(split.numUsers(), split.numItems());
-        if (preload) {
-            float[][] v = new float[tokens.size()][];
-            float[][] u = crm.userEmbeddings();
-            float[][] i = crm.itemEmbeddings();
-            System.arraycopy(u, 0, v, 0, u.length);
-            System.arraycopy(i, 0, v, u.length, i.length);
-            return VocabularyExtension.fromVectors(tokens, v, h, rms, s.rescaleIdRows(), s.seed());
-        }
-        SplittableRandom r = new SplittableRandom(s.seed() ^ 0x1D1DL);
-        float[][] rows = new float[tokens.size()][h];
-        for (float[] row : rows) {
-            for (int j = 0; j < h; j++) {
-                row[j] = (float) (r.nextGaussian() * rms);
-            }
-        }
-        return new VocabularyExtension(tokens, rows, rows);
-    }
-
-    /**
-     * 1/f² for rows that are the CRM's vectors times f (rescaled to the vocabulary): the weight
-     * that gives the feature-enhanced CRM the CRM's own score at the start. 1 when projected (the
-     * projection changes the inner products, so no factor restores them).
-     */
-    private static double scoreScale(Recommender crm, VocabularyExtension rows) {
-        float[][] u = crm.userEmbeddings();
-        if (u[0].length != rows.embeddingRows()[0].length) {
-            return 1;
-        }
-        double raw = 0;
-        double scaled = 0;
-        for (int k = 0; k < u.length; k++) {
-            for (int j = 0; j < u[k].length; j++) {
-                raw += (double) u[k][j] * u[k][j];
-                scaled += (double) rows.embeddingRows()[k][j] * rows.embeddingRows()[k][j];
-            }
-        }
-        return scaled > 0 && raw > 0 ? raw / scaled : 1;
-    }
-
-    private static float[][] rows(VocabularyExtension e, int from, int n) {
-        float[][] out = new float[n][];
-        for (int k = 0; k < n; k++) {
-            out[k] = e.embeddingRows()[from + k].clone();
-        }
-        return out;
-    }
-
     private TrainConfig drsTrainConfig(int pairs) {
         int epochs = s.rounds();
         return TrainConfig.builder().epochs(epochs).batchSize(s.drsBatchSize()).learningRate(s.drsLearningRate())
@@ -429,9 +366,11 @@ public final class BdlmRun {
                 seqs.add(lm.sequence(e, trainSeq, s.seed()));
             }
             SftTask task = new SftTask(weights, adapter, params, seqs, sft.batchSize(), m);
-            FeatureEnhancedCrm drs = FeatureEnhancedCrm.initial(rows(crmRows, 0, users), rows(crmRows, users,
+            FeatureEnhancedCrm drs = FeatureEnhancedCrm.initial(IdTokenRows.rows(crmRows, 0, users),
+                    IdTokenRows.rows(crmRows, users,
                     split.numItems()), weights.config().hiddenSize(), s.drsHidden(), crmWeight, s.seed());
-            SharingModule share = new SharingModule(rows(crmRows, 0, users), rows(crmRows, users, split.numItems()));
+            SharingModule share = new SharingModule(IdTokenRows.rows(crmRows, 0, users),
+                    IdTokenRows.rows(crmRows, users, split.numItems()));
             int[] lengths = seqs.stream().mapToInt(SftSequence::length).toArray();
             MutualLearning ml = new MutualLearning(task, llmExamples, lengths, firstId >= 0 ? embedding : null,
                     embedding == null ? 0 : firstId - embedding.firstRow(), users, drs, pairs, lm, share, v.lambda(),

@@ -17,7 +17,6 @@ import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.crm.ctr.CtrModel;
 import org.tandemrec.crm.ctr.DcnV2;
-import org.tandemrec.crm.ctr.PlattScaling;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.eval.ConfidenceBuckets;
 import org.tandemrec.eval.Curve;
@@ -127,7 +126,7 @@ public final class CorellaRun {
 
         step("stage 1: DCNv2 on all %d training rows", split.train().size());
         DcnV2 dcnv2 = stage1(split);
-        float[] dcnTest = calibrated(dcnv2, valid).score(test);
+        float[] dcnTest = CalibratedScorers.of(dcnv2, valid).score(test);
         List<String[]> segments = new ArrayList<>();
         segments.add(ConfidenceBuckets.names(ConfidenceBuckets.assign(dcnTest, BUCKETS)));
         segments.addAll(CrmEvaluation.segmentations(split, test.users(), test.items()));
@@ -165,7 +164,7 @@ public final class CorellaRun {
                 int[] both = Arrays.copyOf(jointRows, jointRows.length + llmRows.length);
                 System.arraycopy(llmRows, 0, both, jointRows.length, llmRows.length);
                 curves.addAll(llmAlone("tallrec", base, tallrec, lm, parts.train().select(both), m));
-                Scorer llm = calibrated(lm, valid, m);
+                Cascade.Scorer llm = CalibratedScorers.of(lm, valid, m);
                 records.addAll(records(data, "tallrec", llm.score(test)));
             }
 
@@ -235,8 +234,8 @@ public final class CorellaRun {
                 curves.addAll(llmAlone(v.name(), base, adapter, lm, alone, m));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Scorer crmScorer = calibrated(crm, data.valid());
-            Scorer llmScorer = calibrated(lm, data.valid(), m);
+            Cascade.Scorer crmScorer = CalibratedScorers.of(crm, data.valid());
+            Cascade.Scorer llmScorer = CalibratedScorers.of(lm, data.valid(), m);
             float[] crmValid = crmScorer.score(data.valid());
             float[] llmValid = llmScorer.score(data.valid());
             EntropyRouter router = s.budget() >= 0 ? EntropyRouter.forBudget(crmValid, s.budget())
@@ -260,7 +259,7 @@ public final class CorellaRun {
             if (v.suffix().isEmpty()) {
                 records.addAll(records(data, "corella-no-mix", crmTest));
                 records.addAll(records(data, "corella-llm", llmTest));
-                records.addAll(records(data, "corella-oracle", oracle(test.labels(), crmTest, llmTest)));
+                records.addAll(records(data, "corella-oracle", CalibratedScorers.oracle(test.labels(), crmTest, llmTest)));
                 records.addAll(RoutingCurve.toRecords(provenance(data, "corella"),
                         RoutingCurve.compute(test.labels(), crmTest, llmTest), test.size()));
                 adapter.save(out.resolve("corella-llm"));
@@ -357,55 +356,6 @@ public final class CorellaRun {
                         : TrainConfig.OptimizerKind.ADAMW)
                 .schedule(TrainConfig.ScheduleKind.COSINE).warmupSteps(f.warmupSteps()).clipNorm(f.clipNorm())
                 .checkpointEvery(f.checkpointEvery()).seed(s.seed()).build();
-    }
-
-    /** Probabilities of the examples. */
-    private interface Scorer {
-        float[] score(ClickExamples e);
-    }
-
-    /** The DCNv2's logits with each row's own history, Platt-scaled on {@code valid}. */
-    private static Scorer calibrated(DcnV2 crm, ClickExamples valid) {
-        PlattScaling p = PlattScaling.fit(crm.logits(valid.users(), valid.items(), valid.histories()), valid.labels());
-        return e -> {
-            float[] z = crm.logits(e.users(), e.items(), e.histories());
-            float[] out = new float[z.length];
-            for (int i = 0; i < z.length; i++) {
-                out[i] = p.probability(z[i]);
-            }
-            return out;
-        };
-    }
-
-    /** The LLM's P(Yes) as a logit, Platt-scaled on {@code valid}. */
-    private static Scorer calibrated(ClickLanguageModel lm, ClickExamples valid, NDManager m) {
-        PlattScaling p = PlattScaling.fit(logits(lm.probabilities(m, valid)), valid.labels());
-        return e -> {
-            float[] z = logits(lm.probabilities(m, e));
-            float[] out = new float[z.length];
-            for (int i = 0; i < z.length; i++) {
-                out[i] = p.probability(z[i]);
-            }
-            return out;
-        };
-    }
-
-    private static float[] logits(float[] p) {
-        float[] z = new float[p.length];
-        for (int i = 0; i < p.length; i++) {
-            double q = Math.min(1 - 1e-7, Math.max(1e-7, p[i]));
-            z[i] = (float) Math.log(q / (1 - q));
-        }
-        return z;
-    }
-
-    /** Per request, the better of the two answers (the closer to the label). */
-    static float[] oracle(float[] labels, float[] crm, float[] llm) {
-        float[] out = new float[labels.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = labels[i] == 1f ? Math.max(crm[i], llm[i]) : Math.min(crm[i], llm[i]);
-        }
-        return out;
     }
 
     private Provenance provenance(Data d, String model) {

@@ -1,0 +1,53 @@
+package org.tandemrec.collab.corella;
+
+import ai.djl.ndarray.NDManager;
+import org.tandemrec.crm.ctr.DcnV2;
+import org.tandemrec.crm.ctr.PlattScaling;
+
+/**
+ * The two sides of CoReLLa's cascade as calibrated click probabilities: each Platt-scaled on the
+ * validation rows (Platt 1999), so that the CRM's and the LLM's answers mean the same thing when
+ * hard replacement mixes them, and the per-request oracle that bounds what routing can reach.
+ */
+final class CalibratedScorers {
+    private CalibratedScorers() {
+    }
+
+    /** The DCNv2's logits with each row's own history, Platt-scaled on {@code valid}. */
+    static Cascade.Scorer of(DcnV2 crm, ClickExamples valid) {
+        PlattScaling p = PlattScaling.fit(crm.logits(valid.users(), valid.items(), valid.histories()), valid.labels());
+        return e -> scaled(p, crm.logits(e.users(), e.items(), e.histories()));
+    }
+
+    /** The LLM's P(Yes) as a logit, Platt-scaled on {@code valid}. */
+    static Cascade.Scorer of(ClickLanguageModel lm, ClickExamples valid, NDManager m) {
+        PlattScaling p = PlattScaling.fit(logits(lm.probabilities(m, valid)), valid.labels());
+        return e -> scaled(p, logits(lm.probabilities(m, e)));
+    }
+
+    private static float[] scaled(PlattScaling p, float[] z) {
+        float[] out = new float[z.length];
+        for (int i = 0; i < z.length; i++) {
+            out[i] = p.probability(z[i]);
+        }
+        return out;
+    }
+
+    private static float[] logits(float[] p) {
+        float[] z = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            double q = Math.min(1 - 1e-7, Math.max(1e-7, p[i]));
+            z[i] = (float) Math.log(q / (1 - q));
+        }
+        return z;
+    }
+
+    /** Per request, the better of the two answers (the closer to the label). */
+    static float[] oracle(float[] labels, float[] crm, float[] llm) {
+        float[] out = new float[labels.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = labels[i] == 1f ? Math.max(crm[i], llm[i]) : Math.min(crm[i], llm[i]);
+        }
+        return out;
+    }
+}
