@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.tandemrec.collab.bdlm.BdlmSettings;
+import org.tandemrec.collab.corella.CorellaSettings;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.llm.sft.SftConfig;
@@ -23,7 +24,7 @@ import org.tandemrec.llm.sft.SftDataFile;
  * The files under {@code examples/} pass the checks of the command that reads them, and the
  * repository files the README points to exist. {@code examples/MODEL.yaml} are {@code train crm
  * --config} settings of that model, {@code sft.yaml} is {@code llm sft --config}, {@code bdlm.yaml}
- * is {@code bdlm --config}, {@code *.jsonl}
+ * is {@code bdlm --config}, {@code corella.yaml} is {@code corella --config}, {@code *.jsonl}
  * are {@code llm sft --data} files; any other file is an error, so none goes unchecked.
  */
 class ExamplesTest {
@@ -45,10 +46,12 @@ class ExamplesTest {
                 SftConfig.load(f);
             } else if (name.equals("bdlm.yaml")) {
                 BdlmSettings.load(f);
+            } else if (name.equals("corella.yaml")) {
+                CorellaSettings.load(f);
             } else if (name.endsWith(".jsonl")) {
                 assertFalse(SftDataFile.read(f).isEmpty(), name + " has no examples");
             } else {
-                fail("no check for " + f + ": name it MODEL.yaml, sft.yaml, bdlm.yaml or *.jsonl, or add its check here");
+                fail("no check for " + f + ": name it MODEL.yaml, sft.yaml, bdlm.yaml, corella.yaml or *.jsonl, or add its check here");
             }
         }
     }
