@@ -66,7 +66,7 @@ public final class BdlmLanguageModel {
         this.style = style;
         this.firstIdToken = firstIdToken;
         this.numUsers = numUsers;
-        this.padId = c.padTokenId() >= 0 ? c.padTokenId() : Math.max(0, c.eosTokenId());
+        this.padId = c.batchPadId();
         this.batch = batch;
         this.idAnswerLead = style == PromptStyle.ID_TOKENS ? idLead(tokenizer) : new int[0];
     }

@@ -38,7 +38,7 @@ public final class ClickLanguageModel {
         this.tokens = new PromptTokens(tokenizer, c.bosTokenId(), c.eosTokenId());
         this.prompts = prompts;
         this.style = style;
-        this.padId = c.padTokenId() >= 0 ? c.padTokenId() : Math.max(0, c.eosTokenId());
+        this.padId = c.batchPadId();
         this.batch = batch;
     }
 

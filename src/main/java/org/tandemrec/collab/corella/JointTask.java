@@ -92,7 +92,7 @@ public final class JointTask implements TrainingTask {
         this.sequences = List.copyOf(sequences);
         this.weights = weights;
         var c = llmWeights.config();
-        this.padId = c.padTokenId() >= 0 ? c.padTokenId() : Math.max(0, c.eosTokenId());
+        this.padId = c.batchPadId();
         this.crmRateScale = crmRateScale;
         List<Parameter> all = new ArrayList<>(lora);
         all.addAll(crm.parameters().list());
@@ -148,18 +148,16 @@ public final class JointTask implements TrainingTask {
         int[] is = new int[b];
         int[][] hs = new int[b][];
         float[] ys = new float[b];
-        List<int[]> ids = new ArrayList<>(b);
-        List<int[]> labels = new ArrayList<>(b);
+        List<SftSequence> rows = new ArrayList<>(b);
         for (int k = 0; k < b; k++) {
             int e = batch[k];
             us[k] = data.users()[e];
             is[k] = data.items()[e];
             hs[k] = data.histories()[e];
             ys[k] = data.labels()[e];
-            ids.add(sequences.get(e).ids());
-            labels.add(sequences.get(e).labels());
+            rows.add(sequences.get(e));
         }
-        TrainBatch tb = TrainBatch.leftPadded(ids, labels, padId);
+        TrainBatch tb = SftSequence.leftPadded(rows, padId);
         int t = tb.ids()[0].length;
         for (Parameter p : lora) {
             p.tensor().setRequiresGradient(true);

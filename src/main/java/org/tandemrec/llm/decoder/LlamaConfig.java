@@ -140,6 +140,11 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
         return numKvHeads * headDim;
     }
 
+    /** The id that fills a left-padded batch: the pad token, else end-of-sequence, else 0 (padding is masked anyway). */
+    public int batchPadId() {
+        return padTokenId >= 0 ? padTokenId : Math.max(0, eosTokenId);
+    }
+
     /** Number of weights, counting a tied LM head once. */
     public long parameterCount() {
         long h = hiddenSize;

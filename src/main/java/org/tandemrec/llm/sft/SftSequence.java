@@ -1,6 +1,9 @@
 package org.tandemrec.llm.sft;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.tandemrec.llm.decoder.TrainBatch;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
 
 /**
@@ -29,6 +32,17 @@ public record SftSequence(int[] ids, int[] labels) {
     @Override
     public int[] labels() {
         return labels.clone();
+    }
+
+    /** The sequences as one left-padded batch (padding with {@code padId}, its labels ignored). */
+    public static TrainBatch leftPadded(List<SftSequence> sequences, int padId) {
+        List<int[]> ids = new ArrayList<>(sequences.size());
+        List<int[]> labels = new ArrayList<>(sequences.size());
+        for (SftSequence s : sequences) {
+            ids.add(s.ids);
+            labels.add(s.labels);
+        }
+        return TrainBatch.leftPadded(ids, labels, padId);
     }
 
     int[] idsView() {

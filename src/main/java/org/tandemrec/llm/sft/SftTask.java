@@ -13,7 +13,6 @@ import java.util.zip.CRC32;
 import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
-import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.decoder.TrainBatch;
 import org.tandemrec.llm.lora.LoraAdapter;
 import org.tandemrec.train.Parameter;
@@ -81,7 +80,7 @@ public final class SftTask implements TrainingTask {
         this.inference = new Decoder(weights, adapter, false);
         this.examples = List.copyOf(examples);
         this.microBatch = microBatch;
-        this.padId = padId(weights.config());
+        this.padId = weights.config().batchPadId();
         this.manager = manager;
         StringBuilder fp = new StringBuilder();
         fp.append(weights.config()).append('\n');
@@ -98,11 +97,6 @@ public final class SftTask implements TrainingTask {
         fp.append(String.format(Locale.ROOT, "micro=%d pad=%d examples=%d data=%08x base=%08x", microBatch, padId,
                 this.examples.size(), dataChecksum(this.examples), weightSample(weights, manager)));
         this.fingerprint = fp.toString();
-    }
-
-    /** Pad id of a model: its pad token, else end-of-sequence, else 0 (padding is masked anyway). */
-    static int padId(LlamaConfig c) {
-        return c.padTokenId() >= 0 ? c.padTokenId() : Math.max(0, c.eosTokenId());
     }
 
     private static final int SAMPLED_VALUES = 4096;
@@ -186,16 +180,14 @@ public final class SftTask implements TrainingTask {
         int answer = 0;
         for (int from = 0; from < batch.length; from += microBatch) {
             int to = Math.min(batch.length, from + microBatch);
-            List<int[]> ids = new ArrayList<>(to - from);
-            List<int[]> labels = new ArrayList<>(to - from);
+            List<SftSequence> rows = new ArrayList<>(to - from);
             for (int k = from; k < to; k++) {
                 SftSequence s = examples.get(batch[k]);
-                ids.add(s.idsView());
-                labels.add(s.labelsView());
+                rows.add(s);
                 tokens += s.length();
                 answer += s.lossTokens();
             }
-            micro.add(TrainBatch.leftPadded(ids, labels, padId));
+            micro.add(SftSequence.leftPadded(rows, padId));
         }
         float loss = gradients.accumulate(manager, micro);
         listener.onStep(step, loss, tokens, answer);
@@ -214,13 +206,7 @@ public final class SftTask implements TrainingTask {
         long count = 0;
         for (int from = 0; from < sequences.size(); from += microBatch) {
             int to = Math.min(sequences.size(), from + microBatch);
-            List<int[]> ids = new ArrayList<>();
-            List<int[]> labels = new ArrayList<>();
-            for (SftSequence s : sequences.subList(from, to)) {
-                ids.add(s.idsView());
-                labels.add(s.labelsView());
-            }
-            TrainBatch b = TrainBatch.leftPadded(ids, labels, padId);
+            TrainBatch b = SftSequence.leftPadded(sequences.subList(from, to), padId);
             int n = b.lossTokens();
             try (NDManager m = manager.newSubManager()) {
                 sum += (double) inference.causalLmLoss(m, b).getFloat() * n;

@@ -61,7 +61,7 @@ class LoraSftGoldenTest {
             SftTask task = new SftTask(w, adapter, CausalLmGradients.loraParameters(adapter), seqs, seqs.size(), m);
             // The task left-pads the golden's rows back into the golden batch.
             TrainBatch padded = TrainBatch.leftPadded(seqs.stream().map(SftSequence::idsView).toList(),
-                    seqs.stream().map(SftSequence::labelsView).toList(), SftTask.padId(w.config()));
+                    seqs.stream().map(SftSequence::labelsView).toList(), w.config().batchPadId());
             assertArrayEquals(mask, padded.mask());
             assertArrayEquals(pos, padded.positions());
             assertArrayEquals(labels, padded.labels());
