@@ -13,16 +13,22 @@ final class CalibratedScorers {
     private CalibratedScorers() {
     }
 
+    /** A side's calibrated scorer and its calibrated probabilities of the validation rows it was fitted on. */
+    record Calibrated(Cascade.Scorer scorer, float[] valid) {
+    }
+
     /** The DCNv2's logits with each row's own history, Platt-scaled on {@code valid}. */
-    static Cascade.Scorer of(DcnV2 crm, ClickExamples valid) {
-        PlattScaling p = PlattScaling.fit(crm.logits(valid.users(), valid.items(), valid.histories()), valid.labels());
-        return e -> scaled(p, crm.logits(e.users(), e.items(), e.histories()));
+    static Calibrated of(DcnV2 crm, ClickExamples valid) {
+        float[] z = crm.logits(valid.users(), valid.items(), valid.histories());
+        PlattScaling p = PlattScaling.fit(z, valid.labels());
+        return new Calibrated(e -> scaled(p, crm.logits(e.users(), e.items(), e.histories())), scaled(p, z));
     }
 
     /** The LLM's P(Yes) as a logit, Platt-scaled on {@code valid}. */
-    static Cascade.Scorer of(ClickLanguageModel lm, ClickExamples valid, NDManager m) {
-        PlattScaling p = PlattScaling.fit(logits(lm.probabilities(m, valid)), valid.labels());
-        return e -> scaled(p, logits(lm.probabilities(m, e)));
+    static Calibrated of(ClickLanguageModel lm, ClickExamples valid, NDManager m) {
+        float[] z = logits(lm.probabilities(m, valid));
+        PlattScaling p = PlattScaling.fit(z, valid.labels());
+        return new Calibrated(e -> scaled(p, logits(lm.probabilities(m, e))), scaled(p, z));
     }
 
     private static float[] scaled(PlattScaling p, float[] z) {

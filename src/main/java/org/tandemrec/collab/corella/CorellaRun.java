@@ -126,7 +126,7 @@ public final class CorellaRun {
 
         step("stage 1: DCNv2 on all %d training rows", split.train().size());
         DcnV2 dcnv2 = stage1(split);
-        float[] dcnTest = CalibratedScorers.of(dcnv2, valid).score(test);
+        float[] dcnTest = CalibratedScorers.of(dcnv2, valid).scorer().score(test);
         List<String[]> segments = new ArrayList<>();
         segments.add(ConfidenceBuckets.names(ConfidenceBuckets.assign(dcnTest, BUCKETS)));
         segments.addAll(CrmEvaluation.segmentations(split, test.users(), test.items()));
@@ -164,7 +164,7 @@ public final class CorellaRun {
                 int[] both = Arrays.copyOf(jointRows, jointRows.length + llmRows.length);
                 System.arraycopy(llmRows, 0, both, jointRows.length, llmRows.length);
                 curves.addAll(llmAlone("tallrec", base, tallrec, lm, parts.train().select(both), m));
-                Cascade.Scorer llm = CalibratedScorers.of(lm, valid, m);
+                Cascade.Scorer llm = CalibratedScorers.of(lm, valid, m).scorer();
                 records.addAll(records(data, "tallrec", llm.score(test)));
             }
 
@@ -234,10 +234,13 @@ public final class CorellaRun {
                 curves.addAll(llmAlone(v.name(), base, adapter, lm, alone, m));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Cascade.Scorer crmScorer = CalibratedScorers.of(crm, data.valid());
-            Cascade.Scorer llmScorer = CalibratedScorers.of(lm, data.valid(), m);
-            float[] crmValid = crmScorer.score(data.valid());
-            float[] llmValid = llmScorer.score(data.valid());
+            // Fitting each calibration scores the validation rows once; the router reuses those scores.
+            CalibratedScorers.Calibrated crmSide = CalibratedScorers.of(crm, data.valid());
+            CalibratedScorers.Calibrated llmSide = CalibratedScorers.of(lm, data.valid(), m);
+            Cascade.Scorer crmScorer = crmSide.scorer();
+            Cascade.Scorer llmScorer = llmSide.scorer();
+            float[] crmValid = crmSide.valid();
+            float[] llmValid = llmSide.valid();
             EntropyRouter router = s.budget() >= 0 ? EntropyRouter.forBudget(crmValid, s.budget())
                     : EntropyRouter.chosenOnValidation(data.valid().labels(), crmValid, llmValid, RoutingCurve.defaultFractions());
             ClickExamples test = data.test();
