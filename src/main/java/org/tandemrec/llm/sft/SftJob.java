@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.base.Directories;
@@ -19,8 +18,6 @@ import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.HfCheckpoint;
 import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.lora.LoraAdapter;
-import org.tandemrec.llm.lora.LoraConfig;
-import org.tandemrec.llm.safetensors.SafetensorsReader;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.StepLog;
@@ -89,18 +86,10 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
         List<SftExample> valid = validData == null ? List.of() : SftDataFile.read(validData);
         int maxLength = Math.min(config.maxLength(), mc.maxPositionEmbeddings());
         boolean copy = config.mode() == SftConfig.Mode.FULL || config.idTokenRowsFrom() >= 0;
-        long trainable = trainableCount(mc);
-        mc.checkFits(AvailableMemory.now(), DecoderWeights.mappedBytes(mc, SafetensorsReader.open(model)),
-                nativeTrainingBytes(mc, trainable, copy, maxLength));
         // Optimiser state lives with the tensors; the heap holds the best epoch's values while
         // validating, and a resumed checkpoint, read in full (values, both moments and the best
         // values) before it is applied.
-        long heap = trainable * 4 * (validData == null ? 3 : 4);
-        if (heap > AvailableMemory.heapBytes()) {
-            throw new IllegalArgumentException("training state of " + String.format(Locale.ROOT, "%,d", trainable)
-                    + " parameters needs " + AvailableMemory.gib(heap) + " of Java heap but the maximum heap is "
-                    + AvailableMemory.gib(AvailableMemory.heapBytes()) + " (raise -Xmx, e.g. TANDEM_JAVA_OPTS=-Xmx16g)");
-        }
+        new SftMemory(mc, config, 0, maxLength).check(AvailableMemory.now(), model, validData == null ? 3 : 4);
 
         Files.createDirectories(out);
         // A run trained again in place must not look finished with the earlier run's record.
@@ -176,50 +165,6 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
                 }
             }
         }
-    }
-
-    /** Scalars that train under these settings, from the model's shapes alone. */
-    long trainableCount(LlamaConfig mc) {
-        if (config.mode() == SftConfig.Mode.FULL) {
-            return mc.parameterCount();
-        }
-        LoraConfig lora = config.loraConfig("");
-        long n = 0;
-        for (Map.Entry<String, long[]> e : DecoderWeights.expectedShapes(mc).entrySet()) {
-            String name = e.getKey();
-            long[] s = e.getValue();
-            if (s.length == 2 && name.endsWith(".weight") && !name.contains("embed_tokens") && !name.startsWith("lm_head")
-                    && lora.targets(name.substring(0, name.length() - ".weight".length()))) {
-                n += (long) lora.rank() * (s[0] + s[1]);
-            }
-        }
-        if (config.idTokenRowsFrom() >= 0) {
-            n += (long) (mc.vocabSize() - config.idTokenRowsFrom()) * mc.hiddenSize() * (mc.tieWordEmbeddings() ? 1 : 2);
-        }
-        return n;
-    }
-
-    /**
-     * Native memory training adds to the loaded weights (a rough upper estimate): a writable copy
-     * of the weights when tensors of the model train; the step's accumulated gradient and AdamW's
-     * two moments of every trained value; autograd gradients of the trained tensors (whole
-     * tensors: an embedding with trainable rows gets a full-size gradient); activations of one
-     * micro-batch of {@code maxLength} tokens kept for the backward pass.
-     */
-    long nativeTrainingBytes(LlamaConfig mc, long trainable, boolean copy, int maxLength) {
-        long bytes = (copy ? mc.float32Bytes() : 0) + 3 * trainable * 4;
-        if (config.mode() == SftConfig.Mode.FULL) {
-            bytes += mc.float32Bytes();
-        } else {
-            bytes += trainable * 4;
-            if (config.idTokenRowsFrom() >= 0) {
-                bytes += (long) mc.vocabSize() * mc.hiddenSize() * 4 * (mc.tieWordEmbeddings() ? 1 : 2);
-            }
-        }
-        long tokens = (long) config.batchSize() * maxLength;
-        long perToken = (long) mc.numLayers() * (16L * mc.hiddenSize() + 6L * mc.intermediateSize()
-                + 2L * mc.numHeads() * maxLength) + 3L * mc.vocabSize();
-        return bytes + tokens * perToken * 4;
     }
 
     private static List<SftSequence> encode(LlmTokenizer tok, List<SftExample> examples, LlamaConfig mc, int maxLength,
