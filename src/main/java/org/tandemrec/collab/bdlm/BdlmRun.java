@@ -17,6 +17,7 @@ import org.tandemrec.data.ItemInfo;
 import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.llm.VocabularyExtension;
+import org.tandemrec.llm.decoder.AvailableMemory;
 import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
@@ -24,6 +25,7 @@ import org.tandemrec.llm.decoder.HfCheckpoint;
 import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.lora.LoraAdapter;
 import org.tandemrec.llm.sft.SftConfig;
+import org.tandemrec.llm.sft.SftMemory;
 import org.tandemrec.llm.sft.SftSequence;
 import org.tandemrec.llm.sft.SftTask;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
@@ -104,6 +106,12 @@ public final class BdlmRun {
         List<MetricRecord> records = new ArrayList<>();
         List<Curve> curves = new ArrayList<>();
         Map<String, String> summary = new LinkedHashMap<>();
+        LlamaConfig declared = LlamaConfig.load(llmDir);
+        int longest = s.tokenBudget() > 0 ? Math.min(s.tokenBudget(), declared.maxPositionEmbeddings())
+                : declared.maxPositionEmbeddings();
+        // Refused before anything is loaded: each variant holds one extended copy at a time.
+        new SftMemory(declared, s.sft(), (long) split.numUsers() + split.numItems(), longest)
+                .check(AvailableMemory.now(), llmDir, 3);
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights base = DecoderWeights.load(llmDir, m);
              LlmTokenizer baseTok = LlmTokenizer.load(llmDir)) {
             LlamaConfig lc = base.config();
@@ -189,8 +197,12 @@ public final class BdlmRun {
                         crmWeight, llmExamples, pairs, trainSeq, test, valid, m);
                 records.addAll(r.records());
                 curves.addAll(r.curves());
-                summary.put(v.name(), String.format(Locale.ROOT, "λ %s, validation HR@1 %.4f, %d steps in %.0f s",
-                        v.lambda(), r.validLlm(), r.steps(), r.seconds()));
+                MutualLearning.Timing t = r.timing();
+                summary.put(v.name(), String.format(Locale.ROOT, "λ %s, validation HR@1 %.4f, %d steps in %.0f s (LLM steps"
+                        + " %.0f s, CRM steps %.0f s, first LLM features %.0f s; joint learning's own: λ·MSE pulls %.1f s,"
+                        + " features refreshed %.0f s = %.1f %% over the sides trained separately)", v.lambda(), r.validLlm(),
+                        r.steps(), r.seconds(), t.llmTaskSeconds(), t.crmTaskSeconds(), t.firstFeaturesSeconds(),
+                        t.pullSeconds(), t.refreshSeconds(), 100 * t.overhead(r.seconds())));
                 if (lambdas.size() > 1 && v.suffix().startsWith("-lambda-") && r.validLlm() > bestValid) {
                     bestValid = r.validLlm();
                     best = v;
@@ -296,7 +308,8 @@ public final class BdlmRun {
     }
 
     /** Validation HR@1 of both sides, the test records, and the training's size and time. */
-    record VariantScores(List<MetricRecord> records, List<Curve> curves, double validLlm, long steps, double seconds) {
+    record VariantScores(List<MetricRecord> records, List<Curve> curves, double validLlm, long steps, double seconds,
+                         MutualLearning.Timing timing) {
     }
 
     /** Chart names of the loss curves, by step-log kind. */
@@ -401,7 +414,8 @@ public final class BdlmRun {
                         tok);
                 drs.save(out.resolve("bdlm-llm" + v.suffix()).resolve("bdlm-drs.safetensors"));
             }
-            return new VariantScores(records, lossCurves(v, losses, ml.totalSteps()), validLlm, result.globalSteps(), seconds);
+            return new VariantScores(records, lossCurves(v, losses, ml.totalSteps()), validLlm, result.globalSteps(), seconds,
+                    ml.timing());
         }
     }
 }

@@ -3,6 +3,7 @@ package org.tandemrec.collab.bdlm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDManager;
@@ -142,6 +143,25 @@ class MutualLearningTest {
             List<float[]> llmAfterTurn = values(s.sft.parameters().list());
             new Trainer(config()).fit(s.task, hooks.withStop(step -> step == 5));
             assertSame(llmAfterTurn, values(s.sft.parameters().list()), "LLM parameter moved on the CRM's turn:");
+        }
+    }
+
+    @Test
+    void theTimingPutsEachPartInItsOwnAccount() throws Exception {
+        try (Setup s = new Setup(1.0)) {
+            // stop after round 0's CRM turn: the features were computed once, never refreshed
+            new Trainer(config()).fit(s.task, TrainHooks.none().withStop(step -> step == 5));
+            MutualLearning.Timing t = s.task.timing();
+            assertTrue(t.llmTaskSeconds() > 0 && t.crmTaskSeconds() > 0 && t.firstFeaturesSeconds() > 0, t.toString());
+            assertTrue(t.pullSeconds() > 0, "λ > 0 pulls towards M: " + t);
+            assertEquals(0.0, t.refreshSeconds(), "no later CRM turn yet: " + t);
+        }
+        try (Setup s = new Setup(0.0)) {
+            new Trainer(config()).fit(s.task, TrainHooks.none());
+            MutualLearning.Timing t = s.task.timing();
+            assertEquals(0.0, t.pullSeconds(), "λ = 0 never pulls: " + t);
+            assertTrue(t.refreshSeconds() > 0, "round 1's CRM turn reads the LLM as it is then: " + t);
+            assertEquals(t.refreshSeconds() / (10 - t.refreshSeconds()), t.overhead(10), 1e-12);
         }
     }
 
