@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.tandemrec.llm.PrefixScorer;
 import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
@@ -116,6 +117,63 @@ public final class BdlmBenchmark {
     }
 
     private BdlmBenchmark() {
+    }
+
+    /**
+     * Median seconds to get the LLM's top-layer feature (and the Yes/No probability) of one
+     * user's {@code candidates} interaction prompts, which share the user's history as a prefix
+     * of {@code prefixTokens} and differ in a suffix of {@code suffixTokens} (the candidate and
+     * the answer's lead), as BDLM-drs and GPT4SM need them: shared, the prefix runs once into a
+     * KV cache and the suffixes as one batch ({@link PrefixScorer}); whole, every prompt runs in
+     * full in one batch (the same scorer behind a one-token prefix). {@code tokenRatio} is what
+     * sharing saves in tokens computed, whole over shared: the bound of the speed-up, which the
+     * suffixes' attention over the whole prefix keeps it under.
+     */
+    public record PrefixTimes(double sharedSeconds, double wholeSeconds, double tokenRatio) {
+        public double speedup() {
+            return wholeSeconds / sharedSeconds;
+        }
+    }
+
+    /** {@link PrefixTimes} on {@code model} with random weights, {@code reps} timed users after one warm-up. */
+    public static PrefixTimes prefixScoring(LlamaConfig model, int prefixTokens, int suffixTokens, int candidates, int reps,
+                                            long seed, NDManager parent) {
+        if (prefixTokens < 2 || suffixTokens <= 0 || candidates <= 0 || reps <= 0) {
+            throw new IllegalArgumentException("prefixTokens must be >= 2 and the rest > 0, got " + prefixTokens + ", "
+                    + suffixTokens + ", " + candidates + ", " + reps);
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        int vocab = model.vocabSize();
+        try (NDManager m = parent.newSubManager(); DecoderWeights w = DecoderWeights.random(model, seed, 0.02f, m)) {
+            PrefixScorer scorer = new PrefixScorer(new Decoder(w, null), model.batchPadId());
+            PrefixScorer.Request request = new PrefixScorer.Request(new int[] {4, 5}, true, false);
+            double[] shared = new double[reps];
+            double[] whole = new double[reps];
+            for (int rep = -1; rep < reps; rep++) {
+                int[] prefix = r.ints(prefixTokens, 3, vocab).toArray();
+                List<int[]> suffixes = new ArrayList<>();
+                List<int[]> full = new ArrayList<>();
+                for (int c = 0; c < candidates; c++) {
+                    int[] suffix = r.ints(suffixTokens, 3, vocab).toArray();
+                    suffixes.add(suffix);
+                    int[] f = Arrays.copyOfRange(prefix, 1, prefixTokens + suffixTokens);
+                    System.arraycopy(suffix, 0, f, prefixTokens - 1, suffixTokens);
+                    full.add(f);
+                }
+                long t0 = System.nanoTime();
+                scorer.score(m, prefix, suffixes, request);
+                long t1 = System.nanoTime();
+                scorer.score(m, new int[] {prefix[0]}, full, request);
+                long t2 = System.nanoTime();
+                if (rep >= 0) {
+                    shared[rep] = (t1 - t0) / 1e9;
+                    whole[rep] = (t2 - t1) / 1e9;
+                }
+            }
+            double tokenRatio = (double) candidates * (prefixTokens + suffixTokens)
+                    / (prefixTokens + (double) candidates * suffixTokens);
+            return new PrefixTimes(median(shared), median(whole), tokenRatio);
+        }
     }
 
     /** The SFT step of {@code mode} with {@code s.smallIds()} and with {@code s.largeIds()} ID tokens. */

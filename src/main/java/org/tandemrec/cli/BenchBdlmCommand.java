@@ -19,11 +19,15 @@ import picocli.CommandLine;
  * model with 1k and with 100k ID tokens, LoRA + ID rows and full fine-tuning, each as the library
  * takes it and as it took it before (logits at every position, dense ID rows); keys name the table
  * sizes, {@code *_s_*} are mean step times, {@code *_ratio_*} the large table's mean over the
- * small one's ({@code *_median_ratio_*} of the medians).
+ * small one's ({@code *_median_ratio_*} of the medians). Then the LLM features of one user's 20
+ * candidate prompts as BDLM-drs and GPT4SM read them, the shared history prefix computed once
+ * against every prompt whole ({@code drs_prefix_speedup}; {@code drs_prefix_token_ratio} is its
+ * bound in tokens).
  */
 @Command(name = "bdlm", mixinStandardHelpOptions = true,
         description = "Time BDLM's SFT step with 1k and with 100k ID tokens (LoRA + ID rows, full fine-tuning; now and "
-                + "with full logits and dense ID rows); a few minutes.")
+                + "with full logits and dense ID rows), and the drs features of 20 candidates with a shared prompt prefix "
+                + "against whole prompts; a few minutes.")
 public final class BenchBdlmCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,13 +48,22 @@ public final class BenchBdlmCommand implements Callable<Integer> {
     @Option(names = "--no-before", description = "Skip the steps as taken before (full logits, dense ID rows): the slow part.")
     boolean noBefore;
 
+    @Option(names = "--prefix-users", defaultValue = "6",
+            description = "Users whose candidates' features are timed, shared prefix against whole prompts (default ${DEFAULT-VALUE}).")
+    int prefixUsers;
+
     @Option(names = "--quick", description = "A tiny model and small tables, to check that it runs (keys then name those sizes).")
     boolean quick;
+
+    private static final int CANDIDATES = 20;
 
     @Override
     public Integer call() throws Exception {
         if (steps <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be > 0, got " + steps);
+        }
+        if (prefixUsers <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--prefix-users must be > 0, got " + prefixUsers);
         }
         if (beforeSteps <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--before-steps must be > 0, got " + beforeSteps);
@@ -88,6 +101,21 @@ public final class BenchBdlmCommand implements Callable<Integer> {
                 f.put(key + "_ratio_" + large + "_" + small, t.ratio());
                 f.put(key + "_median_ratio_" + large + "_" + small, t.medianRatio());
             }
+        }
+        // BDLM-drs and GPT4SM read the LLM's feature of every (user, candidate) prompt of a top-K list.
+        int prefix = quick ? 24 : 200;
+        int suffix = quick ? 6 : 16;
+        err.println("bench bdlm: drs features of " + CANDIDATES + " candidates ...");
+        err.flush();
+        try (NDManager m = NDManager.newBaseManager()) {
+            BdlmBenchmark.PrefixTimes p = BdlmBenchmark.prefixScoring(s.model(), prefix, suffix, CANDIDATES, prefixUsers, 1, m);
+            f.put("drs_prefix_tokens", prefix);
+            f.put("drs_suffix_tokens", suffix);
+            f.put("drs_candidates", CANDIDATES);
+            f.put("drs_features_shared_s", p.sharedSeconds());
+            f.put("drs_features_whole_s", p.wholeSeconds());
+            f.put("drs_prefix_speedup", p.speedup());
+            f.put("drs_prefix_token_ratio", p.tokenRatio());
         }
         for (String mode : new String[] {"lora", "full"}) {
             if (f.get(mode + "_before_step_s_" + large) instanceof Double was && f.get(mode + "_step_s_" + large) instanceof Double now) {

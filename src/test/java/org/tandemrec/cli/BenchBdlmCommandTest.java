@@ -25,6 +25,10 @@ class BenchBdlmCommandTest {
         }
         assertEquals(j.get("lora_before_step_s_500").asDouble() / j.get("lora_step_s_500").asDouble(),
                 j.get("lora_speedup_500").asDouble(), 1e-9);
+        // 20 prompts of 24 + 6 tokens whole, against 24 + 20 × 6 with the prefix shared
+        assertEquals(20.0 * 30 / (24 + 20 * 6), j.get("drs_prefix_token_ratio").asDouble(), 1e-12);
+        assertEquals(j.get("drs_features_whole_s").asDouble() / j.get("drs_features_shared_s").asDouble(),
+                j.get("drs_prefix_speedup").asDouble(), 1e-9);
     }
 
     @Test
@@ -32,6 +36,9 @@ class BenchBdlmCommandTest {
         CliRun r = CliRun.of("bench", "bdlm", "--steps", "0");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--steps"), r.err());
+        r = CliRun.of("bench", "bdlm", "--prefix-users", "0");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--prefix-users"), r.err());
         r = CliRun.of("bench", "bdlm", "--before-steps", "0");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--before-steps"), r.err());
