@@ -55,6 +55,10 @@ record RecBoleHeader(Path file, long line, List<Field> fields) {
         List<String> entries = SideRows.header(r);
         List<Field> fields = new ArrayList<>();
         for (String e : entries) {
+            if (e.isEmpty()) {
+                throw new DataFormatException(r.file(), r.line(), "(header)", "empty entry in column " + (fields.size() + 1)
+                        + " (a stray tab?)");
+            }
             int colon = e.indexOf(':');
             if (colon < 0 || e.indexOf(':', colon + 1) >= 0) {
                 throw new DataFormatException(r.file(), r.line(), e, "expected name:type, e.g. user_id:token"

@@ -52,17 +52,27 @@ final class RecBoleLoader {
         InteractionCollector.Interactions in = readInteractions(inter, bad);
         List<ItemInfo> info = in.emptyItemInfo();
         long droppedItems = 0;
-        Path itemFile = inter.resolveSibling(name + ".item");
+        Path itemFile = sideFile(inter, name, ".item");
         if (Files.isRegularFile(itemFile)) {
             droppedItems = readItems(itemFile, in.items(), info, bad);
         }
         List<UserProfile> profiles = in.emptyProfiles();
         long droppedUsers = 0;
-        Path userFile = inter.resolveSibling(name + ".user");
+        Path userFile = sideFile(inter, name, ".user");
         if (Files.isRegularFile(userFile)) {
             droppedUsers = readUsers(userFile, in.users(), profiles, bad);
         }
         return bad.result(in.toDataset(name, info, profiles), droppedItems, droppedUsers);
+    }
+
+    /**
+     * The side file beside the interactions: {@code NAME.item}, or for RecBole's pre-split
+     * benchmark files ({@code NAME.train.inter}) the data set's {@code NAME.item}.
+     */
+    private static Path sideFile(Path inter, String name, String suffix) {
+        Path own = inter.resolveSibling(name + suffix);
+        int dot = name.indexOf('.');
+        return Files.isRegularFile(own) || dot <= 0 ? own : inter.resolveSibling(name.substring(0, dot) + suffix);
     }
 
     /** The {@code .inter} file the path names, or the one its directory holds. */

@@ -105,6 +105,16 @@ class RecBoleLoaderTest {
     }
 
     @Test
+    void benchmarkFilesShareTheDataSetsItemAndUserFiles() throws IOException {
+        Path dir = ml100kLike();
+        Path train = Files.move(dir.resolve("ml-100k.inter"), dir.resolve("ml-100k.train.inter"));
+        Dataset d = DatasetFormat.RECBOLE.load(train, LoadOptions.defaults());
+        assertEquals("ml-100k.train", d.name());
+        assertEquals("Kolya", d.itemInfo().get(0).title());
+        assertEquals("writer", d.userProfiles().get(0).get("occupation"));
+    }
+
+    @Test
     void directoryWithAnotherNamedInterFileOrSeveral() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("data"));
         Files.writeString(dir.resolve("yelp.inter"), "user_id:token\titem_id:token\nu\ti\n");
@@ -143,6 +153,9 @@ class RecBoleLoaderTest {
         assertTrue(e.getMessage().endsWith("type token where float is expected"), e.getMessage());
         e = interError("user_id:token,item_id:token\nu,i\n");
         assertTrue(e.getMessage().contains("(atomic files are tab-separated)"), e.getMessage());
+        e = interError("user_id:token\titem_id:token\t\nu\ti\n");
+        assertEquals(tmp.resolve("bad.inter") + ":1: field '(header)': empty entry in column 3 (a stray tab?)",
+                e.getMessage());
         e = interError("user_id:token\titem_id:token\tuser_id:token\nu\ti\tv\n");
         assertTrue(e.getMessage().endsWith("field 'user_id': appears twice in the header"), e.getMessage());
     }
