@@ -3,6 +3,8 @@ package org.tandemrec.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.tandemrec.data.CsvColumns;
+import org.tandemrec.data.CsvSideFiles;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.DatasetFormat;
 import org.tandemrec.data.LoadOptions;
 import org.tandemrec.data.LoadResult;
@@ -11,12 +13,13 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The options that say where a data set is and how to read it ({@code --format}, the path, bad
- * lines, Amazon metadata, CSV columns): a mixin of every command that loads one (data stats,
- * split, llm corpus).
+ * lines, Amazon metadata, CSV columns and side files): a mixin of every command that loads one
+ * (data stats, split, llm corpus).
  */
 final class DataSourceOptions {
     @Option(names = "--format", required = true, paramLabel = "FORMAT",
-            description = "ml-100k, ml-1m (also 10M), amazon, csv or tandem")
+            description = "ml-100k, ml-1m (also 10M), amazon, csv, recbole (atomic files: NAME.inter, optional NAME.item "
+                    + "and NAME.user) or tandem")
     String format;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "data set directory or file")
@@ -49,18 +52,45 @@ final class DataSourceOptions {
             description = "csv: timestamp column (integer seconds), or 'none' to use row order")
     String timestampColumn;
 
+    @Option(names = "--items", paramLabel = "FILE",
+            description = "csv: item side file with a header: the id column, title, categories (|-separated), description")
+    Path itemsFile;
+
+    @Option(names = "--items-id-col", defaultValue = "item_id", paramLabel = "NAME",
+            description = "csv: the id column of --items (default item_id)")
+    String itemsIdColumn;
+
+    @Option(names = "--users", paramLabel = "FILE",
+            description = "csv: user side file with a header: the id column and profile columns (each a profile field)")
+    Path usersFile;
+
+    @Option(names = "--users-id-col", defaultValue = "user_id", paramLabel = "NAME",
+            description = "csv: the id column of --users (default user_id)")
+    String usersIdColumn;
+
     LoadOptions loadOptions() {
         if (DatasetFormat.parse(format) != DatasetFormat.CSV) {
+            if (itemsFile != null || usersFile != null) {
+                throw new IllegalArgumentException("--items and --users are side files of --format csv; " + format
+                        + " reads its own");
+            }
             return new LoadOptions(skipBadLines, CsvColumns.defaults(), amazonMetadata);
         }
         String d = delimiter.equalsIgnoreCase("tab") || delimiter.equals("\\t") ? "\t" : delimiter;
         CsvColumns cols = new CsvColumns(d, !noHeader, CsvColumns.Column.parse(userColumn),
                 CsvColumns.Column.parse(itemColumn), optionalColumn(ratingColumn), optionalColumn(timestampColumn));
-        return new LoadOptions(skipBadLines, cols, amazonMetadata);
+        CsvSideFiles side = CsvSideFiles.NONE.withItems(itemsFile, itemsIdColumn).withUsers(usersFile, usersIdColumn);
+        return new LoadOptions(skipBadLines, cols, amazonMetadata, side);
     }
 
+    /** Loads the data set; malformed input is a one-line message naming the file, line and field. */
     LoadResult load() throws IOException {
-        return DatasetFormat.parse(format).loadWithReport(path, loadOptions());
+        LoadOptions options = loadOptions();
+        try {
+            return DatasetFormat.parse(format).loadWithReport(path, options);
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     private static CsvColumns.Column optionalColumn(String spec) {

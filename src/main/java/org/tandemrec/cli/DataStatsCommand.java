@@ -9,6 +9,7 @@ import org.tandemrec.data.Dataset;
 import org.tandemrec.data.DatasetStats;
 import org.tandemrec.data.KCoreFilter;
 import org.tandemrec.data.LabelRule;
+import org.tandemrec.data.LoadReport;
 import org.tandemrec.data.LoadResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,6 +56,10 @@ public final class DataStatsCommand implements Callable<Integer> {
         o.put("positives", s.positives());
         o.put("positive_share", s.positiveShare());
         o.put("skipped_lines", loaded.report().skippedLines());
+        o.put("items_without_info", loaded.report().itemsWithoutInfo());
+        o.put("users_without_profile", loaded.report().usersWithoutProfile());
+        o.put("dropped_item_rows", loaded.report().droppedMetadataItems());
+        o.put("dropped_user_rows", loaded.report().droppedMetadataUsers());
         if (filter != null) {
             o.put("kcore_user", filter.userK());
             o.put("kcore_item", filter.itemK());
@@ -87,6 +92,11 @@ public final class DataStatsCommand implements Callable<Integer> {
         row(sb, "positives", String.format(Locale.ROOT, "%d (%.2f%%, label rule %s)", s.positives(),
                 100 * s.positiveShare(), s.labelRule()));
         row(sb, "skipped lines", Long.toString(loaded.report().skippedLines()));
+        LoadReport r = loaded.report();
+        row(sb, "items without info", r.itemsWithoutInfo() + " (item side rows without interactions: "
+                + r.droppedMetadataItems() + ")");
+        row(sb, "users without profile", r.usersWithoutProfile() + " (user side rows without interactions: "
+                + r.droppedMetadataUsers() + ")");
         sb.append(String.format(Locale.ROOT, "%-22s %8s %8s %8s %8s %8s %8s %8s%n", "interactions per",
                 "min", "25%", "50%", "75%", "90%", "99%", "max"));
         quantileRow(sb, "  item", s.perItem());

@@ -61,8 +61,7 @@ final class AmazonLoader {
         if (options.amazonMetadata() != null) {
             dropped = readMetadata(options.amazonMetadata(), in.items(), info, bad);
         }
-        return new LoadResult(in.toDataset(CsvLoader.baseName(file), info, in.emptyProfiles()),
-                bad.report(in.table().size(), dropped));
+        return bad.result(in.toDataset(CsvLoader.baseName(file), info, in.emptyProfiles()), dropped, 0);
     }
 
     private static long readMetadata(Path file, IdMap items, List<ItemInfo> info, BadLines bad) throws IOException {

@@ -37,10 +37,18 @@ final class BadLines {
         return examples;
     }
 
-    LoadReport report(long interactions, long droppedMetadataItems) {
+    /**
+     * The load's result: the data set with its report, which counts the skipped lines, the
+     * side-file entries dropped for lack of interactions, and the items and users the side files
+     * left empty.
+     */
+    LoadResult result(Dataset d, long droppedMetadataItems, long droppedMetadataUsers) {
         if (count > 0) {
             LOG.warn("skipped {} bad line(s); first: {}", count, examples.get(0));
         }
-        return new LoadReport(interactions, count, examples, droppedMetadataItems);
+        long noInfo = d.itemInfo().stream().filter(ItemInfo.EMPTY::equals).count();
+        long noProfile = d.userProfiles().stream().filter(p -> p.fields().isEmpty()).count();
+        return new LoadResult(d, new LoadReport(d.interactions().size(), count, examples, droppedMetadataItems,
+                droppedMetadataUsers, noInfo, noProfile));
     }
 }

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Generic delimited interactions file (CSV per RFC 4180, TSV, or any delimiter), with the
- * columns given by a {@link CsvColumns}. Ids are UTF-8; items and users have no side
- * information.
+ * columns given by a {@link CsvColumns}. Ids are UTF-8. Items and users have side information
+ * only from the optional side files of {@link LoadOptions#csvSideFiles()}.
  */
 final class CsvLoader {
     private CsvLoader() {
@@ -57,8 +57,14 @@ final class CsvLoader {
             }
         }
         InteractionCollector.Interactions in = c.finish(file, bad, StandardCharsets.UTF_8);
-        return new LoadResult(in.toDataset(baseName(file), in.emptyItemInfo(), in.emptyProfiles()),
-                bad.report(in.table().size(), 0));
+        CsvSideFiles side = options.csvSideFiles();
+        List<ItemInfo> info = in.emptyItemInfo();
+        long droppedItems = side.items() == null ? 0
+                : CsvSideFileReader.readItems(side.items(), cols.delimiter(), side.itemIdColumn(), in.items(), info, bad);
+        List<UserProfile> profiles = in.emptyProfiles();
+        long droppedUsers = side.users() == null ? 0
+                : CsvSideFileReader.readUsers(side.users(), cols.delimiter(), side.userIdColumn(), in.users(), profiles, bad);
+        return bad.result(in.toDataset(baseName(file), info, profiles), droppedItems, droppedUsers);
     }
 
     private static int indexOrAbsent(CsvColumns.Column c) {

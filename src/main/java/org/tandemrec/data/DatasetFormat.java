@@ -19,8 +19,10 @@ public enum DatasetFormat {
     ML_1M("ml-1m", MovieLensDatLoader::load),
     /** Amazon reviews file (2014 Python literals or 2018/2023 JSON lines, optionally gzip) plus optional metadata. */
     AMAZON("amazon", AmazonLoader::load),
-    /** A delimited file with the columns of {@link LoadOptions#csv()}. */
+    /** A delimited file with the columns of {@link LoadOptions#csv()} and optional side files ({@link CsvSideFiles}). */
     CSV("csv", CsvLoader::load),
+    /** RecBole's atomic files ({@code NAME.inter}, optional {@code NAME.item} and {@code NAME.user}), see {@link RecBoleLoader}. */
+    RECBOLE("recbole", RecBoleLoader::load),
     /** Tandem's own directory format, see {@link TandemDatasetFormat}. */
     TANDEM("tandem", TandemDatasetFormat::load);
 

@@ -37,11 +37,12 @@ final class MovieLens100kLoader {
             dropped = readItems(itemFile, genres(dir.resolve("u.genre"), bad), in.items(), info, bad);
         }
         List<UserProfile> profiles = in.emptyProfiles();
+        long droppedUsers = 0;
         Path userFile = dir.resolve("u.user");
         if (Files.isRegularFile(userFile)) {
-            readUsers(userFile, in.users(), profiles, bad);
+            droppedUsers = readUsers(userFile, in.users(), profiles, bad);
         }
-        return new LoadResult(in.toDataset("ml-100k", info, profiles), bad.report(in.table().size(), dropped));
+        return bad.result(in.toDataset("ml-100k", info, profiles), dropped, droppedUsers);
     }
 
     private static List<String> genres(Path file, BadLines bad) throws IOException {
@@ -97,13 +98,15 @@ final class MovieLens100kLoader {
         return dropped[0];
     }
 
-    private static void readUsers(Path file, IdMap users, List<UserProfile> profiles, BadLines bad) throws IOException {
+    private static long readUsers(Path file, IdMap users, List<UserProfile> profiles, BadLines bad) throws IOException {
+        long[] dropped = {0};
         try (DelimitedReader r = new DelimitedReader(file, "|", false)) {
             r.forEachRecord(bad, () -> {
                 MovieLensFiles.requireFields(r, 5, "id|age|gender|occupation|zip");
                 r.integer(1, "age");
                 int u = users.indexOf(r.text(0, StandardCharsets.ISO_8859_1));
                 if (u < 0) {
+                    dropped[0]++;
                     return;
                 }
                 Map<String, String> f = new LinkedHashMap<>();
@@ -114,5 +117,6 @@ final class MovieLens100kLoader {
                 profiles.set(u, new UserProfile(f));
             });
         }
+        return dropped[0];
     }
 }

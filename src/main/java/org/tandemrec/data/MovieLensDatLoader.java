@@ -45,12 +45,13 @@ final class MovieLensDatLoader {
             LOG.warn("{}: no movies.dat, items have no titles or genres", dir);
         }
         List<UserProfile> profiles = in.emptyProfiles();
+        long droppedUsers = 0;
         Path users = dir.resolve("users.dat");
         if (Files.isRegularFile(users)) {
-            readUsers(users, in.users(), profiles, bad);
+            droppedUsers = readUsers(users, in.users(), profiles, bad);
         }
         String name = dir.toAbsolutePath().normalize().getFileName().toString();
-        return new LoadResult(in.toDataset(name, info, profiles), bad.report(in.table().size(), dropped));
+        return bad.result(in.toDataset(name, info, profiles), dropped, droppedUsers);
     }
 
     private static long readMovies(Path file, IdMap items, List<ItemInfo> info, BadLines bad) throws IOException {
@@ -78,12 +79,14 @@ final class MovieLensDatLoader {
         return dropped[0];
     }
 
-    private static void readUsers(Path file, IdMap users, List<UserProfile> profiles, BadLines bad) throws IOException {
+    private static long readUsers(Path file, IdMap users, List<UserProfile> profiles, BadLines bad) throws IOException {
+        long[] dropped = {0};
         try (DelimitedReader r = new DelimitedReader(file, "::", false)) {
             r.forEachRecord(bad, () -> {
                 MovieLensFiles.requireFields(r, 5, "id::gender::age::occupation::zip");
                 int u = users.indexOf(r.text(0, StandardCharsets.ISO_8859_1));
                 if (u < 0) {
+                    dropped[0]++;
                     return;
                 }
                 String age = r.text(2, StandardCharsets.ISO_8859_1);
@@ -97,5 +100,6 @@ final class MovieLensDatLoader {
                 profiles.set(u, new UserProfile(f));
             });
         }
+        return dropped[0];
     }
 }

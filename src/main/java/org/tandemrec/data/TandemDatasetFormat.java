@@ -190,7 +190,7 @@ public final class TandemDatasetFormat {
         if (bad.count() == 0) {
             checkCount(manifest, m, "interactions", table.size());
         }
-        return new LoadResult(d, bad.report(table.size(), 0));
+        return bad.result(d, 0, 0);
     }
 
     private static void checkCount(Path manifest, JsonNode m, String key, long actual) {

@@ -61,4 +61,20 @@ class LlmCorpusCommandTest {
         assertEquals(2, CliRun.of("llm", "corpus", "--data", split.toString(), "--out", corpus.toString(),
                 "--label-rule", ">=4").code());
     }
+
+    @Test
+    void recboleTitlesReachTheCorpus() throws Exception {
+        Path rb = Files.createDirectories(tmp.resolve("ml-100k"));
+        Files.writeString(rb.resolve("ml-100k.inter"), "user_id:token\titem_id:token\trating:float\ttimestamp:float\n"
+                + "196\t242\t5\t881250949\n196\t302\t2\t881250950\n186\t999\t4\t891717742\n");
+        Files.writeString(rb.resolve("ml-100k.item"), "item_id:token\tmovie_title:token_seq\trelease_year:token\t"
+                + "class:token_seq\n242\tKolya\t1996\tComedy\n302\tL.A. Confidential\t1997\tCrime Film-Noir\n");
+        Path corpus = tmp.resolve("corpus.txt");
+        CliRun r = CliRun.of("llm", "corpus", "--format", "recbole", rb.toString(), "--out", corpus.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> docs = Files.readAllLines(corpus);
+        assertTrue(docs.contains("A user watched: Kolya; L.A. Confidential. They liked Kolya. They did not like "
+                + "L.A. Confidential."), String.join("\n", docs));
+        assertTrue(docs.contains("A user watched: item 999. They liked item 999."), String.join("\n", docs));
+    }
 }

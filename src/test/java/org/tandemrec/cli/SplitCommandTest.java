@@ -8,8 +8,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.data.ItemInfo;
+import org.tandemrec.data.SideInfoFiles;
+import org.tandemrec.data.UserProfile;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
 import picocli.CommandLine;
@@ -63,6 +67,34 @@ class SplitCommandTest {
         }
         assertTrue(positives > 0 && positives < s.ctrTest().size(), "both classes present");
         assertEquals(s.test().size(), s.ctrTest().size(), "natural labels: no sampled negatives");
+    }
+
+    @Test
+    void csvSideFilesCarryTitlesAndProfilesIntoTheSplit() throws Exception {
+        StringBuilder ratings = new StringBuilder("user_id,item_id,rating,timestamp\n");
+        for (int u = 0; u < 6; u++) {
+            for (int k = 0; k < 5; k++) {
+                ratings.append("u").append(u).append(",m").append((u + k) % 8).append(",4,").append(100 * u + k).append('\n');
+            }
+        }
+        Path csv = Files.writeString(tmp.resolve("ratings.csv"), ratings);
+        StringBuilder items = new StringBuilder("item_id,title,categories,description\n");
+        for (int i = 0; i < 8; i++) {
+            items.append("m").append(i).append(",Movie ").append(i).append(",Drama|Genre ").append(i % 2).append(",\n");
+        }
+        Path itemFile = Files.writeString(tmp.resolve("movies.csv"), items);
+        Path userFile = Files.writeString(tmp.resolve("people.csv"), "user_id,age,gender\nu0,25,F\nu3,40,M\n");
+        Path out = tmp.resolve("loo");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "split", "--format", "csv", csv.toString(), "--items", itemFile.toString(), "--users",
+                userFile.toString(), "--out", out.toString(), "--sampler", "popularity", "--negatives", "3"), err.toString());
+        SideInfoFiles.Items written = SideInfoFiles.readItems(out.resolve(SplitDirectory.ITEMS));
+        int m5 = written.ids().index("m5");
+        assertEquals(new ItemInfo("Movie 5", List.of("Drama", "Genre 1"), ""), written.info().get(m5));
+        SplitData s = SplitDirectory.read(out);
+        assertEquals("Movie 0", s.itemInfo().get(s.items().index("m0")).title());
+        assertEquals("40", s.userProfiles().get(s.users().index("u3")).get("age"));
+        assertEquals(UserProfile.EMPTY, s.userProfiles().get(s.users().index("u1")));
     }
 
     @Test

@@ -76,6 +76,6 @@ class CsvLoaderTest {
     void formatNamesParseAndUnknownOnesListTheValidOnes() {
         assertEquals(DatasetFormat.ML_1M, DatasetFormat.parse("ML-1M"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatasetFormat.parse("parquet"));
-        assertEquals("unknown data set format 'parquet', expected one of ml-100k, ml-1m, amazon, csv, tandem", e.getMessage());
+        assertEquals("unknown data set format 'parquet', expected one of ml-100k, ml-1m, amazon, csv, recbole, tandem", e.getMessage());
     }
 }

@@ -62,6 +62,15 @@ class MovieLensLoaderTest {
         assertEquals("53", ds.userProfiles().get(1).get("age"));
         assertEquals("technician", ds.userProfiles().get(0).get("occupation"));
         assertEquals(1, res.report().droppedMetadataItems());
+        assertEquals(1, res.report().itemsWithoutInfo(), "item 30 has no u.item row");
+        assertEquals(0, res.report().usersWithoutProfile());
+    }
+
+    @Test
+    void usersWithoutRatingsAreDroppedAndCounted() throws IOException {
+        LoadResult res = DatasetFormat.ML_100K.loadWithReport(ml100k("2\t10\t5\t881250949\n"), LoadOptions.defaults());
+        assertEquals(1, res.report().droppedMetadataUsers());
+        assertEquals("F", res.dataset().userProfiles().get(0).get("gender"));
     }
 
     @Test

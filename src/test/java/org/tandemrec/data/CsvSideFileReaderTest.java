@@ -1,0 +1,120 @@
+package org.tandemrec.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvSideFileReaderTest {
+    @TempDir
+    Path dir;
+
+    private Path ratings() throws IOException {
+        return Files.writeString(dir.resolve("ratings.csv"),
+                "user_id,item_id,rating,timestamp\nu1,m1,4,10\nu2,m2,3,11\nu1,m3,5,12\nu3,m1,2,13\n");
+    }
+
+    private LoadOptions withSide(CsvSideFiles side) {
+        return LoadOptions.defaults().withCsvSideFiles(side);
+    }
+
+    @Test
+    void itemAndUserSideFilesFillTitlesCategoriesAndProfiles() throws IOException {
+        Path items = Files.writeString(dir.resolve("movies.csv"), "movie,year,title,categories,description\n"
+                + "m2,1995,\"Heat, the remake\",Action|Crime | Thriller,\"A \"\"cop\"\" story\"\n"
+                + "m1,1995,Toy Story,Animation|Children's|Animation,\n"
+                + "m9,2001,Nobody Watched,Drama,\n"
+                + "\n");
+        Path users = Files.writeString(dir.resolve("users.csv"), "user_id,age,gender,zip\nu2,25,F,\nu1,35,M,10001\nu7,40,F,1\n");
+        LoadResult res = DatasetFormat.CSV.loadWithReport(ratings(),
+                withSide(CsvSideFiles.NONE.withItems(items, "movie").withUsers(users, "user_id")));
+        Dataset d = res.dataset();
+        assertEquals(new ItemInfo("Toy Story", List.of("Animation", "Children's"), ""), d.itemInfo().get(0));
+        assertEquals(new ItemInfo("Heat, the remake", List.of("Action", "Crime", "Thriller"), "A \"cop\" story"),
+                d.itemInfo().get(1));
+        assertEquals(ItemInfo.EMPTY, d.itemInfo().get(2), "m3 has no side row");
+        assertEquals(Map.of("age", "35", "gender", "M", "zip", "10001"), d.userProfiles().get(0).fields());
+        assertEquals(Map.of("age", "25", "gender", "F"), d.userProfiles().get(1).fields(), "empty values left out");
+        assertEquals(UserProfile.EMPTY, d.userProfiles().get(2));
+        LoadReport r = res.report();
+        assertEquals(1, r.droppedMetadataItems(), "m9 has no interactions");
+        assertEquals(1, r.droppedMetadataUsers(), "u7 has no interactions");
+        assertEquals(1, r.itemsWithoutInfo());
+        assertEquals(1, r.usersWithoutProfile());
+    }
+
+    @Test
+    void sideFilesUseTheInteractionsDelimiter() throws IOException {
+        Path tsv = Files.writeString(dir.resolve("r.tsv"), "user_id\titem_id\nu1\tm1\n");
+        Path items = Files.writeString(dir.resolve("items.tsv"), "item_id\ttitle\nm1\tA, B and C\n");
+        CsvColumns cols = new CsvColumns("\t", true, CsvColumns.Column.of("user_id"), CsvColumns.Column.of("item_id"),
+                null, null);
+        Dataset d = DatasetFormat.CSV.load(tsv, withSide(CsvSideFiles.NONE.withItems(items, "item_id")).withCsv(cols));
+        assertEquals("A, B and C", d.itemInfo().get(0).title());
+    }
+
+    @Test
+    void headerProblemsNameTheFile() throws IOException {
+        Path r = ratings();
+        Path items = Files.writeString(dir.resolve("items.csv"), "id,title\nm1,x\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatasetFormat.CSV.load(r,
+                withSide(CsvSideFiles.NONE.withItems(items, "item_id"))));
+        assertEquals(items + ": no item id column 'item_id' in the header [id, title]", e.getMessage());
+        Files.writeString(items, "item_id,name,genres\nm1,x,y\n");
+        e = assertThrows(IllegalArgumentException.class, () -> DatasetFormat.CSV.load(r,
+                withSide(CsvSideFiles.NONE.withItems(items, "item_id"))));
+        assertEquals(items + ": no title, categories or description column in the header [item_id, name, genres]",
+                e.getMessage());
+        Files.writeString(items, "item_id,title,title\nm1,x,y\n");
+        e = assertThrows(IllegalArgumentException.class, () -> DatasetFormat.CSV.load(r,
+                withSide(CsvSideFiles.NONE.withItems(items, "item_id"))));
+        assertTrue(e.getMessage().endsWith("column 'title' appears twice in the header [item_id, title, title]"), e.getMessage());
+        Files.writeString(items, "");
+        e = assertThrows(IllegalArgumentException.class, () -> DatasetFormat.CSV.load(r,
+                withSide(CsvSideFiles.NONE.withItems(items, "item_id"))));
+        assertEquals(items + ": empty file, expected a header line", e.getMessage());
+        Path users = Files.writeString(dir.resolve("users.csv"), "user_id\nu1\n");
+        e = assertThrows(IllegalArgumentException.class, () -> DatasetFormat.CSV.load(r,
+                withSide(CsvSideFiles.NONE.withUsers(users, "user_id"))));
+        assertEquals(users + ": no profile column besides 'user_id' in the header [user_id]", e.getMessage());
+        Path missing = dir.resolve("nope.csv");
+        e = assertThrows(IllegalArgumentException.class, () -> DatasetFormat.CSV.load(r,
+                withSide(CsvSideFiles.NONE.withUsers(missing, "user_id"))));
+        assertEquals(missing + ": no such users side file", e.getMessage());
+    }
+
+    @Test
+    void badRowsNameLineAndFieldOrAreSkippedAndCounted() throws IOException {
+        Path r = ratings();
+        Path items = Files.writeString(dir.resolve("items.csv"),
+                "item_id,title\nm1,One\n,Nameless\nm2,Two,extra\nm1,One again\nm3,Three\n");
+        LoadOptions strict = withSide(CsvSideFiles.NONE.withItems(items, "item_id"));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetFormat.CSV.load(r, strict));
+        assertEquals(items + ":3: field 'item_id': empty id", e.getMessage());
+        LoadResult res = DatasetFormat.CSV.loadWithReport(r, strict.withSkipBadLines(true));
+        assertEquals(3, res.report().skippedLines());
+        assertTrue(res.report().firstSkipped().get(1).endsWith(":4: field '(record)': expected at most 2 fields as in "
+                + "the header, got 3"), res.report().firstSkipped().get(1));
+        assertTrue(res.report().firstSkipped().get(2).endsWith(":5: field 'item_id': duplicate id 'm1' (first on line 2)"),
+                res.report().firstSkipped().get(2));
+        assertEquals(List.of("One", "", "Three"), res.dataset().itemInfo().stream().map(ItemInfo::title).toList());
+    }
+
+    @Test
+    void sideFilesValidateThemselves() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CsvSideFiles.NONE.withItems(Path.of("a.csv"), " "));
+        assertEquals("itemIdColumn must be a non-empty column name, got ' '", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> CsvSideFiles.NONE.withItems(Path.of("a.csv"), "id").withUsers(Path.of("a.csv"), "id"));
+        assertEquals("items and users side files must be different files, both are a.csv", e.getMessage());
+        assertThrows(NullPointerException.class, () -> LoadOptions.defaults().withCsvSideFiles(null));
+    }
+}
