@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.tandemrec.data.CsvColumns;
 import org.tandemrec.data.CsvSideFiles;
-import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.DatasetFormat;
 import org.tandemrec.data.LoadOptions;
 import org.tandemrec.data.LoadResult;
@@ -86,11 +85,7 @@ final class DataSourceOptions {
     /** Loads the data set; malformed input is a one-line message naming the file, line and field. */
     LoadResult load() throws IOException {
         LoadOptions options = loadOptions();
-        try {
-            return DatasetFormat.parse(format).loadWithReport(path, options);
-        } catch (DataFormatException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        return DatasetFormat.parse(format).loadWithReport(path, options);
     }
 
     private static CsvColumns.Column optionalColumn(String spec) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.sft.SftConfig;
 import org.tandemrec.llm.sft.SftJob;
 import org.tandemrec.llm.sft.SftRunRecord;
@@ -50,12 +49,7 @@ final class LlmSftCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--valid " + valid + " is not a file");
         }
         threads.apply();
-        SftRunRecord r;
-        try {
-            r = new SftJob(model, data, valid, out, cfg).run(run.resume, true);
-        } catch (DataFormatException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        SftRunRecord r = new SftJob(model, data, valid, out, cfg).run(run.resume, true);
         ObjectNode n = new ObjectMapper().createObjectNode();
         n.put("out", out.toString());
         n.put("mode", cfg.mode().key());

@@ -1,6 +1,7 @@
 package org.tandemrec.cli;
 
 import java.io.PrintWriter;
+import org.tandemrec.data.DataFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +20,7 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns its exit code (0 ok, 1 failure, 2 usage error). */
+    /** Runs the command line and returns its exit code (0 ok, 1 failure or bad data, 2 usage error). */
     public static int run(String... args) {
         CommandLine cl = commandLine();
         return cl.execute(args);
@@ -29,6 +30,11 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            if (ex instanceof DataFormatException) {
+                // Bad data, not a bad command line: the message names the file, line and field.
+                cmd.getErr().println("tandem: " + ex.getMessage());
+                return 1;
+            }
             if (ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException) {
                 cmd.getErr().println("tandem: " + ex.getMessage());
                 return 2;

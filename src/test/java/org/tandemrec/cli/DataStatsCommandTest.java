@@ -108,19 +108,20 @@ class DataStatsCommandTest {
     void malformedDataIsOneLineNamingFileLineAndField() throws Exception {
         Path inter = Files.writeString(dir.resolve("x.inter"), "user_id:token\titem_id:token\trating:float\nu\ti\t4\n"
                 + "u\tj\tgood\n");
-        assertEquals(2, run("data", "stats", "--format", "recbole", inter.toString()));
+        assertEquals(1, run("data", "stats", "--format", "recbole", inter.toString()), "bad data exits 1");
         assertEquals("tandem: " + inter + ":3: field 'rating': expected a number, got 'good'\n",
                 err.toString().replace("\r", ""));
 
         Path csv = Files.writeString(dir.resolve("r.csv"), "user_id,item_id,rating,timestamp\nu,i,4,1\n");
         Path items = Files.writeString(dir.resolve("items.csv"), "item_id,title\ni,One\ni,Again\n");
         err.getBuffer().setLength(0);
-        assertEquals(2, run("data", "stats", "--format", "csv", csv.toString(), "--items", items.toString()));
+        assertEquals(1, run("data", "stats", "--format", "csv", csv.toString(), "--items", items.toString()));
         assertEquals("tandem: " + items + ":3: field 'item_id': duplicate id 'i' (first on line 2)\n",
                 err.toString().replace("\r", ""));
 
         err.getBuffer().setLength(0);
-        assertEquals(2, run("data", "stats", "--format", "recbole", inter.toString(), "--items", items.toString()));
+        assertEquals(2, run("data", "stats", "--format", "recbole", inter.toString(), "--items", items.toString()),
+                "a usage error exits 2");
         assertEquals("tandem: --items and --users are side files of --format csv; recbole reads its own\n",
                 err.toString().replace("\r", ""));
     }

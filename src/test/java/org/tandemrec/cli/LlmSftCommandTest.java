@@ -212,15 +212,15 @@ class LlmSftCommandTest {
         Path bad = tmp.resolve("bad.jsonl");
         Files.writeString(bad, "{\"prompt\": \"a\", \"answer\": \" b\"}\n\n{\"prompt\": \"c\"}\n");
         r = CliRun.of("llm", "sft", "--model", TINY.toString(), "--data", bad.toString(), "--out", out.toString());
-        assertEquals(2, r.code());
+        assertEquals(1, r.code(), "bad data exits 1");
         assertTrue(r.err().contains("bad.jsonl:3: field 'answer': missing"), r.err());
         Files.writeString(bad, "{\"prompt\": \"a\", \"answer\": \" b\", \"label\": 1}\n");
         r = CliRun.of("llm", "sft", "--model", TINY.toString(), "--data", bad.toString(), "--out", out.toString());
-        assertEquals(2, r.code());
+        assertEquals(1, r.code(), "bad data exits 1");
         assertTrue(r.err().contains("bad.jsonl:1: field 'label': unknown field"), r.err());
         Files.writeString(bad, "{\"format\": \"tandem-sft\", \"version\": 2}\n{\"prompt\": \"a\", \"answer\": \" b\"}\n");
         r = CliRun.of("llm", "sft", "--model", TINY.toString(), "--data", bad.toString(), "--out", out.toString());
-        assertEquals(2, r.code());
+        assertEquals(1, r.code(), "bad data exits 1");
         assertTrue(r.err().contains("bad.jsonl:1: field 'version': tandem-sft version 2 is not supported"), r.err());
         assertFalse(Files.exists(out), "nothing is written for a refused run");
     }
