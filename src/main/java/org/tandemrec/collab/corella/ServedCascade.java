@@ -40,6 +40,8 @@ public final class ServedCascade implements AutoCloseable {
     private final IdMap items;
     private final String[] titles;
     private final ClickExamples.Latest latest;
+    private final int[][] seen;
+    private final int[] byPopularity;
     private final Cascade cascade;
 
     private ServedCascade(CascadeFile file, NDManager manager, DecoderWeights base, LoraAdapter adapter,
@@ -61,6 +63,14 @@ public final class ServedCascade implements AutoCloseable {
             titles[i] = t.isEmpty() ? "item " + i : t;
         }
         this.latest = ClickExamples.latest(split, file.historyItems());
+        this.seen = ClickExamples.latest(split, Integer.MAX_VALUE).items();
+        for (int[] s : seen) {
+            Arrays.sort(s);
+        }
+        int[] counts = split.train().itemCounts();
+        this.byPopularity = java.util.stream.IntStream.range(0, counts.length).boxed()
+                .sorted((a, b) -> counts[a] != counts[b] ? Integer.compare(counts[b], counts[a]) : Integer.compare(a, b))
+                .mapToInt(Integer::intValue).toArray();
         this.cascade = new Cascade(CalibratedScorers.crm(crm, file.crmCalibration()), e -> {
             int[][] ids = new int[e.size()][];
             for (int k = 0; k < ids.length; k++) {
@@ -68,6 +78,25 @@ public final class ServedCascade implements AutoCloseable {
             }
             return llm(ids);
         }, file.router());
+    }
+
+    /**
+     * Loads the cascade of the run directory {@code runDir}: a CoReLLa run ({@code
+     * corella-llm/cascade.json} in it) or one that holds it in {@code corella/} (the demo's).
+     * Nothing outside {@code runDir} is read.
+     */
+    public static ServedCascade loadRun(Path runDir) throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            throw new IllegalArgumentException(runDir + ": not a directory");
+        }
+        for (Path dir : new Path[] {runDir, runDir.resolve("corella")}) {
+            if (Files.isRegularFile(dir.resolve(CorellaRun.ADAPTER_DIR).resolve(CascadeFile.FILE_NAME))) {
+                return load(runDir, dir);
+            }
+        }
+        throw new IllegalArgumentException(runDir + ": no CoReLLa cascade here (corella-llm/" + CascadeFile.FILE_NAME
+                + " or corella/corella-llm/" + CascadeFile.FILE_NAME + "); serve a run of tandem corella or tandem demo"
+                + " made by this version");
     }
 
     /**
@@ -170,6 +199,16 @@ public final class ServedCascade implements AutoCloseable {
     /** The user's latest rated items, oldest first (the history a request shows). */
     public int[] history(int user) {
         return latest.items()[user];
+    }
+
+    /** Whether the split holds a row of {@code user} with {@code item} (any part). */
+    public boolean seen(int user, int item) {
+        return Arrays.binarySearch(seen[user], item) >= 0;
+    }
+
+    /** The items by their training interactions, most first (ties by index). */
+    public int[] itemsByPopularity() {
+        return byPopularity.clone();
     }
 
     /** Requests of a known user for known items, each with the user's latest history (labels unknown: 0). */

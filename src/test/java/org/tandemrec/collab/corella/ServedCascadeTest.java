@@ -50,4 +50,13 @@ class ServedCascadeTest {
         e = assertThrows(IllegalArgumentException.class, () -> ServedCascade.load(tmp, tmp.resolve("corella")));
         assertTrue(e.getMessage().contains("cascade.json: version 9 is not supported"), e.getMessage());
     }
+
+    @Test
+    void aRunWithoutItsCascadeIsRefusedInOneLine() throws Exception {
+        Files.createDirectories(tmp.resolve("crm-only/corella"));
+        Files.writeString(tmp.resolve("crm-only/corella/dcnv2.bin"), "");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServedCascade.loadRun(tmp.resolve("crm-only")));
+        assertTrue(e.getMessage().contains("no CoReLLa cascade here") && !e.getMessage().contains("\n"), e.getMessage());
+    }
 }

@@ -21,7 +21,30 @@ import org.tandemrec.split.SplitSource;
  * {@code split-time/}, {@code llm/} (the tiny reference checkpoint) and {@code corella/}.
  */
 public final class TinyCorellaRun {
+    private static Path shared;
+
     private TinyCorellaRun() {
+    }
+
+    /** One run for every test of this JVM that only reads it (built on first use, removed at exit). */
+    public static synchronized Path shared() throws IOException {
+        if (shared == null) {
+            Path dir = Files.createTempDirectory("tandem-tiny-corella");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+            build(dir);
+            shared = dir;
+        }
+        return shared;
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
     }
 
     /** Builds the run in {@code root} with every test row scored; returns the run's result. */
