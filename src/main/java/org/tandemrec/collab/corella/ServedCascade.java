@@ -188,6 +188,14 @@ public final class ServedCascade implements AutoCloseable {
         return items.indexOf(rawId);
     }
 
+    public String userId(int user) {
+        return users.raw(user);
+    }
+
+    public int numUsers() {
+        return users.size();
+    }
+
     public String itemId(int item) {
         return items.raw(item);
     }
