@@ -30,6 +30,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "address to bind (default 127.0.0.1: this machine only)")
     String host;
 
+    @Option(names = "--corella", paramLabel = "DIR",
+            description = "the CoReLLa run inside RUNDIR (default: RUNDIR itself, or RUNDIR/corella as the demo lays it out)")
+    Path corella;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "server settings, YAML or JSON: max_batch, max_wait_ms, llm_queue, max_llm_share, max_in_flight,"
                     + " max_body_bytes, max_items, recommend_pool, threads, drain_seconds")
@@ -41,7 +45,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
         }
         ServeSettings settings = ServeSettings.load(config);
-        ServedCascade cascade = ServedCascade.loadRun(run);
+        ServedCascade cascade = corella == null ? ServedCascade.loadRun(run) : ServedCascade.load(run, corella);
         CascadeServer server = CascadeServer.start(cascade, settings, host, port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

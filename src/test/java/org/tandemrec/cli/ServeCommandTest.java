@@ -24,6 +24,10 @@ class ServeCommandTest {
         r = CliRun.of("serve", tmp.resolve("run").toString(), "--config", config.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("max_wait_ms must be >= 0, got -1"), r.err());
+        // A CoReLLa run named outside RUNDIR is refused: the server reads nothing outside it.
+        r = CliRun.of("serve", tmp.resolve("run").toString(), "--corella", tmp.toString(), "--port", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("points outside"), r.err());
         r = CliRun.of("serve", tmp.resolve("run").toString(), "--port", "70000");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--port must be in [0, 65535]"), r.err());
