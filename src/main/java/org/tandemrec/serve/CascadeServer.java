@@ -77,7 +77,17 @@ public final class CascadeServer implements AutoCloseable {
     /** Starts serving {@code cascade} on {@code host}:{@code port} (0: any free port). */
     public static CascadeServer start(ServedCascade cascade, ServeSettings settings, String host, int port) throws IOException {
         CascadeServer s = new CascadeServer(cascade, settings, host, port);
-        s.app.start();
+        try {
+            s.app.start();
+        } catch (RuntimeException e) {
+            s.service.close();
+            // Javalin wraps Jetty's bind error: the user needs the address and the reason, not the classes.
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new IllegalArgumentException("cannot listen on " + host + ":" + port + ": " + root.getMessage(), e);
+        }
         return s;
     }
 

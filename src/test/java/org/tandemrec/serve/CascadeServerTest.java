@@ -117,6 +117,9 @@ class CascadeServerTest {
             }
 
             assertEquals(200, get(s, "/healthz").statusCode());
+            IllegalArgumentException taken = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> CascadeServer.start(cascade, ServeSettings.defaults(), "127.0.0.1", s.port()));
+            assertTrue(taken.getMessage().startsWith("cannot listen on 127.0.0.1:" + s.port()), taken.getMessage());
             HttpResponse<String> ready = get(s, "/readyz");
             assertEquals(200, ready.statusCode());
             assertTrue(JSON.readTree(ready.body()).get("ready").asBoolean());
