@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code tandem bench}: performance figures of the library; a subcommand is required. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure performance figures.",
         subcommands = {BenchDataCommand.class, BenchCrmCommand.class, BenchLlmCommand.class, BenchBdlmCommand.class,
-            BenchCorellaCommand.class})
+            BenchCorellaCommand.class, BenchServeCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -42,12 +42,21 @@ public final class CorellaPrompts {
      * first) with {@code ratings} (one per history item; NaN where unknown, shown without one).
      */
     public String click(int user, int[] history, float[] ratings, int target, PromptStyle style) {
+        return click(user, history, ratings, name(target, style), style);
+    }
+
+    /**
+     * The prompt for a target named {@code target} (a title the data set need not know: the cold
+     * path of a server); {@code user} below 0 is a user the data set does not know, shown with no
+     * profile and no user token.
+     */
+    public String click(int user, int[] history, float[] ratings, String target, PromptStyle style) {
         if (ratings.length != history.length) {
             throw new IllegalArgumentException(history.length + " history items but " + ratings.length + " ratings");
         }
         String head = profile(user) + "Below is the rating history of "
-                + (style == PromptStyle.ID_TOKENS ? "user " + IdTokens.user(user) : "a user") + ":";
-        String tail = " Please predict whether the user will like " + name(target, style) + " based on his/her rating "
+                + (style == PromptStyle.ID_TOKENS && user >= 0 ? "user " + IdTokens.user(user) : "a user") + ":";
+        String tail = " Please predict whether the user will like " + target + " based on his/her rating "
                 + "history and the quality of the target item. You should ONLY answer no or yes. Answer:";
         int keep = HistoryBudget.fitting(config.historyItems(), history.length, config.tokenBudget(),
                 n -> counter.count(head + listed(history, ratings, n, style) + tail));
@@ -73,7 +82,7 @@ public final class CorellaPrompts {
 
     /** "The user's gender is F, age is 25, occupation is writer. " from the profile's fields, or "". */
     private String profile(int user) {
-        if (user >= profiles.size() || profiles.get(user).fields().isEmpty()) {
+        if (user < 0 || user >= profiles.size() || profiles.get(user).fields().isEmpty()) {
             return "";
         }
         StringBuilder sb = new StringBuilder("The user's ");

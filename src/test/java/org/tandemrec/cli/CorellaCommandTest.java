@@ -59,6 +59,7 @@ class CorellaCommandTest {
         assertTrue(oracle <= logloss(results, "corella-no-mix") && oracle <= logloss(results, "corella-llm"));
         assertTrue(Files.isRegularFile(out.resolve("corella-llm/adapter_config.json")));
         assertTrue(Files.isRegularFile(out.resolve("corella-llm/corella-dcnv2.bin")));
+        assertTrue(Files.isRegularFile(out.resolve("corella-llm/cascade.json")));
         assertTrue(Files.isRegularFile(out.resolve("dcnv2.bin")));
         assertTrue(results.curves().stream().anyMatch(c -> c.group().startsWith("stage 2: L_cal")));
         String html = Files.readString(out.resolve("report.html"));

@@ -19,6 +19,7 @@ import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.llm.sft.SftConfig;
 import org.tandemrec.llm.sft.SftDataFile;
+import org.tandemrec.serve.ServeSettings;
 
 /**
  * The files under {@code examples/} pass the checks of the command that reads them, and the
@@ -48,10 +49,12 @@ class ExamplesTest {
                 BdlmSettings.load(f);
             } else if (name.equals("corella.yaml")) {
                 CorellaSettings.load(f);
+            } else if (name.equals("serve.yaml")) {
+                assertEquals(ServeSettings.defaults(), ServeSettings.load(f), "serve.yaml spells out the defaults");
             } else if (name.endsWith(".jsonl")) {
                 assertFalse(SftDataFile.read(f).isEmpty(), name + " has no examples");
             } else {
-                fail("no check for " + f + ": name it MODEL.yaml, sft.yaml, bdlm.yaml, corella.yaml or *.jsonl, or add its check here");
+                fail("no check for " + f + ": name it MODEL.yaml, sft.yaml, bdlm.yaml, corella.yaml, serve.yaml or *.jsonl, or add its check here");
             }
         }
     }

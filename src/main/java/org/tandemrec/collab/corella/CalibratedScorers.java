@@ -14,24 +14,34 @@ final class CalibratedScorers {
     }
 
     /** A side's calibrated scorer and its calibrated probabilities of the validation rows it was fitted on. */
-    record Calibrated(Cascade.Scorer scorer, float[] valid) {
+    record Calibrated(Cascade.Scorer scorer, float[] valid, PlattScaling platt) {
     }
 
     /** The DCNv2's logits with each row's own history, Platt-scaled on {@code valid}. */
     static Calibrated of(DcnV2 crm, ClickExamples valid) {
         float[] z = crm.logits(valid.users(), valid.items(), valid.histories());
         PlattScaling p = PlattScaling.fit(z, valid.labels());
-        return new Calibrated(e -> scaled(p, crm.logits(e.users(), e.items(), e.histories())), scaled(p, z));
+        return new Calibrated(crm(crm, p), scaled(p, z), p);
     }
 
     /** The LLM's P(Yes) as a logit, Platt-scaled on {@code valid}. */
     static Calibrated of(ClickLanguageModel lm, ClickExamples valid, NDManager m) {
         float[] z = logits(lm.probabilities(m, valid));
         PlattScaling p = PlattScaling.fit(z, valid.labels());
-        return new Calibrated(e -> scaled(p, logits(lm.probabilities(m, e))), scaled(p, z));
+        return new Calibrated(llm(lm, p, m), scaled(p, z), p);
     }
 
-    private static float[] scaled(PlattScaling p, float[] z) {
+    /** The DCNv2's logits with each row's own history, scaled by {@code p}. */
+    static Cascade.Scorer crm(DcnV2 crm, PlattScaling p) {
+        return e -> scaled(p, crm.logits(e.users(), e.items(), e.histories()));
+    }
+
+    /** The LLM's P(Yes) as a logit, scaled by {@code p}. */
+    static Cascade.Scorer llm(ClickLanguageModel lm, PlattScaling p, NDManager m) {
+        return e -> scaled(p, logits(lm.probabilities(m, e)));
+    }
+
+    static float[] scaled(PlattScaling p, float[] z) {
         float[] out = new float[z.length];
         for (int i = 0; i < z.length; i++) {
             out[i] = p.probability(z[i]);
@@ -39,7 +49,7 @@ final class CalibratedScorers {
         return out;
     }
 
-    private static float[] logits(float[] p) {
+    static float[] logits(float[] p) {
         float[] z = new float[p.length];
         for (int i = 0; i < p.length; i++) {
             double q = Math.min(1 - 1e-7, Math.max(1e-7, p[i]));

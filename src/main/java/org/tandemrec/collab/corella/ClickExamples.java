@@ -35,13 +35,7 @@ public record ClickExamples(int[] users, int[] items, int[][] histories, float[]
             throw new IllegalArgumentException("min_history must be >= 0, got " + minHistory);
         }
         InteractionTable[] parts = {split.train(), split.ctrValid(), split.ctrTest()};
-        InteractionTable.Builder b = new InteractionTable.Builder();
-        for (InteractionTable t : parts) {
-            for (int r = 0; r < t.size(); r++) {
-                b.add(t.user(r), t.item(r), t.value(r), t.timestamp(r));
-            }
-        }
-        InteractionTable all = b.build(split.numUsers(), split.numItems());
+        InteractionTable all = every(split);
         Map<Long, Float> rating = ratings(split.ratings());
         int n = all.size();
         int[][] hist = new int[n][];
@@ -75,6 +69,40 @@ public record ClickExamples(int[] users, int[] items, int[][] histories, float[]
             from = to;
         }
         return new Parts(out[0], out[1], out[2]);
+    }
+
+    /** Each user's history after every row of the split: what a request made now follows. */
+    public record Latest(int[][] items, float[][] ratings) {
+    }
+
+    /**
+     * Each user's last {@code historyItems} rated items after all of the split's rows (training,
+     * validation and test, by timestamp, ties in row order) with their ratings: the history a
+     * served request shows, as a test row's history holds the rows before it.
+     */
+    public static Latest latest(SplitData split, int historyItems) {
+        InteractionTable all = every(split);
+        int[][] items = all.latestItemsByUser(historyItems);
+        Map<Long, Float> rating = ratings(split.ratings());
+        float[][] rates = new float[items.length][];
+        for (int u = 0; u < items.length; u++) {
+            rates[u] = new float[items[u].length];
+            for (int j = 0; j < items[u].length; j++) {
+                rates[u][j] = rating.getOrDefault(key(u, items[u][j], all.numItems()), Float.NaN);
+            }
+        }
+        return new Latest(items, rates);
+    }
+
+    /** The training, CTR validation and CTR test rows in one table, in that order. */
+    private static InteractionTable every(SplitData split) {
+        InteractionTable.Builder b = new InteractionTable.Builder();
+        for (InteractionTable t : new InteractionTable[] {split.train(), split.ctrValid(), split.ctrTest()}) {
+            for (int r = 0; r < t.size(); r++) {
+                b.add(t.user(r), t.item(r), t.value(r), t.timestamp(r));
+            }
+        }
+        return b.build(split.numUsers(), split.numItems());
     }
 
     /** A user's rating of an item (the latest when rated twice). */

@@ -52,6 +52,14 @@ public final class ClickLanguageModel {
                 style)), tokens.yesNoLead());
     }
 
+    /**
+     * Token ids of the cold path's prompt: a target the data set does not know, named by {@code
+     * title}, for {@code user} (below 0: unknown, no profile) after {@code history}.
+     */
+    public int[] coldPrompt(int user, int[] history, float[] ratings, String title) {
+        return PromptTokens.concat(tokens.prompt(prompts.click(user, history, ratings, title, style)), tokens.yesNoLead());
+    }
+
     /** The fine-tuning sequence of example {@code k}: its prompt and answer token, the loss on the answer. */
     public SftSequence sequence(ClickExamples e, int k) {
         int[] p = prompt(e, k);
@@ -76,6 +84,17 @@ public final class ClickLanguageModel {
         float[] out = new float[n];
         try (Progress progress = Progress.start("llm click scores", n)) {
             score(manager, ids, order, scorer, out, progress);
+        }
+        return out;
+    }
+
+    /** P(Yes) of prompts given as token ids (from {@link #prompt} or {@link #coldPrompt}), with no progress shown. */
+    public float[] probabilities(NDManager manager, int[][] ids) {
+        Integer[] order = IntStream.range(0, ids.length).boxed().sorted(Comparator.comparingInt(k -> ids[k].length))
+                .toArray(Integer[]::new);
+        float[] out = new float[ids.length];
+        try (Progress progress = Progress.quiet("llm click scores", ids.length)) {
+            score(manager, ids, order, new ChoiceScorer(decoder, padId), out, progress);
         }
         return out;
     }

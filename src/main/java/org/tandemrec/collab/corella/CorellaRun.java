@@ -35,7 +35,6 @@ import org.tandemrec.llm.sft.SftTask;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
 import org.tandemrec.prompt.CorellaPrompts;
 import org.tandemrec.prompt.IdTokens;
-import org.tandemrec.prompt.PromptConfig;
 import org.tandemrec.prompt.PromptStyle;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
@@ -75,6 +74,9 @@ public final class CorellaRun {
 
     private static final int BUCKETS = 3;
     private static final int SCORE_BATCH = 16;
+    /** The tuned adapter's directory in the run, with the jointly trained DCNv2 and the cascade file. */
+    public static final String ADAPTER_DIR = "corella-llm";
+    public static final String CRM_FILE = "corella-dcnv2.bin";
 
     private final CorellaSettings s;
     private final Path splitDir;
@@ -145,8 +147,8 @@ public final class CorellaRun {
             PromptStyle style = idTokenStyle(tok, split);
             int budget = s.tokenBudget() > 0 ? Math.min(s.tokenBudget(), base.config().maxPositionEmbeddings())
                     : base.config().maxPositionEmbeddings();
-            CorellaPrompts prompts = new CorellaPrompts(new PromptConfig(s.historyItems(), budget - 2, "movie", "movies",
-                    "watched", "watch"), split.itemInfo(), split.userProfiles(), text -> tok.encode(text).length);
+            CorellaPrompts prompts = new CorellaPrompts(CascadeFile.promptConfig(s.historyItems(), budget - 2),
+                    split.itemInfo(), split.userProfiles(), text -> tok.encode(text).length);
             summary.put("prompts", style == PromptStyle.ID_TOKENS
                     ? "with the LLM's <uid_k>/<iid_k> tokens (a BDLM-tuned model): both methods at once" : "text");
             int[] jointRows = parts.train().sample(s.jointSamples(), s.seed() + 2, null);
@@ -265,10 +267,29 @@ public final class CorellaRun {
                 records.addAll(records(data, "corella-oracle", CalibratedScorers.oracle(test.labels(), crmTest, llmTest)));
                 records.addAll(RoutingCurve.toRecords(provenance(data, "corella"),
                         RoutingCurve.compute(test.labels(), crmTest, llmTest), test.size()));
-                adapter.save(out.resolve("corella-llm"));
-                crm.save(out.resolve("corella-llm").resolve("corella-dcnv2.bin"));
+                adapter.save(out.resolve(ADAPTER_DIR));
+                crm.save(out.resolve(ADAPTER_DIR).resolve(CRM_FILE));
+                cascadeFile(router, crmSide, llmSide, data, prompts, style).write(out.resolve(ADAPTER_DIR));
             }
         }
+    }
+
+    /** What a server needs to rebuild this cascade, the paths relative to the run directory. */
+    private CascadeFile cascadeFile(EntropyRouter router, CalibratedScorers.Calibrated crmSide,
+                                    CalibratedScorers.Calibrated llmSide, Data data, CorellaPrompts prompts, PromptStyle style) {
+        double positives = 0;
+        for (float y : data.valid().labels()) {
+            positives += y;
+        }
+        float rate = (float) Math.min(1 - 1e-4, Math.max(1e-4, positives / data.valid().size()));
+        Path home = out.toAbsolutePath().normalize();
+        return new CascadeFile(router.threshold(), router.budget(), crmSide.platt(), llmSide.platt(), s.historyItems(),
+                s.minHistory(), prompts.config().tokenBudget(), style, rate,
+                relative(home, llmDir), relative(home, splitDir), ADAPTER_DIR, ADAPTER_DIR + "/" + CRM_FILE);
+    }
+
+    private static String relative(Path home, Path p) {
+        return home.relativize(p.toAbsolutePath().normalize()).toString().replace('\\', '/');
     }
 
     private LoraConfig loraConfig() {

@@ -6,6 +6,8 @@
  * ({@link org.tandemrec.collab.corella.JointTask}, stage 2), the entropy router and the CRM → LLM
  * cascade a server runs ({@link org.tandemrec.collab.corella.EntropyRouter},
  * {@link org.tandemrec.collab.corella.Cascade}), and the three stages with their comparison
- * ({@link org.tandemrec.collab.corella.CorellaRun}).
+ * ({@link org.tandemrec.collab.corella.CorellaRun}), which writes what rebuilds its cascade
+ * ({@link org.tandemrec.collab.corella.CascadeFile}) for a server to load
+ * ({@link org.tandemrec.collab.corella.ServedCascade}).
  */
 package org.tandemrec.collab.corella;

@@ -1,0 +1,185 @@
+package org.tandemrec.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.tandemrec.collab.corella.CorellaRun;
+import org.tandemrec.collab.corella.CorellaSettings;
+import org.tandemrec.collab.corella.ServedCascade;
+import org.tandemrec.data.Dataset;
+import org.tandemrec.data.LabelRule;
+import org.tandemrec.data.synthetic.SyntheticConfig;
+import org.tandemrec.data.synthetic.SyntheticWorld;
+import org.tandemrec.llm.pretrain.PretrainConfig;
+import org.tandemrec.llm.pretrain.Pretrainer;
+import org.tandemrec.prompt.BehaviourCorpus;
+import org.tandemrec.serve.CascadeServer;
+import org.tandemrec.serve.ServeSettings;
+import org.tandemrec.split.SplitConfig;
+import org.tandemrec.split.SplitData;
+import org.tandemrec.split.SplitPlan;
+import org.tandemrec.split.SplitSource;
+
+/**
+ * A load test of {@code tandem serve} on loopback: the server runs in this process over a run
+ * directory, {@code concurrency} clients ({@code java.net.http}) each send one-item score
+ * requests for random known users and items until {@code requests} are done or {@code seconds}
+ * have passed, first on the CRM-only path ({@code "mode": "crm"}), then through the cascade.
+ * Reports throughput, latency quantiles and the share of items the LLM answered.
+ */
+public final class ServeBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Bounds of each phase: requests, seconds, concurrent clients. */
+    public record Settings(int crmRequests, int cascadeRequests, double seconds, int concurrency, long seed) {
+        public Settings {
+            if (crmRequests <= 0 || cascadeRequests <= 0) {
+                throw new IllegalArgumentException("requests must be > 0, got " + crmRequests + ", " + cascadeRequests);
+            }
+            if (!(seconds > 0)) {
+                throw new IllegalArgumentException("seconds must be > 0, got " + seconds);
+            }
+            if (concurrency <= 0) {
+                throw new IllegalArgumentException("concurrency must be > 0, got " + concurrency);
+            }
+        }
+
+        public static Settings full() {
+            return new Settings(200_000, 5_000, 20, 16, 1);
+        }
+
+        public static Settings quick() {
+            return new Settings(500, 100, 10, 4, 1);
+        }
+    }
+
+    /** One phase's figures: requests done, per second, latency quantiles in ms, errors, LLM share of items. */
+    public record Phase(long requests, double requestsPerSecond, double p50Ms, double p99Ms, long errors, double llmShare) {
+    }
+
+    private ServeBenchmark() {
+    }
+
+    /** Both phases over the run in {@code runDir}, served with {@code serve}. */
+    public static Phase[] run(Path runDir, ServeSettings serve, Settings s) throws Exception {
+        try (ServedCascade cascade = ServedCascade.loadRun(runDir);
+             CascadeServer server = CascadeServer.start(cascade, serve, "127.0.0.1", 0)) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/score");
+            // A short warm-up so that neither phase pays for the JIT and the first native calls.
+            phase(client, uri, cascade, "crm", Math.min(200, s.crmRequests()), s.seconds(), s.concurrency(), s.seed() + 9);
+            Phase crm = phase(client, uri, cascade, "crm", s.crmRequests(), s.seconds(), s.concurrency(), s.seed());
+            Phase both = phase(client, uri, cascade, "cascade", s.cascadeRequests(), s.seconds(), s.concurrency(),
+                    s.seed() + 1);
+            return new Phase[] {crm, both};
+        }
+    }
+
+    private static Phase phase(HttpClient client, URI uri, ServedCascade cascade, String mode, int requests, double seconds,
+                               int concurrency, long seed) throws Exception {
+        AtomicLong next = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong llm = new AtomicLong();
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        double[][] latencies = new double[concurrency][];
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        long t0 = System.nanoTime();
+        try {
+            Future<?>[] workers = new Future<?>[concurrency];
+            for (int w = 0; w < concurrency; w++) {
+                int id = w;
+                SplittableRandom random = new SplittableRandom(seed * 1000 + w);
+                workers[w] = pool.submit(() -> {
+                    double[] mine = new double[1024];
+                    int n = 0;
+                    while (next.getAndIncrement() < requests && System.nanoTime() < deadline) {
+                        String body = "{\"user\":\"" + cascade.userId(random.nextInt(cascade.numUsers())) + "\",\"items\":[\""
+                                + cascade.itemId(random.nextInt(cascade.numItems())) + "\"],\"mode\":\"" + mode + "\"}";
+                        long a = System.nanoTime();
+                        try {
+                            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() != 200) {
+                                errors.incrementAndGet();
+                                continue;
+                            }
+                            JsonNode x = JSON.readTree(r.body()).get("results").get(0);
+                            if (x.get("answered_by").asText().equals("llm")) {
+                                llm.incrementAndGet();
+                            }
+                        } catch (IOException e) {
+                            errors.incrementAndGet();
+                            continue;
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                        if (n == mine.length) {
+                            mine = Arrays.copyOf(mine, n * 2);
+                        }
+                        mine[n++] = (System.nanoTime() - a) / 1e6;
+                    }
+                    latencies[id] = Arrays.copyOf(mine, n);
+                });
+            }
+            for (Future<?> f : workers) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        double[] all = Arrays.stream(latencies).flatMapToDouble(Arrays::stream).sorted().toArray();
+        long done = all.length;
+        return new Phase(done, done / elapsed, quantile(all, 0.5), quantile(all, 0.99), errors.get(),
+                done == 0 ? 0 : (double) llm.get() / done);
+    }
+
+    private static double quantile(double[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    /**
+     * A small synthetic CoReLLa run in {@code dir}, laid out as the demo's ({@code split-time/},
+     * {@code llm/}, {@code corella/}): a seeded world, its time split, a small LLM pre-trained for a
+     * few steps on the split's training text, and CoReLLa at routing budget {@code budget} with
+     * tiny stages. Its models are weak; it exists to be served and timed.
+     */
+    public static Path syntheticRun(Path dir, double budget, long seed) throws IOException {
+        SyntheticWorld world = SyntheticWorld.generate(SyntheticConfig.defaults().withSeed(seed).withSize(200, 300, 6000));
+        Dataset d = world.dataset();
+        LabelRule liked = LabelRule.atLeast(4);
+        SplitData split = SplitPlan.run(d.withInteractions(liked.apply(d.interactions())), new SplitSource(d.name(), "data",
+                "tandem", List.of(), liked), SplitConfig.corella().withSeed(seed), dir.resolve("split-time"), d.interactions());
+        List<String> docs = new BehaviourCorpus(10).documents(split.trainDataset(), LabelRule.atLeast(0.5f));
+        PretrainConfig llm = new PretrainConfig(64, 2, 2, 1, 256, 384, 600, 4, 3e-3f, 0.01f, 2, 1f, 10, 0, 0, seed);
+        new Pretrainer(llm).run(docs, dir.resolve("llm"), false, false);
+        CorellaSettings c = CorellaSettings.defaults().with("bench", JSON.readTree(String.format(java.util.Locale.ROOT,
+                "{\"crm_epochs\": 3, \"history_items\": 5, \"min_history\": 2, \"joint_samples\": 16, \"llm_samples\": 8,"
+                        + " \"eval_rows\": 50, \"valid_rows\": 200, \"budget\": %s, \"shared_dim\": 8, \"baselines\": [],"
+                        + " \"seed\": %d, \"sft\": {\"batch_size\": 4, \"warmup_steps\": 1}}", budget, seed)));
+        new CorellaRun(c, dir.resolve("split-time"), dir.resolve("llm"), dir.resolve("corella"), false, false,
+                new PrintWriter(new StringWriter())).run();
+        return dir;
+    }
+}

@@ -1,0 +1,97 @@
+package org.tandemrec.cli;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.tandemrec.bench.ServeBenchmark;
+import org.tandemrec.serve.ServeSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tandem bench serve}: a loopback load test of the server, CRM-only path and cascade path. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Start the server in this process on a loopback port over a run directory (default: a small"
+                + " synthetic CoReLLa run built first) and drive it with concurrent clients: requests/s and p50/p99"
+                + " latency of one-item score requests on the CRM-only path and through the cascade, and the share the"
+                + " LLM answered.")
+public final class BenchServeCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    JsonOutput output;
+
+    @Option(names = "--run", paramLabel = "DIR", description = "a run of tandem corella or tandem demo (default: build one)")
+    Path run;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "server settings, as tandem serve --config")
+    Path config;
+
+    @Option(names = "--quick", description = "few requests, to check that it runs (the figures keep their meaning only without it)")
+    boolean quick;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "time bound of each phase (default: 20; --quick: 10)")
+    Double seconds;
+
+    @Option(names = "--concurrency", paramLabel = "C", description = "concurrent clients (default: 16; --quick: 4)")
+    Integer concurrency;
+
+    @Option(names = "--budget", paramLabel = "F", description = "routing budget of the synthetic run built (default: 0.2)")
+    double budget = 0.2;
+
+    @Override
+    public Integer call() throws Exception {
+        ServeBenchmark.Settings s = quick ? ServeBenchmark.Settings.quick() : ServeBenchmark.Settings.full();
+        s = new ServeBenchmark.Settings(s.crmRequests(), s.cascadeRequests(), seconds == null ? s.seconds() : seconds,
+                concurrency == null ? s.concurrency() : concurrency, s.seed());
+        if (!(budget >= 0 && budget <= 1)) {
+            throw new IllegalArgumentException("--budget must be in [0, 1], got " + budget);
+        }
+        ServeSettings serve = ServeSettings.load(config);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("sizes", quick ? "quick" : "full");
+        f.put("load_average_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        f.put("concurrency", s.concurrency());
+        Path dir = run;
+        Path built = null;
+        if (dir == null) {
+            built = Files.createTempDirectory("tandem-bench-serve");
+            dir = ServeBenchmark.syntheticRun(built, budget, 42);
+            f.put("run", "synthetic (200 users, 300 items, budget " + budget + ")");
+        } else {
+            f.put("run", dir.toString());
+        }
+        try {
+            ServeBenchmark.Phase[] p = ServeBenchmark.run(dir, serve, s);
+            f.put("crm_requests", p[0].requests());
+            f.put("crm_requests_per_s", p[0].requestsPerSecond());
+            f.put("crm_p50_ms", p[0].p50Ms());
+            f.put("crm_p99_ms", p[0].p99Ms());
+            f.put("crm_errors", p[0].errors());
+            f.put("cascade_requests", p[1].requests());
+            f.put("cascade_requests_per_s", p[1].requestsPerSecond());
+            f.put("cascade_p50_ms", p[1].p50Ms());
+            f.put("cascade_p99_ms", p[1].p99Ms());
+            f.put("cascade_errors", p[1].errors());
+            f.put("cascade_llm_share", p[1].llmShare());
+        } finally {
+            if (built != null) {
+                try (Stream<Path> files = Files.walk(built)) {
+                    for (Path x : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(x);
+                    }
+                }
+            }
+        }
+        f.put("load_average_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        output.print(spec.commandLine().getOut(), f, 24, "%.4g");
+        return 0;
+    }
+}

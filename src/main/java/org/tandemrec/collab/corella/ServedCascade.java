@@ -1,0 +1,278 @@
+package org.tandemrec.collab.corella;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.tandemrec.crm.ctr.DcnV2;
+import org.tandemrec.data.IdMap;
+import org.tandemrec.llm.decoder.Decoder;
+import org.tandemrec.llm.decoder.DecoderWeights;
+import org.tandemrec.llm.lora.LoraAdapter;
+import org.tandemrec.llm.tokenizer.LlmTokenizer;
+import org.tandemrec.prompt.CorellaPrompts;
+import org.tandemrec.split.SplitData;
+import org.tandemrec.split.SplitDirectory;
+
+/**
+ * The cascade a CoReLLa run evaluated, rebuilt from its {@link CascadeFile} for serving: the
+ * jointly trained DCNv2 and the LoRA-tuned LLM with their Platt calibrations, the router, the
+ * split's id maps and titles, and each user's latest history. Every path the file names is
+ * resolved against the CoReLLa run directory and must lie inside {@code root}: a server reads
+ * nothing outside the directory it was given.
+ *
+ * <p>The CRM side may be called from many threads at once; the LLM side is serialised here
+ * (one decoder, one native manager), so a server batches its requests before calling it.
+ */
+public final class ServedCascade implements AutoCloseable {
+    /** Prompts per LLM forward pass, as the run scored them. */
+    private static final int LLM_BATCH = 16;
+
+    private final CascadeFile file;
+    private final NDManager manager;
+    private final DecoderWeights base;
+    private final LoraAdapter adapter;
+    private final LlmTokenizer tokenizer;
+    private final ClickLanguageModel lm;
+    private final DcnV2 crm;
+    private final IdMap users;
+    private final IdMap items;
+    private final String[] titles;
+    private final ClickExamples.Latest latest;
+    private final int[][] seen;
+    private final int[] byPopularity;
+    private final Cascade cascade;
+
+    private ServedCascade(CascadeFile file, NDManager manager, DecoderWeights base, LoraAdapter adapter,
+                          LlmTokenizer tokenizer, DcnV2 crm, SplitData split) {
+        this.file = file;
+        this.manager = manager;
+        this.base = base;
+        this.adapter = adapter;
+        this.tokenizer = tokenizer;
+        this.crm = crm;
+        CorellaPrompts prompts = new CorellaPrompts(CascadeFile.promptConfig(file.historyItems(), file.promptTokens()),
+                split.itemInfo(), split.userProfiles(), text -> tokenizer.encode(text).length);
+        this.lm = new ClickLanguageModel(new Decoder(base, adapter), tokenizer, prompts, file.style(), LLM_BATCH);
+        this.users = split.users();
+        this.items = split.items();
+        this.titles = new String[split.numItems()];
+        for (int i = 0; i < titles.length; i++) {
+            String t = i < split.itemInfo().size() ? split.itemInfo().get(i).title() : "";
+            titles[i] = t.isEmpty() ? "item " + i : t;
+        }
+        this.latest = ClickExamples.latest(split, file.historyItems());
+        this.seen = ClickExamples.latest(split, Integer.MAX_VALUE).items();
+        for (int[] s : seen) {
+            Arrays.sort(s);
+        }
+        int[] counts = split.train().itemCounts();
+        this.byPopularity = java.util.stream.IntStream.range(0, counts.length).boxed()
+                .sorted((a, b) -> counts[a] != counts[b] ? Integer.compare(counts[b], counts[a]) : Integer.compare(a, b))
+                .mapToInt(Integer::intValue).toArray();
+        this.cascade = new Cascade(CalibratedScorers.crm(crm, file.crmCalibration()), e -> {
+            int[][] ids = new int[e.size()][];
+            for (int k = 0; k < ids.length; k++) {
+                ids[k] = lm.prompt(e, k);
+            }
+            return llm(ids);
+        }, file.router());
+    }
+
+    /**
+     * Loads the cascade of the run directory {@code runDir}: a CoReLLa run ({@code
+     * corella-llm/cascade.json} in it) or one that holds it in {@code corella/} (the demo's).
+     * Nothing outside {@code runDir} is read.
+     */
+    public static ServedCascade loadRun(Path runDir) throws IOException {
+        if (!Files.isDirectory(runDir)) {
+            throw new IllegalArgumentException(runDir + ": not a directory");
+        }
+        for (Path dir : new Path[] {runDir, runDir.resolve("corella")}) {
+            if (Files.isRegularFile(dir.resolve(CorellaRun.ADAPTER_DIR).resolve(CascadeFile.FILE_NAME))) {
+                return load(runDir, dir);
+            }
+        }
+        throw new IllegalArgumentException(runDir + ": no CoReLLa cascade here (corella-llm/" + CascadeFile.FILE_NAME
+                + " or corella/corella-llm/" + CascadeFile.FILE_NAME + "); serve a run of tandem corella or tandem demo"
+                + " made by this version");
+    }
+
+    /**
+     * Loads the cascade of the CoReLLa run in {@code corellaDir} (which holds {@code
+     * corella-llm/cascade.json}); every path must resolve inside {@code root}.
+     */
+    public static ServedCascade load(Path root, Path corellaDir) throws IOException {
+        Path home = inside(root, corellaDir, ".", "the CoReLLa run directory");
+        Path json = home.resolve(CorellaRun.ADAPTER_DIR).resolve(CascadeFile.FILE_NAME);
+        if (!Files.isRegularFile(json)) {
+            throw new IllegalArgumentException(json + ": not found (a CoReLLa run of this version writes it)");
+        }
+        CascadeFile f = CascadeFile.read(json);
+        Path llmDir = inside(root, home, f.llmDir(), json + ": llm_dir");
+        Path splitDir = inside(root, home, f.splitDir(), json + ": split_dir");
+        Path adapterDir = inside(root, home, f.adapterDir(), json + ": adapter_dir");
+        Path crmFile = inside(root, home, f.crmFile(), json + ": crm_file");
+        SplitData split = SplitDirectory.read(splitDir);
+        DcnV2 crm = DcnV2.load(crmFile);
+        if (crm.numUsers() != split.numUsers() || crm.numItems() != split.numItems()) {
+            throw new IllegalArgumentException(crmFile + ": a DCNv2 of " + crm.numUsers() + " users and " + crm.numItems()
+                    + " items, but " + splitDir + " has " + split.numUsers() + " and " + split.numItems());
+        }
+        NDManager m = NDManager.newBaseManager();
+        DecoderWeights base = null;
+        LoraAdapter adapter = null;
+        LlmTokenizer tok = null;
+        try {
+            base = DecoderWeights.load(llmDir, m);
+            adapter = LoraAdapter.load(adapterDir, base, m);
+            tok = LlmTokenizer.load(llmDir);
+            return new ServedCascade(f, m, base, adapter, tok, crm, split);
+        } catch (IOException | RuntimeException e) {
+            for (AutoCloseable c : new AutoCloseable[] {tok, adapter, base}) {
+                if (c != null) {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // the load's own error is the one to report
+                    }
+                }
+            }
+            m.close();
+            throw e;
+        }
+    }
+
+    /**
+     * {@code rel} resolved against {@code base}, normalised, and refused unless it lies inside
+     * {@code root} — also after following symbolic links, when it exists.
+     */
+    static Path inside(Path root, Path base, String rel, String what) throws IOException {
+        Path r = root.toAbsolutePath().normalize();
+        Path p = base.toAbsolutePath().normalize().resolve(rel).normalize();
+        boolean in = p.startsWith(r);
+        if (in && Files.exists(p)) {
+            in = p.toRealPath().startsWith(r.toRealPath());
+        }
+        if (!in) {
+            throw new IllegalArgumentException(what + " " + rel + " points outside " + root + "; a server reads only"
+                    + " files inside the run directory it serves");
+        }
+        if (!Files.exists(p)) {
+            throw new IllegalArgumentException(what + " " + rel + ": " + p + " does not exist");
+        }
+        return p;
+    }
+
+    public CascadeFile file() {
+        return file;
+    }
+
+    public EntropyRouter router() {
+        return cascade.router();
+    }
+
+    /** The cascade over examples of this run's split (its offline form; a server routes itself). */
+    public Cascade cascade() {
+        return cascade;
+    }
+
+    /** The index of a user id of the data set, or −1 when the run has none. */
+    public int user(String rawId) {
+        return users.indexOf(rawId);
+    }
+
+    /** The index of an item id of the data set, or −1 when the run has none. */
+    public int item(String rawId) {
+        return items.indexOf(rawId);
+    }
+
+    public String userId(int user) {
+        return users.raw(user);
+    }
+
+    public int numUsers() {
+        return users.size();
+    }
+
+    public String itemId(int item) {
+        return items.raw(item);
+    }
+
+    public int numItems() {
+        return items.size();
+    }
+
+    /** The user's latest rated items, oldest first (the history a request shows). */
+    public int[] history(int user) {
+        return latest.items()[user];
+    }
+
+    /** Whether the split holds a row of {@code user} with {@code item} (any part). */
+    public boolean seen(int user, int item) {
+        return Arrays.binarySearch(seen[user], item) >= 0;
+    }
+
+    /** The items by their training interactions, most first (ties by index). */
+    public int[] itemsByPopularity() {
+        return byPopularity.clone();
+    }
+
+    /** Requests of a known user for known items, each with the user's latest history (labels unknown: 0). */
+    public ClickExamples requests(int user, int[] itemIndexes) {
+        int n = itemIndexes.length;
+        int[] us = new int[n];
+        Arrays.fill(us, user);
+        int[][] hs = new int[n][];
+        float[][] rs = new float[n][];
+        Arrays.fill(hs, latest.items()[user]);
+        Arrays.fill(rs, latest.ratings()[user]);
+        return new ClickExamples(us, itemIndexes.clone(), hs, rs, new float[n]);
+    }
+
+    /** The CRM's calibrated click probabilities. Thread-safe. */
+    public float[] crm(ClickExamples requests) {
+        return CalibratedScorers.scaled(file.crmCalibration(), crm.logits(requests.users(), requests.items(),
+                requests.histories()));
+    }
+
+    /** The LLM prompt of request {@code k}. */
+    public int[] prompt(ClickExamples requests, int k) {
+        return lm.prompt(requests, k);
+    }
+
+    /**
+     * The cold path's prompt: text only, for a target named {@code title}; {@code user} −1 (unknown)
+     * shows no profile and no history, a known user their latest history.
+     */
+    public int[] coldPrompt(int user, String title) {
+        if (user < 0) {
+            return lm.coldPrompt(-1, new int[0], new float[0], title);
+        }
+        return lm.coldPrompt(user, latest.items()[user], latest.ratings()[user], title);
+    }
+
+    /** The title a known item is shown with in prompts. */
+    public String title(int item) {
+        return titles[item];
+    }
+
+    /** The LLM's calibrated click probabilities of prompts. Calls are serialised: one decoder. */
+    public synchronized float[] llm(int[][] prompts) {
+        return CalibratedScorers.scaled(file.llmCalibration(), CalibratedScorers.logits(lm.probabilities(manager, prompts)));
+    }
+
+    /** The CRM's answer where it has no row for the user or the item: the validation click rate. */
+    public float coldProbability() {
+        return file.coldProbability();
+    }
+
+    @Override
+    public synchronized void close() {
+        tokenizer.close();
+        adapter.close();
+        base.close();
+        manager.close();
+    }
+}

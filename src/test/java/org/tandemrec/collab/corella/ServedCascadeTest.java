@@ -1,0 +1,62 @@
+package org.tandemrec.collab.corella;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.eval.MetricRecord;
+import org.tandemrec.eval.Auc;
+import org.tandemrec.eval.LogLoss;
+import org.tandemrec.split.SplitDirectory;
+
+/** The cascade a run evaluated, rebuilt from {@code cascade.json}, answers as the run did; paths stay inside the run. */
+class ServedCascadeTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void rebuildsTheEvaluatedCascadeAndStaysInsideTheRunDirectory() throws Exception {
+        CorellaRun.Result r = TinyCorellaRun.build(tmp);
+        Path json = tmp.resolve("corella/corella-llm/cascade.json");
+        CascadeFile f = CascadeFile.read(json);
+        assertEquals("../llm", f.llmDir());
+        assertEquals("../split-time", f.splitDir());
+        assertEquals(0.3, f.budget());
+        MetricRecord corella = r.records().stream().filter(m -> m.model().equals("corella")
+                && m.segment().equals(MetricRecord.ALL)).findFirst().orElseThrow();
+        try (ServedCascade served = ServedCascade.load(tmp, tmp.resolve("corella"))) {
+            ClickExamples test = ClickExamples.of(SplitDirectory.read(tmp.resolve("split-time")), f.historyItems(),
+                    f.minHistory()).test();
+            assertEquals(corella.count(), test.size());
+            Cascade.Scored s = served.cascade().score(test);
+            assertTrue(s.llmCalls() > 0 && s.llmCalls() < test.size(), "routed " + s.llmCalls());
+            // The same rows through the rebuilt cascade: the run's figures to float precision.
+            assertEquals(corella.get("logloss"), LogLoss.of(test.labels(), s.probabilities()), 1e-5);
+            assertEquals(corella.get("auc"), Auc.of(test.labels(), s.probabilities()), 1e-5);
+        }
+
+        // A cascade file that points outside the directory served is refused before anything is read.
+        String text = Files.readString(json);
+        Files.writeString(json, text.replace("\"../llm\"", "\"../../outside\""));
+        Files.createDirectories(tmp.getParent().resolve("outside"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServedCascade.load(tmp, tmp.resolve("corella")));
+        assertTrue(e.getMessage().contains("llm_dir ../../outside points outside"), e.getMessage());
+        Files.writeString(json, text.replace("\"version\" : 1", "\"version\" : 9"));
+        e = assertThrows(IllegalArgumentException.class, () -> ServedCascade.load(tmp, tmp.resolve("corella")));
+        assertTrue(e.getMessage().contains("cascade.json: version 9 is not supported"), e.getMessage());
+    }
+
+    @Test
+    void aRunWithoutItsCascadeIsRefusedInOneLine() throws Exception {
+        Files.createDirectories(tmp.resolve("crm-only/corella"));
+        Files.writeString(tmp.resolve("crm-only/corella/dcnv2.bin"), "");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServedCascade.loadRun(tmp.resolve("crm-only")));
+        assertTrue(e.getMessage().contains("no CoReLLa cascade here") && !e.getMessage().contains("\n"), e.getMessage());
+    }
+}
