@@ -204,7 +204,7 @@ final class ComparisonSections {
         if (curves.isEmpty()) {
             return;
         }
-        h.append("<h2>Training curves</h2>\n");
+        h.append("<h2>Training curves</h2>\n<div class=\"grid curves\">\n");
         Map<String, List<Curve>> groups = new LinkedHashMap<>();
         for (Curve c : curves) {
             groups.computeIfAbsent(c.group(), g -> new ArrayList<>()).add(c.averagedTo(CURVE_POINTS));
@@ -238,6 +238,7 @@ final class ComparisonSections {
             Curve first = g.getValue().get(0);
             h.append(SvgCharts.lines(g.getKey(), first.xLabel(), first.yLabel(), series, ticks));
         }
+        h.append("</div>\n");
     }
 
     private static double position(int k, int n) {
@@ -280,18 +281,26 @@ final class ComparisonSections {
         return Double.NaN;
     }
 
-    private static void table(StringBuilder h, String caption, List<String> models, List<Column> columns,
+    private static void table(StringBuilder h, String caption, List<String> models, List<Column> allColumns,
                               List<MetricRecord> records, String segment) {
+        // Columns no row of this table has (another task's metrics in a variant table) are left out.
+        List<Column> columns = new ArrayList<>();
+        for (Column c : allColumns) {
+            for (String m : models) {
+                if (Double.isFinite(value(records, m, c, segment))) {
+                    columns.add(c);
+                    break;
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            return;
+        }
         double[][] v = new double[models.size()][columns.size()];
-        boolean any = false;
         for (int i = 0; i < models.size(); i++) {
             for (int j = 0; j < columns.size(); j++) {
                 v[i][j] = value(records, models.get(i), columns.get(j), segment);
-                any |= Double.isFinite(v[i][j]);
             }
-        }
-        if (!any) {
-            return;
         }
         h.append("<table>\n<caption>").append(Html.escape(caption)).append("</caption>\n<tr><th>model</th>");
         for (Column c : columns) {
