@@ -232,8 +232,10 @@ final class ComparisonSections {
                 series.add(new SvgCharts.Series(c.name(), x, c.y()));
             }
             List<SvgCharts.Tick> ticks = new ArrayList<>();
-            for (int t = 0; t <= 4; t++) {
-                ticks.add(new SvgCharts.Tick(t / 4.0, String.format(Locale.ROOT, "%.0f", lo + t / 4.0 * span)));
+            // Round values on the axis (whole steps or epochs), where the points really are.
+            double step = SvgCharts.niceStep(span / 4);
+            for (double v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
+                ticks.add(new SvgCharts.Tick((v - lo) / span, SvgCharts.tickText(v)));
             }
             Curve first = g.getValue().get(0);
             h.append(SvgCharts.lines(g.getKey(), first.xLabel(), first.yLabel(), series, ticks));

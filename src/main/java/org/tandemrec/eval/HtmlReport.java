@@ -19,16 +19,20 @@ import org.tandemrec.base.AtomicFile;
  * can be rebuilt from any {@code metrics.json}. The page is one self-contained file: inline CSS,
  * inline SVG, no scripts, no external resources.
  *
- * <p>Content: the run's metadata and configuration; per task, a bar chart of the main metric
- * ({@code auc} for CTR, {@code ndcg@10} or {@code hr@10} for top-K, else the first metric) over
- * the models on segment "all"; a table of that metric with models as rows and segments as
- * columns (when there are segments); a table with models as rows and metrics as columns for
- * "all", then one per further segment (warm, cold, entropy buckets, …); and, when routing
- * records ({@code route@…} segments) exist, a line chart of AUC against the routed fraction
- * with its table. Before the tasks, the sections of {@link ComparisonSections} when the records
- * call for them (a comparison across tasks, variant tables, a λ sweep); after them, the traced
- * curves (training losses). The best value of a metric column (lowest for losses) is highlighted when at
- * least two rows have one; numbers have four decimals; all text is HTML-escaped.
+ * <p>Content: a numbered list of the sections; the run's metadata and configuration (folded when
+ * long); the sections of {@link ComparisonSections} when the records call for them (a comparison
+ * across tasks, variant tables, a λ sweep); per task, a bar chart of the main metric ({@code auc}
+ * for CTR, {@code ndcg@10} or {@code hr@10} for top-K, else the first metric) over the models on
+ * segment "all", a reliability diagram per model whose records carry a {@link Calibration},
+ * grouped bars of the main metric and log loss per confidence bucket ({@code entropy-q…}
+ * segments), a table of the main metric with models as rows and segments as columns, a table
+ * with models as rows and metrics as columns for "all" and one (folded) per further segment,
+ * and, when routing records ({@code route@…} segments) exist, a line chart of AUC against the
+ * routed fraction with its (folded) table; then the traced curves (training losses, validation
+ * metrics by epoch) side by side, and every model's or method's settings, one folded block
+ * each. The best value of a metric column (lowest for losses) is highlighted when at least two
+ * rows have one; numbers have four decimals; all text is HTML-escaped. Every chart is an
+ * {@code <svg class="chart">} whose data are drawn by elements of class {@code mark}.
  */
 public final class HtmlReport {
     /** The conventional file name inside a run directory. */
@@ -279,10 +283,11 @@ public final class HtmlReport {
         }
         if (charts.length() > 0) {
             h.append("<h3>By confidence bucket</h3>\n<p class=\"note\">Examples split into equal parts by the"
-                    + " entropy of the CRM's predicted probability: ")
-                    .append(Html.escape(buckets.get(0))).append(" is the CRM's most confident part, ")
-                    .append(Html.escape(buckets.get(buckets.size() - 1))).append(" its least confident, where CoReLLa"
-                    + " hands requests to the LLM.</p>\n<div class=\"grid\">\n").append(charts).append("</div>\n");
+                    + " entropy of a predicted click probability (in a CoReLLa run the stage-1 DCNv2's, so every model"
+                    + " is scored on the same rows; elsewhere each model's own): ")
+                    .append(Html.escape(buckets.get(0))).append(" is the most confident part, ")
+                    .append(Html.escape(buckets.get(buckets.size() - 1))).append(" the least confident, the requests"
+                    + " CoReLLa hands to the LLM.</p>\n<div class=\"grid\">\n").append(charts).append("</div>\n");
         }
     }
 

@@ -74,7 +74,7 @@ final class SvgCharts {
     static String lines(String title, String xLabel, String yLabel, List<Series> series, List<Tick> xTicks) {
         int w = 640;
         int h = 320;
-        int left = 60;
+        int left = 74;
         int right = 160;
         int top = 30;
         int bottom = 45;
@@ -117,7 +117,7 @@ final class SvgCharts {
         }
         s.append("<text x=\"").append(Html.coord(left + pw / 2)).append("\" y=\"").append(h - 8)
                 .append("\" text-anchor=\"middle\">").append(Html.escape(xLabel)).append("</text>\n");
-        s.append("<text x=\"14\" y=\"").append(Html.coord(top + ph / 2)).append("\" text-anchor=\"middle\" transform=\"rotate(-90 14 ")
+        s.append("<text x=\"12\" y=\"").append(Html.coord(top + ph / 2)).append("\" text-anchor=\"middle\" transform=\"rotate(-90 12 ")
                 .append(Html.coord(top + ph / 2)).append(")\">").append(Html.escape(yLabel)).append("</text>\n");
         for (int i = 0; i < series.size(); i++) {
             Series ser = series.get(i);
@@ -285,6 +285,20 @@ final class SvgCharts {
                     .append(Html.coord(y + 4)).append("\" text-anchor=\"end\">")
                     .append(tickText(lo + t / 4.0 * (hi - lo))).append("</text>\n");
         }
+    }
+
+    /** The smallest of 1, 2, 5 times a power of ten at or above {@code v}, and at least 1 (axes of steps and epochs). */
+    static double niceStep(double v) {
+        if (!(v > 1)) {
+            return 1;
+        }
+        double p = Math.pow(10, Math.floor(Math.log10(v)));
+        for (double m : new double[] {1, 2, 5}) {
+            if (m * p >= v * (1 - 1e-12)) {
+                return m * p;
+            }
+        }
+        return 10 * p;
     }
 
     /** A tick value with at most four decimals and no trailing zeros: 0.25, 1.5, 2. */
