@@ -38,6 +38,7 @@ import org.tandemrec.split.SplitConfig;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.SplitSource;
+import org.tandemrec.train.EpochLog;
 import org.tandemrec.train.TrainHooks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -249,7 +250,7 @@ public final class DemoCommand implements Callable<Integer> {
         String metric = CrmCatalog.validationMetric(model, split);
         // The demo's labelled split is the time split, its implicit one leave-one-out.
         String splitName = split.manifest().source().explicitLabels() ? "time split" : "leave-one-out split";
-        Curve validation = metric == null ? null : RunFiles.epochCurve("validation " + metric + " by epoch (" + splitName
+        Curve validation = metric == null ? null : EpochLog.curve("validation " + metric + " by epoch (" + splitName
                 + ")", model, metric, valid);
         if (validation != null) {
             curves.add(validation);

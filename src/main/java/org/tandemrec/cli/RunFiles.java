@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,6 @@ import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.eval.RunInfo;
 import org.tandemrec.eval.RunResults;
-import org.tandemrec.train.StepLog;
-import org.tandemrec.train.TrainHooks;
 
 /**
  * The files of a training run directory: {@code run.json} (format {@code tandem-run} v1: what was
@@ -31,7 +28,7 @@ final class RunFiles {
     static final String RUN = "run.json";
     static final String MODEL = "model.bin";
     static final String CHECKPOINT = "checkpoint.bin";
-    /** Each epoch's mean training loss and validation metric while training ({@link StepLog}); removed at the end. */
+    /** Each epoch's mean training loss and validation metric while training ({@link org.tandemrec.train.EpochLog}); removed at the end. */
     static final String EPOCH_LOG = "epochs.log";
     static final String FORMAT = "tandem-run";
     static final int VERSION = 1;
@@ -67,51 +64,6 @@ final class RunFiles {
         Map<String, String> out = new LinkedHashMap<>();
         settings.properties().forEach(e -> out.put(e.getKey(), settingText(e.getValue())));
         return out;
-    }
-
-    /** Hooks that append each finished epoch's mean loss and validation metric to {@code log}. */
-    static TrainHooks loggingEpochs(TrainHooks hooks, StepLog log) {
-        return hooks.withEpochListener((epoch, loss, validation) -> {
-            log.append("train", epoch, loss);
-            if (Double.isFinite(validation)) {
-                log.append("valid", epoch, validation);
-            }
-        });
-    }
-
-    /**
-     * The training loss and the validation metric by epoch from {@code log} (of a run of up to
-     * {@code epochs} epochs): epochs not logged (early stopping, a skipped epoch) are left out;
-     * no curve without points.
-     */
-    static List<Curve> epochCurves(StepLog log, String model, int epochs, String validationMetric) {
-        List<Curve> out = new ArrayList<>();
-        Curve train = epochCurve("training loss by epoch", model, "loss", log.read("train", epochs));
-        if (train != null) {
-            out.add(train);
-        }
-        if (validationMetric != null) {
-            Curve valid = epochCurve("validation " + validationMetric + " by epoch", model, validationMetric,
-                    log.read("valid", epochs));
-            if (valid != null) {
-                out.add(valid);
-            }
-        }
-        return out;
-    }
-
-    /** The finite values of {@code values} (index: epoch) as a curve, null when none is finite. */
-    static Curve epochCurve(String group, String model, String yLabel, double[] values) {
-        List<Double> x = new ArrayList<>();
-        List<Double> y = new ArrayList<>();
-        for (int e = 0; e < values.length; e++) {
-            if (Double.isFinite(values[e])) {
-                x.add((double) e);
-                y.add(values[e]);
-            }
-        }
-        return x.isEmpty() ? null : new Curve(group, model, "epoch", yLabel,
-                x.stream().mapToDouble(Double::doubleValue).toArray(), y.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     static JsonNode readRun(Path dir) throws IOException {

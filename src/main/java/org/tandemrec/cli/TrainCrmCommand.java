@@ -20,7 +20,7 @@ import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
-import org.tandemrec.train.StepLog;
+import org.tandemrec.train.EpochLog;
 import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
 import picocli.CommandLine;
@@ -63,15 +63,15 @@ public final class TrainCrmCommand implements Callable<Integer> {
         }
         RunFiles.writeRun(out, "crm", crm.model(), data, settingsJson(crm));
         Path checkpoint = out.resolve(RunFiles.CHECKPOINT);
-        StepLog epochs = new StepLog(out.resolve(RunFiles.EPOCH_LOG));
+        EpochLog epochs = new EpochLog(out.resolve(RunFiles.EPOCH_LOG));
         if (!(run.resume && Files.exists(checkpoint))) {
             epochs.delete();
         }
-        TrainHooks hooks = RunFiles.loggingEpochs(new TrainHooks(null, checkpoint, run.resume, true), epochs);
+        TrainHooks hooks = epochs.hooks(new TrainHooks(null, checkpoint, run.resume, true));
         Recommender m = CrmCatalog.train(crm, split, hooks);
         m.save(out.resolve(RunFiles.MODEL));
         List<MetricRecord> records = CrmEvaluation.evaluate(m, crm.model(), split);
-        List<Curve> curves = RunFiles.epochCurves(epochs, crm.model(), crm.train().epochs(),
+        List<Curve> curves = epochs.curves("", crm.model(), crm.train().epochs(),
                 CrmCatalog.validationMetric(crm.model(), split));
         RunFiles.writeResults(out, out.getFileName().toString(), runConfig(crm, data), records, curves,
                 Map.of(crm.model(), RunFiles.settingsText(settingsJson(crm))));
