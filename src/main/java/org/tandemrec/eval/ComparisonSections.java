@@ -283,12 +283,12 @@ final class ComparisonSections {
         return Double.NaN;
     }
 
-    private static void table(StringBuilder h, String caption, List<String> models, List<Column> allColumns,
+    private static void table(StringBuilder h, String caption, List<String> allModels, List<Column> allColumns,
                               List<MetricRecord> records, String segment) {
         // Columns no row of this table has (another task's metrics in a variant table) are left out.
         List<Column> columns = new ArrayList<>();
         for (Column c : allColumns) {
-            for (String m : models) {
+            for (String m : allModels) {
                 if (Double.isFinite(value(records, m, c, segment))) {
                     columns.add(c);
                     break;
@@ -298,6 +298,17 @@ final class ComparisonSections {
         if (columns.isEmpty()) {
             return;
         }
+        // So are rows without a value (a model known only from its routing points).
+        List<String> rows = new ArrayList<>();
+        for (String m : allModels) {
+            for (Column c : columns) {
+                if (Double.isFinite(value(records, m, c, segment))) {
+                    rows.add(m);
+                    break;
+                }
+            }
+        }
+        List<String> models = rows;
         double[][] v = new double[models.size()][columns.size()];
         for (int i = 0; i < models.size(); i++) {
             for (int j = 0; j < columns.size(); j++) {

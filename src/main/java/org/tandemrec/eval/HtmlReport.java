@@ -91,7 +91,7 @@ public final class HtmlReport {
         if (!run.config().isEmpty()) {
             // A long configuration (a method's every setting) is folded, a short one shown.
             body.append(run.config().size() <= OPEN_CONFIG ? "<details open>" : "<details>")
-                    .append("<summary>Run configuration (").append(run.config().size()).append(" entries)</summary>\n")
+                    .append("<summary>Run configuration (").append(count(run.config().size(), "entry", "entries")).append(")</summary>\n")
                     .append("<table class=\"meta\">\n");
             run.config().forEach((k, v) -> metaRow(body, k, v));
             body.append("</table>\n</details>\n");
@@ -144,10 +144,14 @@ public final class HtmlReport {
                 + " settings apply to its variants (named after it).</p>\n");
         for (Map.Entry<String, Map<String, String>> model : settings.entrySet()) {
             h.append("<details class=\"settings\"><summary>").append(Html.escape(model.getKey())).append(" (")
-                    .append(model.getValue().size()).append(" settings)</summary>\n<table class=\"meta\">\n");
+                    .append(count(model.getValue().size(), "setting", "settings")).append(")</summary>\n<table class=\"meta\">\n");
             model.getValue().forEach((k, v) -> metaRow(h, k, v));
             h.append("</table>\n</details>\n");
         }
+    }
+
+    private static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     private static void metaRow(StringBuilder h, String key, String value) {

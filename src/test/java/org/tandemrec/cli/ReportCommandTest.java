@@ -35,7 +35,7 @@ class ReportCommandTest {
         assertEquals(0, r.code(), r.err());
         String html = Files.readString(dir.resolve(HtmlReport.FILE_NAME));
         assertEquals(HtmlReport.render(results()), html, "the same page the run would write");
-        assertTrue(html.contains("0.7321") && html.contains("<summary>dcnv2 (1 settings)</summary>"));
+        assertTrue(html.contains("0.7321") && html.contains("<summary>dcnv2 (1 setting)</summary>"));
         assertEquals(dir.resolve(HtmlReport.FILE_NAME).toString(), r.out().strip());
 
         Path other = dir.resolve("elsewhere.html");
