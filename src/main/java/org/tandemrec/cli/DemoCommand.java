@@ -38,6 +38,7 @@ import org.tandemrec.split.SplitConfig;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.SplitSource;
+import org.tandemrec.train.EpochLog;
 import org.tandemrec.train.TrainHooks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -175,18 +176,19 @@ public final class DemoCommand implements Callable<Integer> {
 
         List<MetricRecord> records = new ArrayList<>();
         List<Curve> curves = new ArrayList<>();
+        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
         // The truth is the probability of liking an item, so it is the ceiling of the CTR task only;
         // which items a user meets at all is driven by exposure, which the truth does not score.
         records.addAll(oracle(world.truth(), loo));
         records.addAll(oracle(world.truth(), time));
         for (String model : TOPK_MODELS) {
             if (only == null || only.contains(model)) {
-                records.addAll(trainAndEvaluate(w, model, loo, dir));
+                records.addAll(trainAndEvaluate(w, model, loo, dir, curves, settings));
             }
         }
         for (String model : CTR_MODELS) {
             if (only == null || only.contains(model)) {
-                records.addAll(trainAndEvaluate(w, model, time, dir));
+                records.addAll(trainAndEvaluate(w, model, time, dir, curves, settings));
             }
         }
 
@@ -196,14 +198,18 @@ public final class DemoCommand implements Callable<Integer> {
             config.putAll(pretrainLlm(w, sharedTraining(loo, time), dir.resolve("llm"), steps,
                     llmMinutes == null ? 0 : llmMinutes));
             if (bdlmPositions > 0) {
-                BdlmRun.Result b = new BdlmRun(bdlmSettings(), dir.resolve("split-loo"), dir.resolve("llm"),
+                BdlmSettings bdlm = bdlmSettings();
+                settings.put("bdlm", RunFiles.settingsText(bdlm.toJson()));
+                BdlmRun.Result b = new BdlmRun(bdlm, dir.resolve("split-loo"), dir.resolve("llm"),
                         dir.resolve("bdlm"), false, true, w).run();
                 records.addAll(b.records());
                 curves.addAll(b.curves());
                 b.summary().forEach((k, v) -> config.put("bdlm " + k, v));
             }
             if (corellaSamples > 0) {
-                CorellaRun.Result c = new CorellaRun(corellaSettings(), dir.resolve("split-time"), dir.resolve("llm"),
+                CorellaSettings corella = corellaSettings();
+                settings.put("corella", RunFiles.settingsText(corella.toJson()));
+                CorellaRun.Result c = new CorellaRun(corella, dir.resolve("split-time"), dir.resolve("llm"),
                         dir.resolve("corella"), false, true, w).run();
                 records.addAll(c.records());
                 curves.addAll(c.curves());
@@ -217,21 +223,39 @@ public final class DemoCommand implements Callable<Integer> {
         config.put("topk split", "leave-one-out, 1+19 mixed popularity/text negatives (BDLM)");
         config.put("ctr split", "global time 80/10/10, rating >= 4 positive (CoReLLa)");
         config.put("epochs scale", Double.toString(epochsScale));
-        RunFiles.writeResults(dir, out.getFileName().toString(), config, records, curves);
+        RunFiles.writeResults(dir, out.getFileName().toString(), config, records, curves, settings);
         run.publish();
         step(w, "done in %.0f s: %s and %s in %s", (System.nanoTime() - start) / 1e9, MetricsFile.FILE_NAME,
                 HtmlReport.FILE_NAME, run.target());
         return 0;
     }
 
-    private List<MetricRecord> trainAndEvaluate(PrintWriter w, String model, SplitData split, Path dir) {
+    /**
+     * Trains and scores one conventional model; its settings go to {@code settings} and its
+     * validation metric by epoch to {@code curves} (one chart per split and metric: the models'
+     * losses differ in kind and scale, their validation metric does not).
+     */
+    private List<MetricRecord> trainAndEvaluate(PrintWriter w, String model, SplitData split, Path dir, List<Curve> curves,
+                                                Map<String, Map<String, String>> settings) {
         CrmSpec defaults = CrmSpec.defaults(model);
         // The demo caps epochs so the sequential models (150 by default) stay within minutes.
         int epochs = Math.max(1, (int) Math.round(Math.min(DEMO_MAX_EPOCHS, defaults.train().epochs()) * epochsScale));
         CrmSpec crm = new CrmSpec(model, defaults.dim(), defaults.train().toBuilder().epochs(epochs).seed(seed).build(),
                 defaults.options());
         long t0 = System.nanoTime();
-        Recommender m = CrmCatalog.train(crm, split, new TrainHooks(null, null, false, true));
+        double[] valid = new double[epochs];
+        java.util.Arrays.fill(valid, Double.NaN);
+        Recommender m = CrmCatalog.train(crm, split, new TrainHooks(null, null, false, true)
+                .withEpochListener((epoch, loss, metric) -> valid[epoch] = metric));
+        String metric = CrmCatalog.validationMetric(model, split);
+        // The demo's labelled split is the time split, its implicit one leave-one-out.
+        String splitName = split.manifest().source().explicitLabels() ? "time split" : "leave-one-out split";
+        Curve validation = metric == null ? null : EpochLog.curve("validation " + metric + " by epoch (" + splitName
+                + ")", model, metric, valid);
+        if (validation != null) {
+            curves.add(validation);
+        }
+        settings.putIfAbsent(model, RunFiles.settingsText(TrainCrmCommand.settingsJson(crm)));
         List<MetricRecord> out = new ArrayList<>(CrmEvaluation.topK(m::score, model, split));
         boolean probabilities = m.scoreKind() == Recommender.ScoreKind.PROBABILITY;
         out.addAll(CrmEvaluation.ctr(m::score, probabilities, model, split, CONFIDENCE_BUCKETS));

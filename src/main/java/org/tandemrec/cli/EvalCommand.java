@@ -2,6 +2,7 @@ package org.tandemrec.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,10 @@ import java.util.concurrent.Callable;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.Recommender;
+import org.tandemrec.data.DataFormatException;
+import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.MetricRecord;
+import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
 import picocli.CommandLine;
@@ -43,8 +47,16 @@ public final class EvalCommand implements Callable<Integer> {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("model", name);
         config.put("split", splitDir.toString());
-        info.path("settings").properties().forEach(e -> config.put(e.getKey(), RunFiles.settingText(e.getValue())));
-        RunFiles.writeResults(run, run.toAbsolutePath().normalize().getFileName().toString(), config, records);
+        // Training curves are not re-measured by scoring: the earlier results' curves are kept.
+        Path earlier = run.resolve(MetricsFile.FILE_NAME);
+        List<Curve> curves = List.of();
+        try {
+            curves = Files.isRegularFile(earlier) ? MetricsFile.read(earlier).curves() : List.of();
+        } catch (DataFormatException unreadable) {
+            // a damaged earlier file has no curves worth keeping; it is replaced below
+        }
+        RunFiles.writeResults(run, run.toAbsolutePath().normalize().getFileName().toString(), config, records, curves,
+                Map.of(name, RunFiles.settingsText(info.path("settings"))));
         PrintWriter w = spec.commandLine().getOut();
         for (MetricRecord r : records) {
             w.printf(Locale.ROOT, "%s %s %s %s%n", r.task(), r.model(), r.segment(), r.metrics());

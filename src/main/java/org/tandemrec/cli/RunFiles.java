@@ -28,6 +28,8 @@ final class RunFiles {
     static final String RUN = "run.json";
     static final String MODEL = "model.bin";
     static final String CHECKPOINT = "checkpoint.bin";
+    /** Each epoch's mean training loss and validation metric while training ({@link org.tandemrec.train.EpochLog}); removed at the end. */
+    static final String EPOCH_LOG = "epochs.log";
     static final String FORMAT = "tandem-run";
     static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,6 +59,13 @@ final class RunFiles {
         return value.isValueNode() ? value.asText() : value.toString();
     }
 
+    /** Every setting of {@code settings} as metrics.json records it ({@link #settingText}). */
+    static Map<String, String> settingsText(JsonNode settings) {
+        Map<String, String> out = new LinkedHashMap<>();
+        settings.properties().forEach(e -> out.put(e.getKey(), settingText(e.getValue())));
+        return out;
+    }
+
     static JsonNode readRun(Path dir) throws IOException {
         Path f = dir.resolve(RUN);
         if (!Files.isRegularFile(f)) {
@@ -78,17 +87,17 @@ final class RunFiles {
 
     /**
      * The end of a method's run ({@code tandem bdlm}, {@code tandem corella}): metrics.json and
-     * report.html with the split, the LLM, every setting and the run's summary as configuration,
-     * and each model's figures on all examples printed, one line each.
+     * report.html with the split, the LLM and the run's summary as configuration, every setting
+     * under the method's name, and each model's figures on all examples printed, one line each.
      */
-    static void finishMethodRun(Path out, Path split, Path llm, ObjectNode settings, Map<String, String> summary,
-                                List<MetricRecord> records, List<Curve> curves, java.io.PrintWriter w) throws IOException {
+    static void finishMethodRun(Path out, String method, Path split, Path llm, ObjectNode settings,
+                                Map<String, String> summary, List<MetricRecord> records, List<Curve> curves,
+                                java.io.PrintWriter w) throws IOException {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("split", split.toString());
         config.put("llm", llm.toString());
-        settings.properties().forEach(e -> config.put(e.getKey(), e.getValue().toString()));
         config.putAll(summary);
-        writeResults(out, out.getFileName().toString(), config, records, curves);
+        writeResults(out, out.getFileName().toString(), config, records, curves, Map.of(method, settingsText(settings)));
         for (MetricRecord m : records) {
             if (m.segment().equals(MetricRecord.ALL)) {
                 w.printf(java.util.Locale.ROOT, "%-12s %-18s %s%n", m.task(), m.model(), m.metrics());
@@ -100,8 +109,14 @@ final class RunFiles {
     /** Writes metrics.json then report.html for the records and traced curves. */
     static RunResults writeResults(Path dir, String name, Map<String, String> config, List<MetricRecord> records,
                                    List<Curve> curves) throws IOException {
+        return writeResults(dir, name, config, records, curves, Map.of());
+    }
+
+    /** Writes metrics.json then report.html for the records, traced curves and each model's (or method's) settings. */
+    static RunResults writeResults(Path dir, String name, Map<String, String> config, List<MetricRecord> records,
+                                   List<Curve> curves, Map<String, Map<String, String>> settings) throws IOException {
         RunResults results = new RunResults(new RunInfo(name, Instant.now(), toolVersion(), new LinkedHashMap<>(config)),
-                records, curves);
+                records, curves, settings);
         MetricsFile.write(dir.resolve(MetricsFile.FILE_NAME), results);
         HtmlReport.write(dir.resolve(HtmlReport.FILE_NAME), results);
         return results;

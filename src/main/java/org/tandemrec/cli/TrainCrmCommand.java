@@ -14,11 +14,13 @@ import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.Recommender;
+import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
+import org.tandemrec.train.EpochLog;
 import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
 import picocli.CommandLine;
@@ -61,12 +63,20 @@ public final class TrainCrmCommand implements Callable<Integer> {
         }
         RunFiles.writeRun(out, "crm", crm.model(), data, settingsJson(crm));
         Path checkpoint = out.resolve(RunFiles.CHECKPOINT);
-        TrainHooks hooks = new TrainHooks(null, checkpoint, run.resume, true);
+        EpochLog epochs = new EpochLog(out.resolve(RunFiles.EPOCH_LOG));
+        if (!(run.resume && Files.exists(checkpoint))) {
+            epochs.delete();
+        }
+        TrainHooks hooks = epochs.hooks(new TrainHooks(null, checkpoint, run.resume, true));
         Recommender m = CrmCatalog.train(crm, split, hooks);
         m.save(out.resolve(RunFiles.MODEL));
         List<MetricRecord> records = CrmEvaluation.evaluate(m, crm.model(), split);
-        RunFiles.writeResults(out, out.getFileName().toString(), runConfig(crm, data), records);
+        List<Curve> curves = epochs.curves("", crm.model(), crm.train().epochs(),
+                CrmCatalog.validationMetric(crm.model(), split));
+        RunFiles.writeResults(out, out.getFileName().toString(), runConfig(crm, data), records, curves,
+                Map.of(crm.model(), RunFiles.settingsText(settingsJson(crm))));
         Files.deleteIfExists(checkpoint);
+        epochs.delete();
         PrintWriter w = spec.commandLine().getOut();
         for (MetricRecord r : records) {
             if (r.segment().equals("all")) {
@@ -97,11 +107,11 @@ public final class TrainCrmCommand implements Callable<Integer> {
         return o;
     }
 
+    /** The run's configuration: the model and the split (its settings are recorded under its name). */
     static Map<String, String> runConfig(CrmSpec crm, Path split) {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("model", crm.model());
         c.put("split", split.toString());
-        settingsJson(crm).properties().forEach(e -> c.put(e.getKey(), RunFiles.settingText(e.getValue())));
         return c;
     }
 }

@@ -64,59 +64,52 @@ public final class CrmCatalog {
         CrmSpec spec = given.forTrainingRows(positiveRows(split));
         ModelOptions o = spec.options();
         int d = spec.dim();
+        Validation validation = validation(spec.model(), split);
+        ToDoubleFunction<Recommender> validate = validation == null ? null : validation.score();
         return switch (spec.model()) {
             case "random" -> new RandomRecommender(new RandomRecommender.Config(spec.train().seed(), train.numUsers(),
                     train.numItems()));
             case "pop" -> PopularityRecommender.fit(train);
-            case "mf-bpr" -> MatrixFactorization.fit(positives(train), withL2(MfConfig.bpr(d), o), spec.train(), hooks,
-                    rankingValidation(split));
+            case "mf-bpr" -> MatrixFactorization.fit(positives(train), withL2(MfConfig.bpr(d), o), spec.train(), hooks, validate);
             case "mf-bce" -> split.manifest().source().explicitLabels()
-                    ? MatrixFactorization.fit(train, withL2(MfConfig.labelledBce(d), o), spec.train(), hooks,
-                            ctrValidation(split))
-                    : MatrixFactorization.fit(positives(train), withOptions(MfConfig.bce(d), o), spec.train(), hooks,
-                            rankingValidation(split));
-            case "gmf" -> Ncf.fit(positives(train), withOptions(NcfConfig.gmf(d), o), spec.train(), hooks,
-                    rankingValidation(split));
-            case "mlp" -> Ncf.fit(positives(train), withOptions(NcfConfig.mlp(d), o), spec.train(), hooks,
-                    rankingValidation(split));
+                    ? MatrixFactorization.fit(train, withL2(MfConfig.labelledBce(d), o), spec.train(), hooks, validate)
+                    : MatrixFactorization.fit(positives(train), withOptions(MfConfig.bce(d), o), spec.train(), hooks, validate);
+            case "gmf" -> Ncf.fit(positives(train), withOptions(NcfConfig.gmf(d), o), spec.train(), hooks, validate);
+            case "mlp" -> Ncf.fit(positives(train), withOptions(NcfConfig.mlp(d), o), spec.train(), hooks, validate);
             case "neumf" -> o.pretrain()
-                    ? Ncf.fitPretrained(positives(train), withOptions(NcfConfig.neuMf(d), o), spec.train(), hooks,
-                            rankingValidation(split))
-                    : Ncf.fit(positives(train), withOptions(NcfConfig.neuMf(d), o), spec.train(), hooks,
-                            rankingValidation(split));
-            case "lightgcn" -> LightGcn.fit(positives(train), LightGcnConfig.of(d, 3, o.l2Or(1e-4)), spec.train(), hooks,
-                    rankingValidation(split));
+                    ? Ncf.fitPretrained(positives(train), withOptions(NcfConfig.neuMf(d), o), spec.train(), hooks, validate)
+                    : Ncf.fit(positives(train), withOptions(NcfConfig.neuMf(d), o), spec.train(), hooks, validate);
+            case "lightgcn" -> LightGcn.fit(positives(train), LightGcnConfig.of(d, 3, o.l2Or(1e-4)), spec.train(), hooks, validate);
             case "dcnv2" -> {
                 DcnV2Config base = DcnV2Config.defaults();
                 DcnV2Config c = new DcnV2Config(d, base.crossLayers(), base.crossKind(), base.rank(), base.experts(),
                         o.deepLayersOr(base.deepLayers()), base.structure(), base.historyLength(), base.initStd());
-                yield clickModel(spec, split, c, (f, ex, h, v) -> DcnV2.fit(f, ex, h, c, spec.train(), hooks, v));
+                yield clickModel(spec, split, c, validate, (f, ex, h, v) -> DcnV2.fit(f, ex, h, c, spec.train(), hooks, v));
             }
             case "autoint" -> {
                 AutoIntConfig base = AutoIntConfig.defaults();
                 AutoIntConfig c = new AutoIntConfig(d, base.layers(), base.heads(), base.attentionSize(),
                         o.deepLayersOr(base.deepLayers()), base.historyLength(), base.initStd());
-                yield clickModel(spec, split, c, (f, ex, h, v) -> AutoInt.fit(f, ex, h, c, spec.train(), hooks, v));
+                yield clickModel(spec, split, c, validate, (f, ex, h, v) -> AutoInt.fit(f, ex, h, c, spec.train(), hooks, v));
             }
             case "xdeepfm" -> {
                 XDeepFmConfig base = XDeepFmConfig.defaults();
                 XDeepFmConfig c = new XDeepFmConfig(d, o.cinLayersOr(base.cinLayers()), o.deepLayersOr(base.deepLayers()),
                         base.historyLength(), base.initStd());
-                yield clickModel(spec, split, c, (f, ex, h, v) -> XDeepFm.fit(f, ex, h, c, spec.train(), hooks, v));
+                yield clickModel(spec, split, c, validate, (f, ex, h, v) -> XDeepFm.fit(f, ex, h, c, spec.train(), hooks, v));
             }
             case "fibinet" -> {
                 FiBiNetConfig base = FiBiNetConfig.defaults();
                 FiBiNetConfig c = new FiBiNetConfig(d, base.reductionRatio(), o.deepLayersOr(base.deepLayers()),
                         base.historyLength(), base.initStd());
-                yield clickModel(spec, split, c, (f, ex, h, v) -> FiBiNet.fit(f, ex, h, c, spec.train(), hooks, v));
+                yield clickModel(spec, split, c, validate, (f, ex, h, v) -> FiBiNet.fit(f, ex, h, c, spec.train(), hooks, v));
             }
-            case "sasrec" -> SasRec.fit(positives(train), withDim(SasRecConfig.defaults(), d, o), spec.train(), hooks,
-                    rankingValidation(split));
+            case "sasrec" -> SasRec.fit(positives(train), withDim(SasRecConfig.defaults(), d, o), spec.train(), hooks, validate);
             case "gru4rec" -> Gru4Rec.fit(positives(train), new Gru4RecConfig(d,
                     o.maxLengthOr(Gru4RecConfig.defaults().maxLength()), Gru4RecConfig.defaults().dropout()),
-                    spec.train(), hooks, rankingValidation(split));
+                    spec.train(), hooks, validate);
             case "bert4rec" -> Bert4Rec.fit(positives(train), withDim(Bert4RecConfig.defaults(), d, o), spec.train(),
-                    hooks, rankingValidation(split));
+                    hooks, validate);
             default -> throw new IllegalArgumentException("model must be one of " + MODELS + ", got '" + spec.model() + "'");
         };
     }
@@ -187,7 +180,8 @@ public final class CrmCatalog {
      * validation CTR rows' AUC and then, unless {@code calibrate} is off, Platt-scaled on them; at
      * scoring time a user's history is their latest training items.
      */
-    private static Recommender clickModel(CrmSpec spec, SplitData split, CtrConfig config, ClickFit fit) {
+    private static Recommender clickModel(CrmSpec spec, SplitData split, CtrConfig config,
+                                          ToDoubleFunction<Recommender> validation, ClickFit fit) {
         if (!split.manifest().source().explicitLabels()) {
             throw new IllegalArgumentException(spec.model() + " needs labelled training data: split with --label-rule "
                     + "(e.g. '>=4'), got a split of implicit feedback");
@@ -197,8 +191,7 @@ public final class CrmCatalog {
                 split.userProfiles());
         // The split's values are already 0/1 labels; ">= 0.5" keeps them as they are.
         CtrExamples examples = CtrExamples.of(train, LabelRule.atLeast(0.5f), config.historyLength());
-        CtrModel<?, ?> model = fit.fit(features, examples, train.latestItemsByUser(config.historyLength()),
-                ctrValidation(split));
+        CtrModel<?, ?> model = fit.fit(features, examples, train.latestItemsByUser(config.historyLength()), validation);
         return spec.options().calibrateOr(true) ? model.calibratedOn(split.ctrValid()) : model;
     }
 
@@ -211,15 +204,44 @@ public final class CrmCatalog {
                 o.maskProbabilityOr(c.maskProbability()));
     }
 
-    private static ToDoubleFunction<Recommender> rankingValidation(SplitData split) {
+    /** What early stopping watches: the metric's name and how a model is scored on it. */
+    private record Validation(String metric, ToDoubleFunction<Recommender> score) {
+    }
+
+    /**
+     * The validation metric early stopping of {@code model} watches on {@code split} ("hr@10" or
+     * "auc"), or null when the model is not validated (random, pop, or no validation data).
+     */
+    public static String validationMetric(String model, SplitData split) {
+        Validation v = validation(model, split);
+        return v == null ? null : v.metric();
+    }
+
+    /**
+     * Click models (and MF with BCE on labelled data) on the validation CTR rows' AUC, the others
+     * on the validation lists' HR@10 (the CTR rows when the split has no lists).
+     */
+    private static Validation validation(String model, SplitData split) {
+        boolean click = switch (model) {
+            case "dcnv2", "autoint", "xdeepfm", "fibinet" -> true;
+            case "mf-bce" -> split.manifest().source().explicitLabels();
+            default -> false;
+        };
+        return switch (model) {
+            case "random", "pop" -> null;
+            default -> click ? ctrValidation(split) : rankingValidation(split);
+        };
+    }
+
+    private static Validation rankingValidation(SplitData split) {
         CandidateLists lists = split.validCandidates();
         if (lists.size() == 0) {
             return split.ctrValid().size() > 0 ? ctrValidation(split) : null;
         }
-        return m -> logged("hr@10", CrmEvaluation.hitRate(m::score, lists, 10));
+        return new Validation("hr@10", m -> logged("hr@10", CrmEvaluation.hitRate(m::score, lists, 10)));
     }
 
-    private static ToDoubleFunction<Recommender> ctrValidation(SplitData split) {
+    private static Validation ctrValidation(SplitData split) {
         InteractionTable v = split.ctrValid();
         if (v.size() == 0) {
             return null;
@@ -234,7 +256,7 @@ public final class CrmCatalog {
         if (!hasBoth) {
             return null;
         }
-        return m -> logged("auc", Auc.of(labels, m.score(users, items)));
+        return new Validation("auc", m -> logged("auc", Auc.of(labels, m.score(users, items))));
     }
 
     /** Each epoch's validation figure goes to the log, so settings can be compared on it. */

@@ -204,7 +204,7 @@ final class ComparisonSections {
         if (curves.isEmpty()) {
             return;
         }
-        h.append("<h2>Training curves</h2>\n");
+        h.append("<h2>Training curves</h2>\n<div class=\"grid curves\">\n");
         Map<String, List<Curve>> groups = new LinkedHashMap<>();
         for (Curve c : curves) {
             groups.computeIfAbsent(c.group(), g -> new ArrayList<>()).add(c.averagedTo(CURVE_POINTS));
@@ -232,12 +232,15 @@ final class ComparisonSections {
                 series.add(new SvgCharts.Series(c.name(), x, c.y()));
             }
             List<SvgCharts.Tick> ticks = new ArrayList<>();
-            for (int t = 0; t <= 4; t++) {
-                ticks.add(new SvgCharts.Tick(t / 4.0, String.format(Locale.ROOT, "%.0f", lo + t / 4.0 * span)));
+            // Round values on the axis (whole steps or epochs), where the points really are.
+            double step = SvgCharts.niceStep(span / 4);
+            for (double v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
+                ticks.add(new SvgCharts.Tick((v - lo) / span, SvgCharts.tickText(v)));
             }
             Curve first = g.getValue().get(0);
             h.append(SvgCharts.lines(g.getKey(), first.xLabel(), first.yLabel(), series, ticks));
         }
+        h.append("</div>\n");
     }
 
     private static double position(int k, int n) {
@@ -280,18 +283,37 @@ final class ComparisonSections {
         return Double.NaN;
     }
 
-    private static void table(StringBuilder h, String caption, List<String> models, List<Column> columns,
+    private static void table(StringBuilder h, String caption, List<String> allModels, List<Column> allColumns,
                               List<MetricRecord> records, String segment) {
+        // Columns no row of this table has (another task's metrics in a variant table) are left out.
+        List<Column> columns = new ArrayList<>();
+        for (Column c : allColumns) {
+            for (String m : allModels) {
+                if (Double.isFinite(value(records, m, c, segment))) {
+                    columns.add(c);
+                    break;
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            return;
+        }
+        // So are rows without a value (a model known only from its routing points).
+        List<String> rows = new ArrayList<>();
+        for (String m : allModels) {
+            for (Column c : columns) {
+                if (Double.isFinite(value(records, m, c, segment))) {
+                    rows.add(m);
+                    break;
+                }
+            }
+        }
+        List<String> models = rows;
         double[][] v = new double[models.size()][columns.size()];
-        boolean any = false;
         for (int i = 0; i < models.size(); i++) {
             for (int j = 0; j < columns.size(); j++) {
                 v[i][j] = value(records, models.get(i), columns.get(j), segment);
-                any |= Double.isFinite(v[i][j]);
             }
-        }
-        if (!any) {
-            return;
         }
         h.append("<table>\n<caption>").append(Html.escape(caption)).append("</caption>\n<tr><th>model</th>");
         for (Column c : columns) {

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.tandemrec.base.AtomicFile;
 
 /**
@@ -17,16 +19,20 @@ import org.tandemrec.base.AtomicFile;
  * can be rebuilt from any {@code metrics.json}. The page is one self-contained file: inline CSS,
  * inline SVG, no scripts, no external resources.
  *
- * <p>Content: the run's metadata and configuration; per task, a bar chart of the main metric
- * ({@code auc} for CTR, {@code ndcg@10} or {@code hr@10} for top-K, else the first metric) over
- * the models on segment "all"; a table of that metric with models as rows and segments as
- * columns (when there are segments); a table with models as rows and metrics as columns for
- * "all", then one per further segment (warm, cold, entropy buckets, …); and, when routing
- * records ({@code route@…} segments) exist, a line chart of AUC against the routed fraction
- * with its table. Before the tasks, the sections of {@link ComparisonSections} when the records
- * call for them (a comparison across tasks, variant tables, a λ sweep); after them, the traced
- * curves (training losses). The best value of a metric column (lowest for losses) is highlighted when at
- * least two rows have one; numbers have four decimals; all text is HTML-escaped.
+ * <p>Content: a numbered list of the sections; the run's metadata and configuration (folded when
+ * long); the sections of {@link ComparisonSections} when the records call for them (a comparison
+ * across tasks, variant tables, a λ sweep); per task, a bar chart of the main metric ({@code auc}
+ * for CTR, {@code ndcg@10} or {@code hr@10} for top-K, else the first metric) over the models on
+ * segment "all", a reliability diagram per model whose records carry a {@link Calibration},
+ * grouped bars of the main metric and log loss per confidence bucket ({@code entropy-q…}
+ * segments), a table of the main metric with models as rows and segments as columns, a table
+ * with models as rows and metrics as columns for "all" and one (folded) per further segment,
+ * and, when routing records ({@code route@…} segments) exist, a line chart of AUC against the
+ * routed fraction with its (folded) table; then the traced curves (training losses, validation
+ * metrics by epoch) side by side, and every model's or method's settings, one folded block
+ * each. The best value of a metric column (lowest for losses) is highlighted when at least two
+ * rows have one; numbers have four decimals; all text is HTML-escaped. Every chart is an
+ * {@code <svg class="chart">} whose data are drawn by elements of class {@code mark}.
  */
 public final class HtmlReport {
     /** The conventional file name inside a run directory. */
@@ -35,6 +41,9 @@ public final class HtmlReport {
     /** Columns that describe a routing point rather than score it: never highlighted. */
     private static final Set<String> NOT_RANKED = Set.of("route_fraction", "llm_calls_saved");
     private static final List<String> MAIN_METRICS = List.of("auc", "ndcg@10", "hr@10", "uauc");
+    /** Configurations up to this many entries are shown unfolded. */
+    private static final int OPEN_CONFIG = 12;
+    private static final String BUCKET_PREFIX = "entropy-q";
 
     private static final String CSS = """
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;max-width:1100px;\
@@ -52,6 +61,11 @@ public final class HtmlReport {
             .note{color:#666;font-size:.9em}
             caption{text-align:left;font-weight:bold;padding:.2em 0}
             details{margin:.6em 0}summary{cursor:pointer;color:#1f4e8c}
+            nav{background:#f7f7f7;border:1px solid #e3e3e3;padding:.4em 1em;margin:1em 0}
+            nav ol{margin:.3em 0;padding-left:1.4em;columns:2}nav a{color:#1f4e8c;text-decoration:none}
+            .grid{display:flex;flex-wrap:wrap;gap:0 1.5em;align-items:flex-start}
+            .grid.curves svg{width:520px;height:auto}
+            details.settings{border-left:3px solid #cfdcef;padding-left:.6em}
             """;
 
     private HtmlReport() {
@@ -68,29 +82,76 @@ public final class HtmlReport {
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
                 .append(Html.escape(title)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
         h.append("<h1>").append(Html.escape(title)).append("</h1>\n");
-        h.append("<table class=\"meta\">\n");
-        metaRow(h, "Run", run.name());
-        metaRow(h, "Created", run.created().toString());
-        metaRow(h, "Tandem version", run.tandemVersion());
-        run.config().forEach((k, v) -> metaRow(h, k, v));
-        h.append("</table>\n");
+        StringBuilder body = new StringBuilder(16_384);
+        body.append("<table class=\"meta\">\n");
+        metaRow(body, "Run", run.name());
+        metaRow(body, "Created", run.created().toString());
+        metaRow(body, "Tandem version", run.tandemVersion());
+        body.append("</table>\n");
+        if (!run.config().isEmpty()) {
+            // A long configuration (a method's every setting) is folded, a short one shown.
+            body.append(run.config().size() <= OPEN_CONFIG ? "<details open>" : "<details>")
+                    .append("<summary>Run configuration (").append(count(run.config().size(), "entry", "entries")).append(")</summary>\n")
+                    .append("<table class=\"meta\">\n");
+            run.config().forEach((k, v) -> metaRow(body, k, v));
+            body.append("</table>\n</details>\n");
+        }
 
         Map<String, List<MetricRecord>> byTask = new LinkedHashMap<>();
         for (MetricRecord r : results.results()) {
             byTask.computeIfAbsent(r.task(), t -> new ArrayList<>()).add(r);
         }
         if (byTask.isEmpty()) {
-            h.append("<p class=\"note\">This run holds no results.</p>\n");
+            body.append("<p class=\"note\">This run holds no results.</p>\n");
         }
-        ComparisonSections.comparison(h, results.results());
-        ComparisonSections.variants(h, results.results());
-        ComparisonSections.sweeps(h, results.results());
+        ComparisonSections.comparison(body, results.results());
+        ComparisonSections.variants(body, results.results());
+        ComparisonSections.sweeps(body, results.results());
         for (Map.Entry<String, List<MetricRecord>> task : byTask.entrySet()) {
-            taskSection(h, task.getKey(), task.getValue());
+            taskSection(body, task.getKey(), task.getValue());
         }
-        ComparisonSections.curves(h, results.curves());
+        ComparisonSections.curves(body, results.curves());
+        settingsSection(body, results.settings());
+        contents(h, body);
         h.append("</body>\n</html>\n");
         return h.toString();
+    }
+
+    /** Numbers every section heading and puts their list before the body, so a long page can be jumped through. */
+    private static void contents(StringBuilder h, StringBuilder body) {
+        Matcher m = Pattern.compile("<h2>(.*?)</h2>").matcher(body);
+        StringBuilder numbered = new StringBuilder(body.length() + 1024);
+        StringBuilder nav = new StringBuilder();
+        int n = 0;
+        while (m.find()) {
+            n++;
+            nav.append("<li><a href=\"#s").append(n).append("\">").append(m.group(1)).append("</a></li>");
+            m.appendReplacement(numbered, Matcher.quoteReplacement("<h2 id=\"s" + n + "\">" + m.group(1) + "</h2>"));
+        }
+        m.appendTail(numbered);
+        if (n > 1) {
+            h.append("<nav><ol>").append(nav).append("</ol></nav>\n");
+        }
+        h.append(numbered);
+    }
+
+    /** One folded block per model (or method) with its settings: one click shows them. */
+    private static void settingsSection(StringBuilder h, Map<String, Map<String, String>> settings) {
+        if (settings.isEmpty()) {
+            return;
+        }
+        h.append("<h2>Settings</h2>\n<p class=\"note\">What each model or method was trained with; a method's"
+                + " settings apply to its variants (named after it).</p>\n");
+        for (Map.Entry<String, Map<String, String>> model : settings.entrySet()) {
+            h.append("<details class=\"settings\"><summary>").append(Html.escape(model.getKey())).append(" (")
+                    .append(count(model.getValue().size(), "setting", "settings")).append(")</summary>\n<table class=\"meta\">\n");
+            model.getValue().forEach((k, v) -> metaRow(h, k, v));
+            h.append("</table>\n</details>\n");
+        }
+    }
+
+    private static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     private static void metaRow(StringBuilder h, String key, String value) {
@@ -123,15 +184,114 @@ public final class HtmlReport {
                 h.append(SvgCharts.bars(main + " by model (" + task + ", all examples)", bars));
             }
         }
+        if (all != null) {
+            calibrationCharts(h, task, all);
+        }
+        confidenceBuckets(h, task, segments, bySegment);
         if (all != null && segments.size() > 1) {
             segmentComparison(h, mainMetric(all), segments, bySegment);
         }
         for (String segment : segments) {
-            h.append("<h3>Segment: ").append(Html.escape(segment)).append("</h3>\n");
+            boolean fold = !segment.equals(MetricRecord.ALL);
+            if (fold) {
+                h.append("<details><summary>Segment: ").append(Html.escape(segment)).append(", every metric</summary>\n");
+            } else {
+                h.append("<h3>Segment: ").append(Html.escape(segment)).append("</h3>\n");
+            }
             table(h, bySegment.get(segment));
+            if (fold) {
+                h.append("</details>\n");
+            }
         }
         if (!routing.isEmpty()) {
             routingSection(h, task, routing);
+        }
+    }
+
+    /**
+     * Reliability diagrams of the models whose records on all examples carry a {@link
+     * Calibration}, side by side, each with its expected calibration error.
+     */
+    private static void calibrationCharts(StringBuilder h, String task, List<MetricRecord> all) {
+        List<MetricRecord> calibrated = new ArrayList<>();
+        for (MetricRecord r : all) {
+            if (r.calibration() != null && !r.calibration().bins().isEmpty()) {
+                calibrated.add(r);
+            }
+        }
+        if (calibrated.isEmpty()) {
+            return;
+        }
+        h.append("<h3>Calibration (").append(Html.escape(task)).append(")</h3>\n<p class=\"note\">Predicted click"
+                + " probability in ten bins against the observed click rate of each bin, all examples; on the dashed"
+                + " diagonal a prediction means what it says. A dot's area follows its bin's share of the examples;"
+                + " ECE is the count-weighted mean distance to the diagonal.</p>\n<div class=\"grid\">\n");
+        for (MetricRecord r : calibrated) {
+            h.append(SvgCharts.reliability(r.model() + " (ECE " + Html.number(r.calibration().expectedError()) + ")",
+                    r.calibration()));
+        }
+        h.append("</div>\n");
+    }
+
+    /**
+     * CoReLLa's confidence analysis: the main metric (and log loss, when recorded) of every model
+     * in each entropy bucket ({@code entropy-q1} the most confident), as grouped bars.
+     */
+    private static void confidenceBuckets(StringBuilder h, String task, Set<String> segments,
+                                          Map<String, List<MetricRecord>> bySegment) {
+        List<String> buckets = new ArrayList<>();
+        for (String s : segments) {
+            if (s.startsWith(BUCKET_PREFIX)) {
+                buckets.add(s);
+            }
+        }
+        if (buckets.size() < 2) {
+            return;
+        }
+        List<MetricRecord> inBuckets = new ArrayList<>();
+        buckets.forEach(b -> inBuckets.addAll(bySegment.get(b)));
+        String main = mainMetric(inBuckets);
+        if (main == null) {
+            return;
+        }
+        List<String> metrics = new ArrayList<>();
+        metrics.add(main);
+        if (!"logloss".equals(main) && inBuckets.stream().anyMatch(r -> r.metrics().containsKey("logloss"))) {
+            metrics.add("logloss");
+        }
+        List<String> models = new ArrayList<>();
+        inBuckets.forEach(r -> {
+            if (!models.contains(r.model())) {
+                models.add(r.model());
+            }
+        });
+        StringBuilder charts = new StringBuilder();
+        for (String metric : metrics) {
+            double[][] v = new double[models.size()][buckets.size()];
+            boolean any = false;
+            for (int k = 0; k < models.size(); k++) {
+                for (int g = 0; g < buckets.size(); g++) {
+                    v[k][g] = Double.NaN;
+                    for (MetricRecord r : bySegment.get(buckets.get(g))) {
+                        if (r.model().equals(models.get(k)) && r.metrics().containsKey(metric)) {
+                            v[k][g] = r.get(metric);
+                            any = true;
+                        }
+                    }
+                }
+            }
+            if (any) {
+                charts.append(SvgCharts.groupedBars(metric + " by confidence bucket (" + task + ")", metric, buckets,
+                        models, v));
+            }
+        }
+        if (charts.length() > 0) {
+            h.append("<h3>By confidence bucket</h3>\n<p class=\"note\">Examples split into equal parts by the"
+                    + " entropy of a predicted click probability (in a CoReLLa run the stage-1 DCNv2's, so every model"
+                    + " is scored on the same rows; elsewhere each model's own): ")
+                    .append(Html.escape(buckets.get(0))).append(" is the most confident part, ")
+                    .append(Html.escape(buckets.get(buckets.size() - 1))).append(" the least confident, the requests"
+                    + " CoReLLa hands to the LLM.</p>\n<div class=\"grid\">\n").append(charts).append("</div>\n");
         }
     }
 
@@ -294,8 +454,9 @@ public final class HtmlReport {
             h.append(SvgCharts.lines(yMetric + " vs routed fraction (" + task + ")", "fraction routed to the LLM", yMetric, series));
         }
         for (Map.Entry<String, List<MetricRecord>> e : routing.entrySet()) {
-            h.append("<p>").append(Html.escape(e.getKey())).append("</p>\n");
+            h.append("<details><summary>").append(Html.escape(e.getKey())).append(": every routing point</summary>\n");
             table(h, e.getValue(), "routing point", MetricRecord::segment);
+            h.append("</details>\n");
         }
     }
 

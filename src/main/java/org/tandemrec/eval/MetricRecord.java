@@ -13,10 +13,11 @@ import java.util.Objects;
  * only: a metric that is undefined on a segment (AUC of a one-class segment) is left out, never
  * stored as NaN. {@code count} is the number of examples (CTR) or candidate lists (top-K) the
  * metrics were computed over. {@code dataset}, {@code split} and {@code seed} are provenance and
- * may be null.
+ * may be null. {@code calibration} (may be null) is the reliability diagram of a model that
+ * predicts probabilities, on this segment's examples.
  */
 public record MetricRecord(String task, String model, String segment, Map<String, Double> metrics, long count,
-                           String dataset, String split, Long seed) {
+                           String dataset, String split, Long seed, Calibration calibration) {
     /** The segment holding every example. */
     public static final String ALL = "all";
 
@@ -42,16 +43,27 @@ public record MetricRecord(String task, String model, String segment, Map<String
     }
 
     public MetricRecord(String task, String model, String segment, Map<String, Double> metrics, long count) {
-        this(task, model, segment, metrics, count, null, null, null);
+        this(task, model, segment, metrics, count, null, null, null, null);
+    }
+
+    /** A record without calibration. */
+    public MetricRecord(String task, String model, String segment, Map<String, Double> metrics, long count,
+                        String dataset, String split, Long seed) {
+        this(task, model, segment, metrics, count, dataset, split, seed, null);
     }
 
     public static MetricRecord of(Provenance p, String segment, Map<String, Double> metrics, long count) {
-        return new MetricRecord(p.task(), p.model(), segment, metrics, count, p.dataset(), p.split(), p.seed());
+        return of(p, segment, metrics, count, null);
+    }
+
+    public static MetricRecord of(Provenance p, String segment, Map<String, Double> metrics, long count,
+                                  Calibration calibration) {
+        return new MetricRecord(p.task(), p.model(), segment, metrics, count, p.dataset(), p.split(), p.seed(), calibration);
     }
 
     /** The same record under another model name (one model reported under two names). */
     public MetricRecord withModel(String name) {
-        return new MetricRecord(task, name, segment, metrics, count, dataset, split, seed);
+        return new MetricRecord(task, name, segment, metrics, count, dataset, split, seed, calibration);
     }
 
     /** The metric's value, or NaN when this record does not hold it. */

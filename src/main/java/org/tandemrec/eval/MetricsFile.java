@@ -67,6 +67,19 @@ public final class MetricsFile {
             }
             ObjectNode m = o.putObject("metrics");
             r.metrics().forEach(m::put);
+            if (r.calibration() != null) {
+                ObjectNode c = o.putObject("calibration");
+                ArrayNode bin = c.putArray("bin");
+                ArrayNode predicted = c.putArray("mean_predicted");
+                ArrayNode observed = c.putArray("observed_rate");
+                ArrayNode count = c.putArray("count");
+                for (Calibration.Bin b : r.calibration().bins()) {
+                    bin.add(b.index());
+                    predicted.add(b.meanPredicted());
+                    observed.add(b.observedRate());
+                    count.add(b.count());
+                }
+            }
         }
         if (!results.curves().isEmpty()) {
             ArrayNode curves = root.putArray("curves");
@@ -85,6 +98,13 @@ public final class MetricsFile {
                     y.add(v);
                 }
             }
+        }
+        if (!results.settings().isEmpty()) {
+            ObjectNode settings = root.putObject("settings");
+            results.settings().forEach((model, values) -> {
+                ObjectNode o = settings.putObject(model);
+                values.forEach(o::put);
+            });
         }
         try {
             return JSON.writeValueAsString(root);
@@ -167,12 +187,70 @@ public final class MetricsFile {
             try {
                 records.add(new MetricRecord(text(r, "task", at + ".task", file), text(r, "model", at + ".model", file),
                         text(r, "segment", at + ".segment", file), metrics, count.asLong(),
-                        optionalText(r, "dataset"), optionalText(r, "split"), seed == null ? null : seed.asLong()));
+                        optionalText(r, "dataset"), optionalText(r, "split"), seed == null ? null : seed.asLong(),
+                        calibration(r, at, file)));
             } catch (IllegalArgumentException e) {
                 throw new DataFormatException(file, 1, at, e.getMessage());
             }
         }
-        return new RunResults(info, records, curves(root, file));
+        return new RunResults(info, records, curves(root, file), settings(root, file));
+    }
+
+    private static Calibration calibration(JsonNode record, String at, Path file) {
+        JsonNode c = record.get("calibration");
+        if (c == null) {
+            return null;
+        }
+        String here = at + ".calibration";
+        if (!c.isObject()) {
+            throw new DataFormatException(file, 1, here, "expected an object, got " + c);
+        }
+        double[] bin = numbers(c, "bin", here, file);
+        double[] predicted = numbers(c, "mean_predicted", here, file);
+        double[] observed = numbers(c, "observed_rate", here, file);
+        double[] count = numbers(c, "count", here, file);
+        if (predicted.length != bin.length || observed.length != bin.length || count.length != bin.length) {
+            throw new DataFormatException(file, 1, here, "bin, mean_predicted, observed_rate and count must have the same"
+                    + " length, got " + bin.length + ", " + predicted.length + ", " + observed.length + ", " + count.length);
+        }
+        List<Calibration.Bin> bins = new ArrayList<>(bin.length);
+        for (int i = 0; i < bin.length; i++) {
+            if (bin[i] != Math.rint(bin[i]) || count[i] != Math.rint(count[i])) {
+                throw new DataFormatException(file, 1, here + "[" + i + "]", "bin and count must be integers");
+            }
+            try {
+                bins.add(new Calibration.Bin((int) bin[i], predicted[i], observed[i], (long) count[i]));
+            } catch (IllegalArgumentException e) {
+                throw new DataFormatException(file, 1, here, e.getMessage());
+            }
+        }
+        try {
+            return new Calibration(bins);
+        } catch (IllegalArgumentException e) {
+            throw new DataFormatException(file, 1, here, e.getMessage());
+        }
+    }
+
+    private static Map<String, Map<String, String>> settings(JsonNode root, Path file) {
+        JsonNode s = root.get("settings");
+        if (s == null) {
+            return Map.of();
+        }
+        if (!s.isObject()) {
+            throw new DataFormatException(file, 1, "settings", "expected an object, got " + s);
+        }
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> model : s.properties()) {
+            if (!model.getValue().isObject()) {
+                throw new DataFormatException(file, 1, "settings." + model.getKey(), "expected an object, got " + model.getValue());
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : model.getValue().properties()) {
+                values.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+            }
+            out.put(model.getKey(), values);
+        }
+        return out;
     }
 
     private static List<Curve> curves(JsonNode root, Path file) {

@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * <p>Segments are given per example (CTR) or per candidate list (top-K) as a {@code String[]}
  * parallel to the data, e.g. "warm"/"cold" by item popularity, user-activity buckets, or the
  * confidence buckets of {@link ConfidenceBuckets#names}. A metric undefined on a segment (AUC
- * or UAUC when the segment holds one class only) is left out of that segment's record.
+ * or UAUC when the segment holds one class only) is left out of that segment's record. CTR
+ * records of probabilities (metric sets with log loss) carry their {@link Calibration}.
  */
 public final class SegmentedEvaluator {
     /** AUC, LogLoss and ACC: the CoReLLa table. */
@@ -71,7 +72,9 @@ public final class SegmentedEvaluator {
                     u[k] = users[idx[k]];
                 }
             }
-            out.add(MetricRecord.of(provenance, seg.getKey(), ctrMetrics(p, s, u, metrics), idx.length));
+            // Probabilities (log loss is scored) get their reliability diagram; ranking scores do not.
+            Calibration calibration = metrics.contains(CtrMetric.LOGLOSS) ? Calibration.of(p, s) : null;
+            out.add(MetricRecord.of(provenance, seg.getKey(), ctrMetrics(p, s, u, metrics), idx.length, calibration));
         }
         return out;
     }

@@ -12,9 +12,10 @@ import java.nio.file.Path;
  * @param resume       continue from {@code checkpoint} when it exists
  * @param showProgress report loss, rate and ETA through {@link org.tandemrec.base.Progress}
  * @param stop         asked after every optimiser step; null: the run ends after its last step
+ * @param epochs       told the end of every finished epoch; null: nobody listens
  */
 public record TrainHooks(Validation validation, Path checkpoint, boolean resume, boolean showProgress,
-                         StopCondition stop) {
+                         StopCondition stop, EpochListener epochs) {
 
     /** Computes the validation metric of the model's current parameters. */
     @FunctionalInterface
@@ -34,6 +35,17 @@ public record TrainHooks(Validation validation, Path checkpoint, boolean resume,
         boolean shouldStop(long stepsDone);
     }
 
+    /** What an epoch ended with: its curve point (a resumed run reports the epochs it runs). */
+    @FunctionalInterface
+    public interface EpochListener {
+        /**
+         * @param epoch      0-based epoch just finished
+         * @param meanLoss   mean loss of its finite steps (NaN when none was)
+         * @param validation the validation metric after it (NaN without validation)
+         */
+        void epochEnd(int epoch, double meanLoss, double validation);
+    }
+
     public TrainHooks {
         if (resume && checkpoint == null) {
             throw new IllegalArgumentException("resume needs a checkpoint path");
@@ -42,26 +54,35 @@ public record TrainHooks(Validation validation, Path checkpoint, boolean resume,
 
     /** Hooks without a stop condition. */
     public TrainHooks(Validation validation, Path checkpoint, boolean resume, boolean showProgress) {
-        this(validation, checkpoint, resume, showProgress, null);
+        this(validation, checkpoint, resume, showProgress, null, null);
+    }
+
+    /** Hooks without an epoch listener. */
+    public TrainHooks(Validation validation, Path checkpoint, boolean resume, boolean showProgress, StopCondition stop) {
+        this(validation, checkpoint, resume, showProgress, stop, null);
     }
 
     public static TrainHooks none() {
-        return new TrainHooks(null, null, false, false, null);
+        return new TrainHooks(null, null, false, false, null, null);
     }
 
     public TrainHooks withValidation(Validation v) {
-        return new TrainHooks(v, checkpoint, resume, showProgress, stop);
+        return new TrainHooks(v, checkpoint, resume, showProgress, stop, epochs);
     }
 
     public TrainHooks withCheckpoint(Path file, boolean resumeIfPresent) {
-        return new TrainHooks(validation, file, resumeIfPresent, showProgress, stop);
+        return new TrainHooks(validation, file, resumeIfPresent, showProgress, stop, epochs);
     }
 
     public TrainHooks withProgress(boolean show) {
-        return new TrainHooks(validation, checkpoint, resume, show, stop);
+        return new TrainHooks(validation, checkpoint, resume, show, stop, epochs);
     }
 
     public TrainHooks withStop(StopCondition condition) {
-        return new TrainHooks(validation, checkpoint, resume, showProgress, condition);
+        return new TrainHooks(validation, checkpoint, resume, showProgress, condition, epochs);
+    }
+
+    public TrainHooks withEpochListener(EpochListener listener) {
+        return new TrainHooks(validation, checkpoint, resume, showProgress, stop, listener);
     }
 }

@@ -134,8 +134,9 @@ public final class Trainer {
                     break; // the epoch is unfinished: no validation, and the checkpoint above records where it stopped
                 }
                 nextBatch = 0;
+                double metric = Double.NaN;
                 if (validating) {
-                    double metric = hooks.validation().evaluate(epoch);
+                    metric = hooks.validation().evaluate(epoch);
                     metrics[metricCount++] = metric;
                     if (Double.isNaN(metric)) {
                         throw new IllegalStateException("model " + task.modelName() + ": validation metric is NaN after epoch " + epoch);
@@ -149,6 +150,9 @@ public final class Trainer {
                         sinceBest++;
                         stopped = config.patience() > 0 && sinceBest >= config.patience();
                     }
+                }
+                if (hooks.epochs() != null) {
+                    hooks.epochs().epochEnd(epoch, epochBatches > 0 ? epochLoss / epochBatches : Double.NaN, metric);
                 }
                 if (hooks.checkpoint() != null) {
                     // An early-stopped run is recorded as finished so that resuming does not train on.

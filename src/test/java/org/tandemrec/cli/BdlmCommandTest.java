@@ -66,6 +66,9 @@ class BdlmCommandTest {
         assertTrue(traced.contains("CRM side: BCE loss by step / bdlm-lambda-1"), traced.toString());
         assertTrue(traced.contains("LLM side: λ·MSE to the sharing module by step / bdlm-no-pe"), traced.toString());
         assertTrue(traced.stream().noneMatch(t -> t.endsWith("MSE to the sharing module by step / bdlm-no-jl")), traced.toString());
+        assertTrue(traced.containsAll(Set.of("CRMs: validation hr@10 by epoch / lightgcn", "CRMs: validation hr@10 by epoch / gmf",
+                "CRMs: training loss by epoch / lightgcn")), traced.toString());
+        assertEquals("2", results.settings().get("bdlm").get("crm_epochs"));
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("Comparison across tasks (split loo@12)") && html.contains("<th>interaction f1</th>"));
         assertTrue(html.contains("bdlm-llm and its variants") && html.contains("bdlm-llm against λ"));
@@ -75,7 +78,11 @@ class BdlmCommandTest {
                 "--out", out.toString(), "--config", config.toString(), "--resume");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("lightgcn: loading") && again.out().contains("gmf: loading"), again.out());
-        assertEquals(results.results(), MetricsFile.read(out.resolve(MetricsFile.FILE_NAME)).results());
+        RunResults resumed = MetricsFile.read(out.resolve(MetricsFile.FILE_NAME));
+        assertEquals(results.results(), resumed.results());
+        assertEquals(results.curves().stream().filter(c -> c.group().startsWith("CRMs: ")).toList(),
+                resumed.curves().stream().filter(c -> c.group().startsWith("CRMs: ")).toList(),
+                "the loaded CRMs keep their curves");
         CliRun bad = CliRun.of("bdlm", "--data", split.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
                 "--out", tmp.resolve("bad").toString(), "--crm", "sasrec");
         assertEquals(2, bad.code());

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemrec.Fixtures;
+import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.eval.RunResults;
@@ -62,6 +64,17 @@ class CorellaCommandTest {
         assertTrue(Files.isRegularFile(out.resolve("corella-llm/cascade.json")));
         assertTrue(Files.isRegularFile(out.resolve("dcnv2.bin")));
         assertTrue(results.curves().stream().anyMatch(c -> c.group().startsWith("stage 2: L_cal")));
+        // The CRMs' training loss and validation AUC by epoch (crm_epochs 2), and every setting under the method's name.
+        for (String crm : List.of("dcnv2", "fibinet")) {
+            for (String group : List.of("CRMs: training loss by epoch", "CRMs: validation auc by epoch")) {
+                Curve c = results.curves().stream().filter(x -> x.group().equals(group) && x.name().equals(crm))
+                        .findFirst().orElseThrow(() -> new AssertionError(group + " / " + crm + " in " + results.curves()));
+                assertTrue(c.x().length >= 1 && c.x().length <= 2, c.toString());
+            }
+        }
+        assertEquals("16", results.settings().get("corella").get("joint_samples"));
+        assertTrue(results.results().stream().filter(m -> m.segment().equals(MetricRecord.ALL))
+                .allMatch(m -> m.calibration() != null), "every model's probabilities have their reliability diagram");
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("Routing") && html.contains("corella and its variants"));
 

@@ -1,5 +1,6 @@
 package org.tandemrec.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,6 +19,8 @@ import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.crm.ctr.CtrModel;
 import org.tandemrec.crm.ctr.PlattScaling;
+import org.tandemrec.eval.Calibration;
+import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.eval.RunResults;
@@ -60,9 +63,31 @@ class TrainCrmCommandTest {
         // 19 uniform negatives: a random scorer's expected HR@10 is 10/20.
         assertTrue(hr10 > 0.6, "MF-BPR HR@10 " + hr10 + " should beat random (0.5)");
 
+        assertFalse(Files.exists(runDir.resolve("epochs.log")), "epoch log removed once the run is complete");
+        assertEquals("5", first.settings().get("mf-bpr").get("epochs"), "the model's settings under its name");
+        assertEquals("16", first.settings().get("mf-bpr").get("dim"));
+        assertEquals(Map.of("model", "mf-bpr", "split", split.toString()), first.run().config());
+        Curve loss = curve(first, "training loss by epoch");
+        Curve valid = curve(first, "validation hr@10 by epoch");
+        assertEquals("mf-bpr", loss.name());
+        assertArrayEquals(new double[] {0, 1, 2, 3, 4}, loss.x(), "one point per epoch");
+        assertTrue(loss.y()[4] < loss.y()[0], "the BPR loss falls: " + java.util.Arrays.toString(loss.y()));
+        assertEquals(5, valid.x().length);
+        for (double v : valid.y()) {
+            assertTrue(v >= 0 && v <= 1, "HR@10 is a share, got " + v);
+        }
+        assertTrue(Files.readString(runDir.resolve("report.html")).contains("validation hr@10 by epoch"));
+
         assertEquals(0, run(new StringWriter(), "eval", runDir.toString()));
         RunResults again = MetricsFile.read(runDir.resolve("metrics.json"));
         assertEquals(hr10, find(again, "topk", "all").get("hr@10"), 0.0);
+        assertEquals(first.curves(), again.curves(), "re-scoring keeps the training curves");
+        assertEquals(first.settings(), again.settings());
+    }
+
+    private static Curve curve(RunResults r, String group) {
+        return r.curves().stream().filter(c -> c.group().equals(group)).findFirst()
+                .orElseThrow(() -> new AssertionError("no curve '" + group + "' in " + r.curves()));
     }
 
     @Test
@@ -108,8 +133,12 @@ class TrainCrmCommandTest {
             assertTrue(ctr.get("auc") > 0.55, model + " test AUC " + ctr.get("auc"));
             assertTrue(ctr.get("logloss") < 0.693, model + " test LogLoss " + ctr.get("logloss"));
             if (model.equals("xdeepfm")) {
-                assertEquals("[16,16]", results.run().config().get("cin_layers"), "layer sizes recorded as a list");
+                assertEquals("[16,16]", results.settings().get(model).get("cin_layers"), "layer sizes recorded as a list");
             }
+            // A click model's probabilities come with their reliability diagram over the same rows.
+            long binned = ctr.calibration().bins().stream().mapToLong(Calibration.Bin::count).sum();
+            assertEquals(ctr.count(), binned, model + " calibration covers every row");
+            assertEquals(2, curve(results, "validation auc by epoch").x().length, model + ": one AUC per epoch");
         }
         StringWriter err = new StringWriter();
         assertEquals(2, run(err, "train", "crm", "--model", "fibinet", "--data", time.toString(), "--out",

@@ -80,8 +80,13 @@ class HtmlReportTest {
         }
         Curve loss = new Curve("LLM loss by step", "bdlm", "step", "loss", new double[] {0, 1, 2, 3},
                 new double[] {4, 3, 2.5, 2});
-        String html = HtmlReport.render(new RunResults(new RunInfo("bdlm", Instant.parse("2026-11-25T11:00:00Z"), "0.1.0",
+        String page = HtmlReport.render(new RunResults(new RunInfo("bdlm", Instant.parse("2026-11-25T11:00:00Z"), "0.1.0",
                 Map.of()), recs, List.of(loss)));
+        // The contents list first, every section heading numbered and linked from it.
+        String nav = page.substring(page.indexOf("<nav>"), page.indexOf("</nav>"));
+        assertTrue(nav.contains("<a href=\"#s1\">Comparison across tasks</a>"), nav);
+        assertTrue(page.contains("<h2 id=\"s1\">Comparison across tasks</h2>"));
+        String html = page.substring(page.indexOf("</nav>"));
 
         String comparison = html.substring(html.indexOf("Comparison across tasks"), html.indexOf("Variants (ablations)"));
         assertTrue(comparison.contains("<th>topk hr@1</th><th>topk hr@2</th><th>topk ndcg@5</th><th>interaction f1</th>"
@@ -108,5 +113,30 @@ class HtmlReportTest {
         assertTrue(curves.contains("LLM loss by step") && curves.contains("<polyline"));
 
         assertFalse(HtmlReport.render(run()).contains("Comparison across tasks"), "one task with summary metrics: no comparison");
+    }
+
+    @Test
+    void calibrationConfidenceBucketsAndSettingsAreShown() {
+        RunResults r = HtmlReportBrowserTest.everyKindOfChart();
+        String html = HtmlReport.render(r);
+        assertFalse(html.contains("<script"), "still no script");
+        String calibration = html.substring(html.indexOf("Calibration (ctr)"), html.indexOf("By confidence bucket"));
+        for (String model : List.of("dcnv2", "tallrec", "corella")) {
+            MetricRecord all = r.results().stream().filter(x -> x.model().equals(model) && x.segment().equals("all"))
+                    .findFirst().orElseThrow();
+            assertTrue(calibration.contains(model + " (ECE " + Html.number(all.calibration().expectedError()) + ")"), model);
+        }
+        assertEquals(3, calibration.split("stroke-dasharray", -1).length - 1, "one diagonal per reliability diagram");
+        String buckets = html.substring(html.indexOf("By confidence bucket"), html.indexOf("auc by segment"));
+        assertTrue(buckets.contains("auc by confidence bucket (ctr)") && buckets.contains("logloss by confidence bucket"));
+        assertTrue(buckets.indexOf(">entropy-q1<") < buckets.indexOf(">entropy-q2<")
+                && buckets.indexOf(">entropy-q2<") < buckets.indexOf(">entropy-q3<"), "buckets from most confident");
+        // 3 models × 3 buckets × 2 metrics bars, each with its value on hover.
+        assertEquals(18, buckets.split("<rect class=\"mark\"", -1).length - 1);
+        String settings = html.substring(html.indexOf("<h2 id="));
+        settings = settings.substring(settings.lastIndexOf("Settings</h2>"));
+        assertTrue(settings.contains("<summary>dcnv2 (3 settings)</summary>"), settings);
+        assertTrue(settings.contains("<td>learning_rate</td><td>0.001</td>"), settings);
+        assertTrue(settings.contains("<summary>corella (3 settings)</summary>"));
     }
 }

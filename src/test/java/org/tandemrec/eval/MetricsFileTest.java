@@ -111,4 +111,45 @@ class MetricsFileTest {
                 () -> new MetricRecord("ctr", "mf", "all", Map.of("auc", Double.NaN), 1));
         assertThrows(IllegalArgumentException.class, () -> new MetricRecord("ctr", " ", "all", Map.of(), 1));
     }
+
+    @Test
+    void calibrationAndSettingsRoundTripAndFilesWithoutThemStillRead() throws IOException {
+        Path file = dir.resolve("metrics.json");
+        RunResults plain = sample();
+        Calibration cal = Calibration.of(new boolean[] {false, true, true, false, true},
+                new float[] {0.05f, 0.35f, 0.31f, 0.32f, 1.0f});
+        List<MetricRecord> recs = new java.util.ArrayList<>(plain.results());
+        MetricRecord first = recs.get(0);
+        recs.set(0, new MetricRecord(first.task(), first.model(), first.segment(), first.metrics(), first.count(),
+                first.dataset(), first.split(), first.seed(), cal));
+        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+        settings.put("mf", Map.of("dim", "64", "deep_layers", "[256,128]"));
+        RunResults r = new RunResults(plain.run(), recs, List.of(), settings);
+        MetricsFile.write(file, r);
+        RunResults back = MetricsFile.read(file);
+        assertEquals(r, back);
+        assertEquals(List.of(0, 3, 9), back.results().get(0).calibration().bins().stream()
+                .map(Calibration.Bin::index).toList());
+        assertEquals("[256,128]", back.settings().get("mf").get("deep_layers"));
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        assertEquals(3, root.get("results").get(0).get("calibration").get("count").get(1).asInt());
+        assertTrue(root.get("results").get(1).get("calibration") == null, "no calibration, no field");
+
+        // A file written before calibration and settings existed reads as it is.
+        MetricsFile.write(file, plain);
+        RunResults old = MetricsFile.read(file);
+        assertEquals(plain, old);
+        assertEquals(Map.of(), old.settings());
+        assertTrue(old.results().stream().allMatch(x -> x.calibration() == null));
+
+        MetricsFile.write(file, r);
+        Files.writeString(file, Files.readString(file).replace("\"observed_rate\" : [ 0.0,", "\"observed_rate\" : [ 1.5,"));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> MetricsFile.read(file));
+        assertEquals("results[0].calibration", e.field());
+        assertTrue(e.getMessage().contains("observed_rate must be in [0, 1], got 1.5"), e.getMessage());
+        MetricsFile.write(file, r);
+        Files.writeString(file, Files.readString(file).replace("\"settings\" : {", "\"settings\" : { \"bad\" : 3,"));
+        e = assertThrows(DataFormatException.class, () -> MetricsFile.read(file));
+        assertEquals("settings.bad", e.field());
+    }
 }

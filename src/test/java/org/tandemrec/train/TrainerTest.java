@@ -407,6 +407,32 @@ class TrainerTest {
     }
 
     @Test
+    void theEpochListenerHearsEachEpochsMeanLossAndValidationMetric() {
+        ToyTask task = new ToyTask("toy", 1);
+        double[] metric = {0.5, 0.9, 0.7, 0.6, 0.8, 0.95};
+        List<double[]> heard = new ArrayList<>();
+        TrainConfig cfg = config(6).toBuilder().patience(2).build();
+        TrainResult r = new Trainer(cfg).fit(task, TrainHooks.none().withValidation(e -> metric[e])
+                .withEpochListener((epoch, loss, valid) -> heard.add(new double[] {epoch, loss, valid})));
+        assertEquals(4, heard.size(), "epochs 0-3 ran before early stopping");
+        for (int e = 0; e < 4; e++) {
+            assertEquals(e, heard.get(e)[0]);
+            double mean = 0;
+            for (int i = 0; i < 12; i++) {
+                mean += r.losses()[e * 12 + i];
+            }
+            // The trainer sums double losses, the result keeps them as floats.
+            assertEquals(mean / 12, heard.get(e)[1], 1e-6, "epoch " + e + "'s mean step loss");
+            assertEquals(metric[e], heard.get(e)[2]);
+        }
+        List<Double> unvalidated = new ArrayList<>();
+        new Trainer(config(2)).fit(new ToyTask("toy", 1), TrainHooks.none()
+                .withEpochListener((epoch, loss, valid) -> unvalidated.add(valid)));
+        assertEquals(2, unvalidated.size());
+        assertTrue(unvalidated.stream().allMatch(v -> v.isNaN()), "no validation: NaN");
+    }
+
+    @Test
     void checkpointOfAnotherModelIsRefused() {
         Path ckpt = dir.resolve("a.ckpt");
         new Trainer(config(1)).fit(new ToyTask("toy", 1), TrainHooks.none().withCheckpoint(ckpt, true));

@@ -40,6 +40,7 @@ import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.UserItems;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.TrainConfig;
+import org.tandemrec.train.EpochLog;
 import org.tandemrec.train.StepLog;
 import org.tandemrec.train.TrainHooks;
 import org.tandemrec.train.Trainer;
@@ -138,12 +139,12 @@ public final class BdlmRun {
 
             checkPromptsFit(prompts, test, valid);
             step("CRM %s at the LLM's hidden size %d", s.crm(), h);
-            Recommender crm = trainCrm(s.crm(), h, split);
+            Recommender crm = trainCrm(s.crm(), h, split, curves);
             records.addAll(crmRecords(s.crm(), crm, test, valid));
             for (String b : s.baselines()) {
                 if (!b.equals(s.crm())) {
                     step("baseline %s", b);
-                    records.addAll(crmRecords(b, trainCrm(b, 0, split), test, valid));
+                    records.addAll(crmRecords(b, trainCrm(b, 0, split, curves), test, valid));
                 }
             }
             double scale = IdTokenRows.rms(base);
@@ -253,7 +254,8 @@ public final class BdlmRun {
         log.flush();
     }
 
-    private Recommender trainCrm(String model, int dim, SplitData split) {
+    /** Trains (or, resuming, loads) a CRM; its training loss and validation metric by epoch go to {@code curves}. */
+    private Recommender trainCrm(String model, int dim, SplitData split, List<Curve> curves) {
         CrmSpec d = CrmSpec.defaults(model);
         TrainConfig t = s.crmEpochs() > 0 && model.equals(s.crm()) ? d.train().toBuilder().epochs(s.crmEpochs()).build()
                 : d.train();
@@ -261,11 +263,15 @@ public final class BdlmRun {
         // Kept in the run directory, so a resumed run scores the same CRMs without training them again.
         Path file = out.resolve("crms").resolve(String.format(Locale.ROOT, "%s-d%d-e%d-s%d.bin", model, spec.dim(),
                 spec.train().epochs(), s.seed()));
+        EpochLog epochs = new EpochLog(out.resolve("checkpoints/" + model + ".epochs.tsv"));
         if (resume && Files.isRegularFile(file)) {
             step("%s: loading %s", model, file);
+            curves.addAll(epochs.curves("CRMs: ", model, spec.train().epochs(), CrmCatalog.validationMetric(model, split)));
             return CrmCatalog.load(file);
         }
-        Recommender r = CrmCatalog.train(spec, split, new TrainHooks(null, null, false, showProgress));
+        epochs.delete();
+        Recommender r = CrmCatalog.train(spec, split, epochs.hooks(new TrainHooks(null, null, false, showProgress)));
+        curves.addAll(epochs.curves("CRMs: ", model, spec.train().epochs(), CrmCatalog.validationMetric(model, split)));
         try {
             Files.createDirectories(file.getParent());
         } catch (IOException e) {

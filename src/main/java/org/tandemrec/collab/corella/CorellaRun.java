@@ -38,6 +38,7 @@ import org.tandemrec.prompt.IdTokens;
 import org.tandemrec.prompt.PromptStyle;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
+import org.tandemrec.train.EpochLog;
 import org.tandemrec.train.StepLog;
 import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
@@ -127,7 +128,7 @@ public final class CorellaRun {
                 parts.train().size(), valid.size(), parts.valid().size(), test.size(), parts.test().size(), s.minHistory()));
 
         step("stage 1: DCNv2 on all %d training rows", split.train().size());
-        DcnV2 dcnv2 = stage1(split);
+        DcnV2 dcnv2 = stage1(split, curves);
         float[] dcnTest = CalibratedScorers.of(dcnv2, valid).scorer().score(test);
         List<String[]> segments = new ArrayList<>();
         segments.add(ConfidenceBuckets.names(ConfidenceBuckets.assign(dcnTest, BUCKETS)));
@@ -136,7 +137,9 @@ public final class CorellaRun {
         records.addAll(records(data, "dcnv2", dcnTest));
         for (String b : s.baselines()) {
             step("baseline %s", b);
-            Recommender r = CrmCatalog.train(spec(b), split, new TrainHooks(null, null, false, showProgress));
+            EpochLog epochs = epochLog(b);
+            Recommender r = CrmCatalog.train(spec(b), split, epochs.hooks(new TrainHooks(null, null, false, showProgress)));
+            curves.addAll(epochs.curves("CRMs: ", b, spec(b).train().epochs(), CrmCatalog.validationMetric(b, split)));
             // Click models read each row's own history, as DCNv2 does here.
             records.addAll(records(data, b, r instanceof CtrModel<?, ?> c ? c.scoreExamples(test.users(), test.items(),
                     test.histories()) : r.score(test.users(), test.items())));
@@ -186,17 +189,34 @@ public final class CorellaRun {
         return new Result(records, summary, curves);
     }
 
-    /** Stage 1: DCNv2 on every training row, kept as {@code dcnv2.bin} (a resumed run loads it). */
-    private DcnV2 stage1(SplitData split) {
+    /**
+     * Stage 1: DCNv2 on every training row, kept as {@code dcnv2.bin} (a resumed run loads it);
+     * its training loss and validation AUC by epoch go to {@code curves}.
+     */
+    private DcnV2 stage1(SplitData split, List<Curve> curves) {
         Path file = out.resolve("dcnv2.bin");
+        EpochLog epochs = epochLog("dcnv2");
+        DcnV2 d;
         if (resume && Files.isRegularFile(file)) {
             step("stage 1: loading %s", file);
-            return DcnV2.load(file);
+            d = DcnV2.load(file);
+        } else {
+            d = (DcnV2) CrmCatalog.train(spec("dcnv2"), split, epochs.hooks(new TrainHooks(null,
+                    out.resolve("checkpoints/stage1.ckpt"), resume, showProgress)));
+            d.save(file);
         }
-        DcnV2 d = (DcnV2) CrmCatalog.train(spec("dcnv2"), split, new TrainHooks(null,
-                out.resolve("checkpoints/stage1.ckpt"), resume, showProgress));
-        d.save(file);
+        curves.addAll(epochs.curves("CRMs: ", "dcnv2", spec("dcnv2").train().epochs(),
+                CrmCatalog.validationMetric("dcnv2", split)));
         return d;
+    }
+
+    /** A CRM's epochs, logged beside the checkpoints (cleared unless resuming). */
+    private EpochLog epochLog(String model) {
+        EpochLog l = new EpochLog(out.resolve("checkpoints/" + model + ".epochs.tsv"));
+        if (!resume) {
+            l.delete();
+        }
+        return l;
     }
 
     private CrmSpec spec(String model) {
