@@ -53,10 +53,16 @@ final class DataSourceOptions {
         if (DatasetFormat.parse(format) != DatasetFormat.CSV) {
             return new LoadOptions(skipBadLines, CsvColumns.defaults(), amazonMetadata);
         }
+        return new LoadOptions(skipBadLines, csvColumns(delimiter, !noHeader, userColumn, itemColumn, ratingColumn,
+                timestampColumn), amazonMetadata);
+    }
+
+    /** CSV columns as the options give them: a delimiter ('tab' for tabs), header or not, columns by name or index ('none': absent). */
+    static CsvColumns csvColumns(String delimiter, boolean header, String user, String item, String rating,
+                                 String timestamp) {
         String d = delimiter.equalsIgnoreCase("tab") || delimiter.equals("\\t") ? "\t" : delimiter;
-        CsvColumns cols = new CsvColumns(d, !noHeader, CsvColumns.Column.parse(userColumn),
-                CsvColumns.Column.parse(itemColumn), optionalColumn(ratingColumn), optionalColumn(timestampColumn));
-        return new LoadOptions(skipBadLines, cols, amazonMetadata);
+        return new CsvColumns(d, header, CsvColumns.Column.parse(user), CsvColumns.Column.parse(item),
+                optionalColumn(rating), optionalColumn(timestamp));
     }
 
     LoadResult load() throws IOException {
