@@ -3,9 +3,11 @@ package org.tandemrec.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.base.SettingsFile;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.eval.RunResults;
@@ -121,6 +124,77 @@ class RunCommandTest {
         Path other = tmp.resolve("other");
         assertEquals(0, CliRun.of("run", f.toString(), "--out", other.toString()).code());
         assertEquals(withoutCreated(before), withoutCreated(Files.readString(other.resolve("metrics.json"))));
+    }
+
+    @Test
+    void theSyntheticExampleRunsOnSmallSettingsWithBdlmAndCorella() throws Exception {
+        ObjectNode e = SettingsFile.read(Path.of("examples/synthetic.yaml"));
+        ((ObjectNode) e.get("dataset")).put("users", 200).put("items", 300);
+        // Popularity negatives: the sentence encoder of text negatives has its own tests.
+        ((ObjectNode) e.get("splits").get("loo")).put("sampler", "popularity");
+        // A small LLM of the same architecture, so its stages take seconds.
+        ((ObjectNode) e.get("llm")).putObject("pretrain").put("steps", 3).put("hidden", 64).put("layers", 2)
+                .put("vocab", 600);
+        for (JsonNode m : e.get("models")) {
+            ObjectNode s = m.has("settings") ? (ObjectNode) m.get("settings") : ((ObjectNode) m).putObject("settings");
+            switch (m.get("name").asText()) {
+                case "oracle" -> ((ObjectNode) m).remove("settings");
+                case "bdlm" -> s.put("train_positions", 10).put("drs_positions", 10).put("eval_users", 8)
+                        .put("valid_users", 4).put("crm_epochs", 1);
+                case "corella" -> s.put("joint_samples", 8).put("llm_samples", 8).put("eval_rows", 40)
+                        .put("valid_rows", 20).put("crm_epochs", 1);
+                default -> s.put("epochs", 1);
+            }
+        }
+        Path f = Files.writeString(tmp.resolve("synthetic.json"), e.toString());
+        Path out = tmp.resolve("run");
+        CliRun r = CliRun.of("run", f.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        Set<String> keys = MetricsFile.read(out.resolve("metrics.json")).results().stream()
+                .filter(m -> m.segment().equals(MetricRecord.ALL)).map(m -> m.task() + "/" + m.model())
+                .collect(Collectors.toSet());
+        for (String k : List.of("topk/lightgcn", "topk/sasrec", "ctr/mf-bce-time", "ctr/dcnv2", "topk/bdlm-llm",
+                "topk/bdlm-drs", "topk/llm-rec", "topk/gpt4sm", "topk/instructrec", "ctr/corella", "ctr/tallrec")) {
+            assertTrue(keys.contains(k), k + " in " + keys);
+        }
+        assertTrue(Files.isRegularFile(out.resolve("llm/config.json")), "the small LLM in Hugging Face layout");
+        assertTrue(Files.isRegularFile(out.resolve("models/bdlm/COMPLETE")));
+        assertTrue(Files.isRegularFile(out.resolve("models/corella/COMPLETE")));
+        JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+        assertEquals(64, manifest.path("llm").path("files").path(out.resolve("llm/config.json").toString()).asText().length());
+    }
+
+    @Test
+    void theMovieLensExampleRunsOnSmallSettings() throws Exception {
+        Path data = Path.of("../shared/data/ml-100k");
+        assumeTrue(Files.isRegularFile(data.resolve("u.data")),
+                "skipped: MovieLens 100K is not in " + data.toAbsolutePath().normalize() + " (it cannot ship with Tandem)");
+        ObjectNode e = SettingsFile.read(Path.of("examples/ml-100k.yaml"));
+        ((ObjectNode) e.get("dataset")).put("path", data.toAbsolutePath().normalize().toString());
+        ArrayNode models = (ArrayNode) e.get("models");
+        for (int i = models.size() - 1; i >= 0; i--) {
+            // xDeepFM's CIN trains about 25 times slower than DCNv2: the test keeps to the others.
+            if (models.get(i).get("name").asText().equals("xdeepfm")) {
+                models.remove(i);
+            } else {
+                JsonNode m = models.get(i);
+                (m.has("settings") ? (ObjectNode) m.get("settings") : ((ObjectNode) m).putObject("settings")).put("epochs", 1);
+            }
+        }
+        Path f = Files.writeString(tmp.resolve("ml-100k.json"), e.toString());
+        Path out = tmp.resolve("run");
+        CliRun r = CliRun.of("run", f.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("k-core filter (users >= 5, items >= 5)"), r.out());
+        RunResults results = MetricsFile.read(out.resolve("metrics.json"));
+        MetricRecord pop = results.results().stream().filter(m -> m.task().equals("topk") && m.model().equals("pop")
+                && m.segment().equals(MetricRecord.ALL)).findFirst().orElseThrow();
+        assertEquals(943, pop.count(), "one top-K list per user of ml-100k");
+        assertTrue(results.results().stream().anyMatch(m -> m.task().equals("ctr") && m.model().equals("dcnv2")));
+        JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+        assertEquals(64, manifest.path("data").path("files").path(data.toAbsolutePath().normalize().resolve("u.data")
+                .toString()).asText().length(), manifest.toString());
+        assertTrue(Files.isRegularFile(out.resolve("COMPLETE")));
     }
 
     /** metrics.json without run.created, the one timestamp it holds. */
