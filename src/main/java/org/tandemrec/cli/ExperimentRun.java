@@ -298,8 +298,25 @@ final class ExperimentRun {
         }
         AtomicFile.writeString(dir.resolve(COMPLETE), "{\"complete\": true}\n");
         PipelineStages.step(w, "%-12s %-10s done in %.1f s  %s", m.id(), m.split() == null ? "" : "(" + m.split() + ")",
-                (System.nanoTime() - t0) / 1e9, PipelineStages.headline(records));
+                (System.nanoTime() - t0) / 1e9, headline(m, records));
         return MetricsFile.read(dir.resolve(MetricsFile.FILE_NAME));
+    }
+
+    /** A model's headline figures; of a method's comparison, those of the method's own models. */
+    private static String headline(Experiment.Model m, List<MetricRecord> records) {
+        List<String> own = switch (m.kind()) {
+            case BDLM -> List.of("bdlm-llm", "bdlm-drs");
+            case CORELLA -> List.of("corella");
+            default -> List.of();
+        };
+        if (own.isEmpty()) {
+            return PipelineStages.headline(records);
+        }
+        List<String> parts = new ArrayList<>();
+        for (String name : own) {
+            parts.add(name + ": " + PipelineStages.headline(records.stream().filter(r -> r.model().equals(name)).toList()));
+        }
+        return String.join("; ", parts);
     }
 
     /** The run's configuration as metrics.json records it: what was run, no timings and no paths of this run. */
