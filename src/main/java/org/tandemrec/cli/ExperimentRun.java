@@ -331,9 +331,15 @@ final class ExperimentRun {
             c.put("filter", e.kcore().toString());
         }
         for (Experiment.Split s : e.splits().values()) {
-            c.put("split " + s.name(), String.format(Locale.ROOT, "%s, task %s, 1+%d %s negatives, label rule %s",
-                    s.config().protocol().id(), s.config().task().id(), s.config().negatives(), s.config().sampler().id(),
-                    s.labelRule()));
+            StringBuilder d = new StringBuilder(s.config().protocol().id() + ", task " + s.config().task().id());
+            if (s.config().task().topK()) {
+                d.append(String.format(Locale.ROOT, ", top-K lists of 1+%d %s negatives", s.config().negatives(),
+                        s.config().sampler().id()));
+            }
+            if (s.config().task().ctr() && s.labelRule().implicit()) {
+                d.append(", 1:1 ").append(s.config().ctrSampler().id()).append(" interaction negatives");
+            }
+            c.put("split " + s.name(), d.append(", label rule ").append(s.labelRule()).toString());
         }
         for (Experiment.Model m : e.models()) {
             c.put("model " + m.id(), m.name() + (m.split() == null ? "" : " on " + m.split()));
