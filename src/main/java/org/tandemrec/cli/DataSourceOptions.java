@@ -75,11 +75,17 @@ final class DataSourceOptions {
             }
             return new LoadOptions(skipBadLines, CsvColumns.defaults(), amazonMetadata);
         }
-        String d = delimiter.equalsIgnoreCase("tab") || delimiter.equals("\\t") ? "\t" : delimiter;
-        CsvColumns cols = new CsvColumns(d, !noHeader, CsvColumns.Column.parse(userColumn),
-                CsvColumns.Column.parse(itemColumn), optionalColumn(ratingColumn), optionalColumn(timestampColumn));
         CsvSideFiles side = CsvSideFiles.NONE.withItems(itemsFile, itemsIdColumn).withUsers(usersFile, usersIdColumn);
-        return new LoadOptions(skipBadLines, cols, amazonMetadata, side);
+        return new LoadOptions(skipBadLines, csvColumns(delimiter, !noHeader, userColumn, itemColumn, ratingColumn,
+                timestampColumn), amazonMetadata, side);
+    }
+
+    /** CSV columns as the options give them: a delimiter ('tab' for tabs), header or not, columns by name or index ('none': absent). */
+    static CsvColumns csvColumns(String delimiter, boolean header, String user, String item, String rating,
+                                 String timestamp) {
+        String d = delimiter.equalsIgnoreCase("tab") || delimiter.equals("\\t") ? "\t" : delimiter;
+        return new CsvColumns(d, header, CsvColumns.Column.parse(user), CsvColumns.Column.parse(item),
+                optionalColumn(rating), optionalColumn(timestamp));
     }
 
     /** Loads the data set; malformed input is a one-line message naming the file, line and field. */

@@ -6,11 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.tandemrec.collab.bdlm.BdlmRun;
 import org.tandemrec.collab.bdlm.BdlmSettings;
 import org.tandemrec.collab.corella.CorellaRun;
@@ -20,11 +17,8 @@ import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.data.Dataset;
-import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.LabelRule;
 import org.tandemrec.data.synthetic.SyntheticConfig;
-import org.tandemrec.data.synthetic.SyntheticOracle;
-import org.tandemrec.data.synthetic.SyntheticTruth;
 import org.tandemrec.data.synthetic.SyntheticWorld;
 import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.HtmlReport;
@@ -32,8 +26,6 @@ import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.llm.pretrain.PretrainConfig;
-import org.tandemrec.llm.pretrain.Pretrainer;
-import org.tandemrec.prompt.BehaviourCorpus;
 import org.tandemrec.split.SplitConfig;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitPlan;
@@ -58,7 +50,6 @@ import picocli.CommandLine;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the whole pipeline on the embedded synthetic world; writes RUN/metrics.json and RUN/report.html.")
 public final class DemoCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
     /** Models trained on the leave-one-out split (top-K and interaction prediction). */
     static final List<String> TOPK_MODELS = List.of("random", "pop", "mf-bpr", "neumf", "lightgcn", "sasrec",
             "gru4rec", "bert4rec");
@@ -66,10 +57,6 @@ public final class DemoCommand implements Callable<Integer> {
     static final List<String> CTR_MODELS = List.of("random", "pop", "mf-bce", "dcnv2");
 
     private static final int DEMO_MAX_EPOCHS = 40;
-    /** Context of the demo's LLM: BDLM's top-K prompt lists 20 candidates with their titles. */
-    private static final int LLM_CONTEXT = 384;
-    /** CoReLLa's analysis: the CTR test set in terciles of each model's prediction entropy. */
-    private static final int CONFIDENCE_BUCKETS = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -161,26 +148,26 @@ public final class DemoCommand implements Callable<Integer> {
         SyntheticWorld world = SyntheticWorld.generate(worldConfig);
         DataSynthCommand.write(world, dir.resolve("data"));
         Dataset d = world.dataset();
-        step(w, "world: %d users, %d items, %d interactions, oracle AUC %.4f", d.numUsers(), d.numItems(),
+        PipelineStages.step(w, "world: %d users, %d items, %d interactions, oracle AUC %.4f", d.numUsers(), d.numItems(),
                 d.interactions().size(), world.stats().oracleAuc());
 
         SplitData loo = SplitPlan.run(d, new SplitSource(d.name(), "data", "tandem", List.of(), LabelRule.implicitFeedback()),
                 SplitConfig.defaults().withSeed(seed), dir.resolve("split-loo"));
-        step(w, "leave-one-out split: %d top-K lists of 1+%d, %d interaction-prediction rows", loo.testCandidates().size(),
+        PipelineStages.step(w, "leave-one-out split: %d top-K lists of 1+%d, %d interaction-prediction rows", loo.testCandidates().size(),
                 loo.testCandidates().negativesPerList(), loo.ctrTest().size());
         LabelRule liked = LabelRule.atLeast(4);
         Dataset labelled = d.withInteractions(liked.apply(d.interactions()));
         SplitData time = SplitPlan.run(labelled, new SplitSource(d.name(), "data", "tandem", List.of(), liked),
                 SplitConfig.corella().withSeed(seed), dir.resolve("split-time"), d.interactions());
-        step(w, "time split 80/10/10: %d train, %d CTR test rows", time.train().size(), time.ctrTest().size());
+        PipelineStages.step(w, "time split 80/10/10: %d train, %d CTR test rows", time.train().size(), time.ctrTest().size());
 
         List<MetricRecord> records = new ArrayList<>();
         List<Curve> curves = new ArrayList<>();
         Map<String, Map<String, String>> settings = new LinkedHashMap<>();
         // The truth is the probability of liking an item, so it is the ceiling of the CTR task only;
         // which items a user meets at all is driven by exposure, which the truth does not score.
-        records.addAll(oracle(world.truth(), loo));
-        records.addAll(oracle(world.truth(), time));
+        records.addAll(PipelineStages.oracle(world.truth(), loo));
+        records.addAll(PipelineStages.oracle(world.truth(), time));
         for (String model : TOPK_MODELS) {
             if (only == null || only.contains(model)) {
                 records.addAll(trainAndEvaluate(w, model, loo, dir, curves, settings));
@@ -195,8 +182,10 @@ public final class DemoCommand implements Callable<Integer> {
         Map<String, String> config = new LinkedHashMap<>();
         int steps = llmSteps != null ? llmSteps : llmMinutes != null ? 0 : PretrainConfig.DEMO_STEPS;
         if (steps > 0 || llmMinutes != null) {
-            config.putAll(pretrainLlm(w, sharedTraining(loo, time), dir.resolve("llm"), steps,
-                    llmMinutes == null ? 0 : llmMinutes));
+            PretrainConfig llm = PretrainConfig.demo(seed).withContext(PipelineStages.LLM_CONTEXT)
+                    .withBudget(steps, llmMinutes == null ? 0 : llmMinutes);
+            config.putAll(PipelineStages.pretrainLlm(w, PipelineStages.sharedTraining(List.of(loo, time)),
+                    dir.resolve("llm"), llm, false));
             if (bdlmPositions > 0) {
                 BdlmSettings bdlm = bdlmSettings();
                 settings.put("bdlm", RunFiles.settingsText(bdlm.toJson()));
@@ -225,7 +214,7 @@ public final class DemoCommand implements Callable<Integer> {
         config.put("epochs scale", Double.toString(epochsScale));
         RunFiles.writeResults(dir, out.getFileName().toString(), config, records, curves, settings);
         run.publish();
-        step(w, "done in %.0f s: %s and %s in %s", (System.nanoTime() - start) / 1e9, MetricsFile.FILE_NAME,
+        PipelineStages.step(w, "done in %.0f s: %s and %s in %s", (System.nanoTime() - start) / 1e9, MetricsFile.FILE_NAME,
                 HtmlReport.FILE_NAME, run.target());
         return 0;
     }
@@ -256,12 +245,10 @@ public final class DemoCommand implements Callable<Integer> {
             curves.add(validation);
         }
         settings.putIfAbsent(model, RunFiles.settingsText(TrainCrmCommand.settingsJson(crm)));
-        List<MetricRecord> out = new ArrayList<>(CrmEvaluation.topK(m::score, model, split));
-        boolean probabilities = m.scoreKind() == Recommender.ScoreKind.PROBABILITY;
-        out.addAll(CrmEvaluation.ctr(m::score, probabilities, model, split, CONFIDENCE_BUCKETS));
+        List<MetricRecord> out = PipelineStages.scoreCrm(m, model, split);
         m.save(dir.resolve("models").resolve(CrmEvaluation.ctrTaskName(split) + "-" + model + ".bin"));
-        step(w, "%-9s %-12s trained and scored in %.1f s  %s", model, CrmEvaluation.ctrTaskName(split) + " split",
-                (System.nanoTime() - t0) / 1e9, headline(out));
+        PipelineStages.step(w, "%-9s %-12s trained and scored in %.1f s  %s", model, CrmEvaluation.ctrTaskName(split) + " split",
+                (System.nanoTime() - t0) / 1e9, PipelineStages.headline(out));
         return out;
     }
 
@@ -292,80 +279,5 @@ public final class DemoCommand implements Callable<Integer> {
                 .put("joint_samples", corellaSamples).put("llm_samples", corellaSamples).put("crm_epochs", crmEpochs)
                 .put("eval_rows", corellaRows).put("valid_rows", Math.max(2, corellaRows / 2)).put("seed", seed)
                 .set("baselines", new ObjectMapper().createArrayNode()));
-    }
-
-    /**
-     * The interactions in the training parts of both splits, with the time split's labels: a
-     * corpus of them holds no validation or test interaction of either split, so one LLM serves
-     * BDLM on the leave-one-out split and CoReLLa on the time split.
-     */
-    static Dataset sharedTraining(SplitData loo, SplitData time) {
-        java.util.Set<String> inLoo = new java.util.HashSet<>();
-        InteractionTable l = loo.train();
-        for (int r = 0; r < l.size(); r++) {
-            inLoo.add(l.user(r) + " " + l.item(r) + " " + l.timestamp(r));
-        }
-        InteractionTable t = time.train();
-        InteractionTable both = t.filter(r -> inLoo.contains(t.user(r) + " " + t.item(r) + " " + t.timestamp(r)));
-        return time.trainDataset().withInteractions(both);
-    }
-
-    /**
-     * Pre-trains the small Llama-architecture model on the item texts and the behaviour sentences
-     * of {@code training} (the training parts both splits share, so no held-out interaction of
-     * either is in its corpus), with a context of
-     * {@value #LLM_CONTEXT} tokens for BDLM's top-K prompts, saved in
-     * Hugging Face layout like any user checkpoint: {@code steps} steps (0: planned from {@code
-     * minutes}), stopping at the deadline of {@code minutes} when it is > 0.
-     */
-    private Map<String, String> pretrainLlm(PrintWriter w, Dataset training, Path out, int steps, double minutes)
-            throws java.io.IOException {
-        List<String> docs = new BehaviourCorpus(10).documents(training, LabelRule.atLeast(0.5f));
-        PretrainConfig c = PretrainConfig.demo(seed).withContext(LLM_CONTEXT).withBudget(steps, minutes);
-        Pretrainer.Result r = new Pretrainer(c).run(docs, out, false, true);
-        step(w, "small LLM: %,d parameters, %d steps in %.0f s (%.0f tokens/s)%s, loss %.3f -> %.3f, saved in HF layout",
-                r.parameters(), r.steps(), r.seconds(), r.tokensPerSecond(),
-                r.deadlineReached() ? " (time budget reached)" : "", r.firstLoss(), r.lastLoss());
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("llm parameters", Long.toString(r.parameters()));
-        m.put("llm pretrain steps", Integer.toString(r.steps()));
-        m.put("llm pretrain loss", String.format(Locale.ROOT, "%.3f -> %.3f", r.firstLoss(), r.lastLoss()));
-        return m;
-    }
-
-    /**
-     * The generator's truth on a split's test sets, the ceiling any model can reach: the like
-     * probability on the CTR task, and on top-K and interaction prediction the probability that
-     * the user's next interaction is the item, after the last item before the test part.
-     */
-    private static List<MetricRecord> oracle(SyntheticTruth truth, SplitData split) {
-        SyntheticOracle oracle = SyntheticOracle.of(truth, split.users(), split.items());
-        if (split.manifest().source().explicitLabels()) {
-            return CrmEvaluation.evaluate(oracle::likeProbabilities, true, "oracle", split);
-        }
-        int[] previous = SyntheticOracle.lastItems(split.numUsers(), split.train(), split.valid());
-        // Exposure probabilities are ranking scores: their size says nothing about a click.
-        return CrmEvaluation.evaluate((us, is) -> oracle.exposureProbabilities(us, is, previous), false, "oracle", split);
-    }
-
-    private static String headline(List<MetricRecord> records) {
-        StringBuilder sb = new StringBuilder();
-        for (MetricRecord r : records) {
-            if (!r.segment().equals("all")) {
-                continue;
-            }
-            Double v = r.task().equals("topk") ? r.metrics().get("hr@10") : r.metrics().get("auc");
-            if (v != null) {
-                sb.append(String.format(Locale.ROOT, "%s %s=%.4f  ", r.task(), r.task().equals("topk") ? "HR@10" : "AUC", v));
-            }
-        }
-        return sb.toString().trim();
-    }
-
-    private static void step(PrintWriter w, String format, Object... args) {
-        String line = String.format(Locale.ROOT, format, args);
-        w.println(line);
-        w.flush();
-        LOG.debug(line);
     }
 }

@@ -49,6 +49,22 @@ final class LlmPretrainCommand implements Callable<Integer> {
     @Mixin
     TorchThreadsOption threads;
 
+    /**
+     * The pre-training settings these options give (null: the default): the demo model's, with
+     * {@code steps} steps (without steps or minutes {@value PretrainConfig#DEMO_STEPS}; with
+     * minutes alone planned to fit them) and intermediate size 4 × hidden.
+     */
+    static PretrainConfig config(long seed, Integer steps, Double minutes, Integer hidden, Integer layers, Integer vocab,
+                                 Integer context) {
+        double budget = minutes == null ? 0 : minutes;
+        int n = steps != null ? steps : budget > 0 ? 0 : PretrainConfig.DEMO_STEPS;
+        PretrainConfig d = PretrainConfig.demo(seed);
+        int h = hidden != null ? hidden : d.hidden();
+        return new PretrainConfig(h, layers != null ? layers : d.layers(), d.heads(), d.kvHeads(), 4 * h,
+                context != null ? context : d.context(), vocab != null ? vocab : d.vocabSize(), d.batchSize(), d.lr(),
+                d.weightDecay(), d.warmupSteps(), d.maxGradNorm(), n, budget, d.checkpointEvery(), seed);
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!java.nio.file.Files.isRegularFile(corpus)) {
@@ -61,13 +77,7 @@ final class LlmPretrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--minutes must be >= 0, got " + minutes);
         }
         threads.apply();
-        double budget = minutes == null ? 0 : minutes;
-        int n = steps != null ? steps : budget > 0 ? 0 : PretrainConfig.DEMO_STEPS;
-        PretrainConfig d = PretrainConfig.demo(seed);
-        int h = hidden != null ? hidden : d.hidden();
-        PretrainConfig cfg = new PretrainConfig(h, layers != null ? layers : d.layers(), d.heads(), d.kvHeads(), 4 * h,
-                context != null ? context : d.context(), vocab != null ? vocab : d.vocabSize(), d.batchSize(), d.lr(),
-                d.weightDecay(), d.warmupSteps(), d.maxGradNorm(), n, budget, d.checkpointEvery(), seed);
+        PretrainConfig cfg = config(seed, steps, minutes, hidden, layers, vocab, context);
         Pretrainer.Result r = new Pretrainer(cfg).run(Pretrainer.readCorpus(corpus), out, resume, true);
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("out", out.toString());

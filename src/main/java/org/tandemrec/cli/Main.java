@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Conventional recommenders and LLMs working together.",
         subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, DataCommand.class, SplitCommand.class,
-            TrainCommand.class, EvalCommand.class, ReportCommand.class, LlmCommand.class, BdlmCommand.class,
-            CorellaCommand.class, ServeCommand.class, BenchCommand.class})
+            TrainCommand.class, EvalCommand.class, ReportCommand.class, RunCommand.class, LlmCommand.class,
+            BdlmCommand.class, CorellaCommand.class, ServeCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

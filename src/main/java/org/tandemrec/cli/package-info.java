@@ -7,6 +7,9 @@
  * org.tandemrec.cli.SyntheticWorldOptions}, {@link org.tandemrec.cli.TorchThreadsOption}, {@link
  * org.tandemrec.cli.JsonOutput}). A command validates its options, calls the library and prints
  * its result; usage errors exit with code 2 and a one-line message. {@link
- * org.tandemrec.cli.RunFiles} writes and reads a training run directory.
+ * org.tandemrec.cli.RunFiles} writes and reads a training run directory. {@code tandem run} reads
+ * an experiment file ({@link org.tandemrec.cli.ExperimentFile} → {@link org.tandemrec.cli.Experiment})
+ * and runs it ({@link org.tandemrec.cli.ExperimentRun}, {@link org.tandemrec.cli.RunManifest})
+ * through the stages it shares with the demo ({@link org.tandemrec.cli.PipelineStages}).
  */
 package org.tandemrec.cli;

@@ -43,4 +43,48 @@ class SettingsFileTest {
         assertEquals("lr must be a number, got \"fast\"",
                 assertThrows(IllegalArgumentException.class, () -> SettingsFile.doubleValue(y.get("lr"), "lr")).getMessage());
     }
+
+    @Test
+    void locatedReadingKnowsTheLineOfEveryPath() throws Exception {
+        Path f = Files.writeString(dir.resolve("e.yaml"), "a: 1\nlist:\n  - {x: 1}\n  - y: 2\n    z: [3, 4]\n");
+        SettingsFile.Located l = SettingsFile.readLocated(f);
+        assertEquals(1, l.lineOf("a"));
+        assertEquals(3, l.lineOf("list[0].x"));
+        assertEquals(4, l.lineOf("list[1]"));
+        assertEquals(5, l.lineOf("list[1].z"));
+        assertEquals(5, l.lineOf("list[1].z[1]"));
+        assertEquals(4, l.lineOf("list[1].missing"), "an absent key: the line of its section");
+        assertEquals(0, l.lineOf("other"));
+    }
+
+    @Test
+    void problemsCollectsEveryBadKeyUnderItsPath() {
+        ObjectNode given = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        given.put("epochs", "many").put("rate", -1).put("colour", "red").putObject("inner").put("deep", 0);
+        java.util.List<String> p = SettingsFile.problems("models[1].settings", given, (where, v) -> {
+            v.properties().forEach(e -> {
+                switch (e.getKey()) {
+                    case "epochs" -> SettingsFile.intValue(e.getValue(), "epochs");
+                    case "rate" -> SettingsFile.requirePositive("rate", e.getValue().asInt());
+                    case "inner" -> {
+                        throw new IllegalArgumentException(where + ": inner: setting 'deep': deep must be > 0, got 0");
+                    }
+                    default -> throw new IllegalArgumentException(where + ": unknown setting '" + e.getKey() + "' (known: [..])");
+                }
+            });
+        });
+        assertEquals(java.util.List.of("models[1].settings.epochs: must be an integer, got \"many\"",
+                "models[1].settings.rate: must be > 0, got -1",
+                "models[1].settings.colour: unknown setting (known: [..])",
+                "models[1].settings.inner.deep: must be > 0, got 0"), p);
+        assertTrue(SettingsFile.problems("s", given.objectNode().put("epochs", 2), (w, v) -> {
+        }).isEmpty());
+        // each key passes alone, the two together do not: reported at the section's path
+        assertEquals(java.util.List.of("s: epochs and rate disagree"), SettingsFile.problems("s",
+                given.objectNode().put("epochs", 2).put("rate", 3), (w, v) -> {
+                    if (v.size() == 2) {
+                        throw new IllegalArgumentException(w + ": epochs and rate disagree");
+                    }
+                }));
+    }
 }

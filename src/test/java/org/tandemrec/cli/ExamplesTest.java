@@ -25,7 +25,8 @@ import org.tandemrec.serve.ServeSettings;
  * The files under {@code examples/} pass the checks of the command that reads them, and the
  * repository files the README points to exist. {@code examples/MODEL.yaml} are {@code train crm
  * --config} settings of that model, {@code sft.yaml} is {@code llm sft --config}, {@code bdlm.yaml}
- * is {@code bdlm --config}, {@code corella.yaml} is {@code corella --config}, {@code *.jsonl}
+ * is {@code bdlm --config}, {@code corella.yaml} is {@code corella --config}, {@code synthetic.yaml} and
+ * {@code ml-100k.yaml} are experiments of {@code tandem run}, {@code *.jsonl}
  * are {@code llm sft --data} files; any other file is an error, so none goes unchecked.
  */
 class ExamplesTest {
@@ -51,10 +52,18 @@ class ExamplesTest {
                 CorellaSettings.load(f);
             } else if (name.equals("serve.yaml")) {
                 assertEquals(ServeSettings.defaults(), ServeSettings.load(f), "serve.yaml spells out the defaults");
+            } else if (name.equals("synthetic.yaml")) {
+                assertEquals("synthetic", ExperimentFile.read(f).name());
+            } else if (name.equals("ml-100k.yaml")) {
+                // The data cannot ship: the file is checked where the data is (the test of tandem run says when not).
+                if (Files.isDirectory(Path.of("../shared/data/ml-100k"))) {
+                    assertEquals("ml-100k", ExperimentFile.read(f).name());
+                }
             } else if (name.endsWith(".jsonl")) {
                 assertFalse(SftDataFile.read(f).isEmpty(), name + " has no examples");
             } else {
-                fail("no check for " + f + ": name it MODEL.yaml, sft.yaml, bdlm.yaml, corella.yaml, serve.yaml or *.jsonl, or add its check here");
+                fail("no check for " + f + ": name it MODEL.yaml, sft.yaml, bdlm.yaml, corella.yaml, serve.yaml, an experiment"
+                        + " or *.jsonl, or add its check here");
             }
         }
     }
