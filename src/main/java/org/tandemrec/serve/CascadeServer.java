@@ -1,12 +1,13 @@
 package org.tandemrec.serve;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,8 @@ public final class CascadeServer implements AutoCloseable {
             "GET /metrics", "GET /openapi.json");
     private static final Logger LOG = LoggerFactory.getLogger(CascadeServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> SCORE_FIELDS = List.of("user", "items", "context", "mode");
+    private static final List<String> RECOMMEND_FIELDS = List.of("user", "k", "candidates", "context", "mode");
 
     @FunctionalInterface
     private interface Endpoint {
@@ -97,51 +100,62 @@ public final class CascadeServer implements AutoCloseable {
 
     private void score(Context ctx) throws IOException {
         JsonNode body = RequestBody.parse(body(ctx));
-        RequestBody.onlyFields(body, List.of("user", "items", "context", "mode"));
+        RequestBody.onlyFields(body, SCORE_FIELDS);
         String user = RequestBody.text(body, "user");
         List<String> items = RequestBody.texts(body, "items", settings.maxItems(), true);
         Map<String, String> titles = RequestBody.titles(body);
         boolean cascade = RequestBody.cascadeMode(body);
-        ObjectNode out = JSON.createObjectNode().put("user", user);
-        out.put("cold_user", service.cascade().user(user) < 0);
-        results(out.putArray("results"), service.score(user, items, titles, cascade), false);
-        json(ctx, 200, out);
+        json(ctx, 200, results(user, "results", service.score(user, items, titles, cascade), false));
     }
 
     private void recommend(Context ctx) throws IOException {
         JsonNode body = RequestBody.parse(body(ctx));
-        RequestBody.onlyFields(body, List.of("user", "k", "candidates", "context", "mode"));
+        RequestBody.onlyFields(body, RECOMMEND_FIELDS);
         String user = RequestBody.text(body, "user");
         int k = RequestBody.integer(body, "k", 1, settings.maxItems());
         List<String> candidates = RequestBody.texts(body, "candidates", settings.maxItems(), false);
         Map<String, String> titles = RequestBody.titles(body);
         boolean cascade = RequestBody.cascadeMode(body);
-        ObjectNode out = JSON.createObjectNode().put("user", user);
-        out.put("cold_user", service.cascade().user(user) < 0);
-        results(out.putArray("items"), service.recommend(user, k, candidates, titles, cascade), true);
-        json(ctx, 200, out);
+        json(ctx, 200, results(user, "items", service.recommend(user, k, candidates, titles, cascade), true));
     }
 
-    private static void results(ArrayNode out, List<CascadeService.ItemScore> scores, boolean ranked) {
-        int rank = 1;
-        for (CascadeService.ItemScore s : scores) {
-            ObjectNode o = out.addObject();
-            if (ranked) {
-                o.put("rank", rank++);
+    /**
+     * The answer of a scoring route, written straight to bytes (no tree of nodes per item):
+     * {@code {"user", "cold_user", <array>: [{rank?, item, probability, answered_by,
+     * crm_probability, crm_entropy, crm_confidence, cold?, fallback?}]}}.
+     */
+    private byte[] results(String user, String array, List<CascadeService.ItemScore> scores, boolean ranked)
+            throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(128 + 200 * scores.size());
+        try (JsonGenerator g = JSON.getFactory().createGenerator(buf)) {
+            g.writeStartObject();
+            g.writeStringField("user", user);
+            g.writeBooleanField("cold_user", service.cascade().user(user) < 0);
+            g.writeArrayFieldStart(array);
+            int rank = 1;
+            for (CascadeService.ItemScore s : scores) {
+                g.writeStartObject();
+                if (ranked) {
+                    g.writeNumberField("rank", rank++);
+                }
+                g.writeStringField("item", s.item());
+                g.writeNumberField("probability", s.probability());
+                g.writeStringField("answered_by", s.answeredBy());
+                g.writeNumberField("crm_probability", s.crmProbability());
+                g.writeNumberField("crm_entropy", s.crmEntropy());
+                g.writeNumberField("crm_confidence", s.crmConfidence());
+                if (s.cold() != null) {
+                    g.writeStringField("cold", s.cold());
+                }
+                if (s.fallback() != null) {
+                    g.writeStringField("fallback", s.fallback());
+                }
+                g.writeEndObject();
             }
-            o.put("item", s.item());
-            o.put("probability", s.probability());
-            o.put("answered_by", s.answeredBy());
-            o.put("crm_probability", s.crmProbability());
-            o.put("crm_entropy", s.crmEntropy());
-            o.put("crm_confidence", s.crmConfidence());
-            if (s.cold() != null) {
-                o.put("cold", s.cold());
-            }
-            if (s.fallback() != null) {
-                o.put("fallback", s.fallback());
-            }
+            g.writeEndArray();
+            g.writeEndObject();
         }
+        return buf.toByteArray();
     }
 
     private void ready(Context ctx) throws IOException {
@@ -218,10 +232,13 @@ public final class CascadeServer implements AutoCloseable {
      * of flight has its answer on the wire when a draining shutdown then closes the connection.
      */
     private static void json(Context ctx, int status, JsonNode body) throws IOException {
-        byte[] b = body.toString().getBytes(StandardCharsets.UTF_8);
+        json(ctx, status, JSON.writeValueAsBytes(body));
+    }
+
+    private static void json(Context ctx, int status, byte[] body) throws IOException {
         ctx.status(status).contentType("application/json");
-        ctx.res().setContentLength(b.length);
-        ctx.res().getOutputStream().write(b);
+        ctx.res().setContentLength(body.length);
+        ctx.res().getOutputStream().write(body);
         ctx.res().flushBuffer();
     }
 

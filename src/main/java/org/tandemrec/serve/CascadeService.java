@@ -72,26 +72,14 @@ final class CascadeService implements AutoCloseable {
 
     private List<ItemScore> score(int u, int[] idx, List<String> raw, Map<String, String> titles, boolean useLlm) {
         int n = idx.length;
-        float[] crm = new float[n];
-        Arrays.fill(crm, cascade.coldProbability());
-        int[] known = u < 0 ? new int[0] : java.util.stream.IntStream.range(0, n).filter(k -> idx[k] >= 0).toArray();
-        ClickExamples requests = null;
-        if (known.length > 0) {
-            int[] items = new int[known.length];
-            for (int j = 0; j < known.length; j++) {
-                items[j] = idx[known[j]];
-            }
-            requests = cascade.requests(u, items);
-            float[] p = cascade.crm(requests);
-            for (int j = 0; j < known.length; j++) {
-                crm[known[j]] = p[j];
-            }
-        }
+        float[] crm = crm(u, idx);
+        // row[k]: item k's row among the known items, whose examples the LLM's prompts are built from.
         int[] row = new int[n];
-        Arrays.fill(row, -1);
-        for (int j = 0; j < known.length; j++) {
-            row[known[j]] = j;
+        int known = 0;
+        for (int k = 0; k < n; k++) {
+            row[k] = u >= 0 && idx[k] >= 0 ? known++ : -1;
         }
+        ClickExamples requests = null;
         String[] cold = new String[n];
         String[] fallback = new String[n];
         @SuppressWarnings("unchecked")
@@ -100,6 +88,9 @@ final class CascadeService implements AutoCloseable {
             cold[k] = u < 0 && idx[k] < 0 ? "user+item" : u < 0 ? "user" : idx[k] < 0 ? "item" : null;
             if (!useLlm || !(cold[k] != null || router.routes(crm[k]))) {
                 continue;
+            }
+            if (row[k] >= 0 && requests == null) {
+                requests = cascade.requests(u, knownItems(idx, known));
             }
             int[] prompt = row[k] >= 0 ? cascade.prompt(requests, row[k])
                     : idx[k] >= 0 ? cascade.coldPrompt(u, cascade.title(idx[k]))
@@ -142,6 +133,43 @@ final class CascadeService implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The CRM's probabilities of {@code idx} for user {@code u}: the validation click rate where
+     * the user or the item is unknown (−1).
+     */
+    private float[] crm(int u, int[] idx) {
+        float[] crm = new float[idx.length];
+        Arrays.fill(crm, cascade.coldProbability());
+        if (u < 0) {
+            return crm;
+        }
+        int known = 0;
+        for (int i : idx) {
+            known += i >= 0 ? 1 : 0;
+        }
+        if (known == 0) {
+            return crm;
+        }
+        float[] p = cascade.crm(u, known == idx.length ? idx : knownItems(idx, known));
+        for (int k = 0, j = 0; k < idx.length; k++) {
+            if (idx[k] >= 0) {
+                crm[k] = p[j++];
+            }
+        }
+        return crm;
+    }
+
+    /** The {@code known} non-negative entries of {@code idx}, in order. */
+    private static int[] knownItems(int[] idx, int known) {
+        int[] out = new int[known];
+        for (int k = 0, j = 0; k < idx.length; k++) {
+            if (idx[k] >= 0) {
+                out[j++] = idx[k];
+            }
+        }
+        return out;
+    }
+
     /** Whether the LLM may take one more item within its share (plus one batch of slack, so a start is not refused). */
     private synchronized boolean admit() {
         if (admitted + 1 > maxShare * (scored + 1) + settings.maxBatch()) {
@@ -170,18 +198,7 @@ final class CascadeService implements AutoCloseable {
         }
         int pool = Math.min(idx.length, Math.max(k, settings.recommendPool()));
         // The CRM's ranking picks the pool (stable: candidates' order, or popularity, breaks ties).
-        float[] crm = new float[idx.length];
-        Arrays.fill(crm, cascade.coldProbability());
-        if (u >= 0) {
-            int[] known = java.util.stream.IntStream.range(0, idx.length).filter(j -> idx[j] >= 0).toArray();
-            int[] items = Arrays.stream(known).map(j -> idx[j]).toArray();
-            if (items.length > 0) {
-                float[] p = cascade.crm(cascade.requests(u, items));
-                for (int j = 0; j < known.length; j++) {
-                    crm[known[j]] = p[j];
-                }
-            }
-        }
+        float[] crm = crm(u, idx);
         Integer[] order = java.util.stream.IntStream.range(0, idx.length).boxed()
                 .sorted(Comparator.comparingDouble((Integer j) -> -crm[j])).toArray(Integer[]::new);
         int[] top = new int[pool];
