@@ -13,6 +13,9 @@ import org.tandemrec.train.ParameterSet;
  * Shapes: D = fields · d cross width, K experts, r rank, H history length.
  */
 public final class DcnV2Inference {
+    /** Rows scored together: each weight row is read once per block rather than once per row. */
+    private static final int BLOCK = 16;
+
     private final DcnV2Config config;
     private final int numUsers;
     private final int numItems;
@@ -24,14 +27,19 @@ public final class DcnV2Inference {
     private final float[] itemTable;
     private final float[] categoryTable;
     private final float[][] profileTables;
-    /** Per cross layer: W (D × D) for FULL; for LOW_RANK_MIXTURE V (D × K·r), C (K·r × r), U (K·r × D), gate (D × K). */
-    private final float[][] crossW;
-    private final float[][] crossV;
-    private final float[][] crossC;
-    private final float[][] crossU;
-    private final float[][] crossGate;
+    /**
+     * Per cross layer, as rows (input × output): W (D × D) for FULL; for LOW_RANK_MIXTURE V (D × K·r),
+     * C (K·r × r), U (K·r × D), gate (D × K). A matrix is kept one array per row, and activations one
+     * array per example, because the JIT vectorises y[j] += a · x[j] over two arrays only when both
+     * start at index 0 (with offsets into one long array the loop stays scalar, ~5× slower).
+     */
+    private final float[][][] crossW;
+    private final float[][][] crossV;
+    private final float[][][] crossC;
+    private final float[][][] crossU;
+    private final float[][][] crossGate;
     private final float[][] crossB;
-    private final float[][] deepW;
+    private final float[][][] deepW;
     private final float[][] deepB;
     private final int[] deepWidth;
     private final float[] outW;
@@ -56,30 +64,30 @@ public final class DcnV2Inference {
         }
         int layers = config.crossLayers();
         boolean full = config.crossKind() == DcnV2Config.CrossKind.FULL;
-        this.crossW = new float[layers][];
-        this.crossV = new float[layers][];
-        this.crossC = new float[layers][];
-        this.crossU = new float[layers][];
-        this.crossGate = new float[layers][];
+        this.crossW = new float[layers][][];
+        this.crossV = new float[layers][][];
+        this.crossC = new float[layers][][];
+        this.crossU = new float[layers][][];
+        this.crossGate = new float[layers][][];
         this.crossB = new float[layers][];
         for (int l = 0; l < layers; l++) {
             String n = "cross_" + l + "_";
             if (full) {
-                crossW[l] = values(p, n + "w");
+                crossW[l] = rows(p, n + "w");
             } else {
-                crossV[l] = values(p, n + "v");
-                crossC[l] = values(p, n + "c");
-                crossU[l] = values(p, n + "u");
-                crossGate[l] = values(p, n + "gate");
+                crossV[l] = rows(p, n + "v");
+                crossC[l] = rows(p, n + "c");
+                crossU[l] = rows(p, n + "u");
+                crossGate[l] = rows(p, n + "gate");
             }
             crossB[l] = values(p, n + "b");
         }
         List<Integer> sizes = config.deepLayers();
-        this.deepW = new float[sizes.size()][];
+        this.deepW = new float[sizes.size()][][];
         this.deepB = new float[sizes.size()][];
         this.deepWidth = new int[sizes.size()];
         for (int k = 0; k < sizes.size(); k++) {
-            deepW[k] = values(p, "deep_" + k + "_w");
+            deepW[k] = rows(p, "deep_" + k + "_w");
             deepB[k] = values(p, "deep_" + k + "_b");
             deepWidth[k] = sizes.get(k);
         }
@@ -94,6 +102,16 @@ public final class DcnV2Inference {
 
     private static float[] values(ParameterSet p, String name) {
         return p.get(name).value().clone();
+    }
+
+    private static float[][] rows(ParameterSet p, String name) {
+        org.tandemrec.train.Parameter x = p.get(name);
+        float[] v = x.value();
+        float[][] out = new float[x.rows()][];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = Arrays.copyOfRange(v, r * x.cols(), (r + 1) * x.cols());
+        }
+        return out;
     }
 
     private static int[][] copy(int[][] rows) {
@@ -118,14 +136,19 @@ public final class DcnV2Inference {
             throw new IllegalArgumentException("users, items and histories differ in length: " + users.length + ", "
                     + items.length + ", " + histories.length);
         }
-        Scratch s = new Scratch();
         float[] out = new float[users.length];
-        for (int k = 0; k < users.length; k++) {
-            checkUser(users[k]);
-            checkItem(items[k]);
-            checkHistory(histories[k]);
-            userFields(users[k], histories[k], s.x0);
-            out[k] = rowLogit(items[k], s);
+        Scratch s = new Scratch(Math.min(BLOCK, users.length));
+        for (int from = 0; from < users.length; from += BLOCK) {
+            int n = Math.min(BLOCK, users.length - from);
+            for (int b = 0; b < n; b++) {
+                int k = from + b;
+                checkUser(users[k]);
+                checkItem(items[k]);
+                checkHistory(histories[k]);
+                userFields(users[k], histories[k], s.x0[b]);
+                itemFields(items[k], s.x0[b]);
+            }
+            forward(s, n, out, from);
         }
         return out;
     }
@@ -137,12 +160,23 @@ public final class DcnV2Inference {
     public float[] logits(int user, int[] items, int[] history) {
         checkUser(user);
         checkHistory(history);
-        Scratch s = new Scratch();
-        userFields(user, history, s.x0);
+        for (int i : items) {
+            checkItem(i);
+        }
         float[] out = new float[items.length];
-        for (int k = 0; k < items.length; k++) {
-            checkItem(items[k]);
-            out[k] = rowLogit(items[k], s);
+        if (items.length == 0) {
+            return out;
+        }
+        Scratch s = new Scratch(Math.min(BLOCK, items.length));
+        float[] user0 = new float[width];
+        userFields(user, history, user0);
+        for (int from = 0; from < items.length; from += BLOCK) {
+            int n = Math.min(BLOCK, items.length - from);
+            for (int b = 0; b < n; b++) {
+                System.arraycopy(user0, 0, s.x0[b], 0, width);
+                itemFields(items[from + b], s.x0[b]);
+            }
+            forward(s, n, out, from);
         }
         return out;
     }
@@ -167,24 +201,33 @@ public final class DcnV2Inference {
         }
     }
 
-    /** Per-call buffers: x_0 (its user fields filled once per user), the running x, and the layers' outputs. */
+    /** Per-call buffers for up to {@code rows} rows: x_0, the running x, each layer's output, one array per row. */
     private final class Scratch {
-        final float[] x0 = new float[width];
-        final float[] x = new float[width];
-        final float[] next = new float[width];
-        final float[] kr = new float[config.crossKind() == DcnV2Config.CrossKind.FULL ? 0 : config.experts() * config.rank()];
-        final float[] kr2 = new float[kr.length];
-        final float[] gates = new float[kr.length == 0 ? 0 : config.experts()];
-        final float[][] deep = new float[deepWidth.length][];
+        final float[][] x0;
+        final float[][] x;
+        final float[][] next;
+        final float[] kr;
+        final float[] kr2;
+        final float[] gates;
+        final float[] expert;
+        final float[][][] deep = new float[deepWidth.length][][];
 
-        Scratch() {
+        Scratch(int rows) {
+            x0 = new float[rows][width];
+            x = new float[rows][width];
+            next = new float[rows][width];
+            boolean full = config.crossKind() == DcnV2Config.CrossKind.FULL;
+            kr = new float[full ? 0 : config.experts() * config.rank()];
+            kr2 = new float[kr.length];
+            gates = new float[full ? 0 : config.experts()];
+            expert = new float[full ? 0 : width];
             for (int k = 0; k < deep.length; k++) {
-                deep[k] = new float[deepWidth[k]];
+                deep[k] = new float[rows][deepWidth[k]];
             }
         }
     }
 
-    /** Fills the fields of x_0 that depend on the user only: user id, profile fields, history mean. */
+    /** Fills the fields of an x_0 row that depend on the user only: user id, profile fields, history mean. */
     private void userFields(int user, int[] history, float[] x0) {
         System.arraycopy(userTable, user * d, x0, 0, d);
         int offset = 2 * d + (categoryTable.length > 0 ? d : 0);
@@ -202,9 +245,8 @@ public final class DcnV2Inference {
         }
     }
 
-    /** Fills the item fields of {@code s.x0} (item id, category mean) and runs the network on it. */
-    private float rowLogit(int item, Scratch s) {
-        float[] x0 = s.x0;
+    /** Fills the item fields of an x_0 row: item id and the mean of its categories (zeros without). */
+    private void itemFields(int item, float[] x0) {
         System.arraycopy(itemTable, item * d, x0, d, d);
         if (categoryTable.length > 0) {
             int o = 2 * d;
@@ -217,73 +259,86 @@ public final class DcnV2Inference {
                 }
             }
         }
-        float[] x = s.x;
-        float[] next = s.next;
-        System.arraycopy(x0, 0, x, 0, width);
-        for (int l = 0; l < crossW.length; l++) {
+    }
+
+    /** The network over the first {@code n} rows of {@code s.x0}; their logits go to {@code out} from {@code at}. */
+    private void forward(Scratch s, int n, float[] out, int at) {
+        float[][] x0 = s.x0;
+        float[][] x = s.x;
+        float[][] next = s.next;
+        for (int b = 0; b < n; b++) {
+            System.arraycopy(x0[b], 0, x[b], 0, width);
+        }
+        for (int l = 0; l < crossB.length; l++) {
             if (crossW[l] != null) {
-                fullCross(x0, x, crossW[l], crossB[l], next);
+                // Eq. 1: next = x_0 ⊙ (x W + b) + x.
+                linear(x, n, crossW[l], crossB[l], next);
+                for (int b = 0; b < n; b++) {
+                    float[] y = next[b];
+                    float[] a = x0[b];
+                    float[] c = x[b];
+                    for (int j = 0; j < width; j++) {
+                        y[j] = a[j] * y[j] + c[j];
+                    }
+                }
             } else {
-                lowRankMixture(l, x0, x, s, next);
+                for (int b = 0; b < n; b++) {
+                    lowRankMixture(l, x0[b], x[b], s, next[b]);
+                }
             }
-            float[] t = x;
+            float[][] t = x;
             x = next;
             next = t;
         }
         boolean stacked = config.structure() == DcnV2Config.Structure.STACKED;
-        float[] h = stacked ? x : x0;
-        int hw = width;
+        float[][] h = stacked ? x : x0;
         for (int k = 0; k < deepW.length; k++) {
-            float[] o = s.deep[k];
-            linear(h, hw, deepW[k], deepB[k], o, deepWidth[k]);
-            for (int j = 0; j < o.length; j++) {
-                o[j] = Math.max(o[j], 0f);
+            float[][] o = s.deep[k];
+            linear(h, n, deepW[k], deepB[k], o);
+            for (int b = 0; b < n; b++) {
+                float[] y = o[b];
+                for (int j = 0; j < y.length; j++) {
+                    y[j] = Math.max(y[j], 0f);
+                }
             }
             h = o;
-            hw = deepWidth[k];
         }
-        float z = outB;
-        if (stacked) {
-            z += dot(h, hw, outW, 0);
-        } else {
-            z += dot(x, width, outW, 0);
-            if (deepW.length > 0) {
-                z += dot(h, hw, outW, width);
+        for (int b = 0; b < n; b++) {
+            float z = outB;
+            if (stacked) {
+                z += dot(h[b], outW, 0);
+            } else {
+                z += dot(x[b], outW, 0);
+                if (deepW.length > 0) {
+                    z += dot(h[b], outW, width);
+                }
             }
-        }
-        return z;
-    }
-
-    /** Eq. 1: next = x_0 ⊙ (x W + b) + x. */
-    private void fullCross(float[] x0, float[] x, float[] w, float[] b, float[] next) {
-        linear(x, width, w, b, next, width);
-        for (int j = 0; j < width; j++) {
-            next[j] = x0[j] * next[j] + x[j];
+            out[at + b] = z;
         }
     }
 
-    /** Eq. 3: next = Σ_k softmax(x G)_k · x_0 ⊙ (U_k tanh(C_k tanh(V_k x)) + b) + x. */
+    /** Eq. 3 on one row: next = Σ_k softmax(x G)_k · x_0 ⊙ (U_k tanh(C_k tanh(V_k x)) + b) + x. */
     private void lowRankMixture(int l, float[] x0, float[] x, Scratch s, float[] next) {
         int k = config.experts();
         int r = config.rank();
         float[] v = s.kr;
-        linear(x, width, crossV[l], null, v, k * r);
+        vectorTimes(x, crossV[l], v);
         for (int j = 0; j < v.length; j++) {
             v[j] = (float) Math.tanh(v[j]);
         }
         float[] c = s.kr2;
-        float[] cw = crossC[l];
+        float[][] cw = crossC[l];
         for (int e = 0; e < k; e++) {
             for (int b = 0; b < r; b++) {
                 float sum = 0;
                 for (int a = 0; a < r; a++) {
-                    sum += v[e * r + a] * cw[(e * r + a) * r + b];
+                    sum += v[e * r + a] * cw[e * r + a][b];
                 }
                 c[e * r + b] = (float) Math.tanh(sum);
             }
         }
         float[] g = s.gates;
-        linear(x, width, crossGate[l], null, g, k);
+        vectorTimes(x, crossGate[l], g);
         float max = Float.NEGATIVE_INFINITY;
         for (float y : g) {
             max = Math.max(max, y);
@@ -293,46 +348,64 @@ public final class DcnV2Inference {
             g[e] = (float) Math.exp(g[e] - max);
             total += g[e];
         }
-        float[] u = crossU[l];
+        float[][] u = crossU[l];
         float[] bias = crossB[l];
-        Arrays.fill(next, 0f);
+        float[] expert = s.expert;
+        System.arraycopy(x, 0, next, 0, width);
         for (int e = 0; e < k; e++) {
             float gate = g[e] / total;
-            // Σ_k gate_k · x_0 ⊙ (c_k U_k + b), column by column.
+            // gate_k · x_0 ⊙ (c_k U_k + b)
+            System.arraycopy(bias, 0, expert, 0, width);
+            for (int a = 0; a < r; a++) {
+                axpy(c[e * r + a], u[e * r + a], expert);
+            }
             for (int j = 0; j < width; j++) {
-                float acc = 0;
-                for (int a = 0; a < r; a++) {
-                    acc += c[e * r + a] * u[(e * r + a) * width + j];
+                next[j] += gate * x0[j] * expert[j];
+            }
+        }
+    }
+
+    /** out = x · w (w as rows: input × output). */
+    private static void vectorTimes(float[] x, float[][] w, float[] out) {
+        Arrays.fill(out, 0f);
+        for (int i = 0; i < w.length; i++) {
+            axpy(x[i], w[i], out);
+        }
+    }
+
+    /**
+     * out[r] = in[r] · w + b (b null: none) for the first {@code rows} rows; w as rows (input ×
+     * output). The row loop sits inside the weight loop, so each row of w is read once per block.
+     */
+    private static void linear(float[][] in, int rows, float[][] w, float[] b, float[][] out) {
+        for (int r = 0; r < rows; r++) {
+            if (b == null) {
+                Arrays.fill(out[r], 0f);
+            } else {
+                System.arraycopy(b, 0, out[r], 0, b.length);
+            }
+        }
+        for (int i = 0; i < w.length; i++) {
+            float[] wi = w[i];
+            for (int r = 0; r < rows; r++) {
+                float xi = in[r][i];
+                if (xi != 0f) { // ReLU outputs are often zero; their rows add nothing
+                    axpy(xi, wi, out[r]);
                 }
-                next[j] += gate * x0[j] * (acc + bias[j]);
-            }
-        }
-        for (int j = 0; j < width; j++) {
-            next[j] += x[j];
-        }
-    }
-
-    /** out = in (1 × n) · w (n × m, row-major) + b (null: none). */
-    private static void linear(float[] in, int n, float[] w, float[] b, float[] out, int m) {
-        if (b == null) {
-            Arrays.fill(out, 0, m, 0f);
-        } else {
-            System.arraycopy(b, 0, out, 0, m);
-        }
-        for (int i = 0; i < n; i++) {
-            float xi = in[i];
-            if (xi == 0f) {
-                continue; // ReLU outputs are often zero; their rows add nothing
-            }
-            for (int j = 0, o = i * m; j < m; j++) {
-                out[j] += xi * w[o + j];
             }
         }
     }
 
-    private static float dot(float[] a, int n, float[] w, int from) {
+    /** y += a · x (both from index 0, over x's length: the form the JIT turns into vector instructions). */
+    private static void axpy(float a, float[] x, float[] y) {
+        for (int j = 0; j < x.length; j++) {
+            y[j] += a * x[j];
+        }
+    }
+
+    private static float dot(float[] a, float[] w, int from) {
         float s = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < a.length; i++) {
             s += a[i] * w[from + i];
         }
         return s;

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.data.UserProfile;
@@ -70,22 +72,25 @@ class DcnV2InferenceTest {
     }
 
     private static void assertMatchesNative(DcnV2 model) {
-        DcnV2Inference java = DcnV2Inference.of(model);
+        DcnV2Inference plain = DcnV2Inference.of(model);
         CtrExamples e = rows(500, model.config().historyLength(), new SplittableRandom(17));
         float[] expected = model.logits(e.users(), e.items(), e.histories());
-        float[] got = java.logits(e.users(), e.items(), e.histories());
+        float[] got = plain.logits(e.users(), e.items(), e.histories());
         double spread = 0;
         for (int k = 0; k < expected.length; k++) {
             assertEquals(expected[k], got[k], 1e-5 * Math.max(1, Math.abs(expected[k])), "row " + k);
             spread = Math.max(spread, Math.abs(expected[k] - expected[0]));
         }
         assertTrue(spread > 1e-3, "a trained model's logits differ between rows");
-        // One user's items with one history: the user's fields are built once and give the same logits.
-        int[] items = {0, 3, 5, 10, 29};
+        // One user's items with one history (more than a block of rows): the user's fields are built once.
+        int[] items = IntStream.range(0, 37).map(i -> (i * 7) % ITEMS).toArray();
         int[] history = e.histories()[1];
-        float[] one = java.logits(7, items, history);
-        int[][] hs = {history, history, history, history, history};
-        assertArrayEquals(model.logits(new int[] {7, 7, 7, 7, 7}, items, hs), one, 1e-5f);
+        int[] users = new int[items.length];
+        Arrays.fill(users, 7);
+        int[][] hs = new int[items.length][];
+        Arrays.fill(hs, history);
+        assertArrayEquals(model.logits(users, items, hs), plain.logits(7, items, history), 1e-5f);
+        assertEquals(0, plain.logits(7, new int[0], history).length);
     }
 
     @Test
@@ -110,13 +115,13 @@ class DcnV2InferenceTest {
 
     @Test
     void refusesIdsOutsideTheModel() {
-        DcnV2Inference java = DcnV2Inference.of(trained(new DcnV2Config(4, 1, DcnV2Config.CrossKind.FULL, 2, 2,
+        DcnV2Inference plain = DcnV2Inference.of(trained(new DcnV2Config(4, 1, DcnV2Config.CrossKind.FULL, 2, 2,
                 List.of(4), DcnV2Config.Structure.STACKED, 3, 0.05)));
         assertEquals("dcnv2: user index 40 outside [0,40)",
-                assertThrows(IllegalArgumentException.class, () -> java.logits(USERS, new int[] {0}, new int[0])).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> plain.logits(USERS, new int[] {0}, new int[0])).getMessage());
         assertEquals("dcnv2: item index -1 outside [0,30)",
-                assertThrows(IllegalArgumentException.class, () -> java.logits(0, new int[] {-1}, new int[0])).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> plain.logits(0, new int[] {-1}, new int[0])).getMessage());
         assertEquals("dcnv2: history item 30 outside [0,30)",
-                assertThrows(IllegalArgumentException.class, () -> java.logits(0, new int[] {1}, new int[] {30})).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> plain.logits(0, new int[] {1}, new int[] {30})).getMessage());
     }
 }
