@@ -22,18 +22,19 @@ import org.tandemrec.collab.corella.ServedCascade;
 
 /**
  * The cascade over HTTP (Javalin on Jetty): {@code POST /v1/score}, {@code POST /v1/recommend},
- * {@code GET /healthz}, {@code /readyz}, {@code /metrics} (Prometheus text) and {@code
+ * {@code GET /v1/explain} (the routing decision for one item), {@code GET /healthz}, {@code /readyz}, {@code /metrics} (Prometheus text) and {@code
  * /openapi.json}. Scoring requests beyond {@code max_in_flight} get 429, requests during a
  * shutdown 503, both with {@code Retry-After}; {@link #close()} stops taking requests, waits for
  * those in flight (up to {@code drain_seconds}), then stops the server and the LLM's batcher.
  */
 public final class CascadeServer implements AutoCloseable {
     /** The routes served, as the OpenAPI document names them. */
-    static final List<String> ROUTES = List.of("POST /v1/score", "POST /v1/recommend", "GET /healthz", "GET /readyz",
-            "GET /metrics", "GET /openapi.json");
+    static final List<String> ROUTES = List.of("POST /v1/score", "POST /v1/recommend", "GET /v1/explain", "GET /healthz",
+            "GET /readyz", "GET /metrics", "GET /openapi.json");
     private static final Logger LOG = LoggerFactory.getLogger(CascadeServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SCORE_FIELDS = List.of("user", "items", "context", "mode");
+    private static final List<String> EXPLAIN_PARAMS = List.of("user", "item", "title");
     private static final List<String> RECOMMEND_FIELDS = List.of("user", "k", "candidates", "context", "mode");
 
     @FunctionalInterface
@@ -68,6 +69,7 @@ public final class CascadeServer implements AutoCloseable {
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.routes.post("/v1/score", limited("/v1/score", this::score));
             config.routes.post("/v1/recommend", limited("/v1/recommend", this::recommend));
+            config.routes.get("/v1/explain", limited("/v1/explain", this::explain));
             config.routes.get("/healthz", timed("/healthz", ctx -> json(ctx, 200, JSON.createObjectNode().put("status", "ok"))));
             config.routes.get("/readyz", timed("/readyz", this::ready));
             config.routes.get("/metrics", timed("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -117,6 +119,35 @@ public final class CascadeServer implements AutoCloseable {
         Map<String, String> titles = RequestBody.titles(body);
         boolean cascade = RequestBody.cascadeMode(body);
         json(ctx, 200, results(user, "items", service.recommend(user, k, candidates, titles, cascade), true));
+    }
+
+    private void explain(Context ctx) throws IOException {
+        for (String q : ctx.queryParamMap().keySet()) {
+            if (!EXPLAIN_PARAMS.contains(q)) {
+                throw ApiError.field(q, "is not a known query parameter (known: " + String.join(", ", EXPLAIN_PARAMS) + ")");
+            }
+        }
+        String user = query(ctx, "user");
+        String item = query(ctx, "item");
+        String title = ctx.queryParam("title");
+        CascadeService.Explanation e = service.explain(user, item, title == null || title.isBlank() ? null : title);
+        ObjectNode o = JSON.createObjectNode().put("user", e.user()).put("item", e.item());
+        if (e.cold() != null) {
+            o.put("cold", e.cold());
+        }
+        o.put("crm_probability", e.crmProbability()).put("crm_entropy", e.crmEntropy())
+                .put("crm_confidence", e.crmConfidence()).put("entropy_threshold", e.entropyThreshold())
+                .put("routing_budget", e.routingBudget()).put("max_llm_share", e.maxLlmShare())
+                .put("routes_to_llm", e.routes()).put("reason", e.reason()).put("prompt", e.prompt());
+        json(ctx, 200, o);
+    }
+
+    private static String query(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isEmpty()) {
+            throw ApiError.field(name, "is missing (a query parameter)");
+        }
+        return v;
     }
 
     /**

@@ -34,6 +34,17 @@ final class CascadeService implements AutoCloseable {
                      double crmConfidence, String cold, String fallback) {
     }
 
+    /**
+     * Why one item would be answered by the model it would: the CRM's view, the router's settings,
+     * whether the router sends it to the LLM and why, and the prompt the LLM would read (null when
+     * it has none: an unknown item without a title). The share admitted at the moment of a request
+     * is not part of it: that depends on the traffic.
+     */
+    record Explanation(String user, String item, String cold, float crmProbability, double crmEntropy,
+                       double crmConfidence, double entropyThreshold, double routingBudget, double maxLlmShare,
+                       boolean routes, String reason, String prompt) {
+    }
+
     private final ServedCascade cascade;
     private final EntropyRouter router;
     private final ServeSettings settings;
@@ -181,6 +192,28 @@ final class CascadeService implements AutoCloseable {
 
     private synchronized void count(int n) {
         scored += n;
+    }
+
+    /** The routing decision for one item of one user (raw ids; {@code title} names an unknown item, may be null). */
+    Explanation explain(String user, String item, String title) {
+        int u = cascade.user(user);
+        int i = cascade.item(item);
+        float p = crm(u, new int[] {i})[0];
+        double h = ConfidenceBuckets.entropy(p);
+        String cold = u < 0 && i < 0 ? "user+item" : u < 0 ? "user" : i < 0 ? "item" : null;
+        boolean routes = cold != null || router.routes(p);
+        String reason = cold != null ? "cold " + cold + ": the CRM has no row and answers the validation click rate"
+                : routes ? String.format(java.util.Locale.ROOT, "CRM entropy %.4f >= threshold %.4f", h, router.threshold())
+                : String.format(java.util.Locale.ROOT, "CRM entropy %.4f < threshold %.4f", h, router.threshold());
+        int[] prompt = u >= 0 && i >= 0 ? cascade.prompt(cascade.requests(u, new int[] {i}), 0)
+                : i >= 0 ? cascade.coldPrompt(u, cascade.title(i))
+                : title != null ? cascade.coldPrompt(u, title) : null;
+        if (routes && prompt == null) {
+            routes = false;
+            reason += "; no title to prompt the LLM with, so the CRM's answer stands (no_title)";
+        }
+        return new Explanation(user, item, cold, p, h, 1 - h / LN2, router.threshold(), router.budget(), maxShare,
+                routes, reason, prompt == null ? null : cascade.promptText(prompt));
     }
 
     /** Known user: the CRM ranks the candidates (default: the user's unseen items), the cascade re-scores the top pool. */

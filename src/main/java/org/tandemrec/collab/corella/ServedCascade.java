@@ -272,6 +272,13 @@ public final class ServedCascade implements AutoCloseable {
         return lm.coldPrompt(user, latest.items()[user], latest.ratings()[user], title);
     }
 
+    /** The text of prompt token ids, special tokens included: what the LLM reads. */
+    public String promptText(int[] prompt) {
+        synchronized (tokenizer) {
+            return tokenizer.decode(prompt, false);
+        }
+    }
+
     /** The title a known item is shown with in prompts. */
     public String title(int item) {
         return titles[item];
@@ -289,7 +296,9 @@ public final class ServedCascade implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        tokenizer.close();
+        synchronized (tokenizer) {
+            tokenizer.close();
+        }
         adapter.close();
         base.close();
         manager.close();
