@@ -197,10 +197,15 @@ public final class CascadeServer implements AutoCloseable {
     }
 
     /** The body, refused with 413 past {@code max_body_bytes} (by its declared length, or as read). */
-    private byte[] body(Context ctx) {
+    private byte[] body(Context ctx) throws IOException {
         long declared = ctx.contentLength();
         if (declared > settings.maxBodyBytes()) {
             throw tooLarge(declared);
+        }
+        if (declared >= 0) {
+            // Read exactly the declared bytes: Javalin's reader allocates and clears an 8 KiB buffer
+            // per request, a tenth of the CRM path's time when profiled under load.
+            return ctx.req().getInputStream().readNBytes((int) declared);
         }
         byte[] b = ctx.bodyAsBytes();
         if (b.length > settings.maxBodyBytes()) {
