@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
 /** {@code tandem bench serve}: a loopback load test of the server, CRM-only path and cascade path. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Start the server in this process on a loopback port over a run directory (default: a small"
-                + " synthetic CoReLLa run built first) and drive it with concurrent clients: requests/s and p50/p99"
-                + " latency of one-item score requests on the CRM-only path and through the cascade, and the share the"
-                + " LLM answered.")
+                + " synthetic CoReLLa run built first) and drive it with concurrent clients (one thread and one HTTP/1.1"
+                + " keep-alive connection each, in the same process: they share the cores with the server): requests/s"
+                + " and p50/p99 latency of one-item score requests on the CRM-only path and through the cascade, and the"
+                + " share the LLM answered.")
 public final class BenchServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -59,6 +60,10 @@ public final class BenchServeCommand implements Callable<Integer> {
         f.put("sizes", quick ? "quick" : "full");
         f.put("load_average_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         f.put("concurrency", s.concurrency());
+        f.put("client", "in-process, " + s.concurrency() + " threads, " + s.concurrency()
+                + " HTTP/1.1 keep-alive connections (plain sockets); shares the " + Runtime.getRuntime().availableProcessors()
+                + " cores with the server");
+        f.put("items_per_request", ServeBenchmark.ITEMS_PER_REQUEST);
         Path dir = run;
         Path built = null;
         if (dir == null) {

@@ -34,6 +34,17 @@ final class CascadeService implements AutoCloseable {
                      double crmConfidence, String cold, String fallback) {
     }
 
+    /**
+     * Why one item would be answered by the model it would: the CRM's view, the router's settings,
+     * whether the router sends it to the LLM and why, and the prompt the LLM would read (null when
+     * it has none: an unknown item without a title). The share admitted at the moment of a request
+     * is not part of it: that depends on the traffic.
+     */
+    record Explanation(String user, String item, String cold, float crmProbability, double crmEntropy,
+                       double crmConfidence, double entropyThreshold, double routingBudget, double maxLlmShare,
+                       boolean routes, String reason, String prompt) {
+    }
+
     private final ServedCascade cascade;
     private final EntropyRouter router;
     private final ServeSettings settings;
@@ -72,26 +83,14 @@ final class CascadeService implements AutoCloseable {
 
     private List<ItemScore> score(int u, int[] idx, List<String> raw, Map<String, String> titles, boolean useLlm) {
         int n = idx.length;
-        float[] crm = new float[n];
-        Arrays.fill(crm, cascade.coldProbability());
-        int[] known = u < 0 ? new int[0] : java.util.stream.IntStream.range(0, n).filter(k -> idx[k] >= 0).toArray();
-        ClickExamples requests = null;
-        if (known.length > 0) {
-            int[] items = new int[known.length];
-            for (int j = 0; j < known.length; j++) {
-                items[j] = idx[known[j]];
-            }
-            requests = cascade.requests(u, items);
-            float[] p = cascade.crm(requests);
-            for (int j = 0; j < known.length; j++) {
-                crm[known[j]] = p[j];
-            }
-        }
+        float[] crm = crm(u, idx);
+        // row[k]: item k's row among the known items, whose examples the LLM's prompts are built from.
         int[] row = new int[n];
-        Arrays.fill(row, -1);
-        for (int j = 0; j < known.length; j++) {
-            row[known[j]] = j;
+        int known = 0;
+        for (int k = 0; k < n; k++) {
+            row[k] = u >= 0 && idx[k] >= 0 ? known++ : -1;
         }
+        ClickExamples requests = null;
         String[] cold = new String[n];
         String[] fallback = new String[n];
         @SuppressWarnings("unchecked")
@@ -100,6 +99,9 @@ final class CascadeService implements AutoCloseable {
             cold[k] = u < 0 && idx[k] < 0 ? "user+item" : u < 0 ? "user" : idx[k] < 0 ? "item" : null;
             if (!useLlm || !(cold[k] != null || router.routes(crm[k]))) {
                 continue;
+            }
+            if (row[k] >= 0 && requests == null) {
+                requests = cascade.requests(u, knownItems(idx, known));
             }
             int[] prompt = row[k] >= 0 ? cascade.prompt(requests, row[k])
                     : idx[k] >= 0 ? cascade.coldPrompt(u, cascade.title(idx[k]))
@@ -142,6 +144,43 @@ final class CascadeService implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The CRM's probabilities of {@code idx} for user {@code u}: the validation click rate where
+     * the user or the item is unknown (−1).
+     */
+    private float[] crm(int u, int[] idx) {
+        float[] crm = new float[idx.length];
+        Arrays.fill(crm, cascade.coldProbability());
+        if (u < 0) {
+            return crm;
+        }
+        int known = 0;
+        for (int i : idx) {
+            known += i >= 0 ? 1 : 0;
+        }
+        if (known == 0) {
+            return crm;
+        }
+        float[] p = cascade.crm(u, known == idx.length ? idx : knownItems(idx, known));
+        for (int k = 0, j = 0; k < idx.length; k++) {
+            if (idx[k] >= 0) {
+                crm[k] = p[j++];
+            }
+        }
+        return crm;
+    }
+
+    /** The {@code known} non-negative entries of {@code idx}, in order. */
+    private static int[] knownItems(int[] idx, int known) {
+        int[] out = new int[known];
+        for (int k = 0, j = 0; k < idx.length; k++) {
+            if (idx[k] >= 0) {
+                out[j++] = idx[k];
+            }
+        }
+        return out;
+    }
+
     /** Whether the LLM may take one more item within its share (plus one batch of slack, so a start is not refused). */
     private synchronized boolean admit() {
         if (admitted + 1 > maxShare * (scored + 1) + settings.maxBatch()) {
@@ -153,6 +192,28 @@ final class CascadeService implements AutoCloseable {
 
     private synchronized void count(int n) {
         scored += n;
+    }
+
+    /** The routing decision for one item of one user (raw ids; {@code title} names an unknown item, may be null). */
+    Explanation explain(String user, String item, String title) {
+        int u = cascade.user(user);
+        int i = cascade.item(item);
+        float p = crm(u, new int[] {i})[0];
+        double h = ConfidenceBuckets.entropy(p);
+        String cold = u < 0 && i < 0 ? "user+item" : u < 0 ? "user" : i < 0 ? "item" : null;
+        boolean routes = cold != null || router.routes(p);
+        String reason = cold != null ? "cold " + cold + ": the CRM has no row and answers the validation click rate"
+                : routes ? String.format(java.util.Locale.ROOT, "CRM entropy %.4f >= threshold %.4f", h, router.threshold())
+                : String.format(java.util.Locale.ROOT, "CRM entropy %.4f < threshold %.4f", h, router.threshold());
+        int[] prompt = u >= 0 && i >= 0 ? cascade.prompt(cascade.requests(u, new int[] {i}), 0)
+                : i >= 0 ? cascade.coldPrompt(u, cascade.title(i))
+                : title != null ? cascade.coldPrompt(u, title) : null;
+        if (routes && prompt == null) {
+            routes = false;
+            reason += "; no title to prompt the LLM with, so the CRM's answer stands (no_title)";
+        }
+        return new Explanation(user, item, cold, p, h, 1 - h / LN2, router.threshold(), router.budget(), maxShare,
+                routes, reason, prompt == null ? null : cascade.promptText(prompt));
     }
 
     /** Known user: the CRM ranks the candidates (default: the user's unseen items), the cascade re-scores the top pool. */
@@ -170,18 +231,7 @@ final class CascadeService implements AutoCloseable {
         }
         int pool = Math.min(idx.length, Math.max(k, settings.recommendPool()));
         // The CRM's ranking picks the pool (stable: candidates' order, or popularity, breaks ties).
-        float[] crm = new float[idx.length];
-        Arrays.fill(crm, cascade.coldProbability());
-        if (u >= 0) {
-            int[] known = java.util.stream.IntStream.range(0, idx.length).filter(j -> idx[j] >= 0).toArray();
-            int[] items = Arrays.stream(known).map(j -> idx[j]).toArray();
-            if (items.length > 0) {
-                float[] p = cascade.crm(cascade.requests(u, items));
-                for (int j = 0; j < known.length; j++) {
-                    crm[known[j]] = p[j];
-                }
-            }
-        }
+        float[] crm = crm(u, idx);
         Integer[] order = java.util.stream.IntStream.range(0, idx.length).boxed()
                 .sorted(Comparator.comparingDouble((Integer j) -> -crm[j])).toArray(Integer[]::new);
         int[] top = new int[pool];

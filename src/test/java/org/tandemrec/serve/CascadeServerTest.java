@@ -175,6 +175,51 @@ class CascadeServerTest {
     }
 
     @Test
+    void explainsTheRoutingDecisionOfOneItem() throws Exception {
+        try (CascadeServer s = start("")) {
+            int u = cascade.user(knownUser);
+            ClickExamples e = cascade.requests(u, knownItems.stream().mapToInt(cascade::item).toArray());
+            float[] crm = cascade.crm(e);
+            int routed = 0;
+            for (int k = 0; k < crm.length; k++) {
+                HttpResponse<String> r = get(s, "/v1/explain?user=" + knownUser + "&item=" + knownItems.get(k));
+                assertEquals(200, r.statusCode(), r.body());
+                JsonNode x = JSON.readTree(r.body());
+                assertEquals(crm[k], x.get("crm_probability").floatValue(), 1e-6);
+                boolean routes = cascade.router().routes(crm[k]);
+                assertEquals(routes, x.get("routes_to_llm").asBoolean());
+                assertEquals(cascade.router().threshold(), x.get("entropy_threshold").asDouble(), 1e-12);
+                assertEquals(cascade.router().budget(), x.get("routing_budget").asDouble(), 1e-12);
+                assertEquals(x.get("crm_entropy").asDouble() >= cascade.router().threshold(), routes);
+                assertTrue(x.get("reason").asText().startsWith("CRM entropy"), x.toString());
+                assertEquals(cascade.promptText(cascade.prompt(e, k)), x.get("prompt").asText());
+                assertTrue(x.get("cold") == null, x.toString());
+                routed += routes ? 1 : 0;
+            }
+            assertTrue(routed > 0 && routed < crm.length, routed + " of " + crm.length + " routed");
+            // Cold: an unknown item goes to the LLM only with a title to name it in the prompt.
+            JsonNode x = JSON.readTree(get(s, "/v1/explain?user=" + knownUser + "&item=new-1").body());
+            assertEquals("item", x.get("cold").asText());
+            assertEquals(cascade.coldProbability(), x.get("crm_probability").floatValue(), 1e-7);
+            assertTrue(!x.get("routes_to_llm").asBoolean() && x.get("prompt").isNull(), x.toString());
+            assertTrue(x.get("reason").asText().contains("no_title"), x.toString());
+            x = JSON.readTree(get(s, "/v1/explain?user=nobody&item=new-1&title=A%20Quiet%20Harbour").body());
+            assertEquals("user+item", x.get("cold").asText());
+            assertTrue(x.get("routes_to_llm").asBoolean(), x.toString());
+            assertEquals(cascade.promptText(cascade.coldPrompt(-1, "A Quiet Harbour")), x.get("prompt").asText());
+            assertTrue(x.get("prompt").asText().contains("A Quiet Harbour"), x.toString());
+            // Missing or unknown query parameters: 422 naming them.
+            HttpResponse<String> r = get(s, "/v1/explain?user=" + knownUser);
+            assertEquals(422, r.statusCode());
+            assertEquals("item is missing (a query parameter)", JSON.readTree(r.body()).get("error").asText());
+            r = get(s, "/v1/explain?user=" + knownUser + "&item=x&items=y");
+            assertEquals(422, r.statusCode());
+            assertEquals("items is not a known query parameter (known: user, item, title)",
+                    JSON.readTree(r.body()).get("error").asText());
+        }
+    }
+
+    @Test
     void coldUsersAndItemsTakeTheTextPath() throws Exception {
         try (CascadeServer s = start("max_llm_share: 1")) {
             HttpResponse<String> r = post(s, "/v1/score", "{\"user\": \"nobody\", \"items\": [\"" + knownItems.get(0)

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.tandemrec.crm.ctr.DcnV2;
+import org.tandemrec.crm.ctr.DcnV2Inference;
+import org.tandemrec.crm.ctr.PlattScaling;
 import org.tandemrec.data.IdMap;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
@@ -22,8 +24,10 @@ import org.tandemrec.split.SplitDirectory;
  * resolved against the CoReLLa run directory and must lie inside {@code root}: a server reads
  * nothing outside the directory it was given.
  *
- * <p>The CRM side may be called from many threads at once; the LLM side is serialised here
- * (one decoder, one native manager), so a server batches its requests before calling it.
+ * <p>The CRM side answers requests through {@link DcnV2Inference} (plain Java: a native call per
+ * request costs more than the request's whole forward pass) and may be called from many threads
+ * at once; the offline {@link #cascade()} keeps the native forward. The LLM side is serialised
+ * here (one decoder, one native manager), so a server batches its requests before calling it.
  */
 public final class ServedCascade implements AutoCloseable {
     /** Prompts per LLM forward pass, as the run scored them. */
@@ -35,7 +39,8 @@ public final class ServedCascade implements AutoCloseable {
     private final LoraAdapter adapter;
     private final LlmTokenizer tokenizer;
     private final ClickLanguageModel lm;
-    private final DcnV2 crm;
+    private final DcnV2Inference crm;
+    private final PlattScaling crmCalibration;
     private final IdMap users;
     private final IdMap items;
     private final String[] titles;
@@ -51,7 +56,8 @@ public final class ServedCascade implements AutoCloseable {
         this.base = base;
         this.adapter = adapter;
         this.tokenizer = tokenizer;
-        this.crm = crm;
+        this.crm = DcnV2Inference.of(crm);
+        this.crmCalibration = file.crmCalibration();
         CorellaPrompts prompts = new CorellaPrompts(CascadeFile.promptConfig(file.historyItems(), file.promptTokens()),
                 split.itemInfo(), split.userProfiles(), text -> tokenizer.encode(text).length);
         this.lm = new ClickLanguageModel(new Decoder(base, adapter), tokenizer, prompts, file.style(), LLM_BATCH);
@@ -233,8 +239,21 @@ public final class ServedCascade implements AutoCloseable {
 
     /** The CRM's calibrated click probabilities. Thread-safe. */
     public float[] crm(ClickExamples requests) {
-        return CalibratedScorers.scaled(file.crmCalibration(), crm.logits(requests.users(), requests.items(),
+        return CalibratedScorers.scaled(crmCalibration, crm.logits(requests.users(), requests.items(),
                 requests.histories()));
+    }
+
+    /**
+     * The CRM's calibrated click probabilities of a known user's known items, with the user's
+     * latest history (what {@link #requests} holds): the request path, without building examples.
+     * Thread-safe.
+     */
+    public float[] crm(int user, int[] itemIndexes) {
+        float[] z = crm.logits(user, itemIndexes, latest.items()[user]);
+        for (int k = 0; k < z.length; k++) {
+            z[k] = crmCalibration.probability(z[k]);
+        }
+        return z;
     }
 
     /** The LLM prompt of request {@code k}. */
@@ -251,6 +270,13 @@ public final class ServedCascade implements AutoCloseable {
             return lm.coldPrompt(-1, new int[0], new float[0], title);
         }
         return lm.coldPrompt(user, latest.items()[user], latest.ratings()[user], title);
+    }
+
+    /** The text of prompt token ids, special tokens included: what the LLM reads. */
+    public String promptText(int[] prompt) {
+        synchronized (tokenizer) {
+            return tokenizer.decode(prompt, false);
+        }
     }
 
     /** The title a known item is shown with in prompts. */
@@ -270,7 +296,9 @@ public final class ServedCascade implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        tokenizer.close();
+        synchronized (tokenizer) {
+            tokenizer.close();
+        }
         adapter.close();
         base.close();
         manager.close();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.crm.ctr.DcnV2;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.Auc;
 import org.tandemrec.eval.LogLoss;
@@ -37,6 +38,23 @@ class ServedCascadeTest {
             // The same rows through the rebuilt cascade: the run's figures to float precision.
             assertEquals(corella.get("logloss"), LogLoss.of(test.labels(), s.probabilities()), 1e-5);
             assertEquals(corella.get("auc"), Auc.of(test.labels(), s.probabilities()), 1e-5);
+            // The request path's plain-Java CRM answers as the run's native DCNv2 does.
+            float[] crm = served.crm(test);
+            float[] expected = CalibratedScorers.scaled(f.crmCalibration(), DcnV2.load(tmp.resolve("corella")
+                    .resolve(f.crmFile())).logits(test.users(), test.items(), test.histories()));
+            float lo = 1;
+            float hi = 0;
+            for (int k = 0; k < crm.length; k++) {
+                assertEquals(expected[k], crm[k], 1e-5, "row " + k);
+                lo = Math.min(lo, crm[k]);
+                hi = Math.max(hi, crm[k]);
+            }
+            assertTrue(hi - lo > 1e-3, "the CRM's answers differ between rows: " + lo + " .. " + hi);
+            int u = test.users()[0];
+            float[] one = served.crm(u, new int[] {3, 0, 7});
+            float[] viaExamples = served.crm(served.requests(u, new int[] {3, 0, 7}));
+            assertEquals(viaExamples[0], one[0], 1e-6);
+            assertEquals(viaExamples[2], one[2], 1e-6);
         }
 
         // A cascade file that points outside the directory served is refused before anything is read.
