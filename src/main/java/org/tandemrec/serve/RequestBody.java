@@ -28,7 +28,10 @@ final class RequestBody {
             n = JSON.readTree(body);
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
-            throw new ApiError(400, "malformed JSON: " + e.getOriginalMessage()
+            String what = e.getOriginalMessage();
+            // Jackson appends where an unclosed object began, with a redacted source: the position below says enough.
+            int marker = what.indexOf(" (start marker at");
+            throw new ApiError(400, "malformed JSON: " + (marker >= 0 ? what.substring(0, marker) : what)
                     + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new ApiError(400, "malformed JSON: " + e.getMessage());

@@ -128,6 +128,9 @@ class CascadeServerTest {
             assertEquals(1, metric(metrics, "tandem_http_requests_total{route=\"/healthz\",status=\"200\"}"));
             assertEquals(2, metric(metrics, "tandem_http_requests_total{route=\"/v1/score\",status=\"200\"}"));
             assertEquals(2, metric(metrics, "tandem_http_request_duration_seconds_count{route=\"/v1/score\",status=\"200\"}"));
+            // bucket bounds as Prometheus' own clients write them
+            assertTrue(metrics.contains("tandem_http_request_duration_seconds_bucket{route=\"/v1/score\",status=\"200\",le=\"0.001\"}"),
+                    metrics);
             assertEquals(llm, metric(metrics, "tandem_items_answered_total{model=\"llm\"}"));
             assertEquals(2 * knownItems.size() - llm, metric(metrics, "tandem_items_answered_total{model=\"crm\"}"));
             assertEquals((double) llm / (2 * knownItems.size()), metric(metrics, "tandem_llm_answer_share"), 1e-5);
@@ -247,7 +250,8 @@ class CascadeServerTest {
         try (CascadeServer s = start("max_body_bytes: 200")) {
             HttpResponse<String> r = post(s, "/v1/score", "{\"user\": \"u1\", \"items\": [");
             assertEquals(400, r.statusCode());
-            assertTrue(r.body().contains("malformed JSON"), r.body());
+            assertTrue(r.body().contains("malformed JSON: Unexpected end-of-input"), r.body());
+            assertTrue(r.body().contains("(line 1, column 26)") && !r.body().contains("REDACTED"), r.body());
             r = post(s, "/v1/score", "{\"user\": \"u1\", \"items\": \"i1\"}");
             assertEquals(422, r.statusCode());
             assertTrue(r.body().contains("items must be a list of strings"), r.body());
