@@ -39,7 +39,8 @@ import org.tandemrec.split.SplitSource;
  * passed, first on the CRM-only path ({@code "mode": "crm"}), then through the cascade. Reports
  * throughput, latency quantiles and the share of items the LLM answered.
  *
- * <p>The clients run on the same cores as the server: the figures are those of server and load
+ * <p>The CRM-only phase may instead be driven by {@link WrkLoad wrk}, a load generator in C. Either
+ * way the clients run on the same cores as the server: the figures are those of server and load
  * generator together, a lower bound on what the server alone sustains.
  */
 public final class ServeBenchmark {
@@ -77,14 +78,36 @@ public final class ServeBenchmark {
     private ServeBenchmark() {
     }
 
+    /** Who drives the CRM-only phase: Java client threads in this process, or {@link WrkLoad wrk}. */
+    public enum Client { JAVA, WRK }
+
     /** Both phases over the run in {@code runDir}, served with {@code serve}. */
     public static Phase[] run(Path runDir, ServeSettings serve, Settings s) throws Exception {
+        return run(runDir, serve, s, Client.JAVA);
+    }
+
+    /**
+     * Both phases, the CRM-only one driven by {@code client} (with wrk it runs for the whole time
+     * bound, and its LLM share is 0 by construction); the cascade phase always by Java clients,
+     * which read who answered each request.
+     */
+    public static Phase[] run(Path runDir, ServeSettings serve, Settings s, Client client) throws Exception {
         try (ServedCascade cascade = ServedCascade.loadRun(runDir);
              CascadeServer server = CascadeServer.start(cascade, serve, "127.0.0.1", 0)) {
             int port = server.port();
             // A short warm-up so that neither phase pays for the JIT and the first native calls.
             phase(port, cascade, "crm", Math.min(2000, s.crmRequests()), s.seconds(), s.concurrency(), s.seed() + 9);
-            Phase crm = phase(port, cascade, "crm", s.crmRequests(), s.seconds(), s.concurrency(), s.seed());
+            Phase crm;
+            if (client == Client.WRK) {
+                List<String> users = java.util.stream.IntStream.range(0, cascade.numUsers()).mapToObj(cascade::userId).toList();
+                List<String> items = java.util.stream.IntStream.range(0, cascade.numItems()).mapToObj(cascade::itemId).toList();
+                // Requests at wrk's rate reach the JIT's final code only after a few seconds.
+                WrkLoad.crmPhase(port, users, items, s.concurrency(), Math.min(5, s.seconds()), s.seed() + 9);
+                WrkLoad.Result w = WrkLoad.crmPhase(port, users, items, s.concurrency(), s.seconds(), s.seed());
+                crm = new Phase(w.requests(), w.requestsPerSecond(), w.p50Ms(), w.p99Ms(), w.errors(), 0);
+            } else {
+                crm = phase(port, cascade, "crm", s.crmRequests(), s.seconds(), s.concurrency(), s.seed());
+            }
             Phase both = phase(port, cascade, "cascade", s.cascadeRequests(), s.seconds(), s.concurrency(), s.seed() + 1);
             return new Phase[] {crm, both};
         }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.tandemrec.bench.ServeBenchmark;
+import org.tandemrec.bench.WrkLoad;
 import org.tandemrec.serve.ServeSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Option;
 /** {@code tandem bench serve}: a loopback load test of the server, CRM-only path and cascade path. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Start the server in this process on a loopback port over a run directory (default: a small"
-                + " synthetic CoReLLa run built first) and drive it with concurrent clients (one thread and one HTTP/1.1"
-                + " keep-alive connection each, in the same process: they share the cores with the server): requests/s"
+                + " synthetic CoReLLa run built first) and drive it with concurrent keep-alive connections (wrk for the"
+                + " CRM-only phase when it is installed, else Java client threads; either shares the cores with the server): requests/s"
                 + " and p50/p99 latency of one-item score requests on the CRM-only path and through the cascade, and the"
                 + " share the LLM answered.")
 public final class BenchServeCommand implements Callable<Integer> {
@@ -44,6 +45,12 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "C", description = "concurrent clients (default: 16; --quick: 4)")
     Integer concurrency;
 
+    @Option(names = "--client", paramLabel = "C", defaultValue = "auto",
+            description = "who drives the CRM-only phase: java (client threads in this process), wrk (Debian's wrk, a"
+                    + " C load generator that takes less of the shared cores), or auto: wrk when it is on the PATH"
+                    + " (default ${DEFAULT-VALUE}); the cascade phase always uses the Java clients")
+    String client;
+
     @Option(names = "--budget", paramLabel = "F", description = "routing budget of the synthetic run built (default: 0.2)")
     double budget = 0.2;
 
@@ -55,14 +62,32 @@ public final class BenchServeCommand implements Callable<Integer> {
         if (!(budget >= 0 && budget <= 1)) {
             throw new IllegalArgumentException("--budget must be in [0, 1], got " + budget);
         }
+        ServeBenchmark.Client driver = switch (client.toLowerCase(java.util.Locale.ROOT)) {
+            case "java" -> ServeBenchmark.Client.JAVA;
+            case "wrk" -> {
+                if (!WrkLoad.available()) {
+                    throw new IllegalArgumentException("--client wrk: wrk is not on the PATH (Debian: apt-get install wrk)");
+                }
+                yield ServeBenchmark.Client.WRK;
+            }
+            case "auto" -> WrkLoad.available() ? ServeBenchmark.Client.WRK : ServeBenchmark.Client.JAVA;
+            default -> throw new IllegalArgumentException("--client must be auto, java or wrk, got '" + client + "'");
+        };
+        if (quick && driver == ServeBenchmark.Client.WRK && !client.equalsIgnoreCase("wrk")) {
+            driver = ServeBenchmark.Client.JAVA; // a check that it runs needs no second process
+        }
         ServeSettings serve = ServeSettings.load(config);
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("sizes", quick ? "quick" : "full");
         f.put("load_average_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         f.put("concurrency", s.concurrency());
-        f.put("client", "in-process, " + s.concurrency() + " threads, " + s.concurrency()
-                + " HTTP/1.1 keep-alive connections (plain sockets); shares the " + Runtime.getRuntime().availableProcessors()
-                + " cores with the server");
+        String cores = "shares the " + Runtime.getRuntime().availableProcessors() + " cores with the server";
+        f.put("crm_client", driver == ServeBenchmark.Client.WRK
+                ? "wrk, 1 thread, " + s.concurrency() + " HTTP/1.1 keep-alive connections; " + cores
+                : "in-process, " + s.concurrency() + " threads, " + s.concurrency()
+                        + " HTTP/1.1 keep-alive connections (plain sockets); " + cores);
+        f.put("cascade_client", "in-process, " + s.concurrency() + " threads, " + s.concurrency()
+                + " HTTP/1.1 keep-alive connections (plain sockets); " + cores);
         f.put("items_per_request", ServeBenchmark.ITEMS_PER_REQUEST);
         Path dir = run;
         Path built = null;
@@ -74,7 +99,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             f.put("run", dir.toString());
         }
         try {
-            ServeBenchmark.Phase[] p = ServeBenchmark.run(dir, serve, s);
+            ServeBenchmark.Phase[] p = ServeBenchmark.run(dir, serve, s, driver);
             f.put("crm_requests", p[0].requests());
             f.put("crm_requests_per_s", p[0].requestsPerSecond());
             f.put("crm_p50_ms", p[0].p50Ms());
