@@ -1,7 +1,11 @@
 package org.tandemrec.cli;
 
+import java.io.FileNotFoundException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import org.tandemrec.data.DataFormatException;
+import org.tandemrec.llm.safetensors.SafetensorsFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,9 +36,18 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            if (ex instanceof DataFormatException) {
-                // Bad data, not a bad command line: the message names the file, line and field.
+            if (ex instanceof DataFormatException || ex instanceof SafetensorsFormatException
+                    || ex instanceof FileNotFoundException) {
+                // Bad data or files, not a bad command line: the message names the file and the problem.
                 cmd.getErr().println("tandem: " + ex.getMessage());
+                return 1;
+            }
+            if (ex instanceof NoSuchFileException e) {
+                cmd.getErr().println("tandem: " + e.getFile() + ": no such file or directory");
+                return 1;
+            }
+            if (ex instanceof AccessDeniedException e) {
+                cmd.getErr().println("tandem: " + e.getFile() + ": permission denied");
                 return 1;
             }
             if (ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException) {

@@ -27,6 +27,18 @@ class LlmCommandTest {
     }
 
     @Test
+    void pickleWeightsAreRefusedInOneLineAsBadFiles(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("hf"));
+        Files.copy(HF.resolve("tiny-llama/config.json"), dir.resolve("config.json"));
+        Files.write(dir.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
+        CliRun r = run("llm", "check", "--model", dir.toString(), "--golden", dir.resolve("config.json").toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("tandem: " + dir.resolve("pytorch_model.bin") + ": PyTorch pickle weights can run code when loaded and"
+                + " are never read; convert the checkpoint to safetensors first (transformers: model.save_pretrained(OUT,"
+                + " safe_serialization=True))\n", r.err().replace("\r", ""));
+    }
+
+    @Test
     void passesOnCopiedFixtureAndWithAdapter(@TempDir Path tmp) throws Exception {
         Path copy = tmp.resolve("somewhere/qwen-copy");
         Files.createDirectories(copy);

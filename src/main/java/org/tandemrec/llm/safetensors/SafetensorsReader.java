@@ -43,6 +43,9 @@ public final class SafetensorsReader {
     /** Opens a checkpoint directory, or a single {@code .safetensors} file. */
     public static SafetensorsReader open(Path dirOrFile) throws IOException {
         if (Files.isRegularFile(dirOrFile)) {
+            if (isPickle(dirOrFile)) {
+                throw pickleRefused(dirOrFile);
+            }
             return single(dirOrFile);
         }
         Path index = dirOrFile.resolve(INDEX_FILE);
@@ -53,7 +56,26 @@ public final class SafetensorsReader {
         if (Files.isRegularFile(single)) {
             return single(single);
         }
+        Path pickle = Files.isRegularFile(dirOrFile.resolve("pytorch_model.bin")) ? dirOrFile.resolve("pytorch_model.bin")
+                : Files.isRegularFile(dirOrFile.resolve("pytorch_model.bin.index.json"))
+                        ? dirOrFile.resolve("pytorch_model.bin.index.json") : null;
+        if (pickle != null) {
+            throw pickleRefused(pickle);
+        }
         throw new java.io.FileNotFoundException(dirOrFile + ": neither " + SINGLE_FILE + " nor " + INDEX_FILE + " found");
+    }
+
+    /** PyTorch's pickle formats, which can run code when loaded: never read, whatever their content. */
+    private static boolean isPickle(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".ckpt")
+                || name.endsWith(".pkl");
+    }
+
+    private static SafetensorsFormatException pickleRefused(Path file) {
+        return new SafetensorsFormatException(file, "PyTorch pickle weights can run code when loaded and are never read;"
+                + " convert the checkpoint to safetensors first (transformers: model.save_pretrained(OUT,"
+                + " safe_serialization=True))");
     }
 
     private static SafetensorsReader openSharded(Path dir, Path index) throws IOException {

@@ -39,6 +39,22 @@ class SafetensorsTest {
     }
 
     @Test
+    void pickleWeightsAreNeverRead(@TempDir Path tmp) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("hf"));
+        Files.write(dir.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2, 'c'});
+        SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class, () -> SafetensorsReader.open(dir));
+        assertEquals(dir.resolve("pytorch_model.bin"), e.file());
+        assertTrue(e.getMessage().contains("PyTorch pickle weights can run code when loaded and are never read"), e.getMessage());
+        // given by name, a .pt/.ckpt file is refused before a byte of it is read, whatever it holds
+        for (String name : new String[] {"model.pt", "last.ckpt", "weights.pth"}) {
+            Path f = Files.write(tmp.resolve(name), new byte[] {1, 2, 3});
+            assertEquals(f, assertThrows(SafetensorsFormatException.class, () -> SafetensorsReader.open(f)).file());
+        }
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertThrows(java.io.FileNotFoundException.class, () -> SafetensorsReader.open(empty));
+    }
+
+    @Test
     void widensHalfAndBfloat16(@TempDir Path tmp) throws IOException {
         // 1.0, -2.0, 0.5, 65504 (largest half), 2^-24 (smallest subnormal half) as IEEE half.
         short[] half = {0x3c00, (short) 0xc000, 0x3800, 0x7bff, 0x0001};
