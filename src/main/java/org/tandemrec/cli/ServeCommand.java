@@ -13,14 +13,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tandem serve}: the CoReLLa cascade of a run directory over HTTP (see {@link CascadeServer}). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve the CRM -> LLM cascade of a CoReLLa run (RUNDIR/corella-llm/cascade.json, or the demo's"
-                + " RUNDIR/corella/...) over HTTP: POST /v1/score, POST /v1/recommend, GET /healthz, /readyz, /metrics,"
-                + " /openapi.json. Reads nothing outside RUNDIR; stops on Ctrl-C after the requests in flight.")
+        description = "Serve the CRM -> LLM cascade of a CoReLLa run (RUNDIR/corella-llm/cascade.json, the demo's"
+                + " RUNDIR/corella/..., or an experiment's RUNDIR/models/ID/...) over HTTP: POST /v1/score, POST"
+                + " /v1/recommend, GET /v1/explain, /healthz, /readyz, /metrics, /openapi.json. Reads nothing outside RUNDIR; stops on Ctrl-C after the requests in flight.")
 public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RUNDIR", description = "a run of tandem corella or tandem demo")
+    @Parameters(index = "0", paramLabel = "RUNDIR", description = "a run of tandem corella, tandem demo or tandem run")
     Path run;
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "P", description = "port (default 8080; 0: any free one)")
@@ -31,7 +31,8 @@ public final class ServeCommand implements Callable<Integer> {
     String host;
 
     @Option(names = "--corella", paramLabel = "DIR",
-            description = "the CoReLLa run inside RUNDIR (default: RUNDIR itself, or RUNDIR/corella as the demo lays it out)")
+            description = "the CoReLLa run inside RUNDIR (default: RUNDIR itself, RUNDIR/corella as the demo lays it out,"
+                    + " or the one CoReLLa model of an experiment in RUNDIR/models/)")
     Path corella;
 
     @Option(names = "--config", paramLabel = "FILE",

@@ -4,7 +4,11 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.tandemrec.crm.ctr.DcnV2;
 import org.tandemrec.crm.ctr.DcnV2Inference;
 import org.tandemrec.crm.ctr.PlattScaling;
@@ -88,21 +92,42 @@ public final class ServedCascade implements AutoCloseable {
 
     /**
      * Loads the cascade of the run directory {@code runDir}: a CoReLLa run ({@code
-     * corella-llm/cascade.json} in it) or one that holds it in {@code corella/} (the demo's).
-     * Nothing outside {@code runDir} is read.
+     * corella-llm/cascade.json} in it), one that holds it in {@code corella/} (the demo's), or an
+     * experiment of {@code tandem run} with one CoReLLa model in {@code models/ID/} (several: the
+     * caller must choose). Nothing outside {@code runDir} is read.
      */
     public static ServedCascade loadRun(Path runDir) throws IOException {
         if (!Files.isDirectory(runDir)) {
             throw new IllegalArgumentException(runDir + ": not a directory");
         }
         for (Path dir : new Path[] {runDir, runDir.resolve("corella")}) {
-            if (Files.isRegularFile(dir.resolve(CorellaRun.ADAPTER_DIR).resolve(CascadeFile.FILE_NAME))) {
+            if (hasCascade(dir)) {
                 return load(runDir, dir);
             }
         }
+        // An experiment of tandem run keeps each model's run in models/ID/.
+        List<Path> found = new ArrayList<>();
+        Path models = runDir.resolve("models");
+        if (Files.isDirectory(models)) {
+            try (Stream<Path> dirs = Files.list(models)) {
+                dirs.filter(ServedCascade::hasCascade).sorted().forEach(found::add);
+            }
+        }
+        if (found.size() == 1) {
+            return load(runDir, found.get(0));
+        }
+        if (found.size() > 1) {
+            throw new IllegalArgumentException(runDir + ": " + found.size() + " CoReLLa runs here ("
+                    + found.stream().map(d -> runDir.relativize(d).toString()).collect(Collectors.joining(", "))
+                    + "); choose one with --corella");
+        }
         throw new IllegalArgumentException(runDir + ": no CoReLLa cascade here (corella-llm/" + CascadeFile.FILE_NAME
-                + " or corella/corella-llm/" + CascadeFile.FILE_NAME + "); serve a run of tandem corella or tandem demo"
-                + " made by this version");
+                + ", corella/corella-llm/" + CascadeFile.FILE_NAME + " or models/ID/corella-llm/" + CascadeFile.FILE_NAME
+                + "); serve a run of tandem corella, tandem demo or tandem run made by this version");
+    }
+
+    private static boolean hasCascade(Path dir) {
+        return Files.isRegularFile(dir.resolve(CorellaRun.ADAPTER_DIR).resolve(CascadeFile.FILE_NAME));
     }
 
     /**

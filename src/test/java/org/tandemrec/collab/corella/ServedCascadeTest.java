@@ -77,4 +77,20 @@ class ServedCascadeTest {
                 () -> ServedCascade.loadRun(tmp.resolve("crm-only")));
         assertTrue(e.getMessage().contains("no CoReLLa cascade here") && !e.getMessage().contains("\n"), e.getMessage());
     }
+
+    @Test
+    void anExperimentsCorellaModelIsFoundInItsModelsDirectory() throws Exception {
+        Path run = tmp.resolve("experiment");
+        Path a = Files.createDirectories(run.resolve("models/corella-a/corella-llm"));
+        Files.createDirectories(run.resolve("models/dcnv2"));
+        Files.writeString(a.resolve("cascade.json"), "{}");
+        // the one CoReLLa model is the one loaded: its (here empty) cascade file is what gets read
+        Exception one = assertThrows(Exception.class, () -> ServedCascade.loadRun(run));
+        assertTrue(one.getMessage().contains(a.resolve("cascade.json").toString()), one.getMessage());
+        Path b = Files.createDirectories(run.resolve("models/corella-b/corella-llm"));
+        Files.writeString(b.resolve("cascade.json"), "{}");
+        IllegalArgumentException two = assertThrows(IllegalArgumentException.class, () -> ServedCascade.loadRun(run));
+        assertEquals(run + ": 2 CoReLLa runs here (models/corella-a, models/corella-b); choose one with --corella",
+                two.getMessage());
+    }
 }
