@@ -161,10 +161,14 @@ public record SyntheticConfig(long seed, int users, int items, int topics, int t
 
     /**
      * Another number of users and items with the same mean interactions per user (the target
-     * scales with the users) and the same shares; the time span grows if the items need it.
+     * scales with the users) and the same shares; the time span grows if the items need it. A
+     * catalog too small for that mean keeps the matrix sparse instead: the target is capped at the
+     * largest one allowed (a quarter of the warm items per user).
      */
     public SyntheticConfig withSize(int newUsers, int newItems) {
         long target = Math.round((double) targetInteractions / users * newUsers);
+        long sparse = (long) newUsers * ((newItems - coldItems(newItems, coldItemShare)) / 2) / 2;
+        target = Math.min(target, Math.max(1, sparse));
         if (target > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("users " + newUsers + " would need " + target
                     + " interactions, more than an int table holds");

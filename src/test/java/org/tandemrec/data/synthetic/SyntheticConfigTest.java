@@ -33,6 +33,12 @@ class SyntheticConfigTest {
         assertMessage("items must be >= 2, got 1", () -> d.withSize(10, 1));
         assertMessage("targetInteractions must be > 0, got 0", () -> d.withTargetInteractions(0));
         assertMessage("targetInteractions must be <= users * warm items / 4", () -> d.withTargetInteractions(700_000));
+        // a small catalog keeps the matrix sparse rather than the mean per user: capped, not refused
+        SyntheticConfig small = d.withSize(300, 200);
+        int warm = 200 - SyntheticConfig.coldItems(200, d.coldItemShare());
+        assertEquals(300L * (warm / 2) / 2, small.targetInteractions());
+        assertEquals(Math.round((double) d.targetInteractions() / d.users() * 300), d.withSize(300, 1500).targetInteractions(),
+                "a catalog large enough keeps the mean per user");
         assertMessage("topics must be in [2,16], got 17", () -> new SyntheticConfig(1, 10, 100, 17, 100, 1, 0.5,
                 0.2, 1, 1, 10, 0.5, 0.3, 0, 100_000, 0.2, 0.4, 5, 1, 1, 0, 1, 0.5, 2, 1, 1));
         assertMessage("coldItemShare must be in [0,1), got 1.0", () -> new SyntheticConfig(1, 10, 100, 4, 100, 1,
