@@ -19,7 +19,6 @@ import org.tandemrec.collab.bdlm.BdlmRun;
 import org.tandemrec.collab.corella.CorellaRun;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmSpec;
-import org.tandemrec.crm.Recommender;
 import org.tandemrec.data.Dataset;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.TandemDatasetFormat;
@@ -36,8 +35,6 @@ import org.tandemrec.split.SplitDirectory;
 import org.tandemrec.split.SplitManifest;
 import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.SplitSource;
-import org.tandemrec.train.EpochLog;
-import org.tandemrec.train.TrainHooks;
 
 /**
  * Runs an {@link Experiment} into a run directory:
@@ -261,40 +258,25 @@ final class ExperimentRun {
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
         List<MetricRecord> records;
-        List<Curve> curves = List.of();
         switch (m.kind()) {
             case CRM -> {
                 SplitData split = splits.get(m.split());
                 CrmSpec spec = m.crm().forTrainingRows(CrmCatalog.positiveRows(split));
                 Path splitDir = splitDir(m.split());
-                RunFiles.writeRun(dir, "crm", spec.model(), splitDir, TrainCrmCommand.settingsJson(spec));
-                Path checkpoint = dir.resolve(RunFiles.CHECKPOINT);
-                EpochLog epochs = new EpochLog(dir.resolve(RunFiles.EPOCH_LOG));
-                if (!(resuming && Files.exists(checkpoint))) {
-                    epochs.delete();
-                }
-                Recommender r = CrmCatalog.train(spec, split, epochs.hooks(new TrainHooks(null, checkpoint, resuming, true)));
-                r.save(dir.resolve(RunFiles.MODEL));
-                records = PipelineStages.scoreCrm(r, m.id(), split);
-                curves = epochs.curves("", m.id(), spec.train().epochs(), CrmCatalog.validationMetric(spec.model(), split));
-                RunFiles.writeResults(dir, m.id(), TrainCrmCommand.runConfig(spec, splitDir), records, curves,
-                        Map.of(m.id(), RunFiles.settingsText(TrainCrmCommand.settingsJson(spec))));
-                Files.deleteIfExists(checkpoint);
-                epochs.delete();
+                records = TrainCrmCommand.trainInto(dir, m.id(), m.id(), spec, split, splitDir, resuming,
+                        r -> PipelineStages.scoreCrm(r, m.id(), split));
             }
             case BDLM -> {
                 BdlmRun.Result r = new BdlmRun(m.bdlm(), splitDir(m.split()), llmDir, dir, resuming, true, w).run();
                 RunFiles.finishMethodRun(dir, "bdlm", splitDir(m.split()), llmDir, m.bdlm().toJson(), r.summary(), r.records(),
                         r.curves(), w);
                 records = r.records();
-                curves = r.curves();
             }
             case CORELLA -> {
                 CorellaRun.Result r = new CorellaRun(m.corella(), splitDir(m.split()), llmDir, dir, resuming, true, w).run();
                 RunFiles.finishMethodRun(dir, "corella", splitDir(m.split()), llmDir, m.corella().toJson(), r.summary(), r.records(),
                         r.curves(), w);
                 records = r.records();
-                curves = r.curves();
             }
             case ORACLE -> {
                 records = new ArrayList<>();

@@ -2,6 +2,7 @@ package org.tandemrec.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmSpec;
@@ -61,22 +63,8 @@ public final class TrainCrmCommand implements Callable<Integer> {
         for (String f : new String[] {MetricsFile.FILE_NAME, HtmlReport.FILE_NAME, RunFiles.MODEL}) {
             Files.deleteIfExists(out.resolve(f));
         }
-        RunFiles.writeRun(out, "crm", crm.model(), data, settingsJson(crm));
-        Path checkpoint = out.resolve(RunFiles.CHECKPOINT);
-        EpochLog epochs = new EpochLog(out.resolve(RunFiles.EPOCH_LOG));
-        if (!(run.resume && Files.exists(checkpoint))) {
-            epochs.delete();
-        }
-        TrainHooks hooks = epochs.hooks(new TrainHooks(null, checkpoint, run.resume, true));
-        Recommender m = CrmCatalog.train(crm, split, hooks);
-        m.save(out.resolve(RunFiles.MODEL));
-        List<MetricRecord> records = CrmEvaluation.evaluate(m, crm.model(), split);
-        List<Curve> curves = epochs.curves("", crm.model(), crm.train().epochs(),
-                CrmCatalog.validationMetric(crm.model(), split));
-        RunFiles.writeResults(out, out.getFileName().toString(), runConfig(crm, data), records, curves,
-                Map.of(crm.model(), RunFiles.settingsText(settingsJson(crm))));
-        Files.deleteIfExists(checkpoint);
-        epochs.delete();
+        List<MetricRecord> records = trainInto(out, out.getFileName().toString(), crm.model(), crm, split, data, run.resume,
+                m -> CrmEvaluation.evaluate(m, crm.model(), split));
         PrintWriter w = spec.commandLine().getOut();
         for (MetricRecord r : records) {
             if (r.segment().equals("all")) {
@@ -85,6 +73,31 @@ public final class TrainCrmCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
+    }
+
+    /**
+     * A CRM's run in {@code out}, shared by {@code train crm} and {@code tandem run}: run.json, the
+     * checkpoint and epoch log while training (resumed when asked and present), model.bin, then
+     * metrics.json and report.html with the records {@code score} gives, the epoch curves and the
+     * settings under {@code name}; the checkpoint and epoch log go once the results are written.
+     */
+    static List<MetricRecord> trainInto(Path out, String runName, String name, CrmSpec crm, SplitData split, Path splitDir,
+                                        boolean resume, Function<Recommender, List<MetricRecord>> score) throws IOException {
+        RunFiles.writeRun(out, "crm", crm.model(), splitDir, settingsJson(crm));
+        Path checkpoint = out.resolve(RunFiles.CHECKPOINT);
+        EpochLog epochs = new EpochLog(out.resolve(RunFiles.EPOCH_LOG));
+        if (!(resume && Files.exists(checkpoint))) {
+            epochs.delete();
+        }
+        Recommender m = CrmCatalog.train(crm, split, epochs.hooks(new TrainHooks(null, checkpoint, resume, true)));
+        m.save(out.resolve(RunFiles.MODEL));
+        List<MetricRecord> records = score.apply(m);
+        List<Curve> curves = epochs.curves("", name, crm.train().epochs(), CrmCatalog.validationMetric(crm.model(), split));
+        RunFiles.writeResults(out, runName, runConfig(crm, splitDir), records, curves,
+                Map.of(name, RunFiles.settingsText(settingsJson(crm))));
+        Files.deleteIfExists(checkpoint);
+        epochs.delete();
+        return records;
     }
 
     static ObjectNode settingsJson(CrmSpec crm) {
