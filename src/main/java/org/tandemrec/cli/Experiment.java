@@ -22,6 +22,7 @@ import org.tandemrec.split.SplitConfig;
  *
  * @param name     the run's name (records and report)
  * @param seed     the one seed of the world, the splits, the LLM and every model that sets none
+ * @param seeds    the models' seeds when each model runs once per seed (empty: once, with its own)
  * @param dataset  where the interactions come from
  * @param kcore    the K-core kept before splitting, or null
  * @param splits   split name → how it is made, in file order
@@ -29,7 +30,7 @@ import org.tandemrec.split.SplitConfig;
  * @param models   what is trained and scored, in order
  * @param resolved every setting, defaults included
  */
-record Experiment(String name, long seed, Source dataset, KCoreFilter kcore, Map<String, Split> splits, Llm llm,
+record Experiment(String name, long seed, List<Long> seeds, Source dataset, KCoreFilter kcore, Map<String, Split> splits, Llm llm,
                   List<Model> models, ObjectNode resolved) {
 
     /**
@@ -63,10 +64,11 @@ record Experiment(String name, long seed, Source dataset, KCoreFilter kcore, Map
     }
 
     /**
-     * A model entry: {@code id} names its directory and records, {@code name} what it is; exactly
-     * the settings of its kind are set.
+     * A model entry: {@code id} names its records, {@code dir} its directory under {@code
+     * models/} ({@code ID}, or {@code ID/seed-S} when the experiment lists seeds, {@code seed}
+     * then S, else null), {@code name} what it is; exactly the settings of its kind are set.
      */
-    record Model(String id, String name, Kind kind, String split, CrmSpec crm, BdlmSettings bdlm,
+    record Model(String id, String dir, Long seed, String name, Kind kind, String split, CrmSpec crm, BdlmSettings bdlm,
                  CorellaSettings corella) {
     }
 

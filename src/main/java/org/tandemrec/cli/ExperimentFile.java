@@ -40,6 +40,7 @@ import org.tandemrec.split.SplitConfig;
  * <pre>{@code
  * name: synthetic                 # default: the file's name
  * seed: 7                         # default 42: world, splits, LLM and every model without its own seed
+ * seeds: [1, 2, 3]                # optional: every model once per seed (mean ± sd in the report)
  * dataset: {format: synthetic, users: 300, items: 300}   # or {format: ml-100k, path: ../data/ml-100k}
  * filters: {kcore: 5, label_rule: implicit}              # label_rule: the default of every split
  * splits:
@@ -54,11 +55,15 @@ import org.tandemrec.split.SplitConfig;
  */
 final class ExperimentFile {
     static final String SYNTHETIC = "synthetic";
-    /** Model names besides the CRMs of {@link CrmCatalog#MODELS}. */
-    static final List<String> METHODS = List.of("bdlm", "corella", "oracle");
+    /**
+     * Model names besides the CRMs of {@link CrmCatalog#MODELS}: the two methods, the oracle, and
+     * the LLM baselines of their comparisons run as models of their own.
+     */
+    static final List<String> METHODS = List.of("bdlm", "corella", "oracle", "llm-rec", "gpt4sm", "instructrec", "tallrec");
     /** The click models: they train on labelled rows only. */
     static final List<String> CLICK_MODELS = List.of("dcnv2", "autoint", "xdeepfm", "fibinet");
-    private static final List<String> TOP_KEYS = List.of("name", "seed", "dataset", "filters", "splits", "llm", "models");
+    private static final List<String> TOP_KEYS = List.of("name", "seed", "seeds", "dataset", "filters", "splits", "llm",
+            "models");
     private static final List<String> SYNTHETIC_KEYS = List.of("format", "users", "items", "interactions");
     private static final List<String> CSV_KEYS = List.of("delimiter", "header", "user_col", "item_col", "rating_col",
             "timestamp_col", "items", "items_id_col", "users", "users_id_col");
@@ -130,6 +135,7 @@ final class ExperimentFile {
             long seed = root.has("seed") ? value("seed", v -> SettingsFile.longValue(v, "seed"), root.get("seed"), 42L) : 42L;
             resolved.put("name", name);
             resolved.put("seed", seed);
+            List<Long> seeds = seeds(root);
             Experiment.Source source = dataset(mapping(root, "", "dataset", true), seed);
             ObjectNode filters = mapping(root, "", "filters", false);
             unknownKeys(filters, "filters", List.of("kcore", "label_rule"), "");
@@ -144,7 +150,7 @@ final class ExperimentFile {
             resolved.putObject("filters").put("kcore", k).put("label_rule", defaultRule.toString());
             Map<String, Experiment.Split> splits = splits(root, seed, defaultRule);
             Experiment.Llm llm = root.has("llm") ? llm(mapping(root, "", "llm", true), seed) : null;
-            List<Experiment.Model> models = models(root, seed, source, splits, llm);
+            List<Experiment.Model> models = perSeed(models(root, seed, source, splits, llm), seeds);
             if (!problems.isEmpty()) {
                 List<String> lines = new ArrayList<>();
                 for (String[] p : problems) {
@@ -155,7 +161,71 @@ final class ExperimentFile {
             }
             boolean usesLlm = models.stream().anyMatch(m -> m.kind() == Experiment.Kind.BDLM
                     || m.kind() == Experiment.Kind.CORELLA);
-            return new Experiment(name, seed, source, kcore, splits, usesLlm ? llm : null, models, resolved);
+            return new Experiment(name, seed, seeds, source, kcore, splits, usesLlm ? llm : null, models, resolved);
+        }
+
+        /** {@code seeds}: distinct seeds, each model then run once per seed; empty when absent. */
+        private List<Long> seeds(ObjectNode root) {
+            if (!root.has("seeds")) {
+                return List.of();
+            }
+            JsonNode v = root.get("seeds");
+            if (!v.isArray() || v.isEmpty()) {
+                problem("seeds", "must be a non-empty list of seeds, e.g. [1, 2, 3], got " + v);
+                return List.of();
+            }
+            List<Long> seeds = new ArrayList<>();
+            for (int i = 0; i < v.size(); i++) {
+                Long s = value("seeds[" + i + "]", x -> SettingsFile.longValue(x, "seed"), v.get(i), null);
+                if (s != null && seeds.contains(s)) {
+                    problem("seeds[" + i + "]", "seed " + s + " is listed twice");
+                } else if (s != null) {
+                    seeds.add(s);
+                }
+            }
+            ArrayNode list = resolved.putArray("seeds");
+            seeds.forEach(list::add);
+            return List.copyOf(seeds);
+        }
+
+        /**
+         * Each model once per seed, in {@code models/ID/seed-S}; the oracle, which learns nothing,
+         * once. A model that sets its own seed is a problem: the list decides.
+         */
+        private List<Experiment.Model> perSeed(List<Experiment.Model> models, List<Long> seeds) {
+            if (seeds.isEmpty()) {
+                return models;
+            }
+            JsonNode given = file.root().get("models");
+            for (int i = 0; given != null && i < given.size(); i++) {
+                JsonNode settings = given.get(i).get("settings");
+                if (settings != null && settings.has("seed")) {
+                    problem("models[" + i + "].settings.seed", "the experiment lists seeds: leave the model's seed out");
+                }
+            }
+            if (!problems.isEmpty()) {
+                return models;
+            }
+            List<Experiment.Model> out = new ArrayList<>();
+            for (int i = 0; i < models.size(); i++) {
+                Experiment.Model m = models.get(i);
+                JsonNode resolvedSettings = resolved.get("models").get(i).get("settings");
+                if (resolvedSettings instanceof ObjectNode o) {
+                    o.remove("seed");
+                }
+                if (m.kind() == Experiment.Kind.ORACLE) {
+                    out.add(m);
+                    continue;
+                }
+                for (long s : seeds) {
+                    ObjectNode seed = JSON.createObjectNode().put("seed", s);
+                    out.add(new Experiment.Model(m.id(), m.id() + "/seed-" + s, s, m.name(), m.kind(), m.split(),
+                            m.crm() == null ? null : m.crm().with("seeds", seed),
+                            m.bdlm() == null ? null : m.bdlm().with("seeds", seed),
+                            m.corella() == null ? null : m.corella().with("seeds", seed)));
+                }
+            }
+            return out;
         }
 
         private Experiment.Source dataset(ObjectNode ds, long seed) {
@@ -371,8 +441,8 @@ final class ExperimentFile {
                     ids.put(id, i);
                 }
                 Experiment.Kind kind = switch (name) {
-                    case "bdlm" -> Experiment.Kind.BDLM;
-                    case "corella" -> Experiment.Kind.CORELLA;
+                    case "bdlm", "llm-rec", "gpt4sm", "instructrec" -> Experiment.Kind.BDLM;
+                    case "corella", "tallrec" -> Experiment.Kind.CORELLA;
                     case "oracle" -> Experiment.Kind.ORACLE;
                     default -> Experiment.Kind.CRM;
                 };
@@ -410,11 +480,21 @@ final class ExperimentFile {
                         }
                     }
                     case BDLM -> {
-                        bdlm = settings(sPath, settings, withSeed, (w, v) -> BdlmSettings.defaults().with(w, v));
+                        BdlmSettings base = BdlmSettings.defaults();
+                        if (!n.equals("bdlm") && alone(sPath, n, withSeed)) {
+                            base = base.with(sPath, alone(n));
+                        }
+                        BdlmSettings from = base;
+                        bdlm = settings(sPath, settings, withSeed, (w, v) -> from.with(w, v));
                         resolvedSettings = bdlm == null ? resolvedSettings : bdlm.toJson();
                     }
                     case CORELLA -> {
-                        corella = settings(sPath, settings, withSeed, (w, v) -> CorellaSettings.defaults().with(w, v));
+                        CorellaSettings base = CorellaSettings.defaults();
+                        if (!n.equals("corella") && alone(sPath, n, withSeed)) {
+                            base = base.with(sPath, alone(n));
+                        }
+                        CorellaSettings from = base;
+                        corella = settings(sPath, settings, withSeed, (w, v) -> from.with(w, v));
                         resolvedSettings = corella == null ? resolvedSettings : corella.toJson();
                     }
                     case ORACLE -> {
@@ -429,9 +509,31 @@ final class ExperimentFile {
                     o.put("split", split);
                 }
                 o.set("settings", resolvedSettings);
-                models.add(new Experiment.Model(id == null ? name : id, name, kind, split, crm, bdlm, corella));
+                String modelId = id == null ? name : id;
+                models.add(new Experiment.Model(modelId, modelId, null, name, kind, split, crm, bdlm, corella));
             }
             return models;
+        }
+
+        /**
+         * An LLM baseline as a model of its own runs its method's comparison with that row alone
+         * and no CRM baselines: true unless its settings name other methods (a problem then).
+         */
+        private boolean alone(String path, String name, ObjectNode settings) {
+            JsonNode m = settings == null ? null : settings.get("methods");
+            if (m != null && !(m.isArray() && m.size() == 1 && name.equals(m.get(0).asText()))) {
+                problem(path + ".methods", name + " runs alone: leave methods out (or [" + name + "]), or use bdlm/corella "
+                        + "with methods " + m);
+                return false;
+            }
+            return true;
+        }
+
+        private static ObjectNode alone(String name) {
+            ObjectNode o = JSON.createObjectNode();
+            o.putArray("methods").add(name);
+            o.putArray("baselines");
+            return o;
         }
 
         /** The split a model trains on: the one it names, else the first that suits it; null after a problem. */

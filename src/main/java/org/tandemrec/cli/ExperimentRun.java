@@ -250,10 +250,10 @@ final class ExperimentRun {
     /** One model's run in {@code models/ID/}: skipped when its marker exists, its records either way. */
     private RunResults model(Experiment.Model m, Map<String, SplitData> splits, SyntheticTruth truth, Path llmDir,
                              boolean resuming) throws IOException {
-        Path dir = out.resolve("models").resolve(m.id());
+        Path dir = out.resolve("models").resolve(m.dir());
         if (Files.isRegularFile(dir.resolve(COMPLETE))) {
-            PipelineStages.step(w, "%-12s finished earlier, skipped", m.id());
-            return MetricsFile.read(dir.resolve(MetricsFile.FILE_NAME));
+            PipelineStages.step(w, "%-12s finished earlier, skipped", m.dir());
+            return withSeed(m, MetricsFile.read(dir.resolve(MetricsFile.FILE_NAME)));
         }
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
@@ -290,18 +290,34 @@ final class ExperimentRun {
             default -> throw new IllegalStateException(m.kind().name());
         }
         AtomicFile.writeString(dir.resolve(COMPLETE), "{\"complete\": true}\n");
-        PipelineStages.step(w, "%-12s %-10s done in %.1f s  %s", m.id(), m.split() == null ? "" : "(" + m.split() + ")",
+        PipelineStages.step(w, "%-12s %-10s done in %.1f s  %s", m.dir(), m.split() == null ? "" : "(" + m.split() + ")",
                 (System.nanoTime() - t0) / 1e9, headline(m, records));
-        return MetricsFile.read(dir.resolve(MetricsFile.FILE_NAME));
+        return withSeed(m, MetricsFile.read(dir.resolve(MetricsFile.FILE_NAME)));
+    }
+
+    /**
+     * A model run of a seed list: its records carry the model's seed (they otherwise carry the
+     * split's), so the runs of one model stay apart and the report can average them.
+     */
+    private static RunResults withSeed(Experiment.Model m, RunResults r) {
+        if (m.seed() == null) {
+            return r;
+        }
+        return new RunResults(r.run(), r.results().stream().map(x -> x.withSeed(m.seed())).toList(),
+                r.curves().stream().map(c -> new Curve(c.group(), c.name() + " (seed " + m.seed() + ")", c.xLabel(), c.yLabel(),
+                        c.x(), c.y())).toList(), r.settings());
     }
 
     /** A model's headline figures; of a method's comparison, those of the method's own models. */
     private static String headline(Experiment.Model m, List<MetricRecord> records) {
-        List<String> own = switch (m.kind()) {
-            case BDLM -> List.of("bdlm-llm", "bdlm-drs");
-            case CORELLA -> List.of("corella");
-            default -> List.of();
-        };
+        List<String> own = new ArrayList<>();
+        if (m.kind() == Experiment.Kind.BDLM) {
+            for (String method : m.bdlm().methods()) {
+                own.addAll(method.equals("bdlm") ? List.of("bdlm-llm", "bdlm-drs") : List.of(method));
+            }
+        } else if (m.kind() == Experiment.Kind.CORELLA) {
+            own.addAll(m.corella().methods());
+        }
         if (own.isEmpty()) {
             return PipelineStages.headline(records);
         }
@@ -317,6 +333,9 @@ final class ExperimentRun {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("experiment", e.name());
         c.put("seed", Long.toString(e.seed()));
+        if (!e.seeds().isEmpty()) {
+            c.put("model seeds", e.seeds().toString());
+        }
         c.put("dataset", e.dataset().isSynthetic() ? String.format(Locale.ROOT, "synthetic, %d users, %d items",
                 e.dataset().synthetic().users(), e.dataset().synthetic().items()) : e.dataset().format() + " "
                 + e.dataset().path());

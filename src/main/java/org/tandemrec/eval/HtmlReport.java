@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -107,6 +108,7 @@ public final class HtmlReport {
         ComparisonSections.comparison(body, results.results());
         ComparisonSections.variants(body, results.results());
         ComparisonSections.sweeps(body, results.results());
+        seedSection(body, SeedSpread.of(results.results()));
         for (Map.Entry<String, List<MetricRecord>> task : byTask.entrySet()) {
             taskSection(body, task.getKey(), task.getValue());
         }
@@ -354,6 +356,45 @@ public final class HtmlReport {
             }
         }
         return null;
+    }
+
+    /** Each model's mean ± sd over its seeds, by task; the best mean per column highlighted. */
+    private static void seedSection(StringBuilder h, List<SeedSpread> spreads) {
+        if (spreads.isEmpty()) {
+            return;
+        }
+        h.append("<h2>Over seeds: mean ± standard deviation</h2>\n<p class=\"note\">Each model trained once per seed on "
+                + "the same split; all examples. A difference between two models smaller than their spread is not one "
+                + "the seeds can tell apart.</p>\n");
+        Map<String, List<SeedSpread>> byTask = new LinkedHashMap<>();
+        spreads.forEach(s -> byTask.computeIfAbsent(s.task(), t -> new ArrayList<>()).add(s));
+        for (Map.Entry<String, List<SeedSpread>> t : byTask.entrySet()) {
+            Set<String> columns = new LinkedHashSet<>();
+            t.getValue().forEach(s -> columns.addAll(s.mean().keySet()));
+            h.append("<h3>Task: ").append(Html.escape(t.getKey())).append("</h3>\n<table>\n<tr><th>model</th><th>split</th>"
+                    + "<th>seeds</th>");
+            columns.forEach(c -> h.append("<th>").append(Html.escape(c)).append("</th>"));
+            h.append("</tr>\n");
+            for (SeedSpread s : t.getValue()) {
+                h.append("<tr><td>").append(Html.escape(s.model())).append("</td><td>")
+                        .append(Html.escape(s.split() == null ? "" : s.split())).append("</td><td class=\"num\">")
+                        .append(s.seeds().size()).append("</td>");
+                for (String c : columns) {
+                    Double m = s.mean().get(c);
+                    if (m == null) {
+                        h.append("<td class=\"na\">–</td>");
+                        continue;
+                    }
+                    boolean best = !NOT_RANKED.contains(c) && t.getValue().size() > 1 && t.getValue().stream()
+                            .map(o -> o.mean().get(c)).filter(Objects::nonNull)
+                            .allMatch(o -> Html.lowerIsBetter(c) ? o >= m : o <= m);
+                    h.append("<td class=\"num").append(best ? " best" : "").append("\">").append(Html.number(m))
+                            .append(" ± ").append(Html.number(s.sd().get(c))).append("</td>");
+                }
+                h.append("</tr>\n");
+            }
+            h.append("</table>\n");
+        }
     }
 
     /** Models as rows, metrics as columns, best per column highlighted. */

@@ -66,6 +66,11 @@ public record MetricRecord(String task, String model, String segment, Map<String
         return new MetricRecord(task, name, segment, metrics, count, dataset, split, seed, calibration);
     }
 
+    /** The same record of a run with another seed (one model trained with several seeds). */
+    public MetricRecord withSeed(long newSeed) {
+        return new MetricRecord(task, model, segment, metrics, count, dataset, split, newSeed, calibration);
+    }
+
     /** The metric's value, or NaN when this record does not hold it. */
     public double get(String metric) {
         Double v = metrics.get(metric);

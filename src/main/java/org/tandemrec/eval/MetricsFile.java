@@ -81,6 +81,21 @@ public final class MetricsFile {
                 }
             }
         }
+        List<SeedSpread> spreads = SeedSpread.of(results.results());
+        if (!spreads.isEmpty()) {
+            // Derived from the records above (not read back): what a reader of the file wants first.
+            ArrayNode over = root.putArray("over_seeds");
+            for (SeedSpread sp : spreads) {
+                ObjectNode o = over.addObject().put("task", sp.task()).put("model", sp.model());
+                if (sp.split() != null) {
+                    o.put("split", sp.split());
+                }
+                ArrayNode seeds = o.putArray("seeds");
+                sp.seeds().forEach(seeds::add);
+                ObjectNode m = o.putObject("metrics");
+                sp.mean().forEach((k, v) -> m.putObject(k).put("mean", v).put("sd", sp.sd().get(k)));
+            }
+        }
         if (!results.curves().isEmpty()) {
             ArrayNode curves = root.putArray("curves");
             for (Curve c : results.curves()) {

@@ -48,13 +48,13 @@ class ExperimentFileTest {
         List<String> lines = e.lines();
         String all = String.join("\n", lines);
         String p = f.toString();
-        assertTrue(lines.contains(p + ":3: colour: unknown key (known: [name, seed, dataset, filters, splits, llm, models])"), all);
+        assertTrue(lines.contains(p + ":3: colour: unknown key (known: [name, seed, seeds, dataset, filters, splits, llm, models])"), all);
         assertTrue(lines.contains(p + ":4: dataset.users: must be an integer, got \"many\""), all);
         assertTrue(lines.contains(p + ":5: filters.kcore: must be >= 0 (0: no filter), got -1"), all);
         assertTrue(lines.contains(p + ":7: splits.loo.negatives: must be >= 1, got 0"), all);
         assertTrue(lines.contains(p + ":8: splits.time.fractions: must be three numbers [train, valid, test], got [0.5,0.5]"), all);
         assertTrue(all.contains(p + ":12: models[1].name: unknown model 'lightgnc' (known: [random, pop,"), all);
-        assertTrue(all.contains("bdlm, corella, oracle])"), all);
+        assertTrue(all.contains("bdlm, corella, oracle, llm-rec, gpt4sm, instructrec, tallrec])"), all);
         assertTrue(lines.contains(p + ":15: models[2].settings.learning_rate: must be a number, got \"fast\""), all);
         assertTrue(all.contains(p + ":16: models[2].settings.lr: unknown setting (known: ["), all);
         assertTrue(lines.contains(p + ":17: models[2].settings.epochs: must be > 0, got 0"), all);
@@ -66,6 +66,64 @@ class ExperimentFileTest {
         assertTrue(all.contains(p + ":21: models[6].settings.sft.lora_rnk: unknown setting (known: ["), all);
         assertTrue(all.contains(p + ":21: models[6]: corella needs an LLM"), all);
         assertEquals(15, lines.size(), all);
+    }
+
+    @Test
+    void llmBaselinesRunAloneAndASeedListRunsEveryModelOncePerSeed() throws Exception {
+        Path f = Files.writeString(tmp.resolve("seeds.yaml"), """
+                seed: 5
+                seeds: [1, 2]
+                dataset: {format: synthetic, users: 200, items: 300}
+                splits:
+                  loo: {sampler: popularity}
+                  time: {protocol: time, task: ctr, label_rule: ">=4"}
+                llm: {pretrain: {steps: 3}}
+                models:
+                  - {name: oracle}
+                  - {name: mf-bpr}
+                  - {name: instructrec, settings: {train_positions: 10}}
+                  - {name: tallrec}
+                """);
+        Experiment e = ExperimentFile.read(f);
+        assertEquals(List.of(1L, 2L), e.seeds());
+        assertEquals(List.of("oracle", "mf-bpr/seed-1", "mf-bpr/seed-2", "instructrec/seed-1", "instructrec/seed-2",
+                "tallrec/seed-1", "tallrec/seed-2"), e.models().stream().map(Experiment.Model::dir).toList());
+        Experiment.Model instruct = e.models().get(4);
+        assertEquals(Experiment.Kind.BDLM, instruct.kind());
+        assertEquals(List.of("instructrec"), instruct.bdlm().methods());
+        assertEquals(List.of(), instruct.bdlm().baselines(), "alone: no CRM baselines unless asked");
+        assertEquals(2L, instruct.bdlm().seed());
+        assertEquals(10, instruct.bdlm().trainPositions());
+        assertEquals(2L, e.models().get(2).crm().train().seed());
+        Experiment.Model tallrec = e.models().get(5);
+        assertEquals(Experiment.Kind.CORELLA, tallrec.kind());
+        assertEquals("time", tallrec.split());
+        assertEquals(List.of("tallrec"), tallrec.corella().methods());
+        assertEquals(1L, tallrec.corella().seed());
+
+        // The resolved file lists the seeds, no model seed, and reads back as the same experiment.
+        Path back = Files.writeString(tmp.resolve("back.yaml"), e.resolved().toString());
+        Experiment again = ExperimentFile.read(back);
+        assertEquals(e.resolved(), again.resolved());
+        assertFalse(e.resolved().get("models").get(1).get("settings").has("seed"));
+
+        Path bad = Files.writeString(tmp.resolve("bad-seeds.yaml"), """
+                seeds: [1, 1]
+                dataset: {format: synthetic, users: 200, items: 300}
+                llm: {pretrain: {steps: 3}}
+                models:
+                  - {name: mf-bpr, settings: {seed: 4}}
+                  - {name: llm-rec, settings: {methods: [bdlm]}}
+                """);
+        List<String> lines = assertThrows(ExperimentFile.Invalid.class, () -> ExperimentFile.read(bad)).lines();
+        String p = bad.toString();
+        String all = String.join("\n", lines);
+        assertTrue(lines.contains(p + ":1: seeds[1]: seed 1 is listed twice"), all);
+        assertTrue(lines.contains(p + ":5: models[0].settings.seed: the experiment lists seeds: leave the model's seed out"),
+                all);
+        assertTrue(lines.contains(p + ":6: models[1].settings.methods: llm-rec runs alone: leave methods out (or [llm-rec]),"
+                + " or use bdlm/corella with methods [\"bdlm\"]"), all);
+        assertEquals(3, lines.size(), all);
     }
 
     @Test

@@ -127,6 +127,53 @@ class RunCommandTest {
     }
 
     @Test
+    void llmBaselinesRunAsModelsOfTheirOwnAndASeedListAveragesEachModel() throws Exception {
+        Path f = Files.writeString(tmp.resolve("baselines.yaml"), """
+                name: baselines
+                seed: 11
+                seeds: [1, 2]
+                dataset: {format: synthetic, users: 200, items: 300}
+                splits:
+                  loo: {sampler: popularity}
+                  time: {protocol: time, task: ctr, label_rule: ">=4"}
+                llm: {pretrain: {steps: 3, hidden: 64, layers: 2, vocab: 600}}
+                models:
+                  - {name: mf-bpr, settings: {epochs: 1}}
+                  - {name: llm-rec, settings: {eval_users: 8, valid_users: 4, crm_epochs: 1, train_positions: 10,
+                                               drs_positions: 10}}
+                  - {name: instructrec, settings: {eval_users: 8, valid_users: 4, crm_epochs: 1, train_positions: 10,
+                                                   drs_positions: 10}}
+                  - {name: tallrec, settings: {joint_samples: 8, llm_samples: 8, eval_rows: 40, valid_rows: 20,
+                                               crm_epochs: 1}}
+                """);
+        Path out = tmp.resolve("run");
+        CliRun r = CliRun.of("run", f.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        for (String m : List.of("mf-bpr", "llm-rec", "instructrec", "tallrec")) {
+            for (String seed : List.of("seed-1", "seed-2")) {
+                assertTrue(Files.isRegularFile(out.resolve("models").resolve(m).resolve(seed).resolve("COMPLETE")), m + seed);
+            }
+        }
+        RunResults results = MetricsFile.read(out.resolve("metrics.json"));
+        Set<String> keys = results.results().stream().filter(m -> m.segment().equals(MetricRecord.ALL))
+                .map(m -> m.task() + "/" + m.model() + "/" + m.seed()).collect(Collectors.toSet());
+        for (String k : List.of("topk/mf-bpr/1", "topk/mf-bpr/2", "topk/llm-rec/1", "topk/llm-rec/2", "topk/instructrec/2",
+                "ctr/tallrec/1", "ctr/tallrec/2")) {
+            assertTrue(keys.contains(k), k + " in " + keys);
+        }
+        // Each baseline alone: none of the methods' own rows, and no CRM baselines by default.
+        for (String absent : List.of("bdlm-llm", "bdlm-drs", "bdlm-llm-no-et", "gpt4sm", "corella", "gmf", "autoint")) {
+            assertTrue(keys.stream().noneMatch(k -> k.contains("/" + absent + "/")), absent + " in " + keys);
+        }
+        JsonNode over = new ObjectMapper().readTree(out.resolve("metrics.json").toFile()).get("over_seeds");
+        Set<String> averaged = new java.util.HashSet<>();
+        over.forEach(o -> averaged.add(o.get("task").asText() + "/" + o.get("model").asText()));
+        assertTrue(averaged.containsAll(List.of("topk/mf-bpr", "topk/llm-rec", "topk/instructrec", "ctr/tallrec")), averaged
+                .toString());
+        assertTrue(Files.readString(out.resolve("report.html")).contains("Over seeds: mean ± standard deviation"));
+    }
+
+    @Test
     void theSyntheticExampleRunsOnSmallSettingsWithBdlmAndCorella() throws Exception {
         ObjectNode e = SettingsFile.read(Path.of("examples/synthetic.yaml"));
         ((ObjectNode) e.get("dataset")).put("users", 200).put("items", 300);

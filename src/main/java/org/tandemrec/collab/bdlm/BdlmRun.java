@@ -159,20 +159,24 @@ public final class BdlmRun {
             DrsPairs pairs = DrsPairs.of(sampler.sample(s.drsPositions(), 0.0, s.seed() + 1), trainSeq);
             summary.put("bdlm examples", llmExamples.size() + " fine-tuning sequences, " + pairs.size() + " CRM pairs");
 
-            step("LLM-Rec: the base LLM prompted with text");
+            // GPT4SM reads the base LLM's features, so LLM-Rec's model is built for either.
             BdlmLanguageModel baseText = new BdlmLanguageModel(new Decoder(base, null), baseTok, prompts,
                     PromptStyle.TEXT_ONLY, -1, split.numUsers(), 16);
-            records.addAll(llmRecords("llm-rec", baseText, test, m));
-
-            step("GPT4SM: the base LLM's features into the CRM");
+            if (s.runs("llm-rec")) {
+                step("LLM-Rec: the base LLM prompted with text");
+                records.addAll(llmRecords("llm-rec", baseText, test, m));
+            }
             double crmWeight = IdTokenRows.scoreScale(crm, loaded);
-            FeatureEnhancedCrm gpt4sm = FeatureEnhancedCrm.initial(IdTokenRows.rows(loaded, 0, split.numUsers()),
-                    IdTokenRows.rows(loaded, split.numUsers(), split.numItems()), h, s.drsHidden(), crmWeight, s.seed());
-            DrsExamples baseFeatures = pairs.withFeatures(baseText.interactions(m, pairs.users(), pairs.items(),
-                    pairs.histories(), true).features());
-            new Trainer(drsTrainConfig(pairs.size())).fit(new DrsTask("gpt4sm", gpt4sm, baseFeatures),
-                    new TrainHooks(null, out.resolve("checkpoints/gpt4sm.ckpt"), resume, showProgress));
-            records.addAll(drsRecords("gpt4sm", gpt4sm, baseText, test, m));
+            if (s.runs("gpt4sm")) {
+                step("GPT4SM: the base LLM's features into the CRM");
+                FeatureEnhancedCrm gpt4sm = FeatureEnhancedCrm.initial(IdTokenRows.rows(loaded, 0, split.numUsers()),
+                        IdTokenRows.rows(loaded, split.numUsers(), split.numItems()), h, s.drsHidden(), crmWeight, s.seed());
+                DrsExamples baseFeatures = pairs.withFeatures(baseText.interactions(m, pairs.users(), pairs.items(),
+                        pairs.histories(), true).features());
+                new Trainer(drsTrainConfig(pairs.size())).fit(new DrsTask("gpt4sm", gpt4sm, baseFeatures),
+                        new TrainHooks(null, out.resolve("checkpoints/gpt4sm.ckpt"), resume, showProgress));
+                records.addAll(drsRecords("gpt4sm", gpt4sm, baseText, test, m));
+            }
 
             // Without ID tokens the LLM side is InstructRec's text-only fine-tuning at the same budget.
             // With a λ sweep every λ is a variant of its own and the best on validation HR@1 is
@@ -180,11 +184,15 @@ public final class BdlmRun {
             List<Variant> variants = new ArrayList<>();
             List<Double> lambdas = new ArrayList<>(List.of(s.lambda()));
             s.lambdaSweep().stream().filter(l -> !lambdas.contains(l)).forEach(lambdas::add);
-            for (double l : lambdas) {
-                variants.add(new Variant(lambdas.size() == 1 ? "" : lambdaSuffix(l), l, true, true));
+            if (s.runs("bdlm")) {
+                for (double l : lambdas) {
+                    variants.add(new Variant(lambdas.size() == 1 ? "" : lambdaSuffix(l), l, true, true));
+                }
             }
-            variants.add(new Variant("-no-et", s.lambda(), false, false));
-            if (s.ablations()) {
+            if (s.runs("instructrec") || s.runs("bdlm")) {
+                variants.add(new Variant("-no-et", s.lambda(), false, false));
+            }
+            if (s.runs("bdlm") && s.ablations()) {
                 variants.add(new Variant("-no-jl", 0, true, true));
                 variants.add(new Variant("-no-pe", s.lambda(), true, false));
             }
@@ -408,13 +416,16 @@ public final class BdlmRun {
                     resume, showProgress));
             double seconds = (System.nanoTime() - t0) / 1e9;
             double validLlm = BdlmEvaluation.hitRate1(lm.topKScores(m, valid.lists(), valid.histories(), s.seed()));
-            List<MetricRecord> records = new ArrayList<>(llmRecords("bdlm-llm" + v.suffix(), lm, test, m));
-            if (!v.idTokens()) {
-                for (MetricRecord r : List.copyOf(records)) {
-                    records.add(r.withModel("instructrec"));
-                }
+            List<MetricRecord> llmSide = llmRecords("bdlm-llm" + v.suffix(), lm, test, m);
+            // The text-only variant is both InstructRec and BDLM's "w/o extended tokens" ablation.
+            boolean ablation = v.idTokens() || s.runs("bdlm");
+            List<MetricRecord> records = new ArrayList<>(ablation ? llmSide : List.of());
+            if (!v.idTokens() && s.runs("instructrec")) {
+                llmSide.forEach(r -> records.add(r.withModel("instructrec")));
             }
-            records.addAll(drsRecords("bdlm-drs" + v.suffix(), drs, lm, test, m));
+            if (ablation) {
+                records.addAll(drsRecords("bdlm-drs" + v.suffix(), drs, lm, test, m));
+            }
             if (v.suffix().isEmpty() || v.suffix().startsWith("-lambda-")) {
                 HfCheckpoint.save(out.resolve("bdlm-llm" + v.suffix()), adapter == null ? weights : adapter.merge(weights, m),
                         tok);

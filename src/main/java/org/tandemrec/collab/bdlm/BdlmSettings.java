@@ -22,6 +22,7 @@ import org.tandemrec.llm.sft.SftConfig;
  * crm: lightgcn              # the CRM whose embeddings become the ID tokens: lightgcn, neumf or gmf
  * crm_epochs: 0              # 0: the CRM's default epochs
  * baselines: [gmf, neumf, sasrec, gru4rec, bert4rec]   # CRMs scored beside it (the BDLM CRM is one too)
+ * methods: [llm-rec, gpt4sm, instructrec, bdlm]        # which rows of the comparison to run (the CRM always)
  * history_items: 10          # N, the most recent history items a prompt lists
  * token_budget: 0            # tokens per prompt; 0: the LLM's context
  * item_noun: movie           # prompt wording: one item, several items, the verb in the past and now
@@ -45,17 +46,22 @@ import org.tandemrec.llm.sft.SftConfig;
  * sft: {mode: full, learning_rate: 0.0005, batch_size: 8, warmup_steps: 20, ...}
  * }</pre>
  */
-public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, int historyItems, int tokenBudget,
-                           String itemNoun, String itemsNoun, String verbPast, String verb, int trainPositions,
+public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, List<String> methods, int historyItems,
+                           int tokenBudget, String itemNoun, String itemsNoun, String verbPast, String verb, int trainPositions,
                            double topKShare, int drsPositions, int rounds, double lambda, List<Double> lambdaSweep,
                            boolean ablations, int drsHidden, int drsBatchSize, double drsLearningRate, int evalUsers,
                            int validUsers, boolean rescaleIdRows, long seed, SftConfig sft) {
     /** CRMs whose user and item embeddings can become ID tokens. */
     public static final Set<String> ID_CRMS = Set.of("lightgcn", "neumf", "gmf");
+    /**
+     * The comparison's LLM rows: LLM-Rec, GPT4SM, InstructRec and BDLM itself (bdlm-llm, bdlm-drs
+     * and, with {@code ablations}, its variants); a run may hold any of them.
+     */
+    public static final List<String> METHODS = List.of("llm-rec", "gpt4sm", "instructrec", "bdlm");
     /** CRMs that may be scored as baselines. */
     public static final Set<String> BASELINES = Set.of("gmf", "mlp", "neumf", "lightgcn", "mf-bpr", "mf-bce", "sasrec",
             "gru4rec", "bert4rec", "pop", "random");
-    private static final Set<String> KEYS = Set.of("crm", "crm_epochs", "baselines", "history_items", "token_budget",
+    private static final Set<String> KEYS = Set.of("crm", "crm_epochs", "baselines", "methods", "history_items", "token_budget",
             "item_noun", "items_noun", "verb_past", "verb", "train_positions", "topk_share", "drs_positions", "rounds",
             "lambda", "lambda_sweep", "ablations", "drs_hidden", "drs_batch_size", "drs_learning_rate", "eval_users",
             "valid_users", "rescale_id_rows", "seed", "sft");
@@ -70,6 +76,18 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, in
             if (!BASELINES.contains(b)) {
                 throw new IllegalArgumentException("baselines: unknown model '" + b + "' (known: " + new TreeSet<>(BASELINES) + ")");
             }
+        }
+        methods = List.copyOf(methods);
+        if (methods.isEmpty()) {
+            throw new IllegalArgumentException("methods must name at least one of " + METHODS);
+        }
+        for (String m : methods) {
+            if (!METHODS.contains(m)) {
+                throw new IllegalArgumentException("methods: unknown method '" + m + "' (known: " + METHODS + ")");
+            }
+        }
+        if (methods.size() != Set.copyOf(methods).size()) {
+            throw new IllegalArgumentException("methods: each method once, got " + methods);
         }
         SettingsFile.requirePositive("history_items", historyItems);
         SettingsFile.requireNonNegative("token_budget", tokenBudget);
@@ -119,7 +137,7 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, in
     public static BdlmSettings defaults() {
         SftConfig sft = SftConfig.builder().mode(SftConfig.Mode.FULL).learningRate(5e-4).batchSize(8).warmupSteps(20)
                 .loraDropout(0.0).build();
-        return new BdlmSettings("lightgcn", 0, List.of("gmf", "neumf", "sasrec", "gru4rec", "bert4rec"), 10, 0, "movie",
+        return new BdlmSettings("lightgcn", 0, List.of("gmf", "neumf", "sasrec", "gru4rec", "bert4rec"), METHODS, 10, 0, "movie",
                 "movies", "watched", "watch", 2000, 0.5, 1000, 2, 0.1, List.of(), false, 64, 64, 1e-3, 0, 200, true,
                 42L, sft);
     }
@@ -146,12 +164,14 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, in
             SftConfig s = settings.has(key) ? sft.with(where + ": sft", settings.get(key)) : sft;
             key = "baselines";
             List<String> b = strings(value(settings, key, merged), key);
+            key = "methods";
+            List<String> methodList = strings(value(settings, key, merged), key);
             key = "lambda_sweep";
             List<Double> sweep = new ArrayList<>();
             for (JsonNode v : array(value(settings, key, merged), key)) {
                 sweep.add(SettingsFile.doubleValue(v, key));
             }
-            return new BdlmSettings(c, i(settings, "crm_epochs", merged), b, i(settings, "history_items", merged),
+            return new BdlmSettings(c, i(settings, "crm_epochs", merged), b, methodList, i(settings, "history_items", merged),
                     i(settings, "token_budget", merged), t(settings, "item_noun", merged), t(settings, "items_noun", merged),
                     t(settings, "verb_past", merged), t(settings, "verb", merged), i(settings, "train_positions", merged),
                     d(settings, "topk_share", merged), i(settings, "drs_positions", merged), i(settings, "rounds", merged),
@@ -205,6 +225,8 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, in
         o.put("crm_epochs", crmEpochs);
         ArrayNode b = o.putArray("baselines");
         baselines.forEach(b::add);
+        ArrayNode ms = o.putArray("methods");
+        methods.forEach(ms::add);
         o.put("history_items", historyItems);
         o.put("token_budget", tokenBudget);
         o.put("item_noun", itemNoun);
@@ -230,10 +252,15 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, in
         return o;
     }
 
+    /** Whether the run holds the comparison row {@code method} (one of {@link #METHODS}). */
+    public boolean runs(String method) {
+        return methods.contains(method);
+    }
+
     /** The same settings with another λ. */
     public BdlmSettings withLambda(double l) {
-        return new BdlmSettings(crm, crmEpochs, baselines, historyItems, tokenBudget, itemNoun, itemsNoun, verbPast, verb,
-                trainPositions, topKShare, drsPositions, rounds, l, lambdaSweep, ablations, drsHidden, drsBatchSize,
+        return new BdlmSettings(crm, crmEpochs, baselines, methods, historyItems, tokenBudget, itemNoun, itemsNoun, verbPast,
+                verb, trainPositions, topKShare, drsPositions, rounds, l, lambdaSweep, ablations, drsHidden, drsBatchSize,
                 drsLearningRate, evalUsers, validUsers, rescaleIdRows, seed, sft);
     }
 }

@@ -163,18 +163,24 @@ public final class CorellaRun {
             ClickExamples joint = parts.train().select(jointRows);
             ClickExamples alone = parts.train().select(llmRows);
 
-            step("TALLRec: the LLM tuned alone (LoRA) on the same %d + %d rows", joint.size(), alone.size());
-            try (LoraAdapter tallrec = LoraAdapter.create(base, loraConfig(), s.seed(), m)) {
-                ClickLanguageModel lm = new ClickLanguageModel(new Decoder(base, tallrec), tok, prompts, style, SCORE_BATCH);
-                int[] both = Arrays.copyOf(jointRows, jointRows.length + llmRows.length);
-                System.arraycopy(llmRows, 0, both, jointRows.length, llmRows.length);
-                curves.addAll(llmAlone("tallrec", base, tallrec, lm, parts.train().select(both), m));
-                Cascade.Scorer llm = CalibratedScorers.of(lm, valid, m).scorer();
-                records.addAll(records(data, "tallrec", llm.score(test)));
+            if (s.runs("tallrec")) {
+                step("TALLRec: the LLM tuned alone (LoRA) on the same %d + %d rows", joint.size(), alone.size());
+                try (LoraAdapter tallrec = LoraAdapter.create(base, loraConfig(), s.seed(), m)) {
+                    ClickLanguageModel lm = new ClickLanguageModel(new Decoder(base, tallrec), tok, prompts, style,
+                            SCORE_BATCH);
+                    int[] both = Arrays.copyOf(jointRows, jointRows.length + llmRows.length);
+                    System.arraycopy(llmRows, 0, both, jointRows.length, llmRows.length);
+                    curves.addAll(llmAlone("tallrec", base, tallrec, lm, parts.train().select(both), m));
+                    Cascade.Scorer llm = CalibratedScorers.of(lm, valid, m).scorer();
+                    records.addAll(records(data, "tallrec", llm.score(test)));
+                }
             }
 
-            List<Variant> variants = new ArrayList<>(List.of(new Variant("", true, true, true, true)));
-            if (s.ablations()) {
+            List<Variant> variants = new ArrayList<>();
+            if (s.runs("corella")) {
+                variants.add(new Variant("", true, true, true, true));
+            }
+            if (s.runs("corella") && s.ablations()) {
                 variants.add(new Variant("-no-stage1", false, true, true, true));
                 variants.add(new Variant("-no-stage2", true, false, true, true));
                 variants.add(new Variant("-no-stage3", true, true, false, true));

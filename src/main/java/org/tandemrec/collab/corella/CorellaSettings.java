@@ -37,6 +37,7 @@ import org.tandemrec.llm.sft.SftConfig;
  * eval_rows: 2000        # test rows scored (a seeded sample, the same for every model); 0: all
  * valid_rows: 1000       # validation rows for calibration and the budget
  * baselines: [autoint, xdeepfm, fibinet]   # further click CRMs scored beside DCNv2
+ * methods: [tallrec, corella]  # which LLM rows of the comparison to run (stage 1's DCNv2 always)
  * ablations: false       # also w/o stage 1, 2, 3 and w/o alignment
  * seed: 42
  * sft: {learning_rate: 0.001, batch_size: 8, warmup_steps: 10, ...}
@@ -45,12 +46,15 @@ import org.tandemrec.llm.sft.SftConfig;
 public record CorellaSettings(int historyItems, int minHistory, int tokenBudget, int crmEpochs, int jointSamples,
                               int llmSamples, double alpha, double beta, double gamma, List<int[]> alignPairs,
                               double alignP, boolean alignNormalize, int sharedDim, double crmRateScale, double budget, int evalRows,
-                              int validRows, List<String> baselines, boolean ablations, long seed, SftConfig sft) {
+                              int validRows, List<String> baselines, List<String> methods, boolean ablations, long seed,
+                              SftConfig sft) {
+    /** The comparison's LLM rows: TALLRec (the LLM tuned alone) and CoReLLa with its variants. */
+    public static final List<String> METHODS = List.of("tallrec", "corella");
     /** Click models that may be scored beside DCNv2 (CoReLLa's feature-interaction baselines, and the simple ones). */
     public static final Set<String> BASELINES = Set.of("autoint", "xdeepfm", "fibinet", "mf-bce", "pop", "random");
     private static final Set<String> KEYS = Set.of("history_items", "min_history", "token_budget", "crm_epochs",
             "joint_samples", "llm_samples", "alpha", "beta", "gamma", "align_pairs", "align_p", "align_normalize", "shared_dim",
-            "crm_rate_scale", "budget", "eval_rows", "valid_rows", "baselines", "ablations", "seed", "sft");
+            "crm_rate_scale", "budget", "eval_rows", "valid_rows", "baselines", "methods", "ablations", "seed", "sft");
 
     public CorellaSettings {
         SettingsFile.requirePositive("history_items", historyItems);
@@ -85,6 +89,11 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
                         + new TreeSet<>(BASELINES) + ")");
             }
         }
+        methods = List.copyOf(methods);
+        if (methods.isEmpty() || !METHODS.containsAll(methods) || methods.size() != Set.copyOf(methods).size()) {
+            throw new IllegalArgumentException("methods must name each of " + METHODS + " at most once and at least one, got "
+                    + methods);
+        }
         if (sft == null) {
             throw new IllegalArgumentException("sft settings must be given");
         }
@@ -99,7 +108,7 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
         SftConfig sft = SftConfig.builder().mode(SftConfig.Mode.LORA).learningRate(1e-3).batchSize(8).warmupSteps(10)
                 .build();
         return new CorellaSettings(30, 5, 0, 0, 20_000, 20_000, 1, 1, 0.1, List.of(), 2, true, 64, 1, -1, 2000, 1000,
-                List.of("autoint", "xdeepfm", "fibinet"), false, 42L, sft);
+                List.of("autoint", "xdeepfm", "fibinet"), METHODS, false, 42L, sft);
     }
 
     /** The defaults with the keys of a settings file applied; {@code file} null: the defaults. */
@@ -133,12 +142,16 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
             for (JsonNode x : list(merged.get("baselines"), "baselines")) {
                 b.add(SettingsFile.textValue(x, "baselines"));
             }
+            List<String> methodList = new ArrayList<>();
+            for (JsonNode x : list(merged.get("methods"), "methods")) {
+                methodList.add(SettingsFile.textValue(x, "methods"));
+            }
             return new CorellaSettings(i(merged, "history_items"), i(merged, "min_history"), i(merged, "token_budget"),
                     i(merged, "crm_epochs"), i(merged, "joint_samples"), i(merged, "llm_samples"), d(merged, "alpha"),
                     d(merged, "beta"), d(merged, "gamma"), pairs, d(merged, "align_p"),
                     SettingsFile.booleanValue(merged.get("align_normalize"), "align_normalize"), i(merged, "shared_dim"),
                     d(merged, "crm_rate_scale"), d(merged, "budget"), i(merged, "eval_rows"), i(merged, "valid_rows"), b,
-                    SettingsFile.booleanValue(merged.get("ablations"), "ablations"),
+                    methodList, SettingsFile.booleanValue(merged.get("ablations"), "ablations"),
                     SettingsFile.longValue(merged.get("seed"), "seed"), s);
         } catch (IllegalArgumentException ex) {
             String msg = ex.getMessage();
@@ -159,6 +172,11 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
             throw new IllegalArgumentException(key + " must be a list, got " + v);
         }
         return v;
+    }
+
+    /** Whether the run holds the comparison row {@code method} (one of {@link #METHODS}). */
+    public boolean runs(String method) {
+        return methods.contains(method);
     }
 
     /** Every setting under its file key (for run records). */
@@ -186,6 +204,8 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
         o.put("valid_rows", validRows);
         ArrayNode b = o.putArray("baselines");
         baselines.forEach(b::add);
+        ArrayNode ms = o.putArray("methods");
+        methods.forEach(ms::add);
         o.put("ablations", ablations);
         o.put("seed", seed);
         o.set("sft", sft.toJson());
