@@ -11,6 +11,8 @@ import org.tandemrec.llm.decoder.KvCache;
 import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.decoder.RopeScaling;
 import org.tandemrec.llm.decoder.TrainBatch;
+import org.tandemrec.llm.lora.LoraAdapter;
+import org.tandemrec.llm.lora.LoraConfig;
 import org.tandemrec.train.AdamOptimizer;
 import org.tandemrec.train.GradientClipping;
 import org.tandemrec.train.ParameterSet;
@@ -19,11 +21,14 @@ import org.tandemrec.llm.pretrain.PretrainConfig;
 
 /**
  * The LLM figures of {@code tandem bench llm} for one model (random weights of a configuration,
- * or a checkpoint's weights): training, prefill, cached versus recomputing decoding, and Yes/No
- * scoring throughput, each the best of a few timed repetitions after a warm-up. Utilisation (MFU)
- * relates a throughput to the measured matmul peak P: training 6·N·tokens/s / P, prefill
- * 2·N·tokens/s / P, with N the parameter count (Kaplan et al. 2020, §2.1: ≈ 2N flops per token
- * forward, 6N with backward; with tied embeddings N holds the LM head's matrix once).
+ * or a checkpoint's weights): full training, LoRA training (r 8, alpha 16 on q and v, frozen
+ * base: the step BDLM and CoReLLa take most), prefill, cached versus recomputing decoding, and
+ * Yes/No scoring throughput, each the best of a few timed repetitions after a warm-up.
+ * Utilisation (MFU) relates a throughput to the matmul peak P measured at the same thread count,
+ * with the FLOPs per token counted as {@code peer_bench.py} counts them so both sides' achieved
+ * GFLOP/s compare: N the non-embedding parameters (the LM head included), L layers, T tokens, d
+ * the hidden size; training 6N + 6LTd, LoRA 4N + 6LTd (no weight gradients of the base), prefill
+ * 2N + 2LTd (Kaplan et al. 2020, §2.1, with the causal half of the attention term).
  */
 public final class LlmBenchmark {
     /**
@@ -31,8 +36,8 @@ public final class LlmBenchmark {
      * training), prefill batch × sequence, decoding prefix and new tokens, timed repetitions of
      * the other figures (the fastest counts) and the seed of weights and token ids.
      */
-    public record Settings(int trainBatch, int trainSeq, int trainSteps, int prefillBatch, int prefillSeq, int prefix,
-                           int newTokens, int reps, long seed) {
+    public record Settings(int trainBatch, int trainSeq, int trainSteps, boolean lora, int prefillBatch, int prefillSeq,
+                           int prefix, int newTokens, int reps, long seed) {
         public Settings {
             for (int v : new int[] {trainBatch, trainSeq, prefillBatch, prefillSeq, prefix, newTokens, reps}) {
                 if (v <= 0) {
@@ -44,14 +49,20 @@ public final class LlmBenchmark {
             }
         }
 
-        /** The demo model's sizes: training 8 × 128 (reps + 2 steps), prefill 8 × 128, 32 tokens decoded after 256. */
+        /**
+         * The demo model's sizes: training 8 × 128 (reps + 2 steps, full and LoRA), prefill 8 ×
+         * 128, 32 tokens decoded after 256.
+         */
         public static Settings demo(int reps) {
-            return new Settings(8, 128, reps + 2, 8, 128, 256, 32, reps, 1);
+            return new Settings(8, 128, reps + 2, true, 8, 128, 256, 32, reps, 1);
         }
 
-        /** The ~100M model's sizes: training 1 × 128 (2 steps, or none), prefill 2 × 256, 16 tokens decoded after 256. */
+        /**
+         * The ~125M model's sizes, the peer's: training and LoRA training 4 × 256 (3 steps, or
+         * none), prefill 4 × 256, 16 tokens decoded after 256.
+         */
         public static Settings large(int reps, boolean train) {
-            return new Settings(1, 128, train ? 2 : 0, 2, 256, 256, 16, reps, 1);
+            return new Settings(4, 256, train ? 3 : 0, train, 4, 256, 256, 16, reps, 1);
         }
 
         /**
@@ -60,7 +71,8 @@ public final class LlmBenchmark {
          */
         public Settings fitting(int maxPositions, boolean train) {
             int decoded = Math.min(newTokens, Math.max(1, maxPositions / 2));
-            return new Settings(trainBatch, Math.min(trainSeq, maxPositions), train ? trainSteps : 0, prefillBatch,
+            return new Settings(trainBatch, Math.min(trainSeq, maxPositions), train ? trainSteps : 0, train && lora,
+                    prefillBatch,
                     Math.min(prefillSeq, maxPositions), Math.min(prefix, maxPositions - decoded), decoded, reps, seed);
         }
     }
@@ -74,10 +86,18 @@ public final class LlmBenchmark {
                 c.eosTokenId(), c.padTokenId(), 2048);
     }
 
-    /** H 768, L 12, N 12, K 4, I 2048, V 32000, tied: about 100M parameters. */
+    /**
+     * The peer's ~125M decoder: H 768, L 12, N 12, K 4, I 2048, V 32000, untied LM head (its
+     * figures keep the {@code _100m} suffix of earlier runs).
+     */
     public static LlamaConfig model100m() {
-        return new LlamaConfig("llama", 768, 2048, 12, 12, 4, 64, 1e-5, RopeScaling.plain(10000), false, true, 32000,
+        return new LlamaConfig("llama", 768, 2048, 12, 12, 4, 64, 1e-5, RopeScaling.plain(10000), false, false, 32000,
                 1, 2, 3, 2048);
+    }
+
+    /** Parameters that take part in matrix products: all but the input embedding table. */
+    static long nonEmbeddingParameters(LlamaConfig c) {
+        return c.parameterCount() - (c.tieWordEmbeddings() ? 0 : (long) c.vocabSize() * c.hiddenSize());
     }
 
     /**
@@ -87,15 +107,20 @@ public final class LlmBenchmark {
      * (logits at every position, as pre-training needs them), its GFLOP/s by an explicit count
      * ({@link ForwardBenchmark}); Yes/No scoring needs only the last position.
      */
-    public record Figures(long parameters, double trainTokensPerSecond, double prefillTokensPerSecond,
+    public record Figures(long parameters, long nonEmbedding, int layers, int hidden, int trainSeq, int prefillSeq,
+                          double trainTokensPerSecond, double loraTrainTokensPerSecond, double prefillTokensPerSecond,
                           double prefillGflops, double decodeFullSecondsPerToken, double decodeCachedSecondsPerToken,
                           double yesNoPromptsPerSecond, double prefillPromptsPerSecond) {
         public double trainMfu(double peakGflops) {
-            return trainTokensPerSecond * 6 * parameters / (peakGflops * 1e9);
+            return trainTokensPerSecond * (6.0 * nonEmbedding + 6.0 * layers * trainSeq * hidden) / (peakGflops * 1e9);
+        }
+
+        public double loraTrainMfu(double peakGflops) {
+            return loraTrainTokensPerSecond * (4.0 * nonEmbedding + 6.0 * layers * trainSeq * hidden) / (peakGflops * 1e9);
         }
 
         public double prefillMfu(double peakGflops) {
-            return prefillTokensPerSecond * 2 * parameters / (peakGflops * 1e9);
+            return prefillTokensPerSecond * (2.0 * nonEmbedding + 2.0 * layers * prefillSeq * hidden) / (peakGflops * 1e9);
         }
 
         /** Per-token time recomputing the whole prefix over per-token time with the KV cache. */
@@ -137,7 +162,14 @@ public final class LlmBenchmark {
         LlamaConfig config = w.config();
         Decoder d = new Decoder(w, null);
         SplittableRandom rnd = new SplittableRandom(s.seed());
-        double train = s.trainSteps() == 0 ? Double.NaN : trainTokensPerSecond(w, s, rnd, m);
+        double train = s.trainSteps() == 0 ? Double.NaN : trainTokensPerSecond(w, null, s, rnd, m);
+        double lora = Double.NaN;
+        if (s.trainSteps() > 0 && s.lora()) {
+            try (NDManager lm = m.newSubManager(); LoraAdapter adapter = LoraAdapter.create(w, LoraConfig.attention(8, 16, 0,
+                    ""), s.seed(), lm)) {
+                lora = trainTokensPerSecond(w, adapter, s, rnd, lm);
+            }
+        }
         ForwardBenchmark.Result pre = ForwardBenchmark.run(d, s.prefillBatch(), s.prefillSeq(), s.reps(), s.seed(), m);
         int[][] prompts = randomIds(rnd, s.prefillBatch(), s.prefillSeq(), config.vocabSize());
         ChoiceScorer scorer = new ChoiceScorer(d, 0);
@@ -150,20 +182,24 @@ public final class LlmBenchmark {
             }
         }
         double[] decode = decodeSecondsPerToken(d, s, rnd, m);
-        return new Figures(config.parameterCount(), train, pre.tokensPerSecond(), pre.forwardGflops(), decode[0],
+        return new Figures(config.parameterCount(), nonEmbeddingParameters(config), config.numLayers(),
+                config.hiddenSize(), s.trainSeq(), s.prefillSeq(), train, lora, pre.tokensPerSecond(), pre.forwardGflops(), decode[0],
                 decode[1], s.prefillBatch() / yesNo, s.prefillBatch() / pre.forwardSeconds());
     }
 
     /**
      * One training step is what {@link org.tandemrec.train.Trainer} does per step of pre-training
-     * or full fine-tuning: release the last gradients, forward + backward into the tensor
-     * parameters' gradients, global-norm clipping at 1, one AdamW update.
+     * or fine-tuning: release the last gradients, forward + backward into the trained parameters'
+     * gradients (every weight, or the adapter's A and B over the frozen base), global-norm
+     * clipping at 1, one AdamW update.
      */
-    private static double trainTokensPerSecond(DecoderWeights w, Settings s, SplittableRandom rnd, NDManager m) {
+    private static double trainTokensPerSecond(DecoderWeights w, LoraAdapter adapter, Settings s, SplittableRandom rnd,
+                                               NDManager m) {
         int[][] ids = randomIds(rnd, s.trainBatch(), s.trainSeq(), w.config().vocabSize());
         TrainBatch b = TrainBatch.leftPadded(List.of(ids), List.of(ids), 0);
-        ParameterSet params = new ParameterSet(CausalLmGradients.allParameters(w));
-        CausalLmGradients gradients = new CausalLmGradients(new Decoder(w, null), params.list());
+        ParameterSet params = new ParameterSet(adapter == null ? CausalLmGradients.allParameters(w)
+                : CausalLmGradients.loraParameters(adapter));
+        CausalLmGradients gradients = new CausalLmGradients(new Decoder(w, adapter), params.list());
         TrainConfig adamW = TrainConfig.builder().optimizer(TrainConfig.OptimizerKind.ADAMW).learningRate(1e-4)
                 .betas(0.9, 0.95).epsilon(1e-8).weightDecay(0.01).build();
         try (AdamOptimizer optimizer = new AdamOptimizer(params, adamW)) {
