@@ -15,8 +15,14 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Writes a file so that readers see either the old content or the complete new one: the bytes
  * go to a temporary file in the same directory, are forced to disk, and the file is then moved
  * into place. A crash leaves at worst a stray {@code .tmp} file, never a truncated output.
+ *
+ * <p>The system property {@value #PAUSE_PROPERTY} (milliseconds) holds every write open between
+ * its bytes and its move into place, so that crash tests can kill a process inside a write.
  */
 public final class AtomicFile {
+    /** Milliseconds each write waits with its temporary file complete and not yet moved (crash tests). */
+    public static final String PAUSE_PROPERTY = "tandem.atomic-write.pause-ms";
+
     private AtomicFile() {
     }
 
@@ -38,6 +44,7 @@ public final class AtomicFile {
                 out.flush();
                 fos.getFD().sync();
             }
+            pause();
             // Temporary files are created owner-only; the output should read like any other file.
             try {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
@@ -53,6 +60,18 @@ public final class AtomicFile {
         } finally {
             if (!done) {
                 Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    private static void pause() throws IOException {
+        long ms = Long.getLong(PAUSE_PROPERTY, 0);
+        if (ms > 0) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while writing " + ms);
             }
         }
     }

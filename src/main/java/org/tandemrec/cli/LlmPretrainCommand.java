@@ -37,6 +37,10 @@ final class LlmPretrainCommand implements Callable<Integer> {
             + "(default: none; 0: none).")
     Double minutes;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Optimiser steps between checkpoints "
+            + "(default 100; 0: at the end only).")
+    Integer checkpointEvery;
+
     @Option(names = "--resume", description = "Continue from OUT/checkpoint.bin when present (same corpus and settings).")
     boolean resume;
 
@@ -78,6 +82,9 @@ final class LlmPretrainCommand implements Callable<Integer> {
         }
         threads.apply();
         PretrainConfig cfg = config(seed, steps, minutes, hidden, layers, vocab, context);
+        if (checkpointEvery != null) {
+            cfg = cfg.withCheckpointEvery(checkpointEvery);
+        }
         Pretrainer.Result r = new Pretrainer(cfg).run(Pretrainer.readCorpus(corpus), out, resume, true);
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("out", out.toString());

@@ -87,6 +87,12 @@ public record PretrainConfig(int hidden, int layers, int heads, int kvHeads, int
         return new PretrainConfig(256, 4, 4, 2, 1024, 128, 3000, 8, 3e-3f, 0.01f, 20, 1f, DEMO_STEPS, 0, 100, seed);
     }
 
+    /** The same settings with checkpoints every {@code steps} optimiser steps (0: at the end only). */
+    public PretrainConfig withCheckpointEvery(int steps) {
+        return new PretrainConfig(hidden, layers, heads, kvHeads, intermediate, context, vocabSize, batchSize, lr, weightDecay,
+                warmupSteps, maxGradNorm, this.steps, minutes, steps, seed);
+    }
+
     /** The same settings with another step count and time budget. */
     public PretrainConfig withBudget(int newSteps, double newMinutes) {
         return new PretrainConfig(hidden, layers, heads, kvHeads, intermediate, context, vocabSize, batchSize, lr, weightDecay,

@@ -1,0 +1,217 @@
+package org.tandemrec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.base.AtomicFile;
+
+/**
+ * Runs killed with SIGKILL at seeded points — inside a checkpoint's write (its temporary file
+ * complete, not yet moved into place) and at a seeded moment — then resumed: the final model and
+ * {@code metrics.json} equal an uninterrupted run's byte for byte (but for {@code run.created},
+ * the one timestamp), with the same thread count. Each run is a process of its own.
+ */
+@Tag("kill")
+class KillResumeTest {
+    @TempDir
+    static Path tmp;
+    static Path split;
+
+    @BeforeAll
+    static void world() {
+        Path world = tmp.resolve("world");
+        assertEquals(0, CliRun.of("data", "synth", "--out", world.toString(), "--users", "300", "--items", "200").code());
+        split = tmp.resolve("split");
+        CliRun s = CliRun.of("split", "--format", "tandem", world.toString(), "--out", split.toString(), "--sampler",
+                "uniform", "--negatives", "19");
+        assertEquals(0, s.code(), s.err());
+    }
+
+    /** A tandem process; writes held open {@code pauseMs} each so a kill can land inside one. */
+    private static Process start(Path log, long pauseMs, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Xmx1g", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
+                "-Dai.djl.pytorch.num_threads=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-D" + AtomicFile.PAUSE_PROPERTY + "=" + pauseMs, Main.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void finish(Process p, Path log) throws Exception {
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the run did not finish");
+        assertEquals(0, p.exitValue(), Files.readString(log));
+    }
+
+    /** The temporary files of checkpoint writes in {@code dir} now. */
+    private static Set<String> checkpointWrites(Path dir, String file) throws IOException {
+        Set<String> out = new HashSet<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("." + file + ".") && n.endsWith(".tmp"))
+                        .forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** Kills {@code p} (SIGKILL) inside its {@code n}-th write of {@code file} in {@code dir}. */
+    private static void killInsideWrite(Process p, Path dir, String file, int n) throws Exception {
+        Set<String> seen = new HashSet<>();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            seen.addAll(checkpointWrites(dir, file));
+            if (seen.size() >= n) {
+                p.destroyForcibly().waitFor();
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("write " + n + " of " + file + " never came (saw " + seen.size() + ")");
+    }
+
+    private static String withoutCreated(String metrics) {
+        return metrics.replaceAll("\"created\" : \"[^\"]*\"", "");
+    }
+
+    /**
+     * Runs {@code command} to the end in one process, and in another directory kills it at a
+     * seeded moment and then inside two seeded writes of {@code checkpoint}, resuming each time
+     * with {@code resumeFlag}; returns the two run directories (same last name, so run names agree).
+     */
+    private static Path[] killAndResume(String name, String[] command, String resumeFlag, String checkpoint, long seed)
+            throws Exception {
+        return killAndResume(name, command, resumeFlag, "", checkpoint, seed);
+    }
+
+    /** As above, with the checkpoint in {@code checkpointDir} under the run directory. */
+    private static Path[] killAndResume(String name, String[] command, String resumeFlag, String checkpointDir,
+                                        String checkpoint, long seed) throws Exception {
+        Path whole = tmp.resolve(name + "-whole").resolve("run");
+        long t0 = System.nanoTime();
+        Path wholeLog = tmp.resolve(name + "-whole.log");
+        finish(start(wholeLog, 0, concat(command, "--out", whole.toString())), wholeLog);
+        long wholeMs = (System.nanoTime() - t0) / 1_000_000;
+
+        Path killed = tmp.resolve(name + "-killed").resolve("run");
+        String[] resume = concat(command, "--out", killed.toString(), resumeFlag);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        // At a seeded moment of an uninterrupted run's length, from the start.
+        Process p = start(tmp.resolve(name + "-killed-t.log"), 0, resume);
+        Thread.sleep((long) (wholeMs * (0.3 + 0.4 * rnd.nextDouble())));
+        assertTrue(p.isAlive(), name + " killed before it finished");
+        p.destroyForcibly().waitFor();
+        // Inside a seeded checkpoint write, twice (each resumed run starts from the last checkpoint in place).
+        for (int k = 0; k < 2; k++) {
+            killInsideWrite(start(tmp.resolve(name + "-killed-" + k + ".log"), 400, resume), killed.resolve(checkpointDir),
+                    checkpoint, 1 + rnd.nextInt(2));
+        }
+        Path lastLog = tmp.resolve(name + "-killed-last.log");
+        finish(start(lastLog, 0, resume), lastLog);
+        return new Path[] {whole, killed};
+    }
+
+    private static void sameBytes(Path[] runs, String... files) throws IOException {
+        for (String f : files) {
+            byte[] a = Files.readAllBytes(runs[0].resolve(f));
+            byte[] b = Files.readAllBytes(runs[1].resolve(f));
+            if (f.endsWith("metrics.json")) {
+                assertEquals(withoutCreated(new String(a, java.nio.charset.StandardCharsets.UTF_8)),
+                        withoutCreated(new String(b, java.nio.charset.StandardCharsets.UTF_8)), f);
+            } else {
+                assertArrayEquals(a, b, f + " after kills and resumptions");
+            }
+        }
+    }
+
+    @Test
+    void trainCrmKilledAndResumedEndsWithTheSameBytes() throws Exception {
+        Path cfg = Files.writeString(tmp.resolve("sasrec.yaml"), "epochs: 4\ndim: 16\ncheckpoint_every: 6\n");
+        Path[] runs = killAndResume("crm", new String[] {"train", "crm", "--model", "sasrec", "--data", split.toString(),
+            "--config", cfg.toString()}, "--resume", "checkpoint.bin", 13);
+        sameBytes(runs, "model.bin", "metrics.json");
+        assertFalse(Files.exists(runs[1].resolve("checkpoint.bin")), "the checkpoint goes once the run is complete");
+    }
+
+    @Test
+    void anExperimentKilledAndResumedEndsWithTheSameMetrics() throws Exception {
+        Path f = Files.writeString(tmp.resolve("exp.yaml"), """
+                name: killed
+                seed: 5
+                dataset: {format: synthetic, users: 300, items: 200}
+                splits:
+                  loo: {sampler: uniform}
+                models:
+                  - {name: pop}
+                  - {name: sasrec, settings: {epochs: 4, dim: 16, checkpoint_every: 6}}
+                  - {name: mf-bpr, settings: {epochs: 3}}
+                """);
+        Path[] runs = killAndResume("run", new String[] {"run", f.toString()}, "--resume", "models/sasrec", "checkpoint.bin",
+                23);
+        sameBytes(runs, "metrics.json", "models/sasrec/model.bin", "models/mf-bpr/model.bin", "splits/loo/manifest.json");
+        assertTrue(Files.isRegularFile(runs[1].resolve("COMPLETE")));
+    }
+
+    @Test
+    void llmPretrainKilledAndResumedEndsWithTheSameBytes() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            lines.add("user " + (i % 13) + " watched Heat (1995) and Toy Story (1995), then rated " + (i % 5 + 1) + " stars.");
+        }
+        Path corpus = Files.write(tmp.resolve("corpus.txt"), lines);
+        Path[] runs = killAndResume("pretrain", new String[] {"llm", "pretrain", "--corpus", corpus.toString(), "--minutes",
+            "0", "--steps", "60", "--checkpoint-every", "8", "--hidden", "64", "--layers", "2", "--vocab", "300", "--context",
+            "32"}, "--resume",
+            "checkpoint.bin", 17);
+        sameBytes(runs, "model.safetensors", "tokenizer.json", "config.json");
+    }
+
+    @Test
+    void llmSftKilledAndResumedEndsWithTheSameBytes() throws Exception {
+        Path train = tmp.resolve("sft.jsonl");
+        StringBuilder b = new StringBuilder();
+        String[] films = {"Heat (1995)", "Casino (1995)", "Toy Story (1995)", "Babe (1995)", "Fargo (1996)", "Jumanji (1995)"};
+        String[] kinds = {" crime film", " crime film", " animated film", " family film", " crime film", " adventure film"};
+        for (int i = 0; i < 24; i++) {
+            b.append("{\"prompt\": \"").append(films[i % 6]).append(" is a\", \"answer\": \"").append(kinds[i % 6])
+                    .append("\"}\n");
+        }
+        Files.writeString(train, b);
+        Path cfg = Files.writeString(tmp.resolve("sft.yaml"), """
+                mode: full
+                epochs: 3
+                batch_size: 2
+                learning_rate: 0.005
+                warmup_steps: 2
+                max_length: 32
+                checkpoint_every: 3
+                seed: 3
+                """);
+        Path[] runs = killAndResume("sft", new String[] {"llm", "sft", "--model",
+            org.tandemrec.Fixtures.path("hf/tiny-llama").toString(), "--data", train.toString(), "--config", cfg.toString()},
+            "--resume", "checkpoint.bin", 19);
+        sameBytes(runs, "model/model.safetensors");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
