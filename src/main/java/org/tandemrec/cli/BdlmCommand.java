@@ -50,7 +50,8 @@ public final class BdlmCommand implements Callable<Integer> {
         }
         PrintWriter w = spec.commandLine().getOut();
         BdlmRun.Result r = new BdlmRun(settings, data, llm, out, run.resume, true, w).run();
-        RunFiles.finishMethodRun(out, "bdlm", data, llm, settings.toJson(), r.summary(), r.records(), r.curves(), w);
+        RunFiles.finishMethodRun(out, "bdlm", data, llm, settings.toJson(), r.summary(), r.timings(), r.records(),
+                r.curves(), w);
         return 0;
     }
 }

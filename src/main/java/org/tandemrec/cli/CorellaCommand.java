@@ -44,7 +44,8 @@ public final class CorellaCommand implements Callable<Integer> {
         }
         PrintWriter w = spec.commandLine().getOut();
         CorellaRun.Result r = new CorellaRun(settings, data, llm, out, run.resume, true, w).run();
-        RunFiles.finishMethodRun(out, "corella", data, llm, settings.toJson(), r.summary(), r.records(), r.curves(), w);
+        RunFiles.finishMethodRun(out, "corella", data, llm, settings.toJson(), r.summary(), r.timings(), r.records(),
+                r.curves(), w);
         return 0;
     }
 }

@@ -180,6 +180,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
 
         Map<String, String> config = new LinkedHashMap<>();
+        Map<String, String> timings = new LinkedHashMap<>();
         int steps = llmSteps != null ? llmSteps : llmMinutes != null ? 0 : PretrainConfig.DEMO_STEPS;
         if (steps > 0 || llmMinutes != null) {
             PretrainConfig llm = PretrainConfig.demo(seed).withContext(PipelineStages.LLM_CONTEXT)
@@ -194,6 +195,7 @@ public final class DemoCommand implements Callable<Integer> {
                 records.addAll(b.records());
                 curves.addAll(b.curves());
                 b.summary().forEach((k, v) -> config.put("bdlm " + k, v));
+                b.timings().forEach((k, v) -> timings.put("bdlm " + k, v));
             }
             if (corellaSamples > 0) {
                 CorellaSettings corella = corellaSettings();
@@ -203,6 +205,7 @@ public final class DemoCommand implements Callable<Integer> {
                 records.addAll(c.records());
                 curves.addAll(c.curves());
                 c.summary().forEach((k, v) -> config.put("corella " + k, v));
+                c.timings().forEach((k, v) -> timings.put("corella " + k, v));
             }
         }
         config.put("dataset", "synthetic");
@@ -212,6 +215,7 @@ public final class DemoCommand implements Callable<Integer> {
         config.put("topk split", "leave-one-out, 1+19 mixed popularity/text negatives (BDLM)");
         config.put("ctr split", "global time 80/10/10, rating >= 4 positive (CoReLLa)");
         config.put("epochs scale", Double.toString(epochsScale));
+        RunFiles.writeTimings(dir, timings);
         RunFiles.writeResults(dir, out.getFileName().toString(), config, records, curves, settings);
         run.publish();
         PipelineStages.step(w, "done in %.0f s: %s and %s in %s", (System.nanoTime() - start) / 1e9, MetricsFile.FILE_NAME,

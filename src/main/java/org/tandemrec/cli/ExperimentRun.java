@@ -268,14 +268,14 @@ final class ExperimentRun {
             }
             case BDLM -> {
                 BdlmRun.Result r = new BdlmRun(m.bdlm(), splitDir(m.split()), llmDir, dir, resuming, true, w).run();
-                RunFiles.finishMethodRun(dir, "bdlm", splitDir(m.split()), llmDir, m.bdlm().toJson(), r.summary(), r.records(),
-                        r.curves(), w);
+                RunFiles.finishMethodRun(dir, "bdlm", splitDir(m.split()), llmDir, m.bdlm().toJson(), r.summary(),
+                        r.timings(), r.records(), r.curves(), w);
                 records = r.records();
             }
             case CORELLA -> {
                 CorellaRun.Result r = new CorellaRun(m.corella(), splitDir(m.split()), llmDir, dir, resuming, true, w).run();
-                RunFiles.finishMethodRun(dir, "corella", splitDir(m.split()), llmDir, m.corella().toJson(), r.summary(), r.records(),
-                        r.curves(), w);
+                RunFiles.finishMethodRun(dir, "corella", splitDir(m.split()), llmDir, m.corella().toJson(), r.summary(),
+                        r.timings(), r.records(), r.curves(), w);
                 records = r.records();
             }
             case ORACLE -> {

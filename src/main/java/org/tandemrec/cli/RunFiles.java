@@ -28,6 +28,7 @@ final class RunFiles {
     static final String RUN = "run.json";
     static final String MODEL = "model.bin";
     static final String CHECKPOINT = "checkpoint.bin";
+    static final String TIMINGS = "timings.json";
     /** Each epoch's mean training loss and validation metric while training ({@link org.tandemrec.train.EpochLog}); removed at the end. */
     static final String EPOCH_LOG = "epochs.log";
     static final String FORMAT = "tandem-run";
@@ -91,8 +92,9 @@ final class RunFiles {
      * under the method's name, and each model's figures on all examples printed, one line each.
      */
     static void finishMethodRun(Path out, String method, Path split, Path llm, ObjectNode settings,
-                                Map<String, String> summary, List<MetricRecord> records, List<Curve> curves,
-                                java.io.PrintWriter w) throws IOException {
+                                Map<String, String> summary, Map<String, String> timings, List<MetricRecord> records,
+                                List<Curve> curves, java.io.PrintWriter w) throws IOException {
+        writeTimings(out, timings);
         Map<String, String> config = new LinkedHashMap<>();
         config.put("split", split.toString());
         config.put("llm", llm.toString());
@@ -104,6 +106,17 @@ final class RunFiles {
             }
         }
         w.flush();
+    }
+
+    /**
+     * How long each part of a run took, in {@code timings.json} beside {@code metrics.json}: kept
+     * out of it so that two runs of one configuration give the same {@code metrics.json}.
+     */
+    static void writeTimings(Path dir, Map<String, String> timings) throws IOException {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        timings.forEach(o::put);
+        AtomicFile.writeString(dir.resolve(TIMINGS), new ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValueAsString(o) + "\n");
     }
 
     /** Writes metrics.json then report.html for the records and traced curves. */

@@ -25,11 +25,13 @@ import org.tandemrec.base.AtomicFile;
  *
  * <p>Binary format {@value #FORMAT} version {@value #VERSION} (big-endian): format name, version,
  * model name, config hash (SHA-256 of the model's and the run's trajectory settings), seed,
- * epoch, next batch within the epoch, global step, early-stopping state, every parameter (name,
+ * epoch, next batch within the epoch, global step, early-stopping state, the epoch's loss sum and
+ * trained batches so far (so a run resumed mid-epoch logs the same mean loss), every parameter (name,
  * shape, values), the optimiser state (step, each parameter's own step count, then per parameter
  * a flag and, when set, the step count of each of its rows — kept for row-sparse tensors, whose
  * rows are updated lazily — then first and second moments), the best parameters so far (if
- * validated), and a CRC-32 of all preceding bytes. Older versions are read too: version 2 has
+ * validated), and a CRC-32 of all preceding bytes. Older versions are read too: version 3 has no
+ * epoch loss (a run resumed from one mid-epoch logs the mean of the batches after it), version 2 has
  * no per-row counts (every row of a row-sparse tensor then counts its parameter's steps, as the
  * dense update it had then gave each row), version 1 no per-parameter counts either (every count
  * equals the step). Every {@link Parameter.Kind} is stored
@@ -41,11 +43,11 @@ import org.tandemrec.base.AtomicFile;
  */
 public final class Checkpoint {
     public static final String FORMAT = "tandem-train-checkpoint";
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     /** Counters and early-stopping state of a run. */
     record Position(long seed, int epoch, int nextBatch, long globalStep, double bestMetric, int bestEpoch,
-                    int epochsWithoutImprovement) {
+                    int epochsWithoutImprovement, double epochLoss, int epochBatches) {
     }
 
     /** A fully read and verified checkpoint, not yet applied. */
@@ -82,6 +84,8 @@ public final class Checkpoint {
                 out.writeDouble(pos.bestMetric());
                 out.writeInt(pos.bestEpoch());
                 out.writeInt(pos.epochsWithoutImprovement());
+                out.writeDouble(pos.epochLoss());
+                out.writeInt(pos.epochBatches());
                 List<Parameter> ps = task.parameters().list();
                 out.writeInt(ps.size());
                 for (Parameter p : ps) {
@@ -142,7 +146,7 @@ public final class Checkpoint {
                         + configHash.substring(0, 12) + "…)");
             }
             Position pos = new Position(in.readLong(), in.readInt(), in.readInt(), in.readLong(), in.readDouble(),
-                    in.readInt(), in.readInt());
+                    in.readInt(), in.readInt(), version >= 4 ? in.readDouble() : 0, version >= 4 ? in.readInt() : 0);
             int count = in.readInt();
             if (count != ps.size()) {
                 throw new CheckpointException(file, "checkpoint has " + count + " parameters, model " + ps.size());

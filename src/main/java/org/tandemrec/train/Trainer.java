@@ -67,6 +67,8 @@ public final class Trainer {
         int bestEpoch = -1;
         int sinceBest = 0;
         List<float[]> best = null;
+        double resumedLoss = 0;
+        int resumedBatches = 0;
         if (hooks.resume() && Files.exists(hooks.checkpoint())) {
             Checkpoint.Loaded c = Checkpoint.read(hooks.checkpoint(), task, hash);
             params.restore(c.values());
@@ -78,6 +80,8 @@ public final class Trainer {
             bestMetric = p.bestMetric();
             bestEpoch = p.bestEpoch();
             sinceBest = p.epochsWithoutImprovement();
+            resumedLoss = p.epochLoss();
+            resumedBatches = p.epochBatches();
             best = c.best();
         }
         long firstStep = step;
@@ -96,8 +100,11 @@ public final class Trainer {
             progress.step(step);
             for (; epoch < config.epochs() && !stopped && !stopRequested; epoch++) {
                 int[] order = permutation(n, new SplittableRandom(mix(config.seed() ^ SHUFFLE_STREAM, epoch)));
-                double epochLoss = 0;
-                int epochBatches = 0;
+                // Resumed mid-epoch, the batches before the checkpoint count towards the epoch's mean.
+                double epochLoss = resumedLoss;
+                int epochBatches = resumedBatches;
+                resumedLoss = 0;
+                resumedBatches = 0;
                 for (int b = nextBatch; b < batchesPerEpoch && !stopRequested; b++) {
                     int from = b * config.batchSize();
                     int size = Math.min(config.batchSize(), n - from);
@@ -127,7 +134,7 @@ public final class Trainer {
                     boolean due = config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0;
                     if (hooks.checkpoint() != null && (due || stopRequested)) {
                         Checkpoint.write(hooks.checkpoint(), task, hash, new Checkpoint.Position(config.seed(), epoch,
-                                b + 1, step, bestMetric, bestEpoch, sinceBest), optimizer, best);
+                                b + 1, step, bestMetric, bestEpoch, sinceBest, epochLoss, epochBatches), optimizer, best);
                     }
                 }
                 if (stopRequested) {
@@ -158,7 +165,7 @@ public final class Trainer {
                     // An early-stopped run is recorded as finished so that resuming does not train on.
                     int nextEpoch = stopped ? config.epochs() : epoch + 1;
                     Checkpoint.write(hooks.checkpoint(), task, hash, new Checkpoint.Position(config.seed(), nextEpoch,
-                            0, step, bestMetric, bestEpoch, sinceBest), optimizer, best);
+                            0, step, bestMetric, bestEpoch, sinceBest, 0, 0), optimizer, best);
                 }
             }
         }

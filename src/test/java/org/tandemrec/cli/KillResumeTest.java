@@ -58,31 +58,37 @@ class KillResumeTest {
         assertEquals(0, p.exitValue(), Files.readString(log));
     }
 
-    /** The temporary files of checkpoint writes in {@code dir} now. */
-    private static Set<String> checkpointWrites(Path dir, String file) throws IOException {
+    /**
+     * The temporary files of writes in {@code dir} now whose target's name ends with {@code
+     * suffix} (a file name, or e.g. ".ckpt" for every checkpoint of a method's stages).
+     */
+    private static Set<String> checkpointWrites(Path dir, String suffix) throws IOException {
         Set<String> out = new HashSet<>();
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
-                s.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("." + file + ".") && n.endsWith(".tmp"))
-                        .forEach(out::add);
+                s.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(".") && n.endsWith(".tmp")
+                        && n.substring(0, n.lastIndexOf('.', n.length() - 5)).endsWith(suffix)).forEach(out::add);
             }
         }
         return out;
     }
 
-    /** Kills {@code p} (SIGKILL) inside its {@code n}-th write of {@code file} in {@code dir}. */
-    private static void killInsideWrite(Process p, Path dir, String file, int n) throws Exception {
+    /**
+     * Kills {@code p} (SIGKILL) inside its {@code n}-th write of a file ending with {@code suffix}
+     * in {@code dir} (temporary files that earlier kills left behind do not count).
+     */
+    private static void killInsideWrite(Process p, Set<String> before, Path dir, String suffix, int n) throws Exception {
         Set<String> seen = new HashSet<>();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (System.nanoTime() < deadline && p.isAlive()) {
-            seen.addAll(checkpointWrites(dir, file));
+            checkpointWrites(dir, suffix).stream().filter(f -> !before.contains(f)).forEach(seen::add);
             if (seen.size() >= n) {
                 p.destroyForcibly().waitFor();
                 return;
             }
             Thread.sleep(5);
         }
-        throw new AssertionError("write " + n + " of " + file + " never came (saw " + seen.size() + ")");
+        throw new AssertionError("write " + n + " of " + suffix + " never came (saw " + seen.size() + ")");
     }
 
     private static String withoutCreated(String metrics) {
@@ -118,8 +124,9 @@ class KillResumeTest {
         p.destroyForcibly().waitFor();
         // Inside a seeded checkpoint write, twice (each resumed run starts from the last checkpoint in place).
         for (int k = 0; k < 2; k++) {
-            killInsideWrite(start(tmp.resolve(name + "-killed-" + k + ".log"), 400, resume), killed.resolve(checkpointDir),
-                    checkpoint, 1 + rnd.nextInt(2));
+            Set<String> before = checkpointWrites(killed.resolve(checkpointDir), checkpoint);
+            killInsideWrite(start(tmp.resolve(name + "-killed-" + k + ".log"), 400, resume), before,
+                    killed.resolve(checkpointDir), checkpoint, k == 0 ? 1 + rnd.nextInt(2) : 1);
         }
         Path lastLog = tmp.resolve(name + "-killed-last.log");
         finish(start(lastLog, 0, resume), lastLog);
@@ -165,6 +172,41 @@ class KillResumeTest {
                 23);
         sameBytes(runs, "metrics.json", "models/sasrec/model.bin", "models/mf-bpr/model.bin", "splits/loo/manifest.json");
         assertTrue(Files.isRegularFile(runs[1].resolve("COMPLETE")));
+    }
+
+    @Test
+    void bdlmKilledAndResumedEndsWithTheSameBytes() throws Exception {
+        Path world = tmp.resolve("bdlm-world");
+        assertEquals(0, CliRun.of("data", "synth", "--out", world.toString(), "--users", "60", "--items", "150",
+                "--interactions", "1500").code());
+        Path loo = tmp.resolve("bdlm-loo");
+        assertEquals(0, CliRun.of("split", "--format", "tandem", world.toString(), "--out", loo.toString(), "--sampler",
+                "popularity", "--negatives", "4").code());
+        Path cfg = Files.writeString(tmp.resolve("bdlm.yaml"), String.join("\n", "crm_epochs: 2", "baselines: []",
+                "methods: [bdlm]", "history_items: 2", "train_positions: 40", "drs_positions: 12", "rounds: 2",
+                "eval_users: 12", "valid_users: 8", "sft: {batch_size: 4, warmup_steps: 1, checkpoint_every: 2}", ""));
+        Path[] runs = killAndResume("bdlm", new String[] {"bdlm", "--data", loo.toString(), "--llm",
+            org.tandemrec.Fixtures.path("hf/tiny-llama").toString(), "--config", cfg.toString()}, "--resume", "checkpoints",
+            ".ckpt", 29);
+        sameBytes(runs, "metrics.json", "bdlm-llm/model.safetensors", "bdlm-llm/bdlm-drs.safetensors");
+    }
+
+    @Test
+    void corellaKilledAndResumedEndsWithTheSameBytes() throws Exception {
+        Path world = tmp.resolve("corella-world");
+        assertEquals(0, CliRun.of("data", "synth", "--out", world.toString(), "--users", "80", "--items", "150",
+                "--interactions", "2000").code());
+        Path time = tmp.resolve("corella-time");
+        assertEquals(0, CliRun.of("split", "--format", "tandem", world.toString(), "--out", time.toString(), "--protocol",
+                "time", "--task", "ctr", "--label-rule", ">=4").code());
+        Path cfg = Files.writeString(tmp.resolve("corella.yaml"), String.join("\n", "crm_epochs: 2", "history_items: 4",
+                "min_history: 2", "joint_samples: 32", "llm_samples: 8", "eval_rows: 50", "valid_rows: 40", "shared_dim: 8",
+                "baselines: []", "methods: [corella]", "sft: {batch_size: 4, warmup_steps: 1, checkpoint_every: 2}", ""));
+        Path[] runs = killAndResume("corella", new String[] {"corella", "--data", time.toString(), "--llm",
+            org.tandemrec.Fixtures.path("hf/tiny-llama").toString(), "--config", cfg.toString()}, "--resume", "checkpoints",
+            ".ckpt", 31);
+        sameBytes(runs, "metrics.json", "corella-llm/adapter_model.safetensors",
+                "corella-llm/corella-dcnv2.bin");
     }
 
     @Test

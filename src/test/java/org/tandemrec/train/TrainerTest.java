@@ -140,7 +140,9 @@ class TrainerTest {
     void resumedRunReplaysTheUninterruptedOne(boolean tensorWeights) {
         TrainConfig cfg = config(4);
         ToyTask whole = new ToyTask("toy", 1, tensorWeights);
-        TrainResult all = new Trainer(cfg).fit(whole, TrainHooks.none().withValidation(e -> -e * 0.1));
+        java.util.Map<Integer, Double> wholeEpochs = new java.util.TreeMap<>();
+        TrainResult all = new Trainer(cfg).fit(whole, TrainHooks.none().withValidation(e -> -e * 0.1)
+                .withEpochListener((e, loss, v) -> wholeEpochs.put(e, loss)));
 
         Path ckpt = dir.resolve("toy-" + tensorWeights + ".ckpt");
         ToyTask first = new ToyTask("toy", 1, tensorWeights);
@@ -149,8 +151,12 @@ class TrainerTest {
         assertThrows(IllegalStateException.class, () -> new Trainer(cfg).fit(first, hooks));
 
         ToyTask resumed = new ToyTask("toy", 99, tensorWeights); // different initial values: all must come from the checkpoint
-        TrainResult rest = new Trainer(cfg).fit(resumed, hooks);
+        java.util.Map<Integer, Double> resumedEpochs = new java.util.TreeMap<>();
+        TrainResult rest = new Trainer(cfg).fit(resumed, hooks.withEpochListener((e, loss, v) -> resumedEpochs.put(e, loss)));
         assertEquals(20, rest.firstStep());
+        // Epoch 1 was cut at its 9th batch: its mean loss still counts the 8 batches before the checkpoint.
+        assertEquals(wholeEpochs.get(1), resumedEpochs.get(1));
+        assertEquals(wholeEpochs.get(3), resumedEpochs.get(3));
         float[] expected = Arrays.copyOfRange(all.losses(), 20, all.losses().length);
         assertArrayEquals(expected, rest.losses(), 0f);
         assertArrayEquals(whole.table.value(), resumed.table.value(), 0f);
@@ -283,7 +289,9 @@ class TrainerTest {
     void aStopConditionEndsTheRunCleanlyAndResumingFinishesIt(boolean tensorWeights) {
         TrainConfig cfg = config(4);
         ToyTask whole = new ToyTask("toy", 1, tensorWeights);
-        TrainResult all = new Trainer(cfg).fit(whole, TrainHooks.none().withValidation(e -> -e * 0.1));
+        java.util.Map<Integer, Double> wholeEpochs = new java.util.TreeMap<>();
+        TrainResult all = new Trainer(cfg).fit(whole, TrainHooks.none().withValidation(e -> -e * 0.1)
+                .withEpochListener((e, loss, v) -> wholeEpochs.put(e, loss)));
 
         Path ckpt = dir.resolve("stop-" + tensorWeights + ".ckpt");
         TrainHooks hooks = TrainHooks.none().withValidation(e -> -e * 0.1).withCheckpoint(ckpt, true);

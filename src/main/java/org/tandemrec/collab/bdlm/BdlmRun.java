@@ -56,8 +56,13 @@ import org.tandemrec.train.Trainer;
  * in {@code checkpoints/}, so an interrupted run resumes.
  */
 public final class BdlmRun {
-    /** Every record, what was trained (for the run's summary), and the training losses by step. */
-    public record Result(List<MetricRecord> records, Map<String, String> summary, List<Curve> curves) {
+    /**
+     * Every record, what was trained (for the run's summary: the same on every run of one
+     * configuration), how long each part took (apart, so that the summary repeats), and the
+     * training losses by step.
+     */
+    public record Result(List<MetricRecord> records, Map<String, String> summary, Map<String, String> timings,
+                         List<Curve> curves) {
     }
 
     private static final java.util.regex.Pattern ID_TOKEN = java.util.regex.Pattern.compile("<[ui]id_\\d+>");
@@ -107,6 +112,7 @@ public final class BdlmRun {
         List<MetricRecord> records = new ArrayList<>();
         List<Curve> curves = new ArrayList<>();
         Map<String, String> summary = new LinkedHashMap<>();
+        Map<String, String> timings = new LinkedHashMap<>();
         LlamaConfig declared = LlamaConfig.load(llmDir);
         int longest = s.tokenBudget() > 0 ? Math.min(s.tokenBudget(), declared.maxPositionEmbeddings())
                 : declared.maxPositionEmbeddings();
@@ -207,11 +213,13 @@ public final class BdlmRun {
                 records.addAll(r.records());
                 curves.addAll(r.curves());
                 MutualLearning.Timing t = r.timing();
-                summary.put(v.name(), String.format(Locale.ROOT, "λ %s, validation HR@1 %.4f, %d steps in %.0f s (LLM steps"
-                        + " %.0f s, CRM steps %.0f s, first LLM features %.0f s; joint learning's own: λ·MSE pulls %.1f s,"
-                        + " features refreshed %.0f s = %.1f %% over the sides trained separately)", v.lambda(), r.validLlm(),
-                        r.steps(), r.seconds(), t.llmTaskSeconds(), t.crmTaskSeconds(), t.firstFeaturesSeconds(),
-                        t.pullSeconds(), t.refreshSeconds(), 100 * t.overhead(r.seconds())));
+                summary.put(v.name(), String.format(Locale.ROOT, "λ %s, validation HR@1 %.4f, %d steps", v.lambda(),
+                        r.validLlm(), r.steps()));
+                timings.put(v.name(), String.format(Locale.ROOT, "%d steps in %.0f s (LLM steps %.0f s, CRM steps %.0f s,"
+                        + " first LLM features %.0f s; joint learning's own: λ·MSE pulls %.1f s, features refreshed %.0f s"
+                        + " = %.1f %% over the sides trained separately)", r.steps(), r.seconds(), t.llmTaskSeconds(),
+                        t.crmTaskSeconds(), t.firstFeaturesSeconds(), t.pullSeconds(), t.refreshSeconds(),
+                        100 * t.overhead(r.seconds())));
                 if (lambdas.size() > 1 && v.suffix().startsWith("-lambda-") && r.validLlm() > bestValid) {
                     bestValid = r.validLlm();
                     best = v;
@@ -229,7 +237,7 @@ public final class BdlmRun {
                         + " of " + lambdas + ")");
             }
         }
-        return new Result(records, summary, curves);
+        return new Result(records, summary, timings, curves);
     }
 
     /**

@@ -63,7 +63,8 @@ import org.tandemrec.train.Trainer;
  */
 public final class CorellaRun {
     /** Every record, what was trained (for the run's summary), and the stages' losses by step. */
-    public record Result(List<MetricRecord> records, Map<String, String> summary, List<Curve> curves) {
+    public record Result(List<MetricRecord> records, Map<String, String> summary, Map<String, String> timings,
+                         List<Curve> curves) {
     }
 
     /** Which stages a variant runs and whether stage 2 aligns; its models are {@code corella} + suffix. */
@@ -124,6 +125,7 @@ public final class CorellaRun {
         List<MetricRecord> records = new ArrayList<>();
         List<Curve> curves = new ArrayList<>();
         Map<String, String> summary = new LinkedHashMap<>();
+        Map<String, String> timings = new LinkedHashMap<>();
         summary.put("examples", String.format(Locale.ROOT, "%d train, %d of %d validation, %d of %d test rows (min_history %d)",
                 parts.train().size(), valid.size(), parts.valid().size(), test.size(), parts.test().size(), s.minHistory()));
 
@@ -189,10 +191,10 @@ public final class CorellaRun {
             for (Variant v : variants) {
                 step("%s: stages %s%s%s%s", v.name(), v.stage1() ? "1 " : "", v.stage2() ? "2 " : "", v.stage3() ? "3" : "",
                         v.stage2() && !v.align() ? " (γ = 0)" : "");
-                runVariant(v, data, dcnv2, base, tok, prompts, style, joint, alone, records, curves, summary, m);
+                runVariant(v, data, dcnv2, base, tok, prompts, style, joint, alone, records, curves, summary, timings, m);
             }
         }
-        return new Result(records, summary, curves);
+        return new Result(records, summary, timings, curves);
     }
 
     /**
@@ -247,7 +249,8 @@ public final class CorellaRun {
 
     private void runVariant(Variant v, Data data, DcnV2 dcnv2, DecoderWeights base, LlmTokenizer tok,
                             CorellaPrompts prompts, PromptStyle style, ClickExamples joint, ClickExamples alone,
-                            List<MetricRecord> records, List<Curve> curves, Map<String, String> summary, NDManager parent)
+                            List<MetricRecord> records, List<Curve> curves, Map<String, String> summary,
+                            Map<String, String> timings, NDManager parent)
             throws IOException {
         try (NDManager m = parent.newSubManager(); LoraAdapter adapter = LoraAdapter.create(base, loraConfig(),
                 s.seed(), m)) {
@@ -284,9 +287,10 @@ public final class CorellaRun {
             }
             records.addAll(records(data, v.name(), mixed));
             summary.put(v.name(), String.format(Locale.ROOT, "budget %.2f (%s), entropy threshold %.4f, %d of %d test"
-                    + " requests to the LLM (%.0f LLM calls per 1,000), trained in %.0f s", router.budget(),
+                    + " requests to the LLM (%.0f LLM calls per 1,000)", router.budget(),
                     s.budget() >= 0 ? "set" : "chosen on validation AUC", router.threshold(), routed, test.size(),
-                    1000.0 * routed / test.size(), seconds));
+                    1000.0 * routed / test.size()));
+            timings.put(v.name(), String.format(Locale.ROOT, "trained in %.0f s", seconds));
             if (v.suffix().isEmpty()) {
                 records.addAll(records(data, "corella-no-mix", crmTest));
                 records.addAll(records(data, "corella-llm", llmTest));
