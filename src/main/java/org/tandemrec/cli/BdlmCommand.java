@@ -9,6 +9,7 @@ import org.tandemrec.collab.bdlm.BdlmRun;
 import org.tandemrec.collab.bdlm.BdlmSettings;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunDirectory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +46,7 @@ public final class BdlmCommand implements Callable<Integer> {
         }
         Path out = run.out;
         Files.createDirectories(out);
-        for (String f : new String[] {MetricsFile.FILE_NAME, HtmlReport.FILE_NAME}) {
+        for (String f : new String[] {RunDirectory.COMPLETE, MetricsFile.FILE_NAME, HtmlReport.FILE_NAME}) {
             Files.deleteIfExists(out.resolve(f));
         }
         PrintWriter w = spec.commandLine().getOut();

@@ -8,6 +8,7 @@ import org.tandemrec.collab.corella.CorellaRun;
 import org.tandemrec.collab.corella.CorellaSettings;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunDirectory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,7 +40,7 @@ public final class CorellaCommand implements Callable<Integer> {
         CorellaSettings settings = CorellaSettings.load(run.config);
         Path out = run.out;
         Files.createDirectories(out);
-        for (String f : new String[] {MetricsFile.FILE_NAME, HtmlReport.FILE_NAME}) {
+        for (String f : new String[] {RunDirectory.COMPLETE, MetricsFile.FILE_NAME, HtmlReport.FILE_NAME}) {
             Files.deleteIfExists(out.resolve(f));
         }
         PrintWriter w = spec.commandLine().getOut();

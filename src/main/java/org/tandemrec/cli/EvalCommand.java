@@ -39,6 +39,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JsonNode info = RunFiles.readRun(run);
+        RunFiles.requireComplete(run);
         Path splitDir = data != null ? data : Path.of(info.path("split").asText());
         SplitData split = SplitDirectory.read(splitDir);
         Recommender m = CrmCatalog.load(run.resolve(RunFiles.MODEL));

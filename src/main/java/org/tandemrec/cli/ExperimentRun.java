@@ -28,6 +28,7 @@ import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.eval.RunResults;
 import org.tandemrec.llm.pretrain.Pretrainer;
 import org.tandemrec.split.SplitData;
@@ -55,7 +56,7 @@ import org.tandemrec.split.SplitSource;
  */
 final class ExperimentRun {
     static final String RESOLVED = "experiment.yaml";
-    static final String COMPLETE = "COMPLETE";
+    static final String COMPLETE = RunDirectory.COMPLETE;
     private static final String RESOLVED_HEADER = "# Written by tandem run: the experiment with every default spelled out.\n";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
@@ -289,7 +290,7 @@ final class ExperimentRun {
             }
             default -> throw new IllegalStateException(m.kind().name());
         }
-        AtomicFile.writeString(dir.resolve(COMPLETE), "{\"complete\": true}\n");
+        RunDirectory.markComplete(dir);
         PipelineStages.step(w, "%-12s %-10s done in %.1f s  %s", m.id(), m.split() == null ? "" : "(" + m.split() + ")",
                 (System.nanoTime() - t0) / 1e9, headline(m, records));
         return MetricsFile.read(dir.resolve(MetricsFile.FILE_NAME));

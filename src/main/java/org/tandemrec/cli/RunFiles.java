@@ -11,18 +11,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.base.UnusableFileException;
 import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.eval.RunInfo;
 import org.tandemrec.eval.RunResults;
 
 /**
  * The files of a training run directory: {@code run.json} (format {@code tandem-run} v1: what was
  * trained on which split with which settings), {@code model.bin}, {@code checkpoint.bin} while
- * training, and {@code metrics.json} + {@code report.html} written last, so a run without
- * {@code metrics.json} is visibly unfinished.
+ * training, then {@code metrics.json} + {@code report.html}, and the completion marker
+ * {@link RunDirectory#COMPLETE} last, so a run without it is visibly unfinished.
  */
 final class RunFiles {
     static final String RUN = "run.json";
@@ -66,6 +68,26 @@ final class RunFiles {
         return out;
     }
 
+    /**
+     * Refuses a run directory without its completion marker ({@link RunDirectory#COMPLETE}): it
+     * was interrupted (or written before runs were marked), so its model and figures may be
+     * an earlier epoch's or missing; the message says how to finish it.
+     */
+    static void requireComplete(Path dir) throws UnusableFileException {
+        if (RunDirectory.isComplete(dir)) {
+            return;
+        }
+        String how;
+        if (Files.isRegularFile(dir.resolve(ExperimentRun.RESOLVED))) {
+            how = "resume it with tandem run EXPERIMENT --out " + dir + " --resume";
+        } else if (Files.isRegularFile(dir.resolve(RUN))) {
+            how = "resume it with tandem train crm ... --out " + dir + " --resume";
+        } else {
+            how = "resume it with the command that wrote it and --resume";
+        }
+        throw new UnusableFileException(dir + ": no " + RunDirectory.COMPLETE + " marker: the run did not finish (" + how + ")");
+    }
+
     static JsonNode readRun(Path dir) throws IOException {
         Path f = dir.resolve(RUN);
         if (!Files.isRegularFile(f)) {
@@ -86,8 +108,8 @@ final class RunFiles {
     }
 
     /**
-     * The end of a method's run ({@code tandem bdlm}, {@code tandem corella}): metrics.json and
-     * report.html with the split, the LLM and the run's summary as configuration, every setting
+     * The end of a method's run ({@code tandem bdlm}, {@code tandem corella}): metrics.json,
+     * report.html and the completion marker, with the split, the LLM and the run's summary as configuration, every setting
      * under the method's name, and each model's figures on all examples printed, one line each.
      */
     static void finishMethodRun(Path out, String method, Path split, Path llm, ObjectNode settings,
@@ -98,6 +120,7 @@ final class RunFiles {
         config.put("llm", llm.toString());
         config.putAll(summary);
         writeResults(out, out.getFileName().toString(), config, records, curves, Map.of(method, settingsText(settings)));
+        RunDirectory.markComplete(out);
         for (MetricRecord m : records) {
             if (m.segment().equals(MetricRecord.ALL)) {
                 w.printf(java.util.Locale.ROOT, "%-12s %-18s %s%n", m.task(), m.model(), m.metrics());

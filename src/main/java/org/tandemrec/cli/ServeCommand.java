@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.tandemrec.collab.corella.ServedCascade;
+import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.serve.CascadeServer;
 import org.tandemrec.serve.ServeSettings;
 import picocli.CommandLine;
@@ -46,7 +47,9 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
         }
         ServeSettings settings = ServeSettings.load(config);
-        ServedCascade cascade = corella == null ? ServedCascade.loadRun(run) : ServedCascade.load(run, corella);
+        Path home = corella == null ? ServedCascade.findRun(run) : corella;
+        requireFinished(home);
+        ServedCascade cascade = ServedCascade.load(run, home);
         CascadeServer server = CascadeServer.start(cascade, settings, host, port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -58,5 +61,23 @@ public final class ServeCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Refuses a CoReLLa run that did not finish: its own completion marker, or that of the run
+     * holding it up to RUNDIR (the demo marks only its whole run directory), must be there.
+     */
+    private void requireFinished(Path home) throws java.io.IOException {
+        Path root = run.toAbsolutePath().normalize();
+        Path dir = home.toAbsolutePath().normalize();
+        if (!dir.startsWith(root)) {
+            return; // refused by the loader, which names the path outside RUNDIR
+        }
+        for (Path d = dir; d.startsWith(root); d = d.getParent()) {
+            if (RunDirectory.isComplete(d)) {
+                return;
+            }
+        }
+        RunFiles.requireComplete(home);
     }
 }

@@ -20,6 +20,7 @@ import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
 import org.tandemrec.train.EpochLog;
@@ -60,7 +61,7 @@ public final class TrainCrmCommand implements Callable<Integer> {
         CrmSpec crm = given.forTrainingRows(CrmCatalog.positiveRows(split));
         Files.createDirectories(out);
         // A run re-trained in place must not keep looking finished with an earlier run's results.
-        for (String f : new String[] {MetricsFile.FILE_NAME, HtmlReport.FILE_NAME, RunFiles.MODEL}) {
+        for (String f : new String[] {RunDirectory.COMPLETE, MetricsFile.FILE_NAME, HtmlReport.FILE_NAME, RunFiles.MODEL}) {
             Files.deleteIfExists(out.resolve(f));
         }
         List<MetricRecord> records = trainInto(out, out.getFileName().toString(), crm.model(), crm, split, data, run.resume,
@@ -79,7 +80,8 @@ public final class TrainCrmCommand implements Callable<Integer> {
      * A CRM's run in {@code out}, shared by {@code train crm} and {@code tandem run}: run.json, the
      * checkpoint and epoch log while training (resumed when asked and present), model.bin, then
      * metrics.json and report.html with the records {@code score} gives, the epoch curves and the
-     * settings under {@code name}; the checkpoint and epoch log go once the results are written.
+     * settings under {@code name}; the checkpoint and epoch log go once the results are written,
+     * and the completion marker comes last.
      */
     static List<MetricRecord> trainInto(Path out, String runName, String name, CrmSpec crm, SplitData split, Path splitDir,
                                         boolean resume, Function<Recommender, List<MetricRecord>> score) throws IOException {
@@ -97,6 +99,7 @@ public final class TrainCrmCommand implements Callable<Integer> {
                 Map.of(name, RunFiles.settingsText(settingsJson(crm))));
         Files.deleteIfExists(checkpoint);
         epochs.delete();
+        RunDirectory.markComplete(out);
         return records;
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.tandemrec.base.AtomicFile;
 import org.tandemrec.base.Directories;
 
 /**
@@ -12,8 +13,15 @@ import org.tandemrec.base.Directories;
  * {@code .NAME.partial} and renamed to {@code NAME} by {@link #publish()}. A crash leaves the
  * partial directory (plainly named so) and never a half-written run that looks finished; an
  * earlier run of the same name is replaced only at publication.
+ *
+ * <p>Every command that writes a run directory in place (and {@link #publish()} for those
+ * written aside) ends with the completion marker {@value #COMPLETE}, written atomically after
+ * everything else, so readers ({@code tandem eval}, {@code report}, {@code serve}) can refuse a
+ * run that was interrupted whatever files it happens to hold.
  */
 public final class RunDirectory {
+    /** The completion marker's file name: present only in a run directory that finished. */
+    public static final String COMPLETE = "COMPLETE";
     private final Path target;
     private final Path partial;
     private boolean published;
@@ -47,11 +55,27 @@ public final class RunDirectory {
         return target;
     }
 
-    /** Moves the complete run into place, replacing an earlier run of the same name. */
+    /** Writes the completion marker of {@code dir}: call it once everything else is written. */
+    public static void markComplete(Path dir) throws IOException {
+        AtomicFile.writeString(dir.resolve(COMPLETE), "{\"complete\": true}\n");
+    }
+
+    /** Removes the marker before a run is written again in place, so it never looks finished midway. */
+    public static void clearComplete(Path dir) throws IOException {
+        Files.deleteIfExists(dir.resolve(COMPLETE));
+    }
+
+    /** Whether {@code dir} carries the completion marker. */
+    public static boolean isComplete(Path dir) {
+        return Files.isRegularFile(dir.resolve(COMPLETE));
+    }
+
+    /** Marks the run complete and moves it into place, replacing an earlier run of the same name. */
     public void publish() throws IOException {
         if (published) {
             return;
         }
+        markComplete(partial);
         Path old = target.resolveSibling("." + target.getFileName() + ".old");
         Directories.deleteTree(old);
         if (Files.exists(target)) {

@@ -53,6 +53,7 @@ class BdlmCommandTest {
         assertTrue(Files.isRegularFile(out.resolve("bdlm-llm/model.safetensors")));
         assertTrue(Files.isRegularFile(out.resolve("bdlm-llm/bdlm-drs.safetensors")));
         assertTrue(Files.isRegularFile(out.resolve("report.html")));
+        assertTrue(Files.isRegularFile(out.resolve("COMPLETE")), "the completion marker, written last");
         // BPR scores are calibrated on the validation rows, so every model has F1 like the paper's Table 3.
         for (MetricRecord m : results.results()) {
             if (m.task().equals("interaction") && m.segment().equals(MetricRecord.ALL)) {

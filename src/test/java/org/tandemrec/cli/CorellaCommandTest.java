@@ -40,6 +40,7 @@ class CorellaCommandTest {
         CliRun r = CliRun.of("corella", "--data", split.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
                 "--out", out.toString(), "--config", config.toString());
         assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(out.resolve("COMPLETE")), "the completion marker, written last");
         RunResults results = MetricsFile.read(out.resolve(MetricsFile.FILE_NAME));
         Set<String> models = new TreeSet<>();
         Set<String> segments = new TreeSet<>();

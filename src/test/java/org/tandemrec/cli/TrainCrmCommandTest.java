@@ -85,6 +85,27 @@ class TrainCrmCommandTest {
         assertEquals(first.settings(), again.settings());
     }
 
+    @Test
+    void evalAndReportRefuseARunThatDidNotFinish() throws Exception {
+        Path runDir = tmp.resolve("run-pop");
+        assertEquals(0, run(new StringWriter(), "train", "crm", "--model", "pop", "--data", split.toString(),
+                "--out", runDir.toString()));
+        assertTrue(Files.isRegularFile(runDir.resolve("COMPLETE")), "the completion marker, written last");
+        Files.delete(runDir.resolve("COMPLETE"));
+        byte[] metrics = Files.readAllBytes(runDir.resolve("metrics.json"));
+        for (String command : List.of("eval", "report")) {
+            StringWriter err = new StringWriter();
+            assertEquals(1, run(err, command, runDir.toString()), err.toString());
+            assertEquals("tandem: " + runDir + ": no COMPLETE marker: the run did not finish (resume it with tandem train"
+                    + " crm ... --out " + runDir + " --resume)", err.toString().strip(), command);
+        }
+        assertArrayEquals(metrics, Files.readAllBytes(runDir.resolve("metrics.json")), "metrics.json left as it was");
+        // Training again in place removes the marker first and writes it again last.
+        assertEquals(0, run(new StringWriter(), "train", "crm", "--model", "pop", "--data", split.toString(),
+                "--out", runDir.toString()));
+        assertEquals(0, run(new StringWriter(), "eval", runDir.toString()));
+    }
+
     private static Curve curve(RunResults r, String group) {
         return r.curves().stream().filter(c -> c.group().equals(group)).findFirst()
                 .orElseThrow(() -> new AssertionError("no curve '" + group + "' in " + r.curves()));
