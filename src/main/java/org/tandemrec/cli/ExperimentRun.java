@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.base.DirectoryLock;
 import org.tandemrec.collab.bdlm.BdlmRun;
 import org.tandemrec.collab.corella.CorellaRun;
 import org.tandemrec.crm.CrmCatalog;
@@ -78,7 +79,17 @@ final class ExperimentRun {
         return RESOLVED_HEADER + YAML.writeValueAsString(e.resolved());
     }
 
+    /** Runs the experiment holding the run directory's lock: a second process on it is refused. */
     void run() throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException(out + " is a file, not a run directory");
+        }
+        try (DirectoryLock lock = DirectoryLock.acquire(out)) {
+            runLocked();
+        }
+    }
+
+    private void runLocked() throws IOException {
         long start = System.nanoTime();
         boolean resuming = prepare();
         if (resuming && Files.exists(out.resolve(COMPLETE))) {
@@ -160,12 +171,9 @@ final class ExperimentRun {
      * resumed only with {@code --resume} and the same resolved experiment. Returns whether it resumes.
      */
     private boolean prepare() throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException(out + " is a file, not a run directory");
-        }
         boolean used;
         try (Stream<Path> s = Files.isDirectory(out) ? Files.list(out) : Stream.empty()) {
-            used = s.findAny().isPresent();
+            used = s.anyMatch(f -> !f.getFileName().toString().equals(DirectoryLock.FILE_NAME));
         }
         String resolved = resolvedText(e);
         if (used) {

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.tandemrec.base.DirectoryLock;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmSpec;
@@ -59,13 +60,15 @@ public final class TrainCrmCommand implements Callable<Integer> {
         SplitData split = SplitDirectory.read(data);
         // Size-dependent defaults (LightGCN's batch) fixed here, so run.json records what trains.
         CrmSpec crm = given.forTrainingRows(CrmCatalog.positiveRows(split));
-        Files.createDirectories(out);
-        // A run re-trained in place must not keep looking finished with an earlier run's results.
-        for (String f : new String[] {RunDirectory.COMPLETE, MetricsFile.FILE_NAME, HtmlReport.FILE_NAME, RunFiles.MODEL}) {
-            Files.deleteIfExists(out.resolve(f));
+        List<MetricRecord> records;
+        try (DirectoryLock lock = DirectoryLock.acquire(out)) {
+            // A run re-trained in place must not keep looking finished with an earlier run's results.
+            for (String f : new String[] {RunDirectory.COMPLETE, MetricsFile.FILE_NAME, HtmlReport.FILE_NAME, RunFiles.MODEL}) {
+                Files.deleteIfExists(out.resolve(f));
+            }
+            records = trainInto(out, out.getFileName().toString(), crm.model(), crm, split, data, run.resume,
+                    m -> CrmEvaluation.evaluate(m, crm.model(), split));
         }
-        List<MetricRecord> records = trainInto(out, out.getFileName().toString(), crm.model(), crm, split, data, run.resume,
-                m -> CrmEvaluation.evaluate(m, crm.model(), split));
         PrintWriter w = spec.commandLine().getOut();
         for (MetricRecord r : records) {
             if (r.segment().equals("all")) {

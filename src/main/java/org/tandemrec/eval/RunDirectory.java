@@ -5,8 +5,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.base.Directories;
+import org.tandemrec.base.DirectoryLock;
 
 /**
  * A run directory that appears only when complete: a run is written into a hidden sibling
@@ -17,29 +19,49 @@ import org.tandemrec.base.Directories;
  * <p>Every command that writes a run directory in place (and {@link #publish()} for those
  * written aside) ends with the completion marker {@value #COMPLETE}, written atomically after
  * everything else, so readers ({@code tandem eval}, {@code report}, {@code serve}) can refuse a
- * run that was interrupted whatever files it happens to hold.
+ * run that was interrupted whatever files it happens to hold. The partial directory is locked
+ * ({@link DirectoryLock}) from {@link #begin} to {@link #close()}, so a second process writing
+ * the same run is refused instead of clearing the first one's files.
  */
-public final class RunDirectory {
+public final class RunDirectory implements AutoCloseable {
     /** The completion marker's file name: present only in a run directory that finished. */
     public static final String COMPLETE = "COMPLETE";
     private final Path target;
     private final Path partial;
+    private final DirectoryLock lock;
     private boolean published;
 
-    private RunDirectory(Path target, Path partial) {
+    private RunDirectory(Path target, Path partial, DirectoryLock lock) {
         this.target = target;
         this.partial = partial;
+        this.lock = lock;
     }
 
-    /** Starts a run that will be published at {@code target}; clears a stale partial run. */
+    /**
+     * Starts a run that will be published at {@code target}: locks the partial directory, then
+     * clears what a stale partial run left in it.
+     */
     public static RunDirectory begin(Path target) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         Path parent = abs.getParent();
         Files.createDirectories(parent);
         Path partial = parent.resolve("." + abs.getFileName() + ".partial");
-        Directories.deleteTree(partial);
-        Files.createDirectories(partial);
-        return new RunDirectory(abs, partial);
+        DirectoryLock lock = DirectoryLock.acquire(partial);
+        try (Stream<Path> stale = Files.list(partial)) {
+            for (Path p : stale.filter(p -> !p.getFileName().toString().equals(DirectoryLock.FILE_NAME)).toList()) {
+                Directories.deleteTree(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        return new RunDirectory(abs, partial, lock);
+    }
+
+    /** Releases the run's lock (published or not). */
+    @Override
+    public void close() throws IOException {
+        lock.close();
     }
 
     /** Where the run's files are written until publication. */
