@@ -43,6 +43,8 @@ public final class EvalCommand implements Callable<Integer> {
         Path splitDir = data != null ? data : Path.of(info.path("split").asText());
         SplitData split = SplitDirectory.read(splitDir);
         Recommender m = CrmCatalog.load(run.resolve(RunFiles.MODEL));
+        // Checked before anything is written: scores of another data set's ids would replace the run's metrics.
+        RunFiles.requireSameIds(run, info, splitDir, split, m.numUsers(), m.numItems());
         String name = info.path("model").asText(m.kind());
         List<MetricRecord> records = CrmEvaluation.evaluate(m, name, split);
         Map<String, String> config = new LinkedHashMap<>();

@@ -19,6 +19,8 @@ import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.eval.RunInfo;
 import org.tandemrec.eval.RunResults;
+import org.tandemrec.split.SplitData;
+import org.tandemrec.split.SplitIdentity;
 
 /**
  * The files of a training run directory: {@code run.json} (format {@code tandem-run} v1: what was
@@ -34,6 +36,8 @@ final class RunFiles {
     static final String EPOCH_LOG = "epochs.log";
     static final String FORMAT = "tandem-run";
     static final int VERSION = 1;
+    static final String SPLIT_MANIFEST_SHA256 = "split_manifest_sha256";
+    static final String SPLIT_IDS_SHA256 = "split_ids_sha256";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RunFiles() {
@@ -44,7 +48,13 @@ final class RunFiles {
         return v == null ? "dev" : v;
     }
 
-    static void writeRun(Path dir, String kind, String model, Path split, JsonNode settings) throws IOException {
+    /**
+     * Writes run.json: what was trained, on which split (its path, and its {@link SplitIdentity}:
+     * the manifest's and the id maps' SHA-256, so the run can refuse to be scored on other data)
+     * and with which settings.
+     */
+    static void writeRun(Path dir, String kind, String model, Path split, SplitIdentity splitId, JsonNode settings)
+            throws IOException {
         ObjectNode o = JSON.createObjectNode();
         o.put("format", FORMAT);
         o.put("version", VERSION);
@@ -52,6 +62,8 @@ final class RunFiles {
         o.put("kind", kind);
         o.put("model", model);
         o.put("split", split.toAbsolutePath().normalize().toString());
+        o.put(SPLIT_MANIFEST_SHA256, splitId.manifestSha256());
+        o.put(SPLIT_IDS_SHA256, splitId.idsSha256());
         o.set("settings", settings);
         AtomicFile.writeString(dir.resolve(RUN), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
     }
@@ -86,6 +98,28 @@ final class RunFiles {
             how = "resume it with the command that wrote it and --resume";
         }
         throw new UnusableFileException(dir + ": no " + RunDirectory.COMPLETE + " marker: the run did not finish (" + how + ")");
+    }
+
+    /**
+     * Refuses to score the run's model on {@code split} when its users and items are not the ones
+     * the model was trained on (the id maps' SHA-256 recorded in run.json; for runs written before
+     * it was recorded, the model's index sizes): its rows would stand for other users and items.
+     */
+    static void requireSameIds(Path dir, JsonNode run, Path splitDir, SplitData split, int modelUsers, int modelItems)
+            throws UnusableFileException {
+        String recorded = run.path(SPLIT_IDS_SHA256).asText("");
+        String actual = SplitIdentity.idsSha256(split);
+        if (!recorded.isEmpty() && !recorded.equals(actual)) {
+            throw new UnusableFileException(splitDir + ": its users and items are not those the model of " + dir
+                    + " was trained on (id maps sha256 " + actual.substring(0, 12) + "…, " + RUN + " records "
+                    + recorded.substring(0, Math.min(12, recorded.length())) + "… of " + run.path("split").asText("?")
+                    + "); score it on a split of the same data");
+        }
+        if (modelUsers != split.numUsers() || modelItems != split.numItems()) {
+            throw new UnusableFileException(splitDir + ": " + split.numUsers() + " users and " + split.numItems()
+                    + " items, but the model of " + dir + " has " + modelUsers + " and " + modelItems
+                    + "; score it on a split of the data it was trained on");
+        }
     }
 
     static JsonNode readRun(Path dir) throws IOException {

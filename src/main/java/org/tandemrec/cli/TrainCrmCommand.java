@@ -24,6 +24,7 @@ import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
+import org.tandemrec.split.SplitIdentity;
 import org.tandemrec.train.EpochLog;
 import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
@@ -88,7 +89,7 @@ public final class TrainCrmCommand implements Callable<Integer> {
      */
     static List<MetricRecord> trainInto(Path out, String runName, String name, CrmSpec crm, SplitData split, Path splitDir,
                                         boolean resume, Function<Recommender, List<MetricRecord>> score) throws IOException {
-        RunFiles.writeRun(out, "crm", crm.model(), splitDir, settingsJson(crm));
+        RunFiles.writeRun(out, "crm", crm.model(), splitDir, SplitIdentity.of(splitDir, split), settingsJson(crm));
         Path checkpoint = out.resolve(RunFiles.CHECKPOINT);
         EpochLog epochs = new EpochLog(out.resolve(RunFiles.EPOCH_LOG));
         if (!(resume && Files.exists(checkpoint))) {
