@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -39,18 +40,27 @@ public final class DirectoryLock implements AutoCloseable {
 
     /**
      * Creates {@code dir} when missing and takes its lock, or refuses in one line when another
-     * holder (another process, or another part of this one) has it.
+     * holder (another process, or another part of this one) has it, or when the directory cannot
+     * be created or written (so a command fails at once, before any work).
      */
     public static DirectoryLock acquire(Path dir) throws IOException {
         boolean created = !Files.exists(dir);
-        Files.createDirectories(dir);
-        Path file = dir.toRealPath().resolve(FILE_NAME);
+        Path file;
+        try {
+            Files.createDirectories(dir);
+            file = dir.toRealPath().resolve(FILE_NAME);
+        } catch (FileSystemException e) {
+            throw unwritable(dir, e);
+        }
         if (!HELD.add(file)) {
             throw busy(dir);
         }
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (FileSystemException e) {
+            HELD.remove(file);
+            throw unwritable(dir, e);
         } catch (IOException | RuntimeException e) {
             HELD.remove(file);
             throw e;
@@ -72,6 +82,15 @@ public final class DirectoryLock implements AutoCloseable {
             throw busy(dir);
         }
         return new DirectoryLock(file, created, channel, lock);
+    }
+
+    /** The directory cannot be created or written: said at once, before any work. */
+    private static UnusableFileException unwritable(Path dir, FileSystemException e) {
+        String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.FileAlreadyExistsException ? e.getFile() + " exists and is not a directory"
+                : e.getReason() == null ? String.valueOf(e.getFile())
+                : (dir.toString().equals(e.getFile()) ? "" : e.getFile() + ": ") + e.getReason().toLowerCase(java.util.Locale.ROOT);
+        return new UnusableFileException(dir + ": cannot write the run directory here (" + why + ")");
     }
 
     private static UnusableFileException busy(Path dir) {

@@ -55,4 +55,20 @@ class DirectoryLockTest {
         DirectoryLock.acquire(existing).close();
         assertTrue(Files.isDirectory(existing), "a directory that was there stays");
     }
+
+    @Test
+    void aDirectoryThatCannotBeWrittenIsRefusedAtOnce() throws Exception {
+        Path file = Files.writeString(tmp.resolve("file"), "not a directory");
+        UnusableFileException e = assertThrows(UnusableFileException.class, () -> DirectoryLock.acquire(file.resolve("run")));
+        assertEquals(file.resolve("run") + ": cannot write the run directory here (not a directory)", e.getMessage());
+        Path readOnly = Files.createDirectories(tmp.resolve("read-only"));
+        readOnly.toFile().setWritable(false, false);
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(readOnly), "running as root: permissions do not bind");
+            e = assertThrows(UnusableFileException.class, () -> DirectoryLock.acquire(readOnly));
+            assertEquals(readOnly + ": cannot write the run directory here (permission denied)", e.getMessage());
+        } finally {
+            readOnly.toFile().setWritable(true, false);
+        }
+    }
 }

@@ -61,6 +61,17 @@ class RunDirectoryLockTest {
         Path demo = tmp.resolve("demo");
         refusedWhileLocked(tmp.resolve(".demo.partial"), "demo", "--out", demo.toString(), "--users", "60", "--items", "150");
 
+        // An output directory that cannot be written fails at once, in one line, before any training.
+        Path notADir = Files.writeString(tmp.resolve("a-file"), "x");
+        for (String[] args : List.of(new String[] {"train", "crm", "--model", "pop", "--data", split.toString(), "--out",
+                notADir.resolve("run").toString()}, new String[] {"bdlm", "--data", split.toString(), "--llm", llm, "--out",
+                notADir.resolve("run").toString()})) {
+            CliRun r = CliRun.of(args);
+            assertEquals(1, r.code(), r.err());
+            assertEquals("tandem: " + notADir.resolve("run") + ": cannot write the run directory here (not a directory)",
+                    r.err().strip());
+        }
+
         // Released (as the operating system does when the holder dies), the file stays and refuses no one.
         Path crm = tmp.resolve("crm");
         assertEquals(0, CliRun.of("train", "crm", "--model", "pop", "--data", split.toString(), "--out", crm.toString()).code());
