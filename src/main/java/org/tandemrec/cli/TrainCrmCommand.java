@@ -15,6 +15,7 @@ import java.util.function.Function;
 import org.tandemrec.base.DirectoryLock;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
+import org.tandemrec.crm.CrmFootprint;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.eval.Curve;
@@ -89,6 +90,10 @@ public final class TrainCrmCommand implements Callable<Integer> {
      */
     static List<MetricRecord> trainInto(Path out, String runName, String name, CrmSpec crm, SplitData split, Path splitDir,
                                         boolean resume, Function<Recommender, List<MetricRecord>> score) throws IOException {
+        // Before any table is allocated or file written: a run that cannot fit fails now, with the figures.
+        CrmFootprint footprint = CrmFootprint.of(crm, split.numUsers(), split.numItems());
+        footprint.checkHeap(CrmFootprint.freeHeapNow());
+        footprint.checkDisk(out, Files.getFileStore(out).getUsableSpace());
         RunFiles.writeRun(out, "crm", crm.model(), splitDir, SplitIdentity.of(splitDir, split), settingsJson(crm));
         Path checkpoint = out.resolve(RunFiles.CHECKPOINT);
         EpochLog epochs = new EpochLog(out.resolve(RunFiles.EPOCH_LOG));
