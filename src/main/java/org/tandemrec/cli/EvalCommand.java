@@ -39,6 +39,11 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JsonNode info = RunFiles.readRun(run);
+        String kind = info.path("kind").asText("crm");
+        if (!kind.equals("crm")) {
+            throw new IllegalArgumentException(run + " is a " + kind + " run: tandem eval re-scores the model of a train crm"
+                    + " run (tandem report " + run + " rebuilds its report)");
+        }
         RunFiles.requireComplete(run);
         Path splitDir = data != null ? data : Path.of(info.path("split").asText());
         SplitData split = SplitDirectory.read(splitDir);

@@ -20,6 +20,7 @@ import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.eval.RunInfo;
 import org.tandemrec.eval.RunResults;
 import org.tandemrec.split.SplitData;
+import org.tandemrec.split.SplitDirectory;
 import org.tandemrec.split.SplitIdentity;
 
 /**
@@ -142,8 +143,8 @@ final class RunFiles {
     }
 
     /**
-     * The end of a method's run ({@code tandem bdlm}, {@code tandem corella}): metrics.json,
-     * report.html and the completion marker, with the split, the LLM and the run's summary as configuration, every setting
+     * The end of a method's run ({@code tandem bdlm}, {@code tandem corella}): run.json (kind the
+     * method, with the split it trained on), metrics.json, report.html and the completion marker, with the split, the LLM and the run's summary as configuration, every setting
      * under the method's name, and each model's figures on all examples printed, one line each.
      */
     static void finishMethodRun(Path out, String method, Path split, Path llm, ObjectNode settings,
@@ -153,6 +154,7 @@ final class RunFiles {
         config.put("split", split.toString());
         config.put("llm", llm.toString());
         config.putAll(summary);
+        writeRun(out, method, method, split, SplitIdentity.of(split, SplitDirectory.read(split)), settings);
         writeResults(out, out.getFileName().toString(), config, records, curves, Map.of(method, settingsText(settings)));
         RunDirectory.markComplete(out);
         for (MetricRecord m : records) {
