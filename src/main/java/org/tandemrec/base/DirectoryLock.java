@@ -105,6 +105,9 @@ public final class DirectoryLock implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
+        if (!channel.isOpen()) {
+            return;
+        }
         try {
             if (created && lock.isValid() && onlyTheLockFile()) {
                 Files.deleteIfExists(file);

@@ -58,7 +58,7 @@ public final class RunDirectory implements AutoCloseable {
         return new RunDirectory(abs, partial, lock);
     }
 
-    /** Releases the run's lock (published or not). */
+    /** Releases the run's lock (published or not; again: nothing). */
     @Override
     public void close() throws IOException {
         lock.close();
@@ -110,5 +110,7 @@ public final class RunDirectory implements AutoCloseable {
         }
         Directories.deleteTree(old);
         published = true;
+        // Complete and in place: nothing more is written, so a next run of the same name may begin.
+        lock.close();
     }
 }
