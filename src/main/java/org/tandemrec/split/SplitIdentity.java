@@ -36,10 +36,15 @@ public record SplitIdentity(String manifestSha256, String idsSha256) {
      * id can run into the next), then the same for the items.
      */
     public static String idsSha256(SplitData split) {
+        return idsSha256(split.users(), split.items());
+    }
+
+    /** {@link #idsSha256(SplitData)} of the id maps themselves. */
+    public static String idsSha256(IdMap users, IdMap items) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            digest(md, split.users());
-            digest(md, split.items());
+            digest(md, users);
+            digest(md, items);
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -54,4 +54,20 @@ class ServeCommandTest {
         r = CliRun.of("serve", run.toString(), "--corella", run.resolve("corella").toString(), "--port", "0");
         assertTrue(r.code() != 0 && !r.err().contains("COMPLETE"), r.err());
     }
+
+    @Test
+    void refusesACascadeWhoseSplitIsNotTheOneItsRunTrainedOn() throws Exception {
+        Path run = tmp.resolve("tiny");
+        org.tandemrec.collab.corella.TinyCorellaRun.build(run);
+        Path corella = run.resolve("corella");
+        RunDirectory.markComplete(corella);
+        Files.writeString(corella.resolve("run.json"), "{\"format\": \"tandem-run\", \"version\": 1, \"kind\": \"corella\","
+                + " \"split_ids_sha256\": \"" + "0".repeat(64) + "\"}");
+        CliRun r = CliRun.of("serve", run.toString(), "--port", "0");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().startsWith("tandem: " + corella + ": the split its cascade.json names holds other users and items"
+                + " than the run trained on (id maps sha256 "), r.err());
+        assertTrue(r.err().strip().endsWith("run.json records 000000000000…)") && r.err().strip().lines().count() == 1,
+                r.err());
+    }
 }

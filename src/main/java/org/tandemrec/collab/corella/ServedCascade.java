@@ -20,6 +20,7 @@ import org.tandemrec.llm.tokenizer.LlmTokenizer;
 import org.tandemrec.prompt.CorellaPrompts;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
+import org.tandemrec.split.SplitIdentity;
 
 /**
  * The cascade a CoReLLa run evaluated, rebuilt from its {@link CascadeFile} for serving: the
@@ -201,6 +202,11 @@ public final class ServedCascade implements AutoCloseable {
             throw new IllegalArgumentException(what + " " + rel + ": " + p + " does not exist");
         }
         return p;
+    }
+
+    /** The SHA-256 of the served split's id maps ({@link SplitIdentity#idsSha256(IdMap, IdMap)}). */
+    public String splitIdsSha256() {
+        return SplitIdentity.idsSha256(users, items);
     }
 
     public CascadeFile file() {
