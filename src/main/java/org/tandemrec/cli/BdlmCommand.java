@@ -5,10 +5,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.tandemrec.base.DirectoryLock;
 import org.tandemrec.collab.bdlm.BdlmRun;
 import org.tandemrec.collab.bdlm.BdlmSettings;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunDirectory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,14 +46,15 @@ public final class BdlmCommand implements Callable<Integer> {
             settings = settings.with("--crm", new ObjectMapper().createObjectNode().put("crm", crm));
         }
         Path out = run.out;
-        Files.createDirectories(out);
-        for (String f : new String[] {MetricsFile.FILE_NAME, HtmlReport.FILE_NAME}) {
-            Files.deleteIfExists(out.resolve(f));
+        try (DirectoryLock lock = DirectoryLock.acquire(out)) {
+            for (String f : new String[] {RunDirectory.COMPLETE, MetricsFile.FILE_NAME, HtmlReport.FILE_NAME}) {
+                Files.deleteIfExists(out.resolve(f));
+            }
+            PrintWriter w = spec.commandLine().getOut();
+            BdlmRun.Result r = new BdlmRun(settings, data, llm, out, run.resume, true, w).run();
+            RunFiles.finishMethodRun(out, "bdlm", data, llm, settings.toJson(), r.summary(), r.timings(),
+                    r.records(), r.curves(), w);
         }
-        PrintWriter w = spec.commandLine().getOut();
-        BdlmRun.Result r = new BdlmRun(settings, data, llm, out, run.resume, true, w).run();
-        RunFiles.finishMethodRun(out, "bdlm", data, llm, settings.toJson(), r.summary(), r.timings(), r.records(),
-                r.curves(), w);
         return 0;
     }
 }

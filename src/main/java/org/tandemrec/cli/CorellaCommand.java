@@ -4,10 +4,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.tandemrec.base.DirectoryLock;
 import org.tandemrec.collab.corella.CorellaRun;
 import org.tandemrec.collab.corella.CorellaSettings;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunDirectory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,14 +40,15 @@ public final class CorellaCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         CorellaSettings settings = CorellaSettings.load(run.config);
         Path out = run.out;
-        Files.createDirectories(out);
-        for (String f : new String[] {MetricsFile.FILE_NAME, HtmlReport.FILE_NAME}) {
-            Files.deleteIfExists(out.resolve(f));
+        try (DirectoryLock lock = DirectoryLock.acquire(out)) {
+            for (String f : new String[] {RunDirectory.COMPLETE, MetricsFile.FILE_NAME, HtmlReport.FILE_NAME}) {
+                Files.deleteIfExists(out.resolve(f));
+            }
+            PrintWriter w = spec.commandLine().getOut();
+            CorellaRun.Result r = new CorellaRun(settings, data, llm, out, run.resume, true, w).run();
+            RunFiles.finishMethodRun(out, "corella", data, llm, settings.toJson(), r.summary(), r.timings(),
+                    r.records(), r.curves(), w);
         }
-        PrintWriter w = spec.commandLine().getOut();
-        CorellaRun.Result r = new CorellaRun(settings, data, llm, out, run.resume, true, w).run();
-        RunFiles.finishMethodRun(out, "corella", data, llm, settings.toJson(), r.summary(), r.timings(), r.records(),
-                r.curves(), w);
         return 0;
     }
 }

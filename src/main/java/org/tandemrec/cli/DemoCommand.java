@@ -140,7 +140,13 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         long start = System.nanoTime();
-        RunDirectory run = RunDirectory.begin(out);
+        try (RunDirectory run = RunDirectory.begin(out)) {
+            return demo(run, start);
+        }
+    }
+
+    /** The pipeline into {@code run}'s partial directory, published when complete. */
+    private Integer demo(RunDirectory run, long start) throws Exception {
         Path dir = run.dir();
         PrintWriter w = spec.commandLine().getOut();
 

@@ -39,9 +39,17 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JsonNode info = RunFiles.readRun(run);
+        String kind = info.path("kind").asText("crm");
+        if (!kind.equals("crm")) {
+            throw new IllegalArgumentException(run + " is a " + kind + " run: tandem eval re-scores the model of a train crm"
+                    + " run (tandem report " + run + " rebuilds its report)");
+        }
+        RunFiles.requireComplete(run);
         Path splitDir = data != null ? data : Path.of(info.path("split").asText());
         SplitData split = SplitDirectory.read(splitDir);
         Recommender m = CrmCatalog.load(run.resolve(RunFiles.MODEL));
+        // Checked before anything is written: scores of another data set's ids would replace the run's metrics.
+        RunFiles.requireSameIds(run, info, splitDir, split, m.numUsers(), m.numItems());
         String name = info.path("model").asText(m.kind());
         List<MetricRecord> records = CrmEvaluation.evaluate(m, name, split);
         Map<String, String> config = new LinkedHashMap<>();

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.base.DirectoryLock;
 import org.tandemrec.collab.bdlm.BdlmRun;
 import org.tandemrec.collab.corella.CorellaRun;
 import org.tandemrec.crm.CrmCatalog;
@@ -28,6 +29,7 @@ import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.eval.RunResults;
 import org.tandemrec.llm.pretrain.Pretrainer;
 import org.tandemrec.split.SplitData;
@@ -55,7 +57,7 @@ import org.tandemrec.split.SplitSource;
  */
 final class ExperimentRun {
     static final String RESOLVED = "experiment.yaml";
-    static final String COMPLETE = "COMPLETE";
+    static final String COMPLETE = RunDirectory.COMPLETE;
     private static final String RESOLVED_HEADER = "# Written by tandem run: the experiment with every default spelled out.\n";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
@@ -77,7 +79,17 @@ final class ExperimentRun {
         return RESOLVED_HEADER + YAML.writeValueAsString(e.resolved());
     }
 
+    /** Runs the experiment holding the run directory's lock: a second process on it is refused. */
     void run() throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException(out + " is a file, not a run directory");
+        }
+        try (DirectoryLock lock = DirectoryLock.acquire(out)) {
+            runLocked();
+        }
+    }
+
+    private void runLocked() throws IOException {
         long start = System.nanoTime();
         boolean resuming = prepare();
         if (resuming && Files.exists(out.resolve(COMPLETE))) {
@@ -159,12 +171,9 @@ final class ExperimentRun {
      * resumed only with {@code --resume} and the same resolved experiment. Returns whether it resumes.
      */
     private boolean prepare() throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException(out + " is a file, not a run directory");
-        }
         boolean used;
         try (Stream<Path> s = Files.isDirectory(out) ? Files.list(out) : Stream.empty()) {
-            used = s.findAny().isPresent();
+            used = s.anyMatch(f -> !f.getFileName().toString().equals(DirectoryLock.FILE_NAME));
         }
         String resolved = resolvedText(e);
         if (used) {
@@ -289,7 +298,7 @@ final class ExperimentRun {
             }
             default -> throw new IllegalStateException(m.kind().name());
         }
-        AtomicFile.writeString(dir.resolve(COMPLETE), "{\"complete\": true}\n");
+        RunDirectory.markComplete(dir);
         PipelineStages.step(w, "%-12s %-10s done in %.1f s  %s", m.dir(), m.split() == null ? "" : "(" + m.split() + ")",
                 (System.nanoTime() - t0) / 1e9, headline(m, records));
         return withSeed(m, MetricsFile.read(dir.resolve(MetricsFile.FILE_NAME)));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.tandemrec.base.DirectoryLock;
 import org.tandemrec.llm.pretrain.PretrainConfig;
 import org.tandemrec.llm.pretrain.Pretrainer;
 import picocli.CommandLine.Command;
@@ -85,7 +86,10 @@ final class LlmPretrainCommand implements Callable<Integer> {
         if (checkpointEvery != null) {
             cfg = cfg.withCheckpointEvery(checkpointEvery);
         }
-        Pretrainer.Result r = new Pretrainer(cfg).run(Pretrainer.readCorpus(corpus), out, resume, true);
+        Pretrainer.Result r;
+        try (DirectoryLock lock = DirectoryLock.acquire(out)) {
+            r = new Pretrainer(cfg).run(Pretrainer.readCorpus(corpus), out, resume, true);
+        }
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("out", out.toString());
         o.put("parameters", r.parameters());

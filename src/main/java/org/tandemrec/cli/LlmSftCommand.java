@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.tandemrec.base.DirectoryLock;
 import org.tandemrec.llm.sft.SftConfig;
 import org.tandemrec.llm.sft.SftJob;
 import org.tandemrec.llm.sft.SftRunRecord;
@@ -49,7 +50,10 @@ final class LlmSftCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--valid " + valid + " is not a file");
         }
         threads.apply();
-        SftRunRecord r = new SftJob(model, data, valid, out, cfg).run(run.resume, true);
+        SftRunRecord r;
+        try (DirectoryLock lock = DirectoryLock.acquire(out)) {
+            r = new SftJob(model, data, valid, out, cfg).run(run.resume, true);
+        }
         ObjectNode n = new ObjectMapper().createObjectNode();
         n.put("out", out.toString());
         n.put("mode", cfg.mode().key());

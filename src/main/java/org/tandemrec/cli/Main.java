@@ -4,6 +4,7 @@ import java.io.FileNotFoundException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import org.tandemrec.base.UnusableFileException;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.safetensors.SafetensorsFormatException;
 import picocli.CommandLine;
@@ -37,7 +38,7 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             if (ex instanceof DataFormatException || ex instanceof SafetensorsFormatException
-                    || ex instanceof FileNotFoundException) {
+                    || ex instanceof FileNotFoundException || ex instanceof UnusableFileException) {
                 // Bad data or files, not a bad command line: the message names the file and the problem.
                 cmd.getErr().println("tandem: " + ex.getMessage());
                 return 1;

@@ -36,6 +36,7 @@ public final class ReportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(metrics)) {
             throw new IllegalArgumentException(run + " holds no " + MetricsFile.FILE_NAME + ": nothing to report");
         }
+        RunFiles.requireComplete(run);
         RunResults results;
         try {
             results = MetricsFile.read(metrics);

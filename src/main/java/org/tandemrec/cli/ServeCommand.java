@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.tandemrec.collab.corella.ServedCascade;
+import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.serve.CascadeServer;
 import org.tandemrec.serve.ServeSettings;
 import picocli.CommandLine;
@@ -46,7 +47,15 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
         }
         ServeSettings settings = ServeSettings.load(config);
-        ServedCascade cascade = corella == null ? ServedCascade.loadRun(run) : ServedCascade.load(run, corella);
+        Path home = corella == null ? ServedCascade.findRun(run) : corella;
+        requireFinished(home);
+        ServedCascade cascade = ServedCascade.load(run, home);
+        try {
+            requireTrainedSplit(home, cascade);
+        } catch (java.io.IOException | RuntimeException e) {
+            cascade.close();
+            throw e;
+        }
         CascadeServer server = CascadeServer.start(cascade, settings, host, port);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -58,5 +67,39 @@ public final class ServeCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Refuses to serve the cascade on a split other than the one its run trained on (recorded in
+     * its run.json): the models' rows would stand for other users and items.
+     */
+    private static void requireTrainedSplit(Path home, ServedCascade cascade) throws java.io.IOException {
+        if (!java.nio.file.Files.isRegularFile(home.resolve(RunFiles.RUN))) {
+            return; // a run of an earlier version, or written by the library: DCNv2's sizes were checked on loading
+        }
+        String recorded = RunFiles.readRun(home).path(RunFiles.SPLIT_IDS_SHA256).asText("");
+        if (!recorded.isEmpty() && !recorded.equals(cascade.splitIdsSha256())) {
+            throw new org.tandemrec.base.UnusableFileException(home + ": the split its cascade.json names holds other users"
+                    + " and items than the run trained on (id maps sha256 " + cascade.splitIdsSha256().substring(0, 12)
+                    + "…, " + RunFiles.RUN + " records " + recorded.substring(0, Math.min(12, recorded.length())) + "…)");
+        }
+    }
+
+    /**
+     * Refuses a CoReLLa run that did not finish: its own completion marker, or that of the run
+     * holding it up to RUNDIR (the demo marks only its whole run directory), must be there.
+     */
+    private void requireFinished(Path home) throws java.io.IOException {
+        Path root = run.toAbsolutePath().normalize();
+        Path dir = home.toAbsolutePath().normalize();
+        if (!dir.startsWith(root)) {
+            return; // refused by the loader, which names the path outside RUNDIR
+        }
+        for (Path d = dir; d.startsWith(root); d = d.getParent()) {
+            if (RunDirectory.isComplete(d)) {
+                return;
+            }
+        }
+        RunFiles.requireComplete(home);
     }
 }

@@ -12,16 +12,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.tandemrec.base.DirectoryLock;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
+import org.tandemrec.crm.CrmFootprint;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
+import org.tandemrec.split.SplitIdentity;
 import org.tandemrec.train.EpochLog;
 import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
@@ -58,13 +62,15 @@ public final class TrainCrmCommand implements Callable<Integer> {
         SplitData split = SplitDirectory.read(data);
         // Size-dependent defaults (LightGCN's batch) fixed here, so run.json records what trains.
         CrmSpec crm = given.forTrainingRows(CrmCatalog.positiveRows(split));
-        Files.createDirectories(out);
-        // A run re-trained in place must not keep looking finished with an earlier run's results.
-        for (String f : new String[] {MetricsFile.FILE_NAME, HtmlReport.FILE_NAME, RunFiles.MODEL}) {
-            Files.deleteIfExists(out.resolve(f));
+        List<MetricRecord> records;
+        try (DirectoryLock lock = DirectoryLock.acquire(out)) {
+            // A run re-trained in place must not keep looking finished with an earlier run's results.
+            for (String f : new String[] {RunDirectory.COMPLETE, MetricsFile.FILE_NAME, HtmlReport.FILE_NAME, RunFiles.MODEL}) {
+                Files.deleteIfExists(out.resolve(f));
+            }
+            records = trainInto(out, out.getFileName().toString(), crm.model(), crm, split, data, run.resume,
+                    m -> CrmEvaluation.evaluate(m, crm.model(), split));
         }
-        List<MetricRecord> records = trainInto(out, out.getFileName().toString(), crm.model(), crm, split, data, run.resume,
-                m -> CrmEvaluation.evaluate(m, crm.model(), split));
         PrintWriter w = spec.commandLine().getOut();
         for (MetricRecord r : records) {
             if (r.segment().equals("all")) {
@@ -79,11 +85,16 @@ public final class TrainCrmCommand implements Callable<Integer> {
      * A CRM's run in {@code out}, shared by {@code train crm} and {@code tandem run}: run.json, the
      * checkpoint and epoch log while training (resumed when asked and present), model.bin, then
      * metrics.json and report.html with the records {@code score} gives, the epoch curves and the
-     * settings under {@code name}; the checkpoint and epoch log go once the results are written.
+     * settings under {@code name}; the checkpoint and epoch log go once the results are written,
+     * and the completion marker comes last.
      */
     static List<MetricRecord> trainInto(Path out, String runName, String name, CrmSpec crm, SplitData split, Path splitDir,
                                         boolean resume, Function<Recommender, List<MetricRecord>> score) throws IOException {
-        RunFiles.writeRun(out, "crm", crm.model(), splitDir, settingsJson(crm));
+        // Before any table is allocated or file written: a run that cannot fit fails now, with the figures.
+        CrmFootprint footprint = CrmFootprint.of(crm, split.numUsers(), split.numItems());
+        footprint.checkHeap(CrmFootprint.freeHeapNow());
+        footprint.checkDisk(out, Files.getFileStore(out).getUsableSpace());
+        RunFiles.writeRun(out, "crm", crm.model(), splitDir, SplitIdentity.of(splitDir, split), settingsJson(crm));
         Path checkpoint = out.resolve(RunFiles.CHECKPOINT);
         EpochLog epochs = new EpochLog(out.resolve(RunFiles.EPOCH_LOG));
         if (!(resume && Files.exists(checkpoint))) {
@@ -97,6 +108,7 @@ public final class TrainCrmCommand implements Callable<Integer> {
                 Map.of(name, RunFiles.settingsText(settingsJson(crm))));
         Files.deleteIfExists(checkpoint);
         epochs.delete();
+        RunDirectory.markComplete(out);
         return records;
     }
 

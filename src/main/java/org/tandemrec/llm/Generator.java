@@ -4,22 +4,34 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderOutput;
 import org.tandemrec.llm.decoder.KvCache;
+import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.decoder.PaddedBatch;
 
 /**
  * Autoregressive generation with a {@link KvCache}, for one sequence or a batch of them: the
  * prompt is run once, then one token per step. Greedy when {@code temperature == 0}; otherwise samples from the
  * temperature-scaled softmax restricted to the top-k tokens and the top-p nucleus, from a seeded
- * random stream. Stops after {@code maxNewTokens} or at {@code eosId}.
+ * random stream. Stops after {@code maxNewTokens} or at any of the stop tokens (the model's
+ * end-of-sequence ids: Llama-3-Instruct has several).
  */
 public final class Generator {
-    /** Sampling settings; {@code topK == 0} and {@code topP == 1} disable those filters. */
-    public record Settings(int maxNewTokens, float temperature, int topK, float topP, long seed, int eosId) {
+    /**
+     * Sampling settings; {@code topK == 0} and {@code topP == 1} disable those filters;
+     * {@code stopTokenIds} end a row's output (included in it), e.g. {@link LlamaConfig#eosTokenIds()}.
+     */
+    public record Settings(int maxNewTokens, float temperature, int topK, float topP, long seed, Set<Integer> stopTokenIds) {
+        /** Settings with one stop token ({@code eosId}; -1: none). */
+        public Settings(int maxNewTokens, float temperature, int topK, float topP, long seed, int eosId) {
+            this(maxNewTokens, temperature, topK, topP, seed, eosId < 0 ? Set.of() : Set.of(eosId));
+        }
+
         public Settings {
+            stopTokenIds = Set.copyOf(stopTokenIds);
             if (maxNewTokens <= 0) {
                 throw new IllegalArgumentException("maxNewTokens must be > 0, got " + maxNewTokens);
             }
@@ -36,6 +48,16 @@ public final class Generator {
 
         public static Settings greedy(int maxNewTokens, int eosId) {
             return new Settings(maxNewTokens, 0f, 0, 1f, 0L, eosId);
+        }
+
+        /** Greedy decoding that stops at any of the model's end-of-sequence ids. */
+        public static Settings greedy(int maxNewTokens, LlamaConfig model) {
+            return new Settings(maxNewTokens, 0f, 0, 1f, 0L, Set.copyOf(model.eosTokenIds()));
+        }
+
+        /** Whether {@code token} ends the output. */
+        public boolean stops(int token) {
+            return stopTokenIds.contains(token);
         }
     }
 
@@ -67,7 +89,7 @@ public final class Generator {
                 pos += step.length;
                 int next = s.temperature() == 0 ? argmax(logits) : sample(logits, s, rnd);
                 out[n++] = next;
-                if (next == s.eosId()) {
+                if (s.stops(next)) {
                     break;
                 }
                 step = new int[] {next};
@@ -116,7 +138,7 @@ public final class Generator {
                     int tok = s.temperature() == 0 ? argmax(logits) : sample(logits, s, rnd[i]);
                     if (!done[i]) {
                         out[i][len[i]++] = tok;
-                        if (tok == s.eosId()) {
+                        if (s.stops(tok)) {
                             done[i] = true;
                             live--;
                         }

@@ -53,6 +53,15 @@ class BdlmCommandTest {
         assertTrue(Files.isRegularFile(out.resolve("bdlm-llm/model.safetensors")));
         assertTrue(Files.isRegularFile(out.resolve("bdlm-llm/bdlm-drs.safetensors")));
         assertTrue(Files.isRegularFile(out.resolve("report.html")));
+        assertTrue(Files.isRegularFile(out.resolve("COMPLETE")), "the completion marker, written last");
+        com.fasterxml.jackson.databind.JsonNode run = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("run.json").toFile());
+        assertEquals("bdlm", run.path("kind").asText());
+        assertEquals(org.tandemrec.split.SplitIdentity.idsSha256(org.tandemrec.split.SplitDirectory.read(split)),
+                run.path("split_ids_sha256").asText(), "the split it trained on");
+        CliRun eval = CliRun.of("eval", out.toString());
+        assertEquals(2, eval.code(), eval.err());
+        assertTrue(eval.err().contains("is a bdlm run: tandem eval re-scores the model of a train crm run"), eval.err());
         // BPR scores are calibrated on the validation rows, so every model has F1 like the paper's Table 3.
         for (MetricRecord m : results.results()) {
             if (m.task().equals("interaction") && m.segment().equals(MetricRecord.ALL)) {

@@ -40,6 +40,15 @@ class CorellaCommandTest {
         CliRun r = CliRun.of("corella", "--data", split.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
                 "--out", out.toString(), "--config", config.toString());
         assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(out.resolve("COMPLETE")), "the completion marker, written last");
+        com.fasterxml.jackson.databind.JsonNode run = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.resolve("run.json").toFile());
+        assertEquals("corella", run.path("kind").asText());
+        assertEquals(org.tandemrec.split.SplitIdentity.idsSha256(org.tandemrec.split.SplitDirectory.read(split)),
+                run.path("split_ids_sha256").asText(), "the split it trained on");
+        CliRun eval = CliRun.of("eval", out.toString());
+        assertEquals(2, eval.code(), eval.err());
+        assertTrue(eval.err().contains("is a corella run: tandem eval re-scores the model of a train crm run"), eval.err());
         RunResults results = MetricsFile.read(out.resolve(MetricsFile.FILE_NAME));
         Set<String> models = new TreeSet<>();
         Set<String> segments = new TreeSet<>();

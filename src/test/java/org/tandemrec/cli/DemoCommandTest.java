@@ -36,6 +36,7 @@ class DemoCommandTest {
                 "--models", String.join(",", MODELS));
         assertEquals(0, code, out.toString());
         assertFalse(Files.exists(tmp.resolve(".demo.partial")), "partial run published");
+        assertTrue(Files.isRegularFile(run.resolve("COMPLETE")), "the published run carries its completion marker");
         RunResults r = MetricsFile.read(run.resolve("metrics.json"));
         Set<String> keys = r.results().stream().filter(m -> m.segment().equals("all"))
                 .map(m -> m.task() + "/" + m.model()).collect(Collectors.toSet());

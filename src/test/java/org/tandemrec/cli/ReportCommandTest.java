@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
+import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.eval.RunInfo;
 import org.tandemrec.eval.RunResults;
 
@@ -30,6 +31,7 @@ class ReportCommandTest {
     @Test
     void rebuildsTheReportFromMetricsAloneIntoTheRunOrAnotherFile() throws Exception {
         MetricsFile.write(dir.resolve(MetricsFile.FILE_NAME), results());
+        RunDirectory.markComplete(dir);
         Files.writeString(dir.resolve(HtmlReport.FILE_NAME), "stale");
         CliRun r = CliRun.of("report", dir.toString());
         assertEquals(0, r.code(), r.err());
@@ -42,7 +44,7 @@ class ReportCommandTest {
         assertEquals(0, CliRun.of("report", dir.toString(), "--out", other.toString()).code());
         assertEquals(html, Files.readString(other));
         try (var files = Files.list(dir)) {
-            assertEquals(3, files.count(), "metrics.json, report.html, elsewhere.html: no temporary file left");
+            assertEquals(4, files.count(), "COMPLETE, metrics.json, report.html, elsewhere.html: no temporary file left");
         }
     }
 
@@ -55,6 +57,7 @@ class ReportCommandTest {
         assertFalse(Files.exists(dir.resolve(HtmlReport.FILE_NAME)));
 
         Path metrics = dir.resolve(MetricsFile.FILE_NAME);
+        RunDirectory.markComplete(dir);
         Files.writeString(metrics, MetricsFile.toJson(results()).replace("\"version\" : 2", "\"version\" : 9"));
         CliRun unknown = CliRun.of("report", dir.toString());
         assertEquals(2, unknown.code());
@@ -62,5 +65,18 @@ class ReportCommandTest {
         assertTrue(unknown.err().contains(metrics + ":1: field 'version': unsupported version 9"), unknown.err());
         assertFalse(unknown.err().contains("Exception"), "no Java class name: " + unknown.err());
         assertFalse(Files.exists(dir.resolve(HtmlReport.FILE_NAME)));
+    }
+
+    @Test
+    void refusesARunWithoutItsCompletionMarkerInOneLine() throws Exception {
+        MetricsFile.write(dir.resolve(MetricsFile.FILE_NAME), results());
+        CliRun r = CliRun.of("report", dir.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(dir + ": no COMPLETE marker: the run did not finish (resume it with the command that wrote it and"
+                + " --resume)", r.err().strip().replaceFirst("^tandem: ", ""));
+        assertFalse(Files.exists(dir.resolve(HtmlReport.FILE_NAME)), "nothing written for an unfinished run");
+        Files.writeString(dir.resolve("experiment.yaml"), "name: x\n");
+        r = CliRun.of("report", dir.toString());
+        assertTrue(r.err().contains("resume it with tandem run EXPERIMENT --out " + dir + " --resume"), r.err());
     }
 }

@@ -24,6 +24,11 @@ import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.eval.RunResults;
+import org.tandemrec.split.SplitData;
+import org.tandemrec.split.SplitDirectory;
+import org.tandemrec.split.SplitIdentity;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
 
 class TrainCrmCommandTest {
@@ -83,6 +88,61 @@ class TrainCrmCommandTest {
         assertEquals(hr10, find(again, "topk", "all").get("hr@10"), 0.0);
         assertEquals(first.curves(), again.curves(), "re-scoring keeps the training curves");
         assertEquals(first.settings(), again.settings());
+    }
+
+    @Test
+    void evalAndReportRefuseARunThatDidNotFinish() throws Exception {
+        Path runDir = tmp.resolve("run-pop");
+        assertEquals(0, run(new StringWriter(), "train", "crm", "--model", "pop", "--data", split.toString(),
+                "--out", runDir.toString()));
+        assertTrue(Files.isRegularFile(runDir.resolve("COMPLETE")), "the completion marker, written last");
+        Files.delete(runDir.resolve("COMPLETE"));
+        byte[] metrics = Files.readAllBytes(runDir.resolve("metrics.json"));
+        for (String command : List.of("eval", "report")) {
+            StringWriter err = new StringWriter();
+            assertEquals(1, run(err, command, runDir.toString()), err.toString());
+            assertEquals("tandem: " + runDir + ": no COMPLETE marker: the run did not finish (resume it with tandem train"
+                    + " crm ... --out " + runDir + " --resume)", err.toString().strip(), command);
+        }
+        assertArrayEquals(metrics, Files.readAllBytes(runDir.resolve("metrics.json")), "metrics.json left as it was");
+        // Training again in place removes the marker first and writes it again last.
+        assertEquals(0, run(new StringWriter(), "train", "crm", "--model", "pop", "--data", split.toString(),
+                "--out", runDir.toString()));
+        assertEquals(0, run(new StringWriter(), "eval", runDir.toString()));
+    }
+
+    @Test
+    void evalRefusesASplitOfOtherDataAndKeepsTheRunsMetrics() throws Exception {
+        Path runDir = tmp.resolve("run-pop-ids");
+        assertEquals(0, run(new StringWriter(), "train", "crm", "--model", "pop", "--data", split.toString(),
+                "--out", runDir.toString()));
+        JsonNode info = new ObjectMapper().readTree(runDir.resolve("run.json").toFile());
+        SplitData trained = SplitDirectory.read(split);
+        assertEquals(SplitIdentity.of(split, trained), new SplitIdentity(info.path("split_manifest_sha256").asText(),
+                info.path("split_ids_sha256").asText()), "run.json records the split's manifest and id maps");
+
+        Path otherWorld = tmp.resolve("world-other");
+        assertEquals(0, run(new StringWriter(), "data", "synth", "--out", otherWorld.toString(), "--users", "300",
+                "--items", "250", "--seed", "9"));
+        Path other = tmp.resolve("split-other");
+        assertEquals(0, run(new StringWriter(), "split", "--format", "tandem", otherWorld.toString(), "--out",
+                other.toString(), "--sampler", "uniform", "--negatives", "19"));
+        byte[] metrics = Files.readAllBytes(runDir.resolve("metrics.json"));
+        StringWriter err = new StringWriter();
+        assertEquals(1, run(err, "eval", runDir.toString(), "--data", other.toString()), err.toString());
+        String line = err.toString().strip();
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.startsWith("tandem: " + other + ": its users and items are not those the model of " + runDir
+                + " was trained on (id maps sha256 "), line);
+        assertTrue(line.endsWith("); score it on a split of the same data"), line);
+        assertArrayEquals(metrics, Files.readAllBytes(runDir.resolve("metrics.json")), "metrics.json not overwritten");
+
+        // Another split of the same data (other negatives) has the same ids: the run may be scored on it.
+        Path same = tmp.resolve("split-popularity");
+        assertEquals(0, run(new StringWriter(), "split", "--format", "tandem", tmp.resolve("world").toString(), "--out",
+                same.toString(), "--sampler", "popularity", "--negatives", "19"));
+        assertEquals(SplitIdentity.idsSha256(trained), SplitIdentity.idsSha256(SplitDirectory.read(same)));
+        assertEquals(0, run(new StringWriter(), "eval", runDir.toString(), "--data", same.toString()));
     }
 
     private static Curve curve(RunResults r, String group) {

@@ -20,6 +20,7 @@ import org.tandemrec.llm.tokenizer.LlmTokenizer;
 import org.tandemrec.prompt.CorellaPrompts;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
+import org.tandemrec.split.SplitIdentity;
 
 /**
  * The cascade a CoReLLa run evaluated, rebuilt from its {@link CascadeFile} for serving: the
@@ -91,18 +92,25 @@ public final class ServedCascade implements AutoCloseable {
     }
 
     /**
-     * Loads the cascade of the run directory {@code runDir}: a CoReLLa run ({@code
-     * corella-llm/cascade.json} in it), one that holds it in {@code corella/} (the demo's), or an
-     * experiment of {@code tandem run} with one CoReLLa model in {@code models/ID/} (several: the
-     * caller must choose). Nothing outside {@code runDir} is read.
+     * Loads the cascade of the run directory {@code runDir} (the CoReLLa run {@link #findRun}
+     * finds in it). Nothing outside {@code runDir} is read.
      */
     public static ServedCascade loadRun(Path runDir) throws IOException {
+        return load(runDir, findRun(runDir));
+    }
+
+    /**
+     * The CoReLLa run of the run directory {@code runDir}: itself ({@code corella-llm/cascade.json}
+     * in it), its {@code corella/} (the demo's), or the one CoReLLa model of a {@code tandem run}
+     * experiment in {@code models/ID/} (several: the caller must choose).
+     */
+    public static Path findRun(Path runDir) throws IOException {
         if (!Files.isDirectory(runDir)) {
             throw new IllegalArgumentException(runDir + ": not a directory");
         }
         for (Path dir : new Path[] {runDir, runDir.resolve("corella")}) {
             if (hasCascade(dir)) {
-                return load(runDir, dir);
+                return dir;
             }
         }
         // An experiment of tandem run keeps each model's run in models/ID/.
@@ -114,7 +122,7 @@ public final class ServedCascade implements AutoCloseable {
             }
         }
         if (found.size() == 1) {
-            return load(runDir, found.get(0));
+            return found.get(0);
         }
         if (found.size() > 1) {
             throw new IllegalArgumentException(runDir + ": " + found.size() + " CoReLLa runs here ("
@@ -194,6 +202,11 @@ public final class ServedCascade implements AutoCloseable {
             throw new IllegalArgumentException(what + " " + rel + ": " + p + " does not exist");
         }
         return p;
+    }
+
+    /** The SHA-256 of the served split's id maps ({@link SplitIdentity#idsSha256(IdMap, IdMap)}). */
+    public String splitIdsSha256() {
+        return SplitIdentity.idsSha256(users, items);
     }
 
     public CascadeFile file() {

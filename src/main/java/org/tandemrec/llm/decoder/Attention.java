@@ -40,14 +40,20 @@ final class Attention {
 
     /**
      * The additive mask [B, 1, T, S] of {@code t} new tokens after {@code past} cached ones: 0
-     * where a query may attend (causal and not padding by {@code keyMask} [B, S]), else
-     * {@link #MASKED}.
+     * where a query may attend (causal, within the sliding window when the model has one, and
+     * not padding by {@code keyMask} [B, S]), else {@link #MASKED}. The window W is that of
+     * transformers' Mistral: the query in slot i sees the keys in slots i − W + 1 … i (W of them,
+     * itself included).
      */
     NDArray additiveMask(NDManager m, NDArray keyMask, int t, long past) {
         long s = keyMask.getShape().get(1);
         NDArray q = m.arange((int) past, (int) (past + t)).reshape(t, 1);
         NDArray k = m.arange(0, (int) s).reshape(1, s);
-        NDArray causal = k.lte(q).expandDims(0);
+        NDArray visible = k.lte(q);
+        if (c.slidingWindow() > 0) {
+            visible = visible.logicalAnd(k.gt(q.sub(c.slidingWindow())));
+        }
+        NDArray causal = visible.expandDims(0);
         NDArray allowed = causal.logicalAnd(keyMask.gt(0).expandDims(1));
         return allowed.toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED).expandDims(1);
     }

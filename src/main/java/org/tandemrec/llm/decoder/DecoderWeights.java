@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.tandemrec.llm.safetensors.SafetensorsDtype;
 import org.tandemrec.llm.safetensors.SafetensorsReader;
 import org.tandemrec.llm.safetensors.SafetensorsTensor;
@@ -19,17 +21,28 @@ import org.tandemrec.llm.safetensors.SafetensorsWriter;
  * The float32 weights of a Llama-style decoder, keyed by their Hugging Face tensor names
  * ({@code model.layers.0.self_attn.q_proj.weight}, ...), so that loading, LoRA and saving all
  * speak the checkpoint's names. Immutable once built; owns the native memory (close it).
- * F32 tensors are wrapped around the memory-mapped file without a copy.
+ * F32 tensors are wrapped around the memory-mapped file without a copy: they are read-only
+ * ({@link #isReadOnly}), and a training step writing into them would crash the JVM, so training
+ * works on a {@link #writableCopy} (which {@code SftTask} checks).
  */
 public final class DecoderWeights implements AutoCloseable {
     private final LlamaConfig config;
     private final NDManager manager;
     private final Map<String, NDArray> tensors;
+    /** The tensors wrapped around the read-only mapped file, by identity. */
+    private final Set<NDArray> readOnly;
 
     DecoderWeights(LlamaConfig config, NDManager manager, Map<String, NDArray> tensors) {
+        this(config, manager, tensors, Set.of());
+    }
+
+    private DecoderWeights(LlamaConfig config, NDManager manager, Map<String, NDArray> tensors, Set<NDArray> readOnly) {
         this.config = config;
         this.manager = manager;
         this.tensors = Collections.unmodifiableMap(tensors);
+        Set<NDArray> ro = Collections.newSetFromMap(new IdentityHashMap<>());
+        ro.addAll(readOnly);
+        this.readOnly = Collections.unmodifiableSet(ro);
     }
 
     /** Expected Hugging Face tensor names and shapes for {@code c}, in checkpoint order. */
@@ -93,17 +106,23 @@ public final class DecoderWeights implements AutoCloseable {
         NDManager m = parent.newSubManager();
         try {
             Map<String, NDArray> out = new LinkedHashMap<>();
+            Set<NDArray> mapped = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
                 SafetensorsTensor t = reader.tensor(e.getKey());
                 if (!Arrays.equals(t.shape(), e.getValue())) {
                     throw new IllegalArgumentException(reader.source() + ": tensor " + e.getKey() + " has shape "
                             + Arrays.toString(t.shape()) + " but config.json implies " + Arrays.toString(e.getValue()));
                 }
-                NDArray a = m.create(t.toFloat32(), new Shape(e.getValue()), DataType.FLOAT32);
+                java.nio.ByteBuffer values = t.toFloat32();
+                NDArray a = m.create(values, new Shape(e.getValue()), DataType.FLOAT32);
                 a.setName(e.getKey());
                 out.put(e.getKey(), a);
+                if (values.isReadOnly()) {
+                    // float32 in the file: the tensor may be the mapped, read-only bytes themselves
+                    mapped.add(a);
+                }
             }
-            return new DecoderWeights(config, m, out);
+            return new DecoderWeights(config, m, out, mapped);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -142,6 +161,27 @@ public final class DecoderWeights implements AutoCloseable {
     /** The manager owning these weights. */
     public NDManager manager() {
         return manager;
+    }
+
+    /**
+     * Whether {@code tensor} is one of these weights wrapped around the read-only memory-mapped
+     * checkpoint ({@link #load}): it must not be written, so it must not train in place.
+     */
+    public boolean isReadOnly(NDArray tensor) {
+        return readOnly.contains(tensor);
+    }
+
+    /** Whether any tensor is read-only ({@link #isReadOnly}). */
+    public boolean hasReadOnlyTensors() {
+        return !readOnly.isEmpty();
+    }
+
+    /**
+     * The same weights in new, writable memory in a new scope of {@code parent} (the whole model
+     * is copied: full fine-tuning and ID-token rows train such a copy).
+     */
+    public DecoderWeights writableCopy(NDManager parent) {
+        return with(config, Map.of(), parent);
     }
 
     /** Tensors by Hugging Face name, in checkpoint order. */

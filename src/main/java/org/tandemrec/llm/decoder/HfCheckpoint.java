@@ -53,7 +53,11 @@ public final class HfCheckpoint {
     public static void saveGenerationConfig(Path dir, LlamaConfig config) throws IOException {
         ObjectNode n = new ObjectMapper().createObjectNode();
         n.put("bos_token_id", config.bosTokenId());
-        n.put("eos_token_id", config.eosTokenId());
+        if (config.eosTokenIds().size() > 1) {
+            config.eosTokenIds().forEach(n.putArray("eos_token_id")::add);
+        } else {
+            n.put("eos_token_id", config.eosTokenId());
+        }
         n.put("pad_token_id", config.padTokenId());
         n.put("do_sample", false);
         n.put("tandem_format", FORMAT);

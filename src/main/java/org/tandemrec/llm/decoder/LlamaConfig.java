@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.tandemrec.llm.safetensors.SafetensorsDtype;
@@ -14,11 +16,17 @@ import org.tandemrec.llm.safetensors.SafetensorsDtype;
  * (model_type llama, mistral or qwen2). Shapes use H hidden, I intermediate, L layers,
  * N attention heads, K key/value heads (grouped-query attention: N/K query heads share one),
  * D head dimension, V vocabulary.
+ *
+ * <p>Every field that changes the numbers is honoured or refused, never ignored: a list of
+ * {@code eos_token_id}s (Llama-3-Instruct) is kept whole in {@link #eosTokenIds()} (generation stops
+ * at any of them; {@link #eosTokenId()} is the first, the one appended after an answer), and
+ * Mistral's {@code sliding_window} limits attention to that many latest positions
+ * ({@link #slidingWindow()}, 0: none); Qwen2's per-layer sliding window is refused.
  */
 public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize, int numLayers, int numHeads,
                           int numKvHeads, int headDim, double rmsNormEps, RopeScaling rope, boolean attentionBias,
                           boolean tieWordEmbeddings, int vocabSize, int bosTokenId, int eosTokenId, int padTokenId,
-                          int maxPositionEmbeddings) {
+                          int maxPositionEmbeddings, List<Integer> eosTokenIds, int slidingWindow) {
     public static final Set<String> MODEL_TYPES = Set.of("llama", "mistral", "qwen2");
 
     public LlamaConfig {
@@ -46,6 +54,29 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
         if (rope == null) {
             throw new IllegalArgumentException("rope must be given");
         }
+        eosTokenIds = List.copyOf(eosTokenIds);
+        if (eosTokenId < 0 ? !eosTokenIds.isEmpty() : eosTokenIds.isEmpty() || eosTokenIds.get(0) != eosTokenId) {
+            throw new IllegalArgumentException("eos_token_id " + eosTokenId + " must be the first of the end-of-sequence ids "
+                    + eosTokenIds);
+        }
+        for (int id : eosTokenIds) {
+            if (id < 0) {
+                throw new IllegalArgumentException("eos_token_id must be >= 0, got " + id);
+            }
+        }
+        if (slidingWindow < 0) {
+            throw new IllegalArgumentException("sliding_window must be > 0 (or null: none), got " + slidingWindow);
+        }
+    }
+
+    /** A config with one end-of-sequence id (or none: -1) and no sliding window. */
+    public LlamaConfig(String modelType, int hiddenSize, int intermediateSize, int numLayers, int numHeads,
+                       int numKvHeads, int headDim, double rmsNormEps, RopeScaling rope, boolean attentionBias,
+                       boolean tieWordEmbeddings, int vocabSize, int bosTokenId, int eosTokenId, int padTokenId,
+                       int maxPositionEmbeddings) {
+        this(modelType, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim, rmsNormEps, rope,
+                attentionBias, tieWordEmbeddings, vocabSize, bosTokenId, eosTokenId, padTokenId, maxPositionEmbeddings,
+                eosTokenId < 0 ? List.of() : List.of(eosTokenId), 0);
     }
 
     private static void positive(String field, int v) {
@@ -94,11 +125,57 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
                     scaling.path("original_max_position_embeddings").asInt(8192));
         }
         boolean bias = type.equals("qwen2") || n.path("attention_bias").asBoolean(false);
+        List<Integer> eos = ids(n, "eos_token_id");
         return new LlamaConfig(type, hidden, integer(n, "intermediate_size", -1), integer(n, "num_hidden_layers", -1),
                 heads, n.hasNonNull("num_key_value_heads") ? n.get("num_key_value_heads").asInt() : heads, headDim,
                 n.path("rms_norm_eps").asDouble(1e-6), rope, bias, n.path("tie_word_embeddings").asBoolean(false),
-                integer(n, "vocab_size", -1), firstId(n, "bos_token_id"), firstId(n, "eos_token_id"),
-                firstId(n, "pad_token_id"), n.path("max_position_embeddings").asInt(2048));
+                integer(n, "vocab_size", -1), firstId(n, "bos_token_id"), eos.isEmpty() ? -1 : eos.get(0),
+                firstId(n, "pad_token_id"), n.path("max_position_embeddings").asInt(2048), eos, slidingWindow(type, n));
+    }
+
+    /**
+     * The attention window as transformers applies it: Mistral's {@code sliding_window} (null:
+     * none); Qwen2's only with {@code use_sliding_window}, and then on the layers from
+     * {@code max_window_layers} on, which this decoder does not do, so it is refused; Llama has
+     * no window.
+     */
+    private static int slidingWindow(String type, JsonNode n) {
+        if (type.equals("qwen2")) {
+            if (n.path("use_sliding_window").asBoolean(false)) {
+                throw new IllegalArgumentException("use_sliding_window true (Qwen2's sliding window on the layers from "
+                        + "max_window_layers) is not supported");
+            }
+            return 0;
+        }
+        if (!type.equals("mistral")) {
+            return 0;
+        }
+        JsonNode w = n.get("sliding_window");
+        if (w == null || w.isNull()) {
+            return 0;
+        }
+        if (!w.canConvertToInt() || !w.isIntegralNumber() || w.asInt() <= 0) {
+            throw new IllegalArgumentException("field sliding_window must be a positive integer or null, got " + w);
+        }
+        return w.asInt();
+    }
+
+    /** Token ids that may be absent (none, also written -1), an int, or a list of ints. */
+    private static List<Integer> ids(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull() || (v.isIntegralNumber() && v.asLong() == -1)) {
+            return List.of(); // -1: none, as Tandem writes a missing id
+        }
+        List<Integer> out = new ArrayList<>();
+        for (JsonNode e : v.isArray() ? v : List.of(v)) {
+            if (!e.isIntegralNumber() || !e.canConvertToInt() || e.asInt() < 0) {
+                throw new IllegalArgumentException("field " + field + " must be a token id or a list of them, got " + v);
+            }
+            if (!out.contains(e.asInt())) {
+                out.add(e.asInt());
+            }
+        }
+        return out;
     }
 
     private static int integer(JsonNode n, String field, int dflt) {
@@ -213,8 +290,15 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
         n.put("tie_word_embeddings", tieWordEmbeddings);
         n.put("vocab_size", vocabSize);
         n.put("bos_token_id", bosTokenId);
-        n.put("eos_token_id", eosTokenId);
+        if (eosTokenIds.size() > 1) {
+            eosTokenIds.forEach(n.putArray("eos_token_id")::add);
+        } else {
+            n.put("eos_token_id", eosTokenId);
+        }
         n.put("pad_token_id", padTokenId);
+        if (slidingWindow > 0) {
+            n.put("sliding_window", slidingWindow);
+        }
         n.put("max_position_embeddings", maxPositionEmbeddings);
         n.put("rope_theta", rope.theta());
         ObjectNode rp = n.putObject("rope_parameters");
@@ -236,6 +320,6 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
     public LlamaConfig withVocabSize(int v) {
         return new LlamaConfig(modelType, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim,
                 rmsNormEps, rope, attentionBias, tieWordEmbeddings, v, bosTokenId, eosTokenId, padTokenId,
-                maxPositionEmbeddings);
+                maxPositionEmbeddings, eosTokenIds, slidingWindow);
     }
 }

@@ -75,6 +75,14 @@ public final class SftTask implements TrainingTask {
         if (microBatch <= 0) {
             throw new IllegalArgumentException("microBatch must be > 0, got " + microBatch);
         }
+        for (Parameter p : trainable) {
+            if (p.isTensor() && weights.isReadOnly(p.tensor())) {
+                // The optimiser updates tensors in place: a write into the read-only mapping kills the JVM.
+                throw new IllegalArgumentException("weight " + p.name() + " is the memory-mapped, read-only checkpoint"
+                        + " (DecoderWeights.load) and cannot train in place: train a writable copy"
+                        + " (DecoderWeights.writableCopy), as full fine-tuning and ID-token rows need");
+            }
+        }
         this.adapter = adapter;
         this.gradients = new CausalLmGradients(new Decoder(weights, adapter, true), trainable);
         this.inference = new Decoder(weights, adapter, false);

@@ -154,6 +154,38 @@ class SftTaskTest {
         }
     }
 
+    /**
+     * Full fine-tuning of weights from the public loader: the float32 tensors are the read-only
+     * mapped file, so the task refuses them (a write there would kill the JVM) and trains a
+     * writable copy, leaving the file's weights as they were.
+     */
+    @Test
+    void fullFineTuningRefusesTheMappedWeightsAndTrainsAWritableCopy() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); DecoderWeights loaded = DecoderWeights.load(TINY, m);
+             LlmTokenizer tok = LlmTokenizer.load(TINY)) {
+            assertTrue(loaded.hasReadOnlyTensors(), "tiny-llama is float32: its tensors wrap the mapped file");
+            List<SftSequence> data = examples(tok, loaded.config());
+            SftConfig cfg = SftConfig.builder().mode(SftConfig.Mode.FULL).epochs(1).batchSize(2).learningRate(1e-2)
+                    .warmupSteps(0).maxLength(24).checkpointEvery(0).seed(5).build();
+            SftTrainer trainer = new SftTrainer(cfg);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> trainer.trainFull(loaded, data, List.of(), TrainHooks.none(), m));
+            assertTrue(e.getMessage().startsWith("weight model.embed_tokens.weight is the memory-mapped, read-only"
+                    + " checkpoint (DecoderWeights.load) and cannot train in place"), e.getMessage());
+
+            float[] before = loaded.get("model.layers.0.mlp.up_proj.weight").toFloatArray();
+            try (DecoderWeights copy = loaded.writableCopy(m)) {
+                assertFalse(copy.hasReadOnlyTensors());
+                TrainResult r = trainer.trainFull(copy, data, List.of(), TrainHooks.none(), m);
+                assertTrue(r.losses().length > 0 && Double.isFinite(r.losses()[0]), Arrays.toString(r.losses()));
+                float[] after = copy.get("model.layers.0.mlp.up_proj.weight").toFloatArray();
+                assertFalse(Arrays.equals(before, after), "the copy trained");
+            }
+            assertArrayEquals(before, loaded.get("model.layers.0.mlp.up_proj.weight").toFloatArray(),
+                    "the mapped weights are untouched");
+        }
+    }
+
     @Test
     void sameSeedGivesTheSameLossesAndAnotherSeedDoesNot() throws Exception {
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights loaded = DecoderWeights.load(TINY, m);

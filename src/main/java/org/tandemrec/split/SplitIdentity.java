@@ -1,0 +1,62 @@
+package org.tandemrec.split;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import org.tandemrec.data.IdMap;
+
+/**
+ * Which split a model was trained on, as a model's run records it: the SHA-256 of the split's
+ * {@code manifest.json} (which holds every file's checksum, so it names the split exactly) and
+ * the SHA-256 of its id maps (every user's and item's raw id in index order), which says what
+ * the model's rows mean. Two splits of the same data share the id maps whatever their protocol,
+ * seed or candidates, so a model may be scored on either; a split of other data may not.
+ *
+ * @param manifestSha256 SHA-256 hex of the split's manifest.json
+ * @param idsSha256 SHA-256 hex of the users' then the items' raw ids ({@link #idsSha256(SplitData)})
+ */
+public record SplitIdentity(String manifestSha256, String idsSha256) {
+    public SplitIdentity {
+        Objects.requireNonNull(manifestSha256, "manifestSha256");
+        Objects.requireNonNull(idsSha256, "idsSha256");
+    }
+
+    /** The identity of the split read from {@code dir}. */
+    public static SplitIdentity of(Path dir, SplitData split) throws IOException {
+        return new SplitIdentity(SplitDirectory.sha256(dir.resolve(SplitManifest.FILE_NAME)), idsSha256(split));
+    }
+
+    /**
+     * SHA-256 of the id maps: the count of users, each user's raw id (UTF-8, length-prefixed so no
+     * id can run into the next), then the same for the items.
+     */
+    public static String idsSha256(SplitData split) {
+        return idsSha256(split.users(), split.items());
+    }
+
+    /** {@link #idsSha256(SplitData)} of the id maps themselves. */
+    public static String idsSha256(IdMap users, IdMap items) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            digest(md, users);
+            digest(md, items);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void digest(MessageDigest md, IdMap ids) {
+        md.update(ByteBuffer.allocate(4).putInt(ids.size()).array());
+        for (String id : ids.rawIds()) {
+            byte[] b = id.getBytes(StandardCharsets.UTF_8);
+            md.update(ByteBuffer.allocate(4).putInt(b.length).array());
+            md.update(b);
+        }
+    }
+}
