@@ -106,7 +106,12 @@ public final class SplitDirectory {
         }
         SplitManifest manifest = SplitManifest.parse(mf, Files.readString(mf, StandardCharsets.UTF_8));
         for (Map.Entry<String, String> e : manifest.files().entrySet()) {
-            Path f = dir.resolve(e.getKey());
+            // A listed name is a file of this directory: never a path that leads elsewhere (or to a device).
+            Path f = dir.resolve(e.getKey()).normalize();
+            if (e.getKey().isEmpty() || !f.getParent().equals(dir.normalize()) || e.getKey().contains("/")
+                    || e.getKey().contains("\\")) {
+                throw new DataFormatException(mf, 1, "files." + e.getKey(), "not a file name of the split directory");
+            }
             if (!Files.isRegularFile(f)) {
                 throw new DataFormatException(mf, 1, "files." + e.getKey(), "listed file " + f + " is missing");
             }

@@ -166,6 +166,21 @@ class SplitDirectoryTest {
     }
 
     @Test
+    void aManifestNeverLeadsOutOfItsDirectory() throws IOException {
+        Path dir = tmp.resolve("a");
+        SplitPlan.run(dataset, implicit, config, dir);
+        Path mf = dir.resolve("manifest.json");
+        String json = Files.readString(mf);
+        Files.writeString(tmp.resolve("outside.tsv"), "x\n");
+        for (String name : new String[] {"../outside.tsv", "/dev/zero", "sub/../../outside.tsv"}) {
+            Files.writeString(mf, json.replace("\"train.tsv\"", "\"" + name + "\""));
+            DataFormatException e = assertThrows(DataFormatException.class, () -> SplitDirectory.read(dir), name);
+            assertEquals("files." + name, e.field());
+            assertTrue(e.getMessage().contains("not a file name of the split directory"), e.getMessage());
+        }
+    }
+
+    @Test
     void malformedLineNamesFileLineAndField() throws IOException {
         Path dir = tmp.resolve("a");
         SplitData s = SplitPlan.run(dataset, implicit, config, dir);
