@@ -19,7 +19,8 @@ import java.util.TreeSet;
  */
 final class ComparisonSections {
     /** The comparison's columns, in order, where a task has them. */
-    static final List<String> SUMMARY_METRICS = List.of("hr@1", "hr@2", "ndcg@5", "precision", "recall", "f1", "auc");
+    static final List<String> SUMMARY_METRICS = List.of("hr@1", "hr@2", "ndcg@5", "precision", "recall", "f1", "auc",
+            "logloss", "accuracy");
     private static final String SWEEP = "-lambda-";
     private static final int CURVE_POINTS = 200;
 
