@@ -23,7 +23,7 @@ public final class RowParallel implements AutoCloseable {
 
     public RowParallel(int threads) {
         if (threads <= 0) {
-            throw new IllegalArgumentException("threads must be > 0, got " + threads);
+            throw new UsageException("threads must be > 0, got " + threads);
         }
         this.threads = threads;
         this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {

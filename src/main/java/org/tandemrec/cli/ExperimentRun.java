@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.collab.bdlm.BdlmRun;
 import org.tandemrec.collab.corella.CorellaRun;
 import org.tandemrec.crm.CrmCatalog;
@@ -160,7 +161,7 @@ final class ExperimentRun {
      */
     private boolean prepare() throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException(out + " is a file, not a run directory");
+            throw new UsageException(out + " is a file, not a run directory");
         }
         boolean used;
         try (Stream<Path> s = Files.isDirectory(out) ? Files.list(out) : Stream.empty()) {
@@ -169,16 +170,16 @@ final class ExperimentRun {
         String resolved = resolvedText(e);
         if (used) {
             if (!resume) {
-                throw new IllegalArgumentException(out + ": the run directory exists and is not empty; give another --out,"
+                throw new UsageException(out + ": the run directory exists and is not empty; give another --out,"
                         + " or --resume to continue the run in it");
             }
             Path f = out.resolve(RESOLVED);
             if (!Files.isRegularFile(f)) {
-                throw new IllegalArgumentException(out + ": not a directory of tandem run (" + RESOLVED
+                throw new UsageException(out + ": not a directory of tandem run (" + RESOLVED
                         + " is missing): nothing to resume");
             }
             if (!Files.readString(f).equals(resolved)) {
-                throw new IllegalArgumentException(out + ": the experiment differs from the one this run started with ("
+                throw new UsageException(out + ": the experiment differs from the one this run started with ("
                         + f + "); resume with the same file, or give another --out");
             }
             PipelineStages.step(w, "resuming %s", out);

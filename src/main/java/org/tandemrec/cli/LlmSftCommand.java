@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.sft.SftConfig;
 import org.tandemrec.llm.sft.SftJob;
 import org.tandemrec.llm.sft.SftRunRecord;
@@ -43,10 +44,10 @@ final class LlmSftCommand implements Callable<Integer> {
         SftConfig cfg = SftConfig.load(run.config);
         Path out = run.out;
         if (!Files.isRegularFile(data)) {
-            throw new IllegalArgumentException("--data " + data + " is not a file");
+            throw new DataFormatException("--data " + data + " is not a file");
         }
         if (valid != null && !Files.isRegularFile(valid)) {
-            throw new IllegalArgumentException("--valid " + valid + " is not a file");
+            throw new DataFormatException("--valid " + valid + " is not a file");
         }
         threads.apply();
         SftRunRecord r = new SftJob(model, data, valid, out, cfg).run(run.resume, true);

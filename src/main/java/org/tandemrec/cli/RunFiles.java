@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
@@ -69,11 +70,11 @@ final class RunFiles {
     static JsonNode readRun(Path dir) throws IOException {
         Path f = dir.resolve(RUN);
         if (!Files.isRegularFile(f)) {
-            throw new IllegalArgumentException(dir + " is not a run directory: " + RUN + " is missing");
+            throw new DataFormatException(dir + " is not a run directory: " + RUN + " is missing");
         }
         JsonNode o = JSON.readTree(Files.readString(f));
         if (!FORMAT.equals(o.path("format").asText()) || o.path("version").asInt(-1) != VERSION) {
-            throw new IllegalArgumentException(f + ": expected format " + FORMAT + " version " + VERSION + ", got "
+            throw new DataFormatException(f, "expected format " + FORMAT + " version " + VERSION + ", got "
                     + o.path("format").asText("?") + " version " + o.path("version").asText("?"));
         }
         return o;

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import org.tandemrec.base.UsageException;
 
 /**
  * Computes a metric set over all examples and over each named segment in one call, returning
@@ -51,12 +52,12 @@ public final class SegmentedEvaluator {
         Objects.requireNonNull(provenance, "provenance");
         Objects.requireNonNull(metrics, "metrics");
         if (metrics.isEmpty()) {
-            throw new IllegalArgumentException("metrics must not be empty");
+            throw new UsageException("metrics must not be empty");
         }
         boolean[] positive = BinaryLabels.of(labels);
         BinaryLabels.sameLength(positive.length, Objects.requireNonNull(scores, "scores").length);
         if (metrics.contains(CtrMetric.UAUC) && (users == null || users.length != positive.length)) {
-            throw new IllegalArgumentException("UAUC needs one user per example, got "
+            throw new UsageException("UAUC needs one user per example, got "
                     + (users == null ? "none" : users.length + " users for " + positive.length + " examples"));
         }
         List<MetricRecord> out = new ArrayList<>();
@@ -134,15 +135,15 @@ public final class SegmentedEvaluator {
         Objects.requireNonNull(ranks, "ranks");
         Objects.requireNonNull(ks, "ks");
         if (ks.length == 0) {
-            throw new IllegalArgumentException("ks must not be empty");
+            throw new UsageException("ks must not be empty");
         }
         for (int k : ks) {
             if (k < 1) {
-                throw new IllegalArgumentException("every k must be >= 1, got " + k);
+                throw new UsageException("every k must be >= 1, got " + k);
             }
         }
         if (ranks.length == 0) {
-            throw new IllegalArgumentException("no ranks: at least one candidate list is needed");
+            throw new UsageException("no ranks: at least one candidate list is needed");
         }
         List<MetricRecord> out = new ArrayList<>();
         for (Map.Entry<String, int[]> seg : groups(segmentations, ranks.length).entrySet()) {
@@ -178,7 +179,7 @@ public final class SegmentedEvaluator {
         for (String[] segments : segmentations) {
             for (Map.Entry<String, int[]> e : segmentGroups(segments, n).entrySet()) {
                 if (out.putIfAbsent(e.getKey(), e.getValue()) != null) {
-                    throw new IllegalArgumentException("segment '" + e.getKey() + "' appears in two segmentations");
+                    throw new UsageException("segment '" + e.getKey() + "' appears in two segmentations");
                 }
             }
         }
@@ -193,16 +194,16 @@ public final class SegmentedEvaluator {
     private static Map<String, int[]> segmentGroups(String[] segments, int n) {
         Objects.requireNonNull(segments, "segments");
         if (segments.length != n) {
-            throw new IllegalArgumentException("segments has " + segments.length + " entries for " + n + " examples");
+            throw new UsageException("segments has " + segments.length + " entries for " + n + " examples");
         }
         Map<String, Integer> sizes = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             String s = segments[i];
             if (s == null || s.isBlank()) {
-                throw new IllegalArgumentException("segments[" + i + "] is " + (s == null ? "null" : "blank"));
+                throw new UsageException("segments[" + i + "] is " + (s == null ? "null" : "blank"));
             }
             if (MetricRecord.ALL.equals(s)) {
-                throw new IllegalArgumentException("segments[" + i + "] is 'all', which is reserved for every example");
+                throw new UsageException("segments[" + i + "] is 'all', which is reserved for every example");
             }
             sizes.merge(s, 1, Integer::sum);
         }

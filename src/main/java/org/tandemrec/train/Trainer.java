@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.tandemrec.base.Progress;
+import org.tandemrec.base.UsageException;
 
 /**
  * The one training loop of every model: per-epoch seeded shuffling, mini-batches, gradient
@@ -51,7 +52,7 @@ public final class Trainer {
     private TrainResult fit(TrainingTask task, TrainHooks hooks, ParameterSet params, AdamOptimizer optimizer) {
         int n = task.numExamples();
         if (n <= 0) {
-            throw new IllegalArgumentException("model " + task.modelName() + " has no training examples");
+            throw new UsageException("model " + task.modelName() + " has no training examples");
         }
         int batchesPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
         long totalSteps = (long) batchesPerEpoch * config.epochs();

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
+import org.tandemrec.base.UsageException;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.safetensors.SafetensorsDtype;
 
 /**
@@ -61,7 +63,7 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
         try {
             return fromJson(root);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            throw new DataFormatException(file, e.getMessage(), e);
         }
     }
 
@@ -187,7 +189,7 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
             if (extraBytes > 0) {
                 why.append(", ").append(AvailableMemory.gib(extraBytes)).append(" for training");
             }
-            throw new IllegalArgumentException("model needs " + AvailableMemory.gib(need) + " (" + why + ") but only "
+            throw new UsageException("model needs " + AvailableMemory.gib(need) + " (" + why + ") but only "
                     + AvailableMemory.gib(available.bytes()) + " is available (" + available.source() + ")");
         }
     }
