@@ -56,6 +56,14 @@ public final class RowParallel implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException e) {
+            // The body's own exception, as the one-thread path throws it: what it says (bad data, a
+            // fault) must not turn into a generic failure of the pool.
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
             throw new IllegalStateException("parallel row kernel failed", e.getCause());
         }
     }

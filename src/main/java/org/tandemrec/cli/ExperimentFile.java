@@ -71,7 +71,7 @@ final class ExperimentFile {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** An experiment file with problems: one line each, in file order. */
-    static final class Invalid extends IllegalArgumentException {
+    static final class Invalid extends UsageException {
         private final List<String> lines;
 
         Invalid(List<String> lines) {

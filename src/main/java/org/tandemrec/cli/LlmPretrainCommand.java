@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.UsageException;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.pretrain.PretrainConfig;
 import org.tandemrec.llm.pretrain.Pretrainer;
 import picocli.CommandLine.Command;
@@ -69,7 +70,7 @@ final class LlmPretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!java.nio.file.Files.isRegularFile(corpus)) {
-            throw new UsageException("--corpus " + corpus + " is not a file");
+            throw new DataFormatException("--corpus " + corpus + " is not a file");
         }
         if (steps != null && steps <= 0) {
             throw new UsageException("--steps must be > 0, got " + steps);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,9 @@ final class AmazonLoader {
     }
 
     static LoadResult load(Path file, LoadOptions options) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException(file, "expected an Amazon reviews file (JSON lines or Python literals, optionally gzip)");
         }

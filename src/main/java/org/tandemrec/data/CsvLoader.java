@@ -3,6 +3,7 @@ package org.tandemrec.data;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,9 @@ final class CsvLoader {
     }
 
     static LoadResult load(Path file, LoadOptions options) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException(file, "expected a delimited interactions file");
         }

@@ -137,7 +137,14 @@ public final class ServedCascade implements AutoCloseable {
      * corella-llm/cascade.json}); every path must resolve inside {@code root}.
      */
     public static ServedCascade load(Path root, Path corellaDir) throws IOException {
-        Path home = inside(root, corellaDir, ".", "the CoReLLa run directory");
+        Path home;
+        try {
+            home = inside(root, corellaDir, ".", "the CoReLLa run directory");
+        } catch (DataFormatException e) {
+            // Outside the run directory is the choice of the user (--corella), not a path written in a
+            // file: a usage error. A missing directory stays a missing file.
+            throw Files.exists(corellaDir) ? new UsageException(e.getMessage(), e) : e;
+        }
         Path json = home.resolve(CorellaRun.ADAPTER_DIR).resolve(CascadeFile.FILE_NAME);
         if (!Files.isRegularFile(json)) {
             throw new DataFormatException(json, "not found (a CoReLLa run of this version writes it)");
