@@ -1,5 +1,7 @@
 package org.tandemrec.cli;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -63,6 +65,9 @@ record Failure(int code, String message) {
 
     /** An I/O error as a user reads it: the file and what went wrong with it. */
     private static String describe(IOException e) {
+        if (e instanceof JsonProcessingException j) {
+            return describe(j);
+        }
         if (e instanceof FileSystemException f && f.getFile() != null) {
             String file = f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile());
             String what;
@@ -82,6 +87,23 @@ record Failure(int code, String message) {
             return file + ": " + what;
         }
         return messageOr(e, "input/output error");
+    }
+
+    /**
+     * JSON that does not parse, from a reader that did not name its file (those that do throw
+     * {@code DataFormatException} via {@code data.JsonFile}): the parser's own words and line,
+     * without the source excerpt it appends on further lines.
+     */
+    private static String describe(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String original = e.getOriginalMessage();
+        String what = original == null || original.isBlank() ? "malformed" : firstLine(original);
+        return "not valid JSON: " + what + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ")");
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl).strip();
     }
 
     private static String internalMessage(Throwable e) {

@@ -165,6 +165,17 @@ class MainTest {
         assertEquals("tandem: --port must be in [0, 65535], got -1", err.toString().strip());
     }
 
+    @Test
+    void aConfigJsonThatDoesNotParseIsBadDataInOneLineNamingFileAndLine() throws Exception {
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        Path config = Files.writeString(model.resolve("config.json"), "{\n  \"model_type\": \"llama\",\n  \"hidden_size\": \n");
+        CliRun r = CliRun.of("llm", "check", "--model", model.toString(), "--golden", config.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("tandem: " + config + ":4: field '(json)': not valid JSON: "), r.err());
+        assertNoJavaInternals(r.err());
+    }
+
     private static void assertNoJavaInternals(String err) {
         assertFalse(err.contains("java."), err);
         assertFalse(err.contains("Exception"), err);

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.JsonFile;
 import org.tandemrec.llm.safetensors.SafetensorsDtype;
 
 /**
@@ -59,7 +60,7 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
     /** Reads {@code config.json} in a checkpoint directory (or the file itself). */
     public static LlamaConfig load(Path dirOrFile) throws IOException {
         Path file = dirOrFile.toFile().isDirectory() ? dirOrFile.resolve("config.json") : dirOrFile;
-        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        JsonNode root = JsonFile.read(file);
         try {
             return fromJson(root);
         } catch (IllegalArgumentException e) {

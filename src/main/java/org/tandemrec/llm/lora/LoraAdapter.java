@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.JsonFile;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.safetensors.SafetensorsReader;
 import org.tandemrec.llm.safetensors.SafetensorsTensor;
@@ -141,7 +142,7 @@ public final class LoraAdapter implements AutoCloseable {
     /** Loads a PEFT adapter directory and checks it against the base weights' shapes. */
     public static LoraAdapter load(Path dir, DecoderWeights base, NDManager parent) throws IOException {
         Path cfgFile = dir.resolve("adapter_config.json");
-        JsonNode cfg = new ObjectMapper().readTree(cfgFile.toFile());
+        JsonNode cfg = JsonFile.read(cfgFile);
         String type = cfg.path("peft_type").asText("LORA");
         if (!type.equals("LORA")) {
             throw new DataFormatException(cfgFile, "peft_type " + type + " is not supported (only LORA)");
