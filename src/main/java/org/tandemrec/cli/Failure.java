@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -67,6 +68,10 @@ record Failure(int code, String message) {
     private static String describe(IOException e) {
         if (e instanceof JsonProcessingException j) {
             return describe(j);
+        }
+        if (e instanceof CharacterCodingException) {
+            // "Input length = 1" alone says nothing to a user.
+            return "an input file is not UTF-8 text (" + messageOr(e, "undecodable bytes") + ")";
         }
         if (e instanceof FileSystemException f && f.getFile() != null) {
             String file = f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile());

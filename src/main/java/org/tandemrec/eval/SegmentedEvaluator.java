@@ -52,12 +52,12 @@ public final class SegmentedEvaluator {
         Objects.requireNonNull(provenance, "provenance");
         Objects.requireNonNull(metrics, "metrics");
         if (metrics.isEmpty()) {
-            throw new UsageException("metrics must not be empty");
+            throw new IllegalArgumentException("metrics must not be empty");
         }
         boolean[] positive = BinaryLabels.of(labels);
         BinaryLabels.sameLength(positive.length, Objects.requireNonNull(scores, "scores").length);
         if (metrics.contains(CtrMetric.UAUC) && (users == null || users.length != positive.length)) {
-            throw new UsageException("UAUC needs one user per example, got "
+            throw new IllegalArgumentException("UAUC needs one user per example, got "
                     + (users == null ? "none" : users.length + " users for " + positive.length + " examples"));
         }
         List<MetricRecord> out = new ArrayList<>();
@@ -143,7 +143,7 @@ public final class SegmentedEvaluator {
             }
         }
         if (ranks.length == 0) {
-            throw new UsageException("no ranks: at least one candidate list is needed");
+            throw new IllegalArgumentException("no ranks: at least one candidate list is needed");
         }
         List<MetricRecord> out = new ArrayList<>();
         for (Map.Entry<String, int[]> seg : groups(segmentations, ranks.length).entrySet()) {
@@ -179,7 +179,7 @@ public final class SegmentedEvaluator {
         for (String[] segments : segmentations) {
             for (Map.Entry<String, int[]> e : segmentGroups(segments, n).entrySet()) {
                 if (out.putIfAbsent(e.getKey(), e.getValue()) != null) {
-                    throw new UsageException("segment '" + e.getKey() + "' appears in two segmentations");
+                    throw new IllegalArgumentException("segment '" + e.getKey() + "' appears in two segmentations");
                 }
             }
         }
@@ -194,16 +194,16 @@ public final class SegmentedEvaluator {
     private static Map<String, int[]> segmentGroups(String[] segments, int n) {
         Objects.requireNonNull(segments, "segments");
         if (segments.length != n) {
-            throw new UsageException("segments has " + segments.length + " entries for " + n + " examples");
+            throw new IllegalArgumentException("segments has " + segments.length + " entries for " + n + " examples");
         }
         Map<String, Integer> sizes = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             String s = segments[i];
             if (s == null || s.isBlank()) {
-                throw new UsageException("segments[" + i + "] is " + (s == null ? "null" : "blank"));
+                throw new IllegalArgumentException("segments[" + i + "] is " + (s == null ? "null" : "blank"));
             }
             if (MetricRecord.ALL.equals(s)) {
-                throw new UsageException("segments[" + i + "] is 'all', which is reserved for every example");
+                throw new IllegalArgumentException("segments[" + i + "] is 'all', which is reserved for every example");
             }
             sizes.merge(s, 1, Integer::sum);
         }
