@@ -81,8 +81,12 @@ public final class Main implements Runnable {
     }
 
     private static boolean debugEnv() {
-        String v = System.getenv("TANDEM_DEBUG");
-        return v != null && !v.isEmpty() && !v.equals("0");
+        return debugValue(System.getenv("TANDEM_DEBUG"));
+    }
+
+    /** Whether a value of {@code TANDEM_DEBUG} asks for stack traces: set, and neither empty nor 0. */
+    static boolean debugValue(String v) {
+        return v != null && !v.isBlank() && !v.strip().equals("0");
     }
 
     @Override

@@ -136,6 +136,15 @@ class MainTest {
     }
 
     @Test
+    void tandemDebugIsOnWhenSetToAnythingButEmptyOrZero() {
+        assertTrue(Main.debugValue("1"));
+        assertTrue(Main.debugValue("yes"));
+        assertFalse(Main.debugValue(null));
+        assertFalse(Main.debugValue(""));
+        assertFalse(Main.debugValue("0"));
+    }
+
+    @Test
     void withoutDebugNoStackTraceOrClassNameAppears() {
         Run r = withFault(new IllegalStateException("ranks out of order"));
         assertEquals(1, r.err.strip().lines().count(), r.err);
