@@ -85,6 +85,24 @@ class TrainCrmCommandTest {
         assertEquals(first.settings(), again.settings());
     }
 
+    @Test
+    void scoringOnASplitOfOtherDataIsAUsageErrorInOneLine() throws Exception {
+        Path runDir = tmp.resolve("run-pop");
+        assertEquals(0, run(new StringWriter(), "train", "crm", "--model", "pop", "--data", split.toString(), "--out",
+                runDir.toString()));
+        Path world = tmp.resolve("world-larger");
+        assertEquals(0, run(new StringWriter(), "data", "synth", "--out", world.toString(), "--users", "500",
+                "--items", "300"));
+        Path larger = tmp.resolve("split-larger");
+        assertEquals(0, run(new StringWriter(), "split", "--format", "tandem", world.toString(), "--out",
+                larger.toString(), "--sampler", "uniform", "--negatives", "19"));
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(err, "eval", runDir.toString(), "--data", larger.toString()), err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().startsWith("tandem: model pop knows 400 users and 300 items, the split has 500"),
+                err.toString());
+    }
+
     private static Curve curve(RunResults r, String group) {
         return r.curves().stream().filter(c -> c.group().equals(group)).findFirst()
                 .orElseThrow(() -> new AssertionError("no curve '" + group + "' in " + r.curves()));
