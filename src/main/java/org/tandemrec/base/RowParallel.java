@@ -23,7 +23,7 @@ public final class RowParallel implements AutoCloseable {
 
     public RowParallel(int threads) {
         if (threads <= 0) {
-            throw new IllegalArgumentException("threads must be > 0, got " + threads);
+            throw new UsageException("threads must be > 0, got " + threads);
         }
         this.threads = threads;
         this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
@@ -56,6 +56,14 @@ public final class RowParallel implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException e) {
+            // The body's own exception, as the one-thread path throws it: what it says (bad data, a
+            // fault) must not turn into a generic failure of the pool.
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
             throw new IllegalStateException("parallel row kernel failed", e.getCause());
         }
     }

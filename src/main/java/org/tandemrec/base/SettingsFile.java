@@ -9,7 +9,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,8 +35,11 @@ public final class SettingsFile {
 
     /** The mapping in {@code file}; an empty one when the file holds nothing. */
     public static ObjectNode read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": settings file not found");
+            throw new FileSystemException(file.toString(), null, "not a settings file (a directory?)");
         }
         boolean json = file.toString().endsWith(".json");
         ObjectMapper mapper = json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
@@ -42,14 +47,14 @@ public final class SettingsFile {
         try {
             root = mapper.readTree(Files.readString(file));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not valid " + (json ? "JSON" : "YAML") + ": "
+            throw new UsageException(file + ": not valid " + (json ? "JSON" : "YAML") + ": "
                     + e.getOriginalMessage(), e);
         }
         if (root == null || root.isNull() || root.isMissingNode()) {
             return mapper.createObjectNode();
         }
         if (!root.isObject()) {
-            throw new IllegalArgumentException(file + ": expected a mapping of settings");
+            throw new UsageException(file + ": expected a mapping of settings");
         }
         return (ObjectNode) root;
     }
@@ -123,7 +128,8 @@ public final class SettingsFile {
      * lines: each key is applied alone first (a mapping value such as {@code sft} key by key), so
      * one bad key does not hide the next, and when they all pass, all together, so that a rule
      * across keys is checked too (reported at {@code path}). {@code apply} receives the label its
-     * errors start with and the keys to apply, and throws {@link IllegalArgumentException}.
+     * errors start with and the keys to apply, and throws {@link IllegalArgumentException} (a
+     * {@link UsageException} from the records and value readers).
      */
     public static List<String> problems(String path, JsonNode given, BiConsumer<String, JsonNode> apply) {
         List<String> out = new ArrayList<>();
@@ -195,35 +201,35 @@ public final class SettingsFile {
 
     public static int intValue(JsonNode v, String key) {
         if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new IllegalArgumentException(key + " must be an integer, got " + v);
+            throw new UsageException(key + " must be an integer, got " + v);
         }
         return v.asInt();
     }
 
     public static long longValue(JsonNode v, String key) {
         if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw new IllegalArgumentException(key + " must be an integer, got " + v);
+            throw new UsageException(key + " must be an integer, got " + v);
         }
         return v.asLong();
     }
 
     public static double doubleValue(JsonNode v, String key) {
         if (!v.isNumber()) {
-            throw new IllegalArgumentException(key + " must be a number, got " + v);
+            throw new UsageException(key + " must be a number, got " + v);
         }
         return v.asDouble();
     }
 
     public static boolean booleanValue(JsonNode v, String key) {
         if (!v.isBoolean()) {
-            throw new IllegalArgumentException(key + " must be true or false, got " + v);
+            throw new UsageException(key + " must be true or false, got " + v);
         }
         return v.asBoolean();
     }
 
     public static String textValue(JsonNode v, String key) {
         if (!v.isTextual()) {
-            throw new IllegalArgumentException(key + " must be a string, got " + v);
+            throw new UsageException(key + " must be a string, got " + v);
         }
         return v.asText();
     }
@@ -231,14 +237,14 @@ public final class SettingsFile {
     /** Refuses {@code v <= 0}, naming the setting. */
     public static void requirePositive(String key, int v) {
         if (v <= 0) {
-            throw new IllegalArgumentException(key + " must be > 0, got " + v);
+            throw new UsageException(key + " must be > 0, got " + v);
         }
     }
 
     /** Refuses {@code v < 0}, naming the setting. */
     public static void requireNonNegative(String key, int v) {
         if (v < 0) {
-            throw new IllegalArgumentException(key + " must be >= 0, got " + v);
+            throw new UsageException(key + " must be >= 0, got " + v);
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.PrefixScorer;
 import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.Decoder;
@@ -56,31 +57,31 @@ public final class BdlmBenchmark {
                            int batches, int warmupSteps, int steps, int beforeSteps, long seed) {
         public Settings {
             if (model == null) {
-                throw new IllegalArgumentException("model must be given");
+                throw new UsageException("model must be given");
             }
             String[] names = {"smallIds", "largeIds", "batch", "promptTokens", "idsPerPrompt", "batches", "steps",
                 "beforeSteps"};
             int[] values = {smallIds, largeIds, batch, promptTokens, idsPerPrompt, batches, steps, beforeSteps};
             for (int k = 0; k < names.length; k++) {
                 if (values[k] <= 0) {
-                    throw new IllegalArgumentException(names[k] + " must be > 0, got " + values[k]);
+                    throw new UsageException(names[k] + " must be > 0, got " + values[k]);
                 }
             }
             if (warmupSteps < 0) {
-                throw new IllegalArgumentException("warmupSteps must be >= 0, got " + warmupSteps);
+                throw new UsageException("warmupSteps must be >= 0, got " + warmupSteps);
             }
             if (largeIds < smallIds) {
-                throw new IllegalArgumentException("largeIds must be >= smallIds " + smallIds + ", got " + largeIds);
+                throw new UsageException("largeIds must be >= smallIds " + smallIds + ", got " + largeIds);
             }
             if (smallIds < 2) {
-                throw new IllegalArgumentException("smallIds must hold a user and an item, got " + smallIds);
+                throw new UsageException("smallIds must hold a user and an item, got " + smallIds);
             }
             if (idsPerPrompt + 2 > promptTokens * 9 / 10) {
-                throw new IllegalArgumentException("idsPerPrompt must leave room for text in a prompt of " + promptTokens
+                throw new UsageException("idsPerPrompt must leave room for text in a prompt of " + promptTokens
                         + " tokens, got " + idsPerPrompt);
             }
             if (model.vocabSize() < 8) {
-                throw new IllegalArgumentException("the model's vocabulary must have at least 8 tokens, got "
+                throw new UsageException("the model's vocabulary must have at least 8 tokens, got "
                         + model.vocabSize());
             }
         }
@@ -139,7 +140,7 @@ public final class BdlmBenchmark {
     public static PrefixTimes prefixScoring(LlamaConfig model, int prefixTokens, int suffixTokens, int candidates, int reps,
                                             long seed, NDManager parent) {
         if (prefixTokens < 2 || suffixTokens <= 0 || candidates <= 0 || reps <= 0) {
-            throw new IllegalArgumentException("prefixTokens must be >= 2 and the rest > 0, got " + prefixTokens + ", "
+            throw new UsageException("prefixTokens must be >= 2 and the rest > 0, got " + prefixTokens + ", "
                     + suffixTokens + ", " + candidates + ", " + reps);
         }
         SplittableRandom r = new SplittableRandom(seed);

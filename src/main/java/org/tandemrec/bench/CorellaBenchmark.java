@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.collab.corella.Cascade;
 import org.tandemrec.collab.corella.ClickExamples;
 import org.tandemrec.collab.corella.EntropyRouter;
@@ -44,11 +45,11 @@ public final class CorellaBenchmark {
         public Settings {
             for (int v : new int[] {batch, promptTokens, steps, requests, users, items}) {
                 if (v <= 0) {
-                    throw new IllegalArgumentException("benchmark sizes must be > 0, got " + v);
+                    throw new UsageException("benchmark sizes must be > 0, got " + v);
                 }
             }
             if (!(budget >= 0 && budget <= 1)) {
-                throw new IllegalArgumentException("budget must be in [0, 1], got " + budget);
+                throw new UsageException("budget must be in [0, 1], got " + budget);
             }
         }
 

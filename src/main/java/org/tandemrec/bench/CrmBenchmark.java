@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 import org.tandemrec.base.RowParallel;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.cf.LightGcn;
 import org.tandemrec.crm.cf.LightGcnConfig;
@@ -70,11 +71,11 @@ public final class CrmBenchmark {
                 "dcnSteps", "ncfInteractions", "sasrecUsers", "propagationReps"};
             for (int k = 0; k < all.length; k++) {
                 if (all[k] <= 0) {
-                    throw new IllegalArgumentException(names[k] + " must be > 0, got " + all[k]);
+                    throw new UsageException(names[k] + " must be > 0, got " + all[k]);
                 }
             }
             if (matmulMax < matmulMin) {
-                throw new IllegalArgumentException("matmulMax must be >= matmulMin " + matmulMin + ", got " + matmulMax);
+                throw new UsageException("matmulMax must be >= matmulMin " + matmulMin + ", got " + matmulMax);
             }
         }
 
@@ -176,7 +177,7 @@ public final class CrmBenchmark {
                 return clickSamplesPerSecond(data, (ex, tc) -> FiBiNet.fit(data.features(), ex,
                         new int[data.features().numUsers()][0], cfg, tc, TrainHooks.none(), null));
             }
-            default -> throw new IllegalArgumentException("model must be autoint, xdeepfm or fibinet, got '" + model + "'");
+            default -> throw new UsageException("model must be autoint, xdeepfm or fibinet, got '" + model + "'");
         }
     }
 

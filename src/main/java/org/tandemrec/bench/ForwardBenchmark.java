@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderOutput;
 import org.tandemrec.llm.decoder.LlamaConfig;
@@ -44,7 +45,7 @@ public final class ForwardBenchmark {
     /** Forward passes over a [batch, seqLen] batch of seeded random ids (no cache, logits only). */
     public static Result run(Decoder decoder, int batch, int seqLen, int reps, long seed, NDManager manager) {
         if (batch <= 0 || seqLen <= 0 || reps <= 0) {
-            throw new IllegalArgumentException("batch, seqLen and reps must be > 0, got " + batch + ", " + seqLen + ", " + reps);
+            throw new UsageException("batch, seqLen and reps must be > 0, got " + batch + ", " + seqLen + ", " + reps);
         }
         LlamaConfig c = decoder.config();
         SplittableRandom rnd = new SplittableRandom(seed);

@@ -3,6 +3,7 @@ package org.tandemrec.bench;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.ChoiceScorer;
 import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.Decoder;
@@ -41,11 +42,11 @@ public final class LlmBenchmark {
         public Settings {
             for (int v : new int[] {trainBatch, trainSeq, prefillBatch, prefillSeq, prefix, newTokens, reps}) {
                 if (v <= 0) {
-                    throw new IllegalArgumentException("benchmark sizes must be > 0, got " + v);
+                    throw new UsageException("benchmark sizes must be > 0, got " + v);
                 }
             }
             if (trainSteps < 0) {
-                throw new IllegalArgumentException("trainSteps must be >= 0 (0 skips training), got " + trainSteps);
+                throw new UsageException("trainSteps must be >= 0 (0 skips training), got " + trainSteps);
             }
         }
 

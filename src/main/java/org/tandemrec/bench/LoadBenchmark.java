@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.base.Measurement;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.data.DatasetFormat;
 import org.tandemrec.data.LoadOptions;
 
@@ -25,10 +26,10 @@ import org.tandemrec.data.LoadOptions;
 public record LoadBenchmark(int rows, int users, int items, long seed) {
     public LoadBenchmark {
         if (rows < 1) {
-            throw new IllegalArgumentException("rows must be >= 1, got " + rows);
+            throw new UsageException("rows must be >= 1, got " + rows);
         }
         if (users < 1 || items < 1) {
-            throw new IllegalArgumentException("users and items must be >= 1, got " + users + " and " + items);
+            throw new UsageException("users and items must be >= 1, got " + users + " and " + items);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.tandemrec.bench;
 
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.eval.Auc;
 
 /**
@@ -30,7 +31,7 @@ public final class MetricsBenchmark {
 
     public static Timing aucSeconds(int n, long seed) {
         if (n < 2) {
-            throw new IllegalArgumentException("n must be >= 2, got " + n);
+            throw new UsageException("n must be >= 2, got " + n);
         }
         SplittableRandom rnd = new SplittableRandom(seed);
         float[] labels = new float[n];

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.collab.corella.CorellaRun;
 import org.tandemrec.collab.corella.CorellaSettings;
 import org.tandemrec.collab.corella.ServedCascade;
@@ -52,13 +53,13 @@ public final class ServeBenchmark {
     public record Settings(int crmRequests, int cascadeRequests, double seconds, int concurrency, long seed) {
         public Settings {
             if (crmRequests <= 0 || cascadeRequests <= 0) {
-                throw new IllegalArgumentException("requests must be > 0, got " + crmRequests + ", " + cascadeRequests);
+                throw new UsageException("requests must be > 0, got " + crmRequests + ", " + cascadeRequests);
             }
             if (!(seconds > 0)) {
-                throw new IllegalArgumentException("seconds must be > 0, got " + seconds);
+                throw new UsageException("seconds must be > 0, got " + seconds);
             }
             if (concurrency <= 0) {
-                throw new IllegalArgumentException("concurrency must be > 0, got " + concurrency);
+                throw new UsageException("concurrency must be > 0, got " + concurrency);
             }
         }
 

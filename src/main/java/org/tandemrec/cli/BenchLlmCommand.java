@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.bench.LlmBenchmark;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.decoder.TorchThreads;
@@ -57,13 +59,13 @@ public final class BenchLlmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (reps <= 0) {
-            throw new IllegalArgumentException("--reps must be > 0, got " + reps);
+            throw new UsageException("--reps must be > 0, got " + reps);
         }
         if (model != null && (skip100m || noTrain100m)) {
-            throw new IllegalArgumentException("--skip-100m and --no-train-100m apply to the built-in models, not to --model");
+            throw new UsageException("--skip-100m and --no-train-100m apply to the built-in models, not to --model");
         }
         if (model != null && !Files.isRegularFile(model.resolve("config.json"))) {
-            throw new IllegalArgumentException("--model " + model + " has no config.json");
+            throw new DataFormatException("--model " + model + " has no config.json");
         }
         threads.apply();
         int small = TorchThreads.get();

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.bench.ServeBenchmark;
 import org.tandemrec.bench.WrkLoad;
 import org.tandemrec.serve.ServeSettings;
@@ -60,18 +61,18 @@ public final class BenchServeCommand implements Callable<Integer> {
         s = new ServeBenchmark.Settings(s.crmRequests(), s.cascadeRequests(), seconds == null ? s.seconds() : seconds,
                 concurrency == null ? s.concurrency() : concurrency, s.seed());
         if (!(budget >= 0 && budget <= 1)) {
-            throw new IllegalArgumentException("--budget must be in [0, 1], got " + budget);
+            throw new UsageException("--budget must be in [0, 1], got " + budget);
         }
         ServeBenchmark.Client driver = switch (client.toLowerCase(java.util.Locale.ROOT)) {
             case "java" -> ServeBenchmark.Client.JAVA;
             case "wrk" -> {
                 if (!WrkLoad.available()) {
-                    throw new IllegalArgumentException("--client wrk: wrk is not on the PATH (Debian: apt-get install wrk)");
+                    throw new UsageException("--client wrk: wrk is not on the PATH (Debian: apt-get install wrk)");
                 }
                 yield ServeBenchmark.Client.WRK;
             }
             case "auto" -> WrkLoad.available() ? ServeBenchmark.Client.WRK : ServeBenchmark.Client.JAVA;
-            default -> throw new IllegalArgumentException("--client must be auto, java or wrk, got '" + client + "'");
+            default -> throw new UsageException("--client must be auto, java or wrk, got '" + client + "'");
         };
         if (quick && driver == ServeBenchmark.Client.WRK && !client.equalsIgnoreCase("wrk")) {
             driver = ServeBenchmark.Client.JAVA; // a check that it runs needs no second process

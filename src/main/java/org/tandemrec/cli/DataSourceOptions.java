@@ -2,6 +2,7 @@ package org.tandemrec.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.data.CsvColumns;
 import org.tandemrec.data.CsvSideFiles;
 import org.tandemrec.data.DatasetFormat;
@@ -70,7 +71,7 @@ final class DataSourceOptions {
     LoadOptions loadOptions() {
         if (DatasetFormat.parse(format) != DatasetFormat.CSV) {
             if (itemsFile != null || usersFile != null) {
-                throw new IllegalArgumentException("--items and --users are side files of --format csv; " + format
+                throw new UsageException("--items and --users are side files of --format csv; " + format
                         + " reads its own");
             }
             return new LoadOptions(skipBadLines, CsvColumns.defaults(), amazonMetadata);

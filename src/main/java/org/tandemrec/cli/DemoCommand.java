@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.collab.bdlm.BdlmRun;
 import org.tandemrec.collab.bdlm.BdlmSettings;
 import org.tandemrec.collab.corella.CorellaRun;
@@ -112,30 +113,30 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (llmSteps != null && (llmSteps < 0 || llmSteps > 1_000_000)) {
-            throw new IllegalArgumentException("--llm-steps must be in [0, 1000000], got " + llmSteps);
+            throw new UsageException("--llm-steps must be in [0, 1000000], got " + llmSteps);
         }
         if (bdlmUsers < 2 || bdlmUsers > 1_000_000) {
-            throw new IllegalArgumentException("--bdlm-users must be in [2, 1000000], got " + bdlmUsers);
+            throw new UsageException("--bdlm-users must be in [2, 1000000], got " + bdlmUsers);
         }
         if (bdlmPositions < 0 || bdlmPositions > 1_000_000) {
-            throw new IllegalArgumentException("--bdlm-positions must be in [0, 1000000], got " + bdlmPositions);
+            throw new UsageException("--bdlm-positions must be in [0, 1000000], got " + bdlmPositions);
         }
         if (corellaSamples < 0 || corellaSamples > 1_000_000) {
-            throw new IllegalArgumentException("--corella-samples must be in [0, 1000000], got " + corellaSamples);
+            throw new UsageException("--corella-samples must be in [0, 1000000], got " + corellaSamples);
         }
         if (corellaRows < 2 || corellaRows > 1_000_000) {
-            throw new IllegalArgumentException("--corella-rows must be in [2, 1000000], got " + corellaRows);
+            throw new UsageException("--corella-rows must be in [2, 1000000], got " + corellaRows);
         }
         if (llmMinutes != null && (!(llmMinutes > 0) || llmMinutes > 60)) {
-            throw new IllegalArgumentException("--llm-minutes must be in (0, 60], got " + llmMinutes);
+            throw new UsageException("--llm-minutes must be in (0, 60], got " + llmMinutes);
         }
         if (!(epochsScale > 0) || epochsScale > 10) {
-            throw new IllegalArgumentException("--epochs-scale must be in (0, 10], got " + epochsScale);
+            throw new UsageException("--epochs-scale must be in (0, 10], got " + epochsScale);
         }
         if (only != null) {
             for (String m : only) {
                 if (!TOPK_MODELS.contains(m) && !CTR_MODELS.contains(m)) {
-                    throw new IllegalArgumentException("--models: unknown model '" + m + "'");
+                    throw new UsageException("--models: unknown model '" + m + "'");
                 }
             }
         }

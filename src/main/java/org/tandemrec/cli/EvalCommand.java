@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.Recommender;
@@ -41,7 +42,7 @@ public final class EvalCommand implements Callable<Integer> {
         JsonNode info = RunFiles.readRun(run);
         String kind = info.path("kind").asText("crm");
         if (!kind.equals("crm")) {
-            throw new IllegalArgumentException(run + " is a " + kind + " run: tandem eval re-scores the model of a train crm"
+            throw new UsageException(run + " is a " + kind + " run: tandem eval re-scores the model of a train crm"
                     + " run (tandem report " + run + " rebuilds its report)");
         }
         RunFiles.requireComplete(run);

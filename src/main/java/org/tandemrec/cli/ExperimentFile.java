@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.tandemrec.base.SettingsFile;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.collab.bdlm.BdlmSettings;
 import org.tandemrec.collab.corella.CorellaSettings;
 import org.tandemrec.crm.CrmCatalog;
@@ -75,7 +76,7 @@ final class ExperimentFile {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** An experiment file with problems: one line each, in file order. */
-    static final class Invalid extends IllegalArgumentException {
+    static final class Invalid extends UsageException {
         private final List<String> lines;
 
         Invalid(List<String> lines) {
@@ -340,7 +341,7 @@ final class ExperimentFile {
                 c = apply(c, s, path, "popularity_share", (x, v) -> x.withPopularityShare(SettingsFile.doubleValue(v, "popularity_share")));
                 c = apply(c, s, path, "fractions", (x, v) -> {
                     if (!v.isArray() || v.size() != 3) {
-                        throw new IllegalArgumentException("must be three numbers [train, valid, test], got " + v);
+                        throw new UsageException("must be three numbers [train, valid, test], got " + v);
                     }
                     return x.withFractions(SettingsFile.doubleValue(v.get(0), "fractions"),
                             SettingsFile.doubleValue(v.get(1), "fractions"), SettingsFile.doubleValue(v.get(2), "fractions"));

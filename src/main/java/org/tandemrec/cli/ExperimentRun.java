@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.base.DirectoryLock;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.collab.bdlm.BdlmRun;
 import org.tandemrec.collab.corella.CorellaRun;
 import org.tandemrec.crm.CrmCatalog;
@@ -82,7 +83,7 @@ final class ExperimentRun {
     /** Runs the experiment holding the run directory's lock: a second process on it is refused. */
     void run() throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException(out + " is a file, not a run directory");
+            throw new UsageException(out + " is a file, not a run directory");
         }
         try (DirectoryLock lock = DirectoryLock.acquire(out)) {
             runLocked();
@@ -178,16 +179,16 @@ final class ExperimentRun {
         String resolved = resolvedText(e);
         if (used) {
             if (!resume) {
-                throw new IllegalArgumentException(out + ": the run directory exists and is not empty; give another --out,"
+                throw new UsageException(out + ": the run directory exists and is not empty; give another --out,"
                         + " or --resume to continue the run in it");
             }
             Path f = out.resolve(RESOLVED);
             if (!Files.isRegularFile(f)) {
-                throw new IllegalArgumentException(out + ": not a directory of tandem run (" + RESOLVED
+                throw new UsageException(out + ": not a directory of tandem run (" + RESOLVED
                         + " is missing): nothing to resume");
             }
             if (!Files.readString(f).equals(resolved)) {
-                throw new IllegalArgumentException(out + ": the experiment differs from the one this run started with ("
+                throw new UsageException(out + ": the experiment differs from the one this run started with ("
                         + f + "); resume with the same file, or give another --out");
             }
             PipelineStages.step(w, "resuming %s", out);

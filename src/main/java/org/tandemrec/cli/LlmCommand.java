@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.base.UsageException;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.GoldenCheck;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
@@ -57,13 +59,13 @@ public final class LlmCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (!Files.isDirectory(model)) {
-                throw new IllegalArgumentException("--model " + model + " is not a directory");
+                throw new DataFormatException("--model " + model + " is not a directory");
             }
             if (!Files.isRegularFile(golden)) {
-                throw new IllegalArgumentException("--golden " + golden + " is not a file");
+                throw new DataFormatException("--golden " + golden + " is not a file");
             }
             if (adapter != null && !Files.isDirectory(adapter)) {
-                throw new IllegalArgumentException("--adapter " + adapter + " is not a directory");
+                throw new DataFormatException("--adapter " + adapter + " is not a directory");
             }
             threads.apply();
             try (NDManager m = NDManager.newBaseManager();
@@ -113,13 +115,13 @@ public final class LlmCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (!Files.isDirectory(model)) {
-                throw new IllegalArgumentException("--model " + model + " is not a directory");
+                throw new DataFormatException("--model " + model + " is not a directory");
             }
             if (!Files.isDirectory(adapter)) {
-                throw new IllegalArgumentException("--adapter " + adapter + " is not a directory");
+                throw new DataFormatException("--adapter " + adapter + " is not a directory");
             }
             if (out.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
-                throw new IllegalArgumentException("--out must differ from --model (the base weights are memory-mapped)");
+                throw new UsageException("--out must differ from --model (the base weights are memory-mapped)");
             }
             try (NDManager m = NDManager.newBaseManager();
                  DecoderWeights w = DecoderWeights.load(model, m);

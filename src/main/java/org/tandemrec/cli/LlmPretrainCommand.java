@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.DirectoryLock;
+import org.tandemrec.base.UsageException;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.pretrain.PretrainConfig;
 import org.tandemrec.llm.pretrain.Pretrainer;
 import picocli.CommandLine.Command;
@@ -73,13 +75,13 @@ final class LlmPretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!java.nio.file.Files.isRegularFile(corpus)) {
-            throw new IllegalArgumentException("--corpus " + corpus + " is not a file");
+            throw new DataFormatException("--corpus " + corpus + " is not a file");
         }
         if (steps != null && steps <= 0) {
-            throw new IllegalArgumentException("--steps must be > 0, got " + steps);
+            throw new UsageException("--steps must be > 0, got " + steps);
         }
         if (minutes != null && !(minutes >= 0)) {
-            throw new IllegalArgumentException("--minutes must be >= 0, got " + minutes);
+            throw new UsageException("--minutes must be >= 0, got " + minutes);
         }
         threads.apply();
         PretrainConfig cfg = config(seed, steps, minutes, hidden, layers, vocab, context);

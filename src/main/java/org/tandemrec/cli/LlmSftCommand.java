@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.DirectoryLock;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.sft.SftConfig;
 import org.tandemrec.llm.sft.SftJob;
 import org.tandemrec.llm.sft.SftRunRecord;
@@ -44,10 +45,10 @@ final class LlmSftCommand implements Callable<Integer> {
         SftConfig cfg = SftConfig.load(run.config);
         Path out = run.out;
         if (!Files.isRegularFile(data)) {
-            throw new IllegalArgumentException("--data " + data + " is not a file");
+            throw new DataFormatException("--data " + data + " is not a file");
         }
         if (valid != null && !Files.isRegularFile(valid)) {
-            throw new IllegalArgumentException("--valid " + valid + " is not a file");
+            throw new DataFormatException("--valid " + valid + " is not a file");
         }
         threads.apply();
         SftRunRecord r;

@@ -1,18 +1,16 @@
 package org.tandemrec.cli;
 
-import java.io.FileNotFoundException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
-import org.tandemrec.base.UnusableFileException;
-import org.tandemrec.data.DataFormatException;
-import org.tandemrec.llm.safetensors.SafetensorsFormatException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code tandem} command line: each subcommand is a thin layer over the library. Usage
- * errors exit with code 2 and a one-line message.
+ * The {@code tandem} command line: each subcommand is a thin layer over the library. A failure
+ * prints one line and exits with code 2 (usage error), 1 (bad data or files) or 3 (internal
+ * fault); {@code --debug} or {@code TANDEM_DEBUG=1} adds the stack trace.
  */
 @Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Conventional recommenders and LLMs working together.",
@@ -23,11 +21,16 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // Read from the parse result by the exception handlers; inherited so it may follow any subcommand.
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "After an error's one-line message, print its stack trace (as TANDEM_DEBUG=1 does).")
+    boolean debug;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns its exit code (0 ok, 1 failure or bad data, 2 usage error). */
+    /** Runs the command line and returns its exit code (0 ok, 1 bad data or files, 2 usage error, 3 internal fault). */
     public static int run(String... args) {
         CommandLine cl = commandLine();
         return cl.execute(args);
@@ -36,38 +39,54 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler(Main::usageError);
-        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            if (ex instanceof DataFormatException || ex instanceof SafetensorsFormatException
-                    || ex instanceof FileNotFoundException || ex instanceof UnusableFileException) {
-                // Bad data or files, not a bad command line: the message names the file and the problem.
-                cmd.getErr().println("tandem: " + ex.getMessage());
-                return 1;
-            }
-            if (ex instanceof NoSuchFileException e) {
-                cmd.getErr().println("tandem: " + e.getFile() + ": no such file or directory");
-                return 1;
-            }
-            if (ex instanceof AccessDeniedException e) {
-                cmd.getErr().println("tandem: " + e.getFile() + ": permission denied");
-                return 1;
-            }
-            if (ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException) {
-                cmd.getErr().println("tandem: " + ex.getMessage());
-                return 2;
-            }
-            cmd.getErr().println("tandem: " + ex);
-            if (System.getenv("TANDEM_DEBUG") != null) {
-                ex.printStackTrace(cmd.getErr());
-            }
-            return 1;
-        });
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> report(ex, cmd.getErr(), debug(parseResult)));
         return cl;
+    }
+
+    /**
+     * Prints {@code ex} as one line, and its stack trace after it when debugging; returns the exit
+     * code: 2 usage, 1 bad data or files, 3 internal fault (see {@link Failure}).
+     */
+    static int report(Exception ex, PrintWriter err, boolean debug) {
+        Failure f = Failure.of(ex);
+        err.println("tandem: " + f.message());
+        if (debug) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return f.code();
     }
 
     private static int usageError(CommandLine.ParameterException ex, String[] args) {
         PrintWriter err = ex.getCommandLine().getErr();
         err.println("tandem: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
-        return 2;
+        if (debugEnv() || List.of(args).contains("--debug")) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return Failure.USAGE;
+    }
+
+    /** Whether {@code --debug} was given to any command on the line, or {@code TANDEM_DEBUG} is set. */
+    private static boolean debug(CommandLine.ParseResult parsed) {
+        if (debugEnv()) {
+            return true;
+        }
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean debugEnv() {
+        return debugValue(System.getenv("TANDEM_DEBUG"));
+    }
+
+    /** Whether a value of {@code TANDEM_DEBUG} asks for stack traces: set, and neither empty nor 0. */
+    static boolean debugValue(String v) {
+        return v != null && !v.isBlank() && !v.strip().equals("0");
     }
 
     @Override

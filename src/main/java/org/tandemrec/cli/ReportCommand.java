@@ -34,16 +34,11 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path metrics = run.resolve(MetricsFile.FILE_NAME);
         if (!Files.isRegularFile(metrics)) {
-            throw new IllegalArgumentException(run + " holds no " + MetricsFile.FILE_NAME + ": nothing to report");
+            throw new DataFormatException(run + " holds no " + MetricsFile.FILE_NAME + ": nothing to report");
         }
         RunFiles.requireComplete(run);
-        RunResults results;
-        try {
-            results = MetricsFile.read(metrics);
-        } catch (DataFormatException e) {
-            // An unknown version or a malformed field: the reader's message names the file and field.
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        // An unknown version or a malformed field is a DataFormatException naming the file and field.
+        RunResults results = MetricsFile.read(metrics);
         Path target = out != null ? out : run.resolve(HtmlReport.FILE_NAME);
         HtmlReport.write(target, results);
         PrintWriter w = spec.commandLine().getOut();

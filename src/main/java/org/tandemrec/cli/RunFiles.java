@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.base.UnusableFileException;
+import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.JsonFile;
 import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
@@ -127,11 +129,11 @@ final class RunFiles {
     static JsonNode readRun(Path dir) throws IOException {
         Path f = dir.resolve(RUN);
         if (!Files.isRegularFile(f)) {
-            throw new IllegalArgumentException(dir + " is not a run directory: " + RUN + " is missing");
+            throw new DataFormatException(dir + " is not a run directory: " + RUN + " is missing");
         }
-        JsonNode o = JSON.readTree(Files.readString(f));
+        JsonNode o = JsonFile.read(f);
         if (!FORMAT.equals(o.path("format").asText()) || o.path("version").asInt(-1) != VERSION) {
-            throw new IllegalArgumentException(f + ": expected format " + FORMAT + " version " + VERSION + ", got "
+            throw new DataFormatException(f, "expected format " + FORMAT + " version " + VERSION + ", got "
                     + o.path("format").asText("?") + " version " + o.path("version").asText("?"));
         }
         return o;

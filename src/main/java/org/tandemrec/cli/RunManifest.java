@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.JsonFile;
 
 /**
  * {@code manifest.json} of a {@code tandem run} directory (format {@code tandem-run-manifest}
@@ -61,9 +63,9 @@ final class RunManifest {
         if (!Files.isRegularFile(f)) {
             return start(e);
         }
-        JsonNode o = JSON.readTree(Files.readString(f));
+        JsonNode o = JsonFile.read(f);
         if (!FORMAT.equals(o.path("format").asText()) || o.path("version").asInt(-1) != VERSION) {
-            throw new IllegalArgumentException(f + ": expected format " + FORMAT + " version " + VERSION);
+            throw new DataFormatException(f, "expected format " + FORMAT + " version " + VERSION);
         }
         ObjectNode m = (ObjectNode) o;
         m.withArray("resumed").addObject().put("at", Instant.now().toString()).put("git_commit", gitCommit())

@@ -3,6 +3,7 @@ package org.tandemrec.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.collab.corella.ServedCascade;
 import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.serve.CascadeServer;
@@ -44,7 +45,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
+            throw new UsageException("--port must be in [0, 65535], got " + port);
         }
         ServeSettings settings = ServeSettings.load(config);
         Path home = corella == null ? ServedCascade.findRun(run) : corella;

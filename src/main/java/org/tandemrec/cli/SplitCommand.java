@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.data.Dataset;
 import org.tandemrec.data.KCoreFilter;
 import org.tandemrec.data.InteractionTable;
@@ -69,7 +70,7 @@ public final class SplitCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LabelRule rule = filter.labelRule();
         if (fractions.length != 3) {
-            throw new IllegalArgumentException("--fractions needs three values, got " + fractions.length);
+            throw new UsageException("--fractions needs three values, got " + fractions.length);
         }
         SplitConfig config = SplitConfig.defaults()
                 .withProtocol(SplitConfig.Protocol.parse(protocol))

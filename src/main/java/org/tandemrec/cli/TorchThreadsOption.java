@@ -1,5 +1,6 @@
 package org.tandemrec.cli;
 
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.decoder.TorchThreads;
 import picocli.CommandLine.Option;
 
@@ -12,7 +13,7 @@ final class TorchThreadsOption {
     void apply() {
         if (threads != null) {
             if (threads <= 0) {
-                throw new IllegalArgumentException("--threads must be > 0, got " + threads);
+                throw new UsageException("--threads must be > 0, got " + threads);
             }
             TorchThreads.set(threads);
         }

@@ -6,7 +6,8 @@
  * org.tandemrec.cli.FilterAndLabelOptions}, {@link org.tandemrec.cli.RunOptions}, {@link
  * org.tandemrec.cli.SyntheticWorldOptions}, {@link org.tandemrec.cli.TorchThreadsOption}, {@link
  * org.tandemrec.cli.JsonOutput}). A command validates its options, calls the library and prints
- * its result; usage errors exit with code 2 and a one-line message. {@link
+ * its result. A failure is one line and an exit code ({@link org.tandemrec.cli.Failure}: 2 usage
+ * error, 1 bad data or files, 3 internal fault; {@code --debug} adds the stack trace). {@link
  * org.tandemrec.cli.RunFiles} writes and reads a training run directory. {@code tandem run} reads
  * an experiment file ({@link org.tandemrec.cli.ExperimentFile} → {@link org.tandemrec.cli.Experiment})
  * and runs it ({@link org.tandemrec.cli.ExperimentRun}, {@link org.tandemrec.cli.RunManifest})

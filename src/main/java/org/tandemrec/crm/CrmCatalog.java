@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.cf.LightGcn;
 import org.tandemrec.crm.cf.LightGcnConfig;
 import org.tandemrec.crm.cf.MatrixFactorization;
@@ -110,7 +111,7 @@ public final class CrmCatalog {
                     spec.train(), hooks, validate);
             case "bert4rec" -> Bert4Rec.fit(positives(train), withDim(Bert4RecConfig.defaults(), d, o), spec.train(),
                     hooks, validate);
-            default -> throw new IllegalArgumentException("model must be one of " + MODELS + ", got '" + spec.model() + "'");
+            default -> throw new UsageException("model must be one of " + MODELS + ", got '" + spec.model() + "'");
         };
     }
 
@@ -183,7 +184,7 @@ public final class CrmCatalog {
     private static Recommender clickModel(CrmSpec spec, SplitData split, CtrConfig config,
                                           ToDoubleFunction<Recommender> validation, ClickFit fit) {
         if (!split.manifest().source().explicitLabels()) {
-            throw new IllegalArgumentException(spec.model() + " needs labelled training data: split with --label-rule "
+            throw new UsageException(spec.model() + " needs labelled training data: split with --label-rule "
                     + "(e.g. '>=4'), got a split of implicit feedback");
         }
         InteractionTable train = split.train();

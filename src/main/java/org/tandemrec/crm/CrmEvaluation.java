@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.eval.CandidateRanks;
 import org.tandemrec.eval.ConfidenceBuckets;
@@ -39,6 +40,12 @@ public final class CrmEvaluation {
 
     /** Every task the split has test data for. */
     public static List<MetricRecord> evaluate(Recommender model, String name, SplitData split) {
+        if (split.numUsers() > model.numUsers() || split.numItems() > model.numItems()) {
+            // A split of other data (eval --data): its ids would fall outside the model's tables.
+            throw new UsageException("model " + name + " knows " + model.numUsers() + " users and " + model.numItems()
+                    + " items, the split has " + split.numUsers() + " and " + split.numItems()
+                    + ": score a model on the split it was trained on");
+        }
         return evaluate(model::score, model.scoreKind() == Recommender.ScoreKind.PROBABILITY, name, split);
     }
 

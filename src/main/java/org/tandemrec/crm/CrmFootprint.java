@@ -3,6 +3,7 @@ package org.tandemrec.crm;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.tandemrec.base.UnusableFileException;
+import org.tandemrec.base.UsageException;
 
 /**
  * What training a conventional model will take, known before any table is allocated: its
@@ -64,7 +65,7 @@ public record CrmFootprint(String model, long users, long items, int dim, long t
     /** Refuses, with both figures, a model whose tables and optimiser state exceed {@code freeHeap} bytes. */
     public void checkHeap(long freeHeap) {
         if (heapBytes() > freeHeap) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s on %,d users and %,d items at dim %d needs at"
+            throw new UsageException(String.format(Locale.ROOT, "%s on %,d users and %,d items at dim %d needs at"
                     + " least %s of Java heap (its tables of %s, with Adam's two moments) but %s is free (raise -Xmx with"
                     + " TANDEM_JAVA_OPTS, or lower dim)", model, users, items, dim, gib(heapBytes()), gib(tableBytes()),
                     gib(freeHeap)));

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.tandemrec.base.SettingsFile;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.cf.LightGcn;
 import org.tandemrec.train.TrainConfig;
 
@@ -63,16 +64,16 @@ public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions opt
 
     public CrmSpec {
         if (model == null || !CrmCatalog.MODELS.contains(model)) {
-            throw new IllegalArgumentException("model must be one of " + CrmCatalog.MODELS + ", got '" + model + "'");
+            throw new UsageException("model must be one of " + CrmCatalog.MODELS + ", got '" + model + "'");
         }
         if (dim <= 0 || dim > 8192) {
-            throw new IllegalArgumentException("dim must be in [1, 8192], got " + dim);
+            throw new UsageException("dim must be in [1, 8192], got " + dim);
         }
         if (train == null) {
-            throw new IllegalArgumentException("train settings must be given");
+            throw new UsageException("train settings must be given");
         }
         if (options == null) {
-            throw new IllegalArgumentException("options must be given (ModelOptions.none() for the defaults)");
+            throw new UsageException("options must be given (ModelOptions.none() for the defaults)");
         }
         options.checkFor(model);
     }
@@ -96,7 +97,7 @@ public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions opt
     public static CrmSpec defaults(String model) {
         String m = model == null ? null : model.toLowerCase(Locale.ROOT);
         if (m == null || !CrmCatalog.MODELS.contains(m)) {
-            throw new IllegalArgumentException("model must be one of " + CrmCatalog.MODELS + ", got '" + model + "'");
+            throw new UsageException("model must be one of " + CrmCatalog.MODELS + ", got '" + model + "'");
         }
         TrainConfig.Builder b = TrainConfig.builder().optimizer(TrainConfig.OptimizerKind.LAZY_ADAM).seed(42)
                 .patience(3);
@@ -145,7 +146,7 @@ public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions opt
     /** A list of layer sizes, e.g. {@code [256, 128]} ({@code []}: none). */
     private static List<Integer> sizes(JsonNode v, String key) {
         if (!v.isArray()) {
-            throw new IllegalArgumentException(key + " must be a list of sizes, e.g. [256, 128], got " + v);
+            throw new UsageException(key + " must be a list of sizes, e.g. [256, 128], got " + v);
         }
         List<Integer> out = new java.util.ArrayList<>();
         for (JsonNode e : v) {
@@ -165,7 +166,7 @@ public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions opt
             String key = e.getKey();
             JsonNode v = e.getValue();
             if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException(where + ": unknown setting '" + key + "' (known: "
+                throw new UsageException(where + ": unknown setting '" + key + "' (known: "
                         + List.copyOf(new java.util.TreeSet<>(KEYS)) + ")");
             }
             try {
@@ -197,13 +198,13 @@ public record CrmSpec(String model, int dim, TrainConfig train, ModelOptions opt
                     default -> throw new IllegalStateException(key);
                 }
             } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException(where + ": setting '" + key + "': " + ex.getMessage(), ex);
+                throw new UsageException(where + ": setting '" + key + "': " + ex.getMessage(), ex);
             }
         }
         try {
             return new CrmSpec(model, d, b.build(), o);
         } catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException(where + ": " + ex.getMessage(), ex);
+            throw new UsageException(where + ": " + ex.getMessage(), ex);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.tandemrec.crm;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.cf.LightGcn;
 import org.tandemrec.crm.ctr.PlattScaling;
 
@@ -42,21 +43,21 @@ public record ModelOptions(Integer negatives, Double l2, boolean pretrain, Integ
 
     public ModelOptions {
         if (negatives != null && negatives <= 0) {
-            throw new IllegalArgumentException("negatives must be > 0, got " + negatives);
+            throw new UsageException("negatives must be > 0, got " + negatives);
         }
         if (l2 != null && (!(l2 >= 0) || Double.isInfinite(l2))) {
-            throw new IllegalArgumentException("l2 must be >= 0 and finite, got " + l2);
+            throw new UsageException("l2 must be >= 0 and finite, got " + l2);
         }
         if (maxLength != null && maxLength <= 0) {
-            throw new IllegalArgumentException("max_length must be > 0, got " + maxLength);
+            throw new UsageException("max_length must be > 0, got " + maxLength);
         }
         if (maskProbability != null && !(maskProbability > 0 && maskProbability < 1)) {
-            throw new IllegalArgumentException("mask_probability must be in (0, 1), got " + maskProbability);
+            throw new UsageException("mask_probability must be in (0, 1), got " + maskProbability);
         }
         deepLayers = deepLayers == null ? null : sizes("deep_layers", deepLayers);
         cinLayers = cinLayers == null ? null : sizes("cin_layers", cinLayers);
         if (cinLayers != null && cinLayers.isEmpty()) {
-            throw new IllegalArgumentException("cin_layers must hold at least one size");
+            throw new UsageException("cin_layers must hold at least one size");
         }
     }
 
@@ -64,7 +65,7 @@ public record ModelOptions(Integer negatives, Double l2, boolean pretrain, Integ
         for (int k = 0; k < sizes.size(); k++) {
             Integer v = sizes.get(k);
             if (v == null || v <= 0) {
-                throw new IllegalArgumentException(key + "[" + k + "] must be > 0, got " + v);
+                throw new UsageException(key + "[" + k + "] must be > 0, got " + v);
             }
         }
         return List.copyOf(sizes);
@@ -79,12 +80,12 @@ public record ModelOptions(Integer negatives, Double l2, boolean pretrain, Integ
     void checkFor(String model) {
         settings().keySet().forEach(key -> {
             if (!APPLIES.get(key).contains(model)) {
-                throw new IllegalArgumentException("setting '" + key + "' applies to " + APPLIES.get(key) + ", not to "
+                throw new UsageException("setting '" + key + "' applies to " + APPLIES.get(key) + ", not to "
                         + model);
             }
         });
         if (sizeAwareBatch && !model.equals(LightGcn.KIND)) {
-            throw new IllegalArgumentException("a size-aware batch applies to lightgcn, not to " + model);
+            throw new UsageException("a size-aware batch applies to lightgcn, not to " + model);
         }
     }
 

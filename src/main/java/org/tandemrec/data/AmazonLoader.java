@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,8 +41,11 @@ final class AmazonLoader {
     }
 
     static LoadResult load(Path file, LoadOptions options) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": expected an Amazon reviews file (JSON lines or Python literals, optionally gzip)");
+            throw new DataFormatException(file, "expected an Amazon reviews file (JSON lines or Python literals, optionally gzip)");
         }
         BadLines bad = new BadLines(options.skipBadLines());
         InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 300));
@@ -66,7 +70,7 @@ final class AmazonLoader {
 
     private static long readMetadata(Path file, IdMap items, List<ItemInfo> info, BadLines bad) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": no such Amazon metadata file");
+            throw new DataFormatException(file, "no such Amazon metadata file");
         }
         long[] dropped = {0};
         try (DelimitedReader r = new DelimitedReader(file, null, false).withProgress(file.getFileName().toString())) {

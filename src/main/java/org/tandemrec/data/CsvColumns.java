@@ -1,6 +1,7 @@
 package org.tandemrec.data;
 
 import java.util.Objects;
+import org.tandemrec.base.UsageException;
 
 /**
  * Where the fields of a generic delimited file are: the delimiter, whether the first record is a
@@ -19,10 +20,10 @@ public record CsvColumns(String delimiter, boolean header, Column user, Column i
     public CsvColumns {
         Objects.requireNonNull(delimiter, "delimiter");
         if (delimiter.isEmpty()) {
-            throw new IllegalArgumentException("delimiter must not be empty");
+            throw new UsageException("delimiter must not be empty");
         }
         if (delimiter.contains("\"") || delimiter.contains("\n") || delimiter.contains("\r")) {
-            throw new IllegalArgumentException("delimiter must not contain a quote or line break, got '" + delimiter + "'");
+            throw new UsageException("delimiter must not contain a quote or line break, got '" + delimiter + "'");
         }
         Objects.requireNonNull(user, "user column");
         Objects.requireNonNull(item, "item column");
@@ -33,7 +34,7 @@ public record CsvColumns(String delimiter, boolean header, Column user, Column i
             requireIndex("timestamp", timestamp);
         }
         if (user.equals(item)) {
-            throw new IllegalArgumentException("user and item columns must differ, both are " + user);
+            throw new UsageException("user and item columns must differ, both are " + user);
         }
     }
 
@@ -44,7 +45,7 @@ public record CsvColumns(String delimiter, boolean header, Column user, Column i
 
     private static void requireIndex(String what, Column c) {
         if (c != null && c.name() != null) {
-            throw new IllegalArgumentException(what + " column is given by name '" + c.name()
+            throw new UsageException(what + " column is given by name '" + c.name()
                     + "' but the file has no header: give a 0-based index");
         }
     }
@@ -58,11 +59,11 @@ public record CsvColumns(String delimiter, boolean header, Column user, Column i
     public record Column(String name, int index) {
         public Column {
             if ((name == null) == (index < 0)) {
-                throw new IllegalArgumentException("a column is given by exactly one of name or index, got name="
+                throw new UsageException("a column is given by exactly one of name or index, got name="
                         + name + " index=" + index);
             }
             if (name != null && name.isEmpty()) {
-                throw new IllegalArgumentException("column name must not be empty");
+                throw new UsageException("column name must not be empty");
             }
         }
 
@@ -72,7 +73,7 @@ public record CsvColumns(String delimiter, boolean header, Column user, Column i
 
         public static Column at(int index) {
             if (index < 0) {
-                throw new IllegalArgumentException("column index must be >= 0, got " + index);
+                throw new UsageException("column index must be >= 0, got " + index);
             }
             return new Column(null, index);
         }
@@ -80,7 +81,14 @@ public record CsvColumns(String delimiter, boolean header, Column user, Column i
         /** A 0-based index when the text is all digits, otherwise a header name. */
         public static Column parse(String spec) {
             String s = spec.trim();
-            return !s.isEmpty() && s.chars().allMatch(Character::isDigit) ? at(Integer.parseInt(s)) : of(s);
+            if (s.isEmpty() || !s.chars().allMatch(Character::isDigit)) {
+                return of(s);
+            }
+            try {
+                return at(Integer.parseInt(s));
+            } catch (NumberFormatException e) {
+                throw new UsageException("column index " + s + " is too large");
+            }
         }
 
         @Override

@@ -3,6 +3,7 @@ package org.tandemrec.data;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,11 @@ final class CsvLoader {
     }
 
     static LoadResult load(Path file, LoadOptions options) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": expected a delimited interactions file");
+            throw new DataFormatException(file, "expected a delimited interactions file");
         }
         CsvColumns cols = options.csv();
         BadLines bad = new BadLines(options.skipBadLines());
@@ -53,7 +57,7 @@ final class CsvLoader {
                 }
             }
             if (idx == null) {
-                throw new IllegalArgumentException(file + ": empty file, expected a header line");
+                throw new DataFormatException(file, "empty file, expected a header line");
             }
         }
         InteractionCollector.Interactions in = c.finish(file, bad, StandardCharsets.UTF_8);
@@ -88,14 +92,14 @@ final class CsvLoader {
         }
         if (c.name() == null) {
             if (c.index() >= header.size()) {
-                throw new IllegalArgumentException(r.file() + ": " + what + " column #" + c.index()
+                throw new DataFormatException(r.file(), what + " column #" + c.index()
                         + " is beyond the header's " + header.size() + " columns " + header);
             }
             return c.index();
         }
         int i = header.indexOf(c.name());
         if (i < 0) {
-            throw new IllegalArgumentException(r.file() + ": no " + what + " column '" + c.name()
+            throw new DataFormatException(r.file(), "no " + what + " column '" + c.name()
                     + "' in the header " + header);
         }
         return i;

@@ -1,6 +1,7 @@
 package org.tandemrec.data;
 
 import java.nio.file.Path;
+import org.tandemrec.base.UsageException;
 
 /**
  * Optional item and user side files of the generic CSV format, which give CSV data the titles
@@ -25,13 +26,13 @@ public record CsvSideFiles(Path items, String itemIdColumn, Path users, String u
         requireName("itemIdColumn", itemIdColumn);
         requireName("userIdColumn", userIdColumn);
         if (items != null && items.equals(users)) {
-            throw new IllegalArgumentException("items and users side files must be different files, both are " + items);
+            throw new UsageException("items and users side files must be different files, both are " + items);
         }
     }
 
     private static void requireName(String what, String name) {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException(what + " must be a non-empty column name, got '" + name + "'");
+            throw new UsageException(what + " must be a non-empty column name, got '" + name + "'");
         }
     }
 

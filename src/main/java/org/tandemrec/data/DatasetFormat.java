@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.tandemrec.base.UsageException;
 
 /**
  * The data set layouts Tandem reads. Every loader streams its files, indexes users and items in
@@ -52,7 +53,7 @@ public enum DatasetFormat {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown data set format '" + name + "', expected one of "
+        throw new UsageException("unknown data set format '" + name + "', expected one of "
                 + Arrays.stream(values()).map(DatasetFormat::id).collect(Collectors.joining(", ")));
     }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.tandemrec.base.Progress;
+import org.tandemrec.base.UsageException;
 
 /**
  * Streams records of a delimited text file straight from bytes: no String per line and no
@@ -54,7 +55,7 @@ final class DelimitedReader implements Closeable {
         this.file = file;
         this.delim = delimiter == null ? null : delimiter.getBytes(StandardCharsets.UTF_8);
         if (delim != null && delim.length == 0) {
-            throw new IllegalArgumentException("delimiter must not be empty");
+            throw new UsageException("delimiter must not be empty");
         }
         this.quoting = quoting;
         this.trimTabs = delimiter == null || !delimiter.contains("\t");

@@ -2,6 +2,7 @@ package org.tandemrec.data;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.tandemrec.base.UsageException;
 
 /**
  * The (userK, itemK)-core of a data set: repeatedly removes users with fewer than {@code userK}
@@ -16,10 +17,10 @@ import java.util.List;
 public record KCoreFilter(int userK, int itemK) {
     public KCoreFilter {
         if (userK < 1) {
-            throw new IllegalArgumentException("userK must be >= 1, got " + userK);
+            throw new UsageException("userK must be >= 1, got " + userK);
         }
         if (itemK < 1) {
-            throw new IllegalArgumentException("itemK must be >= 1, got " + itemK);
+            throw new UsageException("itemK must be >= 1, got " + itemK);
         }
     }
 
@@ -78,7 +79,7 @@ public record KCoreFilter(int userK, int itemK) {
             }
         }
         if (keptRows == 0) {
-            throw new IllegalArgumentException(this + " removed every interaction of '" + d.name() + "' ("
+            throw new UsageException(this + " removed every interaction of '" + d.name() + "' ("
                     + n + " interactions over " + d.numUsers() + " users and " + d.numItems() + " items before)");
         }
         int[] userRemap = new int[keepUsers.length];

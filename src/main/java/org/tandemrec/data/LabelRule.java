@@ -1,5 +1,7 @@
 package org.tandemrec.data;
 
+import org.tandemrec.base.UsageException;
+
 /**
  * How explicit ratings become binary labels: rating ≥ threshold is positive (MovieLens ≥ 4,
  * Amazon-Books = 5 as CoReLLa §4.1), or every interaction is positive (implicit feedback, as
@@ -8,7 +10,7 @@ package org.tandemrec.data;
 public record LabelRule(boolean implicit, float threshold) {
     public LabelRule {
         if (!implicit && !Float.isFinite(threshold)) {
-            throw new IllegalArgumentException("threshold must be finite, got " + threshold);
+            throw new UsageException("threshold must be finite, got " + threshold);
         }
     }
 
@@ -34,7 +36,7 @@ public record LabelRule(boolean implicit, float threshold) {
         try {
             return atLeast(Float.parseFloat(s.trim()));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("label rule must be 'implicit' or '>=T', got '" + spec + "'");
+            throw new UsageException("label rule must be 'implicit' or '>=T', got '" + spec + "'");
         }
     }
 

@@ -13,11 +13,11 @@ final class MovieLensFiles {
     /** The file inside dir, which must exist; the message says which layout was expected. */
     static Path require(Path dir, String name, String layout) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(dir + ": expected a " + layout + " directory holding " + name);
+            throw new DataFormatException(dir, "expected a " + layout + " directory holding " + name);
         }
         Path f = dir.resolve(name);
         if (!Files.isRegularFile(f)) {
-            throw new IllegalArgumentException(dir + ": no " + name + " (expected the " + layout + " layout)");
+            throw new DataFormatException(dir, "no " + name + " (expected the " + layout + " layout)");
         }
         return f;
     }

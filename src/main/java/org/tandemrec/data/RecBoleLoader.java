@@ -79,12 +79,12 @@ final class RecBoleLoader {
     static Path interFile(Path path) throws IOException {
         if (Files.isRegularFile(path)) {
             if (!path.getFileName().toString().endsWith(".inter")) {
-                throw new IllegalArgumentException(path + ": expected a RecBole .inter file or the directory holding it");
+                throw new DataFormatException(path, "expected a RecBole .inter file or the directory holding it");
             }
             return path;
         }
         if (!Files.isDirectory(path)) {
-            throw new IllegalArgumentException(path + ": no such RecBole .inter file or directory");
+            throw new DataFormatException(path, "no such RecBole .inter file or directory");
         }
         Path own = path.resolve(path.toAbsolutePath().normalize().getFileName() + ".inter");
         if (Files.isRegularFile(own)) {
@@ -95,7 +95,7 @@ final class RecBoleLoader {
             ds.forEach(found::add);
         }
         if (found.size() != 1) {
-            throw new IllegalArgumentException(path + ": expected one RecBole .inter file (NAME.inter), found "
+            throw new DataFormatException(path, "expected one RecBole .inter file (NAME.inter), found "
                     + (found.isEmpty() ? "none" : found.stream().map(p -> p.getFileName().toString()).sorted().toList()));
         }
         return found.get(0);

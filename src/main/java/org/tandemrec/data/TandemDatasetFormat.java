@@ -57,7 +57,7 @@ public final class TandemDatasetFormat {
         InteractionTable t = d.interactions();
         for (int r = 0; r < t.size(); r++) {
             if (!Float.isFinite(t.value(r))) {
-                throw new IllegalArgumentException("interaction " + r + " has a non-finite value " + t.value(r));
+                throw new DataFormatException("interaction " + r + " has a non-finite value " + t.value(r));
             }
         }
         Files.createDirectories(dir);
@@ -78,7 +78,7 @@ public final class TandemDatasetFormat {
     private static void checkIds(String what, List<String> ids) {
         for (String id : ids) {
             if (id.isEmpty() || id.indexOf('\t') >= 0 || id.indexOf('\n') >= 0 || id.indexOf('\r') >= 0) {
-                throw new IllegalArgumentException(what + " id '" + id + "' is empty or holds a tab or line break");
+                throw new DataFormatException(what + " id '" + id + "' is empty or holds a tab or line break");
             }
         }
     }
@@ -119,7 +119,7 @@ public final class TandemDatasetFormat {
     static LoadResult load(Path dir, LoadOptions options) throws IOException {
         Path manifest = dir.resolve(MANIFEST);
         if (!Files.isRegularFile(manifest)) {
-            throw new IllegalArgumentException(dir + ": no " + MANIFEST + " (not a complete Tandem dataset directory)");
+            throw new DataFormatException(dir, "no " + MANIFEST + " (not a complete Tandem dataset directory)");
         }
         JsonNode m;
         try {
@@ -138,7 +138,7 @@ public final class TandemDatasetFormat {
         }
         Path itemsFile = dir.resolve(ITEMS);
         if (!Files.isRegularFile(itemsFile)) {
-            throw new IllegalArgumentException(dir + ": no " + ITEMS);
+            throw new DataFormatException(dir, "no " + ITEMS);
         }
         SideInfoFiles.Items items = SideInfoFiles.readItems(itemsFile);
         Path usersFile = dir.resolve(USERS);

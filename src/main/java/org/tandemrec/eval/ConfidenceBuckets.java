@@ -2,6 +2,7 @@ package org.tandemrec.eval;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.tandemrec.base.UsageException;
 
 /**
  * CoReLLa's confidence analysis: the CRM's confidence in an example is the binary entropy of
@@ -61,7 +62,7 @@ public final class ConfidenceBuckets {
      */
     public static int[] assign(float[] scores, int buckets) {
         if (buckets < 1) {
-            throw new IllegalArgumentException("buckets must be >= 1, got " + buckets);
+            throw new UsageException("buckets must be >= 1, got " + buckets);
         }
         int[] order = byEntropy(scores);
         int[] bucket = new int[order.length];

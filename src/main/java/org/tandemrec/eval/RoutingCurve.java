@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.tandemrec.base.UsageException;
 
 /**
  * CoReLLa's routing trade-off: for each routing fraction f, the ⌊f·N⌉ least confident examples
@@ -62,7 +63,7 @@ public final class RoutingCurve {
         }
         for (double f : fractions) {
             if (!(f >= 0 && f <= 1)) {
-                throw new IllegalArgumentException("routing fractions must be in [0, 1], got " + f);
+                throw new UsageException("routing fractions must be in [0, 1], got " + f);
             }
         }
         int n = positive.length;

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import org.tandemrec.base.UsageException;
 
 /**
  * Computes a metric set over all examples and over each named segment in one call, returning
@@ -134,11 +135,11 @@ public final class SegmentedEvaluator {
         Objects.requireNonNull(ranks, "ranks");
         Objects.requireNonNull(ks, "ks");
         if (ks.length == 0) {
-            throw new IllegalArgumentException("ks must not be empty");
+            throw new UsageException("ks must not be empty");
         }
         for (int k : ks) {
             if (k < 1) {
-                throw new IllegalArgumentException("every k must be >= 1, got " + k);
+                throw new UsageException("every k must be >= 1, got " + k);
             }
         }
         if (ranks.length == 0) {

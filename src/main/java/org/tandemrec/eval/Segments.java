@@ -2,6 +2,7 @@ package org.tandemrec.eval;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.tandemrec.base.UsageException;
 
 /**
  * Per-example segment names for {@link SegmentedEvaluator} from training-set counts: warm vs
@@ -29,7 +30,7 @@ public final class Segments {
         Objects.requireNonNull(items, "items");
         Objects.requireNonNull(trainCounts, "trainCounts");
         if (minWarm < 1) {
-            throw new IllegalArgumentException("minWarm must be >= 1, got " + minWarm);
+            throw new UsageException("minWarm must be >= 1, got " + minWarm);
         }
         String[] out = new String[items.length];
         for (int i = 0; i < items.length; i++) {
@@ -51,12 +52,12 @@ public final class Segments {
         Objects.requireNonNull(trainCounts, "trainCounts");
         Objects.requireNonNull(lowerBounds, "lowerBounds");
         if (lowerBounds.length == 0 || lowerBounds[0] != 0) {
-            throw new IllegalArgumentException("lowerBounds must start at 0");
+            throw new UsageException("lowerBounds must start at 0");
         }
         String[] names = new String[lowerBounds.length];
         for (int b = 0; b < lowerBounds.length; b++) {
             if (b > 0 && lowerBounds[b] <= lowerBounds[b - 1]) {
-                throw new IllegalArgumentException("lowerBounds must increase strictly, got " + lowerBounds[b - 1]
+                throw new UsageException("lowerBounds must increase strictly, got " + lowerBounds[b - 1]
                         + " then " + lowerBounds[b]);
             }
             names[b] = b + 1 < lowerBounds.length

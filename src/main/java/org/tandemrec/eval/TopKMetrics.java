@@ -1,6 +1,7 @@
 package org.tandemrec.eval;
 
 import java.util.Objects;
+import org.tandemrec.base.UsageException;
 
 /**
  * Ranking metrics for lists with exactly one relevant item, from the ranks given by
@@ -55,7 +56,7 @@ public final class TopKMetrics {
             throw new IllegalArgumentException("no ranks: at least one candidate list is needed");
         }
         if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
+            throw new UsageException("k must be >= 1, got " + k);
         }
         for (int i = 0; i < ranks.length; i++) {
             if (ranks[i] < 1) {

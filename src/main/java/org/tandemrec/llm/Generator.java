@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderOutput;
 import org.tandemrec.llm.decoder.KvCache;
@@ -33,16 +34,16 @@ public final class Generator {
         public Settings {
             stopTokenIds = Set.copyOf(stopTokenIds);
             if (maxNewTokens <= 0) {
-                throw new IllegalArgumentException("maxNewTokens must be > 0, got " + maxNewTokens);
+                throw new UsageException("maxNewTokens must be > 0, got " + maxNewTokens);
             }
             if (!(temperature >= 0)) {
-                throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
+                throw new UsageException("temperature must be >= 0, got " + temperature);
             }
             if (topK < 0) {
-                throw new IllegalArgumentException("topK must be >= 0, got " + topK);
+                throw new UsageException("topK must be >= 0, got " + topK);
             }
             if (!(topP > 0 && topP <= 1)) {
-                throw new IllegalArgumentException("topP must be in (0, 1], got " + topP);
+                throw new UsageException("topP must be in (0, 1], got " + topP);
             }
         }
 
@@ -70,7 +71,7 @@ public final class Generator {
     /** New token ids after {@code prompt} (the eos token, when produced, is included and ends the output). */
     public int[] generate(NDManager manager, int[] prompt, Settings s) {
         if (prompt.length == 0) {
-            throw new IllegalArgumentException("prompt must not be empty");
+            throw new UsageException("prompt must not be empty");
         }
         SplittableRandom rnd = new SplittableRandom(s.seed());
         int[] out = new int[s.maxNewTokens()];

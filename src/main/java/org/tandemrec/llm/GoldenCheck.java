@@ -4,10 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.JsonFile;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderOutput;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
@@ -34,9 +35,9 @@ public final class GoldenCheck {
 
     /** Runs the comparison; {@code tokenizer} may be null to skip the token-id check. */
     public static Result run(Decoder decoder, LlmTokenizer tokenizer, Path goldenFile, NDManager manager) throws IOException {
-        JsonNode g = new ObjectMapper().readTree(goldenFile.toFile());
+        JsonNode g = JsonFile.read(goldenFile);
         if (!g.has("prompts") || !g.has("tolerance_abs")) {
-            throw new IllegalArgumentException(goldenFile + ": not a golden file (needs prompts and tolerance_abs)");
+            throw new DataFormatException(goldenFile, "not a golden file (needs prompts and tolerance_abs)");
         }
         double tol = g.get("tolerance_abs").asDouble();
         boolean idsEqual = true;
@@ -82,7 +83,7 @@ public final class GoldenCheck {
 
     static double maxDiff(float[] got, float[] want) {
         if (got.length != want.length) {
-            throw new IllegalArgumentException("golden has " + want.length + " values, model gave " + got.length);
+            throw new DataFormatException("golden has " + want.length + " values, model gave " + got.length);
         }
         double d = 0;
         for (int i = 0; i < got.length; i++) {

@@ -1,6 +1,7 @@
 package org.tandemrec.llm;
 
 import java.util.Arrays;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
 import org.tandemrec.prompt.BdlmPrompts;
 
@@ -31,7 +32,7 @@ public final class PromptTokens {
             common++;
         }
         if (common == y.length || common == n.length) {
-            throw new IllegalArgumentException("the tokenizer encodes \"" + BdlmPrompts.YES.strip()
+            throw new DataFormatException("the tokenizer encodes \"" + BdlmPrompts.YES.strip()
                     + "\" and \"" + BdlmPrompts.NO.strip() + "\" so that one is a prefix of the other");
         }
         this.yesNoLead = Arrays.copyOf(y, common);

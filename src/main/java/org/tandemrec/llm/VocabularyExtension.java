@@ -3,6 +3,7 @@ package org.tandemrec.llm;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.util.List;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
 
@@ -123,7 +124,7 @@ public record VocabularyExtension(List<String> tokens, float[][] embeddingRows, 
         int first = tokenizer.size();
         int vocab = weights.config().vocabSize();
         if (first > vocab) {
-            throw new IllegalArgumentException("tokenizer has " + first + " tokens but vocab_size is " + vocab
+            throw new DataFormatException("tokenizer has " + first + " tokens but vocab_size is " + vocab
                     + "; the model has no rows for some of its ids");
         }
         LlmTokenizer extended = tokenizer.withAddedTokens(tokens);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.data.Dataset;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.ItemInfo;
@@ -24,7 +25,7 @@ public final class BehaviourCorpus {
     /** @param itemsPerSentence history items per behaviour document (> 0), so documents fit a short context */
     public BehaviourCorpus(int itemsPerSentence) {
         if (itemsPerSentence <= 0) {
-            throw new IllegalArgumentException("itemsPerSentence must be > 0, got " + itemsPerSentence);
+            throw new UsageException("itemsPerSentence must be > 0, got " + itemsPerSentence);
         }
         this.itemsPerSentence = itemsPerSentence;
     }

@@ -1,6 +1,7 @@
 package org.tandemrec.prompt;
 
 import java.util.function.IntToLongFunction;
+import org.tandemrec.base.UsageException;
 
 /**
  * How many of a history's most recent items a prompt can show: at most N, and as many as fit
@@ -21,7 +22,7 @@ final class HistoryBudget {
         }
         long bare = tokensWith.applyAsLong(0);
         if (bare > budget) {
-            throw new IllegalArgumentException("the prompt takes " + bare + " tokens without any history, over the"
+            throw new UsageException("the prompt takes " + bare + " tokens without any history, over the"
                     + " token budget of " + budget + "; raise token_budget or shorten the candidate list");
         }
         int lo = 0;

@@ -1,5 +1,7 @@
 package org.tandemrec.prompt;
 
+import org.tandemrec.base.UsageException;
+
 /**
  * Settings of recommendation prompts.
  *
@@ -14,10 +16,10 @@ package org.tandemrec.prompt;
 public record PromptConfig(int historyItems, int tokenBudget, String item, String items, String watched, String watch) {
     public PromptConfig {
         if (historyItems <= 0) {
-            throw new IllegalArgumentException("historyItems must be > 0, got " + historyItems);
+            throw new UsageException("historyItems must be > 0, got " + historyItems);
         }
         if (tokenBudget <= 0) {
-            throw new IllegalArgumentException("tokenBudget must be > 0, got " + tokenBudget);
+            throw new UsageException("tokenBudget must be > 0, got " + tokenBudget);
         }
         word("item", item);
         word("items", items);
@@ -27,7 +29,7 @@ public record PromptConfig(int historyItems, int tokenBudget, String item, Strin
 
     private static void word(String field, String value) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(field + " must be a non-empty word");
+            throw new UsageException(field + " must be a non-empty word");
         }
     }
 

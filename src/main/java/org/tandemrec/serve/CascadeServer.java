@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.collab.corella.ServedCascade;
 
 /**
@@ -91,7 +92,7 @@ public final class CascadeServer implements AutoCloseable {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            throw new IllegalArgumentException("cannot listen on " + host + ":" + port + ": " + root.getMessage(), e);
+            throw new UsageException("cannot listen on " + host + ":" + port + ": " + root.getMessage(), e);
         }
         return s;
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.tandemrec.base.SettingsFile;
+import org.tandemrec.base.UsageException;
 
 /**
  * Settings of {@code tandem serve} (YAML or JSON; defaults only in {@link #defaults()}):
@@ -33,7 +34,7 @@ public record ServeSettings(int maxBatch, int maxWaitMs, int llmQueue, double ma
         SettingsFile.requireNonNegative("max_wait_ms", maxWaitMs);
         SettingsFile.requireNonNegative("llm_queue", llmQueue);
         if (!(maxLlmShare == -1 || (maxLlmShare >= 0 && maxLlmShare <= 1))) {
-            throw new IllegalArgumentException("max_llm_share must be in [0, 1], or -1 for the run's budget, got "
+            throw new UsageException("max_llm_share must be in [0, 1], or -1 for the run's budget, got "
                     + maxLlmShare);
         }
         SettingsFile.requirePositive("max_in_flight", maxInFlight);
@@ -41,7 +42,7 @@ public record ServeSettings(int maxBatch, int maxWaitMs, int llmQueue, double ma
         SettingsFile.requirePositive("max_items", maxItems);
         SettingsFile.requirePositive("recommend_pool", recommendPool);
         if (threads < maxInFlight + 8) {
-            throw new IllegalArgumentException("threads must be >= max_in_flight + 8 = " + (maxInFlight + 8)
+            throw new UsageException("threads must be >= max_in_flight + 8 = " + (maxInFlight + 8)
                     + " (health checks and the server's own threads need some), got " + threads);
         }
         SettingsFile.requireNonNegative("drain_seconds", drainSeconds);
@@ -65,7 +66,7 @@ public record ServeSettings(int maxBatch, int maxWaitMs, int llmQueue, double ma
         try {
             for (Map.Entry<String, JsonNode> e : given.properties()) {
                 if (!KEYS.contains(e.getKey())) {
-                    throw new IllegalArgumentException("unknown setting '" + e.getKey() + "' (known: " + new TreeSet<>(KEYS)
+                    throw new UsageException("unknown setting '" + e.getKey() + "' (known: " + new TreeSet<>(KEYS)
                             + ")");
                 }
                 v.put(e.getKey(), e.getKey().equals("max_llm_share") ? SettingsFile.doubleValue(e.getValue(), e.getKey())
@@ -76,7 +77,7 @@ public record ServeSettings(int maxBatch, int maxWaitMs, int llmQueue, double ma
                     v.get("max_body_bytes").intValue(), v.get("max_items").intValue(), v.get("recommend_pool").intValue(),
                     v.get("threads").intValue(), v.get("drain_seconds").intValue());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+            throw new UsageException(where + ": " + e.getMessage(), e);
         }
     }
 }

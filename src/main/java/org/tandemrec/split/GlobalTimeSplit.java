@@ -1,5 +1,6 @@
 package org.tandemrec.split;
 
+import org.tandemrec.base.UsageException;
 import org.tandemrec.data.InteractionTable;
 
 /**
@@ -20,10 +21,10 @@ public final class GlobalTimeSplit implements Splitter {
 
     static void checkFractions(double train, double valid) {
         if (!(train > 0 && train < 1)) {
-            throw new IllegalArgumentException("trainFraction must be in (0, 1), got " + train);
+            throw new UsageException("trainFraction must be in (0, 1), got " + train);
         }
         if (!(valid >= 0 && train + valid < 1)) {
-            throw new IllegalArgumentException("validFraction must be >= 0 and leave a test share, got " + valid
+            throw new UsageException("validFraction must be >= 0 and leave a test share, got " + valid
                     + " with trainFraction " + train);
         }
     }

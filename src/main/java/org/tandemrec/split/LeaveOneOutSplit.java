@@ -1,5 +1,6 @@
 package org.tandemrec.split;
 
+import org.tandemrec.base.UsageException;
 import org.tandemrec.data.InteractionTable;
 
 /**
@@ -14,7 +15,7 @@ public final class LeaveOneOutSplit implements Splitter {
 
     public LeaveOneOutSplit(int minInteractions) {
         if (minInteractions < 2) {
-            throw new IllegalArgumentException("minInteractions must be >= 2, got " + minInteractions);
+            throw new UsageException("minInteractions must be >= 2, got " + minInteractions);
         }
         this.minInteractions = minInteractions;
     }

@@ -2,6 +2,7 @@ package org.tandemrec.split;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 
 /**
  * Splits each list's negatives among several samplers by fixed shares (BDLM §4.1: "a
@@ -15,18 +16,18 @@ public final class MixedSampler implements NegativeSampler {
 
     public MixedSampler(List<NegativeSampler> parts, double[] shares) {
         if (parts.isEmpty() || parts.size() != shares.length) {
-            throw new IllegalArgumentException("need one share per sampler, got " + parts.size() + " samplers and "
+            throw new UsageException("need one share per sampler, got " + parts.size() + " samplers and "
                     + shares.length + " shares");
         }
         double sum = 0;
         for (double s : shares) {
             if (!(s >= 0)) {
-                throw new IllegalArgumentException("shares must be >= 0, got " + s);
+                throw new UsageException("shares must be >= 0, got " + s);
             }
             sum += s;
         }
         if (Math.abs(sum - 1) > 1e-9) {
-            throw new IllegalArgumentException("shares must sum to 1, got " + sum);
+            throw new UsageException("shares must sum to 1, got " + sum);
         }
         this.parts = List.copyOf(parts);
         this.shares = shares.clone();

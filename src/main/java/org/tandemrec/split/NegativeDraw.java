@@ -1,6 +1,7 @@
 package org.tandemrec.split;
 
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 
 /**
  * Draws the negatives of one list: the configured sampler first, then uniform over the
@@ -45,7 +46,7 @@ public final class NegativeDraw {
     }
 
     /** A user has fewer free items than negatives asked for. */
-    public static final class TooFewItemsException extends IllegalArgumentException {
+    public static final class TooFewItemsException extends UsageException {
         private final int user;
 
         TooFewItemsException(int user, String message) {

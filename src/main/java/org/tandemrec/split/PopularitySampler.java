@@ -2,6 +2,7 @@ package org.tandemrec.split;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 
 /**
  * Draws items with probability proportional to {@code count^exponent}, count being the item's
@@ -15,7 +16,7 @@ public final class PopularitySampler implements NegativeSampler {
 
     public PopularitySampler(int[] itemCounts, double exponent) {
         if (!Double.isFinite(exponent) || exponent < 0) {
-            throw new IllegalArgumentException("exponent must be finite and >= 0, got " + exponent);
+            throw new UsageException("exponent must be finite and >= 0, got " + exponent);
         }
         weights = new double[itemCounts.length];
         cumulative = new double[itemCounts.length];

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tandemrec.base.Progress;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.data.Dataset;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.ItemInfo;
@@ -119,7 +120,7 @@ public final class SplitBuilder implements AutoCloseable {
         try {
             return draw.get();
         } catch (NegativeDraw.TooFewItemsException e) {
-            throw new IllegalArgumentException("user '" + dataset.users().raw(e.user()) + "' (" + e.getMessage() + ")", e);
+            throw new UsageException("user '" + dataset.users().raw(e.user()) + "' (" + e.getMessage() + ")", e);
         }
     }
 
@@ -130,7 +131,7 @@ public final class SplitBuilder implements AutoCloseable {
             if (source.explicitLabels()) {
                 float x = table.value(r);
                 if (x != 0f && x != 1f) {
-                    throw new IllegalArgumentException("row " + r + ": value " + x + " is not a 0/1 label, but the"
+                    throw new UsageException("row " + r + ": value " + x + " is not a 0/1 label, but the"
                             + " label rule " + source.labelRule() + " says labels were applied; apply the"
                             + " LabelRule to the data set before splitting");
                 }

@@ -3,6 +3,7 @@ package org.tandemrec.split;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.tandemrec.base.UsageException;
 
 /**
  * How a data set is split and which evaluation sets are drawn. Defaults ({@link #defaults()})
@@ -86,34 +87,34 @@ public record SplitConfig(Protocol protocol, Task task, int negatives, SamplerKi
         Objects.requireNonNull(sampler, "sampler");
         Objects.requireNonNull(ctrSampler, "ctrSampler");
         if (negatives < 1) {
-            throw new IllegalArgumentException("negatives must be >= 1, got " + negatives);
+            throw new UsageException("negatives must be >= 1, got " + negatives);
         }
         requireFraction("trainFraction", trainFraction, false);
         requireFraction("validFraction", validFraction, true);
         requireFraction("testFraction", testFraction, false);
         double sum = trainFraction + validFraction + testFraction;
         if (Math.abs(sum - 1.0) > 1e-9) {
-            throw new IllegalArgumentException("trainFraction + validFraction + testFraction must be 1, got "
+            throw new UsageException("trainFraction + validFraction + testFraction must be 1, got "
                     + trainFraction + " + " + validFraction + " + " + testFraction + " = " + sum);
         }
         if (minInteractions < 2) {
-            throw new IllegalArgumentException("minInteractions must be >= 2 (one valid and one test row), got "
+            throw new UsageException("minInteractions must be >= 2 (one valid and one test row), got "
                     + minInteractions);
         }
         if (!Double.isFinite(popularityExponent) || popularityExponent < 0) {
-            throw new IllegalArgumentException("popularityExponent must be finite and >= 0, got " + popularityExponent);
+            throw new UsageException("popularityExponent must be finite and >= 0, got " + popularityExponent);
         }
         if (textTopM < 1) {
-            throw new IllegalArgumentException("textTopM must be >= 1, got " + textTopM);
+            throw new UsageException("textTopM must be >= 1, got " + textTopM);
         }
         if (!(popularityShare >= 0 && popularityShare <= 1)) {
-            throw new IllegalArgumentException("popularityShare must be in [0, 1], got " + popularityShare);
+            throw new UsageException("popularityShare must be in [0, 1], got " + popularityShare);
         }
     }
 
     private static void requireFraction(String field, double v, boolean zeroAllowed) {
         if (!Double.isFinite(v) || v < 0 || v > 1 || (!zeroAllowed && v == 0)) {
-            throw new IllegalArgumentException(field + " must be in " + (zeroAllowed ? "[0, 1]" : "(0, 1]")
+            throw new UsageException(field + " must be in " + (zeroAllowed ? "[0, 1]" : "(0, 1]")
                     + ", got " + v);
         }
     }
@@ -241,6 +242,6 @@ public record SplitConfig(Protocol protocol, Task task, int negatives, SamplerKi
         for (E e : type.getEnumConstants()) {
             allowed.append(allowed.length() > 0 ? "|" : "").append(e.name().toLowerCase(Locale.ROOT));
         }
-        throw new IllegalArgumentException(field + " must be one of " + allowed + ", got '" + s + "'");
+        throw new UsageException(field + " must be one of " + allowed + ", got '" + s + "'");
     }
 }

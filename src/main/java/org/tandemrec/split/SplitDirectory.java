@@ -101,7 +101,7 @@ public final class SplitDirectory {
     public static SplitData read(Path dir) throws IOException {
         Path mf = dir.resolve(SplitManifest.FILE_NAME);
         if (!Files.isRegularFile(mf)) {
-            throw new IllegalArgumentException("not a complete split directory: " + mf + " is missing"
+            throw new DataFormatException("not a complete split directory: " + mf + " is missing"
                     + " (it is written last; an interrupted write leaves none)");
         }
         SplitManifest manifest = SplitManifest.parse(mf, Files.readString(mf, StandardCharsets.UTF_8));

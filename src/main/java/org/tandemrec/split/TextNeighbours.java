@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import org.tandemrec.base.Progress;
+import org.tandemrec.base.UsageException;
 
 /**
  * Each item's M most similar items by cosine similarity of their text embeddings. Similarities
@@ -24,7 +25,7 @@ public final class TextNeighbours {
     /** Per item, its min(M, N−1) most similar other items, most similar first. */
     public static int[][] topM(ItemEmbeddings embeddings, int m) {
         if (m < 1) {
-            throw new IllegalArgumentException("m must be >= 1, got " + m);
+            throw new UsageException("m must be >= 1, got " + m);
         }
         int n = embeddings.numItems();
         int d = embeddings.dimension();

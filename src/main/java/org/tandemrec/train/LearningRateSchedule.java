@@ -1,5 +1,7 @@
 package org.tandemrec.train;
 
+import org.tandemrec.base.UsageException;
+
 /**
  * Learning rate at each optimiser step s (0-based) with the conventions of Hugging Face
  * transformers' schedules ({@code get_constant_schedule_with_warmup}, {@code
@@ -20,13 +22,13 @@ public record LearningRateSchedule(TrainConfig.ScheduleKind kind, double peak, i
 
     public LearningRateSchedule {
         if (totalSteps <= 0) {
-            throw new IllegalArgumentException("totalSteps must be > 0, got " + totalSteps);
+            throw new UsageException("totalSteps must be > 0, got " + totalSteps);
         }
         if (warmupSteps < 0) {
-            throw new IllegalArgumentException("warmupSteps must be >= 0, got " + warmupSteps);
+            throw new UsageException("warmupSteps must be >= 0, got " + warmupSteps);
         }
         if (!(minRatio >= 0 && minRatio <= 1)) {
-            throw new IllegalArgumentException("minRatio must be in [0, 1], got " + minRatio);
+            throw new UsageException("minRatio must be in [0, 1], got " + minRatio);
         }
     }
 

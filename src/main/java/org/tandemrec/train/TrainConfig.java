@@ -1,6 +1,7 @@
 package org.tandemrec.train;
 
 import java.util.Locale;
+import org.tandemrec.base.UsageException;
 
 /**
  * Settings of one training run, shared by every model. Defaults live only in {@link #builder()}.
@@ -62,7 +63,7 @@ public record TrainConfig(
                 case "adam" -> ADAM;
                 case "adamw" -> ADAMW;
                 case "lazy-adam", "lazy_adam", "lazyadam" -> LAZY_ADAM;
-                default -> throw new IllegalArgumentException("optimizer must be adam, adamw or lazy-adam, got " + text);
+                default -> throw new UsageException("optimizer must be adam, adamw or lazy-adam, got " + text);
             };
         }
     }
@@ -82,7 +83,7 @@ public record TrainConfig(
                 case "constant" -> CONSTANT;
                 case "warmup-linear", "warmup_linear", "linear" -> WARMUP_LINEAR;
                 case "cosine" -> COSINE;
-                default -> throw new IllegalArgumentException("schedule must be constant, warmup-linear or cosine, got " + text);
+                default -> throw new UsageException("schedule must be constant, warmup-linear or cosine, got " + text);
             };
         }
     }
@@ -105,58 +106,58 @@ public record TrainConfig(
         positive("epochs", epochs);
         positive("batchSize", batchSize);
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate must be > 0 and finite, got " + learningRate);
+            throw new UsageException("learningRate must be > 0 and finite, got " + learningRate);
         }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("weightDecay must be >= 0 and finite, got " + weightDecay);
+            throw new UsageException("weightDecay must be >= 0 and finite, got " + weightDecay);
         }
         if (optimizer == null) {
-            throw new IllegalArgumentException("optimizer must be set (adam, adamw or lazy-adam)");
+            throw new UsageException("optimizer must be set (adam, adamw or lazy-adam)");
         }
         if (!(beta1 >= 0 && beta1 < 1)) {
-            throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
+            throw new UsageException("beta1 must be in [0, 1), got " + beta1);
         }
         if (!(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
+            throw new UsageException("beta2 must be in [0, 1), got " + beta2);
         }
         if (!(epsilon > 0)) {
-            throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon);
+            throw new UsageException("epsilon must be > 0, got " + epsilon);
         }
         if (schedule == null) {
-            throw new IllegalArgumentException("schedule must be set (constant, warmup-linear or cosine)");
+            throw new UsageException("schedule must be set (constant, warmup-linear or cosine)");
         }
         if (warmupSteps < 0) {
-            throw new IllegalArgumentException("warmupSteps must be >= 0, got " + warmupSteps);
+            throw new UsageException("warmupSteps must be >= 0, got " + warmupSteps);
         }
         if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
-            throw new IllegalArgumentException("minLrRatio must be in [0, 1], got " + minLrRatio);
+            throw new UsageException("minLrRatio must be in [0, 1], got " + minLrRatio);
         }
         if (minLrRatio > 0 && schedule == ScheduleKind.CONSTANT) {
-            throw new IllegalArgumentException("minLrRatio applies to a decaying schedule (warmup-linear or cosine), got "
+            throw new UsageException("minLrRatio applies to a decaying schedule (warmup-linear or cosine), got "
                     + minLrRatio + " with a constant schedule");
         }
         if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
-            throw new IllegalArgumentException("clipNorm must be >= 0 and finite (0 disables clipping), got " + clipNorm);
+            throw new UsageException("clipNorm must be >= 0 and finite (0 disables clipping), got " + clipNorm);
         }
         if (skipNonFiniteSteps < 0) {
-            throw new IllegalArgumentException("skipNonFiniteSteps must be >= 0 (0: the first non-finite step fails), got "
+            throw new UsageException("skipNonFiniteSteps must be >= 0 (0: the first non-finite step fails), got "
                     + skipNonFiniteSteps);
         }
         if (patience < 0) {
-            throw new IllegalArgumentException("patience must be >= 0 (0 disables early stopping), got " + patience);
+            throw new UsageException("patience must be >= 0 (0 disables early stopping), got " + patience);
         }
         if (metricDirection == null) {
-            throw new IllegalArgumentException("metricDirection must be set (maximize or minimize)");
+            throw new UsageException("metricDirection must be set (maximize or minimize)");
         }
         if (checkpointEvery < 0) {
-            throw new IllegalArgumentException("checkpointEvery must be >= 0 (0: only at epoch ends), got " + checkpointEvery);
+            throw new UsageException("checkpointEvery must be >= 0 (0: only at epoch ends), got " + checkpointEvery);
         }
         positive("threads", threads);
     }
 
     private static void positive(String field, int value) {
         if (value <= 0) {
-            throw new IllegalArgumentException(field + " must be > 0, got " + value);
+            throw new UsageException(field + " must be > 0, got " + value);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.tandemrec.base.Progress;
+import org.tandemrec.base.UsageException;
 
 /**
  * The one training loop of every model: per-epoch seeded shuffling, mini-batches, gradient
@@ -51,7 +52,7 @@ public final class Trainer {
     private TrainResult fit(TrainingTask task, TrainHooks hooks, ParameterSet params, AdamOptimizer optimizer) {
         int n = task.numExamples();
         if (n <= 0) {
-            throw new IllegalArgumentException("model " + task.modelName() + " has no training examples");
+            throw new UsageException("model " + task.modelName() + " has no training examples");
         }
         int batchesPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
         long totalSteps = (long) batchesPerEpoch * config.epochs();
@@ -146,7 +147,9 @@ public final class Trainer {
                     metric = hooks.validation().evaluate(epoch);
                     metrics[metricCount++] = metric;
                     if (Double.isNaN(metric)) {
-                        throw new IllegalStateException("model " + task.modelName() + ": validation metric is NaN after epoch " + epoch);
+                        // Almost always a step size too large for the data: the user's setting to change.
+                        throw new UsageException("model " + task.modelName() + ": validation metric is NaN after epoch "
+                                + epoch + " (the training diverged; a lower learning rate may help)");
                     }
                     if (direction.better(metric, bestMetric)) {
                         bestMetric = metric;
@@ -177,14 +180,15 @@ public final class Trainer {
                 bestEpoch, stopped, step, skipped, stopRequested);
     }
 
-    private IllegalStateException nonFinite(TrainingTask task, double loss, double norm, long step, int epoch, int inARow) {
+    /** Divergence is the user's step size or clipping to change, so a usage error saying which. */
+    private UsageException nonFinite(TrainingTask task, double loss, double norm, long step, int epoch, int inARow) {
         String what = Double.isFinite(loss) ? "gradient norm is " + norm : "loss is " + loss;
         if (config.skipNonFiniteSteps() > 0) {
-            return new IllegalStateException("model " + task.modelName() + ": training diverged: " + inARow
+            return new UsageException("model " + task.modelName() + ": training diverged: " + inARow
                     + " steps in a row with a non-finite loss or gradient (at step " + step + ", epoch " + epoch + ": "
                     + what + ")");
         }
-        return new IllegalStateException("model " + task.modelName() + ": " + what + " at step " + step + " (epoch "
+        return new UsageException("model " + task.modelName() + ": " + what + " at step " + step + " (epoch "
                 + epoch + "); lower learningRate or set clipNorm");
     }
 

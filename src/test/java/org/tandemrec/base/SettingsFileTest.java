@@ -35,8 +35,9 @@ class SettingsFileTest {
         Path bad = Files.writeString(dir.resolve("b.json"), "{\"a\": ");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SettingsFile.read(bad)).getMessage()
                 .contains("b.json: not valid JSON"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> SettingsFile.read(dir.resolve("none.yaml")))
-                .getMessage().contains("not found"));
+        // A missing file is an I/O error (exit 1), not a bad setting.
+        assertTrue(assertThrows(java.nio.file.NoSuchFileException.class, () -> SettingsFile.read(dir.resolve("none.yaml")))
+                .getMessage().endsWith("none.yaml"));
         ObjectNode y = SettingsFile.read(Files.writeString(dir.resolve("t.yaml"), "epochs: 2.5\nlr: fast\n"));
         assertEquals("epochs must be an integer, got 2.5",
                 assertThrows(IllegalArgumentException.class, () -> SettingsFile.intValue(y.get("epochs"), "epochs")).getMessage());

@@ -68,6 +68,6 @@ class LlmCommandTest {
         assertEquals(1, r.code(), r.err());
         assertEquals(false, new ObjectMapper().readTree(r.out()).get("pass").asBoolean());
         assertEquals(2, run("llm", "check", "--model", HF.resolve("tiny-llama").toString()).code());
-        assertEquals(2, run("llm", "check", "--model", "/nonexistent", "--golden", "x.json").code());
+        assertEquals(1, run("llm", "check", "--model", "/nonexistent", "--golden", "x.json").code(), "a missing file exits 1");
     }
 }

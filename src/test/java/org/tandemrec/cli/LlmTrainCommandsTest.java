@@ -45,7 +45,8 @@ class LlmTrainCommandsTest {
         // model must reproduce it without any adapter.
         CliRun c = run("llm", "check", "--model", merged.toString(), "--golden", HF.resolve("tiny-llama-lora/golden.json").toString());
         assertEquals(0, c.code(), c.out() + c.err());
-        assertEquals(2, run("llm", "merge", "--model", "/nonexistent", "--adapter", "x", "--out", "y").code());
+        assertEquals(1, run("llm", "merge", "--model", "/nonexistent", "--adapter", "x", "--out", "y").code(),
+                "a missing directory exits 1");
     }
 
     @Test
@@ -68,7 +69,8 @@ class LlmTrainCommandsTest {
             long[] shape = new Decoder(w, null).forward(m, new int[] {4, 5, 6}, false).logits().getShape().getShape();
             assertArrayEquals(new long[] {1, 3, w.config().vocabSize()}, shape);
         }
-        assertEquals(2, run("llm", "pretrain", "--corpus", tmp.resolve("missing.txt").toString(), "--out", out.toString()).code());
+        assertEquals(1, run("llm", "pretrain", "--corpus", tmp.resolve("missing.txt").toString(), "--out", out.toString()).code(),
+                "a missing file exits 1");
         assertEquals(2, run("llm", "pretrain", "--corpus", corpus.toString(), "--out", out.toString(), "--steps", "0").code());
 
         // A number of steps, not a time budget, ends the run: the same seed gives the same model,

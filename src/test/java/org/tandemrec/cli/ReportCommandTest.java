@@ -51,7 +51,7 @@ class ReportCommandTest {
     @Test
     void refusesAMissingOrUnknownMetricsFileInOneLine() throws Exception {
         CliRun missing = CliRun.of("report", dir.toString());
-        assertEquals(2, missing.code());
+        assertEquals(1, missing.code(), "a run directory without its results is bad input: " + missing.err());
         assertEquals(1, missing.err().strip().lines().count(), missing.err());
         assertTrue(missing.err().contains("holds no metrics.json"), missing.err());
         assertFalse(Files.exists(dir.resolve(HtmlReport.FILE_NAME)));
@@ -60,7 +60,7 @@ class ReportCommandTest {
         RunDirectory.markComplete(dir);
         Files.writeString(metrics, MetricsFile.toJson(results()).replace("\"version\" : 2", "\"version\" : 9"));
         CliRun unknown = CliRun.of("report", dir.toString());
-        assertEquals(2, unknown.code());
+        assertEquals(1, unknown.code(), "a file of another version is bad data: " + unknown.err());
         assertEquals(1, unknown.err().strip().lines().count(), unknown.err());
         assertTrue(unknown.err().contains(metrics + ":1: field 'version': unsupported version 9"), unknown.err());
         assertFalse(unknown.err().contains("Exception"), "no Java class name: " + unknown.err());

@@ -120,12 +120,12 @@ class RecBoleLoaderTest {
         Files.writeString(dir.resolve("yelp.inter"), "user_id:token\titem_id:token\nu\ti\n");
         assertEquals("yelp", DatasetFormat.RECBOLE.load(dir, LoadOptions.defaults()).name());
         Files.writeString(dir.resolve("other.inter"), "user_id:token\titem_id:token\nu\ti\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        DataFormatException e = assertThrows(DataFormatException.class,
                 () -> DatasetFormat.RECBOLE.load(dir, LoadOptions.defaults()));
         assertTrue(e.getMessage().endsWith("expected one RecBole .inter file (NAME.inter), found [other.inter, yelp.inter]"),
                 e.getMessage());
         Path csv = Files.writeString(dir.resolve("x.csv"), "user_id,item_id\n");
-        e = assertThrows(IllegalArgumentException.class, () -> DatasetFormat.RECBOLE.load(csv, LoadOptions.defaults()));
+        e = assertThrows(DataFormatException.class, () -> DatasetFormat.RECBOLE.load(csv, LoadOptions.defaults()));
         assertTrue(e.getMessage().contains("expected a RecBole .inter file"), e.getMessage());
     }
 

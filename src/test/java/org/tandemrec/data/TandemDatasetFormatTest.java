@@ -83,7 +83,7 @@ class TandemDatasetFormatTest {
     void idsThatWouldBreakTheTsvAreRefusedOnWriting() {
         Dataset d = sample();
         Dataset bad = new Dataset("x", d.interactions(), IdMap.of(List.of("a\tb", "c")), d.items(), d.itemInfo(), d.userProfiles());
-        assertThrows(IllegalArgumentException.class, () -> TandemDatasetFormat.write(bad, dir.resolve("bad")));
+        assertThrows(DataFormatException.class, () -> TandemDatasetFormat.write(bad, dir.resolve("bad")));
         assertFalse(Files.exists(dir.resolve("bad").resolve("dataset.json")));
     }
 }

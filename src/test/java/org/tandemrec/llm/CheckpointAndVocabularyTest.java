@@ -17,6 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemrec.Fixtures;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderOutput;
 import org.tandemrec.llm.decoder.DecoderWeights;
@@ -55,7 +56,7 @@ class CheckpointAndVocabularyTest {
             Path st = tmp.resolve("future/model.safetensors");
             SafetensorsWriter.write(st, w.toSafetensors(), Map.of("tandem_format_version", "99"));
             Files.copy(QWEN.resolve("config.json"), tmp.resolve("future/config.json"));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HfCheckpoint.load(tmp.resolve("future"), m));
+            DataFormatException e = assertThrows(DataFormatException.class, () -> HfCheckpoint.load(tmp.resolve("future"), m));
             assertTrue(e.getMessage().contains("99"));
         }
     }
@@ -117,7 +118,7 @@ class CheckpointAndVocabularyTest {
                 float[] kept = e.weights().get("model.embed_tokens.weight").get(new NDIndex("599")).toFloatArray();
                 assertArrayEquals(base.get("model.embed_tokens.weight").get(new NDIndex("599")).toFloatArray(), kept);
             }
-            IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> new VocabularyExtension(
+            DataFormatException small = assertThrows(DataFormatException.class, () -> new VocabularyExtension(
                     List.of("<uid_0>"), new float[1][64], new float[1][64]).apply(tok, DecoderWeights.random(
                     base.config().withVocabSize(500), 1, 0.02f, m), m));
             assertTrue(small.getMessage().contains("tokenizer has 600 tokens but vocab_size is 500"), small.getMessage());

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.tandemrec.base.UsageException;
 
 class TrainerTest {
     @TempDir
@@ -337,12 +338,12 @@ class TrainerTest {
 
         ToyTask three = new ToyTask("toy", 1);
         three.nanAtCalls = Set.of(3, 4, 5);
-        var e = assertThrows(IllegalStateException.class, () -> new Trainer(cfg).fit(three, TrainHooks.none()));
+        var e = assertThrows(UsageException.class, () -> new Trainer(cfg).fit(three, TrainHooks.none()));
         assertTrue(e.getMessage().contains("training diverged: 3 steps in a row"), e.getMessage());
 
         ToyTask once = new ToyTask("toy", 1);
         once.nanAtCalls = Set.of(3);
-        e = assertThrows(IllegalStateException.class, () -> new Trainer(config(1)).fit(once, TrainHooks.none()));
+        e = assertThrows(UsageException.class, () -> new Trainer(config(1)).fit(once, TrainHooks.none()));
         assertTrue(e.getMessage().contains("loss is NaN at step 3"), e.getMessage());
     }
 

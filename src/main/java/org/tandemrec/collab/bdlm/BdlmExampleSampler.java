@@ -3,6 +3,7 @@ package org.tandemrec.collab.bdlm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.split.NegativeDraw;
 
 /**
@@ -28,7 +29,7 @@ public final class BdlmExampleSampler {
     public BdlmExampleSampler(int[][] sequences, NegativeDraw topKNegatives, NegativeDraw interactionNegatives,
                               int negativesPerList) {
         if (negativesPerList < 1) {
-            throw new IllegalArgumentException("negativesPerList must be >= 1, got " + negativesPerList);
+            throw new UsageException("negativesPerList must be >= 1, got " + negativesPerList);
         }
         this.sequences = sequences;
         this.topKNegatives = topKNegatives;
@@ -42,17 +43,17 @@ public final class BdlmExampleSampler {
      */
     public List<BdlmExample> sample(int positions, double topKShare, long seed) {
         if (positions <= 0) {
-            throw new IllegalArgumentException("positions must be > 0, got " + positions);
+            throw new UsageException("positions must be > 0, got " + positions);
         }
         if (!(topKShare >= 0 && topKShare <= 1)) {
-            throw new IllegalArgumentException("topKShare must be in [0, 1], got " + topKShare);
+            throw new UsageException("topKShare must be in [0, 1], got " + topKShare);
         }
         long total = 0;
         for (int[] s : sequences) {
             total += Math.max(0, s.length - 1);
         }
         if (total == 0) {
-            throw new IllegalArgumentException("no user has two training interactions: nothing to fine-tune on");
+            throw new UsageException("no user has two training interactions: nothing to fine-tune on");
         }
         int n = (int) Math.min(positions, total);
         long[] chosen = chooseDistinct(total, n, new SplittableRandom(seed));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.tandemrec.base.Progress;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.ChoiceScorer;
 import org.tandemrec.llm.PrefixScorer;
 import org.tandemrec.llm.PromptTokens;
@@ -57,7 +58,7 @@ public final class BdlmLanguageModel {
             throw new IllegalArgumentException("ID-token prompts need the id of <uid_0>, text-only prompts none");
         }
         if (batch <= 0) {
-            throw new IllegalArgumentException("batch must be > 0, got " + batch);
+            throw new UsageException("batch must be > 0, got " + batch);
         }
         LlamaConfig c = decoder.config();
         this.decoder = decoder;

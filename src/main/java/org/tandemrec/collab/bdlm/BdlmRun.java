@@ -10,9 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.Recommender;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.MetricRecord;
@@ -99,11 +101,11 @@ public final class BdlmRun {
     public Result run() throws IOException {
         SplitData split = SplitDirectory.read(splitDir);
         if (split.testCandidates().size() == 0 || split.ctrTest().size() == 0) {
-            throw new IllegalArgumentException(splitDir + ": BDLM needs top-K lists and interaction rows; make the split"
+            throw new UsageException(splitDir + ": BDLM needs top-K lists and interaction rows; make the split"
                     + " with --task both (leave-one-out)");
         }
         if (split.itemInfo().stream().map(ItemInfo::title).allMatch(String::isEmpty)) {
-            throw new IllegalArgumentException(splitDir + ": the items have no titles, and BDLM's prompts show them");
+            throw new UsageException(splitDir + ": the items have no titles, and BDLM's prompts show them");
         }
         Files.createDirectories(out.resolve("checkpoints"));
         BdlmEvaluation test = BdlmEvaluation.test(split, s.evalUsers(), s.seed());
@@ -125,7 +127,7 @@ public final class BdlmRun {
             int h = lc.hiddenSize();
             for (String t : baseTok.addedTokens().keySet()) {
                 if (IdTokens.looksLikeIdToken(t)) {
-                    throw new IllegalArgumentException(llmDir + ": the tokenizer already holds " + t + ", which clashes"
+                    throw new DataFormatException(llmDir, "the tokenizer already holds " + t + ", which clashes"
                             + " with BDLM's ID tokens");
                 }
             }
@@ -252,7 +254,7 @@ public final class BdlmRun {
                     try {
                         prompts.topK(e.lists().user(l), new int[0], e.lists().candidates(l), s.seed(), style);
                     } catch (IllegalArgumentException ex) {
-                        throw new IllegalArgumentException(splitDir + ": list " + l + " of user index " + e.lists().user(l)
+                        throw new UsageException(splitDir + ": list " + l + " of user index " + e.lists().user(l)
                                 + ": " + ex.getMessage() + " (token_budget is capped at the LLM's context "
                                 + "max_position_embeddings; pre-train or choose an LLM with a longer one)", ex);
                     }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.tandemrec.base.SettingsFile;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.sft.SftConfig;
 
 /**
@@ -68,38 +69,38 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, Li
 
     public BdlmSettings {
         if (!ID_CRMS.contains(crm)) {
-            throw new IllegalArgumentException("crm must be one of " + new TreeSet<>(ID_CRMS) + ", got " + crm);
+            throw new UsageException("crm must be one of " + new TreeSet<>(ID_CRMS) + ", got " + crm);
         }
         SettingsFile.requireNonNegative("crm_epochs", crmEpochs);
         baselines = List.copyOf(baselines);
         for (String b : baselines) {
             if (!BASELINES.contains(b)) {
-                throw new IllegalArgumentException("baselines: unknown model '" + b + "' (known: " + new TreeSet<>(BASELINES) + ")");
+                throw new UsageException("baselines: unknown model '" + b + "' (known: " + new TreeSet<>(BASELINES) + ")");
             }
         }
         methods = List.copyOf(methods);
         if (methods.isEmpty()) {
-            throw new IllegalArgumentException("methods must name at least one of " + METHODS);
+            throw new UsageException("methods must name at least one of " + METHODS);
         }
         for (String m : methods) {
             if (!METHODS.contains(m)) {
-                throw new IllegalArgumentException("methods: unknown method '" + m + "' (known: " + METHODS + ")");
+                throw new UsageException("methods: unknown method '" + m + "' (known: " + METHODS + ")");
             }
         }
         if (methods.size() != Set.copyOf(methods).size()) {
-            throw new IllegalArgumentException("methods: each method once, got " + methods);
+            throw new UsageException("methods: each method once, got " + methods);
         }
         SettingsFile.requirePositive("history_items", historyItems);
         SettingsFile.requireNonNegative("token_budget", tokenBudget);
         for (String[] w : new String[][] {{"item_noun", itemNoun}, {"items_noun", itemsNoun}, {"verb_past", verbPast},
                 {"verb", verb}}) {
             if (w[1] == null || w[1].isBlank()) {
-                throw new IllegalArgumentException(w[0] + " must be a non-empty word");
+                throw new UsageException(w[0] + " must be a non-empty word");
             }
         }
         SettingsFile.requirePositive("train_positions", trainPositions);
         if (!(topKShare >= 0 && topKShare <= 1)) {
-            throw new IllegalArgumentException("topk_share must be in [0, 1], got " + topKShare);
+            throw new UsageException("topk_share must be in [0, 1], got " + topKShare);
         }
         SettingsFile.requirePositive("drs_positions", drsPositions);
         SettingsFile.requirePositive("rounds", rounds);
@@ -111,19 +112,19 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, Li
         SettingsFile.requirePositive("drs_hidden", drsHidden);
         SettingsFile.requirePositive("drs_batch_size", drsBatchSize);
         if (!(drsLearningRate > 0) || Double.isInfinite(drsLearningRate)) {
-            throw new IllegalArgumentException("drs_learning_rate must be > 0 and finite, got " + drsLearningRate);
+            throw new UsageException("drs_learning_rate must be > 0 and finite, got " + drsLearningRate);
         }
         SettingsFile.requireNonNegative("eval_users", evalUsers);
         SettingsFile.requirePositive("valid_users", validUsers);
         if (sft == null) {
-            throw new IllegalArgumentException("sft settings must be given");
+            throw new UsageException("sft settings must be given");
         }
     }
 
 
     private static void lambdaOk(String key, double v) {
         if (!(v >= 0) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException(key + " must be >= 0 and finite, got " + v);
+            throw new UsageException(key + " must be >= 0 and finite, got " + v);
         }
     }
 
@@ -152,7 +153,7 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, Li
         ObjectNode merged = toJson();
         for (Map.Entry<String, JsonNode> e : settings.properties()) {
             if (!KEYS.contains(e.getKey())) {
-                throw new IllegalArgumentException(where + ": unknown setting '" + e.getKey() + "' (known: "
+                throw new UsageException(where + ": unknown setting '" + e.getKey() + "' (known: "
                         + new TreeSet<>(KEYS) + ")");
             }
         }
@@ -182,7 +183,7 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, Li
                     "rescale_id_rows"), SettingsFile.longValue(value(settings, "seed", merged), "seed"), s);
         } catch (IllegalArgumentException ex) {
             String msg = ex.getMessage();
-            throw new IllegalArgumentException(msg.startsWith(where) ? msg : where + ": " + msg, ex);
+            throw new UsageException(msg.startsWith(where) ? msg : where + ": " + msg, ex);
         }
     }
 
@@ -204,7 +205,7 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, Li
 
     private static Iterable<JsonNode> array(JsonNode v, String key) {
         if (!v.isArray()) {
-            throw new IllegalArgumentException(key + " must be a list, got " + v);
+            throw new UsageException(key + " must be a list, got " + v);
         }
         return v;
     }

@@ -6,7 +6,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.RowMajor;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.safetensors.SafetensorsFile;
 import org.tandemrec.llm.safetensors.SafetensorsWriter;
 import org.tandemrec.train.Parameter;
@@ -73,7 +75,7 @@ public final class FeatureEnhancedCrm {
     public static FeatureEnhancedCrm initial(float[][] userVectors, float[][] itemVectors, int featureSize, int hidden,
                                              double crmWeight, long seed) {
         if (!(crmWeight > 0) || Double.isInfinite(crmWeight)) {
-            throw new IllegalArgumentException("crmWeight must be > 0 and finite, got " + crmWeight);
+            throw new UsageException("crmWeight must be > 0 and finite, got " + crmWeight);
         }
         if (userVectors.length == 0 || itemVectors.length == 0) {
             throw new IllegalArgumentException("the CRM has no users or no items");
@@ -83,7 +85,7 @@ public final class FeatureEnhancedCrm {
             throw new IllegalArgumentException("user vectors have " + d + " values, item vectors " + itemVectors[0].length);
         }
         if (featureSize <= 0 || hidden <= 0) {
-            throw new IllegalArgumentException("featureSize and hidden must be > 0, got " + featureSize + " and " + hidden);
+            throw new UsageException("featureSize and hidden must be > 0, got " + featureSize + " and " + hidden);
         }
         int in = 3 * d + featureSize;
         float[] w = new float[in * hidden];
@@ -145,17 +147,32 @@ public final class FeatureEnhancedCrm {
                 Integer.toString(dim), "feature_size", Integer.toString(featureSize), "hidden", Integer.toString(hidden)));
     }
 
+    /** A positive integer of the file's metadata; a missing or malformed one is refused naming the key. */
+    private static int positiveMeta(Path file, Map<String, String> meta, String key) {
+        String v = meta.get(key);
+        try {
+            int n = Integer.parseInt(v == null ? "" : v.strip());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the key and value
+        }
+        throw new DataFormatException(file, "metadata " + key + " must be a positive integer, got "
+                + (v == null ? "nothing" : "'" + v + "'"));
+    }
+
     /** Reads a network written by {@link #save}; another format or version is refused. */
     public static FeatureEnhancedCrm load(Path file) throws IOException {
         SafetensorsFile f = SafetensorsFile.open(file);
         Map<String, String> meta = f.metadata();
         if (!FORMAT.equals(meta.get("format")) || !VERSION.equals(meta.get("format_version"))) {
-            throw new IllegalArgumentException(file + ": not a " + FORMAT + " v" + VERSION + " model (format "
+            throw new DataFormatException(file, "not a " + FORMAT + " v" + VERSION + " model (format "
                     + meta.get("format") + " v" + meta.get("format_version") + ")");
         }
-        int d = Integer.parseInt(meta.get("dim"));
-        int h = Integer.parseInt(meta.get("hidden"));
-        int fs = Integer.parseInt(meta.get("feature_size"));
+        int d = positiveMeta(file, meta, "dim");
+        int h = positiveMeta(file, meta, "hidden");
+        int fs = positiveMeta(file, meta, "feature_size");
         float[] users = f.tensors().get(USERS).toFloatArray();
         float[] items = f.tensors().get(ITEMS).toFloatArray();
         FeatureEnhancedCrm net = initial(RowMajor.rows(users, 0, users.length / d, d),
@@ -163,7 +180,7 @@ public final class FeatureEnhancedCrm {
         for (Parameter p : net.parameters.list()) {
             var t = f.tensors().get(p.name());
             if (t == null) {
-                throw new IllegalArgumentException(file + ": tensor " + p.name() + " is missing");
+                throw new DataFormatException(file, "tensor " + p.name() + " is missing");
             }
             p.writeValues(t.toFloatArray());
         }

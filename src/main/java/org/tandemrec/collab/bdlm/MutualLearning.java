@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.sft.SftTask;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
@@ -110,14 +111,14 @@ public final class MutualLearning implements TrainingTask {
             throw new IllegalArgumentException(llmExamples.size() + " examples for " + llm.numExamples() + " sequences");
         }
         if (!(lambda >= 0) || Double.isInfinite(lambda)) {
-            throw new IllegalArgumentException("lambda must be >= 0 and finite, got " + lambda);
+            throw new UsageException("lambda must be >= 0 and finite, got " + lambda);
         }
         if (rounds <= 0 || llmBatch <= 0 || drsBatch <= 0) {
-            throw new IllegalArgumentException("rounds and batch sizes must be > 0, got " + rounds + ", " + llmBatch + ", "
+            throw new UsageException("rounds and batch sizes must be > 0, got " + rounds + ", " + llmBatch + ", "
                     + drsBatch);
         }
         if (pairs.size() == 0) {
-            throw new IllegalArgumentException("the CRM side has no labelled pairs");
+            throw new UsageException("the CRM side has no labelled pairs");
         }
         if (share.dim() != drs.dim()) {
             throw new IllegalArgumentException("the sharing module has " + share.dim() + " dimensions, the CRM " + drs.dim());

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.base.SettingsFile;
 import org.tandemrec.crm.ctr.PlattScaling;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.prompt.PromptConfig;
 import org.tandemrec.prompt.PromptStyle;
 
@@ -89,7 +90,7 @@ public record CascadeFile(double threshold, double budget, PlattScaling crmCalib
         try {
             o = new ObjectMapper().readTree(Files.readString(file));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw new DataFormatException(file, "not valid JSON: " + e.getOriginalMessage(), e);
         }
         try {
             if (o == null || !o.isObject()) {
@@ -117,7 +118,7 @@ public record CascadeFile(double threshold, double budget, PlattScaling crmCalib
                     (float) SettingsFile.doubleValue(field(o, "cold_probability"), "cold_probability"),
                     text(o, "llm_dir"), text(o, "split_dir"), text(o, "adapter_dir"), text(o, "crm_file"));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            throw new DataFormatException(file, e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.split.SplitData;
 
@@ -29,10 +30,10 @@ public record ClickExamples(int[] users, int[] items, int[][] histories, float[]
     /** The training, validation and test rows of {@code split}'s CTR task. */
     public static Parts of(SplitData split, int historyItems, int minHistory) {
         if (historyItems <= 0) {
-            throw new IllegalArgumentException("history_items must be > 0, got " + historyItems);
+            throw new UsageException("history_items must be > 0, got " + historyItems);
         }
         if (minHistory < 0) {
-            throw new IllegalArgumentException("min_history must be >= 0, got " + minHistory);
+            throw new UsageException("min_history must be >= 0, got " + minHistory);
         }
         InteractionTable[] parts = {split.train(), split.ctrValid(), split.ctrTest()};
         InteractionTable all = every(split);

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 import org.tandemrec.base.Progress;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.ChoiceScorer;
 import org.tandemrec.llm.PromptTokens;
 import org.tandemrec.llm.decoder.Decoder;
@@ -31,7 +32,7 @@ public final class ClickLanguageModel {
     public ClickLanguageModel(Decoder decoder, LlmTokenizer tokenizer, CorellaPrompts prompts, PromptStyle style,
                               int batch) {
         if (batch <= 0) {
-            throw new IllegalArgumentException("batch must be > 0, got " + batch);
+            throw new UsageException("batch must be > 0, got " + batch);
         }
         LlamaConfig c = decoder.config();
         this.decoder = decoder;

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmSpec;
@@ -107,16 +108,16 @@ public final class CorellaRun {
     public Result run() throws IOException {
         SplitData split = SplitDirectory.read(splitDir);
         if (!split.config().task().ctr() || !split.manifest().source().explicitLabels()) {
-            throw new IllegalArgumentException(splitDir + ": CoReLLa needs a CTR split with labels from ratings (split"
+            throw new UsageException(splitDir + ": CoReLLa needs a CTR split with labels from ratings (split"
                     + " with --protocol time --task ctr --label-rule '>=4')");
         }
         if (split.itemInfo().stream().map(ItemInfo::title).allMatch(String::isEmpty)) {
-            throw new IllegalArgumentException(splitDir + ": the items have no titles, and CoReLLa's prompts show them");
+            throw new UsageException(splitDir + ": the items have no titles, and CoReLLa's prompts show them");
         }
         Files.createDirectories(out.resolve("checkpoints"));
         ClickExamples.Parts parts = ClickExamples.of(split, s.historyItems(), s.minHistory());
         if (parts.train().size() == 0 || parts.valid().size() == 0 || parts.test().size() == 0) {
-            throw new IllegalArgumentException(splitDir + ": no rows left with min_history " + s.minHistory() + " (train "
+            throw new UsageException(splitDir + ": no rows left with min_history " + s.minHistory() + " (train "
                     + parts.train().size() + ", valid " + parts.valid().size() + ", test " + parts.test().size() + ")");
         }
         ClickExamples test = s.evalRows() == 0 ? parts.test() : parts.test().select(parts.test().sample(s.evalRows(), s.seed(), null));
@@ -241,7 +242,7 @@ public final class CorellaRun {
         }
         if (!added.containsKey(IdTokens.user(split.numUsers() - 1)) || !added.containsKey(IdTokens.item(split.numItems() - 1))
                 || added.containsKey(IdTokens.user(split.numUsers())) || added.containsKey(IdTokens.item(split.numItems()))) {
-            throw new IllegalArgumentException(llmDir + ": the tokenizer's ID tokens are for another data set than "
+            throw new UsageException(llmDir + ": the tokenizer's ID tokens are for another data set than "
                     + splitDir + " (" + split.numUsers() + " users, " + split.numItems() + " items)");
         }
         return PromptStyle.ID_TOKENS;

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.tandemrec.base.SettingsFile;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.sft.SftConfig;
 
 /**
@@ -67,38 +68,38 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
         alignPairs = List.copyOf(alignPairs);
         for (int[] p : alignPairs) {
             if (p.length != 2 || p[0] < 1 || p[1] < 0) {
-                throw new IllegalArgumentException("align_pairs: each pair is [LLM block >= 1, cross layer >= 0]");
+                throw new UsageException("align_pairs: each pair is [LLM block >= 1, cross layer >= 0]");
             }
         }
         if (!(alignP > 0) || Double.isInfinite(alignP)) {
-            throw new IllegalArgumentException("align_p must be > 0 and finite, got " + alignP);
+            throw new UsageException("align_p must be > 0 and finite, got " + alignP);
         }
         SettingsFile.requirePositive("shared_dim", sharedDim);
         if (!(crmRateScale > 0) || Double.isInfinite(crmRateScale)) {
-            throw new IllegalArgumentException("crm_rate_scale must be > 0 and finite, got " + crmRateScale);
+            throw new UsageException("crm_rate_scale must be > 0 and finite, got " + crmRateScale);
         }
         if (!(budget == -1 || (budget >= 0 && budget <= 1))) {
-            throw new IllegalArgumentException("budget must be in [0, 1], or -1 to choose it on validation, got " + budget);
+            throw new UsageException("budget must be in [0, 1], or -1 to choose it on validation, got " + budget);
         }
         SettingsFile.requireNonNegative("eval_rows", evalRows);
         SettingsFile.requirePositive("valid_rows", validRows);
         baselines = List.copyOf(baselines);
         for (String b : baselines) {
             if (!BASELINES.contains(b)) {
-                throw new IllegalArgumentException("baselines: unknown click model '" + b + "' (known: "
+                throw new UsageException("baselines: unknown click model '" + b + "' (known: "
                         + new TreeSet<>(BASELINES) + ")");
             }
         }
         methods = List.copyOf(methods);
         if (methods.isEmpty() || !METHODS.containsAll(methods) || methods.size() != Set.copyOf(methods).size()) {
-            throw new IllegalArgumentException("methods must name each of " + METHODS + " at most once and at least one, got "
+            throw new UsageException("methods must name each of " + METHODS + " at most once and at least one, got "
                     + methods);
         }
         if (sft == null) {
-            throw new IllegalArgumentException("sft settings must be given");
+            throw new UsageException("sft settings must be given");
         }
         if (sft.mode() != SftConfig.Mode.LORA) {
-            throw new IllegalArgumentException("sft.mode must be lora: CoReLLa tunes the LLM with LoRA");
+            throw new UsageException("sft.mode must be lora: CoReLLa tunes the LLM with LoRA");
         }
     }
 
@@ -121,7 +122,7 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
         ObjectNode merged = toJson();
         for (Map.Entry<String, JsonNode> e : given.properties()) {
             if (!KEYS.contains(e.getKey())) {
-                throw new IllegalArgumentException(where + ": unknown setting '" + e.getKey() + "' (known: "
+                throw new UsageException(where + ": unknown setting '" + e.getKey() + "' (known: "
                         + new TreeSet<>(KEYS) + ")");
             }
             if (!e.getKey().equals("sft")) {
@@ -155,7 +156,7 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
                     SettingsFile.longValue(merged.get("seed"), "seed"), s);
         } catch (IllegalArgumentException ex) {
             String msg = ex.getMessage();
-            throw new IllegalArgumentException(msg.startsWith(where) ? msg : where + ": " + msg, ex);
+            throw new UsageException(msg.startsWith(where) ? msg : where + ": " + msg, ex);
         }
     }
 
@@ -169,7 +170,7 @@ public record CorellaSettings(int historyItems, int minHistory, int tokenBudget,
 
     private static Iterable<JsonNode> list(JsonNode v, String key) {
         if (v == null || !v.isArray()) {
-            throw new IllegalArgumentException(key + " must be a list, got " + v);
+            throw new UsageException(key + " must be a list, got " + v);
         }
         return v;
     }

@@ -2,6 +2,7 @@ package org.tandemrec.collab.corella;
 
 import java.util.Arrays;
 import java.util.List;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.eval.ConfidenceBuckets;
 import org.tandemrec.eval.RoutingCurve;
 
@@ -15,10 +16,10 @@ import org.tandemrec.eval.RoutingCurve;
 public record EntropyRouter(double threshold, double budget) {
     public EntropyRouter {
         if (Double.isNaN(threshold)) {
-            throw new IllegalArgumentException("threshold must be a number");
+            throw new UsageException("threshold must be a number");
         }
         if (!(budget >= 0 && budget <= 1)) {
-            throw new IllegalArgumentException("budget must be in [0, 1], got " + budget);
+            throw new UsageException("budget must be in [0, 1], got " + budget);
         }
     }
 
@@ -34,7 +35,7 @@ public record EntropyRouter(double threshold, double budget) {
      */
     public static EntropyRouter forBudget(float[] crmValid, double budget) {
         if (!(budget >= 0 && budget <= 1)) {
-            throw new IllegalArgumentException("budget must be in [0, 1], got " + budget);
+            throw new UsageException("budget must be in [0, 1], got " + budget);
         }
         int routed = (int) Math.round(budget * crmValid.length);
         if (routed == 0) {

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.AutogradStep;
 import org.tandemrec.crm.TensorFunctions;
 import org.tandemrec.crm.ctr.DcnV2;
@@ -39,7 +40,7 @@ public final class JointTask implements TrainingTask {
         public Weights {
             for (double w : new double[] {alpha, beta, gamma}) {
                 if (!(w >= 0) || Double.isInfinite(w)) {
-                    throw new IllegalArgumentException("alpha, beta and gamma must be >= 0 and finite, got " + alpha + ", "
+                    throw new UsageException("alpha, beta and gamma must be >= 0 and finite, got " + alpha + ", "
                             + beta + ", " + gamma);
                 }
             }
@@ -78,10 +79,10 @@ public final class JointTask implements TrainingTask {
             throw new IllegalArgumentException(sequences.size() + " sequences for " + data.size() + " examples");
         }
         if (data.size() == 0) {
-            throw new IllegalArgumentException("stage 2 has no examples");
+            throw new UsageException("stage 2 has no examples");
         }
         if (!(crmRateScale > 0) || Double.isInfinite(crmRateScale)) {
-            throw new IllegalArgumentException("crmRateScale must be > 0 and finite, got " + crmRateScale);
+            throw new UsageException("crmRateScale must be > 0 and finite, got " + crmRateScale);
         }
         this.decoder = new Decoder(llmWeights, adapter, true);
         this.adapter = adapter;

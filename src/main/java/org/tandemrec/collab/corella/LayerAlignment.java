@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.AutogradStep;
 import org.tandemrec.crm.TensorFunctions;
 import org.tandemrec.crm.WeightInit;
@@ -33,7 +34,7 @@ public final class LayerAlignment {
     public record Pair(int llmBlock, int crossLayer) {
         public Pair {
             if (llmBlock < 1 || crossLayer < 0) {
-                throw new IllegalArgumentException("an aligned pair needs LLM block >= 1 and cross layer >= 0, got "
+                throw new UsageException("an aligned pair needs LLM block >= 1 and cross layer >= 0, got "
                         + llmBlock + ", " + crossLayer);
             }
         }
@@ -54,13 +55,13 @@ public final class LayerAlignment {
     public LayerAlignment(List<Pair> pairs, int llmHidden, int crossWidth, int sharedDim, double p, boolean normalize,
                           long seed) {
         if (pairs.isEmpty()) {
-            throw new IllegalArgumentException("alignment needs at least one (LLM block, cross layer) pair");
+            throw new UsageException("alignment needs at least one (LLM block, cross layer) pair");
         }
         if (sharedDim <= 0) {
-            throw new IllegalArgumentException("shared_dim must be > 0, got " + sharedDim);
+            throw new UsageException("shared_dim must be > 0, got " + sharedDim);
         }
         if (!(p > 0) || Double.isInfinite(p)) {
-            throw new IllegalArgumentException("align_p must be > 0 and finite, got " + p);
+            throw new UsageException("align_p must be > 0 and finite, got " + p);
         }
         this.pairs = List.copyOf(pairs);
         this.p = p;
@@ -115,12 +116,12 @@ public final class LayerAlignment {
         for (int j = 0; j < pairs.size(); j++) {
             Pair pair = pairs.get(j);
             if (pair.llmBlock() >= llmHidden.size()) {
-                throw new IllegalArgumentException("LLM block " + pair.llmBlock() + " does not exist: the model has "
+                throw new UsageException("LLM block " + pair.llmBlock() + " does not exist: the model has "
                         + (llmHidden.size() - 1) + " blocks");
             }
             NDArray crossOut = crm.get("cross_" + pair.crossLayer());
             if (crossOut == null) {
-                throw new IllegalArgumentException("DCNv2 has no cross layer " + pair.crossLayer());
+                throw new UsageException("DCNv2 has no cross layer " + pair.crossLayer());
             }
             NDArray h = llmHidden.get(pair.llmBlock()).get(new NDIndex(":, {}, :", position));
             NDArray a = TensorFunctions.linear(h, step.dense(params.get(4 * j)), step.dense(params.get(4 * j + 1)));

@@ -9,9 +9,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.ctr.DcnV2;
 import org.tandemrec.crm.ctr.DcnV2Inference;
 import org.tandemrec.crm.ctr.PlattScaling;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.IdMap;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
@@ -106,7 +108,7 @@ public final class ServedCascade implements AutoCloseable {
      */
     public static Path findRun(Path runDir) throws IOException {
         if (!Files.isDirectory(runDir)) {
-            throw new IllegalArgumentException(runDir + ": not a directory");
+            throw new DataFormatException(runDir, "not a directory");
         }
         for (Path dir : new Path[] {runDir, runDir.resolve("corella")}) {
             if (hasCascade(dir)) {
@@ -125,11 +127,11 @@ public final class ServedCascade implements AutoCloseable {
             return found.get(0);
         }
         if (found.size() > 1) {
-            throw new IllegalArgumentException(runDir + ": " + found.size() + " CoReLLa runs here ("
+            throw new UsageException(runDir + ": " + found.size() + " CoReLLa runs here ("
                     + found.stream().map(d -> runDir.relativize(d).toString()).collect(Collectors.joining(", "))
                     + "); choose one with --corella");
         }
-        throw new IllegalArgumentException(runDir + ": no CoReLLa cascade here (corella-llm/" + CascadeFile.FILE_NAME
+        throw new DataFormatException(runDir, "no CoReLLa cascade here (corella-llm/" + CascadeFile.FILE_NAME
                 + ", corella/corella-llm/" + CascadeFile.FILE_NAME + " or models/ID/corella-llm/" + CascadeFile.FILE_NAME
                 + "); serve a run of tandem corella, tandem demo or tandem run made by this version");
     }
@@ -143,10 +145,17 @@ public final class ServedCascade implements AutoCloseable {
      * corella-llm/cascade.json}); every path must resolve inside {@code root}.
      */
     public static ServedCascade load(Path root, Path corellaDir) throws IOException {
-        Path home = inside(root, corellaDir, ".", "the CoReLLa run directory");
+        Path home;
+        try {
+            home = inside(root, corellaDir, ".", "the CoReLLa run directory");
+        } catch (DataFormatException e) {
+            // Outside the run directory is the choice of the user (--corella), not a path written in a
+            // file: a usage error. A missing directory stays a missing file.
+            throw Files.exists(corellaDir) ? new UsageException(e.getMessage(), e) : e;
+        }
         Path json = home.resolve(CorellaRun.ADAPTER_DIR).resolve(CascadeFile.FILE_NAME);
         if (!Files.isRegularFile(json)) {
-            throw new IllegalArgumentException(json + ": not found (a CoReLLa run of this version writes it)");
+            throw new DataFormatException(json, "not found (a CoReLLa run of this version writes it)");
         }
         CascadeFile f = CascadeFile.read(json);
         Path llmDir = inside(root, home, f.llmDir(), json + ": llm_dir");
@@ -156,7 +165,7 @@ public final class ServedCascade implements AutoCloseable {
         SplitData split = SplitDirectory.read(splitDir);
         DcnV2 crm = DcnV2.load(crmFile);
         if (crm.numUsers() != split.numUsers() || crm.numItems() != split.numItems()) {
-            throw new IllegalArgumentException(crmFile + ": a DCNv2 of " + crm.numUsers() + " users and " + crm.numItems()
+            throw new DataFormatException(crmFile, "a DCNv2 of " + crm.numUsers() + " users and " + crm.numItems()
                     + " items, but " + splitDir + " has " + split.numUsers() + " and " + split.numItems());
         }
         NDManager m = NDManager.newBaseManager();
@@ -195,11 +204,11 @@ public final class ServedCascade implements AutoCloseable {
             in = p.toRealPath().startsWith(r.toRealPath());
         }
         if (!in) {
-            throw new IllegalArgumentException(what + " " + rel + " points outside " + root + "; a server reads only"
+            throw new DataFormatException(what + " " + rel + " points outside " + root + "; a server reads only"
                     + " files inside the run directory it serves");
         }
         if (!Files.exists(p)) {
-            throw new IllegalArgumentException(what + " " + rel + ": " + p + " does not exist");
+            throw new DataFormatException(what + " " + rel + ": " + p + " does not exist");
         }
         return p;
     }

@@ -1,5 +1,7 @@
 package org.tandemrec.crm.cf;
 
+import org.tandemrec.base.UsageException;
+
 /**
  * LightGCN settings.
  *
@@ -14,19 +16,19 @@ package org.tandemrec.crm.cf;
 public record LightGcnConfig(int dim, int layers, double l2, double initStd, int refreshEvery) {
     public LightGcnConfig {
         if (dim <= 0) {
-            throw new IllegalArgumentException("dim must be > 0, got " + dim);
+            throw new UsageException("dim must be > 0, got " + dim);
         }
         if (layers < 0) {
-            throw new IllegalArgumentException("layers must be >= 0, got " + layers);
+            throw new UsageException("layers must be >= 0, got " + layers);
         }
         if (!(l2 >= 0) || Double.isInfinite(l2)) {
-            throw new IllegalArgumentException("l2 must be >= 0 and finite, got " + l2);
+            throw new UsageException("l2 must be >= 0 and finite, got " + l2);
         }
         if (!(initStd > 0) || Double.isInfinite(initStd)) {
-            throw new IllegalArgumentException("initStd must be > 0 and finite, got " + initStd);
+            throw new UsageException("initStd must be > 0 and finite, got " + initStd);
         }
         if (refreshEvery < 1) {
-            throw new IllegalArgumentException("refreshEvery must be >= 1, got " + refreshEvery);
+            throw new UsageException("refreshEvery must be >= 1, got " + refreshEvery);
         }
     }
 

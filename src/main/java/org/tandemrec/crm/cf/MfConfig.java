@@ -1,5 +1,7 @@
 package org.tandemrec.crm.cf;
 
+import org.tandemrec.base.UsageException;
+
 /**
  * Matrix factorisation settings.
  *
@@ -18,20 +20,20 @@ public record MfConfig(int dim, Loss loss, int negatives, double l2, double init
 
     public MfConfig {
         if (dim <= 0) {
-            throw new IllegalArgumentException("dim must be > 0, got " + dim);
+            throw new UsageException("dim must be > 0, got " + dim);
         }
         if (loss == null) {
-            throw new IllegalArgumentException("loss must be bpr or bce");
+            throw new UsageException("loss must be bpr or bce");
         }
         if (negatives < 0 || (loss == Loss.BPR && negatives == 0)) {
-            throw new IllegalArgumentException("negatives must be " + (loss == Loss.BPR ? "> 0" : ">= 0") + ", got "
+            throw new UsageException("negatives must be " + (loss == Loss.BPR ? "> 0" : ">= 0") + ", got "
                     + negatives);
         }
         if (!(l2 >= 0) || Double.isInfinite(l2)) {
-            throw new IllegalArgumentException("l2 must be >= 0 and finite, got " + l2);
+            throw new UsageException("l2 must be >= 0 and finite, got " + l2);
         }
         if (!(initStd > 0) || Double.isInfinite(initStd)) {
-            throw new IllegalArgumentException("initStd must be > 0 and finite, got " + initStd);
+            throw new UsageException("initStd must be > 0 and finite, got " + initStd);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.Logistic;
 import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.Recommender;
@@ -74,7 +75,7 @@ public final class Ncf implements Recommender {
     public static Ncf fitPretrained(InteractionTable train, NcfConfig config, TrainConfig trainConfig, TrainHooks hooks,
                                     ToDoubleFunction<Recommender> validate) {
         if (config.variant() != NcfConfig.Variant.NEUMF) {
-            throw new IllegalArgumentException("pre-training applies to NeuMF, got variant " + config.variant());
+            throw new UsageException("pre-training applies to NeuMF, got variant " + config.variant());
         }
         TrainHooks stage = new TrainHooks(null, null, false, hooks.showProgress());
         Ncf gmf = fit(train, new NcfConfig(NcfConfig.Variant.GMF, config.gmfDim(), List.of(), config.negatives(),

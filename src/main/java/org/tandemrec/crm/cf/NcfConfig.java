@@ -1,6 +1,7 @@
 package org.tandemrec.crm.cf;
 
 import java.util.List;
+import org.tandemrec.base.UsageException;
 
 /**
  * Neural collaborative filtering settings (He et al., WWW 2017).
@@ -20,33 +21,33 @@ public record NcfConfig(Variant variant, int gmfDim, List<Integer> mlpLayers, in
 
     public NcfConfig {
         if (variant == null) {
-            throw new IllegalArgumentException("variant must be gmf, mlp or neumf");
+            throw new UsageException("variant must be gmf, mlp or neumf");
         }
         if (gmfDim <= 0) {
-            throw new IllegalArgumentException("gmfDim must be > 0, got " + gmfDim);
+            throw new UsageException("gmfDim must be > 0, got " + gmfDim);
         }
         mlpLayers = List.copyOf(mlpLayers == null ? List.of() : mlpLayers);
         if (variant != Variant.GMF) {
             if (mlpLayers.size() < 2) {
-                throw new IllegalArgumentException("mlpLayers must have at least 2 widths (input, output), got " + mlpLayers);
+                throw new UsageException("mlpLayers must have at least 2 widths (input, output), got " + mlpLayers);
             }
             for (int w : mlpLayers) {
                 if (w <= 0) {
-                    throw new IllegalArgumentException("mlpLayers widths must be > 0, got " + mlpLayers);
+                    throw new UsageException("mlpLayers widths must be > 0, got " + mlpLayers);
                 }
             }
             if (mlpLayers.get(0) % 2 != 0) {
-                throw new IllegalArgumentException("mlpLayers[0] must be even (user and item halves), got " + mlpLayers.get(0));
+                throw new UsageException("mlpLayers[0] must be even (user and item halves), got " + mlpLayers.get(0));
             }
         }
         if (negatives <= 0) {
-            throw new IllegalArgumentException("negatives must be > 0, got " + negatives);
+            throw new UsageException("negatives must be > 0, got " + negatives);
         }
         if (!(l2 >= 0) || Double.isInfinite(l2)) {
-            throw new IllegalArgumentException("l2 must be >= 0 and finite, got " + l2);
+            throw new UsageException("l2 must be >= 0 and finite, got " + l2);
         }
         if (!(initStd > 0) || Double.isInfinite(initStd)) {
-            throw new IllegalArgumentException("initStd must be > 0 and finite, got " + initStd);
+            throw new UsageException("initStd must be > 0 and finite, got " + initStd);
         }
     }
 

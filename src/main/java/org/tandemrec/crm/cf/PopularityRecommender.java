@@ -3,6 +3,7 @@ package org.tandemrec.crm.cf;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.data.InteractionTable;
@@ -15,7 +16,7 @@ public final class PopularityRecommender implements Recommender {
     public record Config(String counting) {
         public Config {
             if (!"interactions".equals(counting)) {
-                throw new IllegalArgumentException("counting must be interactions, got " + counting);
+                throw new UsageException("counting must be interactions, got " + counting);
             }
         }
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.data.Dataset;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.ItemInfo;
@@ -103,7 +104,7 @@ public final class CtrFeatures {
      */
     public static int[][] historiesBefore(InteractionTable table, int h) {
         if (h <= 0) {
-            throw new IllegalArgumentException("history length must be > 0, got " + h);
+            throw new UsageException("history length must be > 0, got " + h);
         }
         int[][] out = new int[table.size()][];
         int[][] ring = new int[table.numUsers()][];

@@ -1,6 +1,7 @@
 package org.tandemrec.crm.ctr;
 
 import java.util.List;
+import org.tandemrec.base.UsageException;
 
 /**
  * DCNv2 settings (Wang et al. 2021, "DCN V2", Section 3).
@@ -27,37 +28,37 @@ public record DcnV2Config(int embeddingDim, int crossLayers, CrossKind crossKind
 
     public DcnV2Config {
         if (embeddingDim <= 0) {
-            throw new IllegalArgumentException("embeddingDim must be > 0, got " + embeddingDim);
+            throw new UsageException("embeddingDim must be > 0, got " + embeddingDim);
         }
         if (crossLayers <= 0) {
-            throw new IllegalArgumentException("crossLayers must be > 0, got " + crossLayers);
+            throw new UsageException("crossLayers must be > 0, got " + crossLayers);
         }
         if (crossKind == null) {
-            throw new IllegalArgumentException("crossKind must be full or low_rank_mixture");
+            throw new UsageException("crossKind must be full or low_rank_mixture");
         }
         if (rank <= 0) {
-            throw new IllegalArgumentException("rank must be > 0, got " + rank);
+            throw new UsageException("rank must be > 0, got " + rank);
         }
         if (experts <= 0) {
-            throw new IllegalArgumentException("experts must be > 0, got " + experts);
+            throw new UsageException("experts must be > 0, got " + experts);
         }
         if (deepLayers == null) {
-            throw new IllegalArgumentException("deepLayers must be a list of sizes (may be empty)");
+            throw new UsageException("deepLayers must be a list of sizes (may be empty)");
         }
         deepLayers = List.copyOf(deepLayers);
         for (int k = 0; k < deepLayers.size(); k++) {
             if (deepLayers.get(k) <= 0) {
-                throw new IllegalArgumentException("deepLayers[" + k + "] must be > 0, got " + deepLayers.get(k));
+                throw new UsageException("deepLayers[" + k + "] must be > 0, got " + deepLayers.get(k));
             }
         }
         if (structure == null) {
-            throw new IllegalArgumentException("structure must be stacked or parallel");
+            throw new UsageException("structure must be stacked or parallel");
         }
         if (historyLength <= 0) {
-            throw new IllegalArgumentException("historyLength must be > 0, got " + historyLength);
+            throw new UsageException("historyLength must be > 0, got " + historyLength);
         }
         if (!(initStd > 0) || Double.isInfinite(initStd)) {
-            throw new IllegalArgumentException("initStd must be > 0 and finite, got " + initStd);
+            throw new UsageException("initStd must be > 0 and finite, got " + initStd);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.tandemrec.crm.ctr;
 
+import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.Logistic;
 
 /**
@@ -53,7 +54,7 @@ public record PlattScaling(double scale, double shift) {
             neg |= y == 0;
         }
         if (!pos || !neg) {
-            throw new IllegalArgumentException("calibration needs both positive and negative rows");
+            throw new UsageException("calibration needs both positive and negative rows");
         }
         boolean constant = true;
         double positives = 0;

@@ -1,5 +1,7 @@
 package org.tandemrec.crm.sequential;
 
+import org.tandemrec.base.UsageException;
+
 /**
  * BERT4Rec settings (Sun et al. 2019).
  *
@@ -15,7 +17,7 @@ public record Bert4RecConfig(int dim, int maxLength, int blocks, int heads, doub
     public Bert4RecConfig {
         new SasRecConfig(dim, maxLength, blocks, heads, dropout);
         if (!(maskProbability > 0 && maskProbability < 1)) {
-            throw new IllegalArgumentException("maskProbability must be in (0, 1), got " + maskProbability);
+            throw new UsageException("maskProbability must be in (0, 1), got " + maskProbability);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.tandemrec.crm.sequential;
 
+import org.tandemrec.base.UsageException;
+
 /**
  * GRU4Rec settings (Hidasi et al. 2016).
  *
@@ -10,13 +12,13 @@ package org.tandemrec.crm.sequential;
 public record Gru4RecConfig(int dim, int maxLength, double dropout) implements SequenceConfig {
     public Gru4RecConfig {
         if (dim <= 0) {
-            throw new IllegalArgumentException("dim must be > 0, got " + dim);
+            throw new UsageException("dim must be > 0, got " + dim);
         }
         if (maxLength <= 0) {
-            throw new IllegalArgumentException("maxLength must be > 0, got " + maxLength);
+            throw new UsageException("maxLength must be > 0, got " + maxLength);
         }
         if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+            throw new UsageException("dropout must be in [0, 1), got " + dropout);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.tandemrec.crm.sequential;
 
+import org.tandemrec.base.UsageException;
+
 /**
  * SASRec settings (Kang &amp; McAuley 2018, Sec. III).
  *
@@ -12,19 +14,19 @@ package org.tandemrec.crm.sequential;
 public record SasRecConfig(int dim, int maxLength, int blocks, int heads, double dropout) implements SequenceConfig {
     public SasRecConfig {
         if (dim <= 0) {
-            throw new IllegalArgumentException("dim must be > 0, got " + dim);
+            throw new UsageException("dim must be > 0, got " + dim);
         }
         if (maxLength <= 0) {
-            throw new IllegalArgumentException("maxLength must be > 0, got " + maxLength);
+            throw new UsageException("maxLength must be > 0, got " + maxLength);
         }
         if (blocks <= 0) {
-            throw new IllegalArgumentException("blocks must be > 0, got " + blocks);
+            throw new UsageException("blocks must be > 0, got " + blocks);
         }
         if (heads <= 0 || dim % heads != 0) {
-            throw new IllegalArgumentException("heads must be > 0 and divide dim " + dim + ", got " + heads);
+            throw new UsageException("heads must be > 0 and divide dim " + dim + ", got " + heads);
         }
         if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+            throw new UsageException("dropout must be in [0, 1), got " + dropout);
         }
     }
 

@@ -2,6 +2,7 @@ package org.tandemrec.data.synthetic;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.data.InteractionTable;
 
 /**
@@ -79,7 +80,7 @@ final class InteractionSimulator {
             total += n;
         }
         if (total > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("config asks for " + total + " interactions, more than a table holds");
+            throw new UsageException("config asks for " + total + " interactions, more than a table holds");
         }
         int n = (int) total;
         int[] users = new int[n];

@@ -1,5 +1,7 @@
 package org.tandemrec.data.synthetic;
 
+import org.tandemrec.base.UsageException;
+
 /**
  * Settings of the synthetic world ({@link SyntheticWorld} documents the generative story each
  * field enters). All defaults live in {@link #defaults()}; the {@code with…} methods change one
@@ -56,50 +58,50 @@ public record SyntheticConfig(long seed, int users, int items, int topics, int t
     public SyntheticConfig {
         positive("users", users);
         if (items < 2) {
-            throw new IllegalArgumentException("items must be >= 2, got " + items);
+            throw new UsageException("items must be >= 2, got " + items);
         }
         if (topics < 2 || topics > TopicCatalog.size()) {
-            throw new IllegalArgumentException("topics must be in [2," + TopicCatalog.size() + "], got " + topics);
+            throw new UsageException("topics must be in [2," + TopicCatalog.size() + "], got " + topics);
         }
         positive("targetInteractions", targetInteractions);
         positive("minUserInteractions", minUserInteractions);
         nonNegative("activitySpread", activitySpread);
         if (!(coldItemShare >= 0 && coldItemShare < 1)) {
-            throw new IllegalArgumentException("coldItemShare must be in [0,1), got " + coldItemShare);
+            throw new UsageException("coldItemShare must be in [0,1), got " + coldItemShare);
         }
         nonNegative("coldMeanInteractions", coldMeanInteractions);
         nonNegative("popularityExponent", popularityExponent);
         if (!(popularityOffset >= 1) || Double.isInfinite(popularityOffset)) {
-            throw new IllegalArgumentException("popularityOffset must be >= 1 and finite, got " + popularityOffset);
+            throw new UsageException("popularityOffset must be >= 1 and finite, got " + popularityOffset);
         }
         probability("tasteExposure", tasteExposure);
         probability("topicStickiness", topicStickiness);
         if (durationSeconds < 10L * items) {
-            throw new IllegalArgumentException("durationSeconds must be >= 10 * items = " + 10L * items
+            throw new UsageException("durationSeconds must be >= 10 * items = " + 10L * items
                     + " so every user's timestamps can increase, got " + durationSeconds);
         }
         if (startEpochSeconds < 0 || startEpochSeconds > Long.MAX_VALUE / 2 - durationSeconds) {
-            throw new IllegalArgumentException("startEpochSeconds must be >= 0 and leave room for the span, got "
+            throw new UsageException("startEpochSeconds must be >= 0 and leave room for the span, got "
                     + startEpochSeconds);
         }
         if (!(tasteConcentration > 0) || Double.isInfinite(tasteConcentration)) {
-            throw new IllegalArgumentException("tasteConcentration must be > 0 and finite, got " + tasteConcentration);
+            throw new UsageException("tasteConcentration must be > 0 and finite, got " + tasteConcentration);
         }
         probability("secondTopicShare", secondTopicShare);
         nonNegative("logisticScale", logisticScale);
         nonNegative("itemBiasSd", itemBiasSd);
         nonNegative("userBiasSd", userBiasSd);
         if (!Double.isFinite(globalOffset)) {
-            throw new IllegalArgumentException("globalOffset must be finite, got " + globalOffset);
+            throw new UsageException("globalOffset must be finite, got " + globalOffset);
         }
         nonNegative("ratingNoise", ratingNoise);
         probability("profileSignal", profileSignal);
         if (styleFactors < 0 || styleFactors > 64) {
-            throw new IllegalArgumentException("styleFactors must be in [0,64], got " + styleFactors);
+            throw new UsageException("styleFactors must be in [0,64], got " + styleFactors);
         }
         nonNegative("styleExposure", styleExposure);
         if (styleExposure > 20) {
-            throw new IllegalArgumentException("styleExposure must be <= 20 (exposure draws are accepted with"
+            throw new UsageException("styleExposure must be <= 20 (exposure draws are accepted with"
                     + " probability exp(-styleExposure·spread)), got " + styleExposure);
         }
         nonNegative("styleAffinity", styleAffinity);
@@ -107,20 +109,20 @@ public record SyntheticConfig(long seed, int users, int items, int topics, int t
         int cold = coldItems(items, coldItemShare);
         int warm = items - cold;
         if (warm < 2) {
-            throw new IllegalArgumentException("coldItemShare " + coldItemShare + " leaves " + warm
+            throw new UsageException("coldItemShare " + coldItemShare + " leaves " + warm
                     + " warm items of " + items + "; need at least 2");
         }
         long maxPerUser = warm / 2;
         if (minUserInteractions > maxPerUser) {
-            throw new IllegalArgumentException("minUserInteractions must be <= half the warm items (" + maxPerUser
+            throw new UsageException("minUserInteractions must be <= half the warm items (" + maxPerUser
                     + "), got " + minUserInteractions);
         }
         if ((double) targetInteractions / users > maxPerUser / 2.0) {
-            throw new IllegalArgumentException("targetInteractions must be <= users * warm items / 4 = "
+            throw new UsageException("targetInteractions must be <= users * warm items / 4 = "
                     + (long) users * warm / 4 + " (a sparse matrix), got " + targetInteractions);
         }
         if (cold * coldMeanInteractions > 0.5 * targetInteractions) {
-            throw new IllegalArgumentException("coldMeanInteractions " + coldMeanInteractions + " x " + cold
+            throw new UsageException("coldMeanInteractions " + coldMeanInteractions + " x " + cold
                     + " cold items exceeds half of targetInteractions " + targetInteractions);
         }
     }
@@ -170,7 +172,7 @@ public record SyntheticConfig(long seed, int users, int items, int topics, int t
         long sparse = (long) newUsers * ((newItems - coldItems(newItems, coldItemShare)) / 2) / 2;
         target = Math.min(target, Math.max(1, sparse));
         if (target > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("users " + newUsers + " would need " + target
+            throw new UsageException("users " + newUsers + " would need " + target
                     + " interactions, more than an int table holds");
         }
         return withSize(newUsers, newItems, (int) target);
@@ -212,19 +214,19 @@ public record SyntheticConfig(long seed, int users, int items, int topics, int t
 
     private static void positive(String field, int value) {
         if (value <= 0) {
-            throw new IllegalArgumentException(field + " must be > 0, got " + value);
+            throw new UsageException(field + " must be > 0, got " + value);
         }
     }
 
     private static void nonNegative(String field, double value) {
         if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(field + " must be >= 0 and finite, got " + value);
+            throw new UsageException(field + " must be >= 0 and finite, got " + value);
         }
     }
 
     private static void probability(String field, double value) {
         if (!(value >= 0 && value <= 1)) {
-            throw new IllegalArgumentException(field + " must be in [0,1], got " + value);
+            throw new UsageException(field + " must be in [0,1], got " + value);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.data.IdMap;
 import org.tandemrec.data.InteractionTable;
 
@@ -107,7 +108,7 @@ public final class SyntheticOracle {
         for (int i = 0; i < map.length; i++) {
             Integer t = byRaw.get(raw.get(i));
             if (t == null) {
-                throw new IllegalArgumentException(kind + " " + raw.get(i) + " is not in the synthetic world's truth");
+                throw new UsageException(kind + " " + raw.get(i) + " is not in the synthetic world's truth");
             }
             map[i] = t;
         }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.data.DataFormatException;
 
 /**
@@ -49,7 +50,7 @@ final class TruthFile {
         long k = c.topics();
         long size = MAGIC.length + 4 + format.length + 4 + CONFIG_BYTES + arrayBytes(c);
         if (size > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("truth of " + u + " users and " + m + " items is too large for "
+            throw new UsageException("truth of " + u + " users and " + m + " items is too large for "
                     + FORMAT + " v" + VERSION + " (" + size + " bytes)");
         }
         ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);

@@ -53,7 +53,12 @@ public record AvailableMemory(long bytes, String source) {
         for (String line : lines) {
             if (line.startsWith("MemAvailable:")) {
                 String[] parts = line.substring("MemAvailable:".length()).trim().split("\\s+");
-                long v = Long.parseLong(parts[0]);
+                long v;
+                try {
+                    v = Long.parseLong(parts[0]);
+                } catch (NumberFormatException e) {
+                    return -1; // an unreadable figure is treated as an absent one: no check rather than a crash
+                }
                 if (parts.length > 1 && parts[1].equalsIgnoreCase("kB")) {
                     v *= 1024;
                 }

@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.safetensors.SafetensorsDtype;
 import org.tandemrec.llm.safetensors.SafetensorsReader;
 import org.tandemrec.llm.safetensors.SafetensorsTensor;
@@ -81,7 +82,7 @@ public final class DecoderWeights implements AutoCloseable {
         config.checkFits(AvailableMemory.now(), mappedBytes(config, reader), 0);
         String v = reader.metadata().get("tandem_format_version");
         if (v != null && !v.equals(HfCheckpoint.VERSION)) {
-            throw new IllegalArgumentException(reader.source() + ": tandem_format_version " + v
+            throw new DataFormatException(reader.source(), "tandem_format_version " + v
                     + " is not supported (this version reads " + HfCheckpoint.VERSION + ")");
         }
         return load(config, reader, parent);
@@ -110,7 +111,7 @@ public final class DecoderWeights implements AutoCloseable {
             for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
                 SafetensorsTensor t = reader.tensor(e.getKey());
                 if (!Arrays.equals(t.shape(), e.getValue())) {
-                    throw new IllegalArgumentException(reader.source() + ": tensor " + e.getKey() + " has shape "
+                    throw new DataFormatException(reader.source(), "tensor " + e.getKey() + " has shape "
                             + Arrays.toString(t.shape()) + " but config.json implies " + Arrays.toString(e.getValue()));
                 }
                 java.nio.ByteBuffer values = t.toFloat32();

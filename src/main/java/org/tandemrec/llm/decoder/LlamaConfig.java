@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.tandemrec.base.UsageException;
+import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.JsonFile;
 import org.tandemrec.llm.safetensors.SafetensorsDtype;
 
 /**
@@ -88,11 +91,11 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
     /** Reads {@code config.json} in a checkpoint directory (or the file itself). */
     public static LlamaConfig load(Path dirOrFile) throws IOException {
         Path file = dirOrFile.toFile().isDirectory() ? dirOrFile.resolve("config.json") : dirOrFile;
-        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        JsonNode root = JsonFile.read(file);
         try {
             return fromJson(root);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+            throw new DataFormatException(file, e.getMessage(), e);
         }
     }
 
@@ -264,7 +267,7 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
             if (extraBytes > 0) {
                 why.append(", ").append(AvailableMemory.gib(extraBytes)).append(" for training");
             }
-            throw new IllegalArgumentException("model needs " + AvailableMemory.gib(need) + " (" + why + ") but only "
+            throw new UsageException("model needs " + AvailableMemory.gib(need) + " (" + why + ") but only "
                     + AvailableMemory.gib(available.bytes()) + " is available (" + available.source() + ")");
         }
     }

@@ -2,6 +2,7 @@ package org.tandemrec.llm.decoder;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import org.tandemrec.base.UsageException;
 
 /**
  * The PyTorch engine's intra-op thread count (process-wide). Small models are dominated by
@@ -16,7 +17,7 @@ public final class TorchThreads {
     /** Sets the intra-op thread count; {@code threads} must be > 0. */
     public static void set(int threads) {
         if (threads <= 0) {
-            throw new IllegalArgumentException("threads must be > 0, got " + threads);
+            throw new UsageException("threads must be > 0, got " + threads);
         }
         Engine.getEngine("PyTorch"); // the native library must be loaded first
         JniUtils.setNumThreads(threads);

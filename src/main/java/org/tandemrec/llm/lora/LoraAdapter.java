@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tandemrec.base.UsageException;
+import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.JsonFile;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.safetensors.SafetensorsReader;
 import org.tandemrec.llm.safetensors.SafetensorsTensor;
@@ -85,7 +88,7 @@ public final class LoraAdapter implements AutoCloseable {
         for (String t : config.targetModules()) {
             if (!matched.contains(t)) {
                 m.close();
-                throw new IllegalArgumentException("target module " + t + " matches no projection of the model");
+                throw new UsageException("target module " + t + " matches no projection of the model");
             }
         }
         return new LoraAdapter(m, pairs, config);
@@ -139,27 +142,27 @@ public final class LoraAdapter implements AutoCloseable {
     /** Loads a PEFT adapter directory and checks it against the base weights' shapes. */
     public static LoraAdapter load(Path dir, DecoderWeights base, NDManager parent) throws IOException {
         Path cfgFile = dir.resolve("adapter_config.json");
-        JsonNode cfg = new ObjectMapper().readTree(cfgFile.toFile());
+        JsonNode cfg = JsonFile.read(cfgFile);
         String type = cfg.path("peft_type").asText("LORA");
         if (!type.equals("LORA")) {
-            throw new IllegalArgumentException(cfgFile + ": peft_type " + type + " is not supported (only LORA)");
+            throw new DataFormatException(cfgFile, "peft_type " + type + " is not supported (only LORA)");
         }
         if (cfg.path("use_dora").asBoolean(false) || cfg.path("use_rslora").asBoolean(false)) {
-            throw new IllegalArgumentException(cfgFile + ": DoRA and rsLoRA are not supported");
+            throw new DataFormatException(cfgFile, "DoRA and rsLoRA are not supported");
         }
         if (cfg.path("fan_in_fan_out").asBoolean(false)) {
-            throw new IllegalArgumentException(cfgFile + ": fan_in_fan_out adapters are not supported");
+            throw new DataFormatException(cfgFile, "fan_in_fan_out adapters are not supported");
         }
         if (!cfg.path("bias").asText("none").equals("none")) {
-            throw new IllegalArgumentException(cfgFile + ": bias " + cfg.path("bias").asText() + " is not supported (only none)");
+            throw new DataFormatException(cfgFile, "bias " + cfg.path("bias").asText() + " is not supported (only none)");
         }
         int r = cfg.path("r").asInt(0);
         if (r <= 0) {
-            throw new IllegalArgumentException(cfgFile + ": r must be > 0, got " + r);
+            throw new DataFormatException(cfgFile, "r must be > 0, got " + r);
         }
         double alpha = cfg.path("lora_alpha").asDouble(r);
         if (cfg.path("rank_pattern").size() > 0 || cfg.path("alpha_pattern").size() > 0) {
-            throw new IllegalArgumentException(cfgFile + ": rank_pattern/alpha_pattern are not supported");
+            throw new DataFormatException(cfgFile, "rank_pattern/alpha_pattern are not supported");
         }
         java.util.List<String> targets = new java.util.ArrayList<>();
         cfg.path("target_modules").forEach(t -> targets.add(t.asText()));
@@ -169,7 +172,7 @@ public final class LoraAdapter implements AutoCloseable {
         SafetensorsReader reader = SafetensorsReader.open(dir.resolve("adapter_model.safetensors"));
         String version = reader.metadata().get("tandem_format_version");
         if (version != null && !version.equals(VERSION)) {
-            throw new IllegalArgumentException(reader.source() + ": tandem_format_version " + version
+            throw new DataFormatException(reader.source(), "tandem_format_version " + version
                     + " is not supported (this version reads " + VERSION + ")");
         }
         NDManager m = parent.newSubManager();
@@ -178,12 +181,12 @@ public final class LoraAdapter implements AutoCloseable {
             for (String key : reader.names()) {
                 if (!key.contains(".lora_A.")) {
                     if (!key.contains(".lora_B.")) {
-                        throw new IllegalArgumentException(reader.source() + ": tensor " + key + " is not a LoRA A/B matrix");
+                        throw new DataFormatException(reader.source(), "tensor " + key + " is not a LoRA A/B matrix");
                     }
                     continue;
                 }
                 if (!key.startsWith(PREFIX)) {
-                    throw new IllegalArgumentException(reader.source() + ": tensor " + key + " does not start with " + PREFIX);
+                    throw new DataFormatException(reader.source(), "tensor " + key + " does not start with " + PREFIX);
                 }
                 String module = key.substring(PREFIX.length(), key.indexOf(".lora_A."));
                 String target = module + ".weight";
@@ -193,7 +196,7 @@ public final class LoraAdapter implements AutoCloseable {
                 long[] wantA = {r, w.getShape().get(1)};
                 long[] wantB = {w.getShape().get(0), r};
                 if (!java.util.Arrays.equals(ta.shape(), wantA) || !java.util.Arrays.equals(tb.shape(), wantB)) {
-                    throw new IllegalArgumentException(reader.source() + ": tensor " + key + " pair has shapes "
+                    throw new DataFormatException(reader.source(), "tensor " + key + " pair has shapes "
                             + java.util.Arrays.toString(ta.shape()) + "/" + java.util.Arrays.toString(tb.shape())
                             + ", expected " + java.util.Arrays.toString(wantA) + "/" + java.util.Arrays.toString(wantB));
                 }
@@ -207,8 +210,14 @@ public final class LoraAdapter implements AutoCloseable {
                 pairs.keySet().forEach(k -> targets.add(k.substring(k.lastIndexOf('.', k.length() - ".weight".length() - 1) + 1,
                         k.length() - ".weight".length())));
             }
-            LoraConfig config = new LoraConfig(r, alpha, cfg.path("lora_dropout").asDouble(0),
-                    targets.stream().distinct().toList(), cfg.path("base_model_name_or_path").asText(""));
+            LoraConfig config;
+            try {
+                config = new LoraConfig(r, alpha, cfg.path("lora_dropout").asDouble(0),
+                        targets.stream().distinct().toList(), cfg.path("base_model_name_or_path").asText(""));
+            } catch (IllegalArgumentException e) {
+                // The values come from a file, not from the user's settings: bad data, not usage.
+                throw new DataFormatException(cfgFile, e.getMessage(), e);
+            }
             return new LoraAdapter(m, pairs, config);
         } catch (RuntimeException e) {
             m.close();

@@ -1,6 +1,7 @@
 package org.tandemrec.llm.lora;
 
 import java.util.List;
+import org.tandemrec.base.UsageException;
 
 /**
  * LoRA hyper-parameters as PEFT names them (Hu et al. 2021, §4): rank {@code r}, {@code
@@ -12,21 +13,21 @@ import java.util.List;
 public record LoraConfig(int rank, double alpha, double dropout, List<String> targetModules, String baseModel) {
     public LoraConfig {
         if (rank <= 0) {
-            throw new IllegalArgumentException("rank must be > 0, got " + rank);
+            throw new UsageException("rank must be > 0, got " + rank);
         }
         if (!(alpha > 0)) {
-            throw new IllegalArgumentException("alpha must be > 0, got " + alpha);
+            throw new UsageException("alpha must be > 0, got " + alpha);
         }
         if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+            throw new UsageException("dropout must be in [0, 1), got " + dropout);
         }
         if (targetModules == null || targetModules.isEmpty()) {
-            throw new IllegalArgumentException("targetModules must not be empty");
+            throw new UsageException("targetModules must not be empty");
         }
         targetModules = List.copyOf(targetModules);
         for (String t : targetModules) {
             if (t.isBlank() || t.endsWith(".weight")) {
-                throw new IllegalArgumentException("targetModules entry must be a module name like q_proj, got '" + t + "'");
+                throw new UsageException("targetModules entry must be a module name like q_proj, got '" + t + "'");
             }
         }
         baseModel = baseModel == null ? "" : baseModel;

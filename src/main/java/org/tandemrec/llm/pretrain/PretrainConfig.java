@@ -1,5 +1,6 @@
 package org.tandemrec.llm.pretrain;
 
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.decoder.RopeScaling;
 import org.tandemrec.llm.tokenizer.BpeTrainer;
@@ -38,34 +39,34 @@ public record PretrainConfig(int hidden, int layers, int heads, int kvHeads, int
         positive("intermediate", intermediate);
         positive("batchSize", batchSize);
         if (context < 8) {
-            throw new IllegalArgumentException("context must be >= 8, got " + context);
+            throw new UsageException("context must be >= 8, got " + context);
         }
         if (hidden % heads != 0) {
-            throw new IllegalArgumentException("hidden (" + hidden + ") must be a multiple of heads (" + heads + ")");
+            throw new UsageException("hidden (" + hidden + ") must be a multiple of heads (" + heads + ")");
         }
         if (steps < 0) {
-            throw new IllegalArgumentException("steps must be >= 0 (0: planned from minutes), got " + steps);
+            throw new UsageException("steps must be >= 0 (0: planned from minutes), got " + steps);
         }
         if (!(minutes >= 0) || Double.isInfinite(minutes)) {
-            throw new IllegalArgumentException("minutes must be >= 0 and finite (0: no time budget), got " + minutes);
+            throw new UsageException("minutes must be >= 0 and finite (0: no time budget), got " + minutes);
         }
         if (steps == 0 && minutes == 0) {
-            throw new IllegalArgumentException("steps or minutes must be > 0 (one must bound the training)");
+            throw new UsageException("steps or minutes must be > 0 (one must bound the training)");
         }
         if (!(lr > 0) || Float.isInfinite(lr)) {
-            throw new IllegalArgumentException("lr must be > 0 and finite, got " + lr);
+            throw new UsageException("lr must be > 0 and finite, got " + lr);
         }
         if (!(weightDecay >= 0) || Float.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("weightDecay must be >= 0 and finite, got " + weightDecay);
+            throw new UsageException("weightDecay must be >= 0 and finite, got " + weightDecay);
         }
         if (warmupSteps < 0) {
-            throw new IllegalArgumentException("warmupSteps must be >= 0, got " + warmupSteps);
+            throw new UsageException("warmupSteps must be >= 0, got " + warmupSteps);
         }
         if (!(maxGradNorm >= 0) || Float.isInfinite(maxGradNorm)) {
-            throw new IllegalArgumentException("maxGradNorm must be >= 0 and finite (0: off), got " + maxGradNorm);
+            throw new UsageException("maxGradNorm must be >= 0 and finite (0: off), got " + maxGradNorm);
         }
         if (checkpointEvery < 0) {
-            throw new IllegalArgumentException("checkpointEvery must be >= 0 (0: at the end only), got " + checkpointEvery);
+            throw new UsageException("checkpointEvery must be >= 0 (0: at the end only), got " + checkpointEvery);
         }
         new BpeTrainer(vocabSize, 2); // validates vocabSize
         llama(vocabSize, hidden, layers, heads, kvHeads, intermediate, context); // validates the architecture
@@ -73,7 +74,7 @@ public record PretrainConfig(int hidden, int layers, int heads, int kvHeads, int
 
     private static void positive(String field, int v) {
         if (v <= 0) {
-            throw new IllegalArgumentException(field + " must be > 0, got " + v);
+            throw new UsageException(field + " must be > 0, got " + v);
         }
     }
 
@@ -125,7 +126,7 @@ public record PretrainConfig(int hidden, int layers, int heads, int kvHeads, int
      */
     public TrainConfig trainConfig(int totalSteps) {
         if (totalSteps <= 0) {
-            throw new IllegalArgumentException("totalSteps must be > 0, got " + totalSteps);
+            throw new UsageException("totalSteps must be > 0, got " + totalSteps);
         }
         int warmup = Math.min(warmupSteps, Math.max(1, totalSteps / 5));
         return TrainConfig.builder().epochs(1).batchSize(batchSize).learningRate(lr).weightDecay(weightDecay)

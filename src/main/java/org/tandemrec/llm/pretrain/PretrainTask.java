@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
@@ -49,13 +50,13 @@ public final class PretrainTask implements TrainingTask {
      */
     public PretrainTask(DecoderWeights weights, int[] stream, int context, int windowsPerStep, int steps, NDManager manager) {
         if (context < 2 || context > stream.length) {
-            throw new IllegalArgumentException("context must be in [2, " + stream.length + "] (the corpus's tokens), got " + context);
+            throw new UsageException("context must be in [2, " + stream.length + "] (the corpus's tokens), got " + context);
         }
         if (windowsPerStep <= 0) {
-            throw new IllegalArgumentException("windowsPerStep must be > 0, got " + windowsPerStep);
+            throw new UsageException("windowsPerStep must be > 0, got " + windowsPerStep);
         }
         if (steps <= 0 || (long) steps * windowsPerStep > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("steps must be > 0 and steps × windowsPerStep fit an int, got " + steps);
+            throw new UsageException("steps must be > 0 and steps × windowsPerStep fit an int, got " + steps);
         }
         this.modelConfig = weights.config().toString();
         this.stream = stream;

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.HfCheckpoint;
 import org.tandemrec.llm.decoder.LlamaConfig;
@@ -84,7 +85,7 @@ public final class Pretrainer {
             }
         }
         if (docs.isEmpty()) {
-            throw new IllegalArgumentException(file + ": corpus has no non-blank line");
+            throw new DataFormatException(file, "corpus has no non-blank line");
         }
         return docs;
     }
@@ -121,8 +122,7 @@ public final class Pretrainer {
                 long start = System.nanoTime();
                 int steps = config.steps();
                 if (steps == 0) {
-                    steps = resuming && Files.exists(plan) ? Integer.parseInt(Files.readString(plan).strip())
-                            : planSteps(w, stream, deadline(start), m);
+                    steps = resuming && Files.exists(plan) ? plannedSteps(plan) : planSteps(w, stream, deadline(start), m);
                     AtomicFile.writeString(plan, steps + "\n");
                 }
                 Result r = train(w, stream, steps, start, new TrainHooks(null, checkpoint, resuming, showProgress), log, m);
@@ -167,11 +167,25 @@ public final class Pretrainer {
         return train(weights, stream, steps, start, hooks, null, m);
     }
 
+    /** The step count an interrupted time-budgeted run planned, from its plan file. */
+    private static int plannedSteps(Path plan) throws IOException {
+        String text = Files.readString(plan).strip();
+        try {
+            int steps = Integer.parseInt(text);
+            if (steps > 0) {
+                return steps;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the text found
+        }
+        throw new DataFormatException(plan, 1, "steps", "expected a positive integer, got '" + text + "'");
+    }
+
     /** The task of a run of {@code steps} steps over {@code weights} (trained in place). */
     public PretrainTask task(DecoderWeights weights, int[] stream, int steps, NDManager m) {
         int ctx = Math.min(config.context(), stream.length);
         if (ctx < 2) {
-            throw new IllegalArgumentException("the corpus encodes to " + stream.length + " tokens; need at least 2");
+            throw new DataFormatException("the corpus encodes to " + stream.length + " tokens; need at least 2");
         }
         return new PretrainTask(weights, stream, ctx, config.batchSize(), steps, m);
     }

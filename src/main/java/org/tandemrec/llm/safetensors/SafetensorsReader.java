@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.tandemrec.data.DataFormatException;
 
 /**
  * The tensors of a Hugging Face checkpoint directory: either one {@code model.safetensors} or
@@ -133,7 +134,7 @@ public final class SafetensorsReader {
     public SafetensorsTensor tensor(String name) {
         SafetensorsTensor t = tensors.get(name);
         if (t == null) {
-            throw new IllegalArgumentException(source + ": missing tensor " + name);
+            throw new DataFormatException(source, "missing tensor " + name);
         }
         return t;
     }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.tandemrec.base.SettingsFile;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.lora.LoraConfig;
 import org.tandemrec.train.TrainConfig;
 
@@ -62,7 +63,7 @@ public record SftConfig(Mode mode, int loraRank, double loraAlpha, double loraDr
             return switch (text.toLowerCase(Locale.ROOT)) {
                 case "lora" -> LORA;
                 case "full" -> FULL;
-                default -> throw new IllegalArgumentException("mode must be lora or full, got " + text);
+                default -> throw new UsageException("mode must be lora or full, got " + text);
             };
         }
 
@@ -77,54 +78,54 @@ public record SftConfig(Mode mode, int loraRank, double loraAlpha, double loraDr
 
     public SftConfig {
         if (mode == null) {
-            throw new IllegalArgumentException("mode must be lora or full");
+            throw new UsageException("mode must be lora or full");
         }
         // The LoRA settings are checked by LoraConfig's own rules, under their file names.
         try {
             new LoraConfig(loraRank, loraAlpha, loraDropout, loraTargets, "");
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("lora_" + e.getMessage().replace("targetModules", "targets"), e);
+            throw new UsageException("lora_" + e.getMessage().replace("targetModules", "targets"), e);
         }
         loraTargets = List.copyOf(loraTargets);
         if (idTokenRowsFrom < -1) {
-            throw new IllegalArgumentException("id_token_rows_from must be >= 0, or -1 for none, got " + idTokenRowsFrom);
+            throw new UsageException("id_token_rows_from must be >= 0, or -1 for none, got " + idTokenRowsFrom);
         }
         if (mode == Mode.FULL && idTokenRowsFrom >= 0) {
-            throw new IllegalArgumentException("id_token_rows_from applies to mode lora (mode full trains every row), got "
+            throw new UsageException("id_token_rows_from applies to mode lora (mode full trains every row), got "
                     + idTokenRowsFrom);
         }
         positive("epochs", epochs);
         positive("batch_size", batchSize);
         positive("grad_accumulation", gradAccumulation);
         if ((long) batchSize * gradAccumulation > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("batch_size * grad_accumulation is too large: " + batchSize + " * " + gradAccumulation);
+            throw new UsageException("batch_size * grad_accumulation is too large: " + batchSize + " * " + gradAccumulation);
         }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learning_rate must be > 0 and finite, got " + learningRate);
+            throw new UsageException("learning_rate must be > 0 and finite, got " + learningRate);
         }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw new IllegalArgumentException("weight_decay must be >= 0 and finite, got " + weightDecay);
+            throw new UsageException("weight_decay must be >= 0 and finite, got " + weightDecay);
         }
         if (warmupSteps < 0) {
-            throw new IllegalArgumentException("warmup_steps must be >= 0, got " + warmupSteps);
+            throw new UsageException("warmup_steps must be >= 0, got " + warmupSteps);
         }
         if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
-            throw new IllegalArgumentException("clip_norm must be >= 0 and finite (0: off), got " + clipNorm);
+            throw new UsageException("clip_norm must be >= 0 and finite (0: off), got " + clipNorm);
         }
         if (maxLength < 2) {
-            throw new IllegalArgumentException("max_length must be >= 2, got " + maxLength);
+            throw new UsageException("max_length must be >= 2, got " + maxLength);
         }
         if (patience < 0) {
-            throw new IllegalArgumentException("patience must be >= 0 (0: off), got " + patience);
+            throw new UsageException("patience must be >= 0 (0: off), got " + patience);
         }
         if (checkpointEvery < 0) {
-            throw new IllegalArgumentException("checkpoint_every must be >= 0 (0: epoch ends only), got " + checkpointEvery);
+            throw new UsageException("checkpoint_every must be >= 0 (0: epoch ends only), got " + checkpointEvery);
         }
     }
 
     private static void positive(String key, int v) {
         if (v <= 0) {
-            throw new IllegalArgumentException(key + " must be > 0, got " + v);
+            throw new UsageException(key + " must be > 0, got " + v);
         }
     }
 
@@ -191,7 +192,7 @@ public record SftConfig(Mode mode, int loraRank, double loraAlpha, double loraDr
             String key = e.getKey();
             JsonNode v = e.getValue();
             if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException(where + ": unknown setting '" + key + "' (known: " + new TreeSet<>(KEYS) + ")");
+                throw new UsageException(where + ": unknown setting '" + key + "' (known: " + new TreeSet<>(KEYS) + ")");
             }
             try {
                 switch (key) {
@@ -215,13 +216,13 @@ public record SftConfig(Mode mode, int loraRank, double loraAlpha, double loraDr
                     default -> throw new IllegalStateException(key);
                 }
             } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException(where + ": setting '" + key + "': " + ex.getMessage(), ex);
+                throw new UsageException(where + ": setting '" + key + "': " + ex.getMessage(), ex);
             }
         }
         try {
             return b.build();
         } catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException(where + ": " + ex.getMessage(), ex);
+            throw new UsageException(where + ": " + ex.getMessage(), ex);
         }
     }
 
@@ -237,7 +238,7 @@ public record SftConfig(Mode mode, int loraRank, double loraAlpha, double loraDr
                 out.add(textValue(t, key));
             }
         } else {
-            throw new IllegalArgumentException(key + " must be a list of module names, got " + v);
+            throw new UsageException(key + " must be a list of module names, got " + v);
         }
         return out;
     }

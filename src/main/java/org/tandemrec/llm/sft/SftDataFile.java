@@ -85,7 +85,7 @@ public final class SftDataFile {
             throw new java.io.FileNotFoundException(file + ": SFT data file not found");
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException(file + ": no examples (expected JSON lines with prompt and answer)");
+            throw new DataFormatException(file, "no examples (expected JSON lines with prompt and answer)");
         }
         return out;
     }

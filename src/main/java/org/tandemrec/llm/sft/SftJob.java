@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.base.Directories;
+import org.tandemrec.base.UsageException;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.decoder.AvailableMemory;
 import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.DecoderWeights;
@@ -63,24 +65,24 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
     /** Trains and writes the outputs; {@code resume} continues from the run directory's checkpoint. */
     public SftRunRecord run(boolean resume, boolean showProgress) throws IOException {
         if (!Files.isDirectory(model)) {
-            throw new IllegalArgumentException("model " + model + " is not a directory");
+            throw new DataFormatException("model " + model + " is not a directory");
         }
         if (!Files.isRegularFile(model.resolve("config.json"))) {
-            throw new IllegalArgumentException("model " + model + " has no config.json");
+            throw new DataFormatException("model " + model + " has no config.json");
         }
         if (!Files.isRegularFile(model.resolve("tokenizer.json"))) {
-            throw new IllegalArgumentException("model " + model + " has no tokenizer.json");
+            throw new DataFormatException("model " + model + " has no tokenizer.json");
         }
         if (out.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
-            throw new IllegalArgumentException("the output directory must differ from the model directory");
+            throw new UsageException("the output directory must differ from the model directory");
         }
         LlamaConfig mc = LlamaConfig.load(model);
         if (config.idTokenRowsFrom() >= mc.vocabSize()) {
-            throw new IllegalArgumentException("id_token_rows_from " + config.idTokenRowsFrom() + " must be below the model's vocab_size "
+            throw new UsageException("id_token_rows_from " + config.idTokenRowsFrom() + " must be below the model's vocab_size "
                     + mc.vocabSize());
         }
         if (config.patience() > 0 && validData == null) {
-            throw new IllegalArgumentException("patience " + config.patience() + " needs validation data");
+            throw new UsageException("patience " + config.patience() + " needs validation data");
         }
         List<SftExample> train = SftDataFile.read(trainData);
         List<SftExample> valid = validData == null ? List.of() : SftDataFile.read(validData);
@@ -177,11 +179,11 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
             try {
                 s = SftSequence.encode(tok, e, mc.eosTokenId(), maxLength);
             } catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException(which + ": " + ex.getMessage(), ex);
+                throw new DataFormatException(which + ": " + ex.getMessage(), ex);
             }
             for (int id : s.idsView()) {
                 if (id < 0 || id >= mc.vocabSize()) {
-                    throw new IllegalArgumentException(which + ": token id " + id + " is outside the model's vocabulary of "
+                    throw new DataFormatException(which + ": token id " + id + " is outside the model's vocabulary of "
                             + mc.vocabSize() + " (was the tokenizer extended without the weights?)");
                 }
             }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.decoder.AvailableMemory;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.LlamaConfig;
@@ -103,7 +104,7 @@ public record SftMemory(LlamaConfig model, SftConfig config, long addedRows, int
                 SafetensorsReader.open(modelDir)), nativeTrainingBytes());
         long heap = trainable() * 4 * heapCopies;
         if (heap > AvailableMemory.heapBytes()) {
-            throw new IllegalArgumentException("training state of " + String.format(Locale.ROOT, "%,d", trainable())
+            throw new UsageException("training state of " + String.format(Locale.ROOT, "%,d", trainable())
                     + " parameters needs " + AvailableMemory.gib(heap) + " of Java heap but the maximum heap is "
                     + AvailableMemory.gib(AvailableMemory.heapBytes()) + " (raise -Xmx, e.g. TANDEM_JAVA_OPTS=-Xmx16g)");
         }

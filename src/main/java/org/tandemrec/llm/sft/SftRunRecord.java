@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.JsonFile;
 
 /**
  * What a fine-tuning run did, written as {@value SftJob#RUN_FILE} (format {@value #FORMAT}
@@ -105,9 +106,9 @@ public record SftRunRecord(Instant created, String tandemVersion, String model, 
 
     /** Reads a record; another format or version is refused naming the file. */
     public static SftRunRecord read(Path file) throws IOException {
-        JsonNode o = JSON.readTree(Files.readString(file));
+        JsonNode o = JsonFile.read(file);
         if (o == null || !FORMAT.equals(o.path("format").asText()) || o.path("version").asInt(-1) != VERSION) {
-            throw new IllegalArgumentException(file + ": expected format " + FORMAT + " version " + VERSION + ", got "
+            throw new DataFormatException(file, "expected format " + FORMAT + " version " + VERSION + ", got "
                     + (o == null ? "nothing" : o.path("format").asText("?") + " version " + o.path("version").asText("?")));
         }
         JsonNode out = o.path("outputs");
@@ -115,7 +116,7 @@ public record SftRunRecord(Instant created, String tandemVersion, String model, 
         try {
             created = Instant.parse(o.path("created").asText());
         } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException(file + ": field created: not an ISO-8601 instant: " + o.path("created"), e);
+            throw new DataFormatException(file, "field created: not an ISO-8601 instant: " + o.path("created"), e);
         }
         return new SftRunRecord(created, o.path("tandem").asText(), o.path("model").asText(),
                 o.path("data").asText(), o.path("valid").isNull() ? null : o.path("valid").asText(), o.get("settings"),

@@ -3,6 +3,7 @@ package org.tandemrec.llm.sft;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.decoder.TrainBatch;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
 
@@ -73,7 +74,7 @@ public record SftSequence(int[] ids, int[] labels) {
      */
     public static SftSequence encode(LlmTokenizer tokenizer, SftExample e, int eosId, int maxLength) {
         if (maxLength < 2) {
-            throw new IllegalArgumentException("maxLength must be >= 2, got " + maxLength);
+            throw new UsageException("maxLength must be >= 2, got " + maxLength);
         }
         int[] p = tokenizer.encode(e.prompt());
         int[] a = tokenizer.encode(e.answer());

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.VocabularyExtension;
 import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.DecoderWeights;
@@ -85,7 +86,7 @@ public final class SftTrainer {
     public TrainResult fit(SftTask task, List<SftSequence> valid, TrainHooks hooks, BiConsumer<Integer, Double> onValidation) {
         boolean validating = valid != null && !valid.isEmpty();
         if (config.patience() > 0 && !validating) {
-            throw new IllegalArgumentException("patience " + config.patience() + " needs validation examples");
+            throw new UsageException("patience " + config.patience() + " needs validation examples");
         }
         TrainHooks h = validating ? hooks.withValidation(epoch -> {
             double loss = task.validationLoss(valid);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import org.tandemrec.base.UsageException;
 
 /**
  * Learns a byte-level BPE vocabulary (Sennrich et al. 2016; GPT-2's byte alphabet) from a
@@ -43,10 +44,10 @@ public final class BpeTrainer {
     public BpeTrainer(int vocabSize, int minFrequency) {
         int min = SPECIALS.size() + 256;
         if (vocabSize < min) {
-            throw new IllegalArgumentException("vocabSize must be >= " + min + " (specials + 256 bytes), got " + vocabSize);
+            throw new UsageException("vocabSize must be >= " + min + " (specials + 256 bytes), got " + vocabSize);
         }
         if (minFrequency < 1) {
-            throw new IllegalArgumentException("minFrequency must be >= 1, got " + minFrequency);
+            throw new UsageException("minFrequency must be >= 1, got " + minFrequency);
         }
         this.vocabSize = vocabSize;
         this.minFrequency = minFrequency;

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.data.DataFormatException;
 
 /**
  * A Hugging Face fast tokenizer loaded offline from {@code tokenizer.json}. Encoding never adds
@@ -52,7 +53,15 @@ public final class LlmTokenizer implements AutoCloseable {
             throw new java.io.FileNotFoundException(file + ": tokenizer.json not found");
         }
         Path cfg = dir.resolve("tokenizer_config.json");
-        return new LlmTokenizer(Files.readString(file), Files.isRegularFile(cfg) ? Files.readString(cfg) : null);
+        String json = Files.readString(file);
+        String config = Files.isRegularFile(cfg) ? Files.readString(cfg) : null;
+        try {
+            return new LlmTokenizer(json, config);
+        } catch (IOException | RuntimeException e) {
+            // The file is read whole above; what fails here is its content, in the native
+            // parser's words: bad data, not a fault in Tandem.
+            throw new DataFormatException(file, "not a tokenizer this version reads: " + e.getMessage(), e);
+        }
     }
 
     /** A tokenizer from the text of {@code tokenizer.json} (and {@code tokenizer_config.json}, may be null). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
@@ -154,7 +155,7 @@ class FeatureEnhancedCrmTest {
         java.nio.file.Files.write(dir.resolve("other.safetensors"), java.nio.file.Files.readAllBytes(file));
         org.tandemrec.llm.safetensors.SafetensorsWriter.write(dir.resolve("other.safetensors"), java.util.Map.of("x",
                 new org.tandemrec.llm.safetensors.SafetensorsWriter.Tensor(new long[] {1}, new float[] {1})), java.util.Map.of());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        DataFormatException e = assertThrows(DataFormatException.class,
                 () -> FeatureEnhancedCrm.load(dir.resolve("other.safetensors")));
         assertTrue(e.getMessage().contains("not a tandem-bdlm-drs v1 model"), e.getMessage());
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemrec.crm.ctr.DcnV2;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.Auc;
 import org.tandemrec.eval.LogLoss;
@@ -61,11 +62,11 @@ class ServedCascadeTest {
         String text = Files.readString(json);
         Files.writeString(json, text.replace("\"../llm\"", "\"../../outside\""));
         Files.createDirectories(tmp.getParent().resolve("outside"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        DataFormatException e = assertThrows(DataFormatException.class,
                 () -> ServedCascade.load(tmp, tmp.resolve("corella")));
         assertTrue(e.getMessage().contains("llm_dir ../../outside points outside"), e.getMessage());
         Files.writeString(json, text.replace("\"version\" : 1", "\"version\" : 9"));
-        e = assertThrows(IllegalArgumentException.class, () -> ServedCascade.load(tmp, tmp.resolve("corella")));
+        e = assertThrows(DataFormatException.class, () -> ServedCascade.load(tmp, tmp.resolve("corella")));
         assertTrue(e.getMessage().contains("cascade.json: version 9 is not supported"), e.getMessage());
     }
 
@@ -73,7 +74,7 @@ class ServedCascadeTest {
     void aRunWithoutItsCascadeIsRefusedInOneLine() throws Exception {
         Files.createDirectories(tmp.resolve("crm-only/corella"));
         Files.writeString(tmp.resolve("crm-only/corella/dcnv2.bin"), "");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        DataFormatException e = assertThrows(DataFormatException.class,
                 () -> ServedCascade.loadRun(tmp.resolve("crm-only")));
         assertTrue(e.getMessage().contains("no CoReLLa cascade here") && !e.getMessage().contains("\n"), e.getMessage());
     }

@@ -3,13 +3,17 @@ package org.tandemrec.llm.tokenizer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tandemrec.Fixtures;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.GoldenCheck;
 
 /** Encoding matches the golden ids, long texts are not truncated, added tokens stay whole. */
@@ -31,6 +35,15 @@ class LlmTokenizerTest {
             assertEquals(0, tok.addedTokenId("<|endoftext|>"));
             assertEquals(1, tok.addedTokenId("<|pad|>"));
             assertEquals(600, tok.size());
+        }
+    }
+
+    @Test
+    void aMalformedTokenizerFileIsBadDataNamingTheFile(@TempDir Path tmp) throws Exception {
+        for (String content : new String[] {"{\"model\": 3}", "{\"version\": \"1.0\", \"model\": {\"type\": \"BPE\""}) {
+            Path file = Files.writeString(tmp.resolve("tokenizer.json"), content);
+            DataFormatException e = assertThrows(DataFormatException.class, () -> LlmTokenizer.load(tmp));
+            assertTrue(e.getMessage().startsWith(file + ": not a tokenizer this version reads: "), e.getMessage());
         }
     }
 
