@@ -18,6 +18,17 @@ public final class DataFormatException extends RuntimeException {
         this.field = field;
     }
 
+    /**
+     * A file whose problem has no line: a JSON document ({@code config.json}, an adapter's
+     * settings) where the message names the field itself.
+     */
+    public DataFormatException(Path file, String problem) {
+        super(file + ": " + problem);
+        this.file = file;
+        this.line = 0;
+        this.field = "";
+    }
+
     public Path file() {
         return file;
     }
