@@ -18,7 +18,7 @@ final class CsvLoader {
 
     static LoadResult load(Path file, LoadOptions options) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": expected a delimited interactions file");
+            throw new DataFormatException(file, "expected a delimited interactions file");
         }
         CsvColumns cols = options.csv();
         BadLines bad = new BadLines(options.skipBadLines());
@@ -53,7 +53,7 @@ final class CsvLoader {
                 }
             }
             if (idx == null) {
-                throw new IllegalArgumentException(file + ": empty file, expected a header line");
+                throw new DataFormatException(file, "empty file, expected a header line");
             }
         }
         InteractionCollector.Interactions in = c.finish(file, bad, StandardCharsets.UTF_8);
@@ -95,7 +95,7 @@ final class CsvLoader {
         }
         int i = header.indexOf(c.name());
         if (i < 0) {
-            throw new IllegalArgumentException(r.file() + ": no " + what + " column '" + c.name()
+            throw new DataFormatException(r.file(), "no " + what + " column '" + c.name()
                     + "' in the header " + header);
         }
         return i;

@@ -36,7 +36,7 @@ final class CsvSideFileReader {
             int categories = header.indexOf("categories");
             int description = header.indexOf("description");
             if (title < 0 && categories < 0 && description < 0) {
-                throw new IllegalArgumentException(file + ": no title, categories or description column in the header "
+                throw new DataFormatException(file, "no title, categories or description column in the header "
                         + header);
             }
             return SideRows.read(r, bad, header.size(), id, idColumn, items, info,
@@ -57,7 +57,7 @@ final class CsvSideFileReader {
             List<String> header = SideRows.header(r);
             int id = column(r, header, idColumn, "user id");
             if (header.size() < 2) {
-                throw new IllegalArgumentException(file + ": no profile column besides '" + idColumn + "' in the header "
+                throw new DataFormatException(file, "no profile column besides '" + idColumn + "' in the header "
                         + header);
             }
             return SideRows.read(r, bad, header.size(), id, idColumn, users, profiles, rec -> {
@@ -75,7 +75,7 @@ final class CsvSideFileReader {
 
     private static DelimitedReader open(Path file, String delimiter, String what) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + ": no such " + what + " side file");
+            throw new DataFormatException(file, "no such " + what + " side file");
         }
         return new DelimitedReader(file, delimiter, true);
     }
@@ -85,12 +85,12 @@ final class CsvSideFileReader {
         Set<String> seen = new HashSet<>();
         for (String h : header) {
             if (!h.isEmpty() && !seen.add(h)) {
-                throw new IllegalArgumentException(r.file() + ": column '" + h + "' appears twice in the header " + header);
+                throw new DataFormatException(r.file(), "column '" + h + "' appears twice in the header " + header);
             }
         }
         int i = header.indexOf(name);
         if (i < 0) {
-            throw new IllegalArgumentException(r.file() + ": no " + what + " column '" + name + "' in the header " + header);
+            throw new DataFormatException(r.file(), "no " + what + " column '" + name + "' in the header " + header);
         }
         return i;
     }

@@ -70,7 +70,7 @@ final class InteractionCollector {
     /** The id maps and table; an empty result is an error naming the source. */
     Interactions finish(Path source, BadLines bad, Charset idCharset) {
         if (table.size() == 0) {
-            throw new IllegalArgumentException(source + ": no interactions loaded"
+            throw new DataFormatException(source, "no interactions loaded"
                     + (bad.count() > 0 ? " (all " + bad.count() + " records were malformed and skipped)" : " (no data lines)"));
         }
         IdMap u = users.toIdMap(idCharset);

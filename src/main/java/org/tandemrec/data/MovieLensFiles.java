@@ -17,7 +17,7 @@ final class MovieLensFiles {
         }
         Path f = dir.resolve(name);
         if (!Files.isRegularFile(f)) {
-            throw new IllegalArgumentException(dir + ": no " + name + " (expected the " + layout + " layout)");
+            throw new DataFormatException(dir, "no " + name + " (expected the " + layout + " layout)");
         }
         return f;
     }

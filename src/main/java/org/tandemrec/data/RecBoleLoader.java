@@ -95,7 +95,7 @@ final class RecBoleLoader {
             ds.forEach(found::add);
         }
         if (found.size() != 1) {
-            throw new IllegalArgumentException(path + ": expected one RecBole .inter file (NAME.inter), found "
+            throw new DataFormatException(path, "expected one RecBole .inter file (NAME.inter), found "
                     + (found.isEmpty() ? "none" : found.stream().map(p -> p.getFileName().toString()).sorted().toList()));
         }
         return found.get(0);

@@ -24,7 +24,7 @@ final class SideRows {
     static List<String> header(DelimitedReader r) throws IOException {
         do {
             if (!r.next()) {
-                throw new IllegalArgumentException(r.file() + ": empty file, expected a header line");
+                throw new DataFormatException(r.file(), "empty file, expected a header line");
             }
         } while (r.isBlank());
         List<String> names = new ArrayList<>();

@@ -119,7 +119,7 @@ public final class TandemDatasetFormat {
     static LoadResult load(Path dir, LoadOptions options) throws IOException {
         Path manifest = dir.resolve(MANIFEST);
         if (!Files.isRegularFile(manifest)) {
-            throw new IllegalArgumentException(dir + ": no " + MANIFEST + " (not a complete Tandem dataset directory)");
+            throw new DataFormatException(dir, "no " + MANIFEST + " (not a complete Tandem dataset directory)");
         }
         JsonNode m;
         try {
@@ -138,7 +138,7 @@ public final class TandemDatasetFormat {
         }
         Path itemsFile = dir.resolve(ITEMS);
         if (!Files.isRegularFile(itemsFile)) {
-            throw new IllegalArgumentException(dir + ": no " + ITEMS);
+            throw new DataFormatException(dir, "no " + ITEMS);
         }
         SideInfoFiles.Items items = SideInfoFiles.readItems(itemsFile);
         Path usersFile = dir.resolve(USERS);

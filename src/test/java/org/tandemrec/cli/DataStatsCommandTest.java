@@ -132,6 +132,7 @@ class DataStatsCommandTest {
         assertEquals("tandem: unknown data set format 'nope', expected one of ml-100k, ml-1m, amazon, csv, recbole, tandem\n",
                 err.toString().replace("\r", ""));
         assertEquals(2, run("data"));
-        assertEquals(2, run("data", "stats", "--format", "csv", dir.resolve("missing.csv").toString()));
+        // A missing data file is a bad file, not a bad command line.
+        assertEquals(1, run("data", "stats", "--format", "csv", dir.resolve("missing.csv").toString()));
     }
 }

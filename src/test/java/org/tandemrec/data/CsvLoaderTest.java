@@ -48,7 +48,7 @@ class CsvLoaderTest {
     void unknownColumnAndMissingFieldsAreReported() throws IOException {
         Path f = dir.resolve("x.csv");
         Files.writeString(f, "user_id,item_id,rating\nu,i,1\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        RuntimeException e = assertThrows(DataFormatException.class,
                 () -> DatasetFormat.CSV.load(f, LoadOptions.defaults()));
         assertTrue(e.getMessage().contains("no timestamp column 'timestamp'"), e.getMessage());
 

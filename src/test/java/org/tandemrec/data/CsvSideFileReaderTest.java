@@ -64,28 +64,28 @@ class CsvSideFileReaderTest {
     void headerProblemsNameTheFile() throws IOException {
         Path r = ratings();
         Path items = Files.writeString(dir.resolve("items.csv"), "id,title\nm1,x\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatasetFormat.CSV.load(r,
+        RuntimeException e = assertThrows(DataFormatException.class, () -> DatasetFormat.CSV.load(r,
                 withSide(CsvSideFiles.NONE.withItems(items, "item_id"))));
         assertEquals(items + ": no item id column 'item_id' in the header [id, title]", e.getMessage());
         Files.writeString(items, "item_id,name,genres\nm1,x,y\n");
-        e = assertThrows(IllegalArgumentException.class, () -> DatasetFormat.CSV.load(r,
+        e = assertThrows(DataFormatException.class, () -> DatasetFormat.CSV.load(r,
                 withSide(CsvSideFiles.NONE.withItems(items, "item_id"))));
         assertEquals(items + ": no title, categories or description column in the header [item_id, name, genres]",
                 e.getMessage());
         Files.writeString(items, "item_id,title,title\nm1,x,y\n");
-        e = assertThrows(IllegalArgumentException.class, () -> DatasetFormat.CSV.load(r,
+        e = assertThrows(DataFormatException.class, () -> DatasetFormat.CSV.load(r,
                 withSide(CsvSideFiles.NONE.withItems(items, "item_id"))));
         assertTrue(e.getMessage().endsWith("column 'title' appears twice in the header [item_id, title, title]"), e.getMessage());
         Files.writeString(items, "");
-        e = assertThrows(IllegalArgumentException.class, () -> DatasetFormat.CSV.load(r,
+        e = assertThrows(DataFormatException.class, () -> DatasetFormat.CSV.load(r,
                 withSide(CsvSideFiles.NONE.withItems(items, "item_id"))));
         assertEquals(items + ": empty file, expected a header line", e.getMessage());
         Path users = Files.writeString(dir.resolve("users.csv"), "user_id\nu1\n");
-        e = assertThrows(IllegalArgumentException.class, () -> DatasetFormat.CSV.load(r,
+        e = assertThrows(DataFormatException.class, () -> DatasetFormat.CSV.load(r,
                 withSide(CsvSideFiles.NONE.withUsers(users, "user_id"))));
         assertEquals(users + ": no profile column besides 'user_id' in the header [user_id]", e.getMessage());
         Path missing = dir.resolve("nope.csv");
-        e = assertThrows(IllegalArgumentException.class, () -> DatasetFormat.CSV.load(r,
+        e = assertThrows(DataFormatException.class, () -> DatasetFormat.CSV.load(r,
                 withSide(CsvSideFiles.NONE.withUsers(missing, "user_id"))));
         assertEquals(missing + ": no such users side file", e.getMessage());
     }

@@ -106,7 +106,7 @@ class MovieLensLoaderTest {
     @Test
     void nothingLoadedIsAnErrorThatSaysWhy() throws IOException {
         Path d = ml100k("1\t10\tx\t881250949\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        RuntimeException e = assertThrows(DataFormatException.class,
                 () -> DatasetFormat.ML_100K.load(d, LoadOptions.defaults().withSkipBadLines(true)));
         assertTrue(e.getMessage().contains("no interactions loaded") && e.getMessage().contains("1 records were malformed"),
                 e.getMessage());
@@ -151,7 +151,7 @@ class MovieLensLoaderTest {
 
     @Test
     void wrongLayoutIsNamed() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        RuntimeException e = assertThrows(DataFormatException.class,
                 () -> DatasetFormat.ML_1M.load(dir, LoadOptions.defaults()));
         assertTrue(e.getMessage().contains("no ratings.dat"), e.getMessage());
     }

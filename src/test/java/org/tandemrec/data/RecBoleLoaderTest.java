@@ -120,7 +120,7 @@ class RecBoleLoaderTest {
         Files.writeString(dir.resolve("yelp.inter"), "user_id:token\titem_id:token\nu\ti\n");
         assertEquals("yelp", DatasetFormat.RECBOLE.load(dir, LoadOptions.defaults()).name());
         Files.writeString(dir.resolve("other.inter"), "user_id:token\titem_id:token\nu\ti\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        RuntimeException e = assertThrows(DataFormatException.class,
                 () -> DatasetFormat.RECBOLE.load(dir, LoadOptions.defaults()));
         assertTrue(e.getMessage().endsWith("expected one RecBole .inter file (NAME.inter), found [other.inter, yelp.inter]"),
                 e.getMessage());
