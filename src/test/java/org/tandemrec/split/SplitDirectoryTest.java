@@ -161,7 +161,7 @@ class SplitDirectoryTest {
         Files.writeString(mf, json.replace("\"tandem-split\"", "\"tandem-dataset\""));
         assertEquals("format", assertThrows(DataFormatException.class, () -> SplitDirectory.read(dir)).field());
         Files.delete(mf);
-        IllegalArgumentException m = assertThrows(IllegalArgumentException.class, () -> SplitDirectory.read(dir));
+        DataFormatException m = assertThrows(DataFormatException.class, () -> SplitDirectory.read(dir));
         assertTrue(m.getMessage().contains("manifest.json is missing"), m.getMessage());
     }
 
