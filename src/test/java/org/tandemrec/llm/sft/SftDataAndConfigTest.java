@@ -44,7 +44,7 @@ class SftDataAndConfigTest {
             assertTrue(e.getMessage().contains(b[3]) && e.getMessage().startsWith(f.toString()), e.getMessage());
         }
         Files.writeString(f, "\n{\"format\": \"tandem-sft\", \"version\": 1}\n");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> SftDataFile.read(f)).getMessage().contains("no examples"));
+        assertTrue(assertThrows(DataFormatException.class, () -> SftDataFile.read(f)).getMessage().contains("no examples"));
     }
 
     @Test
