@@ -174,6 +174,9 @@ class DataFilesCorpusTest {
             cases.add(bad(f, "a 10 MB line", f.interactions(), List.of(f.interactions() + ":" + (f.header() + 2)), join(withHuge)));
             cases.add(bad(f, "empty interactions file", f.interactions(), List.of(f.interactions()), new byte[0]));
             cases.add(bad(f, "interactions file of NUL bytes", f.interactions(), List.of(f.interactions()), new byte[64]));
+            if (f.id().startsWith("ml-")) {
+                sideFiles(f, cases);
+            }
             cases.add(bad(f, "interactions file missing", f.interactions(), List.of(f.id().equals("recbole") ? ".inter"
                     : f.interactions()), null));
             if (f.header() > 0) {
