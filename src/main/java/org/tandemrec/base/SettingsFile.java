@@ -42,13 +42,15 @@ public final class SettingsFile {
             throw new FileSystemException(file.toString(), null, "not a settings file (a directory?)");
         }
         boolean json = file.toString().endsWith(".json");
-        ObjectMapper mapper = json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+        // A key given twice is ambiguous (which one did the user mean?): refused, not the last one taken.
+        ObjectMapper mapper = (json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory()))
+                .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         JsonNode root;
         try {
-            root = mapper.readTree(Files.readString(file));
+            root = mapper.readTree(text(file));
         } catch (JsonProcessingException e) {
             throw new UsageException(file + ": not valid " + (json ? "JSON" : "YAML") + ": "
-                    + e.getOriginalMessage(), e);
+                    + JsonSyntaxError.describe(e), e);
         }
         if (root == null || root.isNull() || root.isMissingNode()) {
             return mapper.createObjectNode();
@@ -57,6 +59,14 @@ public final class SettingsFile {
             throw new UsageException(file + ": expected a mapping of settings");
         }
         return (ObjectNode) root;
+    }
+
+    private static String text(Path file) throws IOException {
+        try {
+            return Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(file + ": not UTF-8 text", e);
+        }
     }
 
     /**
@@ -89,7 +99,7 @@ public final class SettingsFile {
         boolean json = file.toString().endsWith(".json");
         ObjectMapper mapper = json ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
         Map<String, Integer> lines = new HashMap<>();
-        try (JsonParser p = mapper.getFactory().createParser(Files.readString(file))) {
+        try (JsonParser p = mapper.getFactory().createParser(text(file))) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 JsonStreamContext c = p.getParsingContext();
                 if (t == JsonToken.FIELD_NAME) {

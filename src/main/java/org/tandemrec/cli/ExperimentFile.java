@@ -127,6 +127,10 @@ final class ExperimentFile {
 
         Experiment experiment() {
             ObjectNode root = file.root();
+            if (root.isEmpty()) {
+                // One line for an empty file rather than one per missing section.
+                throw new Invalid(List.of(file.file() + ": empty: an experiment needs at least a dataset and models"));
+            }
             unknownKeys(root, "", TOP_KEYS, "");
             String stem = file.file().getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
             String name = root.has("name") ? text(root.get("name"), "name") : stem;
@@ -231,9 +235,12 @@ final class ExperimentFile {
 
         private Experiment.Source dataset(ObjectNode ds, long seed) {
             ObjectNode out = resolved.putObject("dataset");
-            if (!ds.has("format")) {
+            // A dataset that is missing or no mapping is one problem already, not a second one about its format.
+            if (!ds.has("format") && problems.stream().noneMatch(p -> p[0].equals("dataset"))) {
                 problem("dataset.format", "missing: give synthetic or one of "
                         + List.of(DatasetFormat.values()).stream().map(DatasetFormat::id).toList());
+            }
+            if (!ds.has("format")) {
                 return null;
             }
             String format = text(ds.get("format"), "dataset.format");

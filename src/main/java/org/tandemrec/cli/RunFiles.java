@@ -13,7 +13,6 @@ import java.util.Map;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.base.UnusableFileException;
 import org.tandemrec.data.DataFormatException;
-import org.tandemrec.data.JsonFile;
 import org.tandemrec.eval.Curve;
 import org.tandemrec.eval.HtmlReport;
 import org.tandemrec.eval.MetricRecord;
@@ -129,12 +128,25 @@ final class RunFiles {
     static JsonNode readRun(Path dir) throws IOException {
         Path f = dir.resolve(RUN);
         if (!Files.isRegularFile(f)) {
-            throw new DataFormatException(dir + " is not a run directory: " + RUN + " is missing");
+            throw new DataFormatException(f, "not a run directory: " + RUN + " is missing");
         }
-        JsonNode o = JsonFile.read(f);
+        JsonNode o;
+        try {
+            o = JSON.readTree(Files.readString(f));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new DataFormatException(f, "not UTF-8 text (is it another file?)");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new DataFormatException(f, "not valid JSON: " + org.tandemrec.base.JsonSyntaxError.describe(e));
+        }
+        if (o == null || !o.isObject()) {
+            throw new DataFormatException(f, "expected a JSON object (format " + FORMAT + ")");
+        }
         if (!FORMAT.equals(o.path("format").asText()) || o.path("version").asInt(-1) != VERSION) {
-            throw new DataFormatException(f, "expected format " + FORMAT + " version " + VERSION + ", got "
-                    + o.path("format").asText("?") + " version " + o.path("version").asText("?"));
+            throw new DataFormatException(f, "field format/version: expected format " + FORMAT + " version " + VERSION
+                    + ", got " + o.path("format").asText("?") + " version " + o.path("version").asText("?"));
+        }
+        if (!o.path("split").isTextual() || o.path("split").asText().isEmpty()) {
+            throw new DataFormatException(f, "field split must name the split directory, got " + o.path("split"));
         }
         return o;
     }

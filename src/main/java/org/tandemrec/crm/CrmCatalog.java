@@ -117,6 +117,17 @@ public final class CrmCatalog {
 
     /** Loads any model file written by a {@link Recommender}, dispatching on the kind it records. */
     public static Recommender load(Path file) {
+        try {
+            return loadKind(file);
+        } catch (CheckpointException e) {
+            // A damaged or foreign model file is bad data: one line naming the file, as the other readers give.
+            String m = e.getMessage();
+            String prefix = e.file() + ": ";
+            throw new org.tandemrec.data.DataFormatException(file, m.startsWith(prefix) ? m.substring(prefix.length()) : m);
+        }
+    }
+
+    private static Recommender loadKind(Path file) {
         String kind = ModelFile.read(file).kind();
         return switch (kind) {
             case LightGcn.KIND -> LightGcn.load(file);

@@ -244,12 +244,20 @@ final class AmazonLoader {
         return (float) d;
     }
 
+    /** A time that a long holds: a cast would silently clamp 1e20 to the largest long. */
+    private static double inLongRange(DelimitedReader r, String key, double v) {
+        if (!(v >= -0x1p63 && v < 0x1p63)) {
+            throw r.problem(key, "time " + v + " is out of range");
+        }
+        return v;
+    }
+
     private static long time(DelimitedReader r, Map<String, Object> o) {
         if (o.get("unixReviewTime") != null) {
-            return (long) Math.floor(number(r, o, "unixReviewTime"));
+            return (long) Math.floor(inLongRange(r, "unixReviewTime", number(r, o, "unixReviewTime")));
         }
         if (o.get("timestamp") != null) {
-            return Math.floorDiv((long) Math.floor(number(r, o, "timestamp")), 1000L);
+            return Math.floorDiv((long) Math.floor(inLongRange(r, "timestamp", number(r, o, "timestamp"))), 1000L);
         }
         throw r.problem("unixReviewTime/timestamp", "missing");
     }

@@ -56,10 +56,11 @@ final class MovieLensDatLoader {
 
     private static long readMovies(Path file, IdMap items, List<ItemInfo> info, BadLines bad) throws IOException {
         long[] dropped = {0};
+        java.util.BitSet seen = new java.util.BitSet();
         try (DelimitedReader r = new DelimitedReader(file, "::", false)) {
             r.forEachRecord(bad, () -> {
                 MovieLensFiles.requireFields(r, 3, "id::title::genres");
-                int idx = items.indexOf(r.text(0, StandardCharsets.ISO_8859_1));
+                int idx = MovieLensFiles.sideIndex(r, items, seen, "movie");
                 if (idx < 0) {
                     dropped[0]++;
                     return;
@@ -81,10 +82,11 @@ final class MovieLensDatLoader {
 
     private static long readUsers(Path file, IdMap users, List<UserProfile> profiles, BadLines bad) throws IOException {
         long[] dropped = {0};
+        java.util.BitSet seen = new java.util.BitSet();
         try (DelimitedReader r = new DelimitedReader(file, "::", false)) {
             r.forEachRecord(bad, () -> {
                 MovieLensFiles.requireFields(r, 5, "id::gender::age::occupation::zip");
-                int u = users.indexOf(r.text(0, StandardCharsets.ISO_8859_1));
+                int u = MovieLensFiles.sideIndex(r, users, seen, "user");
                 if (u < 0) {
                     dropped[0]++;
                     return;

@@ -38,6 +38,25 @@ final class MovieLensFiles {
         return c.finish(file, bad, StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * The index of a side file's record (its id in field 0), or -1 for an id without ratings. An
+     * empty id or one given twice is refused: the second row would silently replace the first.
+     */
+    static int sideIndex(DelimitedReader r, IdMap ids, java.util.BitSet seen, String what) {
+        String id = r.text(0, StandardCharsets.ISO_8859_1);
+        if (id.isEmpty()) {
+            throw r.problem("id", "empty " + what + " id");
+        }
+        int idx = ids.indexOf(id);
+        if (idx >= 0 && seen.get(idx)) {
+            throw r.problem("id", "duplicate " + what + " id '" + id + "'");
+        }
+        if (idx >= 0) {
+            seen.set(idx);
+        }
+        return idx;
+    }
+
     static void requireFields(DelimitedReader r, int expected, String layout) {
         if (r.fieldCount() != expected) {
             throw r.problem("(record)", "expected " + expected + " fields (" + layout + "), got " + r.fieldCount());

@@ -119,11 +119,40 @@ public final class SideInfoFiles {
         void accept(JsonNode object, long line);
     }
 
+    /** The next line, or a refusal naming the line when its bytes are not UTF-8. */
+    public static String nextLine(Path file, BufferedReader r, long line) throws IOException {
+        try {
+            return r.readLine();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            // The reader decodes ahead of the line it returns: find the line that holds the bad bytes.
+            throw new DataFormatException(file, firstNonUtf8Line(file), "(encoding)", "not UTF-8 text");
+        }
+    }
+
+    private static long firstNonUtf8Line(Path file) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        java.nio.charset.CharsetDecoder d = StandardCharsets.UTF_8.newDecoder();
+        long line = 1;
+        int start = 0;
+        for (int i = 0; i <= b.length; i++) {
+            if (i == b.length || b[i] == '\n') {
+                try {
+                    d.decode(java.nio.ByteBuffer.wrap(b, start, i - start));
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    return line;
+                }
+                line++;
+                start = i + 1;
+            }
+        }
+        return 0;
+    }
+
     private static void forEachObject(Path file, LineConsumer consumer) throws IOException {
+        long line = 0;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String s;
-            long line = 0;
-            while ((s = r.readLine()) != null) {
+            while ((s = nextLine(file, r, line + 1)) != null) {
                 line++;
                 if (s.isBlank()) {
                     continue;
@@ -132,7 +161,8 @@ public final class SideInfoFiles {
                 try {
                     o = JSON.readTree(s);
                 } catch (JsonProcessingException e) {
-                    throw new DataFormatException(file, line, "(json)", e.getOriginalMessage());
+                    throw new DataFormatException(file, line, "(json)", org.tandemrec.base.JsonSyntaxError.describe(e)
+                            .replaceFirst(" \\(line 1, column", " (column"));
                 }
                 if (!o.isObject()) {
                     throw new DataFormatException(file, line, "(json)", "expected an object");

@@ -101,7 +101,7 @@ public final class SplitDirectory {
     public static SplitData read(Path dir) throws IOException {
         Path mf = dir.resolve(SplitManifest.FILE_NAME);
         if (!Files.isRegularFile(mf)) {
-            throw new DataFormatException("not a complete split directory: " + mf + " is missing"
+            throw new DataFormatException(mf, "not a complete split directory: manifest.json is missing"
                     + " (it is written last; an interrupted write leaves none)");
         }
         SplitManifest manifest = SplitManifest.parse(mf, Files.readString(mf, StandardCharsets.UTF_8));
@@ -139,6 +139,14 @@ public final class SplitDirectory {
         InteractionTable empty = new InteractionTable.Builder(0).build(nu, ni);
         InteractionTable cv = task.ctr() ? readTable(require(dir, manifest, CTR_VALID), nu, ni) : empty;
         InteractionTable ct = task.ctr() ? readTable(require(dir, manifest, CTR_TEST), nu, ni) : empty;
+        // Each part holds what the manifest says: files swapped together with their hashes are caught here.
+        checkCount(mf, manifest, "train", train.size());
+        checkCount(mf, manifest, "valid", valid.size());
+        checkCount(mf, manifest, "test", test.size());
+        checkCount(mf, manifest, "valid_candidates", vc.size());
+        checkCount(mf, manifest, "test_candidates", tc.size());
+        checkCount(mf, manifest, "ctr_valid", cv.size());
+        checkCount(mf, manifest, "ctr_test", ct.size());
         InteractionTable ratings = manifest.files().containsKey(RATINGS) ? readRatings(dir.resolve(RATINGS), nu, ni) : empty;
         return new SplitData(manifest, train, valid, test, vc, tc, cv, ct, users.ids(), items.ids(), items.info(),
                 users.profiles(), ratings);
@@ -295,10 +303,10 @@ public final class SplitDirectory {
     /** Checks the header, then passes each non-empty line with exactly {@code columns} fields on. */
     private static void readRows(Path file, String header, int columns, RowReader row) throws IOException {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            checkHeader(file, r.readLine(), header);
+            checkHeader(file, SideInfoFiles.nextLine(file, r, 1), header);
             String s;
             long line = 1;
-            while ((s = r.readLine()) != null) {
+            while ((s = SideInfoFiles.nextLine(file, r, line + 1)) != null) {
                 line++;
                 if (s.isEmpty()) {
                     continue;

@@ -102,6 +102,9 @@ public record SplitManifest(String toolVersion, SplitSource source, SplitConfig 
         JsonNode o;
         try {
             o = JSON.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new DataFormatException(file, e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr()), "(json)",
+                    org.tandemrec.base.JsonSyntaxError.describe(e));
         } catch (IOException e) {
             throw new DataFormatException(file, 1, "(json)", e.getMessage());
         }

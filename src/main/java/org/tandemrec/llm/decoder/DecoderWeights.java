@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.safetensors.SafetensorsDtype;
+import org.tandemrec.llm.safetensors.SafetensorsFormatException;
 import org.tandemrec.llm.safetensors.SafetensorsReader;
 import org.tandemrec.llm.safetensors.SafetensorsTensor;
 import org.tandemrec.llm.safetensors.SafetensorsWriter;
@@ -79,13 +80,61 @@ public final class DecoderWeights implements AutoCloseable {
     public static DecoderWeights load(Path dir, NDManager parent) throws IOException {
         LlamaConfig config = LlamaConfig.load(dir);
         SafetensorsReader reader = SafetensorsReader.open(dir);
-        config.checkFits(AvailableMemory.now(), mappedBytes(config, reader), 0);
         String v = reader.metadata().get("tandem_format_version");
         if (v != null && !v.equals(HfCheckpoint.VERSION)) {
-            throw new DataFormatException(reader.source(), "tandem_format_version " + v
+            throw new SafetensorsFormatException(reader.source(), "tandem_format_version " + v
                     + " is not supported (this version reads " + HfCheckpoint.VERSION + ")");
         }
+        checkTensors(config, reader);
+        config.checkFits(AvailableMemory.now(), mappedBytes(config, reader), 0);
         return load(config, reader, parent);
+    }
+
+    /** Every tensor config.json implies is in the files with its shape: a bad file, not a bad command line. */
+    private static void checkTensors(LlamaConfig config, SafetensorsReader reader) throws SafetensorsFormatException {
+        // Layer by layer first: a config.json claiming billions of layers must not build billions of names.
+        for (int l = 0; l < config.numLayers(); l++) {
+            String norm = "model.layers." + l + ".input_layernorm.weight";
+            if (!reader.contains(norm)) {
+                throw new SafetensorsFormatException(reader.source(), "missing tensor " + norm + " that config.json implies"
+                        + " (num_hidden_layers " + config.numLayers() + ")");
+            }
+        }
+        for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
+            if (!reader.contains(e.getKey())) {
+                throw new SafetensorsFormatException(reader.source(), "missing tensor " + e.getKey()
+                        + " that config.json implies");
+            }
+            long[] shape = reader.tensor(e.getKey()).shape();
+            if (!Arrays.equals(shape, e.getValue())) {
+                throw new SafetensorsFormatException(reader.source(), "tensor " + e.getKey() + " has shape "
+                        + Arrays.toString(shape) + " but config.json implies " + Arrays.toString(e.getValue())
+                        + " from its " + shapeFields(e.getKey()));
+            }
+        }
+    }
+
+    /** The config.json fields that give a tensor's shape, so a mismatch names what to compare. */
+    private static String shapeFields(String tensor) {
+        if (tensor.contains("embed_tokens") || tensor.startsWith("lm_head")) {
+            return "vocab_size, hidden_size";
+        }
+        if (tensor.contains("q_proj")) {
+            return "num_attention_heads × head_dim, hidden_size";
+        }
+        if (tensor.contains("k_proj") || tensor.contains("v_proj")) {
+            return "num_key_value_heads × head_dim, hidden_size";
+        }
+        if (tensor.contains("o_proj")) {
+            return "hidden_size, num_attention_heads × head_dim";
+        }
+        if (tensor.contains("down_proj")) {
+            return "hidden_size, intermediate_size";
+        }
+        if (tensor.contains("gate_proj") || tensor.contains("up_proj")) {
+            return "intermediate_size, hidden_size";
+        }
+        return "hidden_size";
     }
 
     /**

@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.tandemrec.base.JsonSyntaxError;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.data.DataFormatException;
-import org.tandemrec.data.JsonFile;
 import org.tandemrec.llm.safetensors.SafetensorsDtype;
 
 /**
@@ -47,6 +48,10 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
         if (numHeads % numKvHeads != 0) {
             throw new IllegalArgumentException("num_attention_heads (" + numHeads + ") must be a multiple of num_key_value_heads ("
                     + numKvHeads + ")");
+        }
+        if ((long) numHeads * headDim > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("num_attention_heads × head_dim (" + numHeads + " × " + headDim
+                    + ") is too large");
         }
         if (headDim % 2 != 0) {
             throw new IllegalArgumentException("head_dim must be even for rotary embeddings, got " + headDim);
@@ -91,10 +96,23 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
     /** Reads {@code config.json} in a checkpoint directory (or the file itself). */
     public static LlamaConfig load(Path dirOrFile) throws IOException {
         Path file = dirOrFile.toFile().isDirectory() ? dirOrFile.resolve("config.json") : dirOrFile;
-        JsonNode root = JsonFile.read(file);
+        if (!Files.isRegularFile(file)) {
+            throw new java.io.FileNotFoundException(file + ": config.json not found");
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new DataFormatException(file, "not valid JSON: " + JsonSyntaxError.describe(e));
+        }
+        if (root == null || !root.isObject()) {
+            throw new DataFormatException(file, "expected a JSON object of model settings");
+        }
         try {
             return fromJson(root);
         } catch (IllegalArgumentException e) {
+            // A bad checkpoint file, not a bad command line.
             throw new DataFormatException(file, e.getMessage(), e);
         }
     }
@@ -110,11 +128,14 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
         }
         int hidden = integer(n, "hidden_size", -1);
         int heads = integer(n, "num_attention_heads", -1);
-        int headDim = n.hasNonNull("head_dim") ? n.get("head_dim").asInt() : (heads > 0 ? hidden / heads : -1);
+        int headDim = n.hasNonNull("head_dim") ? integer(n, "head_dim", -1) : (heads > 0 ? hidden / heads : -1);
         JsonNode ropeParams = n.get("rope_parameters");
         JsonNode scaling = n.hasNonNull("rope_scaling") ? n.get("rope_scaling") : ropeParams;
-        double theta = n.hasNonNull("rope_theta") ? n.get("rope_theta").asDouble()
-                : ropeParams != null && ropeParams.hasNonNull("rope_theta") ? ropeParams.get("rope_theta").asDouble() : 10000.0;
+        double theta = n.hasNonNull("rope_theta") ? number(n, "rope_theta", 10000.0)
+                : ropeParams != null && ropeParams.hasNonNull("rope_theta") ? number(ropeParams, "rope_theta", 10000.0) : 10000.0;
+        if (!(theta > 0) || Double.isInfinite(theta)) {
+            throw new IllegalArgumentException("field rope_theta must be a finite number > 0, got " + theta);
+        }
         RopeScaling rope;
         if (scaling == null || !scaling.isObject()) {
             rope = RopeScaling.plain(theta);
@@ -127,13 +148,13 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
                     scaling.path("low_freq_factor").asDouble(1.0), scaling.path("high_freq_factor").asDouble(4.0),
                     scaling.path("original_max_position_embeddings").asInt(8192));
         }
-        boolean bias = type.equals("qwen2") || n.path("attention_bias").asBoolean(false);
+        boolean bias = type.equals("qwen2") || bool(n, "attention_bias");
         List<Integer> eos = ids(n, "eos_token_id");
         return new LlamaConfig(type, hidden, integer(n, "intermediate_size", -1), integer(n, "num_hidden_layers", -1),
-                heads, n.hasNonNull("num_key_value_heads") ? n.get("num_key_value_heads").asInt() : heads, headDim,
-                n.path("rms_norm_eps").asDouble(1e-6), rope, bias, n.path("tie_word_embeddings").asBoolean(false),
+                heads, n.hasNonNull("num_key_value_heads") ? integer(n, "num_key_value_heads", -1) : heads, headDim,
+                number(n, "rms_norm_eps", 1e-6), rope, bias, bool(n, "tie_word_embeddings"),
                 integer(n, "vocab_size", -1), firstId(n, "bos_token_id"), eos.isEmpty() ? -1 : eos.get(0),
-                firstId(n, "pad_token_id"), n.path("max_position_embeddings").asInt(2048), eos, slidingWindow(type, n));
+                firstId(n, "pad_token_id"), integer(n, "max_position_embeddings", 2048), eos, slidingWindow(type, n));
     }
 
     /**
@@ -181,6 +202,28 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
         return out;
     }
 
+    private static double number(JsonNode n, String field, double dflt) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isNumber()) {
+            throw new IllegalArgumentException("field " + field + " must be a number, got " + v);
+        }
+        return v.asDouble();
+    }
+
+    private static boolean bool(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw new IllegalArgumentException("field " + field + " must be true or false, got " + v);
+        }
+        return v.asBoolean();
+    }
+
     private static int integer(JsonNode n, String field, int dflt) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
@@ -189,7 +232,7 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
             }
             return dflt;
         }
-        if (!v.canConvertToInt()) {
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
             throw new IllegalArgumentException("field " + field + " must be an integer, got " + v);
         }
         return v.asInt();
@@ -197,6 +240,9 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
 
     private static String text(JsonNode n, String field, String dflt) {
         JsonNode v = n.get(field);
+        if (v != null && !v.isNull() && !v.isTextual()) {
+            throw new IllegalArgumentException("field " + field + " must be a string, got " + v);
+        }
         return v == null || v.isNull() ? dflt : v.asText();
     }
 
@@ -206,10 +252,14 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
         if (v == null || v.isNull()) {
             return -1;
         }
-        if (v.isArray()) {
-            return v.size() == 0 ? -1 : v.get(0).asInt();
+        JsonNode id = v.isArray() ? (v.size() == 0 ? null : v.get(0)) : v;
+        if (id == null) {
+            return -1;
         }
-        return v.asInt();
+        if (!id.isIntegralNumber() || !id.canConvertToInt()) {
+            throw new IllegalArgumentException("field " + field + " must be a token id, got " + v);
+        }
+        return id.asInt();
     }
 
     public int queryDim() {

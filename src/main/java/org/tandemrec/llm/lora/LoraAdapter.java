@@ -7,14 +7,16 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tandemrec.base.JsonSyntaxError;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.data.DataFormatException;
-import org.tandemrec.data.JsonFile;
 import org.tandemrec.llm.decoder.DecoderWeights;
+import org.tandemrec.llm.safetensors.SafetensorsFormatException;
 import org.tandemrec.llm.safetensors.SafetensorsReader;
 import org.tandemrec.llm.safetensors.SafetensorsTensor;
 import org.tandemrec.llm.safetensors.SafetensorsWriter;
@@ -142,7 +144,38 @@ public final class LoraAdapter implements AutoCloseable {
     /** Loads a PEFT adapter directory and checks it against the base weights' shapes. */
     public static LoraAdapter load(Path dir, DecoderWeights base, NDManager parent) throws IOException {
         Path cfgFile = dir.resolve("adapter_config.json");
-        JsonNode cfg = JsonFile.read(cfgFile);
+        if (!Files.isRegularFile(cfgFile)) {
+            throw new java.io.FileNotFoundException(cfgFile + ": adapter_config.json not found");
+        }
+        JsonNode cfg;
+        try {
+            cfg = new ObjectMapper().readTree(cfgFile.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new DataFormatException(cfgFile, "not valid JSON: " + JsonSyntaxError.describe(e));
+        }
+        if (cfg == null || !cfg.isObject()) {
+            throw new DataFormatException(cfgFile, "expected a JSON object of PEFT settings");
+        }
+        for (String key : new String[] {"peft_type", "bias"}) {
+            if (cfg.hasNonNull(key) && !cfg.get(key).isTextual()) {
+                throw new DataFormatException(cfgFile, "field " + key + " must be a string, got " + cfg.get(key));
+            }
+        }
+        if (cfg.has("r") && !(cfg.get("r").isIntegralNumber() && cfg.get("r").canConvertToInt())) {
+            throw new DataFormatException(cfgFile, "field r must be an integer, got " + cfg.get("r"));
+        }
+        for (String key : new String[] {"lora_alpha", "lora_dropout"}) {
+            if (cfg.hasNonNull(key) && !cfg.get(key).isNumber()) {
+                throw new DataFormatException(cfgFile, "field " + key + " must be a number, got " + cfg.get(key));
+            }
+        }
+        JsonNode targetsNode = cfg.path("target_modules");
+        if (!targetsNode.isMissingNode() && !targetsNode.isNull() && !targetsNode.isTextual()
+                && !(targetsNode.isArray() && java.util.stream.StreamSupport.stream(targetsNode.spliterator(), false)
+                        .allMatch(JsonNode::isTextual))) {
+            throw new DataFormatException(cfgFile, "field target_modules must be a module name or a list of them, got "
+                    + targetsNode);
+        }
         String type = cfg.path("peft_type").asText("LORA");
         if (!type.equals("LORA")) {
             throw new DataFormatException(cfgFile, "peft_type " + type + " is not supported (only LORA)");
@@ -172,7 +205,7 @@ public final class LoraAdapter implements AutoCloseable {
         SafetensorsReader reader = SafetensorsReader.open(dir.resolve("adapter_model.safetensors"));
         String version = reader.metadata().get("tandem_format_version");
         if (version != null && !version.equals(VERSION)) {
-            throw new DataFormatException(reader.source(), "tandem_format_version " + version
+            throw new SafetensorsFormatException(reader.source(), "tandem_format_version " + version
                     + " is not supported (this version reads " + VERSION + ")");
         }
         NDManager m = parent.newSubManager();
@@ -181,27 +214,35 @@ public final class LoraAdapter implements AutoCloseable {
             for (String key : reader.names()) {
                 if (!key.contains(".lora_A.")) {
                     if (!key.contains(".lora_B.")) {
-                        throw new DataFormatException(reader.source(), "tensor " + key + " is not a LoRA A/B matrix");
+                        throw new SafetensorsFormatException(reader.source(), "tensor " + key + " is not a LoRA A/B matrix");
                     }
                     continue;
                 }
                 if (!key.startsWith(PREFIX)) {
-                    throw new DataFormatException(reader.source(), "tensor " + key + " does not start with " + PREFIX);
+                    throw new SafetensorsFormatException(reader.source(), "tensor " + key + " does not start with " + PREFIX);
                 }
                 String module = key.substring(PREFIX.length(), key.indexOf(".lora_A."));
                 String target = module + ".weight";
+                if (!base.tensors().containsKey(target)) {
+                    throw new SafetensorsFormatException(reader.source(), "tensor " + key + " adapts " + target
+                            + ", which the base model does not have");
+                }
                 NDArray w = base.get(target);
+                String keyB = key.replace(".lora_A.", ".lora_B.");
+                if (!reader.contains(keyB)) {
+                    throw new SafetensorsFormatException(reader.source(), "tensor " + key + " has no " + keyB);
+                }
                 SafetensorsTensor ta = reader.tensor(key);
-                SafetensorsTensor tb = reader.tensor(key.replace(".lora_A.", ".lora_B."));
+                SafetensorsTensor tb = reader.tensor(keyB);
                 long[] wantA = {r, w.getShape().get(1)};
                 long[] wantB = {w.getShape().get(0), r};
                 if (!java.util.Arrays.equals(ta.shape(), wantA) || !java.util.Arrays.equals(tb.shape(), wantB)) {
-                    throw new DataFormatException(reader.source(), "tensor " + key + " pair has shapes "
+                    throw new SafetensorsFormatException(reader.source(), "tensor " + key + " pair has shapes "
                             + java.util.Arrays.toString(ta.shape()) + "/" + java.util.Arrays.toString(tb.shape())
                             + ", expected " + java.util.Arrays.toString(wantA) + "/" + java.util.Arrays.toString(wantB));
                 }
-                NDArray a = m.create(ta.toFloatArray(), new Shape(wantA));
-                NDArray b = m.create(tb.toFloatArray(), new Shape(wantB));
+                NDArray a = m.create(finite(reader, key, ta.toFloatArray()), new Shape(wantA));
+                NDArray b = m.create(finite(reader, keyB, tb.toFloatArray()), new Shape(wantB));
                 a.setName(key);
                 b.setName(key.replace(".lora_A.", ".lora_B."));
                 pairs.put(target, new Pair(a, b));
@@ -209,6 +250,9 @@ public final class LoraAdapter implements AutoCloseable {
             if (targets.isEmpty()) {
                 pairs.keySet().forEach(k -> targets.add(k.substring(k.lastIndexOf('.', k.length() - ".weight".length() - 1) + 1,
                         k.length() - ".weight".length())));
+            }
+            if (pairs.isEmpty()) {
+                throw new SafetensorsFormatException(reader.source(), "holds no LoRA A/B matrices");
             }
             LoraConfig config;
             try {
@@ -219,10 +263,24 @@ public final class LoraAdapter implements AutoCloseable {
                 throw new DataFormatException(cfgFile, e.getMessage(), e);
             }
             return new LoraAdapter(m, pairs, config);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             m.close();
             throw e;
         }
+    }
+
+    /**
+     * The values of an adapter matrix, refused when one is NaN or infinite: an adapter is small
+     * enough to check whole, and one such value would turn every logit it touches into NaN.
+     */
+    private static float[] finite(SafetensorsReader reader, String tensor, float[] values) throws SafetensorsFormatException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new SafetensorsFormatException(reader.source(), "tensor " + tensor + " holds " + values[i]
+                        + " at element " + i + " (an adapter's weights must be finite)");
+            }
+        }
+        return values;
     }
 
     /** Adapted projections by the base weight's name ({@code model.layers.0.self_attn.q_proj.weight}). */

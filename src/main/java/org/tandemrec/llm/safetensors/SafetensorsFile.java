@@ -27,7 +27,10 @@ import java.util.Map;
 public final class SafetensorsFile {
     /** Headers larger than this are refused as corrupt (real ones are a few hundred KiB). */
     private static final long MAX_HEADER_BYTES = 100L << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // A header with a repeated tensor name or text after its object is ambiguous: refused, not guessed.
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Path path;
     private final Map<String, SafetensorsTensor> tensors;
@@ -57,8 +60,8 @@ public final class SafetensorsFile {
             JsonNode header;
             try {
                 header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8).trim());
-            } catch (IOException e) {
-                throw malformed(path, "header is not valid JSON: " + e.getMessage());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw malformed(path, "header is not valid JSON: " + org.tandemrec.base.JsonSyntaxError.describe(e));
             }
             if (header == null || !header.isObject()) {
                 throw malformed(path, "header is not a JSON object");
@@ -70,11 +73,15 @@ public final class SafetensorsFile {
             for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (e.getKey().equals("__metadata__")) {
+                    if (!e.getValue().isObject()) {
+                        throw malformed(path, "header field __metadata__ must be an object of strings, got " + e.getValue());
+                    }
                     e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
                     continue;
                 }
                 entries.add(parseEntry(path, e.getKey(), e.getValue(), dataLen));
             }
+            checkLayout(path, entries, dataLen);
             return new SafetensorsFile(path, map(path, ch, dataStart, entries), metadata);
         }
     }
@@ -86,7 +93,7 @@ public final class SafetensorsFile {
         JsonNode dt = n.get("dtype");
         JsonNode sh = n.get("shape");
         JsonNode off = n.get("data_offsets");
-        if (dt == null || sh == null || off == null || !sh.isArray() || !off.isArray() || off.size() != 2) {
+        if (dt == null || sh == null || off == null || !dt.isTextual() || !sh.isArray() || !off.isArray() || off.size() != 2) {
             throw malformed(path, "tensor " + name + ": needs dtype, shape and two data_offsets");
         }
         SafetensorsDtype dtype;
@@ -98,11 +105,21 @@ public final class SafetensorsFile {
         long[] shape = new long[sh.size()];
         long count = 1;
         for (int i = 0; i < shape.length; i++) {
-            if (!sh.get(i).canConvertToLong() || sh.get(i).asLong() < 0) {
-                throw malformed(path, "tensor " + name + ": bad shape " + sh);
+            if (!sh.get(i).isIntegralNumber() || !sh.get(i).canConvertToLong() || sh.get(i).asLong() < 0) {
+                throw malformed(path, "tensor " + name + ": bad shape " + sh + " (dimensions must be integers >= 0)");
             }
             shape[i] = sh.get(i).asLong();
-            count *= shape[i];
+            try {
+                count = Math.multiplyExact(count, shape[i]);
+                Math.multiplyExact(count, (long) dtype.bytes());
+            } catch (ArithmeticException overflow) {
+                throw malformed(path, "tensor " + name + ": shape " + sh + " is too large to address");
+            }
+        }
+        for (JsonNode o : off) {
+            if (!o.isIntegralNumber() || !o.canConvertToLong()) {
+                throw malformed(path, "tensor " + name + ": data_offsets " + off + " must be two integers");
+            }
         }
         long begin = off.get(0).asLong();
         long end = off.get(1).asLong();
@@ -114,6 +131,34 @@ public final class SafetensorsFile {
                     + count * dtype.bytes() + " bytes, data_offsets give " + (end - begin));
         }
         return new Entry(name, dtype, shape, begin, end);
+    }
+
+    /**
+     * The tensors must tile the data exactly, as the format requires: no two share a byte (a
+     * write to one would change the other) and no byte belongs to none (a sign of a truncated
+     * header or a file assembled wrongly).
+     */
+    private static void checkLayout(Path path, List<Entry> entries, long dataLen) throws IOException {
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long at = 0;
+        Entry previous = null;
+        for (Entry e : sorted) {
+            if (e.begin() < at) {
+                throw malformed(path, "tensors " + previous.name() + " and " + e.name() + " overlap (data_offsets ["
+                        + previous.begin() + ", " + previous.end() + "] and [" + e.begin() + ", " + e.end() + "])");
+            }
+            if (e.begin() > at) {
+                throw malformed(path, "data bytes [" + at + ", " + e.begin() + ") before tensor " + e.name()
+                        + " belong to no tensor");
+            }
+            at = e.end();
+            previous = e;
+        }
+        if (at != dataLen) {
+            throw malformed(path, "data bytes [" + at + ", " + dataLen + ") after "
+                    + (previous == null ? "the header" : "tensor " + previous.name()) + " belong to no tensor");
+        }
     }
 
     /** Maps the data in regions below 2 GiB, each holding whole tensors. */

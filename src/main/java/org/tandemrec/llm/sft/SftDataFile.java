@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.base.JsonSyntaxError;
 import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.SideInfoFiles;
 
 /**
  * Supervised fine-tuning data as JSON Lines (UTF-8), format {@value #FORMAT} version
@@ -55,7 +57,7 @@ public final class SftDataFile {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String text;
             long line = 0;
-            while ((text = r.readLine()) != null) {
+            while ((text = SideInfoFiles.nextLine(file, r, line + 1)) != null) {
                 line++;
                 if (text.isBlank()) {
                     continue;
@@ -64,7 +66,8 @@ public final class SftDataFile {
                 try {
                     n = JSON.readTree(text);
                 } catch (JsonProcessingException e) {
-                    throw new DataFormatException(file, line, "(line)", "not valid JSON: " + e.getOriginalMessage());
+                    throw new DataFormatException(file, line, "(line)", "not valid JSON: "
+                            + JsonSyntaxError.describe(e).replaceFirst(" \\(line 1, column", " (column"));
                 }
                 if (n == null || !n.isObject()) {
                     throw new DataFormatException(file, line, "(line)", "expected a JSON object, got " + abbreviate(text));

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.base.JsonSyntaxError;
 import org.tandemrec.data.DataFormatException;
 
 /**
@@ -53,14 +54,44 @@ public final class LlmTokenizer implements AutoCloseable {
             throw new java.io.FileNotFoundException(file + ": tokenizer.json not found");
         }
         Path cfg = dir.resolve("tokenizer_config.json");
-        String json = Files.readString(file);
-        String config = Files.isRegularFile(cfg) ? Files.readString(cfg) : null;
+        String json = readText(file);
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new DataFormatException(file, "not valid JSON: " + JsonSyntaxError.describe(e));
+        }
+        if (root == null || !root.isObject()) {
+            throw new DataFormatException(file, "expected a JSON object (a Hugging Face fast tokenizer)");
+        }
+        if (!root.path("model").isObject()) {
+            throw new DataFormatException(file, "field model must be an object (the tokenizer's vocabulary and merges), got "
+                    + (root.has("model") ? root.get("model").getNodeType().toString().toLowerCase(java.util.Locale.ROOT) : "none"));
+        }
+        if (root.has("added_tokens") && !root.get("added_tokens").isArray()) {
+            throw new DataFormatException(file, "field added_tokens must be a list");
+        }
+        for (JsonNode t : root.path("added_tokens")) {
+            if (!t.path("content").isTextual() || !t.path("id").isIntegralNumber() || !t.path("id").canConvertToInt()
+                    || t.path("id").asInt() < 0) {
+                throw new DataFormatException(file, "added_tokens entry " + t + " needs a string content and an id >= 0");
+            }
+        }
+        String config = Files.isRegularFile(cfg) ? readText(cfg) : null;
         try {
             return new LlmTokenizer(json, config);
-        } catch (IOException | RuntimeException e) {
-            // The file is read whole above; what fails here is its content, in the native
-            // parser's words: bad data, not a fault in Tandem.
-            throw new DataFormatException(file, "not a tokenizer this version reads: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // The native parser's own words (e.g. "unknown variant `Foo`, expected one of `BPE`, … at line 1 column 40").
+            String why = e.getMessage() == null ? "unreadable" : e.getMessage().replaceAll("\\s+", " ").strip();
+            throw new DataFormatException(file, "not a Hugging Face fast tokenizer: " + why);
+        }
+    }
+
+    private static String readText(Path file) throws IOException {
+        try {
+            return Files.readString(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new DataFormatException(file, "not UTF-8 text");
         }
     }
 

@@ -131,11 +131,11 @@ class ConventionalModelsTest {
         bytes[bytes.length / 2] ^= 1; // inside the MLP embedding values
         Path bad = dir.resolve("bad.model");
         Files.write(bad, bytes);
-        var e2 = assertThrows(CheckpointException.class, () -> CrmCatalog.load(bad));
+        var e2 = assertThrows(org.tandemrec.data.DataFormatException.class, () -> CrmCatalog.load(bad));
         assertTrue(e2.getMessage().contains("checksum mismatch"), e2.getMessage());
         Path cut = dir.resolve("cut.model");
         Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
-        var e3 = assertThrows(CheckpointException.class, () -> CrmCatalog.load(cut));
+        var e3 = assertThrows(org.tandemrec.data.DataFormatException.class, () -> CrmCatalog.load(cut));
         assertTrue(e3.getMessage().contains("truncated"), e3.getMessage());
     }
 

@@ -128,7 +128,7 @@ class SafetensorsTest {
         Files.writeString(tmp.resolve("config.json"),
                 Files.readString(LLAMA.resolve("config.json")).replace("\"intermediate_size\": 144", "\"intermediate_size\": 128"));
         try (NDManager m = NDManager.newBaseManager()) {
-            DataFormatException e = assertThrows(DataFormatException.class, () -> DecoderWeights.load(tmp, m));
+            SafetensorsFormatException e = assertThrows(SafetensorsFormatException.class, () -> DecoderWeights.load(tmp, m));
             assertTrue(e.getMessage().contains("model.layers.0.mlp.down_proj.weight")
                     || e.getMessage().contains("model.layers.0.mlp.gate_proj.weight"), e.getMessage());
         }
