@@ -65,7 +65,7 @@ public final class SettingsFile {
         try {
             return Files.readString(file);
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw new IllegalArgumentException(file + ": not UTF-8 text", e);
+            throw new UsageException(file + ": not UTF-8 text", e);
         }
     }
 

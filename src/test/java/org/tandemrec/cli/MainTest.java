@@ -181,7 +181,8 @@ class MainTest {
         CliRun r = CliRun.of("llm", "check", "--model", model.toString(), "--golden", config.toString());
         assertEquals(1, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(r.err().startsWith("tandem: " + config + ":4: field '(json)': not valid JSON: "), r.err());
+        assertTrue(r.err().startsWith("tandem: " + config + ": not valid JSON: "), r.err());
+        assertTrue(r.err().strip().endsWith("(line 4, column 1)"), r.err());
         assertNoJavaInternals(r.err());
     }
 

@@ -62,7 +62,7 @@ class ServeCommandTest {
         Path corella = run.resolve("corella");
         RunDirectory.markComplete(corella);
         Files.writeString(corella.resolve("run.json"), "{\"format\": \"tandem-run\", \"version\": 1, \"kind\": \"corella\","
-                + " \"split_ids_sha256\": \"" + "0".repeat(64) + "\"}");
+                + " \"split\": \"" + run.resolve("split-other") + "\", \"split_ids_sha256\": \"" + "0".repeat(64) + "\"}");
         CliRun r = CliRun.of("serve", run.toString(), "--port", "0");
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().startsWith("tandem: " + corella + ": the split its cascade.json names holds other users and items"

@@ -40,10 +40,13 @@ class LlmTokenizerTest {
 
     @Test
     void aMalformedTokenizerFileIsBadDataNamingTheFile(@TempDir Path tmp) throws Exception {
-        for (String content : new String[] {"{\"model\": 3}", "{\"version\": \"1.0\", \"model\": {\"type\": \"BPE\""}) {
-            Path file = Files.writeString(tmp.resolve("tokenizer.json"), content);
+        String[][] cases = {{"{\"model\": 3}", "field model must be an object"},
+            {"{\"version\": \"1.0\", \"model\": {\"type\": \"BPE\"", "not valid JSON: "},
+            {"{\"model\": {\"type\": \"Foo\"}}", "not a Hugging Face fast tokenizer: "}};
+        for (String[] c : cases) {
+            Path file = Files.writeString(tmp.resolve("tokenizer.json"), c[0]);
             DataFormatException e = assertThrows(DataFormatException.class, () -> LlmTokenizer.load(tmp));
-            assertTrue(e.getMessage().startsWith(file + ": not a tokenizer this version reads: "), e.getMessage());
+            assertTrue(e.getMessage().startsWith(file + ": " + c[1]), e.getMessage());
         }
     }
 
