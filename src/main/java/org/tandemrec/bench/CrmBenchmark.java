@@ -47,8 +47,8 @@ import org.tandemrec.train.TrainHooks;
  * per-second rates or GFLOP/s; DCNv2 and LightGCN's epoch return a small record). Inputs are
  * synthetic and seeded; models train at their {@link CrmSpec#defaults} batch size, except the
  * LightGCN epoch, which takes its batch. Every figure is timed warm, after its setup: a model's
- * throughput is its fastest of {@value #TIMED_EPOCHS} epochs after a first, untimed one (one
- * {@code fit()}, so data indexing and model building are not counted); LightGCN's epoch, too
+ * throughput is its fastest of {@code timedEpochs} epochs (3 at full size) after a first,
+ * untimed one (one {@code fit()}, so data indexing and model building are not counted); LightGCN's epoch, too
  * long to repeat, is its time per step after the first step times its steps (as the PyTorch
  * peer times it); propagation and the lazy Adam step are medians of repetitions after a
  * warm-up, the matmul peak the best.
@@ -57,9 +57,6 @@ import org.tandemrec.train.TrainHooks;
  * Java-side propagation and training use {@code javaThreads}, the lazy Adam step one thread.
  */
 public final class CrmBenchmark {
-    /** Epochs timed after the first (warm-up) one of each model's run; the figure is the fastest. */
-    public static final int TIMED_EPOCHS = 3;
-
     /** Seconds after its first step at which a LightGCN epoch run is cut and its epoch time extrapolated. */
     public static final double LIGHTGCN_BUDGET_SECONDS = 120;
 
@@ -71,12 +68,13 @@ public final class CrmBenchmark {
      * table); {@link #quick()} is a fast check with the same code paths.
      */
     public record Sizes(int users, int items, int interactions, int adamRows, int adamBatch, int matmulMin,
-                        int matmulMax, int dcnSteps, int ncfInteractions, int sasrecUsers, int propagationReps) {
+                        int matmulMax, int dcnSteps, int ncfInteractions, int sasrecUsers, int propagationReps,
+                        int timedEpochs) {
         public Sizes {
             int[] all = {users, items, interactions, adamRows, adamBatch, matmulMin, matmulMax, dcnSteps, ncfInteractions,
-                sasrecUsers, propagationReps};
+                sasrecUsers, propagationReps, timedEpochs};
             String[] names = {"users", "items", "interactions", "adamRows", "adamBatch", "matmulMin", "matmulMax",
-                "dcnSteps", "ncfInteractions", "sasrecUsers", "propagationReps"};
+                "dcnSteps", "ncfInteractions", "sasrecUsers", "propagationReps", "timedEpochs"};
             for (int k = 0; k < all.length; k++) {
                 if (all[k] <= 0) {
                     throw new IllegalArgumentException(names[k] + " must be > 0, got " + all[k]);
@@ -88,11 +86,11 @@ public final class CrmBenchmark {
         }
 
         public static Sizes full() {
-            return new Sizes(100_000, 50_000, 1_000_000, 2_000_000, 4096, 1024, 2048, 30, 200_000, 4000, 5);
+            return new Sizes(100_000, 50_000, 1_000_000, 2_000_000, 4096, 1024, 2048, 30, 200_000, 4000, 5, 3);
         }
 
         public static Sizes quick() {
-            return new Sizes(2000, 1000, 20_000, 20_000, 512, 512, 512, 2, 5000, 100, 1);
+            return new Sizes(2000, 1000, 20_000, 20_000, 512, 512, 512, 2, 5000, 100, 1, 1);
         }
     }
 
@@ -147,7 +145,7 @@ public final class CrmBenchmark {
     /**
      * DCNv2 with {@link DcnV2Config#defaults} (d 16 per field, 3 full-rank cross layers, MLP
      * 256-128) on 7 fields (user, item, categories, 3 profile fields, 20-item history) at batch
-     * 2048: samples/s of the fastest of {@value #TIMED_EPOCHS} epochs of {@code dcnSteps} steps after
+     * 2048: samples/s of the fastest of {@code timedEpochs} epochs of {@code dcnSteps} steps after
      * a first, untimed one (the PyTorch threads are the caller's). The FLOP count covers
      * the dense layers only: forward multiply-adds per sample are L·D² (cross) + D·256 + 256·128
      * + 128, backward twice that.
@@ -191,7 +189,7 @@ public final class CrmBenchmark {
     }
 
     /** Synthetic click data: features of 6000 users and 4000 items, and {@code dcnSteps} batches of examples. */
-    private record ClickData(CtrFeatures features, CtrExamples examples, TrainConfig train) {
+    private record ClickData(CtrFeatures features, CtrExamples examples, TrainConfig train, int timedEpochs) {
     }
 
     private static ClickData clickData(Sizes s, int historyLength) {
@@ -223,7 +221,7 @@ public final class CrmBenchmark {
             }
             ys[k] = r.nextInt(2);
         }
-        return new ClickData(f, new CtrExamples(us, is, hs, ys), tc);
+        return new ClickData(f, new CtrExamples(us, is, hs, ys), tc, s.timedEpochs());
     }
 
     /** One training run of a click model on examples with a config and hooks. */
@@ -232,11 +230,11 @@ public final class CrmBenchmark {
         void fit(CtrExamples examples, TrainConfig train, TrainHooks hooks);
     }
 
-    /** Samples/s of the fastest warm epoch over the data's examples ({@link #TIMED_EPOCHS} after a first). */
+    /** Samples/s of the fastest warm epoch over the data's examples ({@code timedEpochs} after a first). */
     private static double clickSamplesPerSecond(ClickData data, ClickFit fit) {
         CtrExamples all = data.examples();
         EpochTimer timer = new EpochTimer();
-        fit.fit(all, data.train().toBuilder().epochs(1 + TIMED_EPOCHS).build(), timer.hooks());
+        fit.fit(all, data.train().toBuilder().epochs(1 + data.timedEpochs()).build(), timer.hooks());
         return all.size() / timer.bestWarmEpochSeconds();
     }
 
@@ -346,10 +344,10 @@ public final class CrmBenchmark {
 
     /**
      * MF-BPR (64 dim, default batch): (user, positive, negative) triples per second of the
-     * fastest of {@value #TIMED_EPOCHS} epochs after a first one.
+     * fastest of {@code timedEpochs} epochs after a first one.
      */
-    public static double mfBprSamplesPerSecond(InteractionTable table) {
-        TrainConfig tc = CrmSpec.defaults("mf-bpr").train().toBuilder().epochs(1 + TIMED_EPOCHS).build();
+    public static double mfBprSamplesPerSecond(InteractionTable table, Sizes s) {
+        TrainConfig tc = CrmSpec.defaults("mf-bpr").train().toBuilder().epochs(1 + s.timedEpochs()).build();
         EpochTimer timer = new EpochTimer();
         MatrixFactorization.fit(table, MfConfig.bpr(64), tc, timer.hooks(), null);
         return table.size() / timer.bestWarmEpochSeconds();
@@ -364,10 +362,10 @@ public final class CrmBenchmark {
      * NeuMF at its defaults ({@link #neuMfConfig}; today GMF embeddings of d = 16, MLP tower
      * 4d-2d-d = 64-32-16 over user and item MLP embeddings of 2d = 32, 4 negatives per positive,
      * batch 1024; {@code bench crm} prints the sizes it ran): scored pairs per second of the
-     * fastest of {@value #TIMED_EPOCHS} epochs after a first one.
+     * fastest of {@code timedEpochs} epochs after a first one.
      */
-    public static double neuMfPairsPerSecond(InteractionTable table) {
-        TrainConfig tc = CrmSpec.defaults("neumf").train().toBuilder().epochs(1 + TIMED_EPOCHS).build();
+    public static double neuMfPairsPerSecond(InteractionTable table, Sizes s) {
+        TrainConfig tc = CrmSpec.defaults("neumf").train().toBuilder().epochs(1 + s.timedEpochs()).build();
         NcfConfig cfg = neuMfConfig();
         EpochTimer timer = new EpochTimer();
         Ncf.fit(table, cfg, tc, timer.hooks(), null);
@@ -376,7 +374,7 @@ public final class CrmBenchmark {
 
     /**
      * SASRec ({@link SasRecConfig#defaults}: 64 dim, 50 positions, 2 blocks, default batch 128):
-     * training sequences per second of the fastest of {@value #TIMED_EPOCHS} epochs after a first
+     * training sequences per second of the fastest of {@code timedEpochs} epochs after a first
      * one, each over {@code sasrecUsers} users with 51 items, so every sequence fills all 50
      * positions (tokens/s = 50 × this).
      */
@@ -393,7 +391,7 @@ public final class CrmBenchmark {
             }
         }
         InteractionTable table = b.build(users, items);
-        TrainConfig tc = CrmSpec.defaults(SasRec.KIND).train().toBuilder().epochs(1 + TIMED_EPOCHS).build();
+        TrainConfig tc = CrmSpec.defaults(SasRec.KIND).train().toBuilder().epochs(1 + s.timedEpochs()).build();
         EpochTimer timer = new EpochTimer();
         SasRec.fit(table, cfg, tc, timer.hooks(), null);
         return users / timer.bestWarmEpochSeconds();

@@ -96,9 +96,9 @@ public final class BenchCrmCommand implements Callable<Integer> {
             f.put("peak_heap_1m_model", HEAP_MODEL);
             f.put("lazy_adam_2m_step_ms", CrmBenchmark.lazyAdamStepMs(s));
             f.put("lazy_adam_rows", s.adamBatch());
-            f.put("mf_bpr_samples_per_s", CrmBenchmark.mfBprSamplesPerSecond(table));
+            f.put("mf_bpr_samples_per_s", CrmBenchmark.mfBprSamplesPerSecond(table, s));
             InteractionTable ncf = CrmBenchmark.randomInteractions(s.users(), s.items(), s.ncfInteractions(), 3);
-            f.put("neumf_samples_per_s", CrmBenchmark.neuMfPairsPerSecond(ncf));
+            f.put("neumf_samples_per_s", CrmBenchmark.neuMfPairsPerSecond(ncf, s));
             NcfConfig neuMf = CrmBenchmark.neuMfConfig();
             f.put("neumf_gmf_dim", neuMf.gmfDim());
             f.put("neumf_mlp_layers", neuMf.mlpLayers().stream().map(String::valueOf).collect(Collectors.joining("-")));
