@@ -249,9 +249,15 @@ class AdamOptimizerTest {
         }
     }
 
-    /** A row-sparse tensor's touched rows, each with its own step count: the bits of the element-wise update. */
-    @Test
-    void aRowSparseTensorStepGivesTheBitsOfTheElementwiseUpdate() {
+    /**
+     * A row-sparse tensor's touched rows, each with its own step count: the bits of the
+     * element-wise update, whether the rows are updated in the tensor's memory (a contiguous
+     * tensor) or gathered and scattered by tensor indexing (a transposed view, whose buffer
+     * would be a copy).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aRowSparseTensorStepGivesTheBitsOfTheElementwiseUpdate(boolean transposedView) {
         int rows = 50;
         int cols = 20;
         SplittableRandom r = new SplittableRandom(13);
@@ -261,9 +267,13 @@ class AdamOptimizerTest {
         float[] v = new float[rows * cols];
         long[] t = new long[rows];
         try (NDManager nd = NDManager.newBaseManager()) {
-            NDArray table = nd.create(init.clone(), new Shape(rows, cols));
+            NDArray table = transposedView
+                    ? nd.create(transpose(init, rows, cols), new Shape(cols, rows)).transpose()
+                    : nd.create(init.clone(), new Shape(rows, cols));
+            assertArrayEquals(init, table.toFloatArray(), 0f);
             Parameter p = Parameter.rowSparseTensor("ids", table, 0);
             try (AdamOptimizer opt = new AdamOptimizer(ParameterSet.of(p), TrainConfig.OptimizerKind.LAZY_ADAM, B1, B2, EPS, WD)) {
+                assertEquals(!transposedView, opt.updatesInPlace(0));
                 for (int step = 0; step < 4; step++) {
                     p.zeroGrad();
                     float[] dense = new float[rows * cols];
@@ -289,6 +299,16 @@ class AdamOptimizerTest {
             }
             p.zeroGrad();
         }
+    }
+
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return t;
     }
 
     @Test
