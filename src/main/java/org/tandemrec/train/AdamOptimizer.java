@@ -52,7 +52,13 @@ import java.util.function.ToDoubleFunction;
  * <p>Java-array parameters keep their moments in Java arrays. Native tensors are updated in
  * place by tensor operations (a tensor without a gradient in a step counts as a zero gradient);
  * their moments are tensors in this optimiser's own manager, on the parameter's device: close
- * the optimiser to free them.
+ * the optimiser to free them. A row-sparse tensor on the CPU is updated through its memory
+ * directly, as a table is.
+ *
+ * <p>Every variant does the same float arithmetic, element by element in the order above; the
+ * loops are written so that the JIT vectorises them (all arrays at one index), and the touched
+ * rows of a large table are copied in blocks next to their gradients so that their cache misses
+ * overlap. Vector lanes round as scalar operations do, so the numbers do not depend on either.
  */
 public final class AdamOptimizer implements AutoCloseable {
     private final TrainConfig.OptimizerKind kind;
