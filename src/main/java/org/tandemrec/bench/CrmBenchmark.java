@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.BiConsumer;
 import org.tandemrec.base.RowParallel;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmSpec;
@@ -48,13 +47,20 @@ import org.tandemrec.train.TrainHooks;
  * Throughput figures of the conventional models, one method per figure (seconds, milliseconds,
  * per-second rates or GFLOP/s; DCNv2 and LightGCN's epoch return a small record). Inputs are
  * synthetic and seeded; models train at their {@link CrmSpec#defaults} batch size, except the
- * LightGCN epoch, which takes its batch. Figures on a shared machine are noisy: repeated
- * measurements report the median (the matmul peak the best).
+ * LightGCN epoch, which takes its batch. Every figure is timed warm, after its setup: a model's
+ * throughput is its fastest of {@code timedEpochs} epochs (3 at full size) after a first,
+ * untimed one (one {@code fit()}, so data indexing and model building are not counted); LightGCN's epoch, too
+ * long to repeat, is its time per step after the first step times its steps (as the PyTorch
+ * peer times it); propagation and the lazy Adam step are medians of repetitions after a
+ * warm-up, the matmul peak the best.
  *
  * <p>The PyTorch intra-op thread count is process-wide and is left to the caller; LightGCN's
  * Java-side propagation and training use {@code javaThreads}, the lazy Adam step one thread.
  */
 public final class CrmBenchmark {
+    /** Seconds after its first step at which a LightGCN epoch run is cut and its epoch time extrapolated. */
+    public static final double LIGHTGCN_BUDGET_SECONDS = 120;
+
     private CrmBenchmark() {
     }
 
@@ -63,12 +69,13 @@ public final class CrmBenchmark {
      * table); {@link #quick()} is a fast check with the same code paths.
      */
     public record Sizes(int users, int items, int interactions, int adamRows, int adamBatch, int matmulMin,
-                        int matmulMax, int dcnSteps, int ncfInteractions, int sasrecUsers, int propagationReps) {
+                        int matmulMax, int dcnSteps, int ncfInteractions, int sasrecUsers, int propagationReps,
+                        int timedEpochs) {
         public Sizes {
             int[] all = {users, items, interactions, adamRows, adamBatch, matmulMin, matmulMax, dcnSteps, ncfInteractions,
-                sasrecUsers, propagationReps};
+                sasrecUsers, propagationReps, timedEpochs};
             String[] names = {"users", "items", "interactions", "adamRows", "adamBatch", "matmulMin", "matmulMax",
-                "dcnSteps", "ncfInteractions", "sasrecUsers", "propagationReps"};
+                "dcnSteps", "ncfInteractions", "sasrecUsers", "propagationReps", "timedEpochs"};
             for (int k = 0; k < all.length; k++) {
                 if (all[k] <= 0) {
                     throw new UsageException(names[k] + " must be > 0, got " + all[k]);
@@ -80,11 +87,11 @@ public final class CrmBenchmark {
         }
 
         public static Sizes full() {
-            return new Sizes(100_000, 50_000, 1_000_000, 2_000_000, 4096, 1024, 2048, 30, 200_000, 4000, 5);
+            return new Sizes(100_000, 50_000, 1_000_000, 2_000_000, 4096, 1024, 2048, 30, 200_000, 4000, 5, 3);
         }
 
         public static Sizes quick() {
-            return new Sizes(2000, 1000, 20_000, 20_000, 512, 512, 512, 2, 5000, 100, 1);
+            return new Sizes(2000, 1000, 20_000, 20_000, 512, 512, 512, 2, 5000, 100, 1, 1);
         }
     }
 
@@ -92,7 +99,7 @@ public final class CrmBenchmark {
     public record DcnFigures(double samplesPerSecond, double gflops, int width) {
     }
 
-    /** Peak heap while training, and the wall time of that training. */
+    /** Peak heap while training, and seconds (the run's wall time, or the figure its method documents). */
     public record HeapFigures(double peakHeapMb, double seconds) {
     }
 
@@ -139,15 +146,16 @@ public final class CrmBenchmark {
     /**
      * DCNv2 with {@link DcnV2Config#defaults} (d 16 per field, 3 full-rank cross layers, MLP
      * 256-128) on 7 fields (user, item, categories, 3 profile fields, 20-item history) at batch
-     * 2048: samples/s over {@code dcnSteps} steps after a 2-step warm-up. The FLOP count covers
+     * 2048: samples/s of the fastest of {@code timedEpochs} epochs of {@code dcnSteps} steps after
+     * a first, untimed one (the PyTorch threads are the caller's). The FLOP count covers
      * the dense layers only: forward multiply-adds per sample are L·D² (cross) + D·256 + 256·128
      * + 128, backward twice that.
      */
     public static DcnFigures dcnV2(Sizes s) {
         DcnV2Config cfg = DcnV2Config.defaults();
         ClickData data = clickData(s, cfg.historyLength());
-        double rate = clickSamplesPerSecond(data, (ex, tc) -> DcnV2.fit(data.features(), ex,
-                new int[data.features().numUsers()][0], cfg, tc, TrainHooks.none(), null));
+        double rate = clickSamplesPerSecond(data, (ex, tc, h) -> DcnV2.fit(data.features(), ex,
+                new int[data.features().numUsers()][0], cfg, tc, h, null));
         int dim = data.features().numFields() * cfg.embeddingDim();
         double forward = 2.0 * (cfg.crossLayers() * (double) dim * dim + dim * 256.0 + 256.0 * 128 + 128);
         return new DcnFigures(rate, 3 * forward * rate / 1e9, dim);
@@ -162,27 +170,27 @@ public final class CrmBenchmark {
             case AutoInt.KIND -> {
                 AutoIntConfig cfg = AutoIntConfig.defaults();
                 ClickData data = clickData(s, cfg.historyLength());
-                return clickSamplesPerSecond(data, (ex, tc) -> AutoInt.fit(data.features(), ex,
-                        new int[data.features().numUsers()][0], cfg, tc, TrainHooks.none(), null));
+                return clickSamplesPerSecond(data, (ex, tc, h) -> AutoInt.fit(data.features(), ex,
+                        new int[data.features().numUsers()][0], cfg, tc, h, null));
             }
             case XDeepFm.KIND -> {
                 XDeepFmConfig cfg = XDeepFmConfig.defaults();
                 ClickData data = clickData(s, cfg.historyLength());
-                return clickSamplesPerSecond(data, (ex, tc) -> XDeepFm.fit(data.features(), ex,
-                        new int[data.features().numUsers()][0], cfg, tc, TrainHooks.none(), null));
+                return clickSamplesPerSecond(data, (ex, tc, h) -> XDeepFm.fit(data.features(), ex,
+                        new int[data.features().numUsers()][0], cfg, tc, h, null));
             }
             case FiBiNet.KIND -> {
                 FiBiNetConfig cfg = FiBiNetConfig.defaults();
                 ClickData data = clickData(s, cfg.historyLength());
-                return clickSamplesPerSecond(data, (ex, tc) -> FiBiNet.fit(data.features(), ex,
-                        new int[data.features().numUsers()][0], cfg, tc, TrainHooks.none(), null));
+                return clickSamplesPerSecond(data, (ex, tc, h) -> FiBiNet.fit(data.features(), ex,
+                        new int[data.features().numUsers()][0], cfg, tc, h, null));
             }
             default -> throw new UsageException("model must be autoint, xdeepfm or fibinet, got '" + model + "'");
         }
     }
 
     /** Synthetic click data: features of 6000 users and 4000 items, and {@code dcnSteps} batches of examples. */
-    private record ClickData(CtrFeatures features, CtrExamples examples, TrainConfig train) {
+    private record ClickData(CtrFeatures features, CtrExamples examples, TrainConfig train, int timedEpochs) {
     }
 
     private static ClickData clickData(Sizes s, int historyLength) {
@@ -214,18 +222,21 @@ public final class CrmBenchmark {
             }
             ys[k] = r.nextInt(2);
         }
-        return new ClickData(f, new CtrExamples(us, is, hs, ys), tc);
+        return new ClickData(f, new CtrExamples(us, is, hs, ys), tc, s.timedEpochs());
     }
 
-    /** Samples/s of one epoch over the data's examples, after a 2-batch warm-up run. */
-    private static double clickSamplesPerSecond(ClickData data, BiConsumer<CtrExamples, TrainConfig> fit) {
+    /** One training run of a click model on examples with a config and hooks. */
+    @FunctionalInterface
+    private interface ClickFit {
+        void fit(CtrExamples examples, TrainConfig train, TrainHooks hooks);
+    }
+
+    /** Samples/s of the fastest warm epoch over the data's examples ({@code timedEpochs} after a first). */
+    private static double clickSamplesPerSecond(ClickData data, ClickFit fit) {
         CtrExamples all = data.examples();
-        int warm = Math.min(all.size(), 2 * data.train().batchSize());
-        fit.accept(new CtrExamples(Arrays.copyOf(all.users(), warm), Arrays.copyOf(all.items(), warm),
-                Arrays.copyOf(all.histories(), warm), Arrays.copyOf(all.labels(), warm)), data.train());
-        long t0 = System.nanoTime();
-        fit.accept(all, data.train());
-        return all.size() / ((System.nanoTime() - t0) / 1e9);
+        EpochTimer timer = new EpochTimer();
+        fit.fit(all, data.train().toBuilder().epochs(1 + data.timedEpochs()).build(), timer.hooks());
+        return all.size() / timer.bestWarmEpochSeconds();
     }
 
     /** Median seconds of one 3-layer, 64-dim LightGCN propagation over {@code table}'s graph. */
@@ -258,16 +269,21 @@ public final class CrmBenchmark {
     }
 
     /**
-     * One LightGCN training epoch (64 dim, 3 layers) at the given batch size over {@code table},
-     * with the peak heap it reached (see {@link #peakHeapMb}). {@code refreshEvery} 1 is exact
-     * training; an exact step costs two propagations whatever the batch, so larger batches are
-     * how an exact epoch over a big graph gets cheaper.
+     * One LightGCN training epoch (64 dim, 3 layers) at the given batch size over {@code table}:
+     * its seconds per step after the first step, times its steps (the run is cut
+     * {@value #LIGHTGCN_BUDGET_SECONDS} s after its first step, as the PyTorch peer cuts its own),
+     * with the peak heap the run reached (see {@link #peakHeapMb}). {@code refreshEvery} 1 is
+     * exact training; an exact step costs two propagations whatever the batch, so larger batches
+     * are how an exact epoch over a big graph gets cheaper.
      */
     public static HeapFigures lightGcnEpoch(InteractionTable table, int refreshEvery, int batch, int javaThreads) {
         TrainConfig tc = CrmSpec.defaults(LightGcn.KIND).train().toBuilder().epochs(1).batchSize(batch)
                 .threads(javaThreads).build();
         LightGcnConfig cfg = new LightGcnConfig(64, 3, 1e-4, 0.1, refreshEvery);
-        return peakHeapMb(() -> LightGcn.fit(table, cfg, tc, TrainHooks.none(), null));
+        long steps = Math.max(2, (table.size() + batch - 1) / batch);
+        EpochTimer timer = new EpochTimer(steps, LIGHTGCN_BUDGET_SECONDS);
+        HeapFigures run = peakHeapMb(() -> LightGcn.fit(table, cfg, tc, timer.hooks(), null));
+        return new HeapFigures(run.peakHeapMb(), timer.epochFromStepsSeconds());
     }
 
     /**
@@ -295,9 +311,11 @@ public final class CrmBenchmark {
     }
 
     /**
-     * Median milliseconds of one lazy Adam step over an {@code adamRows} × 64 table, counting
-     * the accumulation of 3·{@code adamBatch} row gradients (user, positive, negative of a
-     * batch) and the update of the touched rows.
+     * Median milliseconds of one lazy Adam step over an {@code adamRows} × 64 table after 10
+     * untimed steps: clearing the gradient, accumulating {@code adamBatch} row gradients of
+     * uniformly drawn rows (repeats summed into one, as an embedding's sparse gradient is
+     * coalesced) and updating the touched rows. The PyTorch peer times the same: a 4,096-row
+     * lookup, its backward and {@code SparseAdam}'s step on a 2M × 64 table.
      */
     public static double lazyAdamStepMs(Sizes s) {
         int rows = s.adamRows();
@@ -311,43 +329,55 @@ public final class CrmBenchmark {
             g[j] = 0.01f * j;
         }
         double[] t = new double[30];
-        for (int rep = 0; rep < t.length; rep++) {
-            table.zeroGrad();
+        for (int rep = -10; rep < t.length; rep++) {
             long t0 = System.nanoTime();
-            for (int b = 0; b < s.adamBatch() * 3; b++) {
+            table.zeroGrad();
+            for (int b = 0; b < s.adamBatch(); b++) {
                 table.addRowGrad(r.nextInt(rows), g, 0, 1f);
             }
             opt.step(1e-3);
-            t[rep] = (System.nanoTime() - t0) / 1e9;
+            if (rep >= 0) {
+                t[rep] = (System.nanoTime() - t0) / 1e9;
+            }
         }
         return median(t) * 1e3;
     }
 
-    /** MF-BPR (64 dim, default batch): (user, positive, negative) triples per second over one epoch. */
-    public static double mfBprSamplesPerSecond(InteractionTable table) {
-        TrainConfig tc = CrmSpec.defaults("mf-bpr").train().toBuilder().epochs(1).build();
-        long t0 = System.nanoTime();
-        MatrixFactorization.fit(table, MfConfig.bpr(64), tc, TrainHooks.none(), null);
-        return table.size() / ((System.nanoTime() - t0) / 1e9);
+    /**
+     * MF-BPR (64 dim, default batch): (user, positive, negative) triples per second of the
+     * fastest of {@code timedEpochs} epochs after a first one.
+     */
+    public static double mfBprSamplesPerSecond(InteractionTable table, Sizes s) {
+        TrainConfig tc = CrmSpec.defaults("mf-bpr").train().toBuilder().epochs(1 + s.timedEpochs()).build();
+        EpochTimer timer = new EpochTimer();
+        MatrixFactorization.fit(table, MfConfig.bpr(64), tc, timer.hooks(), null);
+        return table.size() / timer.bestWarmEpochSeconds();
+    }
+
+    /** The NeuMF that {@link #neuMfPairsPerSecond} trains: the {@link CrmSpec#defaults} of {@code neumf}. */
+    public static NcfConfig neuMfConfig() {
+        return NcfConfig.neuMf(CrmSpec.defaults("neumf").dim());
     }
 
     /**
-     * NeuMF at its defaults ({@link CrmSpec#defaults} dimension d, {@link NcfConfig#neuMf}: MLP
-     * tower 4d-2d-d, 4 negatives per positive): scored pairs per second over one epoch.
+     * NeuMF at its defaults ({@link #neuMfConfig}; today GMF embeddings of d = 16, MLP tower
+     * 4d-2d-d = 64-32-16 over user and item MLP embeddings of 2d = 32, 4 negatives per positive,
+     * batch 1024; {@code bench crm} prints the sizes it ran): scored pairs per second of the
+     * fastest of {@code timedEpochs} epochs after a first one.
      */
-    public static double neuMfPairsPerSecond(InteractionTable table) {
-        CrmSpec spec = CrmSpec.defaults("neumf");
-        TrainConfig tc = spec.train().toBuilder().epochs(1).build();
-        NcfConfig cfg = NcfConfig.neuMf(spec.dim());
-        long t0 = System.nanoTime();
-        Ncf.fit(table, cfg, tc, TrainHooks.none(), null);
-        return table.size() * (1.0 + cfg.negatives()) / ((System.nanoTime() - t0) / 1e9);
+    public static double neuMfPairsPerSecond(InteractionTable table, Sizes s) {
+        TrainConfig tc = CrmSpec.defaults("neumf").train().toBuilder().epochs(1 + s.timedEpochs()).build();
+        NcfConfig cfg = neuMfConfig();
+        EpochTimer timer = new EpochTimer();
+        Ncf.fit(table, cfg, tc, timer.hooks(), null);
+        return table.size() * (1.0 + cfg.negatives()) / timer.bestWarmEpochSeconds();
     }
 
     /**
      * SASRec ({@link SasRecConfig#defaults}: 64 dim, 50 positions, 2 blocks, default batch 128):
-     * training sequences per second over one epoch in which each of {@code sasrecUsers} users
-     * has 51 items, so every sequence fills all 50 positions (tokens/s = 50 × this).
+     * training sequences per second of the fastest of {@code timedEpochs} epochs after a first
+     * one, each over {@code sasrecUsers} users with 51 items, so every sequence fills all 50
+     * positions (tokens/s = 50 × this).
      */
     public static double sasRecSequencesPerSecond(Sizes s) {
         SasRecConfig cfg = SasRecConfig.defaults();
@@ -362,10 +392,10 @@ public final class CrmBenchmark {
             }
         }
         InteractionTable table = b.build(users, items);
-        TrainConfig tc = CrmSpec.defaults(SasRec.KIND).train().toBuilder().epochs(1).build();
-        long t0 = System.nanoTime();
-        SasRec.fit(table, cfg, tc, TrainHooks.none(), null);
-        return users / ((System.nanoTime() - t0) / 1e9);
+        TrainConfig tc = CrmSpec.defaults(SasRec.KIND).train().toBuilder().epochs(1 + s.timedEpochs()).build();
+        EpochTimer timer = new EpochTimer();
+        SasRec.fit(table, cfg, tc, timer.hooks(), null);
+        return users / timer.bestWarmEpochSeconds();
     }
 
     private static double median(double[] a) {

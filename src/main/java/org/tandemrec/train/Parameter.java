@@ -40,10 +40,8 @@ public final class Parameter {
     private final int cols;
     private final float[] value;
     private final float[] denseGrad;
-    private final int[] rowSlot;
-    private int[] touchedRows;
+    private final RowSlots slots;
     private float[] slotGrad;
-    private int touched;
     private final NDArray tensor;
     private final int firstRow;
     private final Shape trainableShape;
@@ -71,12 +69,10 @@ public final class Parameter {
         this.trainableShape = trainableShape;
         this.denseGrad = kind == Kind.DENSE ? new float[value.length] : null;
         if (kind == Kind.TABLE || kind == Kind.ROW_SPARSE_TENSOR) {
-            rowSlot = new int[rows];
-            Arrays.fill(rowSlot, -1);
-            touchedRows = new int[16];
-            slotGrad = new float[16 * cols];
+            slots = new RowSlots();
+            slotGrad = new float[Math.min(rows, 16) * cols];
         } else {
-            rowSlot = null;
+            slots = null;
         }
     }
 
@@ -274,16 +270,15 @@ public final class Parameter {
      * touch. Fetch {@link #slotGrad()} after this call: the buffer may grow.
      */
     public int gradSlot(int row) {
-        int s = rowSlot[row];
-        if (s < 0) {
-            if (touched == touchedRows.length) {
-                int cap = Math.min(rows, touched * 2);
-                touchedRows = Arrays.copyOf(touchedRows, cap);
-                slotGrad = Arrays.copyOf(slotGrad, cap * cols);
+        if (row < 0 || row >= rows) {
+            throw new IllegalArgumentException("parameter " + name + ": row must be in [0, " + rows + "), got " + row);
+        }
+        int fresh = slots.size();
+        int s = slots.add(row);
+        if (s == fresh) {
+            if ((s + 1) * cols > slotGrad.length) {
+                slotGrad = Arrays.copyOf(slotGrad, Math.min(rows, 2 * s) * cols);
             }
-            s = touched++;
-            rowSlot[row] = s;
-            touchedRows[s] = row;
             Arrays.fill(slotGrad, s * cols, (s + 1) * cols, 0f);
         }
         return s * cols;
@@ -296,16 +291,16 @@ public final class Parameter {
 
     /** The slot of {@code row} in the gradient buffer, or -1 when the row is untouched. */
     int slotOf(int row) {
-        return rowSlot[row];
+        return slots.slotOf(row);
     }
 
     /** Number of rows touched since the last {@link #zeroGrad()}. */
     public int touchedCount() {
-        return touched;
+        return slots.size();
     }
 
     public int touchedRow(int slot) {
-        return touchedRows[slot];
+        return slots.row(slot);
     }
 
     /**
@@ -314,9 +309,6 @@ public final class Parameter {
      */
     public void addRowGrad(int row, float[] src, int srcOff, float scale) {
         if (rowSparse()) {
-            if (row < 0 || row >= rows) {
-                throw new IllegalArgumentException("parameter " + name + ": row must be in [0, " + rows + "), got " + row);
-            }
             int o = gradSlot(row);
             float[] g = slotGrad;
             for (int j = 0; j < cols; j++) {
@@ -338,12 +330,7 @@ public final class Parameter {
     public void zeroGrad() {
         switch (kind) {
             case DENSE -> Arrays.fill(denseGrad, 0f);
-            case TABLE, ROW_SPARSE_TENSOR -> {
-                for (int k = 0; k < touched; k++) {
-                    rowSlot[touchedRows[k]] = -1;
-                }
-                touched = 0;
-            }
+            case TABLE, ROW_SPARSE_TENSOR -> slots.clear();
             case TENSOR -> {
                 if (tensorGrad != null) {
                     tensorGrad.close();
@@ -363,7 +350,7 @@ public final class Parameter {
                 }
             }
             case TABLE, ROW_SPARSE_TENSOR -> {
-                for (int i = 0, n = touched * cols; i < n; i++) {
+                for (int i = 0, n = slots.size() * cols; i < n; i++) {
                     s += (double) slotGrad[i] * slotGrad[i];
                 }
             }
@@ -386,7 +373,7 @@ public final class Parameter {
                 }
             }
             case TABLE, ROW_SPARSE_TENSOR -> {
-                for (int i = 0, n = touched * cols; i < n; i++) {
+                for (int i = 0, n = slots.size() * cols; i < n; i++) {
                     slotGrad[i] *= factor;
                 }
             }
@@ -408,8 +395,8 @@ public final class Parameter {
         switch (kind) {
             case DENSE -> System.arraycopy(denseGrad, 0, out, 0, out.length);
             case TABLE, ROW_SPARSE_TENSOR -> {
-                for (int s = 0; s < touched; s++) {
-                    System.arraycopy(slotGrad, s * cols, out, touchedRows[s] * cols, cols);
+                for (int s = 0; s < slots.size(); s++) {
+                    System.arraycopy(slotGrad, s * cols, out, slots.row(s) * cols, cols);
                 }
             }
             case TENSOR -> {

@@ -161,6 +161,156 @@ class AdamOptimizerTest {
         assertEquals(after3, p.value()[0], 1e-6);
     }
 
+    /**
+     * The float arithmetic the optimiser has always done, one element at a time in this order
+     * (PyTorch's): the blocked, vectorised update must give the same bits.
+     */
+    private static void floatStep(float[] w, int wOff, float[] g, int gOff, float[] m, float[] v, int len, double lr,
+                                  long t, boolean coupled) {
+        float ss = (float) (lr / (1 - Math.pow(B1, t)));
+        float bc = (float) Math.sqrt(1 - Math.pow(B2, t));
+        float decay = (float) (1 - lr * WD);
+        for (int j = 0; j < len; j++) {
+            int i = wOff + j;
+            float gi = g[gOff + j];
+            if (coupled) {
+                gi += (float) WD * w[i];
+            } else {
+                w[i] *= decay;
+            }
+            float mi = (float) B1 * m[i] + (float) (1 - B1) * gi;
+            float vi = (float) B2 * v[i] + (float) (1 - B2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            w[i] -= ss * mi / ((float) Math.sqrt(vi) / bc + (float) EPS);
+        }
+    }
+
+    /**
+     * A table over more rows than one block of the lazy update, with rows repeated within a step
+     * (their gradients summed first) and rows left out: every step gives exactly the bits of the
+     * element-by-element update, under each variant (ADAM and ADAMW update every row).
+     */
+    @ParameterizedTest
+    @EnumSource(TrainConfig.OptimizerKind.class)
+    void aTableStepGivesTheBitsOfTheElementwiseUpdate(TrainConfig.OptimizerKind kind) {
+        int rows = 1400;
+        int cols = 24;
+        SplittableRandom r = new SplittableRandom(11);
+        float[] init = gaussian(r, rows * cols);
+        Parameter p = Parameter.table("e", rows, cols, init.clone());
+        float[] w = init.clone();
+        float[] m = new float[rows * cols];
+        float[] v = new float[rows * cols];
+        AdamOptimizer opt = new AdamOptimizer(ParameterSet.of(p), kind, B1, B2, EPS, WD);
+        boolean lazy = kind == TrainConfig.OptimizerKind.LAZY_ADAM;
+        for (int t = 1; t <= 4; t++) {
+            p.zeroGrad();
+            float[] dense = new float[rows * cols];
+            for (int k = 0; k < 1500; k++) {
+                int row = r.nextInt(rows / 2) * 2; // odd rows never touched; many rows twice or more
+                float[] g = gaussian(r, cols);
+                p.addRowGrad(row, g, 0, 0.5f);
+                for (int j = 0; j < cols; j++) {
+                    dense[row * cols + j] += 0.5f * g[j];
+                }
+            }
+            assertTrue(p.touchedCount() * cols > 8192, "more rows than one block");
+            for (int row = 0; row < rows; row++) {
+                if (!lazy || p.slotOf(row) >= 0) {
+                    floatStep(w, row * cols, dense, row * cols, m, v, cols, LR, t, kind == TrainConfig.OptimizerKind.ADAM);
+                }
+            }
+            opt.step(LR);
+            assertArrayEquals(w, p.value(), 0f, kind + " step " + t);
+            assertArrayEquals(m, opt.firstMoment(0), 0f);
+            assertArrayEquals(v, opt.secondMoment(0), 0f);
+        }
+    }
+
+    /** A dense parameter longer than the vector width, several steps: the bits of the element-wise update. */
+    @ParameterizedTest
+    @EnumSource(TrainConfig.OptimizerKind.class)
+    void aDenseStepGivesTheBitsOfTheElementwiseUpdate(TrainConfig.OptimizerKind kind) {
+        SplittableRandom r = new SplittableRandom(12);
+        int n = 1037;
+        float[] init = gaussian(r, n);
+        Parameter p = Parameter.dense("w", 1, n, init.clone());
+        float[] w = init.clone();
+        float[] m = new float[n];
+        float[] v = new float[n];
+        AdamOptimizer opt = new AdamOptimizer(ParameterSet.of(p), kind, B1, B2, EPS, WD);
+        for (int t = 1; t <= 3; t++) {
+            float[] g = gaussian(r, n);
+            System.arraycopy(g, 0, p.grad(), 0, n);
+            floatStep(w, 0, g, 0, m, v, n, LR, t, kind == TrainConfig.OptimizerKind.ADAM);
+            opt.step(LR);
+            assertArrayEquals(w, p.value(), 0f, kind + " step " + t);
+        }
+    }
+
+    /**
+     * A row-sparse tensor's touched rows, each with its own step count: the bits of the
+     * element-wise update, whether the rows are updated in the tensor's memory (a contiguous
+     * tensor) or gathered and scattered by tensor indexing (a transposed view, whose buffer
+     * would be a copy).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aRowSparseTensorStepGivesTheBitsOfTheElementwiseUpdate(boolean transposedView) {
+        int rows = 50;
+        int cols = 20;
+        SplittableRandom r = new SplittableRandom(13);
+        float[] init = gaussian(r, rows * cols);
+        float[] w = init.clone();
+        float[] m = new float[rows * cols];
+        float[] v = new float[rows * cols];
+        long[] t = new long[rows];
+        try (NDManager nd = NDManager.newBaseManager()) {
+            NDArray table = transposedView
+                    ? nd.create(transpose(init, rows, cols), new Shape(cols, rows)).transpose()
+                    : nd.create(init.clone(), new Shape(rows, cols));
+            assertArrayEquals(init, table.toFloatArray(), 0f);
+            Parameter p = Parameter.rowSparseTensor("ids", table, 0);
+            try (AdamOptimizer opt = new AdamOptimizer(ParameterSet.of(p), TrainConfig.OptimizerKind.LAZY_ADAM, B1, B2, EPS, WD)) {
+                assertEquals(!transposedView, opt.updatesInPlace(0));
+                for (int step = 0; step < 4; step++) {
+                    p.zeroGrad();
+                    float[] dense = new float[rows * cols];
+                    boolean[] hit = new boolean[rows];
+                    for (int k = 0; k < 30; k++) {
+                        int row = r.nextInt(rows);
+                        float[] g = gaussian(r, cols);
+                        p.addRowGrad(row, g, 0, 1f);
+                        hit[row] = true;
+                        for (int j = 0; j < cols; j++) {
+                            dense[row * cols + j] += g[j];
+                        }
+                    }
+                    for (int row = 0; row < rows; row++) {
+                        if (hit[row]) {
+                            floatStep(w, row * cols, dense, row * cols, m, v, cols, LR, ++t[row], false);
+                        }
+                    }
+                    opt.step(LR);
+                }
+                assertArrayEquals(w, table.toFloatArray(), 0f);
+                assertArrayEquals(v, opt.secondMoment(0), 0f);
+            }
+            p.zeroGrad();
+        }
+    }
+
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return t;
+    }
+
     @Test
     void clippingScalesToTheGlobalNorm() {
         Parameter a = Parameter.dense("a", 1, 2, new float[2]);
