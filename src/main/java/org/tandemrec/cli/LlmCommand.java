@@ -70,7 +70,8 @@ public final class LlmCommand implements Runnable {
             threads.apply();
             try (NDManager m = NDManager.newBaseManager();
                  DecoderWeights w = DecoderWeights.load(model, m);
-                 LlmTokenizer tok = Files.isRegularFile(model.resolve("tokenizer.json")) ? LlmTokenizer.load(model) : null;
+                 LlmTokenizer tok = Files.isRegularFile(model.resolve("tokenizer.json"))
+                         ? LlmTokenizer.load(model, w.config().vocabSize()) : null;
                  LoraAdapter lora = adapter == null ? null : LoraAdapter.load(adapter, w, m)) {
                 GoldenCheck.Result r = GoldenCheck.run(new Decoder(w, lora), tok, golden, m);
                 ObjectNode n = new ObjectMapper().createObjectNode();
@@ -125,7 +126,8 @@ public final class LlmCommand implements Runnable {
             }
             try (NDManager m = NDManager.newBaseManager();
                  DecoderWeights w = DecoderWeights.load(model, m);
-                 LlmTokenizer tok = Files.isRegularFile(model.resolve("tokenizer.json")) ? LlmTokenizer.load(model) : null;
+                 LlmTokenizer tok = Files.isRegularFile(model.resolve("tokenizer.json"))
+                         ? LlmTokenizer.load(model, w.config().vocabSize()) : null;
                  LoraAdapter lora = LoraAdapter.load(adapter, w, m);
                  DecoderWeights merged = lora.merge(w, m)) {
                 HfCheckpoint.save(out, merged, tok);

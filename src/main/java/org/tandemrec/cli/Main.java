@@ -27,7 +27,19 @@ public final class Main implements Runnable {
     boolean debug;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code;
+        try {
+            code = run(args);
+        } catch (OutOfMemoryError e) {
+            // Errors pass picocli's handler; the heap is a resource of this machine, not a fault of Tandem.
+            System.err.println("tandem: out of memory (" + (e.getMessage() == null ? "Java heap" : e.getMessage())
+                    + "): give the JVM more with TANDEM_JAVA_OPTS=-Xmx<size> (default -Xmx8g), or use smaller settings");
+            if (debugEnv() || List.of(args).contains("--debug")) {
+                e.printStackTrace();
+            }
+            code = Failure.DATA;
+        }
+        System.exit(code);
     }
 
     /** Runs the command line and returns its exit code (0 ok, 1 bad data or files, 2 usage error, 3 internal fault). */

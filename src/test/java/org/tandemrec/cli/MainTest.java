@@ -186,6 +186,22 @@ class MainTest {
         assertNoJavaInternals(r.err());
     }
 
+    @Test
+    void runningOutOfHeapIsOneLineSayingHowToGiveMore(@TempDir Path tmp) throws Exception {
+        // A process of its own with a small heap, asked for a world far larger than it.
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "data", "synth", "--out",
+                tmp.resolve("world").toString(), "--users", "3000000", "--items", "200000")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), out);
+        assertEquals(1, p.exitValue(), out);
+        String last = out.strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("tandem: out of memory (Java heap space): give the JVM more with TANDEM_JAVA_OPTS=-Xmx"),
+                out);
+        assertNoJavaInternals(out.lines().filter(l -> l.startsWith("tandem:")).findFirst().orElse(""));
+    }
+
     private static void assertNoJavaInternals(String err) {
         assertFalse(err.contains("java."), err);
         assertFalse(err.contains("Exception"), err);

@@ -122,7 +122,7 @@ public final class BdlmRun {
         new SftMemory(declared, s.sft(), (long) split.numUsers() + split.numItems(), longest)
                 .check(AvailableMemory.now(), llmDir, 3);
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights base = DecoderWeights.load(llmDir, m);
-             LlmTokenizer baseTok = LlmTokenizer.load(llmDir)) {
+             LlmTokenizer baseTok = LlmTokenizer.load(llmDir, base.config().vocabSize())) {
             LlamaConfig lc = base.config();
             int h = lc.hiddenSize();
             for (String t : baseTok.addedTokens().keySet()) {

@@ -149,7 +149,7 @@ public final class CorellaRun {
         }
 
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights base = DecoderWeights.load(llmDir, m);
-             LlmTokenizer tok = LlmTokenizer.load(llmDir)) {
+             LlmTokenizer tok = LlmTokenizer.load(llmDir, base.config().vocabSize())) {
             PromptStyle style = idTokenStyle(tok, split);
             int budget = s.tokenBudget() > 0 ? Math.min(s.tokenBudget(), base.config().maxPositionEmbeddings())
                     : base.config().maxPositionEmbeddings();

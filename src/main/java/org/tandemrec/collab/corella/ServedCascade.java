@@ -175,7 +175,7 @@ public final class ServedCascade implements AutoCloseable {
         try {
             base = DecoderWeights.load(llmDir, m);
             adapter = LoraAdapter.load(adapterDir, base, m);
-            tok = LlmTokenizer.load(llmDir);
+            tok = LlmTokenizer.load(llmDir, base.config().vocabSize());
             return new ServedCascade(f, m, base, adapter, tok, crm, split);
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable c : new AutoCloseable[] {tok, adapter, base}) {

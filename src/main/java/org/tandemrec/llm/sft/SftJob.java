@@ -103,7 +103,7 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
             stepLog.delete();
         }
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights loaded = DecoderWeights.load(model, m);
-             LlmTokenizer tok = LlmTokenizer.load(model)) {
+             LlmTokenizer tok = LlmTokenizer.load(model, loaded.config().vocabSize())) {
             List<SftSequence> trainSeqs = encode(tok, train, mc, maxLength, trainData);
             List<SftSequence> validSeqs = encode(tok, valid, mc, maxLength, validData);
             // Trained tensors must be writable: the loaded ones are the read-only mapped file.

@@ -47,6 +47,21 @@ public final class LlmTokenizer implements AutoCloseable {
         this.addedTokens = Collections.unmodifiableMap(added);
     }
 
+    /**
+     * {@link #load(Path)}, refused when a token id is past the model's {@code vocabSize}
+     * (its {@code config.json}): such a token would index past the embedding table.
+     */
+    public static LlmTokenizer load(Path dir, int vocabSize) throws IOException {
+        LlmTokenizer t = load(dir);
+        int size = t.size();
+        if (size > vocabSize) {
+            t.close();
+            throw new DataFormatException(dir.resolve("tokenizer.json"), "token id " + (size - 1) + " is past the model's"
+                    + " vocab_size " + vocabSize + " (config.json): the tokenizer belongs to another model");
+        }
+        return t;
+    }
+
     /** Loads {@code tokenizer.json} (and {@code tokenizer_config.json} if present) from a checkpoint directory. */
     public static LlmTokenizer load(Path dir) throws IOException {
         Path file = dir.resolve("tokenizer.json");

@@ -39,6 +39,17 @@ class LlmTokenizerTest {
     }
 
     @Test
+    void aTokenizerWhoseIdsRunPastTheModelsVocabularyIsRefused() throws Exception {
+        // tiny-llama's tokenizer holds 600 ids (see above): a model of 600 rows takes it, one of 599 cannot.
+        try (LlmTokenizer t = LlmTokenizer.load(DIR, 600)) {
+            assertEquals(600, t.size());
+        }
+        DataFormatException e = assertThrows(DataFormatException.class, () -> LlmTokenizer.load(DIR, 599));
+        assertEquals(DIR.resolve("tokenizer.json") + ": token id 599 is past the model's vocab_size 599 (config.json): the"
+                + " tokenizer belongs to another model", e.getMessage());
+    }
+
+    @Test
     void aMalformedTokenizerFileIsBadDataNamingTheFile(@TempDir Path tmp) throws Exception {
         String[][] cases = {{"{\"model\": 3}", "field model must be an object"},
             {"{\"version\": \"1.0\", \"model\": {\"type\": \"BPE\"", "not valid JSON: "},
