@@ -93,7 +93,7 @@ final class ExperimentRun {
     private void runLocked() throws IOException {
         long start = System.nanoTime();
         boolean resuming = prepare();
-        if (resuming && Files.exists(out.resolve(COMPLETE))) {
+        if (resuming && RunDirectory.isComplete(out)) {
             PipelineStages.step(w, "%s is complete: nothing to resume", out);
             return;
         }
@@ -261,7 +261,7 @@ final class ExperimentRun {
     private RunResults model(Experiment.Model m, Map<String, SplitData> splits, SyntheticTruth truth, Path llmDir,
                              boolean resuming) throws IOException {
         Path dir = out.resolve("models").resolve(m.dir());
-        if (Files.isRegularFile(dir.resolve(COMPLETE))) {
+        if (RunDirectory.isComplete(dir)) {
             PipelineStages.step(w, "%-12s finished earlier, skipped", m.dir());
             return withSeed(m, MetricsFile.read(dir.resolve(MetricsFile.FILE_NAME)));
         }

@@ -34,7 +34,7 @@ public final class Main implements Runnable {
             // Errors pass picocli's handler; the heap is a resource of this machine, not a fault of Tandem.
             System.err.println("tandem: out of memory (" + (e.getMessage() == null ? "Java heap" : e.getMessage())
                     + "): give the JVM more with TANDEM_JAVA_OPTS=-Xmx<size> (default -Xmx8g), or use smaller settings");
-            if (debugEnv() || List.of(args).contains("--debug")) {
+            if (debugAsked(args)) {
                 e.printStackTrace();
             }
             code = Failure.DATA;
@@ -72,7 +72,7 @@ public final class Main implements Runnable {
     private static int usageError(CommandLine.ParameterException ex, String[] args) {
         PrintWriter err = ex.getCommandLine().getErr();
         err.println("tandem: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
-        if (debugEnv() || List.of(args).contains("--debug")) {
+        if (debugAsked(args)) {
             ex.printStackTrace(err);
         }
         err.flush();
@@ -90,6 +90,14 @@ public final class Main implements Runnable {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether stack traces were asked for where the command line may not have been parsed:
+     * {@code --debug} anywhere on it, or {@code TANDEM_DEBUG}.
+     */
+    private static boolean debugAsked(String[] args) {
+        return debugEnv() || List.of(args).contains("--debug");
     }
 
     private static boolean debugEnv() {

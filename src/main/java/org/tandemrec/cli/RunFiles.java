@@ -186,9 +186,9 @@ final class RunFiles {
      * out of it so that two runs of one configuration give the same {@code metrics.json}.
      */
     static void writeTimings(Path dir, Map<String, String> timings) throws IOException {
-        ObjectNode o = new ObjectMapper().createObjectNode();
+        ObjectNode o = JSON.createObjectNode();
         timings.forEach(o::put);
-        AtomicFile.writeString(dir.resolve(TIMINGS), new ObjectMapper().writerWithDefaultPrettyPrinter()
+        AtomicFile.writeString(dir.resolve(TIMINGS), JSON.writerWithDefaultPrettyPrinter()
                 .writeValueAsString(o) + "\n");
     }
 
