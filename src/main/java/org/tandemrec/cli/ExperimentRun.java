@@ -152,8 +152,14 @@ final class ExperimentRun {
         List<MetricRecord> records = new ArrayList<>();
         List<Curve> curves = new ArrayList<>();
         Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+        List<RunResults> runs = new ArrayList<>();
         for (Experiment.Model m : e.models()) {
-            RunResults r = model(m, splits, truth, llmDir, resuming);
+            runs.add(model(m, splits, truth, llmDir, resuming));
+        }
+        runs = RowNames.keepApart(e.models(), runs);
+        for (int k = 0; k < runs.size(); k++) {
+            Experiment.Model m = e.models().get(k);
+            RunResults r = runs.get(k);
             records.addAll(r.results());
             curves.addAll(r.curves());
             r.settings().forEach((name, values) -> settings.put(name.equals("bdlm") || name.equals("corella") ? m.id() : name,

@@ -201,9 +201,14 @@ class RunCommandTest {
                 .filter(m -> m.segment().equals(MetricRecord.ALL)).map(m -> m.task() + "/" + m.model())
                 .collect(Collectors.toSet());
         for (String k : List.of("topk/lightgcn", "topk/sasrec", "ctr/mf-bce-time", "ctr/dcnv2", "topk/bdlm-llm",
-                "topk/bdlm-drs", "topk/llm-rec", "topk/gpt4sm", "topk/instructrec", "ctr/corella", "ctr/tallrec")) {
+                "topk/bdlm-drs", "topk/llm-rec", "topk/gpt4sm", "topk/instructrec", "ctr/corella", "ctr/tallrec",
+                "topk/bdlm/lightgcn", "ctr/corella/dcnv2")) {
             assertTrue(keys.contains(k), k + " in " + keys);
         }
+        // The methods' own CRMs are other models than the entries named lightgcn and dcnv2: one row each.
+        assertEquals(1, MetricsFile.read(out.resolve("metrics.json")).results().stream()
+                .filter(m -> m.segment().equals(MetricRecord.ALL) && m.task().equals("topk") && m.model().equals("lightgcn"))
+                .count());
         assertTrue(Files.isRegularFile(out.resolve("llm/config.json")), "the small LLM in Hugging Face layout");
         assertTrue(Files.isRegularFile(out.resolve("models/bdlm/COMPLETE")));
         assertTrue(Files.isRegularFile(out.resolve("models/corella/COMPLETE")));
