@@ -197,7 +197,18 @@ public final class LightGcn implements Recommender {
             int d = config.dim();
             int nu = index.numUsers();
             float[] e0 = table.value();
-            if (forwardStep < 0 || step < forwardStep || step - forwardStep >= config.refreshEvery()) {
+            int[] negatives = new int[batch.length];
+            for (int b = 0; b < batch.length; b++) {
+                int k = batch[b];
+                negatives[b] = index.sampleNegative(users[k], random);
+                batchRows[users[k]] = true;
+                batchRows[nu + items[k]] = true;
+                batchRows[nu + negatives[b]] = true;
+            }
+            if (config.refreshEvery() == 1) {
+                // Scores read the batch's rows only: the last layer computes just those.
+                adj.propagate(e0, null, batchRows, forward, scratchA, scratchB, d, config.layers(), parallel);
+            } else if (forwardStep < 0 || step < forwardStep || step - forwardStep >= config.refreshEvery()) {
                 adj.propagate(e0, forward, scratchA, scratchB, d, config.layers(), parallel);
                 forwardStep = step;
             }
@@ -208,13 +219,11 @@ public final class LightGcn implements Recommender {
             double reg = 0;
             float l2 = (float) config.l2();
             float[] diff = new float[d];
-            for (int k : batch) {
+            for (int b = 0; b < batch.length; b++) {
+                int k = batch[b];
                 int u = users[k];
                 int i = items[k];
-                int j = index.sampleNegative(u, random);
-                batchRows[u] = true;
-                batchRows[nu + i] = true;
-                batchRows[nu + j] = true;
+                int j = negatives[b];
                 int ou = u * d;
                 int oi = (nu + i) * d;
                 int oj = (nu + j) * d;

@@ -105,9 +105,21 @@ public final class NormalizedAdjacency {
      * when the other input rows are zero, as for an output gradient that lives on a batch's rows.
      */
     void multiply(float[] in, float[] out, float[] acc, boolean[] nonZeroRows, int dim, RowParallel parallel) {
+        multiply(in, out, acc, nonZeroRows, null, dim, parallel);
+    }
+
+    /**
+     * As above, computing only the output rows whose {@code wantedRows} flag is set (null: all);
+     * the other rows of {@code out} and {@code acc} are left as they were.
+     */
+    void multiply(float[] in, float[] out, float[] acc, boolean[] nonZeroRows, boolean[] wantedRows, int dim,
+                  RowParallel parallel) {
         parallel.run(chunks(parallel.threads() * 4), (from, to) -> {
             float[] row = new float[dim];
             for (int r = from; r < to; r++) {
+                if (wantedRows != null && !wantedRows[r]) {
+                    continue;
+                }
                 java.util.Arrays.fill(row, 0f);
                 for (int k = rowStart[r], end = rowStart[r + 1]; k < end; k++) {
                     if (nonZeroRows != null && !nonZeroRows[cols[k]]) {
@@ -149,11 +161,22 @@ public final class NormalizedAdjacency {
     /** As above; {@code nonZeroRows} (may be null) flags the only non-zero rows of {@code e0}. */
     void propagate(float[] e0, boolean[] nonZeroRows, float[] out, float[] scratchA, float[] scratchB, int dim, int layers,
                    RowParallel parallel) {
+        propagate(e0, nonZeroRows, null, out, scratchA, scratchB, dim, layers, parallel);
+    }
+
+    /**
+     * As above, exact on the rows of {@code out} whose {@code wantedRows} flag is set (null: all)
+     * and unspecified on the others. The last layer's product then computes the wanted rows only:
+     * a training step scores a batch's users and items, and the layers before still need every
+     * row (a batch's rows reach nearly the whole graph in two hops).
+     */
+    void propagate(float[] e0, boolean[] nonZeroRows, boolean[] wantedRows, float[] out, float[] scratchA, float[] scratchB,
+                   int dim, int layers, RowParallel parallel) {
         System.arraycopy(e0, 0, out, 0, e0.length);
         float[] cur = e0;
         float[] next = scratchA;
         for (int l = 0; l < layers; l++) {
-            multiply(cur, next, out, l == 0 ? nonZeroRows : null, dim, parallel);
+            multiply(cur, next, out, l == 0 ? nonZeroRows : null, l == layers - 1 ? wantedRows : null, dim, parallel);
             float[] t = next;
             next = cur == e0 ? scratchB : cur;
             cur = t;
