@@ -1,6 +1,8 @@
 package org.tandemrec.bench;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.tandemrec.base.UsageException;
@@ -196,28 +198,100 @@ public final class LlmBenchmark {
      */
     private static double trainTokensPerSecond(DecoderWeights w, LoraAdapter adapter, Settings s, SplittableRandom rnd,
                                                NDManager m) {
-        int[][] ids = randomIds(rnd, s.trainBatch(), s.trainSeq(), w.config().vocabSize());
-        TrainBatch b = TrainBatch.leftPadded(List.of(ids), List.of(ids), 0);
-        ParameterSet params = new ParameterSet(adapter == null ? CausalLmGradients.allParameters(w)
-                : CausalLmGradients.loraParameters(adapter));
-        CausalLmGradients gradients = new CausalLmGradients(new Decoder(w, adapter), params.list());
-        TrainConfig adamW = TrainConfig.builder().optimizer(TrainConfig.OptimizerKind.ADAMW).learningRate(1e-4)
-                .betas(0.9, 0.95).epsilon(1e-8).weightDecay(0.01).build();
-        try (AdamOptimizer optimizer = new AdamOptimizer(params, adamW)) {
+        try (TrainingStep step = new TrainingStep(w, adapter, s, rnd)) {
             double best = Double.MAX_VALUE;
             for (int i = 0; i <= s.trainSteps(); i++) { // step 0 warms up
-                long t0 = System.nanoTime();
-                params.zeroGrad();
-                gradients.accumulate(m, List.of(b));
-                GradientClipping.clip(params, 1);
-                optimizer.step(1e-4);
+                double[] phases = step.run(m);
                 if (i > 0) {
-                    best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                    best = Math.min(best, phases[4]);
                 }
             }
             return (double) s.trainBatch() * s.trainSeq() / best;
-        } finally {
+        }
+    }
+
+    /**
+     * Where one training step's time goes (see {@link StepProfile}). The phases are those of the
+     * fastest of {@code s.trainSteps()} timed steps after a warm-up; one more step then runs
+     * under the engine's profiler, which writes its trace to {@code trace}.
+     */
+    public static StepProfile profileTrainingStep(DecoderWeights w, boolean lora, Settings s, Path trace, NDManager m) {
+        if (s.trainSteps() <= 0) {
+            throw new UsageException("profiling a training step needs trainSteps > 0, got " + s.trainSteps());
+        }
+        SplittableRandom rnd = new SplittableRandom(s.seed());
+        try (NDManager lm = m.newSubManager();
+             LoraAdapter adapter = lora ? LoraAdapter.create(w, LoraConfig.attention(8, 16, 0, ""), s.seed(), lm) : null;
+             TrainingStep step = new TrainingStep(w, adapter, s, rnd)) {
+            double[] best = null;
+            for (int i = 0; i <= s.trainSteps(); i++) {
+                double[] phases = step.run(lm);
+                if (i > 0 && (best == null || phases[4] < best[4])) {
+                    best = phases;
+                }
+            }
+            double[] profiled;
+            JniUtils.startProfile(false, false, false);
+            try {
+                profiled = step.run(lm);
+            } finally {
+                JniUtils.stopProfile(trace.toString());
+            }
+            return new StepProfile(lora, s.trainBatch() * s.trainSeq(), best[4], best[0], best[1], best[2], best[3],
+                    profiled[4], OperatorProfile.read(trace));
+        }
+    }
+
+    /**
+     * One training step's wall time and its phases, in seconds: releasing the last gradients,
+     * forward + backward, clipping, the optimiser's update; and the profiled step's wall time and
+     * the engine's operators in it (what the step holds beyond the engine's time is Java's, and the
+     * profiler's own cost).
+     */
+    public record StepProfile(boolean lora, int tokens, double seconds, double zeroGradSeconds,
+                              double forwardBackwardSeconds, double clipSeconds, double optimizerSeconds,
+                              double profiledSeconds, OperatorProfile operators) {
+    }
+
+    /** The parts of one training step over a fixed batch of random ids (see {@link #trainTokensPerSecond}). */
+    private static final class TrainingStep implements AutoCloseable {
+        private final TrainBatch batch;
+        private final ParameterSet params;
+        private final CausalLmGradients gradients;
+        private final AdamOptimizer optimizer;
+
+        TrainingStep(DecoderWeights w, LoraAdapter adapter, Settings s, SplittableRandom rnd) {
+            int[][] ids = randomIds(rnd, s.trainBatch(), s.trainSeq(), w.config().vocabSize());
+            batch = TrainBatch.leftPadded(List.of(ids), List.of(ids), 0);
+            params = new ParameterSet(adapter == null ? CausalLmGradients.allParameters(w)
+                    : CausalLmGradients.loraParameters(adapter));
+            gradients = new CausalLmGradients(new Decoder(w, adapter), params.list());
+            TrainConfig adamW = TrainConfig.builder().optimizer(TrainConfig.OptimizerKind.ADAMW).learningRate(1e-4)
+                    .betas(0.9, 0.95).epsilon(1e-8).weightDecay(0.01).build();
+            optimizer = new AdamOptimizer(params, adamW);
+        }
+
+        /** Seconds of {zero grad, forward + backward, clip, optimiser, whole step}. */
+        double[] run(NDManager m) {
+            long t0 = System.nanoTime();
             params.zeroGrad();
+            long t1 = System.nanoTime();
+            gradients.accumulate(m, List.of(batch));
+            long t2 = System.nanoTime();
+            GradientClipping.clip(params, 1);
+            long t3 = System.nanoTime();
+            optimizer.step(1e-4);
+            long t4 = System.nanoTime();
+            return new double[] {(t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9, (t4 - t0) / 1e9};
+        }
+
+        @Override
+        public void close() {
+            try {
+                optimizer.close();
+            } finally {
+                params.zeroGrad();
+            }
         }
     }
 

@@ -5,10 +5,13 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.bench.LlmBenchmark;
+import org.tandemrec.bench.OperatorProfile;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.LlamaConfig;
@@ -56,10 +59,25 @@ public final class BenchLlmCommand implements Callable<Integer> {
                     + "only config.json (random weights of that shape, trained too); sequences shortened to its context.")
     Path model;
 
+    @Option(names = "--profile", paramLabel = "DIR",
+            description = "Instead of the figures: where one training step's time goes (full and LoRA) for the ~125M model "
+                    + "(the demo model with --skip-100m): its phases and the engine's operators by self time; the "
+                    + "profiler's traces (Chrome trace JSON) are written to DIR.")
+    Path profile;
+
+    /** Operators listed per profiled step. */
+    static final int PROFILE_TOP = 12;
+
     @Override
     public Integer call() throws Exception {
         if (reps <= 0) {
             throw new UsageException("--reps must be > 0, got " + reps);
+        }
+        if (profile != null) {
+            if (model != null || noTrain100m) {
+                throw new UsageException("--profile applies to the built-in models' training; drop --model and --no-train-100m");
+            }
+            return profile();
         }
         if (model != null && (skip100m || noTrain100m)) {
             throw new UsageException("--skip-100m and --no-train-100m apply to the built-in models, not to --model");
@@ -109,6 +127,52 @@ public final class BenchLlmCommand implements Callable<Integer> {
                     TorchThreads.set(small);
                 }
             }
+        }
+        f.put("load_average_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        output.print(spec.commandLine().getOut(), f, 36, "%.4g");
+        return 0;
+    }
+
+    /** {@code --profile}: each training step's phases and top operators, the traces in the directory. */
+    private int profile() throws Exception {
+        threads.apply();
+        int small = TorchThreads.get();
+        int large = threads.threads != null ? threads.threads : Runtime.getRuntime().availableProcessors();
+        Files.createDirectories(profile);
+        Map<String, Object> f = new LinkedHashMap<>();
+        LlamaConfig config = skip100m ? LlmBenchmark.demoModel() : LlmBenchmark.model100m();
+        LlmBenchmark.Settings s = skip100m ? LlmBenchmark.Settings.demo(reps) : LlmBenchmark.Settings.large(reps, true);
+        f.put("model", skip100m ? "demo" : "100m");
+        f.put("threads", skip100m ? small : large);
+        f.put("load_average_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        TorchThreads.set(skip100m ? small : large);
+        try (NDManager m = NDManager.newBaseManager();
+             DecoderWeights w = DecoderWeights.random(config, s.seed(), 0.02f, m)) {
+            for (boolean lora : new boolean[] {false, true}) {
+                String kind = lora ? "lora" : "full";
+                Path trace = profile.resolve("train-step-" + kind + ".trace.json");
+                LlmBenchmark.StepProfile p = LlmBenchmark.profileTrainingStep(w, lora, s, trace, m);
+                f.put(kind + "_tokens", p.tokens());
+                f.put(kind + "_step_s", p.seconds());
+                f.put(kind + "_zero_grad_s", p.zeroGradSeconds());
+                f.put(kind + "_forward_backward_s", p.forwardBackwardSeconds());
+                f.put(kind + "_clip_s", p.clipSeconds());
+                f.put(kind + "_optimizer_s", p.optimizerSeconds());
+                f.put(kind + "_profiled_step_s", p.profiledSeconds());
+                f.put(kind + "_engine_s", p.operators().engineSeconds());
+                f.put(kind + "_operators_self_s", p.operators().selfSeconds());
+                f.put(kind + "_matmul_self_s", p.operators().selfSeconds(List.of("aten::mm", "aten::bmm", "aten::addmm")));
+                List<OperatorProfile.Operator> ops = p.operators().operators();
+                for (int k = 0; k < Math.min(PROFILE_TOP, ops.size()); k++) {
+                    OperatorProfile.Operator o = ops.get(k);
+                    f.put(String.format(Locale.ROOT, "%s_op_%02d", kind, k + 1), String.format(Locale.ROOT,
+                            "%s %.3f s (%.1f %% of the operators' time, %d calls)", o.name(), o.selfSeconds(),
+                            100 * o.selfSeconds() / p.operators().selfSeconds(), o.calls()));
+                }
+                f.put(kind + "_trace", trace.toString());
+            }
+        } finally {
+            TorchThreads.set(small);
         }
         f.put("load_average_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         output.print(spec.commandLine().getOut(), f, 36, "%.4g");

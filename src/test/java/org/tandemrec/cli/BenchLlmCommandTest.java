@@ -49,4 +49,24 @@ class BenchLlmCommandTest {
         // 1 layer: embedding 100x32, q 32x32, k,v 16x32, o 32x32, MLP 3x32x64, 2 norms, final norm, LM head 100x32.
         assertEquals(3200 + 1024 + 512 + 512 + 1024 + 6144 + 64 + 32 + 3200, j.get("parameters").asLong());
     }
+
+    @Test
+    void profileWritesEachStepsTraceAndAccountsItsPhases(@TempDir Path tmp) throws Exception {
+        assertEquals(2, run("bench", "llm", "--profile", tmp.toString(), "--model", tmp.toString()).code());
+        Path dir = tmp.resolve("profile");
+        CliRun r = run("bench", "llm", "--profile", dir.toString(), "--skip-100m", "--reps", "1", "--threads", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("demo", j.get("model").asText());
+        for (String kind : new String[] {"full", "lora"}) {
+            assertTrue(Files.size(dir.resolve("train-step-" + kind + ".trace.json")) > 0, kind);
+            double step = j.get(kind + "_step_s").asDouble();
+            double parts = j.get(kind + "_zero_grad_s").asDouble() + j.get(kind + "_forward_backward_s").asDouble()
+                    + j.get(kind + "_clip_s").asDouble() + j.get(kind + "_optimizer_s").asDouble();
+            assertEquals(step, parts, 1e-3 * step, kind + ": the phases make up the step");
+            assertTrue(j.get(kind + "_matmul_self_s").asDouble() > 0, kind + " in " + j);
+            assertTrue(j.get(kind + "_op_01").asText().startsWith("aten::"), j.get(kind + "_op_01").asText());
+        }
+        assertEquals(1024, j.get("full_tokens").asInt(), "the demo model's batch, 8 x 128");
+    }
 }
