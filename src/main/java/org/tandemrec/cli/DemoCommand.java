@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.collab.bdlm.BdlmRun;
@@ -199,8 +200,10 @@ public final class DemoCommand implements Callable<Integer> {
                 settings.put("bdlm", RunFiles.settingsText(bdlm.toJson()));
                 BdlmRun.Result b = new BdlmRun(bdlm, dir.resolve("split-loo"), dir.resolve("llm"),
                         dir.resolve("bdlm"), false, true, w).run();
-                records.addAll(b.records());
-                curves.addAll(b.curves());
+                Set<String> shared = RowNames.names(b.records());
+                shared.retainAll(RowNames.names(records));
+                records.addAll(RowNames.records(b.records(), "bdlm", shared));
+                curves.addAll(RowNames.curves(b.curves(), "bdlm", shared));
                 b.summary().forEach((k, v) -> config.put("bdlm " + k, v));
                 b.timings().forEach((k, v) -> timings.put("bdlm " + k, v));
             }
@@ -209,8 +212,10 @@ public final class DemoCommand implements Callable<Integer> {
                 settings.put("corella", RunFiles.settingsText(corella.toJson()));
                 CorellaRun.Result c = new CorellaRun(corella, dir.resolve("split-time"), dir.resolve("llm"),
                         dir.resolve("corella"), false, true, w).run();
-                records.addAll(c.records());
-                curves.addAll(c.curves());
+                Set<String> shared = RowNames.names(c.records());
+                shared.retainAll(RowNames.names(records));
+                records.addAll(RowNames.records(c.records(), "corella", shared));
+                curves.addAll(RowNames.curves(c.curves(), "corella", shared));
                 c.summary().forEach((k, v) -> config.put("corella " + k, v));
                 c.timings().forEach((k, v) -> timings.put("corella " + k, v));
             }

@@ -51,15 +51,23 @@ final class RowNames {
     }
 
     private static Set<String> names(RunResults r) {
-        Set<String> names = new HashSet<>();
-        r.results().forEach(x -> names.add(x.model()));
-        return names;
+        return names(r.results());
     }
 
     private static RunResults qualified(RunResults r, String id, Set<String> names) {
-        List<MetricRecord> records = r.results().stream()
-                .map(x -> names.contains(x.model()) ? x.withModel(id + "/" + x.model()) : x).toList();
-        List<Curve> curves = r.curves().stream().map(c -> {
+        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+        r.settings().forEach((name, values) -> settings.put(names.contains(name) ? id + "/" + name : name, values));
+        return new RunResults(r.run(), records(r.results(), id, names), curves(r.curves(), id, names), settings);
+    }
+
+    /** {@code records} with the model names in {@code names} qualified by {@code id}. */
+    static List<MetricRecord> records(List<MetricRecord> records, String id, Set<String> names) {
+        return records.stream().map(x -> names.contains(x.model()) ? x.withModel(id + "/" + x.model()) : x).toList();
+    }
+
+    /** {@code curves} of the models in {@code names} qualified by {@code id}. */
+    static List<Curve> curves(List<Curve> curves, String id, Set<String> names) {
+        return curves.stream().map(c -> {
             for (String name : names) {
                 // A curve is named by its model, followed by " (seed S)" in a run of a seed list.
                 if (c.name().equals(name) || c.name().startsWith(name + " (")) {
@@ -68,8 +76,12 @@ final class RowNames {
             }
             return c;
         }).toList();
-        Map<String, Map<String, String>> settings = new LinkedHashMap<>();
-        r.settings().forEach((name, values) -> settings.put(names.contains(name) ? id + "/" + name : name, values));
-        return new RunResults(r.run(), records, curves, settings);
+    }
+
+    /** The model names of {@code records}. */
+    static Set<String> names(List<MetricRecord> records) {
+        Set<String> names = new HashSet<>();
+        records.forEach(x -> names.add(x.model()));
+        return names;
     }
 }

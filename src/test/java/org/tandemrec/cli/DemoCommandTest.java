@@ -69,8 +69,12 @@ class DemoCommandTest {
                 .findFirst().orElseThrow();
         assertTrue(oracle.get("auc") > random.get("auc") + 0.15, "oracle " + oracle.get("auc") + " vs random "
                 + random.get("auc"));
+        // The methods' own CRMs are other models than the demo's lightgcn and dcnv2: rows of their own.
+        assertTrue(keys.contains("topk/bdlm/lightgcn") && keys.contains("ctr/corella/dcnv2"), keys.toString());
+        assertEquals(1, r.results().stream().filter(m -> m.task().equals("ctr") && m.model().equals("dcnv2")
+                && m.segment().equals("all")).count());
         Set<String> dcnSegments = r.results().stream()
-                .filter(m -> m.task().equals("ctr") && m.model().equals("dcnv2")).map(MetricRecord::segment)
+                .filter(m -> m.task().equals("ctr") && m.model().equals("corella/dcnv2")).map(MetricRecord::segment)
                 .collect(Collectors.toSet());
         assertTrue(dcnSegments.containsAll(Set.of("entropy-q1", "entropy-q2", "entropy-q3", "warm")), dcnSegments.toString());
         String html = Files.readString(run.resolve("report.html"));
