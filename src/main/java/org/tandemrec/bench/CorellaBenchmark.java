@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.collab.corella.Cascade;
 import org.tandemrec.collab.corella.ClickExamples;
@@ -79,7 +80,7 @@ public final class CorellaBenchmark {
 
     public static Figures run(LlamaConfig config, Settings s) {
         SplittableRandom rnd = new SplittableRandom(s.seed());
-        try (NDManager m = NDManager.newBaseManager(); DecoderWeights w = DecoderWeights.random(config, s.seed(), 0.02f, m);
+        try (NDManager m = TensorDevice.newManager(); DecoderWeights w = DecoderWeights.random(config, s.seed(), 0.02f, m);
              LoraAdapter adapter = LoraAdapter.create(w, new LoraConfig(8, 16, 0.0, List.of("q_proj", "v_proj"), ""),
                      s.seed(), m)) {
             ClickExamples data = examples(s, rnd);

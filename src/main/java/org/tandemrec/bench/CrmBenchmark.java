@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tandemrec.base.RowParallel;
+import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.cf.LightGcn;
@@ -110,7 +111,7 @@ public final class CrmBenchmark {
      */
     public static double matmulPeakGflops(Sizes s) {
         double best = 0;
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = TensorDevice.newManager()) {
             for (int n = s.matmulMin(); ; n = Math.min(s.matmulMax(), n + n / 2)) {
                 NDArray a = m.randomNormal(new Shape(n, n));
                 NDArray b = m.randomNormal(new Shape(n, n));

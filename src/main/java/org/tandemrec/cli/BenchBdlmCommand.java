@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.tandemrec.base.TensorDevice;
 import org.tandemrec.bench.BdlmBenchmark;
 import org.tandemrec.llm.decoder.TorchThreads;
 import picocli.CommandLine.Command;
@@ -86,7 +87,7 @@ public final class BenchBdlmCommand implements Callable<Integer> {
         f.put("timed_steps_before", noBefore ? 0 : s.beforeSteps());
         String small = size(s.smallIds());
         String large = size(s.largeIds());
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = TensorDevice.newManager()) {
             for (BdlmBenchmark.Mode mode : BdlmBenchmark.Mode.values()) {
                 boolean before = mode == BdlmBenchmark.Mode.LORA_BEFORE || mode == BdlmBenchmark.Mode.FULL_BEFORE;
                 if (before && noBefore) {
@@ -107,7 +108,7 @@ public final class BenchBdlmCommand implements Callable<Integer> {
         int suffix = quick ? 6 : 16;
         err.println("bench bdlm: drs features of " + CANDIDATES + " candidates ...");
         err.flush();
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = TensorDevice.newManager()) {
             BdlmBenchmark.PrefixTimes p = BdlmBenchmark.prefixScoring(s.model(), prefix, suffix, CANDIDATES, prefixUsers, 1, m);
             f.put("drs_prefix_tokens", prefix);
             f.put("drs_suffix_tokens", suffix);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.bench.LlmBenchmark;
 import org.tandemrec.bench.OperatorProfile;
@@ -97,7 +98,7 @@ public final class BenchLlmCommand implements Callable<Integer> {
         f.put("load_average_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         // The launcher keeps freed tensor memory in the heap (see ./tandem); say whether this run had it.
         f.put("malloc_mmap_threshold", String.valueOf(System.getenv("MALLOC_MMAP_THRESHOLD_")));
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = TensorDevice.newManager()) {
             // On a shared machine each peak is measured before and after its model and the higher
             // value kept, so that a busy moment does not inflate every utilisation figure.
             double peakBefore = LlmBenchmark.peakGflops(m, reps + 2);
@@ -146,7 +147,7 @@ public final class BenchLlmCommand implements Callable<Integer> {
         f.put("threads", skip100m ? small : large);
         f.put("load_average_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         TorchThreads.set(skip100m ? small : large);
-        try (NDManager m = NDManager.newBaseManager();
+        try (NDManager m = TensorDevice.newManager();
              DecoderWeights w = DecoderWeights.random(config, s.seed(), 0.02f, m)) {
             for (boolean lora : new boolean[] {false, true}) {
                 String kind = lora ? "lora" : "full";

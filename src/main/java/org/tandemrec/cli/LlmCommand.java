@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.GoldenCheck;
@@ -68,7 +69,7 @@ public final class LlmCommand implements Runnable {
                 throw new DataFormatException("--adapter " + adapter + " is not a directory");
             }
             threads.apply();
-            try (NDManager m = NDManager.newBaseManager();
+            try (NDManager m = TensorDevice.newManager();
                  DecoderWeights w = DecoderWeights.load(model, m);
                  LlmTokenizer tok = Files.isRegularFile(model.resolve("tokenizer.json"))
                          ? LlmTokenizer.load(model, w.config().vocabSize()) : null;
@@ -124,7 +125,7 @@ public final class LlmCommand implements Runnable {
             if (out.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
                 throw new UsageException("--out must differ from --model (the base weights are memory-mapped)");
             }
-            try (NDManager m = NDManager.newBaseManager();
+            try (NDManager m = TensorDevice.newManager();
                  DecoderWeights w = DecoderWeights.load(model, m);
                  LlmTokenizer tok = Files.isRegularFile(model.resolve("tokenizer.json"))
                          ? LlmTokenizer.load(model, w.config().vocabSize()) : null;

@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.tandemrec.base.TensorDevice;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.TensorConstants;
 
@@ -74,7 +75,7 @@ public final class AutogradStep implements AutoCloseable {
     }
 
     private AutogradStep(boolean training) {
-        this.manager = NDManager.newBaseManager();
+        this.manager = TensorDevice.newManager();
         this.collector = training ? Engine.getInstance().newGradientCollector() : null;
     }
 

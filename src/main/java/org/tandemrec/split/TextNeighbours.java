@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import org.tandemrec.base.Progress;
+import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 
 /**
@@ -36,7 +37,7 @@ public final class TextNeighbours {
         }
         int block = (int) Math.max(1, Math.min(n, BLOCK_FLOATS / n));
         TopSelection select = new TopSelection(k);
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = TensorDevice.newManager();
              Progress progress = Progress.start("text neighbours", n)) {
             NDArray all = manager.create(embeddings.vectors(), new Shape(n, d));
             NDArray allT = all.transpose();

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmSpec;
@@ -40,10 +41,10 @@ import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
 import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.UserItems;
-import org.tandemrec.train.Parameter;
-import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.EpochLog;
+import org.tandemrec.train.Parameter;
 import org.tandemrec.train.StepLog;
+import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
 import org.tandemrec.train.Trainer;
 
@@ -121,7 +122,7 @@ public final class BdlmRun {
         // Refused before anything is loaded: each variant holds one extended copy at a time.
         new SftMemory(declared, s.sft(), (long) split.numUsers() + split.numItems(), longest)
                 .check(AvailableMemory.now(), llmDir, 3);
-        try (NDManager m = NDManager.newBaseManager(); DecoderWeights base = DecoderWeights.load(llmDir, m);
+        try (NDManager m = TensorDevice.newManager(); DecoderWeights base = DecoderWeights.load(llmDir, m);
              LlmTokenizer baseTok = LlmTokenizer.load(llmDir, base.config().vocabSize())) {
             LlamaConfig lc = base.config();
             int h = lc.hiddenSize();

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
@@ -148,7 +149,7 @@ public final class CorellaRun {
                     test.histories()) : r.score(test.users(), test.items())));
         }
 
-        try (NDManager m = NDManager.newBaseManager(); DecoderWeights base = DecoderWeights.load(llmDir, m);
+        try (NDManager m = TensorDevice.newManager(); DecoderWeights base = DecoderWeights.load(llmDir, m);
              LlmTokenizer tok = LlmTokenizer.load(llmDir, base.config().vocabSize())) {
             PromptStyle style = idTokenStyle(tok, split);
             int budget = s.tokenBudget() > 0 ? Math.min(s.tokenBudget(), base.config().maxPositionEmbeddings())

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.ctr.DcnV2;
 import org.tandemrec.crm.ctr.DcnV2Inference;
@@ -168,7 +169,7 @@ public final class ServedCascade implements AutoCloseable {
             throw new DataFormatException(crmFile, "a DCNv2 of " + crm.numUsers() + " users and " + crm.numItems()
                     + " items, but " + splitDir + " has " + split.numUsers() + " and " + split.numItems());
         }
-        NDManager m = NDManager.newBaseManager();
+        NDManager m = TensorDevice.newManager();
         DecoderWeights base = null;
         LoraAdapter adapter = null;
         LlmTokenizer tok = null;

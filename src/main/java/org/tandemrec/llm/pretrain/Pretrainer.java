@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.base.TensorDevice;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.HfCheckpoint;
@@ -115,7 +116,7 @@ public final class Pretrainer {
             Files.deleteIfExists(plan);
             log.delete();
         }
-        try (LlmTokenizer tok = trainTokenizer(documents); NDManager m = NDManager.newBaseManager()) {
+        try (LlmTokenizer tok = trainTokenizer(documents); NDManager m = TensorDevice.newManager()) {
             LlamaConfig lc = config.llamaConfig(tok.size());
             int[] stream = encodeStream(tok, documents);
             try (DecoderWeights w = DecoderWeights.random(lc, config.seed(), 0.02f, m)) {

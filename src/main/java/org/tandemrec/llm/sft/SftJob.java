@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.base.Directories;
+import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.decoder.AvailableMemory;
@@ -102,7 +103,7 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
             Files.deleteIfExists(checkpoint);
             stepLog.delete();
         }
-        try (NDManager m = NDManager.newBaseManager(); DecoderWeights loaded = DecoderWeights.load(model, m);
+        try (NDManager m = TensorDevice.newManager(); DecoderWeights loaded = DecoderWeights.load(model, m);
              LlmTokenizer tok = LlmTokenizer.load(model, loaded.config().vocabSize())) {
             List<SftSequence> trainSeqs = encode(tok, train, mc, maxLength, trainData);
             List<SftSequence> validSeqs = encode(tok, valid, mc, maxLength, validData);
