@@ -184,7 +184,9 @@ class DataFilesCorpusTest {
             cases.add(bad(f, "a 10 MB line", f.interactions(), List.of(f.interactions() + ":" + (f.header() + 2)), join(withHuge)));
             cases.add(bad(f, "empty interactions file", f.interactions(), List.of(f.interactions()), new byte[0]));
             cases.add(bad(f, "interactions file of NUL bytes", f.interactions(), List.of(f.interactions()), new byte[64]));
-            if (!f.id().equals("tandem")) { // its items.jsonl and users.jsonl are JSON, not delimited rows
+            if (f.id().equals("tandem")) {
+                jsonSideFiles(f, cases);
+            } else {
                 sideFiles(f, cases);
             }
             cases.add(bad(f, "interactions file missing", f.interactions(), List.of(f.id().equals("recbole") ? ".inter"
@@ -273,6 +275,20 @@ class DataFilesCorpusTest {
             if (header) {
                 cases.add(bad(f, file + " header not UTF-8", file, List.of(file + ":1", notUtf8("(header)")), withByte(lines, 0, 1)));
             }
+        }
+    }
+
+    /** The tandem format's items.jsonl and users.jsonl: a repeated object, and invalid UTF-8 in one. */
+    private static void jsonSideFiles(Format f, List<DynamicTest> cases) {
+        for (String file : List.of("items.jsonl", "users.jsonl")) {
+            List<String> lines = f.files().get(file);
+            String id = lines.get(0).replaceFirst("^\\{\"(item|user)_id\":\"([^\"]*)\".*", "$2");
+            List<String> dup = new ArrayList<>(lines);
+            dup.add(lines.get(0));
+            cases.add(bad(f, file + " with a duplicate id", file, List.of(file + ":" + dup.size(),
+                    "duplicate id '" + id + "' (first on line 1)"), join(dup)));
+            cases.add(bad(f, file + " not UTF-8", file, List.of(file + ":1", "not UTF-8 text"),
+                    withByte(lines, 0, lines.get(0).indexOf(id) + 1)));
         }
     }
 
