@@ -49,7 +49,8 @@ final class AmazonLoader {
             throw new DataFormatException(file, "expected an Amazon reviews file (JSON lines or Python literals, optionally gzip)");
         }
         BadLines bad = new BadLines(options.skipBadLines());
-        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 300), StandardCharsets.UTF_8);
+        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 300),
+                StandardCharsets.UTF_8);
         try (DelimitedReader r = new DelimitedReader(file, null, false).withProgress(file.getFileName().toString())) {
             r.forEachRecord(bad, () -> {
                 Map<String, Object> o = isPythonLiteral(r) ? record(r) : jsonReviewFields(r);

@@ -28,7 +28,8 @@ final class CsvLoader {
         }
         CsvColumns cols = options.csv();
         BadLines bad = new BadLines(options.skipBadLines());
-        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 20), StandardCharsets.UTF_8);
+        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 20),
+                StandardCharsets.UTF_8);
         try (DelimitedReader r = new DelimitedReader(file, cols.delimiter(), true).withProgress(file.getFileName().toString())) {
             int[] idx = null;
             if (!cols.header()) {

@@ -356,7 +356,8 @@ final class DelimitedReader implements Closeable {
     void requireUtf8(int f, String field) {
         int at = FieldBytes.nonUtf8Offset(buf, starts[f], ends[f]);
         if (at >= 0) {
-            throw problem(field, String.format(java.util.Locale.ROOT, "not UTF-8 text (byte 0x%02X at offset %d of the field; save the file as UTF-8)",
+            throw problem(field, String.format(java.util.Locale.ROOT,
+                    "not UTF-8 text (byte 0x%02X at offset %d of the field; save the file as UTF-8)",
                     buf[starts[f] + at] & 0xFF, at));
         }
     }

@@ -64,7 +64,8 @@ final class InteractionCollector {
      * Adds the record's user and item (fields named {@code userName} and {@code itemName} in
      * messages) with the given value and time; both ids are checked before either is interned.
      */
-    void add(DelimitedReader r, int userField, String userName, int itemField, String itemName, float value, long time) {
+    void add(DelimitedReader r, int userField, String userName, int itemField, String itemName, float value,
+            long time) {
         checkId(r, userField, userName);
         checkId(r, itemField, itemName);
         table.add(r.intern(userField, users, userName), r.intern(itemField, items, itemName), value, time);

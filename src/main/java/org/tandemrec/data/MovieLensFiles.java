@@ -28,7 +28,8 @@ final class MovieLensFiles {
      */
     static InteractionCollector.Interactions readRatings(Path file, String delimiter, int bytesPerRow,
             String fields, BadLines bad) throws IOException {
-        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, bytesPerRow), StandardCharsets.ISO_8859_1);
+        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, bytesPerRow),
+                StandardCharsets.ISO_8859_1);
         try (DelimitedReader r = new DelimitedReader(file, delimiter, false).withProgress(file.getFileName().toString())) {
             r.forEachRecord(bad, () -> {
                 requireFields(r, 4, fields);

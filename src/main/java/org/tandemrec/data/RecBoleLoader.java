@@ -15,9 +15,9 @@ import org.tandemrec.data.RecBoleHeader.Type;
 
 /**
  * RecBole's atomic files, as RecBole users keep them: {@code NAME.inter} with optional
- * {@code NAME.item} and {@code NAME.user} beside it, UTF-8 (ids and the text Tandem reads are
- * refused on their line when not), tab-separated, no quoting, and a
- * first line of typed field names ({@code user_id:token}; types {@code token}, {@code token_seq},
+ * {@code NAME.item} and {@code NAME.user} beside it, UTF-8 (ids, headers and the text Tandem
+ * reads are refused on their line when not), tab-separated, no quoting, and a first line of
+ * typed field names ({@code user_id:token}; types {@code token}, {@code token_seq},
  * {@code float}, {@code float_seq}; sequences are space-separated). The path is the directory
  * (holding {@code DIRNAME.inter}, or a single {@code .inter} file) or the {@code .inter} file.
  *
@@ -103,7 +103,8 @@ final class RecBoleLoader {
     }
 
     private static InteractionCollector.Interactions readInteractions(Path file, BadLines bad) throws IOException {
-        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 25), StandardCharsets.UTF_8);
+        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 25),
+                StandardCharsets.UTF_8);
         try (DelimitedReader r = new DelimitedReader(file, DELIMITER, false).withProgress(file.getFileName().toString())) {
             RecBoleHeader h = RecBoleHeader.read(r);
             int user = h.require("user_id", Type.TOKEN);

@@ -112,11 +112,13 @@ public final class SideInfoFiles {
      * Interns the line's required id, refusing one that an earlier line already had with the line
      * of the first, as the other formats' side files do; {@code lines} holds each id's line.
      */
-    private static void internNewId(Path file, long line, JsonNode o, String field, IdMap.Builder ids, List<Long> lines) {
+    private static void internNewId(Path file, long line, JsonNode o, String field, IdMap.Builder ids,
+            List<Long> lines) {
         String id = requiredText(file, line, o, field);
         int first = ids.indexOf(id);
         if (first >= 0) {
-            throw new DataFormatException(file, line, field, "duplicate id '" + id + "' (first on line " + lines.get(first) + ")");
+            throw new DataFormatException(file, line, field, "duplicate id '" + id + "' (first on line "
+                    + lines.get(first) + ")");
         }
         ids.intern(id);
         lines.add(line);

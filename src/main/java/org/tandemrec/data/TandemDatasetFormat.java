@@ -146,7 +146,8 @@ public final class TandemDatasetFormat {
 
         Path tsv = dir.resolve(INTERACTIONS);
         BadLines bad = new BadLines(options.skipBadLines());
-        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(tsv, 24), StandardCharsets.UTF_8);
+        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(tsv, 24),
+                StandardCharsets.UTF_8);
         items.ids().rawIds().forEach(c.items::intern);
         if (users != null) {
             users.ids().rawIds().forEach(c.users::intern);
