@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * Amazon review dumps, plain or gzip (recognised by magic bytes), one record per line in either
  * syntax, detected per line: a Python literal dict (2014 dumps, {@code {'asin': ...}}) or a
- * JSON object (2018 and 2023 dumps, {@code {"asin": ...}}).
+ * JSON object (2018 and 2023 dumps, {@code {"asin": ...}}). Both are UTF-8: a line whose ids or
+ * text are not is refused naming the line.
  *
  * <p>Review fields: user {@code reviewerID} (2014/2018) or {@code user_id} (2023); rating
  * {@code overall} or {@code rating}; time {@code unixReviewTime} in seconds or {@code timestamp}
@@ -48,7 +49,8 @@ final class AmazonLoader {
             throw new DataFormatException(file, "expected an Amazon reviews file (JSON lines or Python literals, optionally gzip)");
         }
         BadLines bad = new BadLines(options.skipBadLines());
-        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 300));
+        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 300),
+                StandardCharsets.UTF_8);
         try (DelimitedReader r = new DelimitedReader(file, null, false).withProgress(file.getFileName().toString())) {
             r.forEachRecord(bad, () -> {
                 Map<String, Object> o = isPythonLiteral(r) ? record(r) : jsonReviewFields(r);
@@ -59,7 +61,7 @@ final class AmazonLoader {
                 c.add(c.users.intern(user), c.items.intern(item), rating, time);
             });
         }
-        InteractionCollector.Interactions in = c.finish(file, bad, StandardCharsets.UTF_8);
+        InteractionCollector.Interactions in = c.finish(file, bad);
         List<ItemInfo> info = in.emptyItemInfo();
         long dropped = 0;
         if (options.amazonMetadata() != null) {
@@ -68,20 +70,34 @@ final class AmazonLoader {
         return bad.result(in.toDataset(CsvLoader.baseName(file), info, in.emptyProfiles()), dropped, 0);
     }
 
+    /**
+     * Fills {@code info} from the metadata file and returns the rows of items without reviews. A
+     * second row of one item is refused ({@link SideRowLines}) unless what Tandem reads of it
+     * (title, categories, description) equals the first's. Unlike the side files a user writes,
+     * the metadata dumps are scraped and may list a product twice, and such a repeat changes
+     * nothing; one that disagrees would silently replace the first.
+     */
     private static long readMetadata(Path file, IdMap items, List<ItemInfo> info, BadLines bad) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException(file, "no such Amazon metadata file");
         }
         long[] dropped = {0};
+        SideRowLines lines = new SideRowLines(items);
         try (DelimitedReader r = new DelimitedReader(file, null, false).withProgress(file.getFileName().toString())) {
             r.forEachRecord(bad, () -> {
                 Map<String, Object> o = record(r);
-                int idx = items.indexOf(text(r, o, "parent_asin", "asin"));
+                String id = text(r, o, "parent_asin", "asin");
+                int idx = items.indexOf(id);
                 if (idx < 0) {
                     dropped[0]++;
                     return;
                 }
-                info.set(idx, itemInfo(r, o));
+                ItemInfo it = itemInfo(r, o);
+                if (lines.has(idx) && it.equals(info.get(idx))) {
+                    return;
+                }
+                lines.claim(r, idx, presentKey(o, "parent_asin", "asin"), id);
+                info.set(idx, it);
             });
         }
         return dropped[0];
@@ -195,7 +211,7 @@ final class AmazonLoader {
     /** The line as a map, parsed as a Python literal or as JSON by the quote after the brace. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> record(DelimitedReader r) {
-        String line = r.text(0, StandardCharsets.UTF_8);
+        String line = r.utf8(0, "(record)");
         int k = 0;
         while (k < line.length() && Character.isWhitespace(line.charAt(k))) {
             k++;
@@ -223,16 +239,26 @@ final class AmazonLoader {
 
     /** The first present, non-empty key's value as text; missing is an error naming the keys. */
     private static String text(DelimitedReader r, Map<String, Object> o, String key, String alt) {
+        String k = presentKey(o, key, alt);
+        if (k == null) {
+            throw r.problem(key + "/" + alt, "missing");
+        }
+        Object v = o.get(k);
+        if (v instanceof Map || v instanceof List) {
+            throw r.problem(k, "expected a string id");
+        }
+        return String.valueOf(v);
+    }
+
+    /** The first of the two keys whose value is present and not empty, or null. */
+    private static String presentKey(Map<String, Object> o, String key, String alt) {
         for (String k : new String[] {key, alt}) {
             Object v = o.get(k);
             if (v != null && !String.valueOf(v).isEmpty()) {
-                if (v instanceof Map || v instanceof List) {
-                    throw r.problem(k, "expected a string id");
-                }
-                return String.valueOf(v);
+                return k;
             }
         }
-        throw r.problem(key + "/" + alt, "missing");
+        return null;
     }
 
     private static float rating(DelimitedReader r, Map<String, Object> o) {

@@ -10,8 +10,10 @@ import java.util.List;
 
 /**
  * Generic delimited interactions file (CSV per RFC 4180, TSV, or any delimiter), with the
- * columns given by a {@link CsvColumns}. Ids are UTF-8. Items and users have side information
- * only from the optional side files of {@link LoadOptions#csvSideFiles()}.
+ * columns given by a {@link CsvColumns}. Ids, header names and side-file text are UTF-8: other
+ * bytes are refused naming the line and field, as replacement characters would merge distinct ids.
+ * Items and users have side information only from the optional side files of
+ * {@link LoadOptions#csvSideFiles()}.
  */
 final class CsvLoader {
     private CsvLoader() {
@@ -26,7 +28,8 @@ final class CsvLoader {
         }
         CsvColumns cols = options.csv();
         BadLines bad = new BadLines(options.skipBadLines());
-        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 20));
+        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 20),
+                StandardCharsets.UTF_8);
         try (DelimitedReader r = new DelimitedReader(file, cols.delimiter(), true).withProgress(file.getFileName().toString())) {
             int[] idx = null;
             if (!cols.header()) {
@@ -60,7 +63,7 @@ final class CsvLoader {
                 throw new DataFormatException(file, "empty file, expected a header line");
             }
         }
-        InteractionCollector.Interactions in = c.finish(file, bad, StandardCharsets.UTF_8);
+        InteractionCollector.Interactions in = c.finish(file, bad);
         CsvSideFiles side = options.csvSideFiles();
         List<ItemInfo> info = in.emptyItemInfo();
         long droppedItems = side.items() == null ? 0
@@ -79,7 +82,7 @@ final class CsvLoader {
     private static int[] resolveHeader(DelimitedReader r, CsvColumns cols) {
         List<String> names = new ArrayList<>();
         for (int f = 0; f < r.fieldCount(); f++) {
-            String n = r.text(f, StandardCharsets.UTF_8);
+            String n = r.utf8(f, "(header)");
             names.add(f == 0 && n.startsWith("\uFEFF") ? n.substring(1) : n);
         }
         return new int[] {resolve(r, names, cols.user(), "user"), resolve(r, names, cols.item(), "item"),

@@ -40,8 +40,9 @@ final class CsvSideFileReader {
                         + header);
             }
             return SideRows.read(r, bad, header.size(), id, idColumn, items, info,
-                    rec -> new ItemInfo(SideRows.text(rec, title), categories(SideRows.text(rec, categories)),
-                            SideRows.text(rec, description)));
+                    rec -> new ItemInfo(SideRows.text(rec, title, "title"),
+                            categories(SideRows.text(rec, categories, "categories")),
+                            SideRows.text(rec, description, "description")));
         }
     }
 
@@ -63,7 +64,7 @@ final class CsvSideFileReader {
             return SideRows.read(r, bad, header.size(), id, idColumn, users, profiles, rec -> {
                 Map<String, String> fields = new LinkedHashMap<>();
                 for (int f = 0; f < header.size(); f++) {
-                    String v = SideRows.text(rec, f);
+                    String v = SideRows.text(rec, f, header.get(f));
                     if (f != id && !v.isEmpty()) {
                         fields.put(header.get(f), v);
                     }

@@ -343,6 +343,25 @@ final class DelimitedReader implements Closeable {
         return ends[f];
     }
 
+    /**
+     * Field f as UTF-8 text; bytes that are not UTF-8 are refused naming the field, rather than
+     * read as replacement characters that would merge distinct ids and garble titles.
+     */
+    String utf8(int f, String field) {
+        requireUtf8(f, field);
+        return new String(buf, starts[f], ends[f] - starts[f], StandardCharsets.UTF_8);
+    }
+
+    /** Refuses field f unless its bytes are UTF-8, naming the field and the first bad byte. */
+    void requireUtf8(int f, String field) {
+        int at = FieldBytes.nonUtf8Offset(buf, starts[f], ends[f]);
+        if (at >= 0) {
+            throw problem(field, String.format(java.util.Locale.ROOT,
+                    "not UTF-8 text (byte 0x%02X at offset %d of the field; save the file as UTF-8)",
+                    buf[starts[f] + at] & 0xFF, at));
+        }
+    }
+
     /** Field f as text, UTF-8 or Latin-1 ({@link FieldBytes#utf8OrLatin1}). */
     String textUtf8OrLatin1(int f) {
         return FieldBytes.utf8OrLatin1(buf, starts[f], ends[f]);

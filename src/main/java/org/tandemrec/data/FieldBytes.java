@@ -1,7 +1,9 @@
 package org.tandemrec.data;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -130,6 +132,25 @@ final class FieldBytes {
             }
         }
         return new String(b, s, len, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The offset in b[s, e) of the first byte that is not part of valid UTF-8 (a stray
+     * continuation byte, a truncated or overlong sequence, a surrogate), or -1 when all of it is
+     * UTF-8. Plain ASCII, the common case of ids, is recognised without a decoder.
+     */
+    static int nonUtf8Offset(byte[] b, int s, int e) {
+        int i = s;
+        while (i < e && b[i] >= 0) {
+            i++;
+        }
+        if (i == e) {
+            return -1;
+        }
+        ByteBuffer in = ByteBuffer.wrap(b, i, e - i);
+        // A new decoder reports malformed input instead of replacing it; e - i chars always suffice.
+        CoderResult r = StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(e - i), true);
+        return r.isError() ? in.position() - s : -1;
     }
 
     /** True when the bytes are exactly the given ASCII text. */

@@ -2,6 +2,7 @@ package org.tandemrec.data;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +18,16 @@ final class InteractionCollector {
     final RawIdInterner users = new RawIdInterner();
     final RawIdInterner items = new RawIdInterner();
     private final InteractionTable.Builder table;
+    private final Charset idCharset;
 
-    InteractionCollector(int expectedSize) {
+    /**
+     * @param idCharset how the file spells its ids: UTF-8 ids are checked as they are read, so a
+     *     byte that is not UTF-8 is refused on its line instead of turning into a replacement
+     *     character when the id map is made; Latin-1 (MovieLens) takes every byte
+     */
+    InteractionCollector(int expectedSize, Charset idCharset) {
         table = new InteractionTable.Builder(expectedSize);
+        this.idCharset = idCharset;
     }
 
     /** A capacity guess from the file size, so that columns rarely grow while loading. */
@@ -49,13 +57,28 @@ final class InteractionCollector {
     void add(DelimitedReader r, int userField, int itemField, int ratingField, int timeField) {
         float v = ratingField < 0 ? 1f : rating(r, ratingField);
         long t = timeField < 0 ? table.size() : r.integer(timeField, "timestamp");
-        if (r.isEmpty(userField)) {
-            throw r.problem("user", "empty id");
+        add(r, userField, "user", itemField, "item", v, t);
+    }
+
+    /**
+     * Adds the record's user and item (fields named {@code userName} and {@code itemName} in
+     * messages) with the given value and time; both ids are checked before either is interned.
+     */
+    void add(DelimitedReader r, int userField, String userName, int itemField, String itemName, float value,
+            long time) {
+        checkId(r, userField, userName);
+        checkId(r, itemField, itemName);
+        table.add(r.intern(userField, users, userName), r.intern(itemField, items, itemName), value, time);
+    }
+
+    /** Refuses field f as an id unless it is non-empty and, for UTF-8 ids, UTF-8. */
+    void checkId(DelimitedReader r, int f, String field) {
+        if (r.isEmpty(f)) {
+            throw r.problem(field, "empty id");
         }
-        if (r.isEmpty(itemField)) {
-            throw r.problem("item", "empty id");
+        if (idCharset.equals(StandardCharsets.UTF_8)) {
+            r.requireUtf8(f, field);
         }
-        table.add(r.intern(userField, users, "user"), r.intern(itemField, items, "item"), v, t);
     }
 
     static float rating(DelimitedReader r, int field) {
@@ -68,7 +91,7 @@ final class InteractionCollector {
     }
 
     /** The id maps and table; an empty result is an error naming the source. */
-    Interactions finish(Path source, BadLines bad, Charset idCharset) {
+    Interactions finish(Path source, BadLines bad) {
         if (table.size() == 0) {
             throw new DataFormatException(source, "no interactions loaded"
                     + (bad.count() > 0 ? " (all " + bad.count() + " records were malformed and skipped)" : " (no data lines)"));

@@ -75,7 +75,7 @@ final class MovieLens100kLoader {
             throws IOException {
         int expected = 5 + genres.size();
         long[] dropped = {0};
-        java.util.BitSet seen = new java.util.BitSet();
+        SideRowLines lines = new SideRowLines(items);
         try (DelimitedReader r = new DelimitedReader(file, "|", false)) {
             r.forEachRecord(bad, () -> {
                 MovieLensFiles.requireFields(r, expected, "id|title|release|video release|URL|" + genres.size() + " genre flags");
@@ -88,7 +88,7 @@ final class MovieLens100kLoader {
                                 + r.text(5 + g, StandardCharsets.ISO_8859_1) + "'");
                     }
                 }
-                int idx = MovieLensFiles.sideIndex(r, items, seen, "item");
+                int idx = MovieLensFiles.sideIndex(r, items, lines, "item");
                 if (idx < 0) {
                     dropped[0]++;
                     return;
@@ -101,12 +101,12 @@ final class MovieLens100kLoader {
 
     private static long readUsers(Path file, IdMap users, List<UserProfile> profiles, BadLines bad) throws IOException {
         long[] dropped = {0};
-        java.util.BitSet seen = new java.util.BitSet();
+        SideRowLines lines = new SideRowLines(users);
         try (DelimitedReader r = new DelimitedReader(file, "|", false)) {
             r.forEachRecord(bad, () -> {
                 MovieLensFiles.requireFields(r, 5, "id|age|gender|occupation|zip");
                 r.integer(1, "age");
-                int u = MovieLensFiles.sideIndex(r, users, seen, "user");
+                int u = MovieLensFiles.sideIndex(r, users, lines, "user");
                 if (u < 0) {
                     dropped[0]++;
                     return;

@@ -56,11 +56,11 @@ final class MovieLensDatLoader {
 
     private static long readMovies(Path file, IdMap items, List<ItemInfo> info, BadLines bad) throws IOException {
         long[] dropped = {0};
-        java.util.BitSet seen = new java.util.BitSet();
+        SideRowLines lines = new SideRowLines(items);
         try (DelimitedReader r = new DelimitedReader(file, "::", false)) {
             r.forEachRecord(bad, () -> {
                 MovieLensFiles.requireFields(r, 3, "id::title::genres");
-                int idx = MovieLensFiles.sideIndex(r, items, seen, "movie");
+                int idx = MovieLensFiles.sideIndex(r, items, lines, "movie");
                 if (idx < 0) {
                     dropped[0]++;
                     return;
@@ -82,11 +82,11 @@ final class MovieLensDatLoader {
 
     private static long readUsers(Path file, IdMap users, List<UserProfile> profiles, BadLines bad) throws IOException {
         long[] dropped = {0};
-        java.util.BitSet seen = new java.util.BitSet();
+        SideRowLines lines = new SideRowLines(users);
         try (DelimitedReader r = new DelimitedReader(file, "::", false)) {
             r.forEachRecord(bad, () -> {
                 MovieLensFiles.requireFields(r, 5, "id::gender::age::occupation::zip");
-                int u = MovieLensFiles.sideIndex(r, users, seen, "user");
+                int u = MovieLensFiles.sideIndex(r, users, lines, "user");
                 if (u < 0) {
                     dropped[0]++;
                     return;

@@ -28,31 +28,31 @@ final class MovieLensFiles {
      */
     static InteractionCollector.Interactions readRatings(Path file, String delimiter, int bytesPerRow,
             String fields, BadLines bad) throws IOException {
-        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, bytesPerRow));
+        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, bytesPerRow),
+                StandardCharsets.ISO_8859_1);
         try (DelimitedReader r = new DelimitedReader(file, delimiter, false).withProgress(file.getFileName().toString())) {
             r.forEachRecord(bad, () -> {
                 requireFields(r, 4, fields);
                 c.add(r, 0, 1, 2, 3);
             });
         }
-        return c.finish(file, bad, StandardCharsets.ISO_8859_1);
+        return c.finish(file, bad);
     }
 
     /**
      * The index of a side file's record (its id in field 0), or -1 for an id without ratings. An
-     * empty id or one given twice is refused: the second row would silently replace the first.
+     * empty id is refused, and so is a second row of one id ({@link SideRowLines}), even an exact
+     * repeat: GroupLens' files have one row per id, so a repeat means the file was edited or
+     * concatenated.
      */
-    static int sideIndex(DelimitedReader r, IdMap ids, java.util.BitSet seen, String what) {
+    static int sideIndex(DelimitedReader r, IdMap ids, SideRowLines lines, String what) {
         String id = r.text(0, StandardCharsets.ISO_8859_1);
         if (id.isEmpty()) {
             throw r.problem("id", "empty " + what + " id");
         }
         int idx = ids.indexOf(id);
-        if (idx >= 0 && seen.get(idx)) {
-            throw r.problem("id", "duplicate " + what + " id '" + id + "'");
-        }
         if (idx >= 0) {
-            seen.set(idx);
+            lines.claim(r, idx, "id", id);
         }
         return idx;
     }

@@ -137,7 +137,7 @@ record RecBoleHeader(Path file, long line, List<Field> fields) {
             if (f.type() == Type.FLOAT && !r.isEmpty(i)) {
                 r.decimal(i, f.name());
             } else if (f.type() == Type.FLOAT_SEQ && !r.isEmpty(i)) {
-                for (String v : SideRows.text(r, i).split(" ")) {
+                for (String v : SideRows.text(r, i, f.name()).split(" ")) {
                     if (v.isEmpty()) {
                         continue;
                     }

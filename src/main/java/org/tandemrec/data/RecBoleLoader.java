@@ -15,8 +15,9 @@ import org.tandemrec.data.RecBoleHeader.Type;
 
 /**
  * RecBole's atomic files, as RecBole users keep them: {@code NAME.inter} with optional
- * {@code NAME.item} and {@code NAME.user} beside it, UTF-8, tab-separated, no quoting, and a
- * first line of typed field names ({@code user_id:token}; types {@code token}, {@code token_seq},
+ * {@code NAME.item} and {@code NAME.user} beside it, UTF-8 (ids, headers and the text Tandem
+ * reads are refused on their line when not), tab-separated, no quoting, and a first line of
+ * typed field names ({@code user_id:token}; types {@code token}, {@code token_seq},
  * {@code float}, {@code float_seq}; sequences are space-separated). The path is the directory
  * (holding {@code DIRNAME.inter}, or a single {@code .inter} file) or the {@code .inter} file.
  *
@@ -102,7 +103,8 @@ final class RecBoleLoader {
     }
 
     private static InteractionCollector.Interactions readInteractions(Path file, BadLines bad) throws IOException {
-        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 25));
+        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(file, 25),
+                StandardCharsets.UTF_8);
         try (DelimitedReader r = new DelimitedReader(file, DELIMITER, false).withProgress(file.getFileName().toString())) {
             RecBoleHeader h = RecBoleHeader.read(r);
             int user = h.require("user_id", Type.TOKEN);
@@ -116,18 +118,12 @@ final class RecBoleLoader {
                             + r.fieldCount());
                 }
                 h.checkNumbers(r);
-                if (r.isEmpty(user)) {
-                    throw r.problem("user_id", "empty id");
-                }
-                if (r.isEmpty(item)) {
-                    throw r.problem("item_id", "empty id");
-                }
                 float v = rating < 0 ? 1f : InteractionCollector.rating(r, rating);
                 long t = time < 0 ? c.size() : r.integer(time, "timestamp");
-                c.add(r.intern(user, c.users, "user_id"), r.intern(item, c.items, "item_id"), v, t);
+                c.add(r, user, "user_id", item, "item_id", v, t);
             });
         }
-        return c.finish(file, bad, StandardCharsets.UTF_8);
+        return c.finish(file, bad);
     }
 
     private static long readItems(Path file, IdMap items, List<ItemInfo> info, BadLines bad) throws IOException {
@@ -143,11 +139,12 @@ final class RecBoleLoader {
                 }
             }
             int description = h.firstOf(List.of(DESCRIPTION_FIELD), Type.TOKEN, Type.TOKEN_SEQ);
+            String titleName = title < 0 ? "title" : h.name(title);
             return SideRows.read(r, bad, h.size(), id, "item_id", items, info, rec -> {
                 h.checkNumbers(rec);
                 Set<String> cats = new LinkedHashSet<>();
                 for (int c : categories) {
-                    String v = SideRows.text(rec, c);
+                    String v = SideRows.text(rec, c, h.name(c));
                     if (h.type(c) == Type.TOKEN_SEQ) {
                         for (String token : v.split(" ")) {
                             if (!token.isEmpty()) {
@@ -158,7 +155,8 @@ final class RecBoleLoader {
                         cats.add(v);
                     }
                 }
-                return new ItemInfo(SideRows.text(rec, title), new ArrayList<>(cats), SideRows.text(rec, description));
+                return new ItemInfo(SideRows.text(rec, title, titleName), new ArrayList<>(cats),
+                        SideRows.text(rec, description, DESCRIPTION_FIELD));
             });
         }
     }
@@ -177,7 +175,7 @@ final class RecBoleLoader {
                 h.checkNumbers(rec);
                 Map<String, String> p = new LinkedHashMap<>();
                 for (int f : fields) {
-                    String v = SideRows.text(rec, f);
+                    String v = SideRows.text(rec, f, h.name(f));
                     if (!v.isEmpty()) {
                         p.put(h.name(f), v);
                     }

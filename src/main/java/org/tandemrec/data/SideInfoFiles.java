@@ -74,9 +74,10 @@ public final class SideInfoFiles {
 
     public static Items readItems(Path file) throws IOException {
         IdMap.Builder ids = new IdMap.Builder();
+        List<Long> lines = new ArrayList<>();
         List<ItemInfo> info = new ArrayList<>();
         forEachObject(file, (o, line) -> {
-            internNewId(file, line, o, "item_id", ids);
+            internNewId(file, line, o, "item_id", ids, lines);
             List<String> cats = new ArrayList<>();
             JsonNode c = o.get("categories");
             if (c != null && !c.isNull()) {
@@ -92,9 +93,10 @@ public final class SideInfoFiles {
 
     public static Users readUsers(Path file) throws IOException {
         IdMap.Builder ids = new IdMap.Builder();
+        List<Long> lines = new ArrayList<>();
         List<UserProfile> profiles = new ArrayList<>();
         forEachObject(file, (o, line) -> {
-            internNewId(file, line, o, "user_id", ids);
+            internNewId(file, line, o, "user_id", ids, lines);
             Map<String, String> fields = new LinkedHashMap<>();
             o.properties().forEach(e -> {
                 if (!e.getKey().equals("user_id")) {
@@ -106,13 +108,20 @@ public final class SideInfoFiles {
         return new Users(ids.build(), profiles);
     }
 
-    /** Interns the line's required id, refusing one that an earlier line already had. */
-    private static void internNewId(Path file, long line, JsonNode o, String field, IdMap.Builder ids) {
+    /**
+     * Interns the line's required id, refusing one that an earlier line already had with the line
+     * of the first, as the other formats' side files do; {@code lines} holds each id's line.
+     */
+    private static void internNewId(Path file, long line, JsonNode o, String field, IdMap.Builder ids,
+            List<Long> lines) {
         String id = requiredText(file, line, o, field);
-        if (ids.indexOf(id) >= 0) {
-            throw new DataFormatException(file, line, field, "duplicate id '" + id + "'");
+        int first = ids.indexOf(id);
+        if (first >= 0) {
+            throw new DataFormatException(file, line, field, "duplicate id '" + id + "' (first on line "
+                    + lines.get(first) + ")");
         }
         ids.intern(id);
+        lines.add(line);
     }
 
     private interface LineConsumer {

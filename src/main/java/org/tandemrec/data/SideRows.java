@@ -1,15 +1,17 @@
 package org.tandemrec.data;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads the rows of a delimited item or user side file, one row per id, into the entries of the
- * ids the interactions indexed. Rows of ids that no interaction has are dropped and counted; a
- * second row of one id is malformed. A row is turned into its entry before its id is looked up,
- * so a bad row never leaves a half-filled entry behind.
+ * ids the interactions indexed. Rows of ids that no interaction has are dropped and counted. A
+ * second row of one id is malformed ({@link SideRowLines}), even when it repeats the first
+ * exactly: CSV and RecBole side files come from the user's own export or conversion, where a
+ * repeated row means a join or concatenation went wrong, and the same mistake may have repeated
+ * interactions too. Text is UTF-8; other bytes are refused naming the field. A row is turned into
+ * its entry before its id is looked up, so a bad row never leaves a half-filled entry behind.
  */
 final class SideRows {
     private SideRows() {
@@ -29,14 +31,17 @@ final class SideRows {
         } while (r.isBlank());
         List<String> names = new ArrayList<>();
         for (int f = 0; f < r.fieldCount(); f++) {
-            names.add(r.text(f, StandardCharsets.UTF_8));
+            names.add(r.utf8(f, "(header)"));
         }
         return names;
     }
 
-    /** Field f of the current record as UTF-8 text, "" when the record ends before it (or f < 0). */
-    static String text(DelimitedReader r, int f) {
-        return f < 0 || f >= r.fieldCount() ? "" : r.text(f, StandardCharsets.UTF_8);
+    /**
+     * Field f of the current record as UTF-8 text, "" when the record ends before it (or f < 0);
+     * bytes that are not UTF-8 are refused naming the field as {@code name}.
+     */
+    static String text(DelimitedReader r, int f, String name) {
+        return f < 0 || f >= r.fieldCount() ? "" : r.utf8(f, name);
     }
 
     /**
@@ -50,7 +55,7 @@ final class SideRows {
      */
     static <T> long read(DelimitedReader r, BadLines bad, int columns, int idField, String idName, IdMap ids,
             List<T> out, Entry<T> entry) throws IOException {
-        long[] firstLine = new long[ids.size()];
+        SideRowLines lines = new SideRowLines(ids);
         long[] dropped = {0};
         r.forEachRecord(bad, () -> {
             if (r.fieldCount() > columns) {
@@ -61,16 +66,13 @@ final class SideRows {
                 throw r.problem(idName, "empty id");
             }
             T e = entry.of(r);
-            String id = r.text(idField, StandardCharsets.UTF_8);
+            String id = r.utf8(idField, idName);
             int idx = ids.indexOf(id);
             if (idx < 0) {
                 dropped[0]++;
                 return;
             }
-            if (firstLine[idx] > 0) {
-                throw r.problem(idName, "duplicate id '" + id + "' (first on line " + firstLine[idx] + ")");
-            }
-            firstLine[idx] = r.line();
+            lines.claim(r, idx, idName, id);
             out.set(idx, e);
         });
         return dropped[0];

@@ -146,7 +146,8 @@ public final class TandemDatasetFormat {
 
         Path tsv = dir.resolve(INTERACTIONS);
         BadLines bad = new BadLines(options.skipBadLines());
-        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(tsv, 24));
+        InteractionCollector c = new InteractionCollector(InteractionCollector.expectedRows(tsv, 24),
+                StandardCharsets.UTF_8);
         items.ids().rawIds().forEach(c.items::intern);
         if (users != null) {
             users.ids().rawIds().forEach(c.users::intern);
@@ -173,12 +174,13 @@ public final class TandemDatasetFormat {
                         throw r.problem("user_id", "user '" + r.text(0, StandardCharsets.UTF_8) + "' is not in " + USERS);
                     }
                 } else {
+                    c.checkId(r, 0, "user_id");
                     user = r.intern(0, c.users, "user_id");
                 }
                 c.add(user, item, v, ts);
             });
         }
-        InteractionCollector.Interactions in = c.finish(tsv, bad, StandardCharsets.UTF_8);
+        InteractionCollector.Interactions in = c.finish(tsv, bad);
         IdMap userIds = users != null ? users.ids() : in.users();
         List<UserProfile> profiles = users != null ? users.profiles() : in.emptyProfiles();
         // The interners were seeded in file order, so their indexes are those of the side-info files.

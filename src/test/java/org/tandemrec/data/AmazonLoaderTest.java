@@ -3,6 +3,7 @@ package org.tandemrec.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -96,5 +97,58 @@ class AmazonLoaderTest {
         assertEquals(3, res.report().skippedLines());
         assertEquals(List.of("A1"), res.dataset().users().rawIds());
         assertEquals(3, res.report().firstSkipped().size());
+    }
+    @Test
+    void aRepeatedMetadataRowIsToleratedWhenItReadsTheSameAndRefusedWhenNot() throws IOException {
+        Path reviews = dir.resolve("r.json");
+        Files.writeString(reviews, "{\"reviewerID\": \"A1\", \"asin\": \"B0\", \"overall\": 5.0, \"unixReviewTime\": 1}\n"
+                + "{\"reviewerID\": \"A1\", \"asin\": \"B1\", \"overall\": 4.0, \"unixReviewTime\": 2}\n");
+        Path meta = dir.resolve("meta.json");
+        // Line 3 repeats B0 with the same title and categories (only its price differs): nothing it says is lost.
+        Files.writeString(meta, "{\"asin\": \"B0\", \"title\": \"Tales\", \"categories\": [[\"Books\"]], \"price\": \"$3\"}\n"
+                + "{'asin': 'B1', 'title': 'Stories'}\n"
+                + "{'asin': 'B0', 'title': 'Tales', 'categories': [['Books']], 'price': '$4'}\n");
+        LoadOptions withMeta = LoadOptions.defaults().withAmazonMetadata(meta);
+        Dataset d = DatasetFormat.AMAZON.load(reviews, withMeta);
+        assertEquals(new ItemInfo("Tales", List.of("Books"), ""), d.itemInfo().get(0));
+        assertEquals("Stories", d.itemInfo().get(1).title());
+
+        Files.writeString(meta, Files.readString(meta) + "{\"asin\": \"B1\", \"title\": \"Other stories\"}\n");
+        DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetFormat.AMAZON.load(reviews, withMeta));
+        assertEquals(meta + ":4: field 'asin': duplicate id 'B1' (first on line 2)", e.getMessage());
+        // 2023 metadata is keyed by parent_asin, and the message names that key.
+        Files.writeString(meta, "{\"parent_asin\": \"B0\", \"title\": \"Tales\"}\n{\"parent_asin\": \"B0\", \"title\": \"Tale\"}\n");
+        e = assertThrows(DataFormatException.class, () -> DatasetFormat.AMAZON.load(reviews, withMeta));
+        assertEquals(meta + ":2: field 'parent_asin': duplicate id 'B0' (first on line 1)", e.getMessage());
+        // Skipped, the disagreeing row leaves the first one's information in place.
+        LoadResult res = DatasetFormat.AMAZON.loadWithReport(reviews, withMeta.withSkipBadLines(true));
+        assertEquals(1, res.report().skippedLines());
+        assertEquals("Tales", res.dataset().itemInfo().get(0).title());
+    }
+
+    @Test
+    void linesThatAreNotUtf8AreRefusedInEitherSyntax() throws IOException {
+        Path reviews = dir.resolve("r.json");
+        // A Python-literal line used to be decoded with replacement characters; JSON lines were already refused.
+        Files.write(reviews, CsvSideFileReaderTest.bytes("{'reviewerID': 'A1', 'asin': 'B0', 'overall': 5.0, 'unixReviewTime': 1}\n"
+                + "{'reviewerID': 'A", 0xE9, "', 'asin': 'B0', 'overall': 5.0, 'unixReviewTime': 2}\n"));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetFormat.AMAZON.load(reviews, LoadOptions.defaults()));
+        assertEquals(2, e.line());
+        assertTrue(e.getMessage().contains("not UTF-8 text (byte 0xE9 at offset 17"), e.getMessage());
+        Files.write(reviews, CsvSideFileReaderTest.bytes("{\"reviewerID\": \"A", 0xE9, "\", \"asin\": \"B0\", \"overall\": 5.0, "
+                + "\"unixReviewTime\": 2}\n"));
+        e = assertThrows(DataFormatException.class, () -> DatasetFormat.AMAZON.load(reviews, LoadOptions.defaults()));
+        assertEquals(1, e.line());
+        assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+
+        Files.writeString(reviews, "{\"reviewerID\": \"A1\", \"asin\": \"B0\", \"overall\": 5.0, \"unixReviewTime\": 1}\n");
+        Path meta = dir.resolve("meta.json");
+        for (String open : List.of("{\"asin\": \"B0\", \"title\": \"Caf", "{'asin': 'B0', 'title': 'Caf")) {
+            Files.write(meta, CsvSideFileReaderTest.bytes(open, 0xE9, open.contains("\"") ? "\"}\n" : "'}\n"));
+            e = assertThrows(DataFormatException.class,
+                    () -> DatasetFormat.AMAZON.load(reviews, LoadOptions.defaults().withAmazonMetadata(meta)));
+            assertEquals(meta + ":1: field '(record)': not UTF-8 text (byte 0xE9 at offset " + open.length()
+                    + " of the field; save the file as UTF-8)", e.getMessage());
+        }
     }
 }

@@ -61,6 +61,26 @@ class CsvLoaderTest {
     }
 
     @Test
+    void idsThatAreNotUtf8AreRefusedBeforeEitherIdIsIndexed() throws IOException {
+        Path f = dir.resolve("x.csv");
+        // Line 3: a new user with an item id in Latin-1 (0xE9); once refused, the user must not stay behind.
+        Files.write(f, CsvSideFileReaderTest.bytes("user_id,item_id,rating,timestamp\nu1,i1,4,5\nu2,caf", 0xE9,
+                ",3,6\nu1,caf\u00e9,5,7\n"));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetFormat.CSV.load(f, LoadOptions.defaults()));
+        assertEquals(f + ":3: field 'item': not UTF-8 text (byte 0xE9 at offset 3 of the field; save the file as UTF-8)",
+                e.getMessage());
+        LoadResult res = DatasetFormat.CSV.loadWithReport(f, LoadOptions.defaults().withSkipBadLines(true));
+        assertEquals(1, res.report().skippedLines());
+        assertEquals(List.of("u1"), res.dataset().users().rawIds());
+        assertEquals(List.of("i1", "caf\u00e9"), res.dataset().items().rawIds());
+
+        Files.write(f, CsvSideFileReaderTest.bytes("user_id,item_id,rating,timestamp\n", 0xC3, ",i1,4,5\n"));
+        e = assertThrows(DataFormatException.class, () -> DatasetFormat.CSV.load(f, LoadOptions.defaults()));
+        assertEquals(2, e.line());
+        assertEquals("user", e.field());
+    }
+
+    @Test
     void columnsValidateThemselves() {
         assertThrows(IllegalArgumentException.class, () -> new CsvColumns(",", false, CsvColumns.Column.of("u"),
                 CsvColumns.Column.at(1), null, null));

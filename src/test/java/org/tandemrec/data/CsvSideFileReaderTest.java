@@ -108,6 +108,67 @@ class CsvSideFileReaderTest {
     }
 
     @Test
+    void aRepeatedRowIsRefusedEvenWhenExactNamingBothLines() throws IOException {
+        Path r = ratings();
+        Path users = Files.writeString(dir.resolve("users.csv"), "user_id,age\nu1,30\nu2,40\nu1,30\n");
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> DatasetFormat.CSV.load(r, withSide(CsvSideFiles.NONE.withUsers(users, "user_id"))));
+        assertEquals(users + ":4: field 'user_id': duplicate id 'u1' (first on line 2)", e.getMessage());
+        // A quoted field with a line break: the first row's line is where its record starts.
+        Path items = Files.writeString(dir.resolve("items.csv"), "item_id,title\n\"m1\",\"Two\nlines\"\nm2,B\nm1,C\n");
+        e = assertThrows(DataFormatException.class,
+                () -> DatasetFormat.CSV.load(r, withSide(CsvSideFiles.NONE.withItems(items, "item_id"))));
+        assertEquals(items + ":5: field 'item_id': duplicate id 'm1' (first on line 2)", e.getMessage());
+    }
+
+    @Test
+    void textThatIsNotUtf8IsRefusedNamingLineAndColumn() throws IOException {
+        Path r = ratings();
+        Path items = dir.resolve("items.csv");
+        // Latin-1 é in a title: the field's bytes are refused, not read as a replacement character.
+        Files.write(items, bytes("item_id,title\nm1,Caf", 0xE9, "\nm2,Two\n"));
+        LoadOptions withItems = withSide(CsvSideFiles.NONE.withItems(items, "item_id"));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetFormat.CSV.load(r, withItems));
+        assertEquals(items + ":2: field 'title': not UTF-8 text (byte 0xE9 at offset 3 of the field; save the file as UTF-8)",
+                e.getMessage());
+        Files.write(items, bytes("item_id,title\nm", 0x80, ",One\nm2,Two\n"));
+        e = assertThrows(DataFormatException.class, () -> DatasetFormat.CSV.load(r, withItems));
+        assertEquals(2, e.line());
+        assertEquals("item_id", e.field());
+        Files.write(items, bytes("item_id,t", 0xFF, "tle\nm1,One\n"));
+        e = assertThrows(DataFormatException.class, () -> DatasetFormat.CSV.load(r, withItems));
+        assertEquals(1, e.line());
+        assertEquals("(header)", e.field());
+
+        Path users = dir.resolve("users.csv");
+        Files.write(users, bytes("user_id,city\nu1,K", 0xF6, "ln\n"));
+        e = assertThrows(DataFormatException.class,
+                () -> DatasetFormat.CSV.load(r, withSide(CsvSideFiles.NONE.withUsers(users, "user_id"))));
+        assertEquals(2, e.line());
+        assertEquals("city", e.field());
+        // Skipping the bad row leaves that user without a profile; the valid UTF-8 rows still load.
+        Files.write(users, bytes("user_id,city\nu1,K", 0xF6, "ln\nu2,K\u00f6ln\n"));
+        LoadResult res = DatasetFormat.CSV.loadWithReport(r,
+                withSide(CsvSideFiles.NONE.withUsers(users, "user_id")).withSkipBadLines(true));
+        assertEquals(1, res.report().skippedLines());
+        assertEquals(Map.of(), res.dataset().userProfiles().get(0).fields());
+        assertEquals(Map.of("city", "K\u00f6ln"), res.dataset().userProfiles().get(1).fields());
+    }
+
+    /** Text with raw bytes between its parts: strings are UTF-8, integers single bytes. */
+    static byte[] bytes(Object... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (Object p : parts) {
+            if (p instanceof Integer b) {
+                out.write(b);
+            } else {
+                out.writeBytes(((String) p).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void sideFilesValidateThemselves() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CsvSideFiles.NONE.withItems(Path.of("a.csv"), " "));

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
@@ -24,10 +25,13 @@ import org.tandemrec.cli.HostileInput.Invocation;
 /**
  * The data-file part of the malformed-input corpus: a small valid data set in every {@code
  * --format} (ml-100k, ml-1m, amazon, csv with --items and --users side files, recbole, tandem), one
- * line or file at a time made hostile (missing fields, bad numbers, invalid UTF-8, duplicate ids,
- * empty files, a 10 MB line, timestamps out of range), each run through {@code tandem data stats}.
+ * line or file at a time made hostile (missing fields, bad numbers, invalid UTF-8 in ids, text and
+ * headers, duplicate ids in side files, empty files, a 10 MB line, timestamps out of range), each
+ * run through {@code tandem data stats}.
  */
 class DataFilesCorpusTest {
+    private static final AtomicInteger CASES = new AtomicInteger();
+
     @TempDir
     static Path tmp;
 
@@ -92,9 +96,10 @@ class DataFilesCorpusTest {
 
     private static DynamicTest bad(Format f, String name, String file, List<String> mentions, byte[] content) {
         String full = f.id() + " " + name;
+        // A directory name without the case's words, which would otherwise satisfy its mentions through the path.
+        String dirName = "case-" + CASES.incrementAndGet();
         return refused(full, DATA, () -> {
-            Path dir = Files.createDirectories(tmp.resolve(full.replaceAll("[^A-Za-z0-9]+", "-") + "-"
-                    + Integer.toHexString(full.hashCode())));
+            Path dir = Files.createDirectories(tmp.resolve(dirName));
             for (Map.Entry<String, List<String>> e : f.files().entrySet()) {
                 Files.write(dir.resolve(e.getKey()), join(e.getValue()));
             }
@@ -154,18 +159,23 @@ class DataFilesCorpusTest {
             cases.add(badField(f, "empty user id", f.id().equals("amazon") ? "reviewerID" : "user",
                     a -> set(a, f.user(), "")));
             cases.add(badField(f, "empty item id", f.id().equals("amazon") ? "asin" : "item", a -> set(a, f.item(), "")));
-            // Invalid UTF-8 (a lone continuation byte) inside a user id.
+            // Invalid UTF-8 (a lone continuation byte) inside a user id, then an item id. MovieLens
+            // files are Latin-1, where every byte is a character, so they have no such case.
             List<String> lines = f.files().get(f.interactions());
-            ByteArrayOutputStream utf = new ByteArrayOutputStream();
-            byte[] good = join(lines);
-            int cut = new String(good, StandardCharsets.UTF_8).indexOf(lines.get(f.header() + 1));
-            utf.write(good, 0, cut + 1);
-            utf.write(0x80);
-            utf.write(good, cut + 1, good.length - cut - 1);
-            // Formats that decode ids as UTF-8 text; MovieLens files are Latin-1 and csv/recbole keep ids as bytes.
-            if (f.id().equals("tandem") || f.id().equals("amazon")) {
-                cases.add(bad(f, "invalid UTF-8 in an id", f.interactions(), List.of(f.interactions() + ":" + (f.header() + 2)),
-                    utf.toByteArray()));
+            if (!f.id().startsWith("ml-")) {
+                String dataLine = f.interactions() + ":" + (f.header() + 2);
+                boolean named = f.id().equals("csv") || f.id().equals("recbole");
+                String user = f.id().equals("csv") ? "user" : "user_id";
+                String item = f.id().equals("csv") ? "item" : "item_id";
+                cases.add(bad(f, "invalid UTF-8 in a user id", f.interactions(), named ? List.of(dataLine, notUtf8(user))
+                        : List.of(dataLine), withByte(lines, f.header() + 1, idStart(f, lines.get(f.header() + 1), f.user()) + 1)));
+                cases.add(bad(f, "invalid UTF-8 in an item id", f.interactions(), named ? List.of(dataLine, notUtf8(item))
+                        : List.of(dataLine), withByte(lines, f.header() + 1, idStart(f, lines.get(f.header() + 1), f.item()) + 1)));
+            }
+            if (f.header() > 0) {
+                cases.add(bad(f, "header line not UTF-8", f.interactions(), List.of(f.interactions() + ":1",
+                        f.id().equals("tandem") ? "field '(header)'" : notUtf8("(header)")),
+                        withByte(lines, 0, 1)));
             }
             byte[] huge = new byte[10 << 20];
             Arrays.fill(huge, (byte) 'x');
@@ -174,7 +184,9 @@ class DataFilesCorpusTest {
             cases.add(bad(f, "a 10 MB line", f.interactions(), List.of(f.interactions() + ":" + (f.header() + 2)), join(withHuge)));
             cases.add(bad(f, "empty interactions file", f.interactions(), List.of(f.interactions()), new byte[0]));
             cases.add(bad(f, "interactions file of NUL bytes", f.interactions(), List.of(f.interactions()), new byte[64]));
-            if (f.id().startsWith("ml-")) {
+            if (f.id().equals("tandem")) {
+                jsonSideFiles(f, cases);
+            } else {
                 sideFiles(f, cases);
             }
             cases.add(bad(f, "interactions file missing", f.interactions(), List.of(f.id().equals("recbole") ? ".inter"
@@ -190,24 +202,93 @@ class DataFilesCorpusTest {
         return all.stream();
     }
 
-    /** Duplicate ids, missing fields and invalid bytes in the item and user files. */
+    /** What the refusal of bytes that are not UTF-8 in a field says. */
+    private static String notUtf8(String field) {
+        return "field '" + field + "': not UTF-8 text";
+    }
+
+    /** The lines as a file with the byte 0x80 (a lone UTF-8 continuation byte) inserted at {@code at} of line {@code line}. */
+    private static byte[] withByte(List<String> lines, int line, int at) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < lines.size(); i++) {
+            byte[] b = lines.get(i).getBytes(StandardCharsets.UTF_8);
+            int cut = i == line ? at : b.length;
+            out.write(b, 0, cut);
+            if (i == line) {
+                out.write(0x80);
+            }
+            out.write(b, cut, b.length - cut);
+            out.write('\n');
+        }
+        return out.toByteArray();
+    }
+
+    /** Where the value of field {@code field} starts on an interactions line of the format. */
+    private static int idStart(Format f, String line, int field) {
+        if (f.sep() == null) {
+            String key = field == f.user() ? "\"reviewerID\": \"" : "\"asin\": \"";
+            return line.indexOf(key) + key.length();
+        }
+        int at = 0;
+        for (int k = 0; k < field; k++) {
+            at = line.indexOf(f.sep(), at) + f.sep().length();
+        }
+        return at;
+    }
+
+    /**
+     * Item and user files: a second row of an id (an exact repeat, but for Amazon metadata, which
+     * tolerates that, a row saying something else), a row without its id, and invalid UTF-8 in an
+     * id and in the text after it (not for MovieLens, whose files are Latin-1).
+     */
     private static void sideFiles(Format f, List<DynamicTest> cases) {
         for (Map.Entry<String, List<String>> e : f.files().entrySet()) {
             String file = e.getKey();
-            if (file.equals(f.interactions()) || file.equals("dataset.json")) {
+            if (file.equals(f.interactions())) {
                 continue;
             }
             List<String> lines = e.getValue();
-            int first = f.id().equals("recbole") || f.id().equals("csv") ? 1 : 0;
-            List<String> dup = new ArrayList<>(lines);
-            dup.add(lines.get(first));
-            cases.add(bad(f, file + " with a duplicate id", file, List.of(file + ":" + dup.size()), join(dup)));
-            List<String> noId = new ArrayList<>(lines);
+            boolean header = f.id().equals("recbole") || f.id().equals("csv");
+            int first = header ? 1 : 0;
             String sep = file.endsWith(".json") ? null : file.endsWith(".csv") ? "," : file.startsWith("u.") ? "|"
                     : file.endsWith(".dat") ? "::" : "\t";
-            noId.set(first, sep == null ? lines.get(first).replace("\"asin\": \"B0\", ", "") : lines.get(first)
-                    .substring(lines.get(first).indexOf(sep)));
+            String row = lines.get(first);
+            List<String> dup = new ArrayList<>(lines);
+            dup.add(sep == null ? row.replace("Stories", "Other stories") : row);
+            String id = sep == null ? "B0" : row.substring(0, row.indexOf(sep));
+            cases.add(bad(f, file + " with a duplicate id", file, List.of(file + ":" + dup.size(),
+                    "duplicate id '" + id + "' (first on line " + (first + 1) + ")"), join(dup)));
+            List<String> noId = new ArrayList<>(lines);
+            noId.set(first, sep == null ? row.replace("\"asin\": \"B0\", ", "") : row.substring(row.indexOf(sep)));
             cases.add(bad(f, file + " line without its id", file, List.of(file + ":" + (first + 1)), join(noId)));
+            if (f.id().startsWith("ml-")) {
+                continue;
+            }
+            String at = file + ":" + (first + 1);
+            // The field names as the message gives them: RecBole's without their type, Amazon's line as a whole.
+            List<String> names = sep == null ? List.of("(record)", "(record)")
+                    : Arrays.stream(lines.get(0).split(sep)).map(n -> n.replaceFirst(":.*", "")).toList();
+            int idAt = sep == null ? row.indexOf("B0") : 0;
+            int textAt = sep == null ? row.indexOf("Stories") : row.indexOf(sep) + sep.length();
+            cases.add(bad(f, file + " id not UTF-8", file, List.of(at, notUtf8(names.get(0))), withByte(lines, first, idAt + 1)));
+            cases.add(bad(f, file + " text not UTF-8", file, List.of(at, notUtf8(names.get(1))), withByte(lines, first, textAt + 1)));
+            if (header) {
+                cases.add(bad(f, file + " header not UTF-8", file, List.of(file + ":1", notUtf8("(header)")), withByte(lines, 0, 1)));
+            }
+        }
+    }
+
+    /** The tandem format's items.jsonl and users.jsonl: a repeated object, and invalid UTF-8 in one. */
+    private static void jsonSideFiles(Format f, List<DynamicTest> cases) {
+        for (String file : List.of("items.jsonl", "users.jsonl")) {
+            List<String> lines = f.files().get(file);
+            String id = lines.get(0).replaceFirst("^\\{\"(item|user)_id\":\"([^\"]*)\".*", "$2");
+            List<String> dup = new ArrayList<>(lines);
+            dup.add(lines.get(0));
+            cases.add(bad(f, file + " with a duplicate id", file, List.of(file + ":" + dup.size(),
+                    "duplicate id '" + id + "' (first on line 1)"), join(dup)));
+            cases.add(bad(f, file + " not UTF-8", file, List.of(file + ":1", "not UTF-8 text"),
+                    withByte(lines, 0, lines.get(0).indexOf(id) + 1)));
         }
     }
 

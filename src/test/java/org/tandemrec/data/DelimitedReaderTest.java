@@ -110,4 +110,35 @@ class DelimitedReaderTest {
             assertEquals(2, r.line());
         }
     }
+    @Test
+    void utf8FieldsAreDecodedAndOtherBytesRefusedWithTheirOffset() throws IOException {
+        Path f = dir.resolve("u.tsv");
+        byte[][] fields = {
+            "Caf\u00e9 \u4e2d \ud83d\ude00".getBytes(StandardCharsets.UTF_8), // 2-, 3- and 4-byte sequences
+            {'a', (byte) 0x80, 'b'},                  // a lone continuation byte
+            {'C', 'a', 'f', (byte) 0xE9},             // Latin-1 é: a lead byte cut short by the field's end
+            {(byte) 0xC0, (byte) 0x80},               // overlong NUL
+            {'x', (byte) 0xED, (byte) 0xA0, (byte) 0x80}, // a UTF-16 surrogate
+            {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // beyond U+10FFFF
+        };
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int k = 0; k < fields.length; k++) {
+            out.write(fields[k]);
+            out.write(k + 1 < fields.length ? '\t' : '\n');
+        }
+        Files.write(f, out.toByteArray());
+        try (DelimitedReader r = new DelimitedReader(f, "\t", false)) {
+            assertTrue(r.next());
+            assertEquals("Caf\u00e9 \u4e2d \ud83d\ude00", r.utf8(0, "title"));
+            int[] offsets = {1, 3, 0, 1, 0};
+            for (int k = 1; k < fields.length; k++) {
+                int field = k;
+                DataFormatException e = assertThrows(DataFormatException.class, () -> r.utf8(field, "title"));
+                int at = offsets[k - 1];
+                assertEquals(f + ":1: field 'title': not UTF-8 text (byte 0x"
+                        + String.format("%02X", fields[k][at] & 0xFF) + " at offset " + at
+                        + " of the field; save the file as UTF-8)", e.getMessage());
+            }
+        }
+    }
 }

@@ -104,6 +104,18 @@ class MovieLensLoaderTest {
     }
 
     @Test
+    void aRepeatedSideRowIsRefusedNamingTheLineOfTheFirst() throws IOException {
+        Path d = ml100k("1\t10\t5\t881250949\n2\t20\t3\t891717742\n");
+        Files.writeString(d.resolve("u.user"), "1|24|M|technician|85711\n2|53|F|other|94043\n1|24|M|technician|85711\n");
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> DatasetFormat.ML_100K.load(d, LoadOptions.defaults()));
+        assertEquals(d.resolve("u.user") + ":3: field 'id': duplicate id '1' (first on line 1)", e.getMessage());
+        // The Latin-1 u.item keeps loading: its byte 0xE9 is é there, not a bad byte.
+        Files.writeString(d.resolve("u.user"), "1|24|M|technician|85711\n");
+        assertEquals("Les Mis\u00e9rables (1995)", DatasetFormat.ML_100K.load(d, LoadOptions.defaults()).itemInfo().get(0).title());
+    }
+
+    @Test
     void nothingLoadedIsAnErrorThatSaysWhy() throws IOException {
         Path d = ml100k("1\t10\tx\t881250949\n");
         DataFormatException e = assertThrows(DataFormatException.class,

@@ -210,6 +210,47 @@ class RecBoleLoaderTest {
     }
 
     @Test
+    void anExactlyRepeatedUserRowIsRefusedNamingBothLines() throws IOException {
+        Path dir = ml100kLike();
+        Path users = dir.resolve("ml-100k.user");
+        Files.writeString(users, Files.readString(users) + "186\t39\tF\texecutive\t00000\n");
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> DatasetFormat.RECBOLE.load(dir, LoadOptions.defaults()));
+        assertEquals(users + ":8: field 'user_id': duplicate id '186' (first on line 3)", e.getMessage());
+    }
+
+    @Test
+    void idsAndTextThatAreNotUtf8AreRefusedNamingLineAndField() throws IOException {
+        Path dir = ml100kLike();
+        Path inter = dir.resolve("ml-100k.inter");
+        // Line 3: a new user 500 and an item id with a stray byte; the user must not stay behind when skipped.
+        Files.write(inter, CsvSideFileReaderTest.bytes("user_id:token\titem_id:token\trating:float\ttimestamp:float\n"
+                + "196\t242\t3\t881250949\n500\t24", 0x80, "2\t4\t881250950\n186\t302\t4\t891717742\n"));
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> DatasetFormat.RECBOLE.load(dir, LoadOptions.defaults()));
+        assertEquals(inter + ":3: field 'item_id': not UTF-8 text (byte 0x80 at offset 2 of the field; save the file as UTF-8)",
+                e.getMessage());
+        LoadResult res = DatasetFormat.RECBOLE.loadWithReport(dir, LoadOptions.defaults().withSkipBadLines(true));
+        assertEquals(List.of("196", "186"), res.dataset().users().rawIds());
+
+        Files.writeString(inter, "user_id:token\titem_id:token\n196\t242\n");
+        Path items = dir.resolve("ml-100k.item");
+        Files.write(items, CsvSideFileReaderTest.bytes("item_id:token\tmovie_title:token_seq\tclass:token_seq\n"
+                + "242\tKolya\tCom", 0xE9, "die\n"));
+        e = assertThrows(DataFormatException.class, () -> DatasetFormat.RECBOLE.load(dir, LoadOptions.defaults()));
+        assertEquals(items, e.file());
+        assertEquals(2, e.line());
+        assertEquals("class", e.field());
+        Files.write(items, CsvSideFileReaderTest.bytes("item_id:token\tmovie_title:token_seq\n242\tKoly", 0xE1, "\n"));
+        e = assertThrows(DataFormatException.class, () -> DatasetFormat.RECBOLE.load(dir, LoadOptions.defaults()));
+        assertEquals("movie_title", e.field());
+        Files.write(items, CsvSideFileReaderTest.bytes("item_id:token\tmovie_title:token_seq\n242\tKolya\n24", 0xFE, "\tX\n"));
+        e = assertThrows(DataFormatException.class, () -> DatasetFormat.RECBOLE.load(dir, LoadOptions.defaults()));
+        assertEquals(3, e.line());
+        assertEquals("item_id", e.field());
+    }
+
+    @Test
     void numericUserFieldsAreNotProfileFields() throws IOException {
         Path dir = ml100kLike();
         Files.writeString(dir.resolve("ml-100k.user"), "user_id:token\tfans:float\telite:token_seq\n196\t3\t2019 2020\n");

@@ -80,6 +80,16 @@ class TandemDatasetFormatTest {
     }
 
     @Test
+    void aRepeatedSideObjectIsRefusedNamingTheLineOfTheFirst() throws IOException {
+        Path out = dir.resolve("ds");
+        TandemDatasetFormat.write(sample(), out);
+        Path users = out.resolve("users.jsonl");
+        Files.writeString(users, Files.readString(users) + "{\"user_id\":\"alice\"}\n");
+        DataFormatException e = assertThrows(DataFormatException.class, () -> DatasetFormat.TANDEM.load(out, LoadOptions.defaults()));
+        assertEquals(users + ":3: field 'user_id': duplicate id 'alice' (first on line 1)", e.getMessage());
+    }
+
+    @Test
     void idsThatWouldBreakTheTsvAreRefusedOnWriting() {
         Dataset d = sample();
         Dataset bad = new Dataset("x", d.interactions(), IdMap.of(List.of("a\tb", "c")), d.items(), d.itemInfo(), d.userProfiles());
