@@ -52,7 +52,7 @@ public final class EvalCommand implements Callable<Integer> {
         SplitData split = SplitDirectory.read(splitDir);
         Path model = run.resolve(RunFiles.MODEL);
         // Checked before anything is written: scores of another data set's ids would replace the run's metrics.
-        // The model file's own record first: run.json may be missing or another run's.
+        // The model file's own record first: run.json may be another run's (copied or swapped in).
         ModelFile.requireSameIds(model, splitDir, SplitIdentity.idsSha256(split));
         Recommender m = CrmCatalog.load(model);
         RunFiles.requireSameIds(run, info, splitDir, split, m.numUsers(), m.numItems());
