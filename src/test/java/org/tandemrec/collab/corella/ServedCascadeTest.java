@@ -26,7 +26,10 @@ import org.tandemrec.split.SplitIdentity;
 import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.SplitSource;
 
-/** The cascade a run evaluated, rebuilt from {@code cascade.json}, answers as the run did; paths stay inside the run. */
+/**
+ * The cascade a run evaluated, rebuilt from {@code cascade.json}, answers as the run did; paths
+ * stay inside the run; its model files' record of their split refuses another one, served or resumed.
+ */
 class ServedCascadeTest {
     @TempDir
     Path tmp;
@@ -87,6 +90,12 @@ class ServedCascadeTest {
                 + " was trained on (id maps sha256 " + SplitIdentity.idsSha256(other).substring(0, 12) + "… of "
                 + tmp.resolve("split-other") + ", " + ModelFile.trainedOn(crmFile).orElseThrow().idsSha256().substring(0, 12)
                 + "… recorded in corella-dcnv2.bin); score it on a split of the same data", swapped.getMessage());
+        // Resumed on that split, the run refuses its kept stage-1 DCNv2 the same way, before any training.
+        UnusableFileException resumed = assertThrows(UnusableFileException.class, () -> new CorellaRun(
+                CorellaSettings.defaults(), tmp.resolve("split-other"), tmp.resolve("llm"), tmp.resolve("corella"), true,
+                false, new java.io.PrintWriter(new java.io.StringWriter())).run());
+        assertTrue(resumed.getMessage().startsWith(tmp.resolve("split-other") + ": its users and items are not those the"
+                + " model in " + tmp.resolve("corella/dcnv2.bin") + " was trained on"), resumed.getMessage());
 
         // A cascade file that points outside the directory served is refused before anything is read.
         Files.writeString(json, text.replace("\"../llm\"", "\"../../outside\""));
