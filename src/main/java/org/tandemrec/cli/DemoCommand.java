@@ -1,12 +1,14 @@
 package org.tandemrec.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.UsageException;
@@ -30,6 +32,7 @@ import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.llm.pretrain.PretrainConfig;
 import org.tandemrec.split.SplitConfig;
 import org.tandemrec.split.SplitData;
+import org.tandemrec.split.SplitIdentity;
 import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.SplitSource;
 import org.tandemrec.train.EpochLog;
@@ -178,12 +181,12 @@ public final class DemoCommand implements Callable<Integer> {
         records.addAll(PipelineStages.oracle(world.truth(), time));
         for (String model : TOPK_MODELS) {
             if (only == null || only.contains(model)) {
-                records.addAll(trainAndEvaluate(w, model, loo, dir, curves, settings));
+                records.addAll(trainAndEvaluate(w, model, loo, dir.resolve("split-loo"), dir, curves, settings));
             }
         }
         for (String model : CTR_MODELS) {
             if (only == null || only.contains(model)) {
-                records.addAll(trainAndEvaluate(w, model, time, dir, curves, settings));
+                records.addAll(trainAndEvaluate(w, model, time, dir.resolve("split-time"), dir, curves, settings));
             }
         }
 
@@ -240,8 +243,9 @@ public final class DemoCommand implements Callable<Integer> {
      * validation metric by epoch to {@code curves} (one chart per split and metric: the models'
      * losses differ in kind and scale, their validation metric does not).
      */
-    private List<MetricRecord> trainAndEvaluate(PrintWriter w, String model, SplitData split, Path dir, List<Curve> curves,
-                                                Map<String, Map<String, String>> settings) {
+    private List<MetricRecord> trainAndEvaluate(PrintWriter w, String model, SplitData split, Path splitDir, Path dir,
+                                                List<Curve> curves, Map<String, Map<String, String>> settings)
+            throws IOException {
         CrmSpec defaults = CrmSpec.defaults(model);
         // The demo caps epochs so the sequential models (150 by default) stay within minutes.
         int epochs = Math.max(1, (int) Math.round(Math.min(DEMO_MAX_EPOCHS, defaults.train().epochs()) * epochsScale));
@@ -262,7 +266,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         settings.putIfAbsent(model, RunFiles.settingsText(TrainCrmCommand.settingsJson(crm)));
         List<MetricRecord> out = PipelineStages.scoreCrm(m, model, split);
-        m.save(dir.resolve("models").resolve(CrmEvaluation.ctrTaskName(split) + "-" + model + ".bin"));
+        m.save(dir.resolve("models").resolve(CrmEvaluation.ctrTaskName(split) + "-" + model + ".bin"),
+                Optional.of(SplitIdentity.of(splitDir, split)));
         PipelineStages.step(w, "%-9s %-12s trained and scored in %.1f s  %s", model, CrmEvaluation.ctrTaskName(split) + " split",
                 (System.nanoTime() - t0) / 1e9, PipelineStages.headline(out));
         return out;

@@ -10,8 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.UsageException;
-import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmCatalog;
+import org.tandemrec.crm.CrmEvaluation;
+import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.eval.Curve;
@@ -19,6 +20,7 @@ import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.MetricsFile;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
+import org.tandemrec.split.SplitIdentity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,8 +50,11 @@ public final class EvalCommand implements Callable<Integer> {
         RunFiles.requireComplete(run);
         Path splitDir = data != null ? data : Path.of(info.path("split").asText());
         SplitData split = SplitDirectory.read(splitDir);
-        Recommender m = CrmCatalog.load(run.resolve(RunFiles.MODEL));
+        Path model = run.resolve(RunFiles.MODEL);
         // Checked before anything is written: scores of another data set's ids would replace the run's metrics.
+        // The model file's own record first: run.json may be another run's (copied or swapped in).
+        ModelFile.requireSameIds(model, splitDir, SplitIdentity.idsSha256(split));
+        Recommender m = CrmCatalog.load(model);
         RunFiles.requireSameIds(run, info, splitDir, split, m.numUsers(), m.numItems());
         String name = info.path("model").asText(m.kind());
         List<MetricRecord> records = CrmEvaluation.evaluate(m, name, split);

@@ -157,8 +157,11 @@ final class ExperimentFile {
             Experiment.Llm llm = root.has("llm") ? llm(mapping(root, "", "llm", true), seed) : null;
             List<Experiment.Model> models = perSeed(models(root, seed, source, splits, llm), seeds);
             if (!problems.isEmpty()) {
+                // Found section by section; reported in file order (stable: one line's problems keep theirs).
+                List<String[]> byLine = new ArrayList<>(problems);
+                byLine.sort(java.util.Comparator.comparingInt(p -> file.lineOf(p[0])));
                 List<String> lines = new ArrayList<>();
-                for (String[] p : problems) {
+                for (String[] p : byLine) {
                     int line = file.lineOf(p[0]);
                     lines.add(file.file() + (line > 0 ? ":" + line : "") + ": " + (p[0].isEmpty() ? "" : p[0] + ": ") + p[1]);
                 }

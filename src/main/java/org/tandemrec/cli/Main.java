@@ -56,12 +56,15 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Prints {@code ex} as one line, and its stack trace after it when debugging; returns the exit
-     * code: 2 usage, 1 bad data or files, 3 internal fault (see {@link Failure}).
+     * Prints {@code ex} as one line (a report of several problems, as an experiment file's, as one
+     * line each), and its stack trace after it when debugging; returns the exit code: 2 usage, 1
+     * bad data or files, 3 internal fault (see {@link Failure}).
      */
     static int report(Exception ex, PrintWriter err, boolean debug) {
         Failure f = Failure.of(ex);
-        err.println("tandem: " + f.message());
+        for (String line : f.message().split("\n")) {
+            err.println("tandem: " + line);
+        }
         if (debug) {
             ex.printStackTrace(err);
         }

@@ -1,6 +1,5 @@
 package org.tandemrec.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -31,17 +30,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Experiment e;
-        try {
-            e = ExperimentFile.read(experiment);
-        } catch (ExperimentFile.Invalid invalid) {
-            PrintWriter err = spec.commandLine().getErr();
-            for (String line : invalid.lines()) {
-                err.println("tandem: " + line);
-            }
-            err.flush();
-            return 2;
-        }
+        // Every problem of the file is one line of the report Main prints (with the trace under --debug).
+        Experiment e = ExperimentFile.read(experiment);
         Path dir = out != null ? out : Path.of("runs", e.name());
         new ExperimentRun(e, dir, resume, spec.commandLine().getOut()).run();
         return 0;

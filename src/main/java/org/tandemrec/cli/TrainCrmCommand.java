@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.tandemrec.base.DirectoryLock;
@@ -94,14 +95,15 @@ public final class TrainCrmCommand implements Callable<Integer> {
         CrmFootprint footprint = CrmFootprint.of(crm, split.numUsers(), split.numItems());
         footprint.checkHeap(CrmFootprint.freeHeapNow());
         footprint.checkDisk(out, Files.getFileStore(out).getUsableSpace());
-        RunFiles.writeRun(out, "crm", crm.model(), splitDir, SplitIdentity.of(splitDir, split), settingsJson(crm));
+        SplitIdentity trainedOn = SplitIdentity.of(splitDir, split);
+        RunFiles.writeRun(out, "crm", crm.model(), splitDir, trainedOn, settingsJson(crm));
         Path checkpoint = out.resolve(RunFiles.CHECKPOINT);
         EpochLog epochs = new EpochLog(out.resolve(RunFiles.EPOCH_LOG));
         if (!(resume && Files.exists(checkpoint))) {
             epochs.delete();
         }
         Recommender m = CrmCatalog.train(crm, split, epochs.hooks(new TrainHooks(null, checkpoint, resume, true)));
-        m.save(out.resolve(RunFiles.MODEL));
+        m.save(out.resolve(RunFiles.MODEL), Optional.of(trainedOn));
         List<MetricRecord> records = score.apply(m);
         List<Curve> curves = epochs.curves("", name, crm.train().epochs(), CrmCatalog.validationMetric(crm.model(), split));
         RunFiles.writeResults(out, runName, runConfig(crm, splitDir), records, curves,

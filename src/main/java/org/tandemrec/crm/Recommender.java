@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import org.tandemrec.split.SplitIdentity;
 
 /**
  * A trained conventional recommender: immutable and safe to share between threads.
@@ -81,8 +83,20 @@ public interface Recommender {
         return out;
     }
 
-    /** Writes the model atomically in the {@link ModelFile} format. */
-    void save(Path file);
+    /**
+     * Writes the model atomically in the {@link ModelFile} format, with no record of a split (a
+     * model trained outside a split directory).
+     */
+    default void save(Path file) {
+        save(file, Optional.empty());
+    }
+
+    /**
+     * Writes the model atomically in the {@link ModelFile} format, recording the split it was
+     * trained on when given, so that the file alone refuses to be scored on other users and items
+     * ({@link ModelFile#requireSameIds}).
+     */
+    void save(Path file, Optional<SplitIdentity> trainedOn);
 
     /** Checks ids before scoring: a clear message instead of an ArrayIndexOutOfBounds. */
     static void checkPairs(Recommender model, int[] users, int[] items) {

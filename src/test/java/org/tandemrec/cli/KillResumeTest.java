@@ -45,11 +45,7 @@ class KillResumeTest {
 
     /** A tandem process; writes held open {@code pauseMs} each so a kill can land inside one. */
     private static Process start(Path log, long pauseMs, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Xmx1g", "-XX:+UseSerialGC", "-Dai.djl.offline=true",
-                "-Dai.djl.pytorch.num_threads=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-D" + AtomicFile.PAUSE_PROPERTY + "=" + pauseMs, Main.class.getName()));
-        cmd.addAll(List.of(args));
+        List<String> cmd = ChildJvm.command(List.of("-D" + AtomicFile.PAUSE_PROPERTY + "=" + pauseMs), Main.class, args);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

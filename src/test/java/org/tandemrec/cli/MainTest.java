@@ -136,6 +136,33 @@ class MainTest {
     }
 
     @Test
+    void anExperimentFilesProblemsAreOneLineEachAndDebugAddsTheTraceAfterThemAll() throws Exception {
+        Path f = Files.writeString(tmp.resolve("bad.yaml"), """
+                dataset: {format: synthetic, users: many}
+                colour: blue
+                models:
+                  - {name: pop}
+                """);
+        List<String> problems = List.of("tandem: " + f + ":1: dataset.users: must be an integer, got \"many\"",
+                "tandem: " + f + ":2: colour: unknown key (known: [name, seed, seeds, dataset, filters, splits, llm, models])");
+
+        CliRun plain = CliRun.of("run", f.toString(), "--out", tmp.resolve("run").toString());
+        assertEquals(2, plain.code(), plain.err());
+        assertEquals(problems, plain.err().lines().toList());
+        assertNoJavaInternals(plain.err());
+
+        for (List<String> args : List.of(List.of("--debug", "run", f.toString()), List.of("run", f.toString(), "--debug"))) {
+            CliRun debug = CliRun.of(args.toArray(String[]::new));
+            assertEquals(2, debug.code(), debug.err());
+            List<String> lines = debug.err().lines().toList();
+            assertEquals(problems, lines.subList(0, 2), debug.err());
+            assertTrue(lines.get(2).startsWith("org.tandemrec.cli.ExperimentFile$Invalid: "), debug.err());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("\tat org.tandemrec.cli.ExperimentFile")), debug.err());
+        }
+        assertFalse(Files.exists(tmp.resolve("run")), "nothing is written for a file with problems");
+    }
+
+    @Test
     void tandemDebugIsOnWhenSetToAnythingButEmptyOrZero() {
         assertTrue(Main.debugValue("1"));
         assertTrue(Main.debugValue("yes"));

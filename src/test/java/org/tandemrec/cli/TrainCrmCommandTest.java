@@ -132,10 +132,32 @@ class TrainCrmCommandTest {
         assertEquals(1, run(err, "eval", runDir.toString(), "--data", other.toString()), err.toString());
         String line = err.toString().strip();
         assertEquals(1, line.lines().count(), line);
-        assertTrue(line.startsWith("tandem: " + other + ": its users and items are not those the model of " + runDir
-                + " was trained on (id maps sha256 "), line);
-        assertTrue(line.endsWith("); score it on a split of the same data"), line);
+        String refused = "tandem: " + other + ": its users and items are not those the model in " + runDir.resolve("model.bin")
+                + " was trained on (id maps sha256 " + SplitIdentity.idsSha256(SplitDirectory.read(other)).substring(0, 12)
+                + "… of " + other + ", " + SplitIdentity.idsSha256(trained).substring(0, 12) + "… recorded in model.bin);"
+                + " score it on a split of the same data";
+        assertEquals(refused, line);
         assertArrayEquals(metrics, Files.readAllBytes(runDir.resolve("metrics.json")), "metrics.json not overwritten");
+
+        // model.bin's own record refuses, whatever run.json says: here the run.json of a run trained on the other split.
+        Path otherRun = tmp.resolve("run-pop-other");
+        assertEquals(0, run(new StringWriter(), "train", "crm", "--model", "pop", "--data", other.toString(),
+                "--out", otherRun.toString()));
+        byte[] ownRun = Files.readAllBytes(runDir.resolve("run.json"));
+        Files.copy(otherRun.resolve("run.json"), runDir.resolve("run.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        err = new StringWriter();
+        assertEquals(1, run(err, "eval", runDir.toString(), "--data", other.toString()), err.toString());
+        assertEquals(refused, err.toString().strip());
+        err = new StringWriter();
+        assertEquals(1, run(err, "eval", runDir.toString()), err.toString());
+        assertEquals(refused, err.toString().strip(), "the swapped run.json names the other split: still refused");
+        assertArrayEquals(metrics, Files.readAllBytes(runDir.resolve("metrics.json")), "metrics.json not overwritten");
+        Files.delete(runDir.resolve("run.json"));
+        err = new StringWriter();
+        assertEquals(1, run(err, "eval", runDir.toString(), "--data", other.toString()), err.toString());
+        assertEquals("tandem: " + runDir.resolve("run.json") + ": not a run directory: run.json is missing",
+                err.toString().strip());
+        Files.write(runDir.resolve("run.json"), ownRun);
 
         // Another split of the same data (other negatives) has the same ids: the run may be scored on it.
         Path same = tmp.resolve("split-popularity");

@@ -10,10 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmSpec;
+import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.ItemInfo;
@@ -39,6 +41,7 @@ import org.tandemrec.prompt.PromptStyle;
 import org.tandemrec.split.NegativeDraw;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
+import org.tandemrec.split.SplitIdentity;
 import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.UserItems;
 import org.tandemrec.train.EpochLog;
@@ -274,7 +277,7 @@ public final class BdlmRun {
     }
 
     /** Trains (or, resuming, loads) a CRM; its training loss and validation metric by epoch go to {@code curves}. */
-    private Recommender trainCrm(String model, int dim, SplitData split, List<Curve> curves) {
+    private Recommender trainCrm(String model, int dim, SplitData split, List<Curve> curves) throws IOException {
         CrmSpec d = CrmSpec.defaults(model);
         TrainConfig t = s.crmEpochs() > 0 && model.equals(s.crm()) ? d.train().toBuilder().epochs(s.crmEpochs()).build()
                 : d.train();
@@ -286,6 +289,8 @@ public final class BdlmRun {
         if (resume && Files.isRegularFile(file)) {
             step("%s: loading %s", model, file);
             curves.addAll(epochs.curves("CRMs: ", model, spec.train().epochs(), CrmCatalog.validationMetric(model, split)));
+            // Resumed against another split, a kept CRM's rows would stand for other users and items.
+            ModelFile.requireSameIds(file, splitDir, SplitIdentity.idsSha256(split));
             return CrmCatalog.load(file);
         }
         epochs.delete();
@@ -296,7 +301,7 @@ public final class BdlmRun {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot create " + file.getParent(), e);
         }
-        r.save(file);
+        r.save(file, Optional.of(SplitIdentity.of(splitDir, split)));
         return r;
     }
 

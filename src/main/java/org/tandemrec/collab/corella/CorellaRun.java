@@ -11,11 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmSpec;
+import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.crm.ctr.CtrModel;
 import org.tandemrec.crm.ctr.DcnV2;
@@ -40,6 +42,7 @@ import org.tandemrec.prompt.IdTokens;
 import org.tandemrec.prompt.PromptStyle;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
+import org.tandemrec.split.SplitIdentity;
 import org.tandemrec.train.EpochLog;
 import org.tandemrec.train.StepLog;
 import org.tandemrec.train.TrainConfig;
@@ -203,17 +206,19 @@ public final class CorellaRun {
      * Stage 1: DCNv2 on every training row, kept as {@code dcnv2.bin} (a resumed run loads it);
      * its training loss and validation AUC by epoch go to {@code curves}.
      */
-    private DcnV2 stage1(SplitData split, List<Curve> curves) {
+    private DcnV2 stage1(SplitData split, List<Curve> curves) throws IOException {
         Path file = out.resolve("dcnv2.bin");
         EpochLog epochs = epochLog("dcnv2");
         DcnV2 d;
         if (resume && Files.isRegularFile(file)) {
             step("stage 1: loading %s", file);
+            // Resumed against another split, the kept DCNv2's rows would stand for other users and items.
+            ModelFile.requireSameIds(file, splitDir, SplitIdentity.idsSha256(split));
             d = DcnV2.load(file);
         } else {
             d = (DcnV2) CrmCatalog.train(spec("dcnv2"), split, epochs.hooks(new TrainHooks(null,
                     out.resolve("checkpoints/stage1.ckpt"), resume, showProgress)));
-            d.save(file);
+            d.save(file, Optional.of(SplitIdentity.of(splitDir, split)));
         }
         curves.addAll(epochs.curves("CRMs: ", "dcnv2", spec("dcnv2").train().epochs(),
                 CrmCatalog.validationMetric("dcnv2", split)));
@@ -300,7 +305,7 @@ public final class CorellaRun {
                 records.addAll(RoutingCurve.toRecords(provenance(data, "corella"),
                         RoutingCurve.compute(test.labels(), crmTest, llmTest), test.size()));
                 adapter.save(out.resolve(ADAPTER_DIR));
-                crm.save(out.resolve(ADAPTER_DIR).resolve(CRM_FILE));
+                crm.save(out.resolve(ADAPTER_DIR).resolve(CRM_FILE), Optional.of(SplitIdentity.of(splitDir, data.split())));
                 cascadeFile(router, crmSide, llmSide, data, prompts, style).write(out.resolve(ADAPTER_DIR));
             }
         }

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
+import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.ctr.DcnV2;
 import org.tandemrec.crm.ctr.DcnV2Inference;
 import org.tandemrec.crm.ctr.PlattScaling;
@@ -164,6 +165,8 @@ public final class ServedCascade implements AutoCloseable {
         Path adapterDir = inside(root, home, f.adapterDir(), json + ": adapter_dir");
         Path crmFile = inside(root, home, f.crmFile(), json + ": crm_file");
         SplitData split = SplitDirectory.read(splitDir);
+        // The DCNv2 file records the split it was trained on: cascade.json naming another is refused.
+        ModelFile.requireSameIds(crmFile, splitDir, SplitIdentity.idsSha256(split));
         DcnV2 crm = DcnV2.load(crmFile);
         if (crm.numUsers() != split.numUsers() || crm.numItems() != split.numItems()) {
             throw new DataFormatException(crmFile, "a DCNv2 of " + crm.numUsers() + " users and " + crm.numItems()

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.tandemrec.base.RowParallel;
@@ -14,6 +15,7 @@ import org.tandemrec.crm.Recommender;
 import org.tandemrec.crm.RowMajor;
 import org.tandemrec.crm.WeightInit;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.split.SplitIdentity;
 import org.tandemrec.split.UserItems;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
@@ -344,13 +346,13 @@ public final class LightGcn implements Recommender {
     }
 
     @Override
-    public void save(Path file) {
+    public void save(Path file, Optional<SplitIdentity> trainedOn) {
         int n = numUsers + numItems;
         Map<String, ModelFile.Tensor> t = new LinkedHashMap<>();
         t.put("ego", new ModelFile.Tensor(n, config.dim(), ego));
         t.put("propagated", new ModelFile.Tensor(n, config.dim(), propagated));
         t.put(ModelFile.COUNTS, ModelFile.counts(numUsers, numItems));
-        ModelFile.write(file, KIND, config, t);
+        ModelFile.write(file, KIND, trainedOn, config, t);
     }
 
     /** Reads a model written by {@link #save}; refuses files of other kinds. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.tandemrec.crm.Logistic;
@@ -13,6 +14,7 @@ import org.tandemrec.crm.Recommender;
 import org.tandemrec.crm.RowMajor;
 import org.tandemrec.crm.WeightInit;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.split.SplitIdentity;
 import org.tandemrec.split.UserItems;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
@@ -256,14 +258,14 @@ public final class MatrixFactorization implements Recommender {
     }
 
     @Override
-    public void save(Path file) {
+    public void save(Path file, Optional<SplitIdentity> trainedOn) {
         Map<String, ModelFile.Tensor> t = new LinkedHashMap<>();
         t.put("user_factors", new ModelFile.Tensor(numUsers, config.dim(), userFactors));
         t.put("item_factors", new ModelFile.Tensor(numItems, config.dim(), itemFactors));
         t.put("user_bias", new ModelFile.Tensor(numUsers, 1, userBias));
         t.put("item_bias", new ModelFile.Tensor(numItems, 1, itemBias));
         t.put("bias", new ModelFile.Tensor(1, 1, new float[] {globalBias}));
-        ModelFile.write(file, KIND, config, t);
+        ModelFile.write(file, KIND, trainedOn, config, t);
     }
 
     /** Reads a model written by {@link #save}; refuses files of other kinds. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.Logistic;
@@ -14,6 +15,7 @@ import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.crm.RowMajor;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.split.SplitIdentity;
 import org.tandemrec.split.UserItems;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
@@ -232,14 +234,14 @@ public final class Ncf implements Recommender {
     }
 
     @Override
-    public void save(Path file) {
+    public void save(Path file, Optional<SplitIdentity> trainedOn) {
         ParameterSet shapes = NcfNetwork.initialParameters(config, numUsers, numItems, 0);
         Map<String, ModelFile.Tensor> t = new LinkedHashMap<>();
         for (Parameter p : shapes.list()) {
             t.put(p.name(), new ModelFile.Tensor(p.rows(), p.cols(), weights.get(p.name())));
         }
         t.put(ModelFile.COUNTS, ModelFile.counts(numUsers, numItems));
-        ModelFile.write(file, KIND, config, t);
+        ModelFile.write(file, KIND, trainedOn, config, t);
     }
 
     /** Reads a model written by {@link #save}; refuses files of other kinds. */

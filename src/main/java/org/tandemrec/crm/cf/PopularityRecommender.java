@@ -3,10 +3,12 @@ package org.tandemrec.crm.cf;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.split.SplitIdentity;
 
 /** The popularity floor: every user gets score = item's training interaction count / the largest count. */
 public final class PopularityRecommender implements Recommender {
@@ -58,11 +60,11 @@ public final class PopularityRecommender implements Recommender {
     }
 
     @Override
-    public void save(Path file) {
+    public void save(Path file, Optional<SplitIdentity> trainedOn) {
         Map<String, ModelFile.Tensor> t = new LinkedHashMap<>();
         t.put("item_scores", new ModelFile.Tensor(1, scores.length, scores));
         t.put("num_users", new ModelFile.Tensor(1, 1, new float[] {numUsers}));
-        ModelFile.write(file, KIND, new Config("interactions"), t);
+        ModelFile.write(file, KIND, trainedOn, new Config("interactions"), t);
     }
 
     public static PopularityRecommender load(Path file) {

@@ -2,8 +2,10 @@ package org.tandemrec.crm.cf;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Optional;
 import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.Recommender;
+import org.tandemrec.split.SplitIdentity;
 
 /**
  * The random floor: the score of (u, i) is a uniform number in [0, 1) that is a fixed hash of
@@ -50,8 +52,8 @@ public final class RandomRecommender implements Recommender {
     }
 
     @Override
-    public void save(Path file) {
-        ModelFile.write(file, KIND, config, new LinkedHashMap<>());
+    public void save(Path file, Optional<SplitIdentity> trainedOn) {
+        ModelFile.write(file, KIND, trainedOn, config, new LinkedHashMap<>());
     }
 
     public static RandomRecommender load(Path file) {

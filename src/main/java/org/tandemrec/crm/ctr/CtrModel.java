@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 import java.util.function.ToDoubleFunction;
@@ -23,6 +24,7 @@ import org.tandemrec.crm.Recommender;
 import org.tandemrec.crm.RowMajor;
 import org.tandemrec.crm.TensorFunctions;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.split.SplitIdentity;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
 import org.tandemrec.train.TrainConfig;
@@ -322,14 +324,14 @@ public abstract class CtrModel<C extends CtrConfig, M extends CtrModel<C, M>> im
     }
 
     @Override
-    public void save(Path file) {
+    public void save(Path file, Optional<SplitIdentity> trainedOn) {
         Map<String, ModelFile.Tensor> t = ModelFile.tensors(params);
         t.put("item_categories", RaggedRows.toTensor(features.itemCategoriesView()));
         t.put("user_profile", RaggedRows.toTensor(features.userFieldIdsView()));
         t.put("user_history", RaggedRows.toTensor(userHistories));
         Layout<C> layout = new Layout<>(config, features.numUsers(), features.numItems(), features.numCategories(),
                 features.profileFields(), features.fieldSizes(), calibration);
-        ModelFile.write(file, kind(), layout, t);
+        ModelFile.write(file, kind(), trainedOn, layout, t);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 import org.tandemrec.crm.AutogradStep;
@@ -20,6 +21,7 @@ import org.tandemrec.crm.RowMajor;
 import org.tandemrec.crm.TensorFunctions;
 import org.tandemrec.crm.WeightInit;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.split.SplitIdentity;
 import org.tandemrec.split.UserItems;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.ParameterSet;
@@ -273,10 +275,10 @@ public final class SequentialRecommender implements Recommender {
     }
 
     @Override
-    public void save(Path file) {
+    public void save(Path file, Optional<SplitIdentity> trainedOn) {
         Map<String, ModelFile.Tensor> t = ModelFile.tensors(params);
         t.put("user_sequences", RaggedRows.toTensor(sequences));
-        ModelFile.write(file, encoder.kind(), encoder.fileConfig(numUsers, numItems), t);
+        ModelFile.write(file, encoder.kind(), trainedOn, encoder.fileConfig(numUsers, numItems), t);
     }
 
     /** Makes the encoder of a model file's settings (BERT4Rec's also needs the item count). */

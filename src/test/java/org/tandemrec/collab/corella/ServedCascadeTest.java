@@ -8,14 +8,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.base.UnusableFileException;
+import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.ctr.DcnV2;
+import org.tandemrec.data.Dataset;
+import org.tandemrec.data.LabelRule;
+import org.tandemrec.data.synthetic.SyntheticConfig;
+import org.tandemrec.data.synthetic.SyntheticWorld;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.Auc;
 import org.tandemrec.eval.LogLoss;
+import org.tandemrec.split.SplitConfig;
+import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
+import org.tandemrec.split.SplitIdentity;
+import org.tandemrec.split.SplitPlan;
+import org.tandemrec.split.SplitSource;
 
-/** The cascade a run evaluated, rebuilt from {@code cascade.json}, answers as the run did; paths stay inside the run. */
+/**
+ * The cascade a run evaluated, rebuilt from {@code cascade.json}, answers as the run did; paths
+ * stay inside the run; its model files' record of their split refuses another one, served or resumed.
+ */
 class ServedCascadeTest {
     @TempDir
     Path tmp;
@@ -58,8 +72,32 @@ class ServedCascadeTest {
             assertEquals(viaExamples[2], one[2], 1e-6);
         }
 
-        // A cascade file that points outside the directory served is refused before anything is read.
+        // The DCNv2 file records the split it was trained on; a cascade.json naming a split of other
+        // users and items is refused from that record, before the LLM is loaded.
+        Path crmFile = tmp.resolve("corella").resolve(f.crmFile());
+        assertEquals(java.util.Optional.of(SplitIdentity.of(tmp.resolve("split-time"), SplitDirectory.read(tmp.resolve(
+                "split-time")))), ModelFile.trainedOn(crmFile));
+        Dataset d = SyntheticWorld.generate(SyntheticConfig.defaults().withSeed(8).withSize(81, 150, 2000)).dataset();
+        LabelRule liked = LabelRule.atLeast(4);
+        SplitData other = SplitPlan.run(d.withInteractions(liked.apply(d.interactions())), new SplitSource(d.name(), "data",
+                "tandem", java.util.List.of(), liked), SplitConfig.corella().withSeed(8), tmp.resolve("split-other"),
+                d.interactions());
         String text = Files.readString(json);
+        Files.writeString(json, text.replace("\"../split-time\"", "\"../split-other\""));
+        UnusableFileException swapped = assertThrows(UnusableFileException.class,
+                () -> ServedCascade.load(tmp, tmp.resolve("corella")));
+        assertEquals(tmp.resolve("split-other") + ": its users and items are not those the model in " + crmFile
+                + " was trained on (id maps sha256 " + SplitIdentity.idsSha256(other).substring(0, 12) + "… of "
+                + tmp.resolve("split-other") + ", " + ModelFile.trainedOn(crmFile).orElseThrow().idsSha256().substring(0, 12)
+                + "… recorded in corella-dcnv2.bin); score it on a split of the same data", swapped.getMessage());
+        // Resumed on that split, the run refuses its kept stage-1 DCNv2 the same way, before any training.
+        UnusableFileException resumed = assertThrows(UnusableFileException.class, () -> new CorellaRun(
+                CorellaSettings.defaults(), tmp.resolve("split-other"), tmp.resolve("llm"), tmp.resolve("corella"), true,
+                false, new java.io.PrintWriter(new java.io.StringWriter())).run());
+        assertTrue(resumed.getMessage().startsWith(tmp.resolve("split-other") + ": its users and items are not those the"
+                + " model in " + tmp.resolve("corella/dcnv2.bin") + " was trained on"), resumed.getMessage());
+
+        // A cascade file that points outside the directory served is refused before anything is read.
         Files.writeString(json, text.replace("\"../llm\"", "\"../../outside\""));
         Files.createDirectories(tmp.getParent().resolve("outside"));
         DataFormatException e = assertThrows(DataFormatException.class,
