@@ -13,8 +13,10 @@ import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.LabelRule;
 import org.tandemrec.split.SplitConfig;
 import org.tandemrec.split.SplitData;
+import org.tandemrec.split.SplitDirectory;
 import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.SplitSource;
+import org.tandemrec.split.TrainPart;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,8 +27,11 @@ import picocli.CommandLine.Option;
  * seeded evaluation candidates into a split directory every model is then scored on.
  */
 @Command(name = "split", mixinStandardHelpOptions = true,
-        description = "Split a data set (leave-one-out, global time or random) and write fixed, seeded "
-                + "CTR sets and top-K candidate lists into SPLITDIR.")
+        description = {"Split a data set (leave-one-out, global time or random) and write fixed, seeded "
+                + "CTR sets and top-K candidate lists into SPLITDIR.",
+            "With --format split, PATH is a split directory and its training part is split, users and items "
+                + "indexed as there: a model tuned on the new split (BDLM's ID tokens) means the same users and "
+                + "items on the old one, and has seen none of its validation or test rows."})
 public final class SplitCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -80,9 +85,14 @@ public final class SplitCommand implements Callable<Integer> {
                 .withCtrSampler(SplitConfig.SamplerKind.parse(ctrSampler))
                 .withFractions(fractions[0], fractions[1], fractions[2])
                 .withSeed(seed);
-        Dataset d = source.load().dataset();
+        boolean trainPart = source.format.equals(TRAIN_PART_FORMAT);
+        Dataset d = trainPart ? trainPart() : source.load().dataset();
         List<String> filters = new ArrayList<>();
         KCoreFilter kcore = filter.kcoreFilter();
+        if (kcore != null && trainPart) {
+            throw new UsageException("--kcore would drop users or items and change the indices --format split keeps; "
+                    + "filter when making the first split");
+        }
         if (kcore != null) {
             d = kcore.apply(d);
             filters.add(kcore.toString());
@@ -99,5 +109,13 @@ public final class SplitCommand implements Callable<Integer> {
                 data.ctrTest().size());
         w.flush();
         return 0;
+    }
+
+    /** {@code --format split}: a split directory's training part, read as a data set. */
+    static final String TRAIN_PART_FORMAT = "split";
+
+    private Dataset trainPart() throws java.io.IOException {
+        SplitData first = SplitDirectory.read(source.path);
+        return TrainPart.of(first, first.manifest().source().name() + " (training part of " + source.path + ")");
     }
 }

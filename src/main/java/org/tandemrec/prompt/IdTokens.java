@@ -9,6 +9,12 @@ import java.util.List;
  * so that an LLM tells users and similar items apart instead of splitting "uid_12" into sub-words.
  */
 public final class IdTokens {
+    /**
+     * The file beside a tokenizer that holds these tokens naming the split whose indices they are
+     * ({@code SplitIdentity}'s JSON): a model tuned with them is read on another split only when
+     * that split's users and items are the same, in the same order.
+     */
+    public static final String SPLIT_FILE = "tandem_id_tokens.json";
     private static final String USER_PREFIX = "<uid_";
     private static final String ITEM_PREFIX = "<iid_";
 

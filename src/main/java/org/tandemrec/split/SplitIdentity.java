@@ -1,5 +1,9 @@
 package org.tandemrec.split;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +12,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
+import org.tandemrec.base.AtomicFile;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.IdMap;
 
 /**
@@ -21,9 +27,46 @@ import org.tandemrec.data.IdMap;
  * @param idsSha256 SHA-256 hex of the users' then the items' raw ids ({@link #idsSha256(SplitData)})
  */
 public record SplitIdentity(String manifestSha256, String idsSha256) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     public SplitIdentity {
         Objects.requireNonNull(manifestSha256, "manifestSha256");
         Objects.requireNonNull(idsSha256, "idsSha256");
+    }
+
+    /** A file recording a split identity beside what was made for that split (an LLM's ID tokens). */
+    public static final String FILE_FORMAT = "tandem-split-identity";
+
+    /** Writes this identity to {@code file} (JSON: format, version, both hashes), atomically. */
+    public void write(Path file) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("format", FILE_FORMAT);
+        n.put("version", 1);
+        n.put("split_manifest_sha256", manifestSha256);
+        n.put("split_ids_sha256", idsSha256);
+        AtomicFile.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n");
+    }
+
+    /** Reads a file {@link #write} wrote; another format, version or a missing hash is refused naming the file. */
+    public static SplitIdentity read(Path file) throws IOException {
+        JsonNode n;
+        try {
+            n = JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new DataFormatException(file, "not JSON: " + e.getOriginalMessage());
+        }
+        if (n == null || !FILE_FORMAT.equals(n.path("format").asText()) || n.path("version").asInt() != 1) {
+            throw new DataFormatException(file, "not a " + FILE_FORMAT + " file of version 1");
+        }
+        String[] hashes = new String[2];
+        String[] keys = {"split_manifest_sha256", "split_ids_sha256"};
+        for (int k = 0; k < 2; k++) {
+            hashes[k] = n.path(keys[k]).asText();
+            if (!hashes[k].matches("[0-9a-f]{64}")) {
+                throw new DataFormatException(file, 1, keys[k], "not a SHA-256 hex digest");
+            }
+        }
+        return new SplitIdentity(hashes[0], hashes[1]);
     }
 
     /** The identity of the split read from {@code dir}. */

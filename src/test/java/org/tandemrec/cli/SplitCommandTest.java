@@ -16,6 +16,7 @@ import org.tandemrec.data.SideInfoFiles;
 import org.tandemrec.data.UserProfile;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
+import org.tandemrec.split.SplitIdentity;
 import picocli.CommandLine;
 
 class SplitCommandTest {
@@ -49,6 +50,43 @@ class SplitCommandTest {
         assertEquals(9, s.testCandidates().negativesPerList());
         assertEquals("tandem", s.manifest().source().format());
         assertEquals(5L, s.config().seed());
+    }
+
+    @Test
+    void aSplitOfAnotherSplitsTrainingPartKeepsItsIndicesAndNeverSeesItsHeldOutRows() throws Exception {
+        Path world = tmp.resolve("world");
+        run(new StringWriter(), "data", "synth", "--out", world.toString(), "--users", "300", "--items", "200");
+        Path time = tmp.resolve("time");
+        assertEquals(0, run(new StringWriter(), "split", "--format", "tandem", world.toString(), "--out", time.toString(),
+                "--protocol", "time", "--task", "ctr", "--label-rule", ">=4"));
+        Path loo = tmp.resolve("loo");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "split", "--format", "split", time.toString(), "--out", loo.toString(), "--protocol", "loo",
+                "--task", "both", "--sampler", "popularity"), err.toString());
+        SplitData first = SplitDirectory.read(time);
+        SplitData second = SplitDirectory.read(loo);
+        assertEquals(SplitIdentity.idsSha256(first), SplitIdentity.idsSha256(second), "same users and items, same order");
+        assertEquals(first.itemInfo(), second.itemInfo());
+        assertEquals("split", second.manifest().source().format());
+        // Every interaction of the second split is a training row of the first, with its rating.
+        java.util.Set<String> firstTrain = new java.util.HashSet<>();
+        for (int r = 0; r < first.train().size(); r++) {
+            firstTrain.add(first.train().user(r) + " " + first.train().item(r) + " " + first.train().timestamp(r));
+        }
+        int rows = 0;
+        for (org.tandemrec.data.InteractionTable t : List.of(second.train(), second.valid(), second.test())) {
+            for (int r = 0; r < t.size(); r++) {
+                assertTrue(firstTrain.contains(t.user(r) + " " + t.item(r) + " " + t.timestamp(r)), "row " + r);
+                rows++;
+            }
+        }
+        assertEquals(first.train().size(), rows, "the whole training part, nothing else");
+        assertTrue(second.test().size() > 0 && second.testCandidates().size() == second.test().size());
+
+        StringWriter refused = new StringWriter();
+        assertEquals(2, run(refused, "split", "--format", "split", time.toString(), "--out", tmp.resolve("k").toString(),
+                "--kcore", "3"));
+        assertTrue(refused.toString().contains("--kcore would drop users or items"), refused.toString());
     }
 
     @Test

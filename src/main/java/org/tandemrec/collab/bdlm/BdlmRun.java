@@ -446,6 +446,10 @@ public final class BdlmRun {
                 HfCheckpoint.save(out.resolve("bdlm-llm" + v.suffix()), adapter == null ? weights : adapter.merge(weights, m),
                         tok);
                 drs.save(out.resolve("bdlm-llm" + v.suffix()).resolve("bdlm-drs.safetensors"));
+                if (v.idTokens()) {
+                    // Another method (CoReLLa) may read this model on another split: its ID tokens index this one.
+                    SplitIdentity.of(splitDir, split).write(out.resolve("bdlm-llm" + v.suffix()).resolve(IdTokens.SPLIT_FILE));
+                }
             }
             return new VariantScores(records, lossCurves(v, losses, ml.totalSteps()), validLlm, result.globalSteps(), seconds,
                     ml.timing());

@@ -240,11 +240,26 @@ public final class CorellaRun {
         return new CrmSpec(model, d.dim(), t.toBuilder().seed(s.seed()).build(), d.options());
     }
 
-    /** ID-token prompts when the LLM's tokenizer holds a token for every user and item of the split. */
-    private PromptStyle idTokenStyle(LlmTokenizer tok, SplitData split) {
+    /**
+     * ID-token prompts when the LLM's tokenizer holds a token for every user and item of the split
+     * and, where the model says which split its tokens index ({@link IdTokens#SPLIT_FILE}, as a
+     * {@code tandem bdlm} model does), that split has this one's users and items in the same order.
+     */
+    private PromptStyle idTokenStyle(LlmTokenizer tok, SplitData split) throws IOException {
         Map<String, Integer> added = tok.addedTokens();
         if (added.keySet().stream().noneMatch(IdTokens::looksLikeIdToken)) {
             return PromptStyle.TEXT_ONLY;
+        }
+        Path recorded = llmDir.resolve(IdTokens.SPLIT_FILE);
+        if (Files.isRegularFile(recorded)) {
+            String ids = SplitIdentity.idsSha256(split);
+            String theirs = SplitIdentity.read(recorded).idsSha256();
+            if (!theirs.equals(ids)) {
+                throw new UsageException(llmDir + ": its ID tokens index the users and items of another split (id maps "
+                        + "sha256 " + theirs.substring(0, 12) + "… in " + IdTokens.SPLIT_FILE + ", " + ids.substring(0, 12)
+                        + "… of " + splitDir + "); tune it on a split of the same users and items (tandem split "
+                        + "--format split " + splitDir + " cuts one from this split's training part)");
+            }
         }
         if (!added.containsKey(IdTokens.user(split.numUsers() - 1)) || !added.containsKey(IdTokens.item(split.numItems() - 1))
                 || added.containsKey(IdTokens.user(split.numUsers())) || added.containsKey(IdTokens.item(split.numItems()))) {
