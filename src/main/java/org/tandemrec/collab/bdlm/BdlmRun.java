@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.tandemrec.base.Directories;
+import org.tandemrec.base.FreeSpace;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmSpec;
@@ -40,10 +42,10 @@ import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
 import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.UserItems;
-import org.tandemrec.train.Parameter;
-import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.EpochLog;
+import org.tandemrec.train.Parameter;
 import org.tandemrec.train.StepLog;
+import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
 import org.tandemrec.train.Trainer;
 
@@ -119,8 +121,13 @@ public final class BdlmRun {
         int longest = s.tokenBudget() > 0 ? Math.min(s.tokenBudget(), declared.maxPositionEmbeddings())
                 : declared.maxPositionEmbeddings();
         // Refused before anything is loaded: each variant holds one extended copy at a time.
-        new SftMemory(declared, s.sft(), (long) split.numUsers() + split.numItems(), longest)
-                .check(AvailableMemory.now(), llmDir, 3);
+        SftMemory memory = new SftMemory(declared, s.sft(), (long) split.numUsers() + split.numItems(), longest);
+        memory.check(AvailableMemory.now(), llmDir, 3);
+        if (s.runs("bdlm")) {
+            // The tuned model with its ID rows is saved beside its variant's last checkpoint.
+            memory.footprint("bdlm's fine-tuning", false, false).checkDisk(out, FreeSpace.SYSTEM.bytes(out),
+                    Directories.size(out.resolve("checkpoints")));
+        }
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights base = DecoderWeights.load(llmDir, m);
              LlmTokenizer baseTok = LlmTokenizer.load(llmDir, base.config().vocabSize())) {
             LlamaConfig lc = base.config();
