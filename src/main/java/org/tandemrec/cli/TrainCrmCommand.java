@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.tandemrec.base.DirectoryLock;
+import org.tandemrec.base.FreeSpace;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmFootprint;
@@ -93,7 +94,7 @@ public final class TrainCrmCommand implements Callable<Integer> {
         // Before any table is allocated or file written: a run that cannot fit fails now, with the figures.
         CrmFootprint footprint = CrmFootprint.of(crm, split.numUsers(), split.numItems());
         footprint.checkHeap(CrmFootprint.freeHeapNow());
-        footprint.checkDisk(out, Files.getFileStore(out).getUsableSpace());
+        footprint.checkDisk(out, FreeSpace.SYSTEM.bytes(out));
         RunFiles.writeRun(out, "crm", crm.model(), splitDir, SplitIdentity.of(splitDir, split), settingsJson(crm));
         Path checkpoint = out.resolve(RunFiles.CHECKPOINT);
         EpochLog epochs = new EpochLog(out.resolve(RunFiles.EPOCH_LOG));

@@ -78,9 +78,16 @@ public final class BdlmRun {
     private final boolean resume;
     private final boolean showProgress;
     private final PrintWriter log;
+    private final FreeSpace freeSpace;
 
     public BdlmRun(BdlmSettings settings, Path splitDir, Path llmDir, Path out, boolean resume, boolean showProgress,
                    PrintWriter log) {
+        this(settings, splitDir, llmDir, out, resume, showProgress, log, FreeSpace.SYSTEM);
+    }
+
+    /** As the constructor above, with the run directory's free disk from {@code freeSpace}. */
+    public BdlmRun(BdlmSettings settings, Path splitDir, Path llmDir, Path out, boolean resume, boolean showProgress,
+                   PrintWriter log, FreeSpace freeSpace) {
         this.s = settings;
         this.splitDir = splitDir;
         this.llmDir = llmDir;
@@ -88,6 +95,7 @@ public final class BdlmRun {
         this.resume = resume;
         this.showProgress = showProgress;
         this.log = log;
+        this.freeSpace = freeSpace;
     }
 
     /**
@@ -125,7 +133,7 @@ public final class BdlmRun {
         memory.check(AvailableMemory.now(), llmDir, 3);
         if (s.runs("bdlm")) {
             // The tuned model with its ID rows is saved beside its variant's last checkpoint.
-            memory.footprint("bdlm's fine-tuning", false, false).checkDisk(out, FreeSpace.SYSTEM.bytes(out),
+            memory.footprint("bdlm's fine-tuning", false, false).checkDisk(out, freeSpace.bytes(out),
                     Directories.size(out.resolve("checkpoints")));
         }
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights base = DecoderWeights.load(llmDir, m);

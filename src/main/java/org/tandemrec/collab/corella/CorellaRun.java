@@ -93,9 +93,16 @@ public final class CorellaRun {
     private final boolean resume;
     private final boolean showProgress;
     private final PrintWriter log;
+    private final FreeSpace freeSpace;
 
     public CorellaRun(CorellaSettings settings, Path splitDir, Path llmDir, Path out, boolean resume,
                       boolean showProgress, PrintWriter log) {
+        this(settings, splitDir, llmDir, out, resume, showProgress, log, FreeSpace.SYSTEM);
+    }
+
+    /** As the constructor above, with the run directory's free disk from {@code freeSpace}. */
+    public CorellaRun(CorellaSettings settings, Path splitDir, Path llmDir, Path out, boolean resume,
+                      boolean showProgress, PrintWriter log, FreeSpace freeSpace) {
         this.s = settings;
         this.splitDir = splitDir;
         this.llmDir = llmDir;
@@ -103,6 +110,7 @@ public final class CorellaRun {
         this.resume = resume;
         this.showProgress = showProgress;
         this.log = log;
+        this.freeSpace = freeSpace;
     }
 
     /** What the run holds while it scores: the split, its examples and the evaluation rows. */
@@ -126,7 +134,7 @@ public final class CorellaRun {
                     : declared.maxPositionEmbeddings();
             SftMemory memory = new SftMemory(declared, s.sft(), 0, longest);
             memory.check(AvailableMemory.now(), llmDir, 3);
-            memory.footprint("CoReLLa's LoRA training", false, false).checkDisk(out, FreeSpace.SYSTEM.bytes(out),
+            memory.footprint("CoReLLa's LoRA training", false, false).checkDisk(out, freeSpace.bytes(out),
                     Directories.size(out.resolve("checkpoints")));
         }
         Files.createDirectories(out.resolve("checkpoints"));
