@@ -133,7 +133,7 @@ public final class BdlmRun {
         memory.check(AvailableMemory.now(), llmDir, 3);
         if (s.runs("bdlm")) {
             // The tuned model with its ID rows is saved beside its variant's last checkpoint.
-            memory.footprint("bdlm's fine-tuning", false, false).checkDisk(out, freeSpace.bytes(out),
+            memory.footprint("bdlm's fine-tuning", false, false, false).checkDisk(out, freeSpace.bytes(out),
                     Directories.size(out.resolve("checkpoints")));
         }
         try (NDManager m = NDManager.newBaseManager(); DecoderWeights base = DecoderWeights.load(llmDir, m);

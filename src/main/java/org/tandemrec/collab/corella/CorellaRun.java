@@ -134,7 +134,7 @@ public final class CorellaRun {
                     : declared.maxPositionEmbeddings();
             SftMemory memory = new SftMemory(declared, s.sft(), 0, longest);
             memory.check(AvailableMemory.now(), llmDir, 3);
-            memory.footprint("CoReLLa's LoRA training", false, false).checkDisk(out, freeSpace.bytes(out),
+            memory.footprint("CoReLLa's LoRA training", false, false, true).checkDisk(out, freeSpace.bytes(out),
                     Directories.size(out.resolve("checkpoints")));
         }
         Files.createDirectories(out.resolve("checkpoints"));

@@ -102,7 +102,7 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
         // A checkpoint at every epoch end: with two epochs one replaces another (a resumed run may write only one more).
         Path existing = out.resolve(CHECKPOINT);
         boolean resuming = resume && Files.exists(existing);
-        memory.footprint("llm sft (" + config.mode().key() + ")", validData != null, !resuming && config.epochs() > 1)
+        memory.footprint("llm sft (" + config.mode().key() + ")", validData != null, !resuming && config.epochs() > 1, true)
                 .checkDisk(out, free.bytes(out), Files.isRegularFile(existing) ? Files.size(existing) : 0);
 
         Files.createDirectories(out);

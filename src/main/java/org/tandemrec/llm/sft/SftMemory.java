@@ -96,14 +96,14 @@ public record SftMemory(LlamaConfig model, SftConfig config, long addedRows, int
     /**
      * What the run writes ({@link LlmFootprint}): a checkpoint of the trained values (and the best
      * epoch's while {@code validating}), and the model (float32, with the appended rows) when
-     * tensors of it train, else the adapter.
+     * tensors of it train, and the LoRA adapter when {@code savesAdapter} (BDLM merges it instead).
      *
      * @param run      what trains, for messages
      * @param replaced whether a later checkpoint replaces an earlier one
      */
-    public LlmFootprint footprint(String run, boolean validating, boolean replaced) {
+    public LlmFootprint footprint(String run, boolean validating, boolean replaced, boolean savesAdapter) {
         boolean model = config.mode() == SftConfig.Mode.FULL || trainedRows() > 0;
-        long adapter = config.mode() == SftConfig.Mode.LORA
+        long adapter = config.mode() == SftConfig.Mode.LORA && savesAdapter
                 ? (trainable() - trainedRows() * model().hiddenSize() * tables()) * Float.BYTES : 0;
         return new LlmFootprint(run, trainable(), validating ? 4 : 3, (model ? weightBytes() : 0) + adapter,
                 model ? (adapter > 0 ? "the model and adapter it saves" : "the model it saves") : "the adapter it saves",

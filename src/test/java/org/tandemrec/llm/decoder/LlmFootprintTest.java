@@ -71,18 +71,18 @@ class LlmFootprintTest {
         LlamaConfig c = tiny();
         // Full: every weight trains; the model is saved in float32.
         SftConfig full = SftConfig.builder().mode(SftConfig.Mode.FULL).build();
-        LlmFootprint f = new SftMemory(c, full, 0, 64).footprint("llm sft (full)", false, false);
+        LlmFootprint f = new SftMemory(c, full, 0, 64).footprint("llm sft (full)", false, false, true);
         assertEquals(P, f.trainable());
         assertEquals(3 * 4 * P, f.checkpointBytes());
         assertEquals(4 * P, f.outputBytes());
         assertEquals("the model it saves", f.output());
         // Validating adds the best epoch's values to the checkpoint.
-        assertEquals(4 * 4 * P, new SftMemory(c, full, 0, 64).footprint("x", true, false).checkpointBytes());
+        assertEquals(4 * 4 * P, new SftMemory(c, full, 0, 64).footprint("x", true, false, true).checkpointBytes());
 
         // LoRA r 8 on q and v: per layer 8 × (64 + 64) + 8 × (64 + 32) = 1,792; two layers 3,584.
         SftConfig lora = SftConfig.builder().mode(SftConfig.Mode.LORA).loraRank(8).loraTargets(List.of("q_proj", "v_proj"))
                 .build();
-        LlmFootprint l = new SftMemory(c, lora, 0, 64).footprint("llm sft (lora)", true, true);
+        LlmFootprint l = new SftMemory(c, lora, 0, 64).footprint("llm sft (lora)", true, true, true);
         assertEquals(3_584, l.trainable());
         assertEquals(4 * 4 * 3_584, l.checkpointBytes());
         assertEquals(4 * 3_584, l.outputBytes(), "only the adapter is saved");
@@ -90,10 +90,14 @@ class LlmFootprintTest {
 
         // LoRA with 100 appended ID rows: the rows of the embeddings and the untied head train, and the
         // model with them is saved beside the adapter.
-        LlmFootprint rows = new SftMemory(c, lora, 100, 64).footprint("bdlm", false, false);
+        LlmFootprint rows = new SftMemory(c, lora, 100, 64).footprint("sft", false, false, true);
         long rowValues = 100L * 64 * 2;
         assertEquals(3_584 + rowValues, rows.trainable());
         assertEquals(4 * (P + rowValues) + 4 * 3_584, rows.outputBytes());
         assertEquals("the model and adapter it saves", rows.output());
+        // BDLM merges the adapter into the model it saves.
+        LlmFootprint merged = new SftMemory(c, lora, 100, 64).footprint("bdlm", false, false, false);
+        assertEquals(4 * (P + rowValues), merged.outputBytes());
+        assertEquals("the model it saves", merged.output());
     }
 }
