@@ -12,6 +12,22 @@ public final class Directories {
     private Directories() {
     }
 
+    /** Bytes of the regular files in {@code root} and below it (a file: its size; absent: 0). */
+    public static long size(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return 0;
+        }
+        try (var files = Files.walk(root)) {
+            long n = 0;
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    n += Files.size(f);
+                }
+            }
+            return n;
+        }
+    }
+
     /** Deletes {@code root} and everything below it; nothing happens when it does not exist. */
     public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {

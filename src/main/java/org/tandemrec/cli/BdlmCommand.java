@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.DirectoryLock;
+import org.tandemrec.base.FreeSpace;
 import org.tandemrec.collab.bdlm.BdlmRun;
 import org.tandemrec.collab.bdlm.BdlmSettings;
 import org.tandemrec.eval.HtmlReport;
@@ -39,6 +40,17 @@ public final class BdlmCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    /** Where the run directory's free disk comes from (tests give a figure of their own). */
+    private final FreeSpace freeSpace;
+
+    public BdlmCommand() {
+        this(FreeSpace.SYSTEM);
+    }
+
+    BdlmCommand(FreeSpace freeSpace) {
+        this.freeSpace = freeSpace;
+    }
+
     @Override
     public Integer call() throws Exception {
         BdlmSettings settings = BdlmSettings.load(run.config);
@@ -51,7 +63,7 @@ public final class BdlmCommand implements Callable<Integer> {
                 Files.deleteIfExists(out.resolve(f));
             }
             PrintWriter w = spec.commandLine().getOut();
-            BdlmRun.Result r = new BdlmRun(settings, data, llm, out, run.resume, true, w).run();
+            BdlmRun.Result r = new BdlmRun(settings, data, llm, out, run.resume, true, w, freeSpace).run();
             RunFiles.finishMethodRun(out, "bdlm", data, llm, settings.toJson(), r.summary(), r.timings(),
                     r.records(), r.curves(), w);
         }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.DirectoryLock;
+import org.tandemrec.base.FreeSpace;
 import org.tandemrec.collab.corella.CorellaRun;
 import org.tandemrec.collab.corella.CorellaSettings;
 import org.tandemrec.eval.HtmlReport;
@@ -36,6 +37,17 @@ public final class CorellaCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    /** Where the run directory's free disk comes from (tests give a figure of their own). */
+    private final FreeSpace freeSpace;
+
+    public CorellaCommand() {
+        this(FreeSpace.SYSTEM);
+    }
+
+    CorellaCommand(FreeSpace freeSpace) {
+        this.freeSpace = freeSpace;
+    }
+
     @Override
     public Integer call() throws Exception {
         CorellaSettings settings = CorellaSettings.load(run.config);
@@ -45,7 +57,7 @@ public final class CorellaCommand implements Callable<Integer> {
                 Files.deleteIfExists(out.resolve(f));
             }
             PrintWriter w = spec.commandLine().getOut();
-            CorellaRun.Result r = new CorellaRun(settings, data, llm, out, run.resume, true, w).run();
+            CorellaRun.Result r = new CorellaRun(settings, data, llm, out, run.resume, true, w, freeSpace).run();
             RunFiles.finishMethodRun(out, "corella", data, llm, settings.toJson(), r.summary(), r.timings(),
                     r.records(), r.curves(), w);
         }

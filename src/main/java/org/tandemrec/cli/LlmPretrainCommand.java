@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.DirectoryLock;
+import org.tandemrec.base.FreeSpace;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.pretrain.PretrainConfig;
@@ -56,6 +57,17 @@ final class LlmPretrainCommand implements Callable<Integer> {
     @Mixin
     TorchThreadsOption threads;
 
+    /** Where the output directory's free disk comes from (tests give a figure of their own). */
+    private final FreeSpace freeSpace;
+
+    LlmPretrainCommand() {
+        this(FreeSpace.SYSTEM);
+    }
+
+    LlmPretrainCommand(FreeSpace freeSpace) {
+        this.freeSpace = freeSpace;
+    }
+
     /**
      * The pre-training settings these options give (null: the default): the demo model's, with
      * {@code steps} steps (without steps or minutes {@value PretrainConfig#DEMO_STEPS}; with
@@ -90,7 +102,7 @@ final class LlmPretrainCommand implements Callable<Integer> {
         }
         Pretrainer.Result r;
         try (DirectoryLock lock = DirectoryLock.acquire(out)) {
-            r = new Pretrainer(cfg).run(Pretrainer.readCorpus(corpus), out, resume, true);
+            r = new Pretrainer(cfg, freeSpace).run(Pretrainer.readCorpus(corpus), out, resume, true);
         }
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("out", out.toString());

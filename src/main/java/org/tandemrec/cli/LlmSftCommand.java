@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.DirectoryLock;
+import org.tandemrec.base.FreeSpace;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.sft.SftConfig;
 import org.tandemrec.llm.sft.SftJob;
@@ -39,6 +40,17 @@ final class LlmSftCommand implements Callable<Integer> {
     @Mixin
     TorchThreadsOption threads;
 
+    /** Where the run directory's free disk comes from (tests give a figure of their own). */
+    private final FreeSpace freeSpace;
+
+    LlmSftCommand() {
+        this(FreeSpace.SYSTEM);
+    }
+
+    LlmSftCommand(FreeSpace freeSpace) {
+        this.freeSpace = freeSpace;
+    }
+
     @Override
     public Integer call() throws Exception {
         // Settings first: a bad key fails before anything is read or loaded.
@@ -53,7 +65,7 @@ final class LlmSftCommand implements Callable<Integer> {
         threads.apply();
         SftRunRecord r;
         try (DirectoryLock lock = DirectoryLock.acquire(out)) {
-            r = new SftJob(model, data, valid, out, cfg).run(run.resume, true);
+            r = new SftJob(model, data, valid, out, cfg).run(run.resume, true, freeSpace);
         }
         ObjectNode n = new ObjectMapper().createObjectNode();
         n.put("out", out.toString());

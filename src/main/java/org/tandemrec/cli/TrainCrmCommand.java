@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.tandemrec.base.DirectoryLock;
+import org.tandemrec.base.FreeSpace;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmFootprint;
@@ -30,10 +31,10 @@ import org.tandemrec.split.SplitIdentity;
 import org.tandemrec.train.EpochLog;
 import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code tandem train crm}: trains one conventional recommender on a split directory, writes its
@@ -94,7 +95,7 @@ public final class TrainCrmCommand implements Callable<Integer> {
         // Before any table is allocated or file written: a run that cannot fit fails now, with the figures.
         CrmFootprint footprint = CrmFootprint.of(crm, split.numUsers(), split.numItems());
         footprint.checkHeap(CrmFootprint.freeHeapNow());
-        footprint.checkDisk(out, Files.getFileStore(out).getUsableSpace());
+        footprint.checkDisk(out, FreeSpace.SYSTEM.bytes(out));
         SplitIdentity trainedOn = SplitIdentity.of(splitDir, split);
         RunFiles.writeRun(out, "crm", crm.model(), splitDir, trainedOn, settingsJson(crm));
         Path checkpoint = out.resolve(RunFiles.CHECKPOINT);

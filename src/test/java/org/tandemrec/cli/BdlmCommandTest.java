@@ -106,4 +106,34 @@ class BdlmCommandTest {
         assertTrue(small.err().contains("over the token budget of 30"), small.err());
         assertTrue((System.nanoTime() - t0) / 1e9 < 10, "refused before training");
     }
+
+    /**
+     * BDLM fine-tunes the whole tiny model (156,992 parameters) with one ID row per user and item in
+     * the embeddings and the untied head (2 × 64 values each): a checkpoint of the trained values and
+     * both moments (12 bytes each) beside the saved model (4 bytes each). On a disk with 1 MiB free
+     * the run is refused before the LLM is loaded.
+     */
+    @Test
+    void aRunTheDiskCannotHoldIsRefusedBeforeTheLlmIsLoaded() throws Exception {
+        Path world = tmp.resolve("world");
+        CliRun made = CliRun.of("data", "synth", "--out", world.toString(), "--users", "60", "--items", "150",
+                "--interactions", "1500");
+        assertEquals(0, made.code(), made.err());
+        Path split = tmp.resolve("loo");
+        made = CliRun.of("split", "--format", "tandem", world.toString(), "--out", split.toString(),
+                "--sampler", "popularity", "--negatives", "4");
+        assertEquals(0, made.code(), made.err());
+        org.tandemrec.split.SplitData s = org.tandemrec.split.SplitDirectory.read(split);
+        long values = 156_992 + 128L * (s.numUsers() + s.numItems());
+        Path out = tmp.resolve("run");
+        CliRun r = CliRun.ofCommand(new BdlmCommand(dir -> 1L << 20), "--data", split.toString(), "--llm",
+                Fixtures.path("hf/tiny-llama").toString(), "--out", out.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(String.format(java.util.Locale.ROOT, "tandem: %s: bdlm's fine-tuning needs at least %s of free disk"
+                + " (its checkpoint of %s: %,d trained values with AdamW's two moments, one; the model it saves of %s) but"
+                + " the disk has 1.0 MiB free", out, org.tandemrec.base.ByteSize.human(16 * values),
+                org.tandemrec.base.ByteSize.human(12 * values), values, org.tandemrec.base.ByteSize.human(4 * values)),
+                r.err().strip());
+        assertTrue(!Files.exists(out.resolve("crms")) && !Files.exists(out.resolve("COMPLETE")), "nothing trained");
+    }
 }

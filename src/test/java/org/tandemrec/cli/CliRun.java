@@ -15,4 +15,19 @@ record CliRun(int code, String out, String err) {
         int code = cl.execute(args);
         return new CliRun(code, out.toString(), err.toString());
     }
+
+    /**
+     * {@code command} (a subcommand built by the test, e.g. with a free-disk figure of its own) run
+     * on {@code args}, its failures reported as {@code tandem} reports them.
+     */
+    static CliRun ofCommand(Object command, String... args) {
+        CommandLine cl = new CommandLine(command);
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> Main.report(ex, cmd.getErr(), false));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new CliRun(code, out.toString(), err.toString());
+    }
 }

@@ -101,4 +101,32 @@ class CorellaCommandTest {
         return r.results().stream().filter(m -> m.model().equals(model) && m.segment().equals(MetricRecord.ALL))
                 .findFirst().orElseThrow().get("logloss");
     }
+
+    /**
+     * On a disk too small for the LoRA training's files the run is refused before stage 1 trains
+     * anything. The tiny model's default adapter (r 8 on q_proj and v_proj of 2 layers) has 3,584
+     * values: a checkpoint of 3 × 4 × 3,584 = 43,008 bytes and an adapter of 14,336.
+     */
+    @Test
+    void aRunTheDiskCannotHoldIsRefusedBeforeStageOne() throws Exception {
+        Path world = tmp.resolve("world");
+        CliRun made = CliRun.of("data", "synth", "--out", world.toString(), "--users", "80", "--items", "150",
+                "--interactions", "2000");
+        assertEquals(0, made.code(), made.err());
+        Path split = tmp.resolve("time");
+        made = CliRun.of("split", "--format", "tandem", world.toString(), "--out", split.toString(),
+                "--protocol", "time", "--task", "ctr", "--label-rule", ">=4");
+        assertEquals(0, made.code(), made.err());
+        Path config = tmp.resolve("corella.yaml");
+        Files.writeString(config, "min_history: 2\nhistory_items: 4\n");
+        Path out = tmp.resolve("run");
+        CliRun r = CliRun.ofCommand(new CorellaCommand(dir -> 16 * 1024), "--data", split.toString(), "--llm",
+                Fixtures.path("hf/tiny-llama").toString(), "--out", out.toString(), "--config", config.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("tandem: " + out + ": CoReLLa's LoRA training needs at least 56.0 KiB of free disk (its checkpoint of"
+                + " 42.0 KiB: 3,584 trained values with AdamW's two moments, one; the adapter it saves of 14.0 KiB) but the"
+                + " disk has 16.0 KiB free", r.err().strip());
+        assertTrue(!Files.exists(out.resolve("checkpoints/stage1.ckpt")) && !Files.exists(out.resolve("COMPLETE")),
+                "stage 1 did not start");
+    }
 }

@@ -224,4 +224,31 @@ class LlmSftCommandTest {
         assertTrue(r.err().contains("bad.jsonl:1: field 'version': tandem-sft version 2 is not supported"), r.err());
         assertFalse(Files.exists(out), "nothing is written for a refused run");
     }
+
+    /**
+     * Full fine-tuning of the tiny model (156,992 parameters) with validation writes a checkpoint of
+     * 4 × 4 × 156,992 bytes (values, both moments, the best epoch's) and the model (627,968 bytes)
+     * beside it: 3,139,840 bytes, refused before any work on a disk with 2 MiB free.
+     */
+    @Test
+    void aRunTheDiskCannotHoldIsRefusedBeforeAnyWork(@TempDir Path tmp) throws Exception {
+        Path train = writeData(tmp);
+        Path cfg = tmp.resolve("full.yaml");
+        Files.writeString(cfg, "mode: full\nepochs: 1\nbatch_size: 2\n");
+        Path out = tmp.resolve("run");
+        CliRun r = CliRun.ofCommand(new LlmSftCommand(dir -> 2L << 20), "--model", TINY.toString(), "--data",
+                train.toString(), "--valid", tmp.resolve("valid.jsonl").toString(), "--out", out.toString(), "--config",
+                cfg.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("tandem: " + out + ": llm sft (full) needs at least 3.0 MiB of free disk (its checkpoint of 2.4 MiB:"
+                + " 156,992 trained values with AdamW's two moments and the best epoch's values, one; the model it saves of"
+                + " 613.3 KiB) but the disk has 2.0 MiB free", r.err().strip());
+        assertFalse(Files.exists(out), "nothing written: the directory the lock created is gone with it");
+        // The same run with the space it needs trains.
+        CliRun ok = CliRun.ofCommand(new LlmSftCommand(dir -> 3_139_840), "--model", TINY.toString(), "--data",
+                train.toString(), "--valid", tmp.resolve("valid.jsonl").toString(), "--out", out.toString(), "--config",
+                cfg.toString());
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(Files.isRegularFile(out.resolve("model/model.safetensors")));
+    }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemrec.Fixtures;
+import org.tandemrec.base.ByteSize;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
 
@@ -69,6 +70,24 @@ class LlmTrainCommandsTest {
             long[] shape = new Decoder(w, null).forward(m, new int[] {4, 5, 6}, false).logits().getShape().getShape();
             assertArrayEquals(new long[] {1, 3, w.config().vocabSize()}, shape);
         }
+        // On a disk too small, refused once the vocabulary (so the size) is known, before any weight
+        // exists: with a checkpoint every 2 of 6 steps, two checkpoints of the weights and both moments
+        // (3 × 4 bytes a parameter each) stand side by side.
+        long p = n.get("parameters").asLong();
+        Path small = tmp.resolve("no-room");
+        CliRun full = CliRun.ofCommand(new LlmPretrainCommand(dir -> 20 * p), "--corpus", corpus.toString(), "--out",
+                small.toString(), "--steps", "6", "--checkpoint-every", "2", "--hidden", "32", "--layers", "1", "--vocab",
+                "300", "--context", "16");
+        assertEquals(1, full.code(), full.err());
+        assertEquals(String.format(java.util.Locale.ROOT, "tandem: %s: llm pretrain needs at least %s of free disk (its"
+                + " checkpoint of %s: %,d trained values with AdamW's two moments, two side by side while one replaces the"
+                + " other; the model it saves of %s) but the disk has %s free", small, ByteSize.human(24 * p),
+                ByteSize.human(12 * p), p, ByteSize.human(4 * p), ByteSize.human(20 * p)), full.err().strip());
+        assertFalse(Files.exists(small.resolve("model.safetensors")) || Files.exists(small.resolve("checkpoint.bin")));
+        CliRun fits = CliRun.ofCommand(new LlmPretrainCommand(dir -> 24 * p), "--corpus", corpus.toString(), "--out",
+                small.toString(), "--steps", "6", "--checkpoint-every", "2", "--hidden", "32", "--layers", "1", "--vocab",
+                "300", "--context", "16");
+        assertEquals(0, fits.code(), fits.err());
         assertEquals(1, run("llm", "pretrain", "--corpus", tmp.resolve("missing.txt").toString(), "--out", out.toString()).code(),
                 "a missing file exits 1");
         assertEquals(2, run("llm", "pretrain", "--corpus", corpus.toString(), "--out", out.toString(), "--steps", "0").code());

@@ -228,6 +228,48 @@ class TrainCrmCommandTest {
         assertTrue(err.toString().contains("setting 'cin_layers' applies to [xdeepfm], not to fibinet"), err.toString());
     }
 
+    /**
+     * A checkpoint write the system refuses midway: a process of its own under {@code ulimit -f}
+     * (a real failed write, EFBIG, as ENOSPC on a full disk) whose limit lets the first
+     * checkpoints through (values and Adam's moments) but not the one that adds the best epoch's
+     * values. One line naming the file and the reason, exit 1; the previous checkpoint stays, and
+     * {@code --resume} ends with the uninterrupted run's model, byte for byte.
+     */
+    @Test
+    void aCheckpointTheDiskRefusesIsOneLineAndTheRunResumesFromThePreviousOne() throws Exception {
+        Path bash = Path.of("/bin/bash");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(bash), "needs bash for ulimit");
+        String cfg = writeConfig("epochs: 2\ndim: 64\ncheckpoint_every: 5\n");
+        Path runDir = tmp.resolve("run-full-disk");
+        Path log = tmp.resolve("full-disk.log");
+        // 3 copies of the 700 × 64 tables are 525 KiB, 4 copies 700 KiB.
+        Process p = new ProcessBuilder(bash.toString(), "-c", "ulimit -f 600 && exec \"$0\" \"$@\"",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseSerialGC",
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train", "crm",
+                "--model", "mf-bpr", "--data", split.toString(), "--out", runDir.toString(), "--config", cfg)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "the run did not finish");
+        String said = Files.readString(log);
+        assertEquals(1, p.exitValue(), said);
+        Path checkpoint = runDir.resolve("checkpoint.bin");
+        assertEquals("tandem: " + checkpoint + ": File too large (not written: the previous version is unchanged)",
+                said.lines().filter(l -> l.startsWith("tandem:")).findFirst().orElse(said));
+        assertEquals(1, said.lines().filter(l -> l.startsWith("tandem:")).count(), said);
+        assertFalse(said.contains("Exception") || said.contains("\tat "), said);
+        try (var files = Files.list(runDir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+        assertTrue(Files.size(checkpoint) > 3 * 700 * 64 * 4, "the previous checkpoint, whole");
+
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "train", "crm", "--model", "mf-bpr", "--data", split.toString(), "--out",
+                runDir.toString(), "--config", cfg, "--resume"), err.toString());
+        Path whole = tmp.resolve("run-whole-disk");
+        assertEquals(0, run(new StringWriter(), "train", "crm", "--model", "mf-bpr", "--data", split.toString(), "--out",
+                whole.toString(), "--config", cfg));
+        assertArrayEquals(Files.readAllBytes(whole.resolve("model.bin")), Files.readAllBytes(runDir.resolve("model.bin")));
+    }
+
     private static String writeConfig(String text) throws Exception {
         Path cfg = Files.createTempFile(tmp, "cfg", ".yaml");
         Files.writeString(cfg, text);

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.tandemrec.base.Directories;
+import org.tandemrec.base.FreeSpace;
 import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmCatalog;
@@ -80,9 +82,16 @@ public final class BdlmRun {
     private final boolean resume;
     private final boolean showProgress;
     private final PrintWriter log;
+    private final FreeSpace freeSpace;
 
     public BdlmRun(BdlmSettings settings, Path splitDir, Path llmDir, Path out, boolean resume, boolean showProgress,
                    PrintWriter log) {
+        this(settings, splitDir, llmDir, out, resume, showProgress, log, FreeSpace.SYSTEM);
+    }
+
+    /** As the constructor above, with the run directory's free disk from {@code freeSpace}. */
+    public BdlmRun(BdlmSettings settings, Path splitDir, Path llmDir, Path out, boolean resume, boolean showProgress,
+                   PrintWriter log, FreeSpace freeSpace) {
         this.s = settings;
         this.splitDir = splitDir;
         this.llmDir = llmDir;
@@ -90,6 +99,7 @@ public final class BdlmRun {
         this.resume = resume;
         this.showProgress = showProgress;
         this.log = log;
+        this.freeSpace = freeSpace;
     }
 
     /**
@@ -123,8 +133,13 @@ public final class BdlmRun {
         int longest = s.tokenBudget() > 0 ? Math.min(s.tokenBudget(), declared.maxPositionEmbeddings())
                 : declared.maxPositionEmbeddings();
         // Refused before anything is loaded: each variant holds one extended copy at a time.
-        new SftMemory(declared, s.sft(), (long) split.numUsers() + split.numItems(), longest)
-                .check(AvailableMemory.now(), llmDir, 3);
+        SftMemory memory = new SftMemory(declared, s.sft(), (long) split.numUsers() + split.numItems(), longest);
+        memory.check(AvailableMemory.now(), llmDir, 3);
+        if (s.runs("bdlm")) {
+            // The tuned model with its ID rows is saved beside its variant's last checkpoint.
+            memory.footprint("bdlm's fine-tuning", false, false, false).checkDisk(out, freeSpace.bytes(out),
+                    Directories.size(out.resolve("checkpoints")));
+        }
         try (NDManager m = TensorDevice.newManager(); DecoderWeights base = DecoderWeights.load(llmDir, m);
              LlmTokenizer baseTok = LlmTokenizer.load(llmDir, base.config().vocabSize())) {
             LlamaConfig lc = base.config();

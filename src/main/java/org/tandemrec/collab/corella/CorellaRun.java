@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.tandemrec.base.Directories;
+import org.tandemrec.base.FreeSpace;
 import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmCatalog;
@@ -28,12 +30,15 @@ import org.tandemrec.eval.MetricRecord;
 import org.tandemrec.eval.Provenance;
 import org.tandemrec.eval.RoutingCurve;
 import org.tandemrec.eval.SegmentedEvaluator;
+import org.tandemrec.llm.decoder.AvailableMemory;
 import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
+import org.tandemrec.llm.decoder.LlamaConfig;
 import org.tandemrec.llm.lora.LoraAdapter;
 import org.tandemrec.llm.lora.LoraConfig;
 import org.tandemrec.llm.sft.SftConfig;
+import org.tandemrec.llm.sft.SftMemory;
 import org.tandemrec.llm.sft.SftSequence;
 import org.tandemrec.llm.sft.SftTask;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
@@ -92,9 +97,16 @@ public final class CorellaRun {
     private final boolean resume;
     private final boolean showProgress;
     private final PrintWriter log;
+    private final FreeSpace freeSpace;
 
     public CorellaRun(CorellaSettings settings, Path splitDir, Path llmDir, Path out, boolean resume,
                       boolean showProgress, PrintWriter log) {
+        this(settings, splitDir, llmDir, out, resume, showProgress, log, FreeSpace.SYSTEM);
+    }
+
+    /** As the constructor above, with the run directory's free disk from {@code freeSpace}. */
+    public CorellaRun(CorellaSettings settings, Path splitDir, Path llmDir, Path out, boolean resume,
+                      boolean showProgress, PrintWriter log, FreeSpace freeSpace) {
         this.s = settings;
         this.splitDir = splitDir;
         this.llmDir = llmDir;
@@ -102,6 +114,7 @@ public final class CorellaRun {
         this.resume = resume;
         this.showProgress = showProgress;
         this.log = log;
+        this.freeSpace = freeSpace;
     }
 
     /** What the run holds while it scores: the split, its examples and the evaluation rows. */
@@ -117,6 +130,16 @@ public final class CorellaRun {
         }
         if (split.itemInfo().stream().map(ItemInfo::title).allMatch(String::isEmpty)) {
             throw new UsageException(splitDir + ": the items have no titles, and CoReLLa's prompts show them");
+        }
+        if (s.runs("tallrec") || s.runs("corella")) {
+            // Before stage 1 trains anything: the LLM's LoRA training must fit in memory, its adapter on disk.
+            LlamaConfig declared = LlamaConfig.load(llmDir);
+            int longest = s.tokenBudget() > 0 ? Math.min(s.tokenBudget(), declared.maxPositionEmbeddings())
+                    : declared.maxPositionEmbeddings();
+            SftMemory memory = new SftMemory(declared, s.sft(), 0, longest);
+            memory.check(AvailableMemory.now(), llmDir, 3);
+            memory.footprint("CoReLLa's LoRA training", false, false, true).checkDisk(out, freeSpace.bytes(out),
+                    Directories.size(out.resolve("checkpoints")));
         }
         Files.createDirectories(out.resolve("checkpoints"));
         ClickExamples.Parts parts = ClickExamples.of(split, s.historyItems(), s.minHistory());

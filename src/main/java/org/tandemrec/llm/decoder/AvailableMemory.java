@@ -67,9 +67,4 @@ public record AvailableMemory(long bytes, String source) {
         }
         return -1;
     }
-
-    /** GiB with two decimals, for messages. */
-    public static String gib(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
-    }
 }

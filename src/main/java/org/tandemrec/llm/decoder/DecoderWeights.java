@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -87,7 +88,27 @@ public final class DecoderWeights implements AutoCloseable {
         }
         checkTensors(config, reader);
         config.checkFits(AvailableMemory.now(), mappedBytes(config, reader), 0);
+        checkFinite(config, reader);
         return load(config, reader, parent);
+    }
+
+    /**
+     * Every weight the model uses is finite: one NaN or infinity turns every logit it reaches into
+     * NaN, and training on it fails steps later far from the cause. The scan reads the stored bits
+     * at about memory speed ({@link SafetensorsTensor#firstNonFinite}), small beside loading.
+     */
+    static void checkFinite(LlamaConfig config, SafetensorsReader reader) throws SafetensorsFormatException {
+        for (String name : expectedShapes(config).keySet()) {
+            SafetensorsTensor t = reader.tensor(name);
+            long bad = t.firstNonFinite();
+            if (bad >= 0) {
+                ByteBuffer one = t.bytes().slice().position(Math.toIntExact(bad * t.dtype().bytes()))
+                        .limit(Math.toIntExact((bad + 1) * t.dtype().bytes()));
+                float value = new SafetensorsTensor(name, t.dtype(), new long[] {1}, one.slice()).toFloatArray()[0];
+                throw new SafetensorsFormatException(reader.fileOf(name), "tensor " + name + " (" + t.dtype() + ") holds "
+                        + value + " at element " + bad + " (a model's weights must be finite)");
+            }
+        }
     }
 
     /** Every tensor config.json implies is in the files with its shape: a bad file, not a bad command line. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.tandemrec.base.ByteSize;
 import org.tandemrec.base.JsonSyntaxError;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.data.DataFormatException;
@@ -310,15 +311,15 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
         if (need > available.bytes()) {
             StringBuilder why = new StringBuilder();
             why.append(String.format(Locale.ROOT, "%,d float32 parameters: %s copied into memory", parameterCount(),
-                    AvailableMemory.gib(copied)));
+                    ByteSize.human(copied)));
             if (mappedBytes > 0) {
-                why.append(", ").append(AvailableMemory.gib(mappedBytes)).append(" used in place from the memory-mapped file");
+                why.append(", ").append(ByteSize.human(mappedBytes)).append(" used in place from the memory-mapped file");
             }
             if (extraBytes > 0) {
-                why.append(", ").append(AvailableMemory.gib(extraBytes)).append(" for training");
+                why.append(", ").append(ByteSize.human(extraBytes)).append(" for training");
             }
-            throw new UsageException("model needs " + AvailableMemory.gib(need) + " (" + why + ") but only "
-                    + AvailableMemory.gib(available.bytes()) + " is available (" + available.source() + ")");
+            throw new UsageException("model needs " + ByteSize.human(need) + " (" + why + ") but only "
+                    + ByteSize.human(available.bytes()) + " is available (" + available.source() + ")");
         }
     }
 

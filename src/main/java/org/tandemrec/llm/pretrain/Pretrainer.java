@@ -11,11 +11,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.base.FreeSpace;
 import org.tandemrec.base.TensorDevice;
 import org.tandemrec.data.DataFormatException;
+import org.tandemrec.llm.decoder.AvailableMemory;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.HfCheckpoint;
 import org.tandemrec.llm.decoder.LlamaConfig;
+import org.tandemrec.llm.decoder.LlmFootprint;
 import org.tandemrec.llm.tokenizer.BpeTrainer;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
 import org.tandemrec.train.StepLog;
@@ -69,9 +72,16 @@ public final class Pretrainer {
     }
 
     private final PretrainConfig config;
+    private final FreeSpace freeSpace;
 
     public Pretrainer(PretrainConfig config) {
+        this(config, FreeSpace.SYSTEM);
+    }
+
+    /** A pre-trainer that learns the output directory's free disk from {@code freeSpace}. */
+    public Pretrainer(PretrainConfig config, FreeSpace freeSpace) {
         this.config = config;
+        this.freeSpace = freeSpace;
     }
 
     /** Reads the corpus (UTF-8, one document per line; blank lines skipped). */
@@ -118,6 +128,7 @@ public final class Pretrainer {
         }
         try (LlmTokenizer tok = trainTokenizer(documents); NDManager m = TensorDevice.newManager()) {
             LlamaConfig lc = config.llamaConfig(tok.size());
+            checkResources(lc, out, checkpoint, resuming);
             int[] stream = encodeStream(tok, documents);
             try (DecoderWeights w = DecoderWeights.random(lc, config.seed(), 0.02f, m)) {
                 long start = System.nanoTime();
@@ -135,6 +146,22 @@ public final class Pretrainer {
                 log.delete();
                 return r;
             }
+        }
+    }
+
+    /**
+     * Refuses, before any weight is allocated, a model whose training does not fit: in memory its
+     * weights, gradients and AdamW's two moments (native, float32), and to resume the checkpoint
+     * read whole into the Java heap; on disk its checkpoint (two side by side once a later one
+     * replaces the first: more steps than {@code checkpointEvery}) and the saved model.
+     */
+    private void checkResources(LlamaConfig lc, Path out, Path checkpoint, boolean resuming) throws IOException {
+        lc.checkFits(AvailableMemory.now(), 0, LlmFootprint.fullTrainingBytes(lc));
+        boolean replaced = !resuming && config.checkpointEvery() > 0 && config.steps() > config.checkpointEvery();
+        LlmFootprint footprint = LlmFootprint.pretraining(lc, replaced);
+        footprint.checkDisk(out, freeSpace.bytes(out), Files.isRegularFile(checkpoint) ? Files.size(checkpoint) : 0);
+        if (resuming) {
+            footprint.checkResumeHeap(AvailableMemory.heapBytes());
         }
     }
 

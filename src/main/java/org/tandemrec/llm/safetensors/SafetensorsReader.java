@@ -24,11 +24,15 @@ public final class SafetensorsReader {
     private final Path source;
     private final Map<String, SafetensorsTensor> tensors;
     private final Map<String, String> metadata;
+    /** The shard of each tensor of a sharded checkpoint (empty for one file: {@link #source}). */
+    private final Map<String, Path> shardOf;
 
-    private SafetensorsReader(Path source, Map<String, SafetensorsTensor> tensors, Map<String, String> metadata) {
+    private SafetensorsReader(Path source, Map<String, SafetensorsTensor> tensors, Map<String, String> metadata,
+                              Map<String, Path> shardOf) {
         this.source = source;
         this.tensors = Collections.unmodifiableMap(tensors);
         this.metadata = Collections.unmodifiableMap(metadata);
+        this.shardOf = Collections.unmodifiableMap(shardOf);
     }
 
     /** The {@code __metadata__} entries (of the first shard for sharded checkpoints). */
@@ -38,7 +42,7 @@ public final class SafetensorsReader {
 
     private static SafetensorsReader single(Path file) throws IOException {
         SafetensorsFile f = SafetensorsFile.open(file);
-        return new SafetensorsReader(file, new LinkedHashMap<>(f.tensors()), f.metadata());
+        return new SafetensorsReader(file, new LinkedHashMap<>(f.tensors()), f.metadata(), Map.of());
     }
 
     /** Opens a checkpoint directory, or a single {@code .safetensors} file. */
@@ -92,6 +96,7 @@ public final class SafetensorsReader {
         }
         Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
         Map<String, SafetensorsTensor> tensors = new LinkedHashMap<>();
+        Map<String, Path> shardOf = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String shardName = e.getValue().asText();
@@ -112,14 +117,20 @@ public final class SafetensorsReader {
                 throw new SafetensorsFormatException(shardPath, "tensor " + e.getKey() + " is listed in " + INDEX_FILE + " but absent from the shard");
             }
             tensors.put(e.getKey(), t);
+            shardOf.put(e.getKey(), shardPath);
         }
         Map<String, String> meta = shards.isEmpty() ? Map.of() : shards.values().iterator().next().metadata();
-        return new SafetensorsReader(index, tensors, meta);
+        return new SafetensorsReader(index, tensors, meta, shardOf);
     }
 
     /** The file or index this reader was opened from. */
     public Path source() {
         return source;
+    }
+
+    /** The file holding tensor {@code name}: its shard, or the one file. */
+    public Path fileOf(String name) {
+        return shardOf.getOrDefault(name, source);
     }
 
     public Set<String> names() {

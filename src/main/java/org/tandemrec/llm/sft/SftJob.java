@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.base.Directories;
+import org.tandemrec.base.FreeSpace;
 import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.data.DataFormatException;
@@ -65,6 +66,11 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
 
     /** Trains and writes the outputs; {@code resume} continues from the run directory's checkpoint. */
     public SftRunRecord run(boolean resume, boolean showProgress) throws IOException {
+        return run(resume, showProgress, FreeSpace.SYSTEM);
+    }
+
+    /** As {@link #run(boolean, boolean)}, with the run directory's free disk from {@code free}. */
+    public SftRunRecord run(boolean resume, boolean showProgress, FreeSpace free) throws IOException {
         if (!Files.isDirectory(model)) {
             throw new DataFormatException("model " + model + " is not a directory");
         }
@@ -92,7 +98,13 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
         // Optimiser state lives with the tensors; the heap holds the best epoch's values while
         // validating, and a resumed checkpoint, read in full (values, both moments and the best
         // values) before it is applied.
-        new SftMemory(mc, config, 0, maxLength).check(AvailableMemory.now(), model, validData == null ? 3 : 4);
+        SftMemory memory = new SftMemory(mc, config, 0, maxLength);
+        memory.check(AvailableMemory.now(), model, validData == null ? 3 : 4);
+        // A checkpoint at every epoch end: with two epochs one replaces another (a resumed run may write only one more).
+        Path existing = out.resolve(CHECKPOINT);
+        boolean resuming = resume && Files.exists(existing);
+        memory.footprint("llm sft (" + config.mode().key() + ")", validData != null, !resuming && config.epochs() > 1, true)
+                .checkDisk(out, free.bytes(out), Files.isRegularFile(existing) ? Files.size(existing) : 0);
 
         Files.createDirectories(out);
         // A run trained again in place must not look finished with the earlier run's record.

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import org.tandemrec.base.ByteSize;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.llm.decoder.AvailableMemory;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.LlamaConfig;
+import org.tandemrec.llm.decoder.LlmFootprint;
 import org.tandemrec.llm.lora.LoraConfig;
 import org.tandemrec.llm.safetensors.SafetensorsReader;
 
@@ -92,6 +94,23 @@ public record SftMemory(LlamaConfig model, SftConfig config, long addedRows, int
     }
 
     /**
+     * What the run writes ({@link LlmFootprint}): a checkpoint of the trained values (and the best
+     * epoch's while {@code validating}), and the model (float32, with the appended rows) when
+     * tensors of it train, and the LoRA adapter when {@code savesAdapter} (BDLM merges it instead).
+     *
+     * @param run      what trains, for messages
+     * @param replaced whether a later checkpoint replaces an earlier one
+     */
+    public LlmFootprint footprint(String run, boolean validating, boolean replaced, boolean savesAdapter) {
+        boolean model = config.mode() == SftConfig.Mode.FULL || trainedRows() > 0;
+        long adapter = config.mode() == SftConfig.Mode.LORA && savesAdapter
+                ? (trainable() - trainedRows() * model().hiddenSize() * tables()) * Float.BYTES : 0;
+        return new LlmFootprint(run, trainable(), validating ? 4 : 3, (model ? weightBytes() : 0) + adapter,
+                model ? (adapter > 0 ? "the model and adapter it saves" : "the model it saves") : "the adapter it saves",
+                replaced);
+    }
+
+    /**
      * Refuses, with the need and what is available, settings whose native memory (the weights'
      * copied part and {@link #nativeTrainingBytes()}) exceeds {@code available}, or whose state
      * kept in Java arrays — {@code heapCopies} float copies of every trained value — exceeds the
@@ -105,8 +124,8 @@ public record SftMemory(LlamaConfig model, SftConfig config, long addedRows, int
         long heap = trainable() * 4 * heapCopies;
         if (heap > AvailableMemory.heapBytes()) {
             throw new UsageException("training state of " + String.format(Locale.ROOT, "%,d", trainable())
-                    + " parameters needs " + AvailableMemory.gib(heap) + " of Java heap but the maximum heap is "
-                    + AvailableMemory.gib(AvailableMemory.heapBytes()) + " (raise -Xmx, e.g. TANDEM_JAVA_OPTS=-Xmx16g)");
+                    + " parameters needs " + ByteSize.human(heap) + " of Java heap but the maximum heap is "
+                    + ByteSize.human(AvailableMemory.heapBytes()) + " (raise -Xmx, e.g. TANDEM_JAVA_OPTS=-Xmx16g)");
         }
     }
 }

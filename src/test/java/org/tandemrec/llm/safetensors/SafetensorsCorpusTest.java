@@ -34,8 +34,9 @@ import org.tandemrec.llm.FixtureCheckpoint;
  * The safetensors part of the malformed-input corpus: the tiny fixture's {@code model.safetensors}
  * truncated at many offsets, with a lying header length, a header that is not JSON, broken tensor
  * entries, overlapping or out-of-range offsets, dtypes and shapes that disagree with the bytes,
- * tensors that disagree with config.json, and sparse files beyond 2 GiB; each run through
- * {@code tandem llm check}.
+ * tensors that disagree with config.json, sparse files beyond 2 GiB, and base weights holding
+ * NaN or ±Inf in each stored dtype (the whole fixture rewritten as F16 or BF16) and in a shard;
+ * each run through {@code tandem llm check}.
  */
 class SafetensorsCorpusTest {
     private static final String FILE = "model.safetensors";
@@ -262,6 +263,116 @@ class SafetensorsCorpusTest {
         cases.add(bad("safetensors vocabulary disagrees with config.json", List.of(FILE, "model.embed_tokens.weight"),
                 edited(h -> entry(h, "model.embed_tokens.weight").putArray("shape").add(1200).add(32))));
         return corpus("safetensors weights against config.json", cases);
+    }
+
+    /** The fixture's tensors in offset order: name and float32 values. */
+    private static Map<String, float[]> fixtureValues() {
+        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
+        header.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("__metadata__")) {
+                entries.add(e);
+            }
+        });
+        entries.sort(java.util.Comparator.comparingLong(e -> e.getValue().get("data_offsets").get(0).asLong()));
+        for (Map.Entry<String, JsonNode> e : entries) {
+            int from = e.getValue().get("data_offsets").get(0).asInt();
+            int to = e.getValue().get("data_offsets").get(1).asInt();
+            float[] v = new float[(to - from) / 4];
+            ByteBuffer.wrap(data, from, to - from).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+            out.put(e.getKey(), v);
+        }
+        return out;
+    }
+
+    /** IEEE half bits of a float (round toward zero; values below the smallest normal half become zero). */
+    private static short half(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        int sign = (bits >>> 16) & 0x8000;
+        if (Float.isNaN(f)) {
+            return (short) (sign | 0x7E00);
+        }
+        int exp = ((bits >>> 23) & 0xff) - 127 + 15;
+        if (exp >= 0x1f) {
+            return (short) (sign | 0x7C00);
+        }
+        if (exp <= 0) {
+            return (short) sign;
+        }
+        return (short) (sign | (exp << 10) | ((bits >>> 13) & 0x3ff));
+    }
+
+    /**
+     * The fixture's {@code model.safetensors} with every tensor stored as {@code dtype} and
+     * element {@code at} of {@code tensor} set to {@code bad}.
+     */
+    private static byte[] storedAs(String dtype, String tensor, int at, float bad) {
+        Map<String, float[]> values = fixtureValues();
+        values.get(tensor)[at] = bad;
+        int width = dtype.equals("F32") ? 4 : 2;
+        ObjectNode h = JSON.createObjectNode();
+        h.set("__metadata__", header.get("__metadata__"));
+        long total = values.values().stream().mapToLong(v -> (long) v.length * width).sum();
+        ByteBuffer body = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
+        for (Map.Entry<String, float[]> e : values.entrySet()) {
+            ObjectNode entry = h.putObject(e.getKey());
+            entry.put("dtype", dtype);
+            entry.set("shape", header.get(e.getKey()).get("shape"));
+            entry.putArray("data_offsets").add(body.position()).add(body.position() + (long) e.getValue().length * width);
+            for (float f : e.getValue()) {
+                switch (dtype) {
+                    case "F32" -> body.putFloat(f);
+                    case "F16" -> body.putShort(half(f));
+                    default -> body.putShort((short) (Float.floatToRawIntBits(f) >>> 16));
+                }
+            }
+        }
+        byte[] hb = h.toString().getBytes(StandardCharsets.UTF_8);
+        return assemble(hb.length, hb, body.array());
+    }
+
+    @TestFactory
+    Stream<DynamicNode> nonFiniteWeights() {
+        List<DynamicTest> cases = new ArrayList<>();
+        String up = "model.layers.1.mlp.up_proj.weight";
+        // First, last and inner elements: a scan block's start, the tail after the last whole word, and between.
+        Object[][] spots = {{"NaN", Float.NaN, Q, 0}, {"+Inf", Float.POSITIVE_INFINITY, up, 144 * 64 - 1},
+            {"-Inf", Float.NEGATIVE_INFINITY, "model.norm.weight", 37}};
+        for (String dtype : List.of("F32", "F16", "BF16")) {
+            for (Object[] s : spots) {
+                String tensor = (String) s[2];
+                int at = (Integer) s[3];
+                cases.add(bad("safetensors " + dtype + " base weights with " + s[0], List.of(FILE, tensor, dtype,
+                        "holds " + (s[0].equals("+Inf") ? "Infinity" : s[0].equals("-Inf") ? "-Infinity" : "NaN"),
+                        "element " + at), storedAs(dtype, tensor, at, (Float) s[1])));
+            }
+        }
+        // A NaN that is not the canonical one (another payload, the sign bit set) is found as well.
+        cases.add(bad("safetensors F32 base weights with a negative NaN of another payload", List.of(FILE, K, "element 1234"),
+                storedAs("F32", K, 1234, Float.intBitsToFloat(0xFFC01234))));
+        cases.add(refused("safetensors sharded base weights with NaN in the second shard", DATA, () -> {
+            Path dir = FixtureCheckpoint.copy(tmp.resolve("sharded-nan"));
+            Files.delete(dir.resolve(FILE));
+            Map<String, float[]> values = fixtureValues();
+            values.get("model.layers.1.self_attn.o_proj.weight")[100] = Float.NaN;
+            Map<String, SafetensorsWriter.Tensor> first = new java.util.LinkedHashMap<>();
+            Map<String, SafetensorsWriter.Tensor> second = new java.util.LinkedHashMap<>();
+            ObjectNode map = JSON.createObjectNode();
+            for (Map.Entry<String, float[]> e : values.entrySet()) {
+                long[] shape = JSON.convertValue(header.get(e.getKey()).get("shape"), long[].class);
+                boolean late = e.getKey().startsWith("model.layers.1") || e.getKey().equals("model.norm.weight");
+                (late ? second : first).put(e.getKey(), new SafetensorsWriter.Tensor(shape, e.getValue()));
+                map.put(e.getKey(), late ? "model-00002-of-00002.safetensors" : "model-00001-of-00002.safetensors");
+            }
+            SafetensorsWriter.write(dir.resolve("model-00001-of-00002.safetensors"), first, Map.of());
+            SafetensorsWriter.write(dir.resolve("model-00002-of-00002.safetensors"), second, Map.of());
+            ObjectNode index = JSON.createObjectNode();
+            index.set("weight_map", map);
+            Files.writeString(dir.resolve(SafetensorsReader.INDEX_FILE), index.toString());
+            return Invocation.of(List.of("model-00002-of-00002.safetensors", "model.layers.1.self_attn.o_proj.weight",
+                    "element 100"), FixtureCheckpoint.check(dir));
+        }));
+        return corpus("safetensors non-finite base weights", cases);
     }
 
     /** Sparse files: {@code setLength} reserves no disk, so the 2 GiB+ sizes cost nothing. */

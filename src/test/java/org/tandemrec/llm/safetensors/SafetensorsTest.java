@@ -155,4 +155,53 @@ class SafetensorsTest {
         assertEquals(7.5f, b.toFloat32().getFloat((int) (4 * n - 4)));
         assertEquals(0f, sf.tensors().get("a").toFloat32().getFloat(0));
     }
+    /** A tensor of {@code n} finite values stored as {@code dtype}, with the raw bits {@code badBits} at each of {@code at}. */
+    private static SafetensorsTensor withBits(SafetensorsDtype dtype, int n, int badBits, int... at) {
+        ByteBuffer b = ByteBuffer.allocate(n * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        // The largest finite value and the smallest subnormal of each type, and zeros of both signs.
+        int[] finite = switch (dtype) {
+            case F32 -> new int[] {0x7F7FFFFF, 0xFF7FFFFF, 0x00000001, 0x80000000, 0x3F800000};
+            case F16 -> new int[] {0x7BFF, 0xFBFF, 0x0001, 0x8000, 0x3C00};
+            case BF16 -> new int[] {0x7F7F, 0xFF7F, 0x0001, 0x8000, 0x3F80};
+        };
+        for (int i = 0; i < n; i++) {
+            int bits = finite[i % finite.length];
+            for (int a : at) {
+                bits = a == i ? badBits : bits;
+            }
+            if (dtype == SafetensorsDtype.F32) {
+                b.putInt(bits);
+            } else {
+                b.putShort((short) bits);
+            }
+        }
+        return new SafetensorsTensor("t", dtype, new long[] {n}, b.flip());
+    }
+
+    @Test
+    void theFirstNonFiniteElementIsFoundInEveryDtypeAndPlace() {
+        // 5003 elements: whole 8-byte words in blocks of 1024, then a tail of 1 or 3 elements.
+        int n = 5003;
+        int[][] bitsByType = {{0x7FC00000, 0x7F800000, 0xFF800000, 0xFFC01234, 0x7F800001},
+            {0x7E00, 0x7C00, 0xFC00, 0xFE01, 0x7C01}, {0x7FC0, 0x7F80, 0xFF80, 0xFFC1, 0x7F81}};
+        SafetensorsDtype[] types = SafetensorsDtype.values();
+        for (int d = 0; d < types.length; d++) {
+            SafetensorsDtype dtype = types[d];
+            assertEquals(-1, withBits(dtype, n, 0).firstNonFinite(), dtype + ": every value finite");
+            for (int bits : bitsByType[d]) {
+                for (int at : new int[] {0, 1, 511, 2047, 2048, 4095, 4096, 4999, 5000, 5002}) {
+                    assertEquals(at, withBits(dtype, n, bits, at).firstNonFinite(),
+                            dtype + " " + Integer.toHexString(bits) + " at " + at);
+                }
+                assertEquals(7, withBits(dtype, n, bits, 4200, 7).firstNonFinite(), "the first of two");
+            }
+        }
+        // A view that starts inside a larger buffer counts from its own start.
+        ByteBuffer whole = ByteBuffer.allocate(4 * 10).order(ByteOrder.LITTLE_ENDIAN);
+        whole.putInt(4 * 2, 0x7F800000);
+        whole.putInt(4 * 7, 0x7F800000);
+        SafetensorsTensor slice = new SafetensorsTensor("s", SafetensorsDtype.F32, new long[] {5},
+                whole.duplicate().position(4 * 3).limit(4 * 8).slice());
+        assertEquals(4, slice.firstNonFinite());
+    }
 }
