@@ -312,29 +312,33 @@ public final class CrmBenchmark {
     }
 
     /**
-     * Median milliseconds of one lazy Adam step over an {@code adamRows} × 64 table after 10
-     * untimed steps: clearing the gradient, accumulating {@code adamBatch} row gradients of
-     * uniformly drawn rows (repeats summed into one, as an embedding's sparse gradient is
-     * coalesced) and updating the touched rows. The PyTorch peer times the same: a 4,096-row
-     * lookup, its backward and {@code SparseAdam}'s step on a 2M × 64 table.
+     * Median milliseconds of one lazy Adam step over an {@code adamRows} × 64 table, 50 timed
+     * steps after 50 untimed ones: clearing the gradient, accumulating {@code adamBatch} row
+     * gradients of uniformly drawn rows (repeats summed into one, as an embedding's sparse
+     * gradient is coalesced) and updating the touched rows. With {@code freshRows} false the rows
+     * are drawn once and every step touches the same ones, as the PyTorch peer times it (a fixed
+     * 4,096-row lookup, its backward and {@code SparseAdam}'s step on a 2M × 64 table): their
+     * values and moments then stay in the caches. With {@code freshRows} each step draws its own,
+     * as training does, and pays a cache miss per row.
      */
-    public static double lazyAdamStepMs(Sizes s) {
+    public static double lazyAdamStepMs(Sizes s, boolean freshRows) {
         int rows = s.adamRows();
         int d = 64;
         Parameter table = Parameter.table("t", rows, d, new float[rows * d]);
         AdamOptimizer opt = new AdamOptimizer(ParameterSet.of(table), TrainConfig.OptimizerKind.LAZY_ADAM, 0.9, 0.999,
                 1e-8, 0);
         SplittableRandom r = new SplittableRandom(1);
+        int[] fixed = r.ints(s.adamBatch(), 0, rows).toArray();
         float[] g = new float[d];
         for (int j = 0; j < d; j++) {
             g[j] = 0.01f * j;
         }
-        double[] t = new double[30];
-        for (int rep = -10; rep < t.length; rep++) {
+        double[] t = new double[50];
+        for (int rep = -50; rep < t.length; rep++) {
             long t0 = System.nanoTime();
             table.zeroGrad();
             for (int b = 0; b < s.adamBatch(); b++) {
-                table.addRowGrad(r.nextInt(rows), g, 0, 1f);
+                table.addRowGrad(freshRows ? r.nextInt(rows) : fixed[b], g, 0, 1f);
             }
             opt.step(1e-3);
             if (rep >= 0) {

@@ -94,7 +94,8 @@ public final class BenchCrmCommand implements Callable<Integer> {
             f.put("lightgcn_epoch_timing", LIGHTGCN_TIMING);
             f.put("peak_heap_1m_mb", exact.peakHeapMb());
             f.put("peak_heap_1m_model", HEAP_MODEL);
-            f.put("lazy_adam_2m_step_ms", CrmBenchmark.lazyAdamStepMs(s));
+            f.put("lazy_adam_2m_step_ms", CrmBenchmark.lazyAdamStepMs(s, false));
+            f.put("lazy_adam_2m_fresh_rows_step_ms", CrmBenchmark.lazyAdamStepMs(s, true));
             f.put("lazy_adam_rows", s.adamBatch());
             f.put("mf_bpr_samples_per_s", CrmBenchmark.mfBprSamplesPerSecond(table, s));
             InteractionTable ncf = CrmBenchmark.randomInteractions(s.users(), s.items(), s.ncfInteractions(), 3);

@@ -17,7 +17,7 @@ class BenchCrmCommandTest {
     static final String[] KEYS = {"peak_gflops", "dcnv2_train_samples_per_s", "dcnv2_gflops", "dcnv2_mfu",
         "autoint_train_samples_per_s", "xdeepfm_train_samples_per_s", "fibinet_train_samples_per_s",
         "lightgcn_propagation_1m_s", "lightgcn_epoch_1m_s", "lightgcn_epoch_1m_refresh4_s",
-        "lightgcn_epoch_1m_batch16384_s", "lightgcn_epoch_1m_batch4096_s", "lazy_adam_2m_step_ms", "lazy_adam_rows",
+        "lightgcn_epoch_1m_batch16384_s", "lightgcn_epoch_1m_batch4096_s", "lazy_adam_2m_step_ms", "lazy_adam_2m_fresh_rows_step_ms", "lazy_adam_rows",
         "peak_gflops_torch_threads", "neumf_gmf_dim",
         "peak_heap_1m_mb", "mf_bpr_samples_per_s", "neumf_samples_per_s", "sasrec_sequences_per_s",
         "sasrec_tokens_per_s"};
