@@ -143,21 +143,29 @@ class CheckpointFilesCorpusTest {
             cases.add(bad("tokenizer.json " + e.getKey(), file, List.of(file), b));
         }
         Map<String, Consumer<ObjectNode>> edits = new LinkedHashMap<>();
-        edits.put("an empty object|model", t -> t.removeAll());
-        edits.put("without model|model", t -> t.remove("model"));
-        edits.put("with model a string|model", t -> t.put("model", "BPE"));
-        edits.put("with an unknown model type|model", t -> ((ObjectNode) t.get("model")).put("type", "Quantum"));
-        edits.put("with the vocabulary a number|line 1 column", t -> ((ObjectNode) t.get("model")).put("vocab", 5));
-        edits.put("with merges a string|line 1 column", t -> ((ObjectNode) t.get("model")).put("merges", "a b"));
-        edits.put("with added_tokens an object|added_tokens", t -> t.putObject("added_tokens"));
-        edits.put("with an added token id as a string|added_tokens", t -> ((ObjectNode) t.get("added_tokens").get(0)).put("id", "0"));
-        edits.put("with a negative added token id|added_tokens", t -> ((ObjectNode) t.get("added_tokens").get(0)).put("id", -1));
-        edits.put("with an unknown pre_tokenizer|tokenizer", t -> ((ObjectNode) t.get("pre_tokenizer")).put("type", "Shredder"));
+        // name|what the refusal says of the problem
+        String noModel = "field model must be an object (the tokenizer's vocabulary and merges), got ";
+        edits.put("an empty object|" + noModel + "none", t -> t.removeAll());
+        edits.put("without model|" + noModel + "none", t -> t.remove("model"));
+        edits.put("with model a string|" + noModel + "string", t -> t.put("model", "BPE"));
+        edits.put("with an unknown model type|field model.type: unknown tokenizer model \"Quantum\"",
+                t -> ((ObjectNode) t.get("model")).put("type", "Quantum"));
+        edits.put("with the vocabulary a number|invalid type: integer `5`, expected a map at line 1 column",
+                t -> ((ObjectNode) t.get("model")).put("vocab", 5));
+        edits.put("with merges a string|field model.merges must be a list of merges, got \"a b\"",
+                t -> ((ObjectNode) t.get("model")).put("merges", "a b"));
+        edits.put("with added_tokens an object|field added_tokens must be a list", t -> t.putObject("added_tokens"));
+        edits.put("with an added token id as a string|added_tokens entry {\"id\":\"0\",",
+                t -> ((ObjectNode) t.get("added_tokens").get(0)).put("id", "0"));
+        edits.put("with a negative added token id|needs a string content and an id >= 0",
+                t -> ((ObjectNode) t.get("added_tokens").get(0)).put("id", -1));
+        edits.put("with an unknown pre_tokenizer|field pre_tokenizer.type: unknown pre-tokenizer \"Shredder\"",
+                t -> ((ObjectNode) t.get("pre_tokenizer")).put("type", "Shredder"));
         for (Map.Entry<String, Consumer<ObjectNode>> e : edits.entrySet()) {
-            String[] nameAndField = e.getKey().split("\\|");
+            String[] nameAndProblem = e.getKey().split("\\|");
             ObjectNode t = tokenizer.deepCopy();
             e.getValue().accept(t);
-            cases.add(bad("tokenizer.json " + nameAndField[0], file, List.of(file, nameAndField[1]), utf8(t.toString())));
+            cases.add(bad("tokenizer.json " + nameAndProblem[0], file, List.of(file, nameAndProblem[1]), utf8(t.toString())));
         }
         return corpus("tokenizer.json", cases);
     }
