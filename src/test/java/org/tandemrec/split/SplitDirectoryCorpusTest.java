@@ -183,7 +183,8 @@ class SplitDirectoryCorpusTest {
         cases.add(bad("manifest negatives as text", List.of("manifest.json",
                 "field 'negatives': expected an integer, got \"many\""), manifest(m -> m.put("negatives", "many"))));
         cases.add(bad("manifest unknown protocol", List.of("manifest.json",
-                "protocol must be one of loo|time|random, got 'sideways'"), manifest(m -> m.put("protocol", "sideways"))));
+                "field 'protocol': protocol must be one of loo|time|random, got 'sideways'"),
+                manifest(m -> m.put("protocol", "sideways"))));
         return corpus("split directory: manifest.json", cases);
     }
 
