@@ -164,14 +164,14 @@ public final class TandemDatasetFormat {
                 float v = InteractionCollector.rating(r, 2);
                 long ts = r.integer(3, "timestamp");
                 int item = r.indexOf(1, c.items);
-                if (item < 0) {
-                    throw r.problem("item_id", "item '" + r.text(1, StandardCharsets.UTF_8) + "' is not in " + ITEMS);
+                if (item < 0) { // an id of bytes that are not UTF-8 is refused as such, not shown with U+FFFD
+                    throw r.problem("item_id", "item '" + r.utf8(1, "item_id") + "' is not in " + ITEMS);
                 }
                 int user;
                 if (users != null) {
                     user = r.indexOf(0, c.users);
                     if (user < 0) {
-                        throw r.problem("user_id", "user '" + r.text(0, StandardCharsets.UTF_8) + "' is not in " + USERS);
+                        throw r.problem("user_id", "user '" + r.utf8(0, "user_id") + "' is not in " + USERS);
                     }
                 } else {
                     c.checkId(r, 0, "user_id");

@@ -135,12 +135,15 @@ public record SplitManifest(String toolVersion, SplitSource source, SplitConfig 
         SplitSource source = new SplitSource(text(file, src, "name"), text(file, src, "path"),
                 text(file, src, "format"), filters, rule);
         JsonNode fr = object(file, o, "fractions");
+        SplitConfig.Protocol protocol = named(file, "protocol", () -> SplitConfig.Protocol.parse(text(file, o, "protocol")));
+        SplitConfig.Task task = named(file, "task", () -> SplitConfig.Task.parse(text(file, o, "task")));
+        SplitConfig.SamplerKind sampler = named(file, "sampler", () -> SplitConfig.SamplerKind.parse(text(file, o, "sampler")));
+        SplitConfig.SamplerKind ctrSampler = named(file, "ctr_sampler",
+                () -> SplitConfig.SamplerKind.parse(text(file, o, "ctr_sampler")));
         SplitConfig config;
         try {
-            config = new SplitConfig(SplitConfig.Protocol.parse(text(file, o, "protocol")),
-                    SplitConfig.Task.parse(text(file, o, "task")), integer(file, o, "negatives"),
-                    SplitConfig.SamplerKind.parse(text(file, o, "sampler")),
-                    SplitConfig.SamplerKind.parse(text(file, o, "ctr_sampler")), number(file, o, "seed").longValue(),
+            config = new SplitConfig(protocol, task, integer(file, o, "negatives"), sampler, ctrSampler,
+                    number(file, o, "seed").longValue(),
                     number(file, fr, "train").doubleValue(), number(file, fr, "valid").doubleValue(),
                     number(file, fr, "test").doubleValue(), integer(file, o, "min_interactions"),
                     number(file, o, "popularity_exponent").doubleValue(), integer(file, o, "text_top_m"),
@@ -187,6 +190,15 @@ public record SplitManifest(String toolVersion, SplitSource source, SplitConfig 
             throw new DataFormatException(file, 1, name, "expected an integer, got " + n);
         }
         return n.intValue();
+    }
+
+    /** The value {@code parse} reads from field {@code field}, its refusal naming that field. */
+    private static <T> T named(Path file, String field, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new DataFormatException(file, 1, field, e.getMessage());
+        }
     }
 
     private static JsonNode object(Path file, JsonNode o, String name) {

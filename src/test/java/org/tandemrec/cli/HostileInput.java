@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.function.ThrowingSupplier;
  * of its kind (1 bad data or files, 2 usage: bad settings or command line), one line on stderr
  * naming the file, the place and the problem, no stack trace or Java class name, no hang, and no
  * output directory that looks finished. The corpus tests beside each reader build their cases
- * from a valid input with {@link #refused}.
+ * from a valid input with {@link #refused}, each in its own {@link #caseDirectory}.
  */
 public final class HostileInput {
     /** Exit code of bad data or files. */
@@ -31,7 +33,18 @@ public final class HostileInput {
     /** Each case's limit: a reader that loops or waits on a hostile file fails instead of hanging the build. */
     public static final Duration LIMIT = Duration.ofSeconds(20);
 
+    private static final AtomicInteger CASES = new AtomicInteger();
+
     private HostileInput() {
+    }
+
+    /**
+     * A new, empty directory under {@code root} for one case's files, named {@code case-N}. The
+     * refusal names its file by path, so a directory named after the case (say {@code
+     * invalid-UTF-8-in-a-prompt}) would satisfy the case's mentions through the path alone.
+     */
+    public static Path caseDirectory(Path root) throws IOException {
+        return Files.createDirectories(root.resolve("case-" + CASES.incrementAndGet()));
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.tandemrec.data;
 
 import static org.tandemrec.cli.HostileInput.DATA;
+import static org.tandemrec.cli.HostileInput.caseDirectory;
 import static org.tandemrec.cli.HostileInput.corpus;
 import static org.tandemrec.cli.HostileInput.refused;
 
@@ -13,7 +14,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
@@ -30,8 +30,6 @@ import org.tandemrec.cli.HostileInput.Invocation;
  * run through {@code tandem data stats}.
  */
 class DataFilesCorpusTest {
-    private static final AtomicInteger CASES = new AtomicInteger();
-
     @TempDir
     static Path tmp;
 
@@ -96,10 +94,8 @@ class DataFilesCorpusTest {
 
     private static DynamicTest bad(Format f, String name, String file, List<String> mentions, byte[] content) {
         String full = f.id() + " " + name;
-        // A directory name without the case's words, which would otherwise satisfy its mentions through the path.
-        String dirName = "case-" + CASES.incrementAndGet();
         return refused(full, DATA, () -> {
-            Path dir = Files.createDirectories(tmp.resolve(dirName));
+            Path dir = caseDirectory(tmp);
             for (Map.Entry<String, List<String>> e : f.files().entrySet()) {
                 Files.write(dir.resolve(e.getKey()), join(e.getValue()));
             }
@@ -164,13 +160,14 @@ class DataFilesCorpusTest {
             List<String> lines = f.files().get(f.interactions());
             if (!f.id().startsWith("ml-")) {
                 String dataLine = f.interactions() + ":" + (f.header() + 2);
-                boolean named = f.id().equals("csv") || f.id().equals("recbole");
+                boolean named = !f.id().equals("amazon"); // Amazon's reviews are JSON, refused by the JSON parser
+                String json = "field '(json)': Invalid UTF-8";
                 String user = f.id().equals("csv") ? "user" : "user_id";
                 String item = f.id().equals("csv") ? "item" : "item_id";
                 cases.add(bad(f, "invalid UTF-8 in a user id", f.interactions(), named ? List.of(dataLine, notUtf8(user))
-                        : List.of(dataLine), withByte(lines, f.header() + 1, idStart(f, lines.get(f.header() + 1), f.user()) + 1)));
+                        : List.of(dataLine, json), withByte(lines, f.header() + 1, idStart(f, lines.get(f.header() + 1), f.user()) + 1)));
                 cases.add(bad(f, "invalid UTF-8 in an item id", f.interactions(), named ? List.of(dataLine, notUtf8(item))
-                        : List.of(dataLine), withByte(lines, f.header() + 1, idStart(f, lines.get(f.header() + 1), f.item()) + 1)));
+                        : List.of(dataLine, json), withByte(lines, f.header() + 1, idStart(f, lines.get(f.header() + 1), f.item()) + 1)));
             }
             if (f.header() > 0) {
                 cases.add(bad(f, "header line not UTF-8", f.interactions(), List.of(f.interactions() + ":1",

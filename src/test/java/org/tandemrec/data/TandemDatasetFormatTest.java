@@ -80,6 +80,24 @@ class TandemDatasetFormatTest {
     }
 
     @Test
+    void idsThatAreNotUtf8AreRefusedAsSuchNotAsUnknownIds() throws IOException {
+        Path out = dir.resolve("ds");
+        TandemDatasetFormat.write(sample(), out);
+        Path tsv = out.resolve("interactions.tsv");
+        byte[] head = Files.readAllBytes(tsv);
+        for (String[] c : new String[][] {{"b\u0080ob\ti1", "user_id"}, {"bob\ti\u00802", "item_id"}}) {
+            byte[] row = (c[0] + "\t1\t5\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            byte[] all = java.util.Arrays.copyOf(head, head.length + row.length);
+            System.arraycopy(row, 0, all, head.length, row.length);
+            Files.write(tsv, all);
+            DataFormatException e = assertThrows(DataFormatException.class,
+                    () -> DatasetFormat.TANDEM.load(out, LoadOptions.defaults()));
+            assertEquals(tsv + ":5: field '" + c[1] + "': not UTF-8 text (byte 0x80 at offset 1 of the field; save the file"
+                    + " as UTF-8)", e.getMessage());
+        }
+    }
+
+    @Test
     void aRepeatedSideObjectIsRefusedNamingTheLineOfTheFirst() throws IOException {
         Path out = dir.resolve("ds");
         TandemDatasetFormat.write(sample(), out);

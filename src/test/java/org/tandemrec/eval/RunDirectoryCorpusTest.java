@@ -1,6 +1,7 @@
 package org.tandemrec.eval;
 
 import static org.tandemrec.cli.HostileInput.DATA;
+import static org.tandemrec.cli.HostileInput.caseDirectory;
 import static org.tandemrec.cli.HostileInput.corpus;
 import static org.tandemrec.cli.HostileInput.refused;
 
@@ -57,8 +58,7 @@ class RunDirectoryCorpusTest {
     private static DynamicTest bad(String name, List<String> mentions, RunEdit edit) {
         String full = "run directory " + name;
         return refused(full, DATA, () -> {
-            Path run = Files.createDirectories(tmp.resolve(full.replaceAll("[^A-Za-z0-9]+", "-") + "-"
-                    + Integer.toHexString(full.hashCode())));
+            Path run = caseDirectory(tmp);
             try (Stream<Path> files = Files.list(valid)) {
                 for (Path f : (Iterable<Path>) files::iterator) {
                     String n = f.getFileName().toString();
@@ -83,29 +83,45 @@ class RunDirectoryCorpusTest {
     @TestFactory
     Stream<DynamicNode> runDirectories() {
         List<DynamicTest> cases = new ArrayList<>();
-        cases.add(bad("without run.json", List.of("run.json"), run -> Files.delete(run.resolve("run.json"))));
-        cases.add(bad("without model.bin", List.of("model.bin"), run -> Files.delete(run.resolve("model.bin"))));
-        cases.add(bad("run.json not JSON", List.of("run.json"), run -> Files.writeString(run.resolve("run.json"), "{\"format\": ")));
-        cases.add(bad("run.json a list", List.of("run.json"), run -> Files.writeString(run.resolve("run.json"), "[]")));
-        cases.add(bad("run.json empty", List.of("run.json"), run -> Files.writeString(run.resolve("run.json"), "")));
-        cases.add(bad("run.json of another format version", List.of("run.json", "version"), runJson(o -> o.put("version", 99))));
-        cases.add(bad("run.json of another format", List.of("run.json", "format"), runJson(o -> o.put("format", "tandem-split"))));
-        cases.add(bad("run.json naming a split that is not there", List.of("manifest.json"),
+        cases.add(bad("without run.json", List.of("run.json", "not a run directory: run.json is missing"),
+                run -> Files.delete(run.resolve("run.json"))));
+        cases.add(bad("without model.bin", List.of("model.bin", "cannot read model file"),
+                run -> Files.delete(run.resolve("model.bin"))));
+        cases.add(bad("run.json not JSON", List.of("run.json", "not valid JSON: Unexpected end-of-input"),
+                run -> Files.writeString(run.resolve("run.json"), "{\"format\": ")));
+        cases.add(bad("run.json a list", List.of("run.json", "expected a JSON object (format tandem-run)"),
+                run -> Files.writeString(run.resolve("run.json"), "[]")));
+        cases.add(bad("run.json empty", List.of("run.json", "expected a JSON object (format tandem-run)"),
+                run -> Files.writeString(run.resolve("run.json"), "")));
+        cases.add(bad("run.json of another format version", List.of("run.json",
+                "field format/version: expected format tandem-run version 1, got tandem-run version 99"),
+                runJson(o -> o.put("version", 99))));
+        cases.add(bad("run.json of another format", List.of("run.json",
+                "field format/version: expected format tandem-run version 1, got tandem-split version 1"),
+                runJson(o -> o.put("format", "tandem-split"))));
+        cases.add(bad("run.json naming a split that is not there", List.of("nowhere/manifest.json",
+                "not a complete split directory: manifest.json is missing"),
                 runJson(o -> o.put("split", tmp.resolve("nowhere").toString()))));
-        cases.add(bad("run.json with split as a number", List.of("run.json", "split"), runJson(o -> o.put("split", 5))));
-        cases.add(bad("run.json without split", List.of("run.json", "split"), runJson(o -> o.remove("split"))));
-        cases.add(bad("model.bin empty", List.of("model.bin"), run -> Files.write(run.resolve("model.bin"), new byte[0])));
+        cases.add(bad("run.json with split as a number", List.of("run.json",
+                "field split must name the split directory, got 5"), runJson(o -> o.put("split", 5))));
+        cases.add(bad("run.json without split", List.of("run.json",
+                "field split must name the split directory"), runJson(o -> o.remove("split"))));
+        String notModel = "not a tandem-crm-model file";
+        String truncated = "truncated: the file ends before the model is complete";
+        cases.add(bad("model.bin empty", List.of("model.bin", notModel),
+                run -> Files.write(run.resolve("model.bin"), new byte[0])));
         for (int keep : new int[] {1, 4, 8, 16, 64}) {
-            cases.add(bad("model.bin truncated to " + keep + " bytes", List.of("model.bin"), run -> {
+            cases.add(bad("model.bin truncated to " + keep + " bytes", List.of("model.bin",
+                    keep < 64 ? notModel : truncated), run -> {
                 byte[] b = Files.readAllBytes(run.resolve("model.bin"));
                 Files.write(run.resolve("model.bin"), Arrays.copyOf(b, Math.min(keep, b.length - 1)));
             }));
         }
-        cases.add(bad("model.bin truncated by one byte", List.of("model.bin"), run -> {
+        cases.add(bad("model.bin truncated by one byte", List.of("model.bin", truncated), run -> {
             byte[] b = Files.readAllBytes(run.resolve("model.bin"));
             Files.write(run.resolve("model.bin"), Arrays.copyOf(b, b.length - 1));
         }));
-        cases.add(bad("model.bin and run.json swapped", List.of("run.json"), run -> {
+        cases.add(bad("model.bin and run.json swapped", List.of("run.json", "not UTF-8 text (is it another file?)"), run -> {
             Path a = run.resolve("model.bin");
             Path b = run.resolve("run.json");
             Path x = run.resolve("x");
@@ -113,12 +129,12 @@ class RunDirectoryCorpusTest {
             Files.move(b, a);
             Files.move(x, b);
         }));
-        cases.add(bad("model.bin of random bytes", List.of("model.bin"), run -> {
+        cases.add(bad("model.bin of random bytes", List.of("model.bin", notModel), run -> {
             byte[] b = new byte[4096];
             new java.util.Random(7).nextBytes(b);
             Files.write(run.resolve("model.bin"), b);
         }));
-        cases.add(bad("model.bin a directory", List.of("model.bin"), run -> {
+        cases.add(bad("model.bin a directory", List.of("model.bin", notModel), run -> {
             Files.delete(run.resolve("model.bin"));
             Files.createDirectory(run.resolve("model.bin"));
         }));

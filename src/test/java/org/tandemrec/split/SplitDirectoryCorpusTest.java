@@ -1,6 +1,7 @@
 package org.tandemrec.split;
 
 import static org.tandemrec.cli.HostileInput.DATA;
+import static org.tandemrec.cli.HostileInput.caseDirectory;
 import static org.tandemrec.cli.HostileInput.corpus;
 import static org.tandemrec.cli.HostileInput.refused;
 
@@ -52,7 +53,7 @@ class SplitDirectoryCorpusTest {
     private static DynamicTest bad(String name, List<String> mentions, SplitEdit edit) {
         String full = "split " + name;
         return refused(full, DATA, () -> {
-            Path dir = tmp.resolve(full.replaceAll("[^A-Za-z0-9]+", "-") + "-" + Integer.toHexString(full.hashCode()));
+            Path dir = caseDirectory(tmp);
             Path split = Files.createDirectories(dir.resolve("split"));
             try (Stream<Path> files = Files.list(valid)) {
                 for (Path f : (Iterable<Path>) files::iterator) {
@@ -119,11 +120,16 @@ class SplitDirectoryCorpusTest {
         List<DynamicTest> cases = new ArrayList<>();
         for (String f : List.of("train.tsv", "valid.tsv", "test.tsv", "valid_candidates.tsv", "test_candidates.tsv",
             "ctr_valid.tsv", "ctr_test.tsv", "items.jsonl", "users.jsonl", "manifest.json")) {
-            cases.add(bad("without " + f, List.of(f), split -> Files.delete(split.resolve(f))));
+            List<String> mentions = f.equals(SplitManifest.FILE_NAME)
+                    ? List.of(f, "not a complete split directory: manifest.json is missing")
+                    : List.of("manifest.json:1", "field 'files." + f + "': listed file", f + " is missing");
+            cases.add(bad("without " + f, mentions, split -> Files.delete(split.resolve(f))));
         }
-        cases.add(bad("train.tsv changed after writing", List.of("train.tsv", "sha256"),
+        cases.add(bad("train.tsv changed after writing", List.of("train.tsv",
+                "field '(sha256)': content changed after the split was written"),
                 split -> Files.writeString(split.resolve("train.tsv"), "0\t0\t1\t5\n", java.nio.file.StandardOpenOption.APPEND)));
-        cases.add(bad("train.tsv and test.tsv swapped", List.of("train.tsv"), split -> {
+        cases.add(bad("train.tsv and test.tsv swapped", List.of("train.tsv", "content changed after the split was written"),
+                split -> {
             Path t = split.resolve("train.tsv");
             Path s = split.resolve("test.tsv");
             Path x = split.resolve("x");
@@ -131,7 +137,8 @@ class SplitDirectoryCorpusTest {
             Files.move(s, t);
             Files.move(x, s);
         }));
-        cases.add(bad("train.tsv and test.tsv swapped with their hashes", List.of("manifest.json", "counts.train"), split -> {
+        cases.add(bad("train.tsv and test.tsv swapped with their hashes", List.of("manifest.json",
+                "field 'counts.train': says 780 but the files hold 60"), split -> {
             Path t = split.resolve("train.tsv");
             Path s = split.resolve("test.tsv");
             Path x = split.resolve("x");
@@ -141,7 +148,8 @@ class SplitDirectoryCorpusTest {
             rehash(split, "train.tsv");
             rehash(split, "test.tsv");
         }));
-        cases.add(bad("candidates in place of ctr_valid.tsv", List.of("ctr_valid.tsv"), split -> {
+        cases.add(bad("candidates in place of ctr_valid.tsv", List.of("ctr_valid.tsv:1",
+                "field '(header)': expected 'user\\titem\\tlabel\\ttimestamp', got 'user\\tpositive\\tnegatives'"), split -> {
             Files.copy(split.resolve("valid_candidates.tsv"), split.resolve("ctr_valid.tsv"),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             rehash(split, "ctr_valid.tsv");
@@ -152,20 +160,31 @@ class SplitDirectoryCorpusTest {
     @TestFactory
     Stream<DynamicNode> manifests() {
         List<DynamicTest> cases = new ArrayList<>();
-        cases.add(bad("manifest of another format version", List.of("manifest.json", "version"), manifest(m -> m.put("version", 2))));
-        cases.add(bad("manifest of another format", List.of("manifest.json", "format"), manifest(m -> m.put("format", "tandem-run"))));
-        cases.add(bad("manifest not JSON", List.of("manifest.json"),
+        cases.add(bad("manifest of another format version", List.of("manifest.json",
+                "field 'version': unsupported split format version 2"), manifest(m -> m.put("version", 2))));
+        cases.add(bad("manifest of another format", List.of("manifest.json",
+                "field 'format': expected 'tandem-split', got 'tandem-run'"), manifest(m -> m.put("format", "tandem-run"))));
+        cases.add(bad("manifest not JSON", List.of("manifest.json", "field '(json)': Unexpected end-of-input"),
                 split -> Files.writeString(split.resolve("manifest.json"), "{\"format\": \"tandem-split\",")));
-        cases.add(bad("manifest a list", List.of("manifest.json"), split -> Files.writeString(split.resolve("manifest.json"), "[]")));
-        cases.add(bad("manifest empty", List.of("manifest.json"), split -> Files.writeString(split.resolve("manifest.json"), "")));
-        cases.add(bad("manifest without files", List.of("manifest.json", "files"), manifest(m -> m.remove("files"))));
-        cases.add(bad("manifest with a file outside the directory", List.of("manifest.json", "files"),
+        cases.add(bad("manifest a list", List.of("manifest.json", "field '(json)': expected a JSON object"),
+                split -> Files.writeString(split.resolve("manifest.json"), "[]")));
+        cases.add(bad("manifest empty", List.of("manifest.json", "field '(json)': expected a JSON object"),
+                split -> Files.writeString(split.resolve("manifest.json"), "")));
+        cases.add(bad("manifest without files", List.of("manifest.json", "field 'files': missing"),
+                manifest(m -> m.remove("files"))));
+        cases.add(bad("manifest with a file outside the directory", List.of("manifest.json",
+                "field 'files.../outside.tsv': not a file name of the split directory"),
                 manifest(m -> ((ObjectNode) m.get("files")).put("../outside.tsv", "00"))));
-        cases.add(bad("manifest hash not hex", List.of("train.tsv"), manifest(m -> ((ObjectNode) m.get("files")).put("train.tsv", "zz"))));
-        cases.add(bad("manifest count disagreeing", List.of("manifest.json", "counts.train"),
+        cases.add(bad("manifest hash not hex", List.of("train.tsv", "content changed after the split was written", "!= zz"),
+                manifest(m -> ((ObjectNode) m.get("files")).put("train.tsv", "zz"))));
+        cases.add(bad("manifest count disagreeing", List.of("manifest.json",
+                "field 'counts.train': says 7 but the files hold 780"),
                 manifest(m -> ((ObjectNode) m.get("counts")).put("train", 7))));
-        cases.add(bad("manifest negatives as text", List.of("manifest.json", "negatives"), manifest(m -> m.put("negatives", "many"))));
-        cases.add(bad("manifest unknown protocol", List.of("manifest.json", "protocol"), manifest(m -> m.put("protocol", "sideways"))));
+        cases.add(bad("manifest negatives as text", List.of("manifest.json",
+                "field 'negatives': expected an integer, got \"many\""), manifest(m -> m.put("negatives", "many"))));
+        cases.add(bad("manifest unknown protocol", List.of("manifest.json",
+                "field 'protocol': protocol must be one of loo|time|random, got 'sideways'"),
+                manifest(m -> m.put("protocol", "sideways"))));
         return corpus("split directory: manifest.json", cases);
     }
 
@@ -173,32 +192,43 @@ class SplitDirectoryCorpusTest {
     Stream<DynamicNode> badLines() {
         List<DynamicTest> cases = new ArrayList<>();
         String t = "train.tsv";
-        cases.add(bad("train.tsv with a wrong header", List.of(t + ":1"), lineEdit(t, 1, l -> "user\titem\tlabel")));
-        cases.add(bad("train.tsv line with three columns", List.of(t + ":3"), lineEdit(t, 3, l -> l.substring(0, l.lastIndexOf('\t')))));
-        cases.add(bad("train.tsv user not an integer", List.of(t + ":3", "user"), field(t, 3, 0, "u7")));
-        cases.add(bad("train.tsv user out of range", List.of(t + ":3", "user"), field(t, 3, 0, "999")));
-        cases.add(bad("train.tsv user negative", List.of(t + ":3", "user"), field(t, 3, 0, "-1")));
-        cases.add(bad("train.tsv item beyond int", List.of(t + ":3", "item"), field(t, 3, 1, "99999999999")));
-        cases.add(bad("train.tsv label 2", List.of(t + ":3", "label"), field(t, 3, 2, "2")));
-        cases.add(bad("train.tsv timestamp not a number", List.of(t + ":3", "timestamp"), field(t, 3, 3, "noon")));
-        cases.add(bad("train.tsv timestamp beyond long", List.of(t + ":3", "timestamp"), field(t, 3, 3, "99999999999999999999")));
-        cases.add(bad("train.tsv invalid UTF-8", List.of(t + ":3"), split -> {
+        cases.add(bad("train.tsv with a wrong header", List.of(t + ":1",
+                "field '(header)': expected 'user\\titem\\tlabel\\ttimestamp', got"), lineEdit(t, 1, l -> "user\titem\tlabel")));
+        cases.add(bad("train.tsv line with three columns", List.of(t + ":3",
+                "field '(columns)': expected 4 tab-separated columns, got 3"),
+                lineEdit(t, 3, l -> l.substring(0, l.lastIndexOf('\t')))));
+        cases.add(bad("train.tsv user not an integer", List.of(t + ":3", "field 'user': not an integer: 'u7'"),
+                field(t, 3, 0, "u7")));
+        cases.add(bad("train.tsv user out of range", List.of(t + ":3", "field 'user': index 999 outside [0,60)"),
+                field(t, 3, 0, "999")));
+        cases.add(bad("train.tsv user negative", List.of(t + ":3", "field 'user': index -1 outside [0,60)"),
+                field(t, 3, 0, "-1")));
+        cases.add(bad("train.tsv item beyond int", List.of(t + ":3", "field 'item': not an integer: '99999999999'"),
+                field(t, 3, 1, "99999999999")));
+        cases.add(bad("train.tsv label 2", List.of(t + ":3", "field 'label': expected 0 or 1, got '2'"), field(t, 3, 2, "2")));
+        cases.add(bad("train.tsv timestamp not a number", List.of(t + ":3", "field 'timestamp': not an integer: 'noon'"),
+                field(t, 3, 3, "noon")));
+        cases.add(bad("train.tsv timestamp beyond long", List.of(t + ":3",
+                "field 'timestamp': not an integer: '99999999999999999999'"), field(t, 3, 3, "99999999999999999999")));
+        cases.add(bad("train.tsv invalid UTF-8", List.of(t + ":3", "not UTF-8 text"), split -> {
             byte[] b = Files.readAllBytes(split.resolve(t));
             int at = new String(b, StandardCharsets.ISO_8859_1).indexOf('\n', new String(b, StandardCharsets.ISO_8859_1).indexOf('\n') + 1) + 1;
             b[at] = (byte) 0xff;
             Files.write(split.resolve(t), b);
             rehash(split, t);
         }));
-        cases.add(bad("train.tsv with a 10 MB line", List.of(t + ":3"), lineEdit(t, 3, l -> "7".repeat(10 << 20))));
-        cases.add(bad("train.tsv empty", List.of(t), split -> rewrite(split, t, List.of())));
-        cases.add(bad("train.tsv of NUL bytes", List.of(t), split -> {
+        cases.add(bad("train.tsv with a 10 MB line", List.of(t + ":3", "field '(columns)': expected 4"), lineEdit(t, 3,
+                l -> "7".repeat(10 << 20))));
+        cases.add(bad("train.tsv empty", List.of(t + ":1", "field '(header)': expected"), split -> rewrite(split, t, List.of())));
+        cases.add(bad("train.tsv of NUL bytes", List.of(t + ":1", "field '(header)': expected"), split -> {
             Files.write(split.resolve(t), new byte[256]);
             rehash(split, t);
         }));
         String c = "test_candidates.tsv";
-        cases.add(bad("candidates with one negative too few", List.of(c + ":2", "negatives"),
+        cases.add(bad("candidates with one negative too few", List.of(c + ":2",
+                "field 'negatives': expected 19 space-separated items, got 3"),
                 field(c, 2, 2, "1 2 3")));
-        cases.add(bad("candidates holding the positive", List.of(c + ":2", "negatives"), split -> {
+        cases.add(bad("candidates holding the positive", List.of(c + ":2", "field 'negatives': holds the positive"), split -> {
             List<String> lines = new ArrayList<>(Files.readAllLines(split.resolve(c)));
             String[] f = lines.get(1).split("\t");
             String[] negs = f[2].split(" ");
@@ -206,7 +236,8 @@ class SplitDirectoryCorpusTest {
             lines.set(1, f[0] + "\t" + f[1] + "\t" + String.join(" ", negs));
             rewrite(split, c, lines);
         }));
-        cases.add(bad("candidates with a negative out of range", List.of(c + ":2", "negatives"), split -> {
+        cases.add(bad("candidates with a negative out of range", List.of(c + ":2", "field 'negatives': index 80 outside [0,80)"),
+                split -> {
             List<String> lines = new ArrayList<>(Files.readAllLines(split.resolve(c)));
             String[] f = lines.get(1).split("\t");
             String[] negs = f[2].split(" ");
@@ -214,7 +245,8 @@ class SplitDirectoryCorpusTest {
             lines.set(1, f[0] + "\t" + f[1] + "\t" + String.join(" ", negs));
             rewrite(split, c, lines);
         }));
-        cases.add(bad("candidates with a negative as text", List.of(c + ":2", "negatives"), split -> {
+        cases.add(bad("candidates with a negative as text", List.of(c + ":2", "field 'negatives': not an integer: 'x'"),
+                split -> {
             List<String> lines = new ArrayList<>(Files.readAllLines(split.resolve(c)));
             String[] f = lines.get(1).split("\t");
             String[] negs = f[2].split(" ");
@@ -222,10 +254,14 @@ class SplitDirectoryCorpusTest {
             lines.set(1, f[0] + "\t" + f[1] + "\t" + String.join(" ", negs));
             rewrite(split, c, lines);
         }));
-        cases.add(bad("ctr_test.tsv label 5", List.of("ctr_test.tsv:2", "label"), field("ctr_test.tsv", 2, 2, "5")));
-        cases.add(bad("items.jsonl line not JSON", List.of("items.jsonl:2"), lineEdit("items.jsonl", 2, l -> l.substring(0, l.length() / 2))));
-        cases.add(bad("items.jsonl line a list", List.of("items.jsonl:2"), lineEdit("items.jsonl", 2, l -> "[1, 2]")));
-        cases.add(bad("users.jsonl line empty", List.of("counts.users"), lineEdit("users.jsonl", 1, l -> "")));
+        cases.add(bad("ctr_test.tsv label 5", List.of("ctr_test.tsv:2", "field 'label': expected 0 or 1, got '5'"),
+                field("ctr_test.tsv", 2, 2, "5")));
+        cases.add(bad("items.jsonl line not JSON", List.of("items.jsonl:2", "field '(json)': Unexpected end-of-input"),
+                lineEdit("items.jsonl", 2, l -> l.substring(0, l.length() / 2))));
+        cases.add(bad("items.jsonl line a list", List.of("items.jsonl:2", "field '(json)': expected an object"),
+                lineEdit("items.jsonl", 2, l -> "[1, 2]")));
+        cases.add(bad("users.jsonl line empty", List.of("manifest.json:1",
+                "field 'counts.users': says 60 but the files hold 59"), lineEdit("users.jsonl", 1, l -> "")));
         return corpus("split directory: bad lines", cases);
     }
 

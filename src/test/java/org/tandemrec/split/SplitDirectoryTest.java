@@ -166,6 +166,23 @@ class SplitDirectoryTest {
     }
 
     @Test
+    void anUnknownProtocolTaskOrSamplerIsRefusedNamingItsField() throws IOException {
+        Path dir = tmp.resolve("a");
+        SplitPlan.run(dataset, implicit, config, dir);
+        Path mf = dir.resolve("manifest.json");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String valid = Files.readString(mf);
+        for (String field : List.of("protocol", "task", "sampler", "ctr_sampler")) {
+            var m = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(valid);
+            m.put(field, "sideways");
+            Files.writeString(mf, m.toString());
+            DataFormatException e = assertThrows(DataFormatException.class, () -> SplitDirectory.read(dir));
+            assertEquals(field, e.field());
+            assertTrue(e.getMessage().contains("got 'sideways'"), e.getMessage());
+        }
+    }
+
+    @Test
     void aManifestNeverLeadsOutOfItsDirectory() throws IOException {
         Path dir = tmp.resolve("a");
         SplitPlan.run(dataset, implicit, config, dir);

@@ -27,6 +27,15 @@ import org.tandemrec.data.DataFormatException;
 public final class LlmTokenizer implements AutoCloseable {
     /** Upper bound given to the native tokenizer; truncation is off, so it never cuts. */
     private static final int NO_LIMIT = 1 << 30;
+    /**
+     * The tokenizer models and pre-tokenizers of Hugging Face's {@code tokenizers}. Checked here
+     * because the native parser refuses an unknown one only as "data did not match any variant of
+     * untagged enum ModelUntagged", which names neither the field nor the value.
+     */
+    private static final List<String> MODELS = List.of("BPE", "Unigram", "WordLevel", "WordPiece");
+    private static final List<String> PRE_TOKENIZERS = List.of("BertPreTokenizer", "ByteLevel", "CharDelimiterSplit",
+            "Digits", "FixedLength", "Metaspace", "Punctuation", "Sequence", "Split", "UnicodeScripts", "Whitespace",
+            "WhitespaceSplit");
 
     private final HuggingFaceTokenizer tokenizer;
     private final String json;
@@ -92,13 +101,39 @@ public final class LlmTokenizer implements AutoCloseable {
                 throw new DataFormatException(file, "added_tokens entry " + t + " needs a string content and an id >= 0");
             }
         }
+        JsonNode type = root.get("model").get("type");
+        if (type != null && !MODELS.contains(type.asText())) { // without a type, the parser infers the model
+            throw new DataFormatException(file, "field model.type: unknown tokenizer model " + type + " (known: "
+                    + String.join(", ", MODELS) + ")");
+        }
+        JsonNode merges = root.get("model").get("merges");
+        if (merges != null && !merges.isArray()) { // the parser's own word for this is "untagged enum MergeType"
+            throw new DataFormatException(file, "field model.merges must be a list of merges, got " + merges);
+        }
+        checkPreTokenizer(file, root.path("pre_tokenizer"), "pre_tokenizer");
         String config = Files.isRegularFile(cfg) ? readText(cfg) : null;
         try {
             return new LlmTokenizer(json, config);
         } catch (RuntimeException e) {
-            // The native parser's own words (e.g. "unknown variant `Foo`, expected one of `BPE`, … at line 1 column 40").
+            // The native parser's own words (e.g. "invalid type: integer `5`, expected a map at line 1 column 40").
             String why = e.getMessage() == null ? "unreadable" : e.getMessage().replaceAll("\\s+", " ").strip();
             throw new DataFormatException(file, "not a Hugging Face fast tokenizer: " + why);
+        }
+    }
+
+    /** Refuses a pre-tokenizer, or one inside a {@code Sequence}, of a type the parser does not know. */
+    private static void checkPreTokenizer(Path file, JsonNode p, String field) {
+        if (p.isMissingNode() || p.isNull()) {
+            return;
+        }
+        JsonNode type = p.path("type");
+        if (!p.isObject() || !PRE_TOKENIZERS.contains(type.asText())) {
+            throw new DataFormatException(file, "field " + field + ".type: unknown pre-tokenizer "
+                    + (!p.isObject() ? p : type.isMissingNode() ? "none" : type) + " (known: " + String.join(", ", PRE_TOKENIZERS) + ")");
+        }
+        int i = 0;
+        for (JsonNode inner : p.path("pretokenizers")) {
+            checkPreTokenizer(file, inner, field + ".pretokenizers[" + i++ + "]");
         }
     }
 

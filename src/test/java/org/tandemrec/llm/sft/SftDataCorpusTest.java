@@ -1,6 +1,7 @@
 package org.tandemrec.llm.sft;
 
 import static org.tandemrec.cli.HostileInput.DATA;
+import static org.tandemrec.cli.HostileInput.caseDirectory;
 import static org.tandemrec.cli.HostileInput.corpus;
 import static org.tandemrec.cli.HostileInput.refused;
 
@@ -38,8 +39,7 @@ class SftDataCorpusTest {
     private static DynamicTest bad(String name, boolean asValid, List<String> mentions, byte[] content) {
         String full = "sft " + (asValid ? "--valid " : "--data ") + name;
         return refused(full, DATA, () -> {
-            Path dir = Files.createDirectories(tmp.resolve(full.replaceAll("[^A-Za-z0-9]+", "-") + "-"
-                    + Integer.toHexString(full.hashCode())));
+            Path dir = caseDirectory(tmp);
             Path good = Files.write(dir.resolve("good.jsonl"), join(VALID));
             Path f = dir.resolve("examples.jsonl");
             if (content != null) {
@@ -68,23 +68,37 @@ class SftDataCorpusTest {
         List<DynamicTest> cases = new ArrayList<>();
         String f = "examples.jsonl";
         Map<String, String[]> lines = new LinkedHashMap<>();
-        // name → {line 3 replaced by, field the message names}
-        lines.put("a line cut in half", new String[] {"{\"id\": \"b\", \"prompt\": \"Heat", "(line)"});
-        lines.put("a line that is a list", new String[] {"[\"Heat\", \" thriller\"]", "(line)"});
-        lines.put("a line that is a string", new String[] {"\"Heat (1995) is a thriller\"", "(line)"});
-        lines.put("a line that is null", new String[] {"null", "(line)"});
-        lines.put("a line of prose", new String[] {"Heat (1995) is a thriller", "(line)"});
-        lines.put("without prompt", new String[] {"{\"id\": \"b\", \"answer\": \" thriller\"}", "prompt"});
-        lines.put("without answer", new String[] {"{\"id\": \"b\", \"prompt\": \"Heat (1995) is a\"}", "answer"});
-        lines.put("an empty prompt", new String[] {"{\"id\": \"b\", \"prompt\": \"\", \"answer\": \" thriller\"}", "prompt"});
-        lines.put("an empty answer", new String[] {"{\"id\": \"b\", \"prompt\": \"Heat\", \"answer\": \"\"}", "answer"});
-        lines.put("a prompt as a number", new String[] {"{\"id\": \"b\", \"prompt\": 1995, \"answer\": \" thriller\"}", "prompt"});
-        lines.put("an answer as a list", new String[] {"{\"id\": \"b\", \"prompt\": \"Heat\", \"answer\": [\" thriller\"]}", "answer"});
-        lines.put("a null answer", new String[] {"{\"id\": \"b\", \"prompt\": \"Heat\", \"answer\": null}", "answer"});
-        lines.put("an unknown field", new String[] {"{\"id\": \"b\", \"prompt\": \"Heat\", \"answer\": \" x\", \"label\": 1}", "label"});
-        lines.put("an id as an object", new String[] {"{\"id\": {\"n\": 1}, \"prompt\": \"Heat\", \"answer\": \" x\"}", "id"});
-        lines.put("a duplicate id", new String[] {"{\"id\": \"a\", \"prompt\": \"Heat\", \"answer\": \" x\"}", "id"});
-        lines.put("a second header", new String[] {HEADER, "format"});
+        // name → {line 3 replaced by, what the message says of it}
+        String line = "field '(line)': ";
+        lines.put("a line cut in half", new String[] {"{\"id\": \"b\", \"prompt\": \"Heat",
+            line + "not valid JSON: Unexpected end-of-input"});
+        lines.put("a line that is a list", new String[] {"[\"Heat\", \" thriller\"]",
+            line + "expected a JSON object, got [\"Heat\", \" thriller\"]"});
+        lines.put("a line that is a string", new String[] {"\"Heat (1995) is a thriller\"",
+            line + "expected a JSON object, got \"Heat (1995) is a thriller\""});
+        lines.put("a line that is null", new String[] {"null", line + "expected a JSON object, got null"});
+        lines.put("a line of prose", new String[] {"Heat (1995) is a thriller",
+                line + "not valid JSON: Unrecognized token 'Heat'"});
+        lines.put("without prompt", new String[] {"{\"id\": \"b\", \"answer\": \" thriller\"}", "field 'prompt': missing"});
+        lines.put("without answer", new String[] {"{\"id\": \"b\", \"prompt\": \"Heat (1995) is a\"}",
+                "field 'answer': missing"});
+        lines.put("an empty prompt", new String[] {"{\"id\": \"b\", \"prompt\": \"\", \"answer\": \" thriller\"}",
+            "field 'prompt': must not be empty"});
+        lines.put("an empty answer", new String[] {"{\"id\": \"b\", \"prompt\": \"Heat\", \"answer\": \"\"}",
+            "field 'answer': must not be empty"});
+        lines.put("a prompt as a number", new String[] {"{\"id\": \"b\", \"prompt\": 1995, \"answer\": \" thriller\"}",
+            "field 'prompt': must be a string, got 1995"});
+        lines.put("an answer as a list", new String[] {"{\"id\": \"b\", \"prompt\": \"Heat\", \"answer\": [\" thriller\"]}",
+            "field 'answer': must be a string, got [\" thriller\"]"});
+        lines.put("a null answer", new String[] {"{\"id\": \"b\", \"prompt\": \"Heat\", \"answer\": null}",
+                "field 'answer': missing"});
+        lines.put("an unknown field", new String[] {"{\"id\": \"b\", \"prompt\": \"Heat\", \"answer\": \" x\", \"label\": 1}",
+            "field 'label': unknown field (known: id, prompt, answer)"});
+        lines.put("an id as an object", new String[] {"{\"id\": {\"n\": 1}, \"prompt\": \"Heat\", \"answer\": \" x\"}",
+            "field 'id': must be a string or an integer, got {\"n\":1}"});
+        lines.put("a duplicate id", new String[] {"{\"id\": \"a\", \"prompt\": \"Heat\", \"answer\": \" x\"}",
+            "field 'id': duplicate id 'a'"});
+        lines.put("a second header", new String[] {HEADER, "field 'format': a format header is allowed only on the first line"});
         for (Map.Entry<String, String[]> e : lines.entrySet()) {
             for (boolean asValid : new boolean[] {false, true}) {
                 if (asValid && !(e.getKey().equals("without answer") || e.getKey().equals("a line cut in half"))) {
@@ -93,24 +107,28 @@ class SftDataCorpusTest {
                 cases.add(bad(e.getKey(), asValid, List.of(f + ":3", e.getValue()[1]), withLine(2, e.getValue()[0])));
             }
         }
-        cases.add(bad("a header of another format", false, List.of(f + ":1", "format"),
+        cases.add(bad("a header of another format", false, List.of(f + ":1",
+                "field 'format': expected tandem-sft, got 'tandem-dataset'"),
                 withLine(0, "{\"format\": \"tandem-dataset\", \"version\": 1}")));
-        cases.add(bad("a header of another version", false, List.of(f + ":1", "version"),
+        cases.add(bad("a header of another version", false, List.of(f + ":1",
+                "field 'version': tandem-sft version 2 is not supported (this version reads 1)"),
                 withLine(0, "{\"format\": \"tandem-sft\", \"version\": 2}")));
-        cases.add(bad("a header version as text", false, List.of(f + ":1", "version"),
+        cases.add(bad("a header version as text", false, List.of(f + ":1", "field 'version': must be an integer, got \"1\""),
                 withLine(0, "{\"format\": \"tandem-sft\", \"version\": \"1\"}")));
-        cases.add(bad("a header with an extra field", false, List.of(f + ":1", "author"),
+        cases.add(bad("a header with an extra field", false, List.of(f + ":1",
+                "field 'author': unknown header field (known: format, version)"),
                 withLine(0, "{\"format\": \"tandem-sft\", \"version\": 1, \"author\": \"x\"}")));
         byte[] utf = withLine(2, "{\"id\": \"b\", \"prompt\": \"Heat X\", \"answer\": \" thriller\"}");
         String s = new String(utf, StandardCharsets.ISO_8859_1);
         utf[s.indexOf("Heat X") + 5] = (byte) 0xff;
-        cases.add(bad("invalid UTF-8 in a prompt", false, List.of(f + ":3"), utf));
-        cases.add(bad("a 10 MB line", false, List.of(f + ":3"), withLine(2, "{".repeat(10 << 20))));
-        cases.add(bad("empty", false, List.of(f), new byte[0]));
-        cases.add(bad("blank lines only", false, List.of(f), "\n   \n\n".getBytes(StandardCharsets.UTF_8)));
-        cases.add(bad("a header only", false, List.of(f), join(List.of(HEADER))));
-        cases.add(bad("NUL bytes", false, List.of(f + ":1"), new byte[64]));
-        cases.add(bad("empty", true, List.of(f), new byte[0]));
+        cases.add(bad("invalid UTF-8 in a prompt", false, List.of(f + ":3", "field '(encoding)': not UTF-8 text"), utf));
+        cases.add(bad("a 10 MB line", false, List.of(f + ":3", line + "not valid JSON"), withLine(2, "{".repeat(10 << 20))));
+        String none = "no examples (expected JSON lines with prompt and answer)";
+        cases.add(bad("empty", false, List.of(f, none), new byte[0]));
+        cases.add(bad("blank lines only", false, List.of(f, none), "\n   \n\n".getBytes(StandardCharsets.UTF_8)));
+        cases.add(bad("a header only", false, List.of(f, none), join(List.of(HEADER))));
+        cases.add(bad("NUL bytes", false, List.of(f + ":1", line + "not valid JSON: Illegal character"), new byte[64]));
+        cases.add(bad("empty", true, List.of(f, none), new byte[0]));
         return corpus("SFT JSON Lines (tandem llm sft)", cases);
     }
 }

@@ -53,11 +53,32 @@ class LlmTokenizerTest {
     void aMalformedTokenizerFileIsBadDataNamingTheFile(@TempDir Path tmp) throws Exception {
         String[][] cases = {{"{\"model\": 3}", "field model must be an object"},
             {"{\"version\": \"1.0\", \"model\": {\"type\": \"BPE\"", "not valid JSON: "},
-            {"{\"model\": {\"type\": \"Foo\"}}", "not a Hugging Face fast tokenizer: "}};
+            {"{\"model\": {\"type\": \"BPE\", \"vocab\": 5}}", "not a Hugging Face fast tokenizer: "},
+            {"{\"model\": {\"type\": \"BPE\", \"vocab\": {}, \"merges\": \"a b\"}}",
+                "field model.merges must be a list of merges, got \"a b\""},
+            {"{\"model\": {\"type\": \"Foo\"}}", "field model.type: unknown tokenizer model \"Foo\" (known: BPE, Unigram,"},
+            {"{\"model\": {\"type\": \"BPE\"}, \"pre_tokenizer\": {\"type\": \"Shredder\"}}",
+                "field pre_tokenizer.type: unknown pre-tokenizer \"Shredder\" (known: BertPreTokenizer,"},
+            {"{\"model\": {\"type\": \"BPE\"}, \"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": [{\"type\":"
+                + " \"Digits\"}, {\"type\": 7}]}}", "field pre_tokenizer.pretokenizers[1].type: unknown pre-tokenizer 7"}};
         for (String[] c : cases) {
             Path file = Files.writeString(tmp.resolve("tokenizer.json"), c[0]);
             DataFormatException e = assertThrows(DataFormatException.class, () -> LlmTokenizer.load(tmp));
             assertTrue(e.getMessage().startsWith(file + ": " + c[1]), e.getMessage());
+        }
+    }
+
+    @Test
+    void aKnownPreTokenizerInsideASequenceIsAccepted(@TempDir Path tmp) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(DIR.resolve("tokenizer.json").toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode seq = json.createObjectNode().put("type", "Sequence");
+        seq.putArray("pretokenizers").add(root.get("pre_tokenizer"));
+        root.set("pre_tokenizer", seq);
+        Files.writeString(tmp.resolve("tokenizer.json"), root.toString());
+        try (LlmTokenizer plain = LlmTokenizer.load(DIR); LlmTokenizer wrapped = LlmTokenizer.load(tmp)) {
+            assertArrayEquals(plain.encode("Hello world, twice"), wrapped.encode("Hello world, twice"));
         }
     }
 
