@@ -146,7 +146,8 @@ final class RunFiles {
                     + ", got " + o.path("format").asText("?") + " version " + o.path("version").asText("?"));
         }
         if (!o.path("split").isTextual() || o.path("split").asText().isEmpty()) {
-            throw new DataFormatException(f, "field split must name the split directory, got " + o.path("split"));
+            throw new DataFormatException(f, "field split must name the split directory, got "
+                    + (o.has("split") ? o.get("split").toString() : "no such field"));
         }
         return o;
     }

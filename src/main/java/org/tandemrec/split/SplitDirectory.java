@@ -115,6 +115,9 @@ public final class SplitDirectory {
             if (!Files.isRegularFile(f)) {
                 throw new DataFormatException(mf, 1, "files." + e.getKey(), "listed file " + f + " is missing");
             }
+            if (!e.getValue().matches("[0-9a-f]{64}")) {
+                throw new DataFormatException(mf, 1, "files." + e.getKey(), "not a SHA-256 hex digest: '" + e.getValue() + "'");
+            }
             String actual = sha256(f);
             if (!actual.equals(e.getValue())) {
                 throw new DataFormatException(f, 0, "(sha256)", "content changed after the split was written: sha256 "

@@ -104,12 +104,12 @@ public record TrainConfig(
 
     public TrainConfig {
         positive("epochs", epochs);
-        positive("batchSize", batchSize);
+        positive("batch_size", batchSize);
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new UsageException("learningRate must be > 0 and finite, got " + learningRate);
+            throw new UsageException("learning_rate must be > 0 and finite, got " + learningRate);
         }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw new UsageException("weightDecay must be >= 0 and finite, got " + weightDecay);
+            throw new UsageException("weight_decay must be >= 0 and finite, got " + weightDecay);
         }
         if (optimizer == null) {
             throw new UsageException("optimizer must be set (adam, adamw or lazy-adam)");
@@ -127,30 +127,30 @@ public record TrainConfig(
             throw new UsageException("schedule must be set (constant, warmup-linear or cosine)");
         }
         if (warmupSteps < 0) {
-            throw new UsageException("warmupSteps must be >= 0, got " + warmupSteps);
+            throw new UsageException("warmup_steps must be >= 0, got " + warmupSteps);
         }
         if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
-            throw new UsageException("minLrRatio must be in [0, 1], got " + minLrRatio);
+            throw new UsageException("min_lr_ratio must be in [0, 1], got " + minLrRatio);
         }
         if (minLrRatio > 0 && schedule == ScheduleKind.CONSTANT) {
-            throw new UsageException("minLrRatio applies to a decaying schedule (warmup-linear or cosine), got "
+            throw new UsageException("min_lr_ratio applies to a decaying schedule (warmup-linear or cosine), got "
                     + minLrRatio + " with a constant schedule");
         }
         if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
-            throw new UsageException("clipNorm must be >= 0 and finite (0 disables clipping), got " + clipNorm);
+            throw new UsageException("clip_norm must be >= 0 and finite (0 disables clipping), got " + clipNorm);
         }
         if (skipNonFiniteSteps < 0) {
-            throw new UsageException("skipNonFiniteSteps must be >= 0 (0: the first non-finite step fails), got "
+            throw new UsageException("skip_non_finite_steps must be >= 0 (0: the first non-finite step fails), got "
                     + skipNonFiniteSteps);
         }
         if (patience < 0) {
             throw new UsageException("patience must be >= 0 (0 disables early stopping), got " + patience);
         }
         if (metricDirection == null) {
-            throw new UsageException("metricDirection must be set (maximize or minimize)");
+            throw new UsageException("metric_direction must be set (maximize or minimize)");
         }
         if (checkpointEvery < 0) {
-            throw new UsageException("checkpointEvery must be >= 0 (0: only at epoch ends), got " + checkpointEvery);
+            throw new UsageException("checkpoint_every must be >= 0 (0: only at epoch ends), got " + checkpointEvery);
         }
         positive("threads", threads);
     }

@@ -105,7 +105,7 @@ class RunDirectoryCorpusTest {
         cases.add(bad("run.json with split as a number", List.of("run.json",
                 "field split must name the split directory, got 5"), runJson(o -> o.put("split", 5))));
         cases.add(bad("run.json without split", List.of("run.json",
-                "field split must name the split directory"), runJson(o -> o.remove("split"))));
+                "field split must name the split directory, got no such field"), runJson(o -> o.remove("split"))));
         String notModel = "not a tandem-crm-model file";
         String truncated = "truncated: the file ends before the model is complete";
         cases.add(bad("model.bin empty", List.of("model.bin", notModel),

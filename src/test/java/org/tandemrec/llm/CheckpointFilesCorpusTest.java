@@ -141,7 +141,7 @@ class CheckpointFilesCorpusTest {
                 c -> c.put("rope_theta", "ten thousand"));
         edits.put("rope_theta negative|" + file + "|field rope_theta must be a finite number > 0, got -10000.0",
                 c -> c.put("rope_theta", -10000.0));
-        edits.put("rope type yarn|" + file + "|rope scaling type yarn is not supported (supported: default, linear, llama3)",
+        edits.put("rope type yarn|" + file + "|rope scaling type 'yarn' is not supported (supported: default, linear, llama3)",
                 c -> ((ObjectNode) c.get("rope_parameters")).put("rope_type", "yarn"));
         edits.put("tie_word_embeddings as a string|" + file + "|field tie_word_embeddings must be true or false, got \"no\"",
                 c -> c.put("tie_word_embeddings", "no"));
@@ -149,10 +149,10 @@ class CheckpointFilesCorpusTest {
                 c -> c.put("max_position_embeddings", -5));
         edits.put("eos_token_id as a string|" + file + "|field eos_token_id must be a token id or a list of them, got \"</s>\"",
                 c -> c.put("eos_token_id", "</s>"));
-        edits.put("model_type gpt2|" + file + "|model_type gpt2 is not supported (supported: llama, mistral, qwen2)",
+        edits.put("model_type gpt2|" + file + "|model_type 'gpt2' is not supported (supported: llama, mistral, qwen2)",
                 c -> c.put("model_type", "gpt2"));
-        edits.put("model_type bert|" + file + "|model_type bert is not supported", c -> c.put("model_type", "bert"));
-        edits.put("model_type empty|" + file + "|is not supported (supported: llama, mistral, qwen2)",
+        edits.put("model_type bert|" + file + "|model_type 'bert' is not supported", c -> c.put("model_type", "bert"));
+        edits.put("model_type empty|" + file + "|model_type '' is not supported (supported: llama, mistral, qwen2)",
                 c -> c.put("model_type", ""));
         edits.put("model_type as a number|" + file + "|field model_type must be a string, got 7", c -> c.put("model_type", 7));
         for (Map.Entry<String, Consumer<ObjectNode>> e : edits.entrySet()) {

@@ -175,7 +175,7 @@ class SplitDirectoryCorpusTest {
         cases.add(bad("manifest with a file outside the directory", List.of("manifest.json",
                 "field 'files.../outside.tsv': not a file name of the split directory"),
                 manifest(m -> ((ObjectNode) m.get("files")).put("../outside.tsv", "00"))));
-        cases.add(bad("manifest hash not hex", List.of("train.tsv", "content changed after the split was written", "!= zz"),
+        cases.add(bad("manifest hash not hex", List.of("manifest.json", "field 'files.train.tsv': not a SHA-256 hex digest: 'zz'"),
                 manifest(m -> ((ObjectNode) m.get("files")).put("train.tsv", "zz"))));
         cases.add(bad("manifest count disagreeing", List.of("manifest.json",
                 "field 'counts.train': says 7 but the files hold 780"),

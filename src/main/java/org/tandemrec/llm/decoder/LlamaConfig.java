@@ -125,7 +125,7 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
             throw new IllegalArgumentException("field model_type is missing");
         }
         if (!MODEL_TYPES.contains(type)) {
-            throw new IllegalArgumentException("model_type " + type + " is not supported (supported: llama, mistral, qwen2)");
+            throw new IllegalArgumentException("model_type '" + type + "' is not supported (supported: llama, mistral, qwen2)");
         }
         int hidden = integer(n, "hidden_size", -1);
         int heads = integer(n, "num_attention_heads", -1);
@@ -143,7 +143,7 @@ public record LlamaConfig(String modelType, int hiddenSize, int intermediateSize
         } else {
             String rt = text(scaling, "rope_type", text(scaling, "type", "default")).toLowerCase(Locale.ROOT);
             if (!rt.equals("default") && !rt.equals("linear") && !rt.equals("llama3")) {
-                throw new IllegalArgumentException("rope scaling type " + rt + " is not supported (supported: default, linear, llama3)");
+                throw new IllegalArgumentException("rope scaling type '" + rt + "' is not supported (supported: default, linear, llama3)");
             }
             rope = new RopeScaling(rt, theta, scaling.path("factor").asDouble(1.0),
                     scaling.path("low_freq_factor").asDouble(1.0), scaling.path("high_freq_factor").asDouble(4.0),
