@@ -340,7 +340,7 @@ public final class Parameter {
         }
     }
 
-    /** Sum of squared gradient entries (a tensor's summed natively in float32, as PyTorch's norm). */
+    /** Sum of squared gradient entries (a CPU tensor's read from its memory and summed in double). */
     double gradSquaredNorm() {
         double s = 0;
         switch (kind) {
@@ -355,7 +355,11 @@ public final class Parameter {
                 }
             }
             case TENSOR -> {
-                if (tensorGrad != null) {
+                if (tensorGrad != null && TensorMemory.readable(tensorGrad)) {
+                    // One pass over the gradient's memory: squaring into a temporary and summing
+                    // passed over a large model's gradients three times.
+                    s = TensorMemory.squaredNorm(tensorGrad);
+                } else if (tensorGrad != null) {
                     try (NDArray sq = tensorGrad.mul(tensorGrad); NDArray sum = sq.sum()) {
                         s = sum.getFloat();
                     }

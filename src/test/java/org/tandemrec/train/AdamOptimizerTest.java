@@ -341,6 +341,68 @@ class AdamOptimizerTest {
         return v;
     }
 
+    /**
+     * A dense CPU tensor is updated through its memory by one fused pass, in blocks shared by two
+     * threads: the bits of the element-wise update, for a matrix training from a row on, a vector,
+     * and a step without a gradient; a strided view (whose buffer would be a copy) keeps the tensor
+     * operations, equal up to float rounding.
+     */
+    @ParameterizedTest
+    @EnumSource(TrainConfig.OptimizerKind.class)
+    void aDenseTensorUpdatedThroughItsMemoryGivesTheBitsOfTheElementwiseUpdate(TrainConfig.OptimizerKind kind) {
+        SplittableRandom r = new SplittableRandom(21);
+        int rows = 700;
+        int cols = 96; // 67,200 floats: several blocks, cut into two threads' chunks
+        int first = 3;
+        float[] init = gaussian(r, rows * cols);
+        float[] vecInit = gaussian(r, 40_000);
+        boolean coupled = kind == TrainConfig.OptimizerKind.ADAM;
+        try (NDManager nd = NDManager.newBaseManager()) {
+            Parameter matrix = Parameter.tensor("m", nd.create(init.clone(), new Shape(rows, cols)), first);
+            Parameter vector = Parameter.tensor("v", nd.create(vecInit.clone(), new Shape(40_000)), 0);
+            Parameter strided = Parameter.tensor("s", nd.create(init.clone(), new Shape(cols, rows)).transpose(), 0);
+            float[] w = init.clone();
+            float[] mm = new float[rows * cols]; // floatStep indexes the moments as the weights
+            float[] mv = new float[rows * cols];
+            float[] wv = vecInit.clone();
+            float[] vm = new float[40_000];
+            float[] vv = new float[40_000];
+            try (AdamOptimizer opt = new AdamOptimizer(ParameterSet.of(matrix, vector), kind, B1, B2, EPS, WD, 2);
+                 AdamOptimizer ops = new AdamOptimizer(ParameterSet.of(strided), kind, B1, B2, EPS, WD, 2)) {
+                assertTrue(opt.updatesFused(0) && opt.updatesFused(1));
+                assertTrue(!ops.updatesFused(0), "a transposed view's buffer is a copy");
+                for (int t = 1; t <= 3; t++) {
+                    float[] g = gaussian(r, (rows - first) * cols);
+                    matrix.zeroGrad();
+                    matrix.addGrad(nd.create(g, new Shape(rows - first, cols)));
+                    floatStep(w, first * cols, g, 0, mm, mv, g.length, LR, t, coupled);
+                    float[] firstM = java.util.Arrays.copyOfRange(mm, first * cols, rows * cols);
+                    float[] secondM = java.util.Arrays.copyOfRange(mv, first * cols, rows * cols);
+                    float[] gv = t == 2 ? new float[40_000] : gaussian(r, 40_000);
+                    vector.zeroGrad();
+                    if (t != 2) {
+                        vector.addGrad(nd.create(gv, new Shape(40_000)));
+                    }
+                    floatStep(wv, 0, gv, 0, vm, vv, gv.length, LR, t, coupled);
+                    opt.step(LR);
+                    assertArrayEquals(w, matrix.tensor().toFloatArray(), 0f, kind + " matrix, step " + t);
+                    assertArrayEquals(firstM, opt.firstMoment(0), 0f);
+                    assertArrayEquals(secondM, opt.secondMoment(0), 0f);
+                    assertArrayEquals(wv, vector.tensor().toFloatArray(), 0f, kind + " vector, step " + t);
+                }
+                matrix.zeroGrad();
+                vector.zeroGrad();
+                float[] g = gaussian(r, rows * cols);
+                strided.addGrad(nd.create(g, new Shape(rows, cols)));
+                float[] ws = strided.tensor().toFloatArray(); // the view's values in its own row-major order
+                floatStep(ws, 0, g, 0, new float[g.length], new float[g.length], g.length, LR, 1, coupled);
+                ops.step(LR);
+                assertTrue(maxAbsDiff(ws, strided.tensor().toFloatArray()) < 1e-6, kind + " tensor operations");
+                strided.zeroGrad();
+            }
+        }
+    }
+
     /** Tensor arithmetic (PyTorch's AdamW order of operations) equals the Java arrays' up to float rounding. */
     @ParameterizedTest
     @EnumSource(TrainConfig.OptimizerKind.class)
