@@ -182,6 +182,11 @@ public final class Decoder {
      * object when the head is tied), so that autograd sees their trained rows as small leaves.
      */
     NDArray causalLmLoss(NDManager out, TrainBatch batch, VocabularyRows embedRows, VocabularyRows headRows) {
+        return causalLmLoss(out, batch, embedRows, headRows, headChunkRows(c.vocabSize()));
+    }
+
+    /** As above, a frozen head's logits computed {@code chunkRows} rows at a time. */
+    NDArray causalLmLoss(NDManager out, TrainBatch batch, VocabularyRows embedRows, VocabularyRows headRows, int chunkRows) {
         int[][] ids = batch.ids();
         checkInputs(ids, batch.mask(), batch.positions());
         int b = ids.length;
@@ -198,8 +203,6 @@ public final class Decoder {
             // embedding() is a row gather whose backward adds into the gathered rows only.
             NDArray gathered = index.getNDArrayInternal().embedding(index, flat, SparseFormat.DENSE).singletonOrThrow();
             gathered.attach(m);
-            NDArray logits = headRows == null ? Linear.linear(gathered, weights.lmHead()).singletonOrThrow()
-                    : headRows.logits(m, gathered);
             int[] targets = at.targets();
             if (headRows != null) {
                 targets = targets.clone();
@@ -207,12 +210,44 @@ public final class Decoder {
                     targets[i] = headRows.column(targets[i]);
                 }
             }
-            NDArray idx = m.create(targets, new Shape(targets.length, 1)).toType(DataType.INT64, false);
-            NDArray picked = logits.logSoftmax(-1).gather(idx, 1);
-            NDArray loss = picked.sum().neg().div(TensorConstants.scalar(m, targets.length));
+            int chunk = headRows == null && !weights.lmHead().hasGradient() ? chunkRows : targets.length;
+            NDArray sum = null;
+            if (chunk >= targets.length) {
+                NDArray logits = headRows == null ? Linear.linear(gathered, weights.lmHead()).singletonOrThrow()
+                        : headRows.logits(m, gathered);
+                sum = pickedSum(m, logits, targets, 0, targets.length);
+            } else {
+                // A frozen head (LoRA): the logits, their log-softmax and its gradients in pieces of a
+                // few MB, which the allocator reuses step after step, rather than [rows, V] arrays of
+                // 100+ MB, each fresh memory (page faults) and each missing the caches.
+                long[] cuts = new long[(targets.length - 1) / chunk];
+                for (int k = 0; k < cuts.length; k++) {
+                    cuts[k] = (long) (k + 1) * chunk;
+                }
+                NDList parts = gathered.split(cuts, 0);
+                for (int k = 0; k < parts.size(); k++) {
+                    NDArray logits = Linear.linear(parts.get(k), weights.lmHead()).singletonOrThrow();
+                    NDArray piece = pickedSum(m, logits, targets, k * chunk, Math.min(targets.length, (k + 1) * chunk));
+                    sum = sum == null ? piece : sum.add(piece);
+                }
+            }
+            NDArray loss = sum.neg().div(TensorConstants.scalar(m, targets.length));
             loss.attach(out);
             return loss;
         }
+    }
+
+    /** Rows of a frozen LM head's logits computed at once: at most 16 MB of float32 logits (128 rows at V = 32,000). */
+    static int headChunkRows(int vocab) {
+        int rows = Math.max(1, (16 << 20) / (4 * vocab));
+        return Integer.highestOneBit(rows);
+    }
+
+    /** Σ log-softmax(logits)[r, targets[from + r]] over the rows r of {@code logits} (targets[from..to)). */
+    private static NDArray pickedSum(NDManager m, NDArray logits, int[] targets, int from, int to) {
+        NDArray idx = m.create(java.util.Arrays.copyOfRange(targets, from, to), new Shape(to - from, 1))
+                .toType(DataType.INT64, false);
+        return logits.logSoftmax(-1).gather(idx, 1).sum();
     }
 
     /** Convenience: one unpadded sequence, positions 0..T-1, no cache. */

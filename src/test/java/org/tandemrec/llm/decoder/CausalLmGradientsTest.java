@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -153,6 +154,50 @@ class CausalLmGradientsTest {
             for (Parameter p : params) {
                 assertClose(ref.get(p.name()), got.get(p.name()), p.name());
             }
+        }
+    }
+
+    /**
+     * A frozen LM head's loss in chunks of rows (as LoRA training computes it for a large
+     * vocabulary) equals the loss of the whole [rows, V] logits, and so does the gradient it
+     * sends back into the model (here the final norm's weight, the only leaf).
+     */
+    @Test
+    void aFrozenHeadsLossInChunksEqualsTheWholeLossAndItsGradient() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); DecoderWeights w = DecoderWeights.load(Fixtures.path("hf/tiny-llama"), m)) {
+            Decoder d = new Decoder(w, null);
+            int[] a = {5, 17, 40, 9, 33, 21, 22, 23, 24, 25, 26};
+            int[] b = {8, 11, 12, 30, 31, 32, 34};
+            TrainBatch batch = TrainBatch.leftPadded(List.of(a, b), List.of(a, b), 1);
+            NDArray norm = w.get("model.norm.weight");
+            float[] loss = new float[2];
+            float[][] grad = new float[2][];
+            int[] chunkRows = {Integer.MAX_VALUE, 4}; // 17 loss rows: whole, then pieces of 4, 4, 4, 4 and 1
+            for (int k = 0; k < 2; k++) {
+                norm.setRequiresGradient(true);
+                try (NDManager fm = m.newSubManager();
+                     ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                    NDArray l = d.causalLmLoss(fm, batch, null, null, chunkRows[k]);
+                    gc.backward(l);
+                    loss[k] = l.getFloat();
+                    NDArray g = norm.getGradient();
+                    grad[k] = g.toFloatArray();
+                    g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f); // autograd adds the next backward's to it
+                } finally {
+                    norm.setRequiresGradient(false);
+                }
+            }
+            assertEquals(17, Decoder.LossPositions.of(batch.labels(), batch.ids()[0].length, 1000).rows().length);
+            assertEquals(loss[0], loss[1], 1e-6 * loss[0]);
+            float max = 0;
+            for (float g : grad[0]) {
+                max = Math.max(max, Math.abs(g));
+            }
+            for (int i = 0; i < grad[0].length; i++) {
+                assertEquals(grad[0][i], grad[1][i], RTOL * max, "norm weight " + i);
+            }
+            assertEquals(128, Decoder.headChunkRows(32000));
+            assertEquals(1 << 10, Decoder.headChunkRows(3000), "the demo model's 1,024 rows stay whole");
         }
     }
 
