@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,6 +50,13 @@ public final class ServeBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Items per score request: one, so that requests/s is the rate of the request path itself. */
     public static final int ITEMS_PER_REQUEST = 1;
+    /**
+     * wrk's warm-up: slices of load until the JIT compiled for less than this share of a slice's
+     * time (it is measured as compiler threads' time, so a share of one core), at most the maximum.
+     */
+    private static final int WARM_UP_SLICE_SECONDS = 2;
+    private static final double JIT_SETTLED_SHARE = 0.05;
+    private static final int MAX_WARM_UP_SECONDS = 40;
 
     /** Bounds of each phase: requests, seconds, concurrent clients. */
     public record Settings(int crmRequests, int cascadeRequests, double seconds, int concurrency, long seed) {
@@ -109,8 +117,20 @@ public final class ServeBenchmark {
             if (client == Client.WRK) {
                 List<String> users = java.util.stream.IntStream.range(0, cascade.numUsers()).mapToObj(cascade::userId).toList();
                 List<String> items = java.util.stream.IntStream.range(0, cascade.numItems()).mapToObj(cascade::itemId).toList();
-                // Requests at wrk's rate reach the JIT's final code only after a few seconds.
-                WrkLoad.crmPhase(port, users, items, s.concurrency(), Math.min(5, s.seconds()), s.seed() + 9);
+                // Requests at wrk's rate reach the JIT's final code only after seconds, many more on a
+                // loaded machine: compiling is then a fifth of the CPU the server spends per request.
+                CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+                long warmStart = System.nanoTime();
+                for (int slice = 0; ; slice++) {
+                    long jit0 = jit.getTotalCompilationTime();
+                    long t0 = System.nanoTime();
+                    WrkLoad.crmPhase(port, users, items, s.concurrency(), WARM_UP_SLICE_SECONDS, s.seed() + 9 + slice);
+                    double sliceMs = (System.nanoTime() - t0) / 1e6;
+                    if (jit.getTotalCompilationTime() - jit0 < JIT_SETTLED_SHARE * sliceMs
+                            || System.nanoTime() - warmStart > MAX_WARM_UP_SECONDS * 1_000_000_000L) {
+                        break;
+                    }
+                }
                 long cpu0 = processCpuNanos();
                 WrkLoad.Result w = WrkLoad.crmPhase(port, users, items, s.concurrency(), s.seconds(), s.seed());
                 crm = new Phase(w.requests(), w.requestsPerSecond(), w.p50Ms(), w.p99Ms(), w.errors(), 0,
