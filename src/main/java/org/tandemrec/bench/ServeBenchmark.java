@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,6 +50,13 @@ public final class ServeBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Items per score request: one, so that requests/s is the rate of the request path itself. */
     public static final int ITEMS_PER_REQUEST = 1;
+    /**
+     * wrk's warm-up: slices of load until the JIT compiled for less than this share of a slice's
+     * time (it is measured as compiler threads' time, so a share of one core), at most the maximum.
+     */
+    private static final int WARM_UP_SLICE_SECONDS = 2;
+    private static final double JIT_SETTLED_SHARE = 0.05;
+    private static final int MAX_WARM_UP_SECONDS = 40;
 
     /** Bounds of each phase: requests, seconds, concurrent clients. */
     public record Settings(int crmRequests, int cascadeRequests, double seconds, int concurrency, long seed) {
@@ -72,8 +81,14 @@ public final class ServeBenchmark {
         }
     }
 
-    /** One phase's figures: requests done, per second, latency quantiles in ms, errors, LLM share of items. */
-    public record Phase(long requests, double requestsPerSecond, double p50Ms, double p99Ms, long errors, double llmShare) {
+    /**
+     * One phase's figures: requests done, per second, latency quantiles in ms, errors, LLM share of
+     * items, and this process's CPU time per request in µs. The CPU figure depends little on what
+     * else runs on the machine, unlike the rate; it is the server's alone when wrk drives the phase,
+     * and the server's and the Java clients' together otherwise.
+     */
+    public record Phase(long requests, double requestsPerSecond, double p50Ms, double p99Ms, long errors, double llmShare,
+                        double cpuMicrosPerRequest) {
     }
 
     private ServeBenchmark() {
@@ -102,10 +117,24 @@ public final class ServeBenchmark {
             if (client == Client.WRK) {
                 List<String> users = java.util.stream.IntStream.range(0, cascade.numUsers()).mapToObj(cascade::userId).toList();
                 List<String> items = java.util.stream.IntStream.range(0, cascade.numItems()).mapToObj(cascade::itemId).toList();
-                // Requests at wrk's rate reach the JIT's final code only after a few seconds.
-                WrkLoad.crmPhase(port, users, items, s.concurrency(), Math.min(5, s.seconds()), s.seed() + 9);
+                // Requests at wrk's rate reach the JIT's final code only after seconds, many more on a
+                // loaded machine: compiling is then a fifth of the CPU the server spends per request.
+                CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+                long warmStart = System.nanoTime();
+                for (int slice = 0; ; slice++) {
+                    long jit0 = jit.getTotalCompilationTime();
+                    long t0 = System.nanoTime();
+                    WrkLoad.crmPhase(port, users, items, s.concurrency(), WARM_UP_SLICE_SECONDS, s.seed() + 9 + slice);
+                    double sliceMs = (System.nanoTime() - t0) / 1e6;
+                    if (jit.getTotalCompilationTime() - jit0 < JIT_SETTLED_SHARE * sliceMs
+                            || System.nanoTime() - warmStart > MAX_WARM_UP_SECONDS * 1_000_000_000L) {
+                        break;
+                    }
+                }
+                long cpu0 = processCpuNanos();
                 WrkLoad.Result w = WrkLoad.crmPhase(port, users, items, s.concurrency(), s.seconds(), s.seed());
-                crm = new Phase(w.requests(), w.requestsPerSecond(), w.p50Ms(), w.p99Ms(), w.errors(), 0);
+                crm = new Phase(w.requests(), w.requestsPerSecond(), w.p50Ms(), w.p99Ms(), w.errors(), 0,
+                        perRequestMicros(processCpuNanos() - cpu0, w.requests()));
             } else {
                 crm = phase(port, cascade, "crm", s.crmRequests(), s.seconds(), s.concurrency(), s.seed());
             }
@@ -122,6 +151,7 @@ public final class ServeBenchmark {
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         double[][] latencies = new double[concurrency][];
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         try {
             Future<?>[] workers = new Future<?>[concurrency];
@@ -167,10 +197,21 @@ public final class ServeBenchmark {
             pool.shutdownNow();
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        long cpu = processCpuNanos() - cpu0;
         double[] all = Arrays.stream(latencies).flatMapToDouble(Arrays::stream).sorted().toArray();
         long done = all.length;
         return new Phase(done, done / elapsed, quantile(all, 0.5), quantile(all, 0.99), errors.get(),
-                done == 0 ? 0 : (double) llm.get() / done);
+                done == 0 ? 0 : (double) llm.get() / done, perRequestMicros(cpu, done));
+    }
+
+    /** CPU time of this process (all its threads, the JIT and the garbage collector included), in ns; -1 when unknown. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    private static double perRequestMicros(long cpuNanos, long requests) {
+        return cpuNanos < 0 || requests == 0 ? Double.NaN : cpuNanos / 1e3 / requests;
     }
 
     private static double quantile(double[] sorted, double q) {

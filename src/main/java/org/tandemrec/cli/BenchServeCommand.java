@@ -106,6 +106,9 @@ public final class BenchServeCommand implements Callable<Integer> {
             f.put("crm_p50_ms", p[0].p50Ms());
             f.put("crm_p99_ms", p[0].p99Ms());
             f.put("crm_errors", p[0].errors());
+            f.put("crm_cpu_us_per_request", p[0].cpuMicrosPerRequest());
+            f.put("crm_cpu_counts", driver == ServeBenchmark.Client.WRK ? "the server's process (wrk runs apart)"
+                    : "the server's process, its in-process client threads included");
             f.put("cascade_requests", p[1].requests());
             f.put("cascade_requests_per_s", p[1].requestsPerSecond());
             f.put("cascade_p50_ms", p[1].p50Ms());

@@ -18,6 +18,8 @@ class ServeBenchmarkTest {
         for (ServeBenchmark.Phase x : p) {
             assertEquals(0, x.errors());
             assertTrue(x.requestsPerSecond() > 0 && x.p50Ms() > 0 && x.p50Ms() <= x.p99Ms(), x.toString());
+            // Serving a request takes some CPU, and less than a second of it.
+            assertTrue(x.cpuMicrosPerRequest() > 0 && x.cpuMicrosPerRequest() < 1e6, x.toString());
         }
         assertEquals(0, p[0].llmShare());
         assertTrue(p[1].llmShare() >= 0 && p[1].llmShare() <= 1);

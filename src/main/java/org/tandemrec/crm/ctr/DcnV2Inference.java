@@ -376,8 +376,12 @@ public final class DcnV2Inference {
     /**
      * out[r] = in[r] · w + b (b null: none) for the first {@code rows} rows; w as rows (input ×
      * output). The row loop sits inside the weight loop, so each row of w is read once per block.
+     * Inputs are taken four at a time, and a row's non-zero ones among them (ReLU outputs are often
+     * zero; their rows add nothing) are added in one pass over out[r]: a pass per input loaded and
+     * stored out[r] once per weight row, which cost more than the multiply-adds. Each output still
+     * receives its terms one by one in input order, so the sums are those of a pass per input to the bit.
      */
-    private static void linear(float[][] in, int rows, float[][] w, float[] b, float[][] out) {
+    static void linear(float[][] in, int rows, float[][] w, float[] b, float[][] out) {
         for (int r = 0; r < rows; r++) {
             if (b == null) {
                 Arrays.fill(out[r], 0f);
@@ -385,14 +389,66 @@ public final class DcnV2Inference {
                 System.arraycopy(b, 0, out[r], 0, b.length);
             }
         }
-        for (int i = 0; i < w.length; i++) {
-            float[] wi = w[i];
+        for (int i = 0; i < w.length; i += 4) {
+            int end = Math.min(w.length, i + 4);
             for (int r = 0; r < rows; r++) {
-                float xi = in[r][i];
-                if (xi != 0f) { // ReLU outputs are often zero; their rows add nothing
-                    axpy(xi, wi, out[r]);
+                float[] x = in[r];
+                float[] y = out[r];
+                float a0 = 0;
+                float a1 = 0;
+                float a2 = 0;
+                float[] w0 = null;
+                float[] w1 = null;
+                float[] w2 = null;
+                int nonZero = 0;
+                for (int t = i; t < end; t++) {
+                    float a = x[t];
+                    if (a == 0f) {
+                        continue;
+                    }
+                    switch (nonZero++) {
+                        case 0 -> {
+                            a0 = a;
+                            w0 = w[t];
+                        }
+                        case 1 -> {
+                            a1 = a;
+                            w1 = w[t];
+                        }
+                        case 2 -> {
+                            a2 = a;
+                            w2 = w[t];
+                        }
+                        default -> axpy4(a0, w0, a1, w1, a2, w2, a, w[t], y);
+                    }
+                }
+                switch (nonZero) {
+                    case 1 -> axpy(a0, w0, y);
+                    case 2 -> axpy2(a0, w0, a1, w1, y);
+                    case 3 -> axpy3(a0, w0, a1, w1, a2, w2, y);
+                    default -> { } // none, or all four (added above)
                 }
             }
+        }
+    }
+
+    /** y += a0 · x0, then += a1 · x1 (each rounded in turn, as two calls of {@link #axpy} would). */
+    private static void axpy2(float a0, float[] x0, float a1, float[] x1, float[] y) {
+        for (int j = 0; j < y.length; j++) {
+            y[j] = y[j] + a0 * x0[j] + a1 * x1[j];
+        }
+    }
+
+    private static void axpy3(float a0, float[] x0, float a1, float[] x1, float a2, float[] x2, float[] y) {
+        for (int j = 0; j < y.length; j++) {
+            y[j] = y[j] + a0 * x0[j] + a1 * x1[j] + a2 * x2[j];
+        }
+    }
+
+    private static void axpy4(float a0, float[] x0, float a1, float[] x1, float a2, float[] x2, float a3, float[] x3,
+                              float[] y) {
+        for (int j = 0; j < y.length; j++) {
+            y[j] = y[j] + a0 * x0[j] + a1 * x1[j] + a2 * x2[j] + a3 * x3[j];
         }
     }
 

@@ -124,4 +124,54 @@ class DcnV2InferenceTest {
         assertEquals("dcnv2: history item 30 outside [0,30)",
                 assertThrows(IllegalArgumentException.class, () -> plain.logits(0, new int[] {1}, new int[] {30})).getMessage());
     }
+
+    /**
+     * The layers add four inputs per pass over the outputs: each output must still get its terms
+     * one at a time in input order, skipping zero inputs, so the logits are those of one pass per
+     * input to the bit (the server's answers do not change with the kernel).
+     */
+    @Test
+    void linearSumsEqualOnePassPerInputToTheBit() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int inputs : new int[] {1, 3, 4, 7, 16, 33}) {
+            int outputs = 1 + r.nextInt(40);
+            float[][] w = new float[inputs][outputs];
+            for (float[] row : w) {
+                for (int j = 0; j < outputs; j++) {
+                    row[j] = (float) r.nextGaussian();
+                }
+            }
+            float[] b = new float[outputs];
+            for (int j = 0; j < outputs; j++) {
+                b[j] = (float) r.nextGaussian();
+            }
+            int rows = 5;
+            float[][] in = new float[rows][inputs];
+            for (float[] x : in) {
+                for (int i = 0; i < inputs; i++) {
+                    // Every pattern of zeros among four inputs occurs, negative zero included.
+                    int kind = r.nextInt(4);
+                    x[i] = kind == 0 ? 0f : kind == 1 ? -0f : (float) (r.nextGaussian() * 1e3);
+                }
+            }
+            for (float[] bias : new float[][] {b, null}) {
+                float[][] got = new float[rows][outputs];
+                DcnV2Inference.linear(in, rows, w, bias, got);
+                for (int k = 0; k < rows; k++) {
+                    float[] y = bias == null ? new float[outputs] : bias.clone();
+                    for (int i = 0; i < inputs; i++) {
+                        if (in[k][i] != 0f) {
+                            for (int j = 0; j < outputs; j++) {
+                                y[j] += in[k][i] * w[i][j];
+                            }
+                        }
+                    }
+                    for (int j = 0; j < outputs; j++) {
+                        assertEquals(Float.floatToRawIntBits(y[j]), Float.floatToRawIntBits(got[k][j]),
+                                inputs + " inputs, row " + k + ", output " + j);
+                    }
+                }
+            }
+        }
+    }
 }
