@@ -94,7 +94,7 @@ public final class SafetensorsFile {
         JsonNode sh = n.get("shape");
         JsonNode off = n.get("data_offsets");
         if (dt == null || sh == null || off == null || !dt.isTextual() || !sh.isArray() || !off.isArray() || off.size() != 2) {
-            throw malformed(path, "tensor " + name + ": needs dtype, shape and two data_offsets");
+            throw malformed(path, "header entry '" + name + "': a tensor needs dtype, shape and two data_offsets");
         }
         SafetensorsDtype dtype;
         try {
@@ -156,8 +156,11 @@ public final class SafetensorsFile {
             previous = e;
         }
         if (at != dataLen) {
+            // The data starts where the header's length says the header ends: a length that lies
+            // shifts every tensor, which shows first as bytes left over at the end.
             throw malformed(path, "data bytes [" + at + ", " + dataLen + ") after "
-                    + (previous == null ? "the header" : "tensor " + previous.name()) + " belong to no tensor");
+                    + (previous == null ? "the header" : "tensor " + previous.name()) + " belong to no tensor (is the "
+                    + "header length in the file's first 8 bytes the header's?)");
         }
     }
 

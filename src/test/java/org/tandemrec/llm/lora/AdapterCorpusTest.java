@@ -22,6 +22,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemrec.cli.HostileInput.Invocation;
+import org.tandemrec.cli.HostileInput;
 import org.tandemrec.llm.FixtureCheckpoint;
 import org.tandemrec.llm.safetensors.SafetensorsReader;
 import org.tandemrec.llm.safetensors.SafetensorsWriter;
@@ -54,13 +55,9 @@ class AdapterCorpusTest {
         }
     }
 
-    private static String dirName(String name) {
-        return name.replaceAll("[^A-Za-z0-9]+", "-") + "-" + Integer.toHexString(name.hashCode());
-    }
-
     private static DynamicTest badConfig(String name, List<String> mentions, byte[] bytes) {
         return refused(name, DATA, () -> {
-            Path dir = FixtureCheckpoint.copyAdapter(tmp.resolve(dirName(name)));
+            Path dir = FixtureCheckpoint.copyAdapter(HostileInput.caseDirectory(tmp).resolve("adapter"));
             Files.write(dir.resolve(CONFIG), bytes);
             return Invocation.of(mentions, FixtureCheckpoint.checkAdapter(dir));
         });
@@ -68,7 +65,7 @@ class AdapterCorpusTest {
 
     private static DynamicTest badWeights(String name, List<String> mentions, Consumer<Map<String, SafetensorsWriter.Tensor>> edit) {
         return refused(name, DATA, () -> {
-            Path dir = FixtureCheckpoint.copyAdapter(tmp.resolve(dirName(name)));
+            Path dir = FixtureCheckpoint.copyAdapter(HostileInput.caseDirectory(tmp).resolve("adapter"));
             Map<String, SafetensorsWriter.Tensor> t = new LinkedHashMap<>();
             tensors.forEach((k, v) -> t.put(k, new SafetensorsWriter.Tensor(v.shape(), v.values().clone())));
             edit.accept(t);
@@ -139,18 +136,18 @@ class AdapterCorpusTest {
         }));
         cases.add(badWeights("adapter without tensors", List.of(WEIGHTS), Map::clear));
         cases.add(refused("adapter without its weights file", DATA, () -> {
-            Path dir = FixtureCheckpoint.copyAdapter(tmp.resolve("adapter-without-weights"));
+            Path dir = FixtureCheckpoint.copyAdapter(HostileInput.caseDirectory(tmp).resolve("adapter"));
             Files.delete(dir.resolve(WEIGHTS));
             return Invocation.of(List.of(WEIGHTS), FixtureCheckpoint.checkAdapter(dir));
         }));
         cases.add(refused("adapter weights truncated", DATA, () -> {
-            Path dir = FixtureCheckpoint.copyAdapter(tmp.resolve("adapter-truncated"));
+            Path dir = FixtureCheckpoint.copyAdapter(HostileInput.caseDirectory(tmp).resolve("adapter"));
             byte[] b = Files.readAllBytes(dir.resolve(WEIGHTS));
             Files.write(dir.resolve(WEIGHTS), java.util.Arrays.copyOf(b, b.length - 100));
             return Invocation.of(List.of(WEIGHTS), FixtureCheckpoint.checkAdapter(dir));
         }));
         cases.add(refused("adapter without its config", DATA, () -> {
-            Path dir = FixtureCheckpoint.copyAdapter(tmp.resolve("adapter-without-config"));
+            Path dir = FixtureCheckpoint.copyAdapter(HostileInput.caseDirectory(tmp).resolve("adapter"));
             Files.delete(dir.resolve(CONFIG));
             return Invocation.of(List.of(CONFIG), FixtureCheckpoint.checkAdapter(dir));
         }));

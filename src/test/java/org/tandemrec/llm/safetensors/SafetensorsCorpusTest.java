@@ -28,6 +28,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemrec.cli.HostileInput.Invocation;
+import org.tandemrec.cli.HostileInput;
 import org.tandemrec.llm.FixtureCheckpoint;
 
 /**
@@ -84,7 +85,7 @@ class SafetensorsCorpusTest {
 
     private static DynamicTest bad(String name, List<String> mentions, byte[] bytes) {
         return refused(name, DATA, () -> {
-            Path dir = FixtureCheckpoint.copy(tmp.resolve(name.replaceAll("[^A-Za-z0-9]+", "-") + "-" + Integer.toHexString(name.hashCode())));
+            Path dir = FixtureCheckpoint.copy(HostileInput.caseDirectory(tmp).resolve("model"));
             Files.write(dir.resolve(FILE), bytes);
             return Invocation.of(mentions, FixtureCheckpoint.check(dir));
         });
@@ -351,7 +352,7 @@ class SafetensorsCorpusTest {
         cases.add(bad("safetensors F32 base weights with a negative NaN of another payload", List.of(FILE, K, "element 1234"),
                 storedAs("F32", K, 1234, Float.intBitsToFloat(0xFFC01234))));
         cases.add(refused("safetensors sharded base weights with NaN in the second shard", DATA, () -> {
-            Path dir = FixtureCheckpoint.copy(tmp.resolve("sharded-nan"));
+            Path dir = FixtureCheckpoint.copy(HostileInput.caseDirectory(tmp).resolve("model"));
             Files.delete(dir.resolve(FILE));
             Map<String, float[]> values = fixtureValues();
             values.get("model.layers.1.self_attn.o_proj.weight")[100] = Float.NaN;
@@ -404,7 +405,7 @@ class SafetensorsCorpusTest {
     /** A header edited by {@code edit} followed by {@code dataSize} bytes of a sparse file. */
     private static DynamicTest sparse(String name, List<String> mentions, long dataSize, Consumer<ObjectNode> edit) {
         return refused(name, DATA, () -> {
-            Path dir = FixtureCheckpoint.copy(tmp.resolve(name.replaceAll("[^A-Za-z0-9]+", "-") + "-" + Integer.toHexString(name.hashCode())));
+            Path dir = FixtureCheckpoint.copy(HostileInput.caseDirectory(tmp).resolve("model"));
             Path f = dir.resolve(FILE);
             ObjectNode h = header.deepCopy();
             edit.accept(h);
