@@ -27,9 +27,10 @@ import picocli.CommandLine;
  * {@code tandem bench llm}: matmul peak, full and LoRA training and prefill utilisation, KV-cache
  * decoding speed-up and Yes/No scoring throughput, for the demo model's configuration and for
  * the peer's ~125M Llama configuration (random weights, untied head, batches of 4 × 256); keys
- * ending in {@code _100m} belong to the larger model. Each model runs at its own thread count —
- * the engine's (one, from the launcher) for the demo model, every core for the large one, unless
- * {@code --threads} fixes both — and its utilisations divide by the peak measured at that count. With {@code --model} the same figures for that model instead: a checkpoint
+ * ending in {@code _100m} belong to the larger model. Each model runs at the thread count its
+ * commands use ({@link TorchThreads#forModel}: every core from hidden size 256, the demo model's,
+ * unless {@code --threads} or {@code TANDEM_TORCH_THREADS} fixes it), and its utilisations divide
+ * by the peak measured at that count. With {@code --model} the same figures for that model instead: a checkpoint
  * (not trained: its weights are memory-mapped) or, for a directory holding only a
  * {@code config.json}, random weights of that shape.
  */
@@ -87,45 +88,43 @@ public final class BenchLlmCommand implements Callable<Integer> {
             throw new DataFormatException("--model " + model + " has no config.json");
         }
         threads.apply();
-        int small = TorchThreads.get();
-        // Products of 768-wide matrices over 1,024 rows amortise a second thread; the demo model's do not.
-        int large = threads.threads != null ? threads.threads : Runtime.getRuntime().availableProcessors();
         Map<String, Object> f = new LinkedHashMap<>();
         if (model != null) {
             f.put("model", model.toString());
         }
-        f.put("threads", small);
+        LlamaConfig first = model != null ? LlamaConfig.load(model) : LlmBenchmark.demoModel();
         f.put("load_average_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         // The launcher keeps freed tensor memory in the heap (see ./tandem); say whether this run had it.
         f.put("malloc_mmap_threshold", String.valueOf(System.getenv("MALLOC_MMAP_THRESHOLD_")));
         try (NDManager m = TensorDevice.newManager()) {
-            // On a shared machine each peak is measured before and after its model and the higher
-            // value kept, so that a busy moment does not inflate every utilisation figure.
-            double peakBefore = LlmBenchmark.peakGflops(m, reps + 2);
-            LlmBenchmark.Figures given = model == null ? null : measureModel(f, m);
-            LlmBenchmark.Figures demo = model != null ? null
-                    : LlmBenchmark.run(LlmBenchmark.demoModel(), LlmBenchmark.Settings.demo(reps), m);
-            double peakAfter = LlmBenchmark.peakGflops(m, reps + 2);
-            double peak = Math.max(peakBefore, peakAfter);
-            f.put("peak_gflops", peak);
-            f.put("peak_gflops_before", peakBefore);
-            f.put("peak_gflops_after", peakAfter);
-            put(f, "", model != null ? given : demo, peak);
+            // Each model runs at the thread count its commands would use (TorchThreads.forModel).
+            try (TorchThreads.Scope scope = TorchThreads.forModel(first)) {
+                f.put("threads", scope.threads());
+                // On a shared machine each peak is measured before and after its model and the higher
+                // value kept, so that a busy moment does not inflate every utilisation figure.
+                double peakBefore = LlmBenchmark.peakGflops(m, reps + 2);
+                LlmBenchmark.Figures given = model == null ? null : measureModel(f, m);
+                LlmBenchmark.Figures demo = model != null ? null
+                        : LlmBenchmark.run(first, LlmBenchmark.Settings.demo(reps), m);
+                double peakAfter = LlmBenchmark.peakGflops(m, reps + 2);
+                double peak = Math.max(peakBefore, peakAfter);
+                f.put("peak_gflops", peak);
+                f.put("peak_gflops_before", peakBefore);
+                f.put("peak_gflops_after", peakAfter);
+                put(f, "", model != null ? given : demo, peak);
+            }
             if (model == null && !skip100m) {
-                TorchThreads.set(large);
-                try {
+                try (TorchThreads.Scope scope = TorchThreads.forModel(LlmBenchmark.model100m())) {
                     double bigBefore = LlmBenchmark.peakGflops(m, reps + 2);
                     LlmBenchmark.Figures big = LlmBenchmark.run(LlmBenchmark.model100m(),
                             LlmBenchmark.Settings.large(reps, !noTrain100m), m);
                     double bigPeak = Math.max(bigBefore, LlmBenchmark.peakGflops(m, reps + 2));
-                    f.put("threads_100m", large);
+                    f.put("threads_100m", scope.threads());
                     f.put("peak_gflops_100m", bigPeak);
                     put(f, "_100m", big, bigPeak);
                     if (noTrain100m) {
                         f.put("train_100m_note", "skipped (--no-train-100m): prefill and decoding only");
                     }
-                } finally {
-                    TorchThreads.set(small);
                 }
             }
         }
@@ -137,18 +136,15 @@ public final class BenchLlmCommand implements Callable<Integer> {
     /** {@code --profile}: each training step's phases and top operators, the traces in the directory. */
     private int profile() throws Exception {
         threads.apply();
-        int small = TorchThreads.get();
-        int large = threads.threads != null ? threads.threads : Runtime.getRuntime().availableProcessors();
         Files.createDirectories(profile);
         Map<String, Object> f = new LinkedHashMap<>();
         LlamaConfig config = skip100m ? LlmBenchmark.demoModel() : LlmBenchmark.model100m();
         LlmBenchmark.Settings s = skip100m ? LlmBenchmark.Settings.demo(reps) : LlmBenchmark.Settings.large(reps, true);
         f.put("model", skip100m ? "demo" : "100m");
-        f.put("threads", skip100m ? small : large);
         f.put("load_average_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        TorchThreads.set(skip100m ? small : large);
-        try (NDManager m = TensorDevice.newManager();
+        try (TorchThreads.Scope scope = TorchThreads.forModel(config); NDManager m = TensorDevice.newManager();
              DecoderWeights w = DecoderWeights.random(config, s.seed(), 0.02f, m)) {
+            f.put("threads", scope.threads());
             for (boolean lora : new boolean[] {false, true}) {
                 String kind = lora ? "lora" : "full";
                 Path trace = profile.resolve("train-step-" + kind + ".trace.json");
@@ -172,8 +168,6 @@ public final class BenchLlmCommand implements Callable<Integer> {
                 }
                 f.put(kind + "_trace", trace.toString());
             }
-        } finally {
-            TorchThreads.set(small);
         }
         f.put("load_average_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         output.print(spec.commandLine().getOut(), f, 36, "%.4g");

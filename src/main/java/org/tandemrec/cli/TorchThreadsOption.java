@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 
 /** {@code --threads}: the PyTorch intra-op thread count of the process, left to the engine unless given. */
 final class TorchThreadsOption {
-    @Option(names = "--threads", description = "PyTorch intra-op threads (default: the engine's).")
+    @Option(names = "--threads", description = "PyTorch intra-op threads (default: every core for a model of hidden "
+            + "size 256 or more, else the engine's).")
     Integer threads;
 
     /** Sets the engine's thread count when the option was given (it must be > 0). */
@@ -15,7 +16,7 @@ final class TorchThreadsOption {
             if (threads <= 0) {
                 throw new UsageException("--threads must be > 0, got " + threads);
             }
-            TorchThreads.set(threads);
+            TorchThreads.choose(threads);
         }
     }
 }

@@ -18,6 +18,7 @@ import org.tandemrec.llm.decoder.AvailableMemory;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.HfCheckpoint;
 import org.tandemrec.llm.decoder.LlamaConfig;
+import org.tandemrec.llm.decoder.TorchThreads;
 import org.tandemrec.llm.decoder.LlmFootprint;
 import org.tandemrec.llm.tokenizer.BpeTrainer;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
@@ -130,7 +131,8 @@ public final class Pretrainer {
             LlamaConfig lc = config.llamaConfig(tok.size());
             checkResources(lc, out, checkpoint, resuming);
             int[] stream = encodeStream(tok, documents);
-            try (DecoderWeights w = DecoderWeights.random(lc, config.seed(), 0.02f, m)) {
+            try (DecoderWeights w = DecoderWeights.random(lc, config.seed(), 0.02f, m);
+                 TorchThreads.Scope threads = TorchThreads.forModel(lc)) {
                 long start = System.nanoTime();
                 int steps = config.steps();
                 if (steps == 0) {

@@ -21,6 +21,7 @@ import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.HfCheckpoint;
 import org.tandemrec.llm.decoder.LlamaConfig;
+import org.tandemrec.llm.decoder.TorchThreads;
 import org.tandemrec.llm.lora.LoraAdapter;
 import org.tandemrec.llm.tokenizer.LlmTokenizer;
 import org.tandemrec.train.Parameter;
@@ -142,8 +143,11 @@ public record SftJob(Path model, Path trainData, Path validData, Path out, SftCo
                         stepLog.append("train", step, loss);
                     });
                     long t0 = System.nanoTime();
-                    TrainResult r = trainer.fit(task, validSeqs, new TrainHooks(null, checkpoint, resume, showProgress),
-                            (epoch, loss) -> stepLog.append("valid", epoch, loss));
+                    TrainResult r;
+                    try (TorchThreads.Scope threads = TorchThreads.forModel(mc)) {
+                        r = trainer.fit(task, validSeqs, new TrainHooks(null, checkpoint, resume, showProgress),
+                                (epoch, loss) -> stepLog.append("valid", epoch, loss));
+                    }
                     double seconds = (System.nanoTime() - t0) / 1e9;
 
                     String adapterDir = null;
