@@ -78,9 +78,9 @@ class LearningRateScheduleTest {
                 () -> new LearningRateSchedule(TrainConfig.ScheduleKind.COSINE, 1, 1, 10, 1.5));
         var e = assertThrows(IllegalArgumentException.class,
                 () -> TrainConfig.builder().schedule(TrainConfig.ScheduleKind.CONSTANT).minLrRatio(0.1).build());
-        assertTrue(e.getMessage().startsWith("minLrRatio"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("min_lr_ratio"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().skipNonFiniteSteps(-1).build());
-        assertTrue(e.getMessage().startsWith("skipNonFiniteSteps"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("skip_non_finite_steps"), e.getMessage());
         var c = TrainConfig.builder().schedule(TrainConfig.ScheduleKind.COSINE).learningRate(2).warmupSteps(2)
                 .minLrRatio(0.25).build();
         assertEquals(new LearningRateSchedule(TrainConfig.ScheduleKind.COSINE, 2, 2, 50, 0.25), LearningRateSchedule.of(c, 50));
