@@ -26,12 +26,7 @@ class BothMethodsTest {
 
     @Test
     void coReLlaReadsABdlmModelTunedOnItsTrainingPartWithItsIdTokens() throws Exception {
-        Path world = tmp.resolve("world");
-        assertEquals(0, CliRun.of("data", "synth", "--out", world.toString(), "--users", "80", "--items", "150",
-                "--interactions", "2000").code());
-        Path time = tmp.resolve("time");
-        assertEquals(0, CliRun.of("split", "--format", "tandem", world.toString(), "--out", time.toString(),
-                "--protocol", "time", "--task", "ctr", "--label-rule", ">=4").code());
+        Path time = CliRun.syntheticTimeSplit(tmp, 80, 150, 2000);
         Path loo = tmp.resolve("loo");
         CliRun cut = CliRun.of("split", "--format", "split", time.toString(), "--out", loo.toString(), "--sampler",
                 "popularity", "--negatives", "4");

@@ -26,12 +26,8 @@ class CorellaCommandTest {
 
     @Test
     void theThreeStagesRoutingAndTheComparison() throws Exception {
+        Path split = CliRun.syntheticTimeSplit(tmp, 80, 150, 2000);
         Path world = tmp.resolve("world");
-        assertEquals(0, CliRun.of("data", "synth", "--out", world.toString(), "--users", "80", "--items", "150",
-                "--interactions", "2000").code());
-        Path split = tmp.resolve("time");
-        assertEquals(0, CliRun.of("split", "--format", "tandem", world.toString(), "--out", split.toString(),
-                "--protocol", "time", "--task", "ctr", "--label-rule", ">=4").code());
         Path config = tmp.resolve("corella.yaml");
         Files.writeString(config, String.join("\n", "crm_epochs: 2", "history_items: 4", "min_history: 2",
                 "joint_samples: 16", "llm_samples: 8", "eval_rows: 50", "valid_rows: 40", "ablations: true",
