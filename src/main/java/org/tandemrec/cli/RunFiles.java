@@ -114,8 +114,8 @@ final class RunFiles {
         String actual = SplitIdentity.idsSha256(split);
         if (!recorded.isEmpty() && !recorded.equals(actual)) {
             throw new UnusableFileException(splitDir + ": its users and items are not those the model of " + dir
-                    + " was trained on (id maps sha256 " + actual.substring(0, 12) + "…, " + RUN + " records "
-                    + recorded.substring(0, Math.min(12, recorded.length())) + "… of " + run.path("split").asText("?")
+                    + " was trained on (id maps sha256 " + SplitIdentity.shortHash(actual) + "…, " + RUN + " records "
+                    + SplitIdentity.shortHash(recorded) + "… of " + run.path("split").asText("?")
                     + "); score it on a split of the same data");
         }
         if (modelUsers != split.numUsers() || modelItems != split.numItems()) {

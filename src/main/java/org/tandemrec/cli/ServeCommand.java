@@ -8,10 +8,11 @@ import org.tandemrec.collab.corella.ServedCascade;
 import org.tandemrec.eval.RunDirectory;
 import org.tandemrec.serve.CascadeServer;
 import org.tandemrec.serve.ServeSettings;
-import picocli.CommandLine;
+import org.tandemrec.split.SplitIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code tandem serve}: the CoReLLa cascade of a run directory over HTTP (see {@link CascadeServer}). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -81,8 +82,8 @@ public final class ServeCommand implements Callable<Integer> {
         String recorded = RunFiles.readRun(home).path(RunFiles.SPLIT_IDS_SHA256).asText("");
         if (!recorded.isEmpty() && !recorded.equals(cascade.splitIdsSha256())) {
             throw new org.tandemrec.base.UnusableFileException(home + ": the split its cascade.json names holds other users"
-                    + " and items than the run trained on (id maps sha256 " + cascade.splitIdsSha256().substring(0, 12)
-                    + "…, " + RunFiles.RUN + " records " + recorded.substring(0, Math.min(12, recorded.length())) + "…)");
+                    + " and items than the run trained on (id maps sha256 " + SplitIdentity.shortHash(cascade.splitIdsSha256())
+                    + "…, " + RunFiles.RUN + " records " + SplitIdentity.shortHash(recorded) + "…)");
         }
     }
 

@@ -217,14 +217,10 @@ public final class ModelFile {
         Optional<SplitIdentity> recorded = trainedOn(file);
         if (recorded.isPresent() && !recorded.get().idsSha256().equals(splitIdsSha256)) {
             throw new UnusableFileException(splitDir + ": its users and items are not those the model in " + file
-                    + " was trained on (id maps sha256 " + shortHash(splitIdsSha256) + "… of " + splitDir + ", "
-                    + shortHash(recorded.get().idsSha256()) + "… recorded in " + file.getFileName()
+                    + " was trained on (id maps sha256 " + SplitIdentity.shortHash(splitIdsSha256) + "… of " + splitDir + ", "
+                    + SplitIdentity.shortHash(recorded.get().idsSha256()) + "… recorded in " + file.getFileName()
                     + "); score it on a split of the same data");
         }
-    }
-
-    private static String shortHash(String hex) {
-        return hex.substring(0, Math.min(12, hex.length()));
     }
 
     private static void writeSplit(DataOutputStream out, Optional<SplitIdentity> trainedOn) throws IOException {
@@ -247,7 +243,7 @@ public final class ModelFile {
         String ids = in.readUTF();
         for (String h : new String[] {manifest, ids}) {
             if (!SHA256_HEX.matcher(h).matches()) {
-                throw new CheckpointException(file, "corrupted: split record '" + shortHash(h) + "' is not a SHA-256");
+                throw new CheckpointException(file, "corrupted: split record '" + SplitIdentity.shortHash(h) + "' is not a SHA-256");
             }
         }
         return Optional.of(new SplitIdentity(manifest, ids));

@@ -69,6 +69,11 @@ public record SplitIdentity(String manifestSha256, String idsSha256) {
         return new SplitIdentity(hashes[0], hashes[1]);
     }
 
+    /** The first 12 hex digits of a hash (all of a shorter text), as messages quote it before "…". */
+    public static String shortHash(String hex) {
+        return hex.substring(0, Math.min(12, hex.length()));
+    }
+
     /** The identity of the split read from {@code dir}. */
     public static SplitIdentity of(Path dir, SplitData split) throws IOException {
         return new SplitIdentity(SplitDirectory.sha256(dir.resolve(SplitManifest.FILE_NAME)), idsSha256(split));

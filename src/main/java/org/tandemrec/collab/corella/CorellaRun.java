@@ -279,7 +279,7 @@ public final class CorellaRun {
             String theirs = SplitIdentity.read(recorded).idsSha256();
             if (!theirs.equals(ids)) {
                 throw new UsageException(llmDir + ": its ID tokens index the users and items of another split (id maps "
-                        + "sha256 " + theirs.substring(0, 12) + "… in " + IdTokens.SPLIT_FILE + ", " + ids.substring(0, 12)
+                        + "sha256 " + SplitIdentity.shortHash(theirs) + "… in " + IdTokens.SPLIT_FILE + ", " + SplitIdentity.shortHash(ids)
                         + "… of " + splitDir + "); tune it on a split of the same users and items (tandem split "
                         + "--format split " + splitDir + " cuts one from this split's training part)");
             }
