@@ -103,15 +103,14 @@ public final class BenchLlmCommand implements Callable<Integer> {
                 // On a shared machine each peak is measured before and after its model and the higher
                 // value kept, so that a busy moment does not inflate every utilisation figure.
                 double peakBefore = LlmBenchmark.peakGflops(m, reps + 2);
-                LlmBenchmark.Figures given = model == null ? null : measureModel(f, m);
-                LlmBenchmark.Figures demo = model != null ? null
+                LlmBenchmark.Figures figures = model != null ? measureModel(f, m)
                         : LlmBenchmark.run(first, LlmBenchmark.Settings.demo(reps), m);
                 double peakAfter = LlmBenchmark.peakGflops(m, reps + 2);
                 double peak = Math.max(peakBefore, peakAfter);
                 f.put("peak_gflops", peak);
                 f.put("peak_gflops_before", peakBefore);
                 f.put("peak_gflops_after", peakAfter);
-                put(f, "", model != null ? given : demo, peak);
+                put(f, "", figures, peak);
             }
             if (model == null && !skip100m) {
                 try (TorchThreads.Scope scope = TorchThreads.forModel(LlmBenchmark.model100m())) {
