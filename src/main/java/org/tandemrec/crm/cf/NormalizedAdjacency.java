@@ -14,13 +14,29 @@ import org.tandemrec.split.UserItems;
  * neighbours in fixed order, so the result is the same for any thread count.
  */
 public final class NormalizedAdjacency {
+    /**
+     * Input bytes per column panel: a share of a large last-level cache, well above an L2 cache
+     * (2 MB panels were slower than one panel of 38 MB; 4–16 MB faster, 8 MB the best).
+     */
+    static final long PANEL_BYTES = 8L << 20;
+
     private final int numUsers;
     private final int numNodes;
     private final int[] rowStart;
     private final int[] cols;
     private final float[] vals;
+    private final long panelBytes;
 
     public NormalizedAdjacency(UserItems index) {
+        this(index, PANEL_BYTES);
+    }
+
+    /** As above, reading input rows in panels of {@code panelBytes} (tests use small panels). */
+    NormalizedAdjacency(UserItems index, long panelBytes) {
+        if (panelBytes <= 0) {
+            throw new IllegalArgumentException("panelBytes must be > 0, got " + panelBytes);
+        }
+        this.panelBytes = panelBytes;
         int u = index.numUsers();
         int n = u + index.numItems();
         int[] itemDegree = new int[index.numItems()];
@@ -111,35 +127,67 @@ public final class NormalizedAdjacency {
     /**
      * As above, computing only the output rows whose {@code wantedRows} flag is set (null: all);
      * the other rows of {@code out} and {@code acc} are left as they were.
+     *
+     * <p>The input rows are read in column panels of at most {@link #PANEL_BYTES}: every output
+     * row first sums its neighbours in the first panel, then in the next, and so on, carrying its
+     * partial sum in {@code out}. A large graph's rows are gathered at random; a panel's rows
+     * stay in the last-level cache while the panel is read (a layer over 150,000 nodes at 64
+     * dimensions, 2M non-zeros, two threads: 60 ms in one panel, 51 ms in five). Neighbour
+     * lists are sorted, so each row is still summed in column order and the result is the same
+     * to the bit for any panel count.
      */
     void multiply(float[] in, float[] out, float[] acc, boolean[] nonZeroRows, boolean[] wantedRows, int dim,
                   RowParallel parallel) {
+        int panelRows = panelRows(dim);
         parallel.run(chunks(parallel.threads() * 4), (from, to) -> {
             float[] row = new float[dim];
-            for (int r = from; r < to; r++) {
-                if (wantedRows != null && !wantedRows[r]) {
-                    continue;
-                }
-                java.util.Arrays.fill(row, 0f);
-                for (int k = rowStart[r], end = rowStart[r + 1]; k < end; k++) {
-                    if (nonZeroRows != null && !nonZeroRows[cols[k]]) {
+            int[] cursor = java.util.Arrays.copyOfRange(rowStart, from, to);
+            for (int first = 0; first < numNodes; first += panelRows) {
+                int limit = (int) Math.min(numNodes, (long) first + panelRows);
+                for (int r = from; r < to; r++) {
+                    if (wantedRows != null && !wantedRows[r]) {
                         continue;
                     }
-                    float w = vals[k];
-                    int o = cols[k] * dim;
-                    for (int j = 0; j < dim; j++) {
-                        row[j] += w * in[o + j];
+                    int base = r * dim;
+                    int k = cursor[r - from];
+                    int end = rowStart[r + 1];
+                    if (first == 0) {
+                        java.util.Arrays.fill(row, 0f);
+                    } else if (k == end || cols[k] >= limit) {
+                        continue;
+                    } else {
+                        System.arraycopy(out, base, row, 0, dim);
                     }
+                    for (; k < end && cols[k] < limit; k++) {
+                        if (nonZeroRows != null && !nonZeroRows[cols[k]]) {
+                            continue;
+                        }
+                        float w = vals[k];
+                        int o = cols[k] * dim;
+                        for (int j = 0; j < dim; j++) {
+                            row[j] += w * in[o + j];
+                        }
+                    }
+                    cursor[r - from] = k;
+                    System.arraycopy(row, 0, out, base, dim);
                 }
-                int base = r * dim;
-                System.arraycopy(row, 0, out, base, dim);
-                if (acc != null) {
-                    for (int j = 0; j < dim; j++) {
-                        acc[base + j] += row[j];
+            }
+            if (acc != null) {
+                for (int r = from; r < to; r++) {
+                    if (wantedRows != null && !wantedRows[r]) {
+                        continue;
+                    }
+                    for (int j = r * dim, end = j + dim; j < end; j++) {
+                        acc[j] += out[j];
                     }
                 }
             }
         });
+    }
+
+    /** Input rows per column panel of {@link #multiply}: {@link #PANEL_BYTES} of rows, at least one. */
+    int panelRows(int dim) {
+        return (int) Math.max(1, Math.min(numNodes, panelBytes / (4L * dim)));
     }
 
     /**
