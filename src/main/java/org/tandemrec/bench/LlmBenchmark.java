@@ -243,6 +243,33 @@ public final class LlmBenchmark {
     }
 
     /**
+     * Where one prefill pass's time goes: the forward pass of {@link ForwardBenchmark} (no cache,
+     * logits at every position) over {@code s.prefillBatch()} × {@code s.prefillSeq()} random
+     * ids, the fastest of {@code s.reps()} timed passes after a warm-up, then one more under the
+     * engine's profiler, which writes its trace to {@code trace}.
+     */
+    public static PrefillProfile profilePrefill(DecoderWeights w, Settings s, Path trace, NDManager m) {
+        Decoder d = new Decoder(w, null);
+        ForwardBenchmark.Result timed = ForwardBenchmark.run(d, s.prefillBatch(), s.prefillSeq(), s.reps(), s.seed(), m);
+        ForwardBenchmark.Result profiled;
+        JniUtils.startProfile(false, false, false);
+        try {
+            profiled = ForwardBenchmark.run(d, s.prefillBatch(), s.prefillSeq(), 1, s.seed(), m);
+        } finally {
+            JniUtils.stopProfile(trace.toString());
+        }
+        return new PrefillProfile(s.prefillBatch() * s.prefillSeq(), timed.forwardSeconds(), OperatorProfile.read(trace),
+                profiled.forwardSeconds());
+    }
+
+    /**
+     * A prefill pass's best wall time and the engine's operators over the profiled passes (a
+     * warm-up and a timed one: divide by two for one pass).
+     */
+    public record PrefillProfile(int tokens, double seconds, OperatorProfile operators, double profiledSeconds) {
+    }
+
+    /**
      * One training step's wall time and its phases, in seconds: releasing the last gradients,
      * forward + backward, clipping, the optimiser's update; and the profiled step's wall time and
      * the engine's operators in it (what the step holds beyond the engine's time is Java's, and the

@@ -62,7 +62,8 @@ public final class BenchLlmCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--profile", paramLabel = "DIR",
-            description = "Instead of the figures: where one training step's time goes (full and LoRA) for the ~125M model "
+            description = "Instead of the figures: where one training step's time goes (full and LoRA) and one prefill "
+                    + "pass's for the ~125M model "
                     + "(the demo model with --skip-100m): its phases and the engine's operators by self time; the "
                     + "profiler's traces (Chrome trace JSON) are written to DIR.")
     Path profile;
@@ -155,22 +156,37 @@ public final class BenchLlmCommand implements Callable<Integer> {
                 f.put(kind + "_clip_s", p.clipSeconds());
                 f.put(kind + "_optimizer_s", p.optimizerSeconds());
                 f.put(kind + "_profiled_step_s", p.profiledSeconds());
-                f.put(kind + "_engine_s", p.operators().engineSeconds());
-                f.put(kind + "_operators_self_s", p.operators().selfSeconds());
-                f.put(kind + "_matmul_self_s", p.operators().selfSeconds(List.of("aten::mm", "aten::bmm", "aten::addmm")));
-                List<OperatorProfile.Operator> ops = p.operators().operators();
-                for (int k = 0; k < Math.min(PROFILE_TOP, ops.size()); k++) {
-                    OperatorProfile.Operator o = ops.get(k);
-                    f.put(String.format(Locale.ROOT, "%s_op_%02d", kind, k + 1), String.format(Locale.ROOT,
-                            "%s %.3f s (%.1f %% of the operators' time, %d calls)", o.name(), o.selfSeconds(),
-                            100 * o.selfSeconds() / p.operators().selfSeconds(), o.calls()));
-                }
+                putOperators(f, kind, p.operators(), 1);
                 f.put(kind + "_trace", trace.toString());
             }
+            Path trace = profile.resolve("prefill.trace.json");
+            LlmBenchmark.PrefillProfile p = LlmBenchmark.profilePrefill(w, s, trace, m);
+            f.put("prefill_tokens", p.tokens());
+            f.put("prefill_s", p.seconds());
+            f.put("prefill_profiled_s", p.profiledSeconds());
+            putOperators(f, "prefill", p.operators(), 2);
+            f.put("prefill_trace", trace.toString());
         }
         f.put("load_average_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         output.print(spec.commandLine().getOut(), f, 36, "%.4g");
         return 0;
+    }
+
+    /**
+     * The engine's time and its operators by self time under {@code prefix}, divided by
+     * {@code passes} (the profiled passes: per pass).
+     */
+    private static void putOperators(Map<String, Object> f, String prefix, OperatorProfile ops, int passes) {
+        f.put(prefix + "_engine_s", ops.engineSeconds() / passes);
+        f.put(prefix + "_operators_self_s", ops.selfSeconds() / passes);
+        f.put(prefix + "_matmul_self_s", ops.selfSeconds(List.of("aten::mm", "aten::bmm", "aten::addmm")) / passes);
+        List<OperatorProfile.Operator> list = ops.operators();
+        for (int k = 0; k < Math.min(PROFILE_TOP, list.size()); k++) {
+            OperatorProfile.Operator o = list.get(k);
+            f.put(String.format(Locale.ROOT, "%s_op_%02d", prefix, k + 1), String.format(Locale.ROOT,
+                    "%s %.3f s (%.1f %% of the operators' time, %d calls)", o.name(), o.selfSeconds() / passes,
+                    100 * o.selfSeconds() / ops.selfSeconds(), o.calls() / passes));
+        }
     }
 
     /** The figures of {@code --model}: its checkpoint's weights, or random ones when it has only a config.json. */

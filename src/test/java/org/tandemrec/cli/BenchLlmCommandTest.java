@@ -51,7 +51,7 @@ class BenchLlmCommandTest {
     }
 
     @Test
-    void profileWritesEachStepsTraceAndAccountsItsPhases(@TempDir Path tmp) throws Exception {
+    void profileWritesEachStepsAndThePrefillsTraceAndAccountsTheirPhases(@TempDir Path tmp) throws Exception {
         assertEquals(2, run("bench", "llm", "--profile", tmp.toString(), "--model", tmp.toString()).code());
         Path dir = tmp.resolve("profile");
         CliRun r = run("bench", "llm", "--profile", dir.toString(), "--skip-100m", "--reps", "1", "--threads", "1", "--json");
@@ -68,5 +68,11 @@ class BenchLlmCommandTest {
             assertTrue(j.get(kind + "_op_01").asText().startsWith("aten::"), j.get(kind + "_op_01").asText());
         }
         assertEquals(1024, j.get("full_tokens").asInt(), "the demo model's batch, 8 x 128");
+        assertTrue(Files.size(dir.resolve("prefill.trace.json")) > 0);
+        assertEquals(j.get("prefill_tokens").asInt(), 8 * 128, "the demo model's prefill batch");
+        double engine = j.get("prefill_engine_s").asDouble();
+        assertTrue(engine > 0 && j.get("prefill_matmul_self_s").asDouble() > 0
+                && j.get("prefill_matmul_self_s").asDouble() <= engine, j.toString());
+        assertTrue(j.get("prefill_op_01").asText().startsWith("aten::"), j.get("prefill_op_01").asText());
     }
 }
