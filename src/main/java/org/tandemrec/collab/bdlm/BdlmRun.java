@@ -30,6 +30,7 @@ import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.HfCheckpoint;
 import org.tandemrec.llm.decoder.LlamaConfig;
+import org.tandemrec.llm.decoder.TorchThreads;
 import org.tandemrec.llm.lora.LoraAdapter;
 import org.tandemrec.llm.sft.SftConfig;
 import org.tandemrec.llm.sft.SftMemory;
@@ -186,76 +187,80 @@ public final class BdlmRun {
             DrsPairs pairs = DrsPairs.of(sampler.sample(s.drsPositions(), 0.0, s.seed() + 1), trainSeq);
             summary.put("bdlm examples", llmExamples.size() + " fine-tuning sequences, " + pairs.size() + " CRM pairs");
 
-            // GPT4SM reads the base LLM's features, so LLM-Rec's model is built for either.
-            BdlmLanguageModel baseText = new BdlmLanguageModel(new Decoder(base, null), baseTok, prompts,
-                    PromptStyle.TEXT_ONLY, -1, split.numUsers(), 16);
-            if (s.runs("llm-rec")) {
-                step("LLM-Rec: the base LLM prompted with text");
-                records.addAll(llmRecords("llm-rec", baseText, test, m));
-            }
-            double crmWeight = IdTokenRows.scoreScale(crm, loaded);
-            if (s.runs("gpt4sm")) {
-                step("GPT4SM: the base LLM's features into the CRM");
-                FeatureEnhancedCrm gpt4sm = FeatureEnhancedCrm.initial(IdTokenRows.rows(loaded, 0, split.numUsers()),
-                        IdTokenRows.rows(loaded, split.numUsers(), split.numItems()), h, s.drsHidden(), crmWeight, s.seed());
-                DrsExamples baseFeatures = pairs.withFeatures(baseText.interactions(m, pairs.users(), pairs.items(),
-                        pairs.histories(), true).features());
-                new Trainer(drsTrainConfig(pairs.size())).fit(new DrsTask("gpt4sm", gpt4sm, baseFeatures),
-                        new TrainHooks(null, out.resolve("checkpoints/gpt4sm.ckpt"), resume, showProgress));
-                records.addAll(drsRecords("gpt4sm", gpt4sm, baseText, test, m));
-            }
+            // The LLM phases take every core when the model is large enough; the CRMs above kept the
+            // launcher's count, at which their small products run several times faster.
+            try (TorchThreads.Scope threads = TorchThreads.forModel(lc)) {
+                // GPT4SM reads the base LLM's features, so LLM-Rec's model is built for either.
+                BdlmLanguageModel baseText = new BdlmLanguageModel(new Decoder(base, null), baseTok, prompts,
+                        PromptStyle.TEXT_ONLY, -1, split.numUsers(), 16);
+                if (s.runs("llm-rec")) {
+                    step("LLM-Rec: the base LLM prompted with text");
+                    records.addAll(llmRecords("llm-rec", baseText, test, m));
+                }
+                double crmWeight = IdTokenRows.scoreScale(crm, loaded);
+                if (s.runs("gpt4sm")) {
+                    step("GPT4SM: the base LLM's features into the CRM");
+                    FeatureEnhancedCrm gpt4sm = FeatureEnhancedCrm.initial(IdTokenRows.rows(loaded, 0, split.numUsers()),
+                            IdTokenRows.rows(loaded, split.numUsers(), split.numItems()), h, s.drsHidden(), crmWeight, s.seed());
+                    DrsExamples baseFeatures = pairs.withFeatures(baseText.interactions(m, pairs.users(), pairs.items(),
+                            pairs.histories(), true).features());
+                    new Trainer(drsTrainConfig(pairs.size())).fit(new DrsTask("gpt4sm", gpt4sm, baseFeatures),
+                            new TrainHooks(null, out.resolve("checkpoints/gpt4sm.ckpt"), resume, showProgress));
+                    records.addAll(drsRecords("gpt4sm", gpt4sm, baseText, test, m));
+                }
 
-            // Without ID tokens the LLM side is InstructRec's text-only fine-tuning at the same budget.
-            // With a λ sweep every λ is a variant of its own and the best on validation HR@1 is
-            // reported as bdlm-llm / bdlm-drs: λ is never chosen on the test part.
-            List<Variant> variants = new ArrayList<>();
-            List<Double> lambdas = new ArrayList<>(List.of(s.lambda()));
-            s.lambdaSweep().stream().filter(l -> !lambdas.contains(l)).forEach(lambdas::add);
-            if (s.runs("bdlm")) {
-                for (double l : lambdas) {
-                    variants.add(new Variant(lambdas.size() == 1 ? "" : lambdaSuffix(l), l, true, true));
+                // Without ID tokens the LLM side is InstructRec's text-only fine-tuning at the same budget.
+                // With a λ sweep every λ is a variant of its own and the best on validation HR@1 is
+                // reported as bdlm-llm / bdlm-drs: λ is never chosen on the test part.
+                List<Variant> variants = new ArrayList<>();
+                List<Double> lambdas = new ArrayList<>(List.of(s.lambda()));
+                s.lambdaSweep().stream().filter(l -> !lambdas.contains(l)).forEach(lambdas::add);
+                if (s.runs("bdlm")) {
+                    for (double l : lambdas) {
+                        variants.add(new Variant(lambdas.size() == 1 ? "" : lambdaSuffix(l), l, true, true));
+                    }
                 }
-            }
-            if (s.runs("instructrec") || s.runs("bdlm")) {
-                variants.add(new Variant("-no-et", s.lambda(), false, false));
-            }
-            if (s.runs("bdlm") && s.ablations()) {
-                variants.add(new Variant("-no-jl", 0, true, true));
-                variants.add(new Variant("-no-pe", s.lambda(), true, false));
-            }
-            double bestValid = Double.NEGATIVE_INFINITY;
-            Variant best = null;
-            List<MetricRecord> bestRecords = List.of();
-            for (Variant v : variants) {
-                step("%s: λ %s, %s", v.name(), v.lambda(), v.idTokens() ? (v.preload() ? "ID tokens pre-loaded from "
-                        + s.crm() : "ID tokens initialised as new tokens") : "text only");
-                VariantScores r = trainVariant(v, split, base, baseTok, prompts, v.preload() ? loaded : fresh, loaded,
-                        crmWeight, llmExamples, pairs, trainSeq, test, valid, m);
-                records.addAll(r.records());
-                curves.addAll(r.curves());
-                MutualLearning.Timing t = r.timing();
-                summary.put(v.name(), String.format(Locale.ROOT, "λ %s, validation HR@1 %.4f, %d steps", v.lambda(),
-                        r.validLlm(), r.steps()));
-                timings.put(v.name(), String.format(Locale.ROOT, "%d steps in %.0f s (LLM steps %.0f s, CRM steps %.0f s,"
-                        + " first LLM features %.0f s; joint learning's own: λ·MSE pulls %.1f s, features refreshed %.0f s"
-                        + " = %.1f %% over the sides trained separately)", r.steps(), r.seconds(), t.llmTaskSeconds(),
-                        t.crmTaskSeconds(), t.firstFeaturesSeconds(), t.pullSeconds(), t.refreshSeconds(),
-                        100 * t.overhead(r.seconds())));
-                if (lambdas.size() > 1 && v.suffix().startsWith("-lambda-") && r.validLlm() > bestValid) {
-                    bestValid = r.validLlm();
-                    best = v;
-                    bestRecords = r.records();
+                if (s.runs("instructrec") || s.runs("bdlm")) {
+                    variants.add(new Variant("-no-et", s.lambda(), false, false));
                 }
-            }
-            if (best != null) {
-                for (MetricRecord r : bestRecords) {
-                    records.add(r.withModel(r.model().replace(best.suffix(), "")));
+                if (s.runs("bdlm") && s.ablations()) {
+                    variants.add(new Variant("-no-jl", 0, true, true));
+                    variants.add(new Variant("-no-pe", s.lambda(), true, false));
                 }
-                Path chosen = out.resolve("bdlm-llm" + best.suffix());
-                org.tandemrec.base.Directories.deleteTree(out.resolve("bdlm-llm"));
-                Files.move(chosen, out.resolve("bdlm-llm"));
-                summary.put("bdlm λ", best.lambda() + " (best validation HR@1 " + String.format(Locale.ROOT, "%.4f", bestValid)
-                        + " of " + lambdas + ")");
+                double bestValid = Double.NEGATIVE_INFINITY;
+                Variant best = null;
+                List<MetricRecord> bestRecords = List.of();
+                for (Variant v : variants) {
+                    step("%s: λ %s, %s", v.name(), v.lambda(), v.idTokens() ? (v.preload() ? "ID tokens pre-loaded from "
+                            + s.crm() : "ID tokens initialised as new tokens") : "text only");
+                    VariantScores r = trainVariant(v, split, base, baseTok, prompts, v.preload() ? loaded : fresh, loaded,
+                            crmWeight, llmExamples, pairs, trainSeq, test, valid, m);
+                    records.addAll(r.records());
+                    curves.addAll(r.curves());
+                    MutualLearning.Timing t = r.timing();
+                    summary.put(v.name(), String.format(Locale.ROOT, "λ %s, validation HR@1 %.4f, %d steps", v.lambda(),
+                            r.validLlm(), r.steps()));
+                    timings.put(v.name(), String.format(Locale.ROOT, "%d steps in %.0f s (LLM steps %.0f s, CRM steps %.0f s,"
+                            + " first LLM features %.0f s; joint learning's own: λ·MSE pulls %.1f s, features refreshed %.0f s"
+                            + " = %.1f %% over the sides trained separately)", r.steps(), r.seconds(), t.llmTaskSeconds(),
+                            t.crmTaskSeconds(), t.firstFeaturesSeconds(), t.pullSeconds(), t.refreshSeconds(),
+                            100 * t.overhead(r.seconds())));
+                    if (lambdas.size() > 1 && v.suffix().startsWith("-lambda-") && r.validLlm() > bestValid) {
+                        bestValid = r.validLlm();
+                        best = v;
+                        bestRecords = r.records();
+                    }
+                }
+                if (best != null) {
+                    for (MetricRecord r : bestRecords) {
+                        records.add(r.withModel(r.model().replace(best.suffix(), "")));
+                    }
+                    Path chosen = out.resolve("bdlm-llm" + best.suffix());
+                    org.tandemrec.base.Directories.deleteTree(out.resolve("bdlm-llm"));
+                    Files.move(chosen, out.resolve("bdlm-llm"));
+                    summary.put("bdlm λ", best.lambda() + " (best validation HR@1 " + String.format(Locale.ROOT, "%.4f", bestValid)
+                            + " of " + lambdas + ")");
+                }
             }
         }
         return new Result(records, summary, timings, curves);

@@ -35,6 +35,7 @@ import org.tandemrec.llm.decoder.CausalLmGradients;
 import org.tandemrec.llm.decoder.Decoder;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.LlamaConfig;
+import org.tandemrec.llm.decoder.TorchThreads;
 import org.tandemrec.llm.lora.LoraAdapter;
 import org.tandemrec.llm.lora.LoraConfig;
 import org.tandemrec.llm.sft.SftConfig;
@@ -193,33 +194,37 @@ public final class CorellaRun {
             ClickExamples joint = parts.train().select(jointRows);
             ClickExamples alone = parts.train().select(llmRows);
 
-            if (s.runs("tallrec")) {
-                step("TALLRec: the LLM tuned alone (LoRA) on the same %d + %d rows", joint.size(), alone.size());
-                try (LoraAdapter tallrec = LoraAdapter.create(base, loraConfig(), s.seed(), m)) {
-                    ClickLanguageModel lm = new ClickLanguageModel(new Decoder(base, tallrec), tok, prompts, style,
-                            SCORE_BATCH);
-                    int[] both = Arrays.copyOf(jointRows, jointRows.length + llmRows.length);
-                    System.arraycopy(llmRows, 0, both, jointRows.length, llmRows.length);
-                    curves.addAll(llmAlone("tallrec", base, tallrec, lm, parts.train().select(both), m));
-                    Cascade.Scorer llm = CalibratedScorers.of(lm, valid, m).scorer();
-                    records.addAll(records(data, "tallrec", llm.score(test)));
+            // The LLM's phases take every core when the model is large enough; stage 1 kept the
+            // launcher's count, at which DCNv2's small products run several times faster.
+            try (TorchThreads.Scope threads = TorchThreads.forModel(base.config())) {
+                if (s.runs("tallrec")) {
+                    step("TALLRec: the LLM tuned alone (LoRA) on the same %d + %d rows", joint.size(), alone.size());
+                    try (LoraAdapter tallrec = LoraAdapter.create(base, loraConfig(), s.seed(), m)) {
+                        ClickLanguageModel lm = new ClickLanguageModel(new Decoder(base, tallrec), tok, prompts, style,
+                                SCORE_BATCH);
+                        int[] both = Arrays.copyOf(jointRows, jointRows.length + llmRows.length);
+                        System.arraycopy(llmRows, 0, both, jointRows.length, llmRows.length);
+                        curves.addAll(llmAlone("tallrec", base, tallrec, lm, parts.train().select(both), m));
+                        Cascade.Scorer llm = CalibratedScorers.of(lm, valid, m).scorer();
+                        records.addAll(records(data, "tallrec", llm.score(test)));
+                    }
                 }
-            }
 
-            List<Variant> variants = new ArrayList<>();
-            if (s.runs("corella")) {
-                variants.add(new Variant("", true, true, true, true));
-            }
-            if (s.runs("corella") && s.ablations()) {
-                variants.add(new Variant("-no-stage1", false, true, true, true));
-                variants.add(new Variant("-no-stage2", true, false, true, true));
-                variants.add(new Variant("-no-stage3", true, true, false, true));
-                variants.add(new Variant("-no-align", true, true, true, false));
-            }
-            for (Variant v : variants) {
-                step("%s: stages %s%s%s%s", v.name(), v.stage1() ? "1 " : "", v.stage2() ? "2 " : "", v.stage3() ? "3" : "",
-                        v.stage2() && !v.align() ? " (γ = 0)" : "");
-                runVariant(v, data, dcnv2, base, tok, prompts, style, joint, alone, records, curves, summary, timings, m);
+                List<Variant> variants = new ArrayList<>();
+                if (s.runs("corella")) {
+                    variants.add(new Variant("", true, true, true, true));
+                }
+                if (s.runs("corella") && s.ablations()) {
+                    variants.add(new Variant("-no-stage1", false, true, true, true));
+                    variants.add(new Variant("-no-stage2", true, false, true, true));
+                    variants.add(new Variant("-no-stage3", true, true, false, true));
+                    variants.add(new Variant("-no-align", true, true, true, false));
+                }
+                for (Variant v : variants) {
+                    step("%s: stages %s%s%s%s", v.name(), v.stage1() ? "1 " : "", v.stage2() ? "2 " : "", v.stage3() ? "3" : "",
+                            v.stage2() && !v.align() ? " (γ = 0)" : "");
+                    runVariant(v, data, dcnv2, base, tok, prompts, style, joint, alone, records, curves, summary, timings, m);
+                }
             }
         }
         return new Result(records, summary, timings, curves);
