@@ -40,7 +40,7 @@ import org.tandemrec.llm.sft.SftConfig;
  * drs_hidden: 64             # the feature-enhanced CRM's hidden layer
  * drs_batch_size: 64
  * drs_learning_rate: 0.001
- * eval_users: 0              # test users scored (a seeded sample, the same for every model); 0: all
+ * eval_users: 1000           # test users scored (a seeded sample, the same for every model); 0: all
  * valid_users: 200           # validation users for choosing λ
  * rescale_id_rows: true      # bring same-size CRM vectors to the vocabulary's scale
  * seed: 42
@@ -133,13 +133,15 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, Li
      * with 20 warm-up steps and batches of 8, the ID rows brought to the vocabulary's scale. On the
      * synthetic world's small LLM, LoRA (r 8 on q/v, rate 1e-3) with unscaled LightGCN rows left
      * the LLM at chance (interaction AUC 0.51); full fine-tuning with rescaled rows reached 0.72.
-     * For a checkpoint too large to fine-tune whole, give {@code sft: {mode: lora}}.
+     * For a checkpoint too large to fine-tune whole, give {@code sft: {mode: lora}}. At most 1,000
+     * test users are scored: every LLM row reads a top-K prompt and two interaction prompts per
+     * user, and on 20,000 users that alone would take the demo-size LLM over an hour per row.
      */
     public static BdlmSettings defaults() {
         SftConfig sft = SftConfig.builder().mode(SftConfig.Mode.FULL).learningRate(5e-4).batchSize(8).warmupSteps(20)
                 .loraDropout(0.0).build();
         return new BdlmSettings("lightgcn", 0, List.of("gmf", "neumf", "sasrec", "gru4rec", "bert4rec"), METHODS, 10, 0, "movie",
-                "movies", "watched", "watch", 2000, 0.5, 1000, 2, 0.1, List.of(), false, 64, 64, 1e-3, 0, 200, true,
+                "movies", "watched", "watch", 2000, 0.5, 1000, 2, 0.1, List.of(), false, 64, 64, 1e-3, 1000, 200, true,
                 42L, sft);
     }
 
