@@ -170,15 +170,11 @@ public final class NormalizedAdjacency {
                     }
                     cursor[r - from] = k;
                     System.arraycopy(row, 0, out, base, dim);
-                }
-            }
-            if (acc != null) {
-                for (int r = from; r < to; r++) {
-                    if (wantedRows != null && !wantedRows[r]) {
-                        continue;
-                    }
-                    for (int j = r * dim, end = j + dim; j < end; j++) {
-                        acc[j] += out[j];
+                    if (acc != null && k == end) {
+                        // The row's last panel: its sum is complete and still in the cache.
+                        for (int j = 0; j < dim; j++) {
+                            acc[base + j] += row[j];
+                        }
                     }
                 }
             }
