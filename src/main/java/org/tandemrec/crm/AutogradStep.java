@@ -1,15 +1,14 @@
 package org.tandemrec.crm;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.tandemrec.base.GradientRecording;
 import org.tandemrec.base.TensorDevice;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.TensorConstants;
@@ -22,12 +21,12 @@ import org.tandemrec.train.TensorConstants;
  * only the rows a batch touches: its unique ids form a small K × d table and the batch's ids are
  * remapped into it, so a step costs O(rows touched), not O(table). After {@link #backward} the
  * gradients are added into the parameters (touched rows only for tables). One NDManager per
- * step, closed with the step. Only one training step may be open per JVM at a time (the PyTorch
- * engine allows a single gradient collector).
+ * step, closed with the step. A training step records on its own thread only, so models may
+ * train on several threads at once; open and close a step on one thread.
  */
 public final class AutogradStep implements AutoCloseable {
     private final NDManager manager;
-    private final GradientCollector collector;
+    private final GradientRecording collector;
     private final List<Bound> bound = new ArrayList<>();
     private final List<BoundFields> boundFields = new ArrayList<>();
 
@@ -76,7 +75,7 @@ public final class AutogradStep implements AutoCloseable {
 
     private AutogradStep(boolean training) {
         this.manager = TensorDevice.newManager();
-        this.collector = training ? Engine.getInstance().newGradientCollector() : null;
+        this.collector = training ? new GradientRecording() : null;
     }
 
     /** A step that records gradients. */

@@ -51,6 +51,12 @@ public final class CrmCatalog {
     public static final List<String> MODELS = List.of("random", "pop", "mf-bpr", "mf-bce", "gmf", "mlp", "neumf",
             "lightgcn", "dcnv2", "autoint", "xdeepfm", "fibinet", "sasrec", "gru4rec", "bert4rec");
 
+    /**
+     * The next-item models: one sequence per user per epoch, so they train for many epochs and are
+     * the longest to train of the catalogue on data with many users.
+     */
+    public static final java.util.Set<String> SEQUENTIAL = java.util.Set.of("sasrec", "gru4rec", "bert4rec");
+
     private static final Logger LOG = LoggerFactory.getLogger(CrmCatalog.class);
 
     private CrmCatalog() {
@@ -241,19 +247,19 @@ public final class CrmCatalog {
         };
         return switch (model) {
             case "random", "pop" -> null;
-            default -> click ? ctrValidation(split) : rankingValidation(split);
+            default -> click ? ctrValidation(model, split) : rankingValidation(model, split);
         };
     }
 
-    private static Validation rankingValidation(SplitData split) {
+    private static Validation rankingValidation(String model, SplitData split) {
         CandidateLists lists = split.validCandidates();
         if (lists.size() == 0) {
-            return split.ctrValid().size() > 0 ? ctrValidation(split) : null;
+            return split.ctrValid().size() > 0 ? ctrValidation(model, split) : null;
         }
-        return new Validation("hr@10", m -> logged("hr@10", CrmEvaluation.hitRate(m::score, lists, 10)));
+        return new Validation("hr@10", m -> logged(model, "hr@10", CrmEvaluation.hitRate(m::score, lists, 10)));
     }
 
-    private static Validation ctrValidation(SplitData split) {
+    private static Validation ctrValidation(String model, SplitData split) {
         InteractionTable v = split.ctrValid();
         if (v.size() == 0) {
             return null;
@@ -268,12 +274,15 @@ public final class CrmCatalog {
         if (!hasBoth) {
             return null;
         }
-        return new Validation("auc", m -> logged("auc", Auc.of(labels, m.score(users, items))));
+        return new Validation("auc", m -> logged(model, "auc", Auc.of(labels, m.score(users, items))));
     }
 
-    /** Each epoch's validation figure goes to the log, so settings can be compared on it. */
-    private static double logged(String metric, double value) {
-        LOG.info("validation {} {}", metric, String.format(java.util.Locale.ROOT, "%.4f", value));
+    /**
+     * Each epoch's validation figure goes to the log, so settings can be compared on it; named by
+     * model, as models may train side by side.
+     */
+    private static double logged(String model, String metric, double value) {
+        LOG.info("{} validation {} {}", model, metric, String.format(java.util.Locale.ROOT, "%.4f", value));
         return value;
     }
 }

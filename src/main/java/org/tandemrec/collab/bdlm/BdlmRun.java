@@ -6,13 +6,16 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.tandemrec.base.Directories;
 import org.tandemrec.base.FreeSpace;
+import org.tandemrec.base.SideBySide;
 import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmCatalog;
@@ -167,14 +170,9 @@ public final class BdlmRun {
 
             checkPromptsFit(prompts, test, valid);
             step("CRM %s at the LLM's hidden size %d", s.crm(), h);
-            Recommender crm = trainCrm(s.crm(), h, split, curves);
+            Recommender crm = trainCrm(s.crm(), h, split, curves, showProgress);
             records.addAll(crmRecords(s.crm(), crm, test, valid));
-            for (String b : s.baselines()) {
-                if (!b.equals(s.crm())) {
-                    step("baseline %s", b);
-                    records.addAll(crmRecords(b, trainCrm(b, 0, split, curves), test, valid));
-                }
-            }
+            records.addAll(baselines(split, test, valid, curves));
             double scale = IdTokenRows.rms(base);
             VocabularyExtension loaded = IdTokenRows.of(split, crm, h, scale, true, s.rescaleIdRows(), s.seed());
             VocabularyExtension fresh = IdTokenRows.of(split, crm, h, scale, false, s.rescaleIdRows(), s.seed());
@@ -296,8 +294,42 @@ public final class BdlmRun {
         log.flush();
     }
 
+    /**
+     * The CRM baselines, trained side by side (one per core; each has its own seed, so they are
+     * the models trained one at a time would be), the sequence models started first as the
+     * longest; scored, and their curves kept, in the order of the settings.
+     */
+    private List<MetricRecord> baselines(SplitData split, BdlmEvaluation test, BdlmEvaluation valid, List<Curve> curves)
+            throws IOException {
+        List<String> names = s.baselines().stream().filter(b -> !b.equals(s.crm())).toList();
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        int threads = SideBySide.threadsFor(names.size());
+        step("baselines %s%s", String.join(", ", names), threads > 1 ? " (" + threads + " side by side)" : "");
+        List<SideBySide.Job<Recommender>> jobs = new ArrayList<>();
+        List<List<Curve>> trained = new ArrayList<>();
+        for (String b : names) {
+            List<Curve> own = new ArrayList<>();
+            trained.add(own);
+            // Two bars cannot share a terminal line: side by side, progress goes to the log.
+            jobs.add(() -> trainCrm(b, 0, split, own, showProgress && threads == 1));
+        }
+        int[] start = IntStream.range(0, names.size()).boxed()
+                .sorted(Comparator.comparing(k -> !CrmCatalog.SEQUENTIAL.contains(names.get(k))))
+                .mapToInt(Integer::intValue).toArray();
+        List<Recommender> models = SideBySide.run(jobs, threads, start);
+        List<MetricRecord> records = new ArrayList<>();
+        for (int k = 0; k < names.size(); k++) {
+            curves.addAll(trained.get(k));
+            records.addAll(crmRecords(names.get(k), models.get(k), test, valid));
+        }
+        return records;
+    }
+
     /** Trains (or, resuming, loads) a CRM; its training loss and validation metric by epoch go to {@code curves}. */
-    private Recommender trainCrm(String model, int dim, SplitData split, List<Curve> curves) throws IOException {
+    private Recommender trainCrm(String model, int dim, SplitData split, List<Curve> curves, boolean progressBar)
+            throws IOException {
         CrmSpec d = CrmSpec.defaults(model);
         TrainConfig t = s.crmEpochs() > 0 && model.equals(s.crm()) ? d.train().toBuilder().epochs(s.crmEpochs()).build()
                 : d.train();
@@ -314,7 +346,7 @@ public final class BdlmRun {
             return CrmCatalog.load(file);
         }
         epochs.delete();
-        Recommender r = CrmCatalog.train(spec, split, epochs.hooks(new TrainHooks(null, null, false, showProgress)));
+        Recommender r = CrmCatalog.train(spec, split, epochs.hooks(new TrainHooks(null, null, false, progressBar)));
         curves.addAll(epochs.curves("CRMs: ", model, spec.train().epochs(), CrmCatalog.validationMetric(model, split)));
         try {
             Files.createDirectories(file.getParent());

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.tandemrec.base.Directories;
 import org.tandemrec.base.FreeSpace;
+import org.tandemrec.base.SideBySide;
 import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmCatalog;
@@ -166,11 +167,26 @@ public final class CorellaRun {
         segments.addAll(CrmEvaluation.segmentations(split, test.users(), test.items()));
         Data data = new Data(split, parts, valid, test, segments, splitName);
         records.addAll(records(data, "dcnv2", dcnTest));
-        for (String b : s.baselines()) {
-            step("baseline %s", b);
+        // Side by side, one per core (each has its own seed: the models one at a time would give);
+        // two progress bars cannot share a terminal line, so then progress goes to the log.
+        List<String> baselines = s.baselines();
+        int crmThreads = SideBySide.threadsFor(baselines.size());
+        if (!baselines.isEmpty()) {
+            step("baselines %s%s", String.join(", ", baselines), crmThreads > 1 ? " (" + crmThreads + " side by side)" : "");
+        }
+        List<SideBySide.Job<Recommender>> jobs = new ArrayList<>();
+        List<EpochLog> logs = new ArrayList<>();
+        for (String b : baselines) {
             EpochLog epochs = epochLog(b);
-            Recommender r = CrmCatalog.train(spec(b), split, epochs.hooks(new TrainHooks(null, null, false, showProgress)));
-            curves.addAll(epochs.curves("CRMs: ", b, spec(b).train().epochs(), CrmCatalog.validationMetric(b, split)));
+            logs.add(epochs);
+            jobs.add(() -> CrmCatalog.train(spec(b), split, epochs.hooks(new TrainHooks(null, null, false,
+                    showProgress && crmThreads == 1))));
+        }
+        List<Recommender> trained = SideBySide.run(jobs, crmThreads, null);
+        for (int k = 0; k < baselines.size(); k++) {
+            String b = baselines.get(k);
+            Recommender r = trained.get(k);
+            curves.addAll(logs.get(k).curves("CRMs: ", b, spec(b).train().epochs(), CrmCatalog.validationMetric(b, split)));
             // Click models read each row's own history, as DCNv2 does here.
             records.addAll(records(data, b, r instanceof CtrModel<?, ?> c ? c.scoreExamples(test.users(), test.items(),
                     test.histories()) : r.score(test.users(), test.items())));

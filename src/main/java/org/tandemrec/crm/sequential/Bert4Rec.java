@@ -47,7 +47,7 @@ public final class Bert4Rec extends SequenceEncoder<Bert4RecConfig> {
 
     private final int numItems;
 
-    private Bert4Rec(Bert4RecConfig config, int numItems) {
+    Bert4Rec(Bert4RecConfig config, int numItems) {
         super(KIND, config);
         this.numItems = numItems;
     }
@@ -112,9 +112,9 @@ public final class Bert4Rec extends SequenceEncoder<Bert4RecConfig> {
     /** The output vectors LN(GELU(h W^P + b^P)) of every position, B × L × d. */
     @Override
     NDArray hidden(AutogradStep s, ParameterSet p, int[] ids, int batch, Dropout dropout) {
-        int l = config.maxLength();
+        int l = width(ids, batch);
         int d = config.dim();
-        NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup().add(s.dense(p.get("pos_emb")));
+        NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup().add(positions(s, p, l));
         x = dropout.apply(s, TensorFunctions.layerNorm(x, s.dense(p.get("emb_ln_g")), s.dense(p.get("emb_ln_b"))));
         // Every position attends to every real item: −1e9 on padding keys (B × 1 × 1 × L).
         float[] keys = new float[ids.length];
@@ -161,7 +161,7 @@ public final class Bert4Rec extends SequenceEncoder<Bert4RecConfig> {
     NDArray trainingLoss(AutogradStep s, ParameterSet p, int[][] sequences,
                                 SequentialRecommender.Negatives negatives, SplittableRandom random) {
         int b = sequences.length;
-        int l = config.maxLength();
+        int l = trimmedWidth(sequences, 0);
         int[] ids = SequentialRecommender.padded(sequences, l);
         int[] maskedAt = new int[ids.length];
         long[] targets = new long[ids.length];

@@ -32,7 +32,7 @@ import org.tandemrec.train.TrainHooks;
 public final class Gru4Rec extends SequenceEncoder<Gru4RecConfig> {
     public static final String KIND = "gru4rec";
 
-    private Gru4Rec(Gru4RecConfig config) {
+    Gru4Rec(Gru4RecConfig config) {
         super(KIND, config);
     }
 
@@ -60,7 +60,7 @@ public final class Gru4Rec extends SequenceEncoder<Gru4RecConfig> {
 
     @Override
     NDArray hidden(AutogradStep s, ParameterSet p, int[] ids, int batch, Dropout dropout) {
-        int l = config.maxLength();
+        int l = width(ids, batch);
         int d = config.dim();
         float[] maskValues = realPositions(ids);
         NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup();

@@ -22,14 +22,15 @@ import org.tandemrec.train.TrainHooks;
  * SASRec (Kang &amp; McAuley 2018, "Self-Attentive Sequential Recommendation"): item embeddings
  * (scaled by √d) plus learned position embeddings, then blocks of causal self-attention and a
  * point-wise feed-forward network (ReLU), each with layer norm, residual connection and dropout
- * (pre-norm as in the authors' code), and a final layer norm. Shapes: B batch, L positions, d
+ * (pre-norm as in the authors' code), and a final layer norm; attention skips padding keys (the
+ * key masking of the authors' code), so padding carries no weight. Shapes: B batch, L positions, d
  * hidden, h heads. Trained by {@link SequentialRecommender} with one sampled negative per
  * position and binary cross-entropy.
  */
 public final class SasRec extends SequenceEncoder<SasRecConfig> {
     public static final String KIND = "sasrec";
 
-    private SasRec(SasRecConfig config) {
+    SasRec(SasRecConfig config) {
         super(KIND, config);
     }
 
@@ -70,21 +71,26 @@ public final class SasRec extends SequenceEncoder<SasRecConfig> {
 
     @Override
     NDArray hidden(AutogradStep s, ParameterSet p, int[] ids, int batch, Dropout dropout) {
-        int l = config.maxLength();
+        int l = width(ids, batch);
         int d = config.dim();
         float[] maskValues = realPositions(ids);
         NDArray mask = s.constant(maskValues, new Shape(batch, l, 1));
         NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup().mul(s.scalar((float) Math.sqrt(d)));
-        x = x.add(s.dense(p.get("pos_emb")));
+        x = x.add(positions(s, p, l));
         x = dropout.apply(s, x).mul(mask);
-        // Position i may attend to j <= i only: −1e9 above the diagonal before the softmax.
-        float[] causal = new float[l * l];
-        for (int i = 0; i < l; i++) {
-            for (int j = i + 1; j < l; j++) {
-                causal[i * l + j] = -1e9f;
+        // Position i may attend to real items j <= i only: −1e9 above the diagonal and on padding
+        // keys before the softmax (the key masking of the paper's code).
+        float[] causal = new float[batch * l * l];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < l; i++) {
+                for (int j = 0; j < l; j++) {
+                    if (j > i || ids[b * l + j] == 0) {
+                        causal[(b * l + i) * l + j] = -1e9f;
+                    }
+                }
             }
         }
-        NDArray attentionMask = s.constant(causal, new Shape(l, l));
+        NDArray attentionMask = s.constant(causal, new Shape(batch, 1, l, l));
         for (int b = 0; b < config.blocks(); b++) {
             String n = "block_" + b + "_";
             NDArray q = TensorFunctions.layerNorm(x, s.dense(p.get(n + "ln1_g")), s.dense(p.get(n + "ln1_b")));

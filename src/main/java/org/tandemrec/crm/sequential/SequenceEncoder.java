@@ -1,6 +1,7 @@
 package org.tandemrec.crm.sequential;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.tandemrec.crm.AutogradStep;
@@ -56,8 +57,10 @@ abstract class SequenceEncoder<C extends SequenceConfig> {
     abstract List<Parameter> initialise(SplittableRandom random);
 
     /**
-     * Hidden states B × L × d of the left-padded id matrix {@code ids} (B × L, row-major);
-     * {@code dropout} is {@link Dropout#NONE} in inference.
+     * Hidden states B × L' × d of the left-padded id matrix {@code ids} (B × L', row-major, L' ≤
+     * L); {@code dropout} is {@link Dropout#NONE} in inference. Padding never reaches an item's
+     * state, so a batch trimmed to its longest sequence (L' &lt; L; the positions are the last L'
+     * of L) gives the same states as the full width.
      */
     abstract NDArray hidden(AutogradStep step, ParameterSet params, int[] ids, int batch, Dropout dropout);
 
@@ -76,11 +79,39 @@ abstract class SequenceEncoder<C extends SequenceConfig> {
 
     /**
      * The training loss of a batch of user sequences (item ids, oldest first, at most L+1 long;
-     * {@code negatives.sample(k, r)} draws an item user k has not seen). Default: next-item BCE.
+     * {@code negatives.sample(k, r)} draws an item user k has not seen), the batch trimmed to its
+     * longest sequence ({@link #trimmedWidth}). Default: next-item BCE.
      */
     NDArray trainingLoss(AutogradStep step, ParameterSet params, int[][] sequences,
                          SequentialRecommender.Negatives negatives, SplittableRandom random) {
         return SequentialRecommender.nextItemLoss(this, step, params, sequences, negatives, random);
+    }
+
+    /** The width L' of a B × L' id matrix, at most L. */
+    final int width(int[] ids, int batch) {
+        int l = batch == 0 ? maxLength() : ids.length / batch;
+        if (l * batch != ids.length || l < 1 || l > maxLength()) {
+            throw new IllegalArgumentException(ids.length + " ids are not " + batch + " rows of 1.." + maxLength());
+        }
+        return l;
+    }
+
+    /**
+     * The position embeddings of the last {@code l} of L positions (l × d): sequences are
+     * left-padded, so the most recent item always has the last position, trimmed or not.
+     */
+    final NDArray positions(AutogradStep step, ParameterSet params, int l) {
+        NDArray all = step.dense(params.get("pos_emb"));
+        return l == maxLength() ? all : all.get(new NDIndex("{}:", maxLength() - l));
+    }
+
+    /** The longest of {@code sequences} capped at L: the width a batch of them is trimmed to. */
+    final int trimmedWidth(int[][] sequences, int shorterBy) {
+        int l = 1;
+        for (int[] s : sequences) {
+            l = Math.max(l, s.length - shorterBy);
+        }
+        return Math.min(l, maxLength());
     }
 
     /** Learned position embeddings {@code pos_emb} (L × d) from N(0, 1/d), as the item table. */

@@ -37,7 +37,8 @@ import org.tandemrec.train.TrainingTask;
  * next-item targets; each
  * position's loss is the binary cross-entropy of the target against one uniformly sampled item
  * the user never interacted with (the SASRec paper's objective, Kang &amp; McAuley 2018, Sec. III-E),
- * averaged over non-padding positions. The output layer shares the item table: r = F_t · M_i.
+ * averaged over non-padding positions; a batch is trimmed to its longest history, as padding never
+ * reaches an item's state. The output layer shares the item table: r = F_t · M_i.
  *
  * <p>Scoring: the model keeps each user's last L training items; {@link #score}(u, i) is the
  * hidden state after that sequence dotted with item i's embedding, plus the encoder's output
@@ -181,12 +182,13 @@ public final class SequentialRecommender implements Recommender {
 
     /**
      * Next-item BCE: inputs are each sequence without its last item, targets the items after
-     * each input position, one sampled negative per position; the mean over real positions.
+     * each input position, one sampled negative per position; the mean over real positions. The
+     * batch is trimmed to its longest input.
      */
     static NDArray nextItemLoss(SequenceEncoder<?> encoder, AutogradStep s, ParameterSet params, int[][] sequences,
                                 Negatives negatives, SplittableRandom random) {
         int b = sequences.length;
-        int l = encoder.maxLength();
+        int l = encoder.trimmedWidth(sequences, 1);
         int[][] inputs = new int[b][];
         int[] targets = new int[b * l];
         int[] negs = new int[b * l];

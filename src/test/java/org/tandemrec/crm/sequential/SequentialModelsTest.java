@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.base.SideBySide;
 import org.tandemrec.crm.RankingChecks;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.crm.ctr.DcnV2;
@@ -124,6 +126,24 @@ class SequentialModelsTest {
     void bert4RecLearnsSuccessorPattern(@TempDir Path dir) {
         learnsSuccessor(t -> Bert4Rec.fit(t, new Bert4RecConfig(16, 8, 1, 2, 0.1, 0.3), config(40), TrainHooks.none(),
                 null), dir, Bert4Rec::load);
+    }
+
+    /** Models trained side by side share no state: each is the model trained alone, bit for bit. */
+    @Test
+    void sideBySideTrainingGivesTheModelsTrainedOneAtATime() throws java.io.IOException {
+        InteractionTable t = train(walks());
+        List<SideBySide.Job<SequentialRecommender>> jobs = List.of(
+                () -> SasRec.fit(t, new SasRecConfig(16, 8, 1, 2, 0.1), config(3), TrainHooks.none(), null),
+                () -> Bert4Rec.fit(t, new Bert4RecConfig(16, 8, 1, 2, 0.1, 0.3), config(3), TrainHooks.none(), null),
+                () -> Gru4Rec.fit(t, new Gru4RecConfig(16, 8, 0.1), config(3), TrainHooks.none(), null));
+        List<SequentialRecommender> alone = SideBySide.run(jobs, 1, null);
+        List<SequentialRecommender> together = SideBySide.run(jobs, 3, new int[] {2, 0, 1});
+        int[] us = {0, 1, 2, 3, 50, 119};
+        int[] is = {4, 5, 6, 7, 8, 49};
+        for (int k = 0; k < jobs.size(); k++) {
+            assertEquals(alone.get(k).kind(), together.get(k).kind());
+            assertArrayEquals(alone.get(k).score(us, is), together.get(k).score(us, is), alone.get(k).kind());
+        }
     }
 
     @Test
