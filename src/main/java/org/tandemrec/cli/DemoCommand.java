@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.tandemrec.base.SideBySide;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.collab.bdlm.BdlmRun;
 import org.tandemrec.collab.bdlm.BdlmSettings;
@@ -47,7 +50,7 @@ import picocli.CommandLine;
  * makes BDLM's leave-one-out split (top-K with popularity + text-similarity negatives, 1:1
  * interaction prediction) and CoReLLa's global time split (CTR with rating ≥ 4 positive), trains
  * the conventional models of {@link #TOPK_MODELS} on the first and {@link #CTR_MODELS} on the
- * second, scores each and the ground-truth oracle on its split's fixed test sets, pre-trains the
+ * second (side by side, one per core), scores each and the ground-truth oracle on its split's fixed test sets, pre-trains the
  * small LLM on the text of the training interactions both splits share, runs BDLM on the first
  * split and CoReLLa on the second with it, and writes {@code metrics.json} and {@code
  * report.html}. The run directory appears only when complete.
@@ -179,15 +182,40 @@ public final class DemoCommand implements Callable<Integer> {
         // which items a user meets at all is driven by exposure, which the truth does not score.
         records.addAll(PipelineStages.oracle(world.truth(), loo));
         records.addAll(PipelineStages.oracle(world.truth(), time));
+        // The conventional models train side by side, one per core (each with its own seed: the
+        // models one at a time would give), the sequence models first as the longest; their rows
+        // go in the lists' order.
+        List<String> names = new ArrayList<>();
+        List<SplitData> splits = new ArrayList<>();
         for (String model : TOPK_MODELS) {
             if (only == null || only.contains(model)) {
-                records.addAll(trainAndEvaluate(w, model, loo, dir.resolve("split-loo"), dir, curves, settings));
+                names.add(model);
+                splits.add(loo);
             }
         }
         for (String model : CTR_MODELS) {
             if (only == null || only.contains(model)) {
-                records.addAll(trainAndEvaluate(w, model, time, dir.resolve("split-time"), dir, curves, settings));
+                names.add(model);
+                splits.add(time);
             }
+        }
+        int threads = SideBySide.threadsFor(names.size());
+        List<SideBySide.Job<Trained>> jobs = new ArrayList<>();
+        for (int k = 0; k < names.size(); k++) {
+            String model = names.get(k);
+            SplitData split = splits.get(k);
+            Path splitDir = dir.resolve(split == loo ? "split-loo" : "split-time");
+            jobs.add(() -> trainAndEvaluate(w, model, split, splitDir, dir, threads == 1));
+        }
+        int[] longestFirst = IntStream.range(0, names.size()).boxed()
+                .sorted(Comparator.comparing(k -> !CrmCatalog.SEQUENTIAL.contains(names.get(k))))
+                .mapToInt(Integer::intValue).toArray();
+        for (Trained t : SideBySide.run(jobs, threads, longestFirst)) {
+            records.addAll(t.records());
+            if (t.validation() != null) {
+                curves.add(t.validation());
+            }
+            settings.putIfAbsent(t.model(), t.settings());
         }
 
         Map<String, String> config = new LinkedHashMap<>();
@@ -239,12 +267,15 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * Trains and scores one conventional model; its settings go to {@code settings} and its
-     * validation metric by epoch to {@code curves} (one chart per split and metric: the models'
-     * losses differ in kind and scale, their validation metric does not).
+     * A conventional model's rows, its validation metric by epoch (one chart per split and metric:
+     * the models' losses differ in kind and scale, their validation metric does not; null when
+     * not validated) and its settings.
      */
-    private List<MetricRecord> trainAndEvaluate(PrintWriter w, String model, SplitData split, Path splitDir, Path dir,
-                                                List<Curve> curves, Map<String, Map<String, String>> settings)
+    private record Trained(String model, List<MetricRecord> records, Curve validation, Map<String, String> settings) {
+    }
+
+    /** Trains and scores one conventional model (a progress bar only when {@code bar}; log lines otherwise). */
+    private Trained trainAndEvaluate(PrintWriter w, String model, SplitData split, Path splitDir, Path dir, boolean bar)
             throws IOException {
         CrmSpec defaults = CrmSpec.defaults(model);
         // The demo caps epochs so the sequential models (150 by default) stay within minutes.
@@ -254,23 +285,19 @@ public final class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         double[] valid = new double[epochs];
         java.util.Arrays.fill(valid, Double.NaN);
-        Recommender m = CrmCatalog.train(crm, split, new TrainHooks(null, null, false, true)
+        Recommender m = CrmCatalog.train(crm, split, new TrainHooks(null, null, false, bar)
                 .withEpochListener((epoch, loss, metric) -> valid[epoch] = metric));
         String metric = CrmCatalog.validationMetric(model, split);
         // The demo's labelled split is the time split, its implicit one leave-one-out.
         String splitName = split.manifest().source().explicitLabels() ? "time split" : "leave-one-out split";
         Curve validation = metric == null ? null : EpochLog.curve("validation " + metric + " by epoch (" + splitName
                 + ")", model, metric, valid);
-        if (validation != null) {
-            curves.add(validation);
-        }
-        settings.putIfAbsent(model, RunFiles.settingsText(TrainCrmCommand.settingsJson(crm)));
         List<MetricRecord> out = PipelineStages.scoreCrm(m, model, split);
         m.save(dir.resolve("models").resolve(CrmEvaluation.ctrTaskName(split) + "-" + model + ".bin"),
                 Optional.of(SplitIdentity.of(splitDir, split)));
         PipelineStages.step(w, "%-9s %-12s trained and scored in %.1f s  %s", model, CrmEvaluation.ctrTaskName(split) + " split",
                 (System.nanoTime() - t0) / 1e9, PipelineStages.headline(out));
-        return out;
+        return new Trained(model, out, validation, RunFiles.settingsText(TrainCrmCommand.settingsJson(crm)));
     }
 
     /**
