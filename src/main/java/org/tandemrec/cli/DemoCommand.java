@@ -5,14 +5,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
 import org.tandemrec.base.SideBySide;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.collab.bdlm.BdlmRun;
@@ -207,10 +205,7 @@ public final class DemoCommand implements Callable<Integer> {
             Path splitDir = dir.resolve(split == loo ? "split-loo" : "split-time");
             jobs.add(() -> trainAndEvaluate(w, model, split, splitDir, dir, threads == 1));
         }
-        int[] longestFirst = IntStream.range(0, names.size()).boxed()
-                .sorted(Comparator.comparing(k -> !CrmCatalog.SEQUENTIAL.contains(names.get(k))))
-                .mapToInt(Integer::intValue).toArray();
-        for (Trained t : SideBySide.run(jobs, threads, longestFirst)) {
+        for (Trained t : SideBySide.run(jobs, threads, CrmCatalog.longestFirst(names))) {
             records.addAll(t.records());
             if (t.validation() != null) {
                 curves.add(t.validation());

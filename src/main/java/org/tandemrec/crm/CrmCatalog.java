@@ -1,8 +1,11 @@
 package org.tandemrec.crm;
 
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tandemrec.base.UsageException;
@@ -55,11 +58,21 @@ public final class CrmCatalog {
      * The next-item models: one sequence per user per epoch, so they train for many epochs and are
      * the longest to train of the catalogue on data with many users.
      */
-    public static final java.util.Set<String> SEQUENTIAL = java.util.Set.of("sasrec", "gru4rec", "bert4rec");
+    private static final Set<String> SEQUENTIAL = Set.of("sasrec", "gru4rec", "bert4rec");
 
     private static final Logger LOG = LoggerFactory.getLogger(CrmCatalog.class);
 
     private CrmCatalog() {
+    }
+
+    /**
+     * The order in which to start training {@code models} side by side: the sequence models first
+     * (the longest), the others after them, each group in the given order.
+     */
+    public static int[] longestFirst(List<String> models) {
+        return IntStream.range(0, models.size()).boxed()
+                .sorted(Comparator.comparing(k -> !SEQUENTIAL.contains(models.get(k))))
+                .mapToInt(Integer::intValue).toArray();
     }
 
     /**

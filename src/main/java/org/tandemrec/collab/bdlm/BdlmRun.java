@@ -6,13 +6,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.IntStream;
 import org.tandemrec.base.Directories;
 import org.tandemrec.base.FreeSpace;
 import org.tandemrec.base.SideBySide;
@@ -315,10 +313,7 @@ public final class BdlmRun {
             // Two bars cannot share a terminal line: side by side, progress goes to the log.
             jobs.add(() -> trainCrm(b, 0, split, own, showProgress && threads == 1));
         }
-        int[] start = IntStream.range(0, names.size()).boxed()
-                .sorted(Comparator.comparing(k -> !CrmCatalog.SEQUENTIAL.contains(names.get(k))))
-                .mapToInt(Integer::intValue).toArray();
-        List<Recommender> models = SideBySide.run(jobs, threads, start);
+        List<Recommender> models = SideBySide.run(jobs, threads, CrmCatalog.longestFirst(names));
         List<MetricRecord> records = new ArrayList<>();
         for (int k = 0; k < names.size(); k++) {
             curves.addAll(trained.get(k));

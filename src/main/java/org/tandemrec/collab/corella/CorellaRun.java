@@ -182,7 +182,7 @@ public final class CorellaRun {
             jobs.add(() -> CrmCatalog.train(spec(b), split, epochs.hooks(new TrainHooks(null, null, false,
                     showProgress && crmThreads == 1))));
         }
-        List<Recommender> trained = SideBySide.run(jobs, crmThreads, null);
+        List<Recommender> trained = SideBySide.run(jobs, crmThreads, CrmCatalog.longestFirst(baselines));
         for (int k = 0; k < baselines.size(); k++) {
             String b = baselines.get(k);
             Recommender r = trained.get(k);

@@ -117,11 +117,7 @@ public final class Bert4Rec extends SequenceEncoder<Bert4RecConfig> {
         NDArray x = s.rows(p.get("item_emb"), ids, new Shape(batch, l)).lookup().add(positions(s, p, l));
         x = dropout.apply(s, TensorFunctions.layerNorm(x, s.dense(p.get("emb_ln_g")), s.dense(p.get("emb_ln_b"))));
         // Every position attends to every real item: −1e9 on padding keys (B × 1 × 1 × L).
-        float[] keys = new float[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            keys[i] = ids[i] == 0 ? -1e9f : 0f;
-        }
-        NDArray keyMask = s.constant(keys, new Shape(batch, 1, 1, l));
+        NDArray keyMask = paddingKeys(s, ids, batch, l);
         NDArray scale = s.scalar((float) (1 / Math.sqrt((double) d / config.heads())));
         for (int b = 0; b < config.blocks(); b++) {
             String n = "block_" + b + "_";

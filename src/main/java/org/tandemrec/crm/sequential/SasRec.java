@@ -79,18 +79,14 @@ public final class SasRec extends SequenceEncoder<SasRecConfig> {
         x = x.add(positions(s, p, l));
         x = dropout.apply(s, x).mul(mask);
         // Position i may attend to real items j <= i only: −1e9 above the diagonal and on padding
-        // keys before the softmax (the key masking of the paper's code).
-        float[] causal = new float[batch * l * l];
-        for (int b = 0; b < batch; b++) {
-            for (int i = 0; i < l; i++) {
-                for (int j = 0; j < l; j++) {
-                    if (j > i || ids[b * l + j] == 0) {
-                        causal[(b * l + i) * l + j] = -1e9f;
-                    }
-                }
+        // keys before the softmax (the key masking of the authors' code).
+        float[] causal = new float[l * l];
+        for (int i = 0; i < l; i++) {
+            for (int j = i + 1; j < l; j++) {
+                causal[i * l + j] = -1e9f;
             }
         }
-        NDArray attentionMask = s.constant(causal, new Shape(batch, 1, l, l));
+        NDArray attentionMask = s.constant(causal, new Shape(l, l)).add(paddingKeys(s, ids, batch, l));
         for (int b = 0; b < config.blocks(); b++) {
             String n = "block_" + b + "_";
             NDArray q = TensorFunctions.layerNorm(x, s.dense(p.get(n + "ln1_g")), s.dense(p.get(n + "ln1_b")));

@@ -2,6 +2,7 @@ package org.tandemrec.crm.sequential;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.tandemrec.crm.AutogradStep;
@@ -103,6 +104,18 @@ abstract class SequenceEncoder<C extends SequenceConfig> {
     final NDArray positions(AutogradStep step, ParameterSet params, int l) {
         NDArray all = step.dense(params.get("pos_emb"));
         return l == maxLength() ? all : all.get(new NDIndex("{}:", maxLength() - l));
+    }
+
+    /**
+     * −1e9 on the padding keys of the id matrix {@code ids} (B × L'), 0 on items, as B × 1 × 1 × L'
+     * to add to attention scores: no position attends to padding.
+     */
+    static NDArray paddingKeys(AutogradStep step, int[] ids, int batch, int l) {
+        float[] keys = new float[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            keys[i] = ids[i] == 0 ? -1e9f : 0f;
+        }
+        return step.constant(keys, new Shape(batch, 1, 1, l));
     }
 
     /** The longest of {@code sequences} capped at L: the width a batch of them is trimmed to. */
