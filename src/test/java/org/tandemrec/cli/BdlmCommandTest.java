@@ -32,7 +32,7 @@ class BdlmCommandTest {
         Path config = tmp.resolve("bdlm.yaml");
         Files.writeString(config, String.join("\n",
                 "crm_epochs: 2", "baselines: [gmf]", "history_items: 2", "train_positions: 24", "drs_positions: 12",
-                "rounds: 1", "lambda_sweep: [1.0]", "ablations: true", "eval_users: 12", "valid_users: 8",
+                "rounds: 1", "lambda_sweep: [0, 1.0]", "ablations: true", "eval_users: 12", "valid_users: 8",
                 "sft: {batch_size: 4, warmup_steps: 1}", ""));
         Path out = tmp.resolve("run");
         CliRun r = CliRun.of("bdlm", "--data", split.toString(), "--llm", Fixtures.path("hf/tiny-llama").toString(),
@@ -48,8 +48,17 @@ class BdlmCommandTest {
             }
         }
         assertEquals(new TreeSet<>(Set.of("lightgcn", "gmf", "llm-rec", "gpt4sm", "bdlm-llm", "bdlm-drs",
-                "bdlm-llm-lambda-0.1", "bdlm-drs-lambda-0.1", "bdlm-llm-lambda-1", "bdlm-drs-lambda-1", "bdlm-llm-no-et", "bdlm-drs-no-et", "instructrec",
+                "bdlm-llm-lambda-0.1", "bdlm-drs-lambda-0.1", "bdlm-llm-lambda-0", "bdlm-drs-lambda-0", "bdlm-llm-lambda-1", "bdlm-drs-lambda-1", "bdlm-llm-no-et", "bdlm-drs-no-et", "instructrec",
                 "bdlm-llm-no-jl", "bdlm-drs-no-jl", "bdlm-llm-no-pe", "bdlm-drs-no-pe")), models);
+        // The sweep's λ = 0 is the run without joint learning: trained once, reported under both names.
+        for (MetricRecord m : results.results()) {
+            if (m.model().endsWith("-no-jl")) {
+                String twin = m.model().replace("-no-jl", "-lambda-0");
+                assertTrue(results.results().stream().anyMatch(o -> o.model().equals(twin) && o.task().equals(m.task())
+                        && o.segment().equals(m.segment()) && o.metrics().equals(m.metrics())), m.model() + " " + m.segment());
+            }
+        }
+        assertTrue(r.out().contains("bdlm-no-pe: λ") && !r.out().contains("bdlm-no-jl: λ"), r.out());
         assertTrue(Files.isRegularFile(out.resolve("bdlm-llm/model.safetensors")));
         assertTrue(Files.isRegularFile(out.resolve("bdlm-llm/bdlm-drs.safetensors")));
         assertTrue(Files.isRegularFile(out.resolve("report.html")));

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.tandemrec.base.Directories;
 import org.tandemrec.base.FreeSpace;
 import org.tandemrec.base.SideBySide;
@@ -18,7 +17,7 @@ import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmSpec;
-import org.tandemrec.crm.ModelFile;
+import org.tandemrec.crm.KeptCrms;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.ItemInfo;
@@ -48,7 +47,6 @@ import org.tandemrec.split.SplitDirectory;
 import org.tandemrec.split.SplitIdentity;
 import org.tandemrec.split.SplitPlan;
 import org.tandemrec.split.UserItems;
-import org.tandemrec.train.EpochLog;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.StepLog;
 import org.tandemrec.train.TrainConfig;
@@ -219,8 +217,14 @@ public final class BdlmRun {
                 if (s.runs("instructrec") || s.runs("bdlm")) {
                     variants.add(new Variant("-no-et", s.lambda(), false, false));
                 }
+                // Without joint learning is λ = 0: when λ or the sweep already holds 0, that variant is
+                // trained once and reported under both names.
+                Variant withoutJoint = variants.stream()
+                        .filter(v -> v.idTokens() && v.preload() && v.lambda() == 0).findFirst().orElse(null);
                 if (s.runs("bdlm") && s.ablations()) {
-                    variants.add(new Variant("-no-jl", 0, true, true));
+                    if (withoutJoint == null) {
+                        variants.add(new Variant("-no-jl", 0, true, true));
+                    }
                     variants.add(new Variant("-no-pe", s.lambda(), true, false));
                 }
                 double bestValid = Double.NEGATIVE_INFINITY;
@@ -241,6 +245,12 @@ public final class BdlmRun {
                             + " = %.1f %% over the sides trained separately)", r.steps(), r.seconds(), t.llmTaskSeconds(),
                             t.crmTaskSeconds(), t.firstFeaturesSeconds(), t.pullSeconds(), t.refreshSeconds(),
                             100 * t.overhead(r.seconds())));
+                    if (v == withoutJoint && s.ablations()) {
+                        r.records().forEach(x -> records.add(x.withModel(renamed(x.model(), v.suffix(), "-no-jl"))));
+                        r.curves().forEach(c -> curves.add(new Curve(c.group(), renamed(c.name(), v.suffix(), "-no-jl"),
+                                c.xLabel(), c.yLabel(), c.x(), c.y())));
+                        summary.put("bdlm-no-jl", "the λ 0 variant " + v.name());
+                    }
                     if (lambdas.size() > 1 && v.suffix().startsWith("-lambda-") && r.validLlm() > bestValid) {
                         bestValid = r.validLlm();
                         best = v;
@@ -281,6 +291,11 @@ public final class BdlmRun {
                 }
             }
         }
+    }
+
+    /** {@code name} (which ends with {@code suffix}) with that suffix replaced. */
+    private static String renamed(String name, String suffix, String replacement) {
+        return name.substring(0, name.length() - suffix.length()) + replacement;
     }
 
     private static String lambdaSuffix(double l) {
@@ -329,26 +344,9 @@ public final class BdlmRun {
         TrainConfig t = s.crmEpochs() > 0 && model.equals(s.crm()) ? d.train().toBuilder().epochs(s.crmEpochs()).build()
                 : d.train();
         CrmSpec spec = new CrmSpec(model, dim > 0 ? dim : d.dim(), t.toBuilder().seed(s.seed()).build(), d.options());
-        // Kept in the run directory, so a resumed run scores the same CRMs without training them again.
-        Path file = out.resolve("crms").resolve(String.format(Locale.ROOT, "%s-d%d-e%d-s%d.bin", model, spec.dim(),
-                spec.train().epochs(), s.seed()));
-        EpochLog epochs = new EpochLog(out.resolve("checkpoints/" + model + ".epochs.tsv"));
-        if (resume && Files.isRegularFile(file)) {
-            step("%s: loading %s", model, file);
-            curves.addAll(epochs.curves("CRMs: ", model, spec.train().epochs(), CrmCatalog.validationMetric(model, split)));
-            // Resumed against another split, a kept CRM's rows would stand for other users and items.
-            ModelFile.requireSameIds(file, splitDir, SplitIdentity.idsSha256(split));
-            return CrmCatalog.load(file);
-        }
-        epochs.delete();
-        Recommender r = CrmCatalog.train(spec, split, epochs.hooks(new TrainHooks(null, null, false, progressBar)));
-        curves.addAll(epochs.curves("CRMs: ", model, spec.train().epochs(), CrmCatalog.validationMetric(model, split)));
-        try {
-            Files.createDirectories(file.getParent());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + file.getParent(), e);
-        }
-        r.save(file, Optional.of(SplitIdentity.of(splitDir, split)));
+        KeptCrms kept = new KeptCrms(out, splitDir, split, resume, line -> step("%s", line));
+        Recommender r = kept.trainOrLoad(spec, progressBar);
+        curves.addAll(kept.curves(spec));
         return r;
     }
 

@@ -20,7 +20,7 @@ import org.tandemrec.base.UsageException;
 import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmSpec;
-import org.tandemrec.crm.ModelFile;
+import org.tandemrec.crm.KeptCrms;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.crm.ctr.CtrModel;
 import org.tandemrec.crm.ctr.DcnV2;
@@ -50,7 +50,6 @@ import org.tandemrec.prompt.PromptStyle;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;
 import org.tandemrec.split.SplitIdentity;
-import org.tandemrec.train.EpochLog;
 import org.tandemrec.train.StepLog;
 import org.tandemrec.train.TrainConfig;
 import org.tandemrec.train.TrainHooks;
@@ -174,19 +173,16 @@ public final class CorellaRun {
         if (!baselines.isEmpty()) {
             step("baselines %s%s", String.join(", ", baselines), crmThreads > 1 ? " (" + crmThreads + " side by side)" : "");
         }
+        KeptCrms kept = kept(split);
         List<SideBySide.Job<Recommender>> jobs = new ArrayList<>();
-        List<EpochLog> logs = new ArrayList<>();
         for (String b : baselines) {
-            EpochLog epochs = epochLog(b);
-            logs.add(epochs);
-            jobs.add(() -> CrmCatalog.train(spec(b), split, epochs.hooks(new TrainHooks(null, null, false,
-                    showProgress && crmThreads == 1))));
+            jobs.add(() -> kept.trainOrLoad(spec(b), showProgress && crmThreads == 1));
         }
         List<Recommender> trained = SideBySide.run(jobs, crmThreads, CrmCatalog.longestFirst(baselines));
         for (int k = 0; k < baselines.size(); k++) {
             String b = baselines.get(k);
             Recommender r = trained.get(k);
-            curves.addAll(logs.get(k).curves("CRMs: ", b, spec(b).train().epochs(), CrmCatalog.validationMetric(b, split)));
+            curves.addAll(kept.curves(spec(b)));
             // Click models read each row's own history, as DCNv2 does here.
             records.addAll(records(data, b, r instanceof CtrModel<?, ?> c ? c.scoreExamples(test.users(), test.items(),
                     test.histories()) : r.score(test.users(), test.items())));
@@ -251,31 +247,15 @@ public final class CorellaRun {
      * its training loss and validation AUC by epoch go to {@code curves}.
      */
     private DcnV2 stage1(SplitData split, List<Curve> curves) throws IOException {
-        Path file = out.resolve("dcnv2.bin");
-        EpochLog epochs = epochLog("dcnv2");
-        DcnV2 d;
-        if (resume && Files.isRegularFile(file)) {
-            step("stage 1: loading %s", file);
-            // Resumed against another split, the kept DCNv2's rows would stand for other users and items.
-            ModelFile.requireSameIds(file, splitDir, SplitIdentity.idsSha256(split));
-            d = DcnV2.load(file);
-        } else {
-            d = (DcnV2) CrmCatalog.train(spec("dcnv2"), split, epochs.hooks(new TrainHooks(null,
-                    out.resolve("checkpoints/stage1.ckpt"), resume, showProgress)));
-            d.save(file, Optional.of(SplitIdentity.of(splitDir, split)));
-        }
-        curves.addAll(epochs.curves("CRMs: ", "dcnv2", spec("dcnv2").train().epochs(),
-                CrmCatalog.validationMetric("dcnv2", split)));
+        KeptCrms kept = kept(split);
+        DcnV2 d = (DcnV2) kept.trainOrLoad(spec("dcnv2"), out.resolve("dcnv2.bin"), out.resolve("checkpoints/stage1.ckpt"),
+                showProgress);
+        curves.addAll(kept.curves(spec("dcnv2")));
         return d;
     }
 
-    /** A CRM's epochs, logged beside the checkpoints (cleared unless resuming). */
-    private EpochLog epochLog(String model) {
-        EpochLog l = new EpochLog(out.resolve("checkpoints/" + model + ".epochs.tsv"));
-        if (!resume) {
-            l.delete();
-        }
-        return l;
+    private KeptCrms kept(SplitData split) {
+        return new KeptCrms(out, splitDir, split, resume, line -> step("%s", line));
     }
 
     private CrmSpec spec(String model) {
