@@ -8,16 +8,16 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** {@code --json}: a command's result as one JSON object instead of a table. */
-final class JsonOutput {
+public final class JsonOutput {
     @Option(names = "--json", description = "print one JSON object instead of a table")
-    boolean json;
+    public boolean json;
 
     /**
      * Prints named figures: with {@code --json} one pretty-printed object, else a line per
      * figure, the name padded to {@code nameWidth} and doubles in {@code doubleFormat} (e.g.
      * {@code %.4g}).
      */
-    void print(PrintWriter out, Map<String, ?> figures, int nameWidth, String doubleFormat)
+    public void print(PrintWriter out, Map<String, ?> figures, int nameWidth, String doubleFormat)
             throws JsonProcessingException {
         if (json) {
             ObjectMapper m = new ObjectMapper();

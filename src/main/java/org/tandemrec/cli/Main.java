@@ -2,10 +2,11 @@ package org.tandemrec.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
-import picocli.CommandLine;
+import org.tandemrec.cli.bench.BenchCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * The {@code tandem} command line: each subcommand is a thin layer over the library. A failure
@@ -48,7 +49,7 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> report(ex, cmd.getErr(), debug(parseResult)));

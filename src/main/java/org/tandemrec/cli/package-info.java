@@ -1,7 +1,8 @@
 /**
  * The {@code tandem} command line (picocli), a thin layer over the library: {@link
  * org.tandemrec.cli.Main} is the root, one class per command ({@code *Command}; {@code data},
- * {@code train}, {@code llm} and {@code bench} group their subcommands), and the options several
+ * {@code train} and {@code llm} group their subcommands; {@code bench}'s are in {@link
+ * org.tandemrec.cli.bench}), and the options several
  * commands share are declared once as mixins ({@link org.tandemrec.cli.DataSourceOptions}, {@link
  * org.tandemrec.cli.FilterAndLabelOptions}, {@link org.tandemrec.cli.RunOptions}, {@link
  * org.tandemrec.cli.SyntheticWorldOptions}, {@link org.tandemrec.cli.TorchThreadsOption}, {@link

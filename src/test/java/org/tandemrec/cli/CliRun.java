@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import picocli.CommandLine;
 
 /** One command-line run in a test: its exit code and what it printed to stdout and stderr. */
-record CliRun(int code, String out, String err) {
-    static CliRun of(String... args) {
+public record CliRun(int code, String out, String err) {
+    public static CliRun of(String... args) {
         return run(Main.commandLine(), args);
     }
 
@@ -15,7 +15,7 @@ record CliRun(int code, String out, String err) {
      * A synthetic world of {@code users}, {@code items} and {@code interactions} in {@code dir}/world
      * and its global time split (CTR, rating >= 4 a click) in {@code dir}/time, which is returned.
      */
-    static Path syntheticTimeSplit(Path dir, int users, int items, int interactions) {
+    public static Path syntheticTimeSplit(Path dir, int users, int items, int interactions) {
         Path world = dir.resolve("world");
         CliRun w = of("data", "synth", "--out", world.toString(), "--users", Integer.toString(users), "--items",
                 Integer.toString(items), "--interactions", Integer.toString(interactions));

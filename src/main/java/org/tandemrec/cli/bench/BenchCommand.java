@@ -1,7 +1,7 @@
-package org.tandemrec.cli;
+package org.tandemrec.cli.bench;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code tandem bench}: performance figures of the library; a subcommand is required. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure performance figures.",

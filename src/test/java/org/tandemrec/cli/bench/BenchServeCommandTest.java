@@ -1,8 +1,9 @@
-package org.tandemrec.cli;
+package org.tandemrec.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+import org.tandemrec.cli.CliRun;
 
 /** {@code tandem bench serve}: its options (the load test itself is ServeBenchmarkTest's). */
 class BenchServeCommandTest {

@@ -1,4 +1,4 @@
-package org.tandemrec.cli;
+package org.tandemrec.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.tandemrec.cli.Main;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.cf.NcfConfig;
 import picocli.CommandLine;

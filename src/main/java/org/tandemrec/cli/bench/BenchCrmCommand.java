@@ -1,4 +1,4 @@
-package org.tandemrec.cli;
+package org.tandemrec.cli.bench;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.tandemrec.bench.CrmBenchmark;
+import org.tandemrec.cli.JsonOutput;
 import org.tandemrec.crm.cf.NcfConfig;
 import org.tandemrec.data.InteractionTable;
 import org.tandemrec.llm.decoder.TorchThreads;

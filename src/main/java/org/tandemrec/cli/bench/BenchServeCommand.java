@@ -1,4 +1,4 @@
-package org.tandemrec.cli;
+package org.tandemrec.cli.bench;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -11,11 +11,12 @@ import java.util.stream.Stream;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.bench.ServeBenchmark;
 import org.tandemrec.bench.WrkLoad;
+import org.tandemrec.cli.JsonOutput;
 import org.tandemrec.serve.ServeSettings;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code tandem bench serve}: a loopback load test of the server, CRM-only path and cascade path. */
 @Command(name = "serve", mixinStandardHelpOptions = true,

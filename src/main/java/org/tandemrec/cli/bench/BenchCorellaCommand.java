@@ -1,4 +1,4 @@
-package org.tandemrec.cli;
+package org.tandemrec.cli.bench;
 
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
@@ -6,11 +6,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tandemrec.bench.CorellaBenchmark;
 import org.tandemrec.bench.LlmBenchmark;
+import org.tandemrec.cli.JsonOutput;
+import org.tandemrec.cli.TorchThreadsOption;
 import org.tandemrec.llm.decoder.TorchThreads;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code tandem bench corella}: stage 2's joint step against the LoRA step alone, and the cascade against LLM-only scoring. */
 @Command(name = "corella", mixinStandardHelpOptions = true,

@@ -1,4 +1,4 @@
-package org.tandemrec.cli;
+package org.tandemrec.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.tandemrec.cli.CliRun;
 
 /** {@code tandem bench bdlm}: its options and its keys on the quick sizes (never how fast anything is). */
 class BenchBdlmCommandTest {

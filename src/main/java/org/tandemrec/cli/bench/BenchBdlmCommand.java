@@ -1,4 +1,4 @@
-package org.tandemrec.cli;
+package org.tandemrec.cli.bench;
 
 import ai.djl.ndarray.NDManager;
 import java.io.PrintWriter;
@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tandemrec.base.TensorDevice;
 import org.tandemrec.bench.BdlmBenchmark;
+import org.tandemrec.cli.JsonOutput;
+import org.tandemrec.cli.TorchThreadsOption;
 import org.tandemrec.llm.decoder.TorchThreads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

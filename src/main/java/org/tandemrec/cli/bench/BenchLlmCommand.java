@@ -1,4 +1,4 @@
-package org.tandemrec.cli;
+package org.tandemrec.cli.bench;
 
 import ai.djl.ndarray.NDManager;
 import java.lang.management.ManagementFactory;
@@ -13,6 +13,8 @@ import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.bench.LlmBenchmark;
 import org.tandemrec.bench.OperatorProfile;
+import org.tandemrec.cli.JsonOutput;
+import org.tandemrec.cli.TorchThreadsOption;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.decoder.DecoderWeights;
 import org.tandemrec.llm.decoder.LlamaConfig;

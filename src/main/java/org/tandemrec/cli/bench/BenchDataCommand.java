@@ -1,4 +1,4 @@
-package org.tandemrec.cli;
+package org.tandemrec.cli.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +10,7 @@ import org.tandemrec.base.Directories;
 import org.tandemrec.bench.LoadBenchmark;
 import org.tandemrec.bench.MetricsBenchmark;
 import org.tandemrec.bench.TextNegativesBenchmark;
+import org.tandemrec.cli.JsonOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine;

@@ -1,4 +1,4 @@
-package org.tandemrec.cli;
+package org.tandemrec.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.tandemrec.cli.Main;
 import picocli.CommandLine;
 
 /** Runs the benchmark at its quick sizes; checks the figures are present and consistent, never how fast they are. */
