@@ -141,9 +141,10 @@ public final class Bert4Rec extends SequenceEncoder<Bert4RecConfig> {
         return numItems + 1;
     }
 
+    /** The last L' − 1 items and [MASK]: the mask's state scores the next item. */
     @Override
-    int[] scoringIds(int[][] sequences) {
-        int l = config.maxLength();
+    int[] scoringIds(int[][] sequences, int width) {
+        int l = width;
         int[] out = new int[sequences.length * l];
         int[] ids = l > 1 ? SequentialRecommender.padded(sequences, l - 1) : new int[0];
         for (int b = 0; b < sequences.length; b++) {
@@ -151,6 +152,11 @@ public final class Bert4Rec extends SequenceEncoder<Bert4RecConfig> {
             out[b * l + l - 1] = maskToken();
         }
         return out;
+    }
+
+    @Override
+    int scoringWidth(int[][] sequences) {
+        return trimmedWidth(sequences, -1);
     }
 
     @Override

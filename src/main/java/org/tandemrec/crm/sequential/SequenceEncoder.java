@@ -142,8 +142,16 @@ abstract class SequenceEncoder<C extends SequenceConfig> {
         return mask;
     }
 
-    /** The padded ids whose last hidden state represents each user for scoring. */
-    int[] scoringIds(int[][] sequences) {
-        return SequentialRecommender.padded(sequences, maxLength());
+    /**
+     * The padded ids (B × {@code width}) whose last hidden state represents each user for
+     * scoring; {@code width} is at least {@link #scoringWidth} of the sequences, at most L.
+     */
+    int[] scoringIds(int[][] sequences, int width) {
+        return SequentialRecommender.padded(sequences, width);
+    }
+
+    /** The narrowest width that holds each sequence's scoring ids: its longest, capped at L. */
+    int scoringWidth(int[][] sequences) {
+        return trimmedWidth(sequences, 0);
     }
 }

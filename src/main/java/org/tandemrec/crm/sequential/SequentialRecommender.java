@@ -6,12 +6,14 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
 import org.tandemrec.crm.AutogradStep;
 import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.Parameters;
@@ -102,19 +104,36 @@ public final class SequentialRecommender implements Recommender {
         return ids;
     }
 
+    /**
+     * Each user's state after their kept sequence. Users go through in chunks of similar length,
+     * each chunk trimmed to its longest: padding never reaches a state, so these are the states
+     * of the full width (and a user without items gets the all-padding state at any width).
+     */
     private float[] finalStates() {
         int d = encoder.dim();
         float[] out = new float[numUsers * d];
+        int[] order = IntStream.range(0, numUsers).boxed().sorted(Comparator.comparingInt(u -> sequences[u].length))
+                .mapToInt(Integer::intValue).toArray();
         for (int from = 0; from < numUsers; from += CHUNK) {
             int to = Math.min(numUsers, from + CHUNK);
-            int b = to - from;
-            try (AutogradStep s = AutogradStep.inference()) {
-                NDArray h = encoder.hidden(s, params, encoder.scoringIds(Arrays.copyOfRange(sequences, from, to)), b, Dropout.NONE);
-                float[] last = h.get(":, -1, :").toFloatArray();
-                System.arraycopy(last, 0, out, from * d, b * d);
+            int[][] chunk = new int[to - from][];
+            for (int k = from; k < to; k++) {
+                chunk[k - from] = sequences[order[k]];
+            }
+            float[] states = lastStates(chunk, encoder.scoringWidth(chunk));
+            for (int k = from; k < to; k++) {
+                System.arraycopy(states, (k - from) * d, out, order[k] * d, d);
             }
         }
         return out;
+    }
+
+    /** The last hidden state (B × d) of each of {@code chunk}'s scoring ids at {@code width}. */
+    private float[] lastStates(int[][] chunk, int width) {
+        try (AutogradStep s = AutogradStep.inference()) {
+            NDArray h = encoder.hidden(s, params, encoder.scoringIds(chunk, width), chunk.length, Dropout.NONE);
+            return h.get(":, -1, :").toFloatArray();
+        }
     }
 
     private static final class Task implements TrainingTask {
@@ -131,7 +150,7 @@ public final class SequentialRecommender implements Recommender {
             this.sequences = sequences;
             this.seen = seen;
             this.params = params;
-            this.users = java.util.stream.IntStream.range(0, sequences.length)
+            this.users = IntStream.range(0, sequences.length)
                     .filter(u -> sequences[u].length >= 2).toArray();
         }
 

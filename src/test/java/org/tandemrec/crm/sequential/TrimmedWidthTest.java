@@ -69,6 +69,48 @@ class TrimmedWidthTest {
         sameStatesTrimmed(new Bert4Rec(new Bert4RecConfig(16, L, 2, 2, 0.1, 0.4), ITEMS));
     }
 
+    /**
+     * Scoring takes users in chunks of similar length, each trimmed to its longest; the scores
+     * are those of each user's sequence at the full width, one user at a time (the empty ones
+     * included, which get the all-padding state of the full width).
+     */
+    private static void scoresAreThoseOfTheFullWidth(SequenceEncoder<?> encoder) {
+        ParameterSet p = SequentialRecommender.initialise(encoder, ITEMS, new SplittableRandom(5));
+        SplittableRandom r = new SplittableRandom(9);
+        int users = 700;
+        int[][] sequences = new int[users][];
+        for (int u = 0; u < users; u++) {
+            sequences[u] = r.ints(r.nextInt(L + 1), 0, ITEMS).toArray();
+        }
+        SequentialRecommender model = new SequentialRecommender(encoder, users, ITEMS, sequences, p);
+        int d = encoder.dim();
+        float[] table = p.get("item_emb").value();
+        float[] bias = encoder.outputBias() == null ? null : p.get(encoder.outputBias()).value();
+        int[] items = {0, 13, ITEMS - 1};
+        for (int u = 0; u < users; u++) {
+            float[] state;
+            try (AutogradStep s = AutogradStep.inference()) {
+                state = encoder.hidden(s, p, encoder.scoringIds(new int[][] {sequences[u]}, L), 1, Dropout.NONE)
+                        .get(":, -1, :").toFloatArray();
+            }
+            float[] got = model.score(new int[] {u, u, u}, items);
+            for (int k = 0; k < items.length; k++) {
+                float want = bias == null ? 0 : bias[items[k]];
+                for (int c = 0; c < d; c++) {
+                    want += state[c] * table[(items[k] + 1) * d + c];
+                }
+                assertEquals(want, got[k], 1e-4f, encoder.kind() + " user " + u + " (" + sequences[u].length + " items)");
+            }
+        }
+    }
+
+    @Test
+    void scoringStatesAreThoseOfTheFullWidth() {
+        scoresAreThoseOfTheFullWidth(new SasRec(new SasRecConfig(16, L, 2, 2, 0.2)));
+        scoresAreThoseOfTheFullWidth(new Gru4Rec(new Gru4RecConfig(16, L, 0.25)));
+        scoresAreThoseOfTheFullWidth(new Bert4Rec(new Bert4RecConfig(16, L, 2, 2, 0.1, 0.4), ITEMS));
+    }
+
     @Test
     void aWidthBeyondTheModelsIsRefused() {
         SasRec encoder = new SasRec(new SasRecConfig(16, L, 1, 1, 0.2));
