@@ -13,22 +13,25 @@ final class CalibratedScorers {
     private CalibratedScorers() {
     }
 
-    /** A side's calibrated scorer and its calibrated probabilities of the validation rows it was fitted on. */
-    record Calibrated(Cascade.Scorer scorer, float[] valid, PlattScaling platt) {
+    /**
+     * A side's calibrated scorer, its calibrated probabilities of the validation rows it was
+     * fitted on, and their logits before scaling.
+     */
+    record Calibrated(Cascade.Scorer scorer, float[] valid, PlattScaling platt, float[] validLogits) {
     }
 
     /** The DCNv2's logits with each row's own history, Platt-scaled on {@code valid}. */
     static Calibrated of(DcnV2 crm, ClickExamples valid) {
         float[] z = crm.logits(valid.users(), valid.items(), valid.histories());
         PlattScaling p = PlattScaling.fit(z, valid.labels());
-        return new Calibrated(crm(crm, p), scaled(p, z), p);
+        return new Calibrated(crm(crm, p), scaled(p, z), p, z);
     }
 
     /** The LLM's P(Yes) as a logit, Platt-scaled on {@code valid}. */
     static Calibrated of(ClickLanguageModel lm, ClickExamples valid, NDManager m) {
         float[] z = logits(lm.probabilities(m, valid));
         PlattScaling p = PlattScaling.fit(z, valid.labels());
-        return new Calibrated(llm(lm, p, m), scaled(p, z), p);
+        return new Calibrated(llm(lm, p, m), scaled(p, z), p, z);
     }
 
     /** The DCNv2's logits with each row's own history, scaled by {@code p}. */

@@ -24,6 +24,7 @@ import org.tandemrec.crm.KeptCrms;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.crm.ctr.CtrModel;
 import org.tandemrec.crm.ctr.DcnV2;
+import org.tandemrec.crm.ctr.PlattScaling;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.eval.ConfidenceBuckets;
 import org.tandemrec.eval.Curve;
@@ -61,7 +62,8 @@ import org.tandemrec.train.Trainer;
  * α·L_llm + β·L_crm + γ·L_cal; stage 3 trains the LLM alone on a fresh sample; at inference the
  * {@link EntropyRouter} sends the jointly trained DCNv2's least confident requests to the LLM, the
  * budget chosen on validation AUC. Both sides' probabilities are Platt-calibrated on the validation
- * rows before routing (hard replacement mixes their answers, so they must mean the same thing).
+ * rows before routing (hard replacement mixes their answers, so they must mean the same thing), the
+ * LLM on the rows the budget routes to it ({@link RoutedCalibration}).
  *
  * <p>Records, on a seeded sample of test rows scored by every model and segmented by stage 1's
  * DCNv2 confidence (entropy terciles, q1 the most confident), warm / cold items and user activity:
@@ -314,52 +316,63 @@ public final class CorellaRun {
             // Fitting each calibration scores the validation rows once; the router reuses those scores.
             CalibratedScorers.Calibrated crmSide = CalibratedScorers.of(crm, data.valid());
             CalibratedScorers.Calibrated llmSide = CalibratedScorers.of(lm, data.valid(), m);
-            Cascade.Scorer crmScorer = crmSide.scorer();
-            Cascade.Scorer llmScorer = llmSide.scorer();
+            float[] validLabels = data.valid().labels();
             float[] crmValid = crmSide.valid();
-            float[] llmValid = llmSide.valid();
-            EntropyRouter router = s.budget() >= 0 ? EntropyRouter.forBudget(crmValid, s.budget())
-                    : EntropyRouter.chosenOnValidation(data.valid().labels(), crmValid, llmValid, RoutingCurve.defaultFractions());
+            float[] llmValid = llmSide.validLogits();
+            RoutedCalibration routing = s.budget() >= 0
+                    ? RoutedCalibration.fit(s.budget(), validLabels, crmValid, llmValid, llmSide.platt())
+                    : RoutedCalibration.chosenOnValidation(validLabels, crmValid, llmValid, llmSide.platt(),
+                    RoutingCurve.defaultFractions());
+            EntropyRouter router = routing.router();
             ClickExamples test = data.test();
-            float[] crmTest = crmScorer.score(test);
-            float[] llmTest = llmScorer.score(test);
+            float[] crmTest = crmSide.scorer().score(test);
+            float[] llmLogits = CalibratedScorers.logits(lm.probabilities(m, test));
+            // The LLM alone answers everything: the whole validation set's scaling.
+            float[] llmTest = CalibratedScorers.scaled(llmSide.platt(), llmLogits);
+            float[] llmRouted = CalibratedScorers.scaled(routing.llm(), llmLogits);
             float[] mixed = crmTest.clone();
             int routed = 0;
             for (int i = 0; i < mixed.length; i++) {
                 if (router.routes(crmTest[i])) {
-                    mixed[i] = llmTest[i];
+                    mixed[i] = llmRouted[i];
                     routed++;
                 }
             }
             records.addAll(records(data, v.name(), mixed));
             summary.put(v.name(), String.format(Locale.ROOT, "budget %.2f (%s), entropy threshold %.4f, %d of %d test"
-                    + " requests to the LLM (%.0f LLM calls per 1,000)", router.budget(),
+                    + " requests to the LLM (%.0f LLM calls per 1,000), the LLM scaled on %s", router.budget(),
                     s.budget() >= 0 ? "set" : "chosen on validation AUC", router.threshold(), routed, test.size(),
-                    1000.0 * routed / test.size()));
+                    1000.0 * routed / test.size(), routing.llm() == llmSide.platt() ? "every validation row"
+                            : "the validation rows routed to it"));
             timings.put(v.name(), String.format(Locale.ROOT, "trained in %.0f s", seconds));
             if (v.suffix().isEmpty()) {
                 records.addAll(records(data, "corella-no-mix", crmTest));
                 records.addAll(records(data, "corella-llm", llmTest));
                 records.addAll(records(data, "corella-oracle", CalibratedScorers.oracle(test.labels(), crmTest, llmTest)));
-                records.addAll(RoutingCurve.toRecords(provenance(data, "corella"),
-                        RoutingCurve.compute(test.labels(), crmTest, llmTest), test.size()));
+                // Each point as the cascade of that budget answers: the LLM calibrated on its routed rows.
+                List<RoutingCurve.Point> curve = new ArrayList<>();
+                for (double f : RoutingCurve.defaultFractions()) {
+                    curve.add(RoutedCalibration.fit(f, validLabels, crmValid, llmValid, llmSide.platt())
+                            .point(test.labels(), crmTest, llmLogits));
+                }
+                records.addAll(RoutingCurve.toRecords(provenance(data, "corella"), curve, test.size()));
                 adapter.save(out.resolve(ADAPTER_DIR));
                 crm.save(out.resolve(ADAPTER_DIR).resolve(CRM_FILE), Optional.of(SplitIdentity.of(splitDir, data.split())));
-                cascadeFile(router, crmSide, llmSide, data, prompts, style).write(out.resolve(ADAPTER_DIR));
+                cascadeFile(router, crmSide.platt(), routing.llm(), data, prompts, style).write(out.resolve(ADAPTER_DIR));
             }
         }
     }
 
     /** What a server needs to rebuild this cascade, the paths relative to the run directory. */
-    private CascadeFile cascadeFile(EntropyRouter router, CalibratedScorers.Calibrated crmSide,
-                                    CalibratedScorers.Calibrated llmSide, Data data, CorellaPrompts prompts, PromptStyle style) {
+    private CascadeFile cascadeFile(EntropyRouter router, PlattScaling crmPlatt, PlattScaling llmPlatt, Data data,
+                                    CorellaPrompts prompts, PromptStyle style) {
         double positives = 0;
         for (float y : data.valid().labels()) {
             positives += y;
         }
         float rate = (float) Math.min(1 - 1e-4, Math.max(1e-4, positives / data.valid().size()));
         Path home = out.toAbsolutePath().normalize();
-        return new CascadeFile(router.threshold(), router.budget(), crmSide.platt(), llmSide.platt(), s.historyItems(),
+        return new CascadeFile(router.threshold(), router.budget(), crmPlatt, llmPlatt, s.historyItems(),
                 s.minHistory(), prompts.config().tokenBudget(), style, rate,
                 relative(home, llmDir), relative(home, splitDir), ADAPTER_DIR, ADAPTER_DIR + "/" + CRM_FILE);
     }

@@ -1,17 +1,16 @@
 package org.tandemrec.collab.corella;
 
 import java.util.Arrays;
-import java.util.List;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.eval.ConfidenceBuckets;
-import org.tandemrec.eval.RoutingCurve;
 
 /**
  * CoReLLa's inference rule (arXiv 2403.16378 §3.4): a request whose CRM prediction has entropy
  * {@code −p log p − (1−p) log(1−p)} at or above the threshold is hard (the CRM is unsure) and is
  * answered by the LLM instead (hard replacement, no blending); the rest keep the CRM's answer.
- * The threshold comes from a budget — the share of validation requests to send — chosen on
- * validation, so that a deployment routes about that share of its traffic.
+ * The threshold comes from a budget — the share of validation requests to send — set or chosen on
+ * validation ({@link RoutedCalibration}), so that a deployment routes about that share of its
+ * traffic.
  */
 public record EntropyRouter(double threshold, double budget) {
     public EntropyRouter {
@@ -47,20 +46,5 @@ public record EntropyRouter(double threshold, double budget) {
         }
         Arrays.sort(h);
         return new EntropyRouter(h[h.length - routed], budget);
-    }
-
-    /**
-     * The budget of best validation AUC among {@code fractions} (the smallest of equal ones: fewer
-     * LLM calls), from the CRM's and the LLM's validation probabilities.
-     */
-    public static EntropyRouter chosenOnValidation(float[] labels, float[] crmValid, float[] llmValid, double[] fractions) {
-        List<RoutingCurve.Point> points = RoutingCurve.compute(labels, crmValid, llmValid, fractions);
-        RoutingCurve.Point best = points.get(0);
-        for (RoutingCurve.Point p : points) {
-            if (p.auc() > best.auc() + 1e-12) {
-                best = p;
-            }
-        }
-        return forBudget(crmValid, best.fraction());
     }
 }
