@@ -63,8 +63,8 @@ public final class KeptCrms {
         if (!(resume && checkpoint != null && Files.isRegularFile(checkpoint))) {
             epochs.delete();
         }
-        Recommender r = CrmCatalog.train(spec, split, epochs.hooks(new TrainHooks(null, checkpoint, resume,
-                progressBar)));
+        Recommender r = CrmCatalog.train(spec, split, epochs.hooks(new TrainHooks(null, checkpoint,
+                resume && checkpoint != null, progressBar)));
         Files.createDirectories(file.toAbsolutePath().getParent());
         r.save(file, Optional.of(SplitIdentity.of(splitDir, split)));
         return r;

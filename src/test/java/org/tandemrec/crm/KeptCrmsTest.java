@@ -74,6 +74,19 @@ class KeptCrmsTest {
     }
 
     @Test
+    void aResumedRunWithoutAKeptModelTrainsAndKeepsIt() throws Exception {
+        Path splitDir = tmp.resolve("split");
+        SplitData split = split(splitDir, 60);
+        List<String> lines = new ArrayList<>();
+        KeptCrms resumed = new KeptCrms(tmp.resolve("run"), splitDir, split, true, lines::add);
+        Recommender trained = resumed.trainOrLoad(spec(), false);
+        assertTrue(Files.isRegularFile(resumed.file(spec())));
+        assertTrue(lines.isEmpty(), lines.toString());
+        assertArrayEquals(scores(trained), scores(resumed.trainOrLoad(spec(), false)));
+        assertEquals(1, lines.size());
+    }
+
+    @Test
     void aKeptModelOfOtherUsersAndItemsIsRefused() throws Exception {
         Path splitDir = tmp.resolve("split");
         new KeptCrms(tmp.resolve("run"), splitDir, split(splitDir, 60), false, line -> { }).trainOrLoad(spec(), false);
