@@ -1,6 +1,5 @@
 package org.tandemrec.collab.corella;
 
-import java.util.stream.IntStream;
 
 /**
  * The CRM → LLM cascade CoReLLa evaluates and a server runs: every request is scored by the CRM,
@@ -35,7 +34,7 @@ public final class Cascade {
     public Scored score(ClickExamples requests) {
         float[] p = crm.score(requests);
         boolean[] routed = new boolean[p.length];
-        int[] hard = IntStream.range(0, p.length).filter(i -> router.routes(p[i])).toArray();
+        int[] hard = router.route(p);
         if (hard.length > 0) {
             float[] q = llm.score(requests.select(hard));
             for (int k = 0; k < hard.length; k++) {

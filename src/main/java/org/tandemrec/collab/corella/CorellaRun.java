@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.tandemrec.base.Directories;
 import org.tandemrec.base.FreeSpace;
 import org.tandemrec.base.SideBySide;
@@ -331,19 +332,19 @@ public final class CorellaRun {
             float[] llmTest = CalibratedScorers.scaled(llmSide.platt(), llmLogits);
             float[] llmRouted = CalibratedScorers.scaled(routing.llm(), llmLogits);
             float[] mixed = crmTest.clone();
-            int routed = 0;
-            for (int i = 0; i < mixed.length; i++) {
-                if (router.routes(crmTest[i])) {
-                    mixed[i] = llmRouted[i];
-                    routed++;
-                }
+            int[] hard = router.route(crmTest);
+            for (int i : hard) {
+                mixed[i] = llmRouted[i];
             }
+            int routed = hard.length;
+            long overThreshold = IntStream.range(0, crmTest.length).filter(i -> router.routes(crmTest[i])).count();
             records.addAll(records(data, v.name(), mixed));
             summary.put(v.name(), String.format(Locale.ROOT, "budget %.2f (%s), entropy threshold %.4f, %d of %d test"
-                    + " requests to the LLM (%.0f LLM calls per 1,000), the LLM scaled on %s", router.budget(),
+                    + " requests to the LLM (%.0f LLM calls per 1,000%s), the LLM scaled on %s", router.budget(),
                     s.budget() >= 0 ? "set" : "chosen on validation AUC", router.threshold(), routed, test.size(),
-                    1000.0 * routed / test.size(), routing.llm() == llmSide.platt() ? "every validation row"
-                            : "the validation rows routed to it"));
+                    1000.0 * routed / test.size(), overThreshold > routed ? "; " + overThreshold
+                            + " over the threshold, capped at the budget" : "", routing.llm() == llmSide.platt()
+                            ? "every validation row" : "the validation rows routed to it"));
             timings.put(v.name(), String.format(Locale.ROOT, "trained in %.0f s", seconds));
             if (v.suffix().isEmpty()) {
                 records.addAll(records(data, "corella-no-mix", crmTest));

@@ -1,6 +1,8 @@
 package org.tandemrec.collab.corella;
 
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.IntStream;
 import org.tandemrec.base.UsageException;
 import org.tandemrec.eval.ConfidenceBuckets;
 
@@ -25,6 +27,23 @@ public record EntropyRouter(double threshold, double budget) {
     /** Whether a request with CRM click probability {@code p} goes to the LLM. */
     public boolean routes(float p) {
         return ConfidenceBuckets.entropy(p) >= threshold;
+    }
+
+    /**
+     * The requests of a batch that go to the LLM (indices in order): those at or above the
+     * threshold, at most ⌈budget · n⌉ of them, the least confident first — so that a batch on which
+     * the CRM is unsure more often than on validation (a later period, an ablation's flat CRM)
+     * never spends more LLM calls than the budget.
+     */
+    public int[] route(float[] p) {
+        int[] over = IntStream.range(0, p.length).filter(i -> routes(p[i])).toArray();
+        int cap = (int) Math.ceil(budget * p.length - 1e-9);
+        if (over.length <= cap) {
+            return over;
+        }
+        return Arrays.stream(over).boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> -ConfidenceBuckets.entropy(p[i])).thenComparingInt(i -> i))
+                .limit(cap).mapToInt(Integer::intValue).sorted().toArray();
     }
 
     /**

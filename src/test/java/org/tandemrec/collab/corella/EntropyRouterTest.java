@@ -33,6 +33,21 @@ class EntropyRouterTest {
     }
 
     /**
+     * A batch on which the CRM is unsure more often than on validation sends at most ⌈budget · n⌉
+     * requests, the least confident first (ties by position); a lone request can still go.
+     */
+    @Test
+    void aBatchNeverSpendsMoreThanTheBudget() {
+        EntropyRouter r = EntropyRouter.forBudget(new float[] {0.99f, 0.5f, 0.1f, 0.6f, 0.95f, 0.3f, 0.02f, 0.45f, 0.8f, 0.7f},
+                0.3);
+        float[] unsure = {0.52f, 0.5f, 0.45f, 0.5f, 0.55f, 0.6f, 0.51f, 0.9f};
+        assertArrayEquals(new int[] {1, 3, 6}, r.route(unsure), "ceil(0.3 * 8) = 3 of the 7 over the threshold");
+        assertArrayEquals(new int[] {0}, r.route(new float[] {0.5f}));
+        assertArrayEquals(new int[] {1}, r.route(new float[] {0.99f, 0.55f, 0.01f}), "under the cap: the threshold alone");
+        assertArrayEquals(new int[] {}, EntropyRouter.forBudget(unsure, 0).route(unsure));
+    }
+
+    /**
      * The CRM is right where it is sure and unsure elsewhere; the LLM is right on the unsure ones.
      * Routing the two least confident leaves the positive at 0.44 below the negative at 0.57;
      * routing three (0.49, 0.53, 0.44) ranks every positive first, so the smallest budget of best
