@@ -31,7 +31,7 @@ class BdlmCommandTest {
                 "--sampler", "popularity", "--negatives", "4").code());
         Path config = tmp.resolve("bdlm.yaml");
         Files.writeString(config, String.join("\n",
-                "crm_epochs: 2", "baselines: [gmf]", "history_items: 2", "train_positions: 24", "drs_positions: 12",
+                "crm_epochs: 2", "crm_dim: 24", "baselines: [gmf]", "history_items: 2", "train_positions: 24", "drs_positions: 12",
                 "rounds: 1", "lambda_sweep: [0, 1.0]", "ablations: true", "eval_users: 12", "valid_users: 8",
                 "sft: {batch_size: 4, warmup_steps: 1}", ""));
         Path out = tmp.resolve("run");
@@ -96,6 +96,9 @@ class BdlmCommandTest {
                 "--out", out.toString(), "--config", config.toString(), "--resume");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.out().contains("lightgcn: loading") && again.out().contains("gmf: loading"), again.out());
+        // The CRM at its own size (24), its vectors projected to the LLM's hidden size (64).
+        assertTrue(again.out().contains("CRM lightgcn at size 24, its vectors projected to the LLM's hidden size 64")
+                && again.out().contains("crms/lightgcn-d24-"), again.out());
         RunResults resumed = MetricsFile.read(out.resolve(MetricsFile.FILE_NAME));
         assertEquals(results.results(), resumed.results());
         assertEquals(results.curves().stream().filter(c -> c.group().startsWith("CRMs: ")).toList(),

@@ -22,6 +22,7 @@ import org.tandemrec.llm.sft.SftConfig;
  * <pre>{@code
  * crm: lightgcn              # the CRM whose embeddings become the ID tokens: lightgcn, neumf or gmf
  * crm_epochs: 0              # 0: the CRM's default epochs
+ * crm_dim: 0                 # the CRM's size; 0: the LLM's hidden size (else its vectors are projected)
  * baselines: [gmf, neumf, sasrec, gru4rec, bert4rec]   # CRMs scored beside it (the BDLM CRM is one too)
  * methods: [llm-rec, gpt4sm, instructrec, bdlm]        # which rows of the comparison to run (the CRM always)
  * history_items: 10          # N, the most recent history items a prompt lists
@@ -47,7 +48,7 @@ import org.tandemrec.llm.sft.SftConfig;
  * sft: {mode: full, learning_rate: 0.0005, batch_size: 8, warmup_steps: 20, ...}
  * }</pre>
  */
-public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, List<String> methods, int historyItems,
+public record BdlmSettings(String crm, int crmEpochs, int crmDim, List<String> baselines, List<String> methods, int historyItems,
                            int tokenBudget, String itemNoun, String itemsNoun, String verbPast, String verb, int trainPositions,
                            double topKShare, int drsPositions, int rounds, double lambda, List<Double> lambdaSweep,
                            boolean ablations, int drsHidden, int drsBatchSize, double drsLearningRate, int evalUsers,
@@ -62,7 +63,7 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, Li
     /** CRMs that may be scored as baselines. */
     public static final Set<String> BASELINES = Set.of("gmf", "mlp", "neumf", "lightgcn", "mf-bpr", "mf-bce", "sasrec",
             "gru4rec", "bert4rec", "pop", "random");
-    private static final Set<String> KEYS = Set.of("crm", "crm_epochs", "baselines", "methods", "history_items", "token_budget",
+    private static final Set<String> KEYS = Set.of("crm", "crm_epochs", "crm_dim", "baselines", "methods", "history_items", "token_budget",
             "item_noun", "items_noun", "verb_past", "verb", "train_positions", "topk_share", "drs_positions", "rounds",
             "lambda", "lambda_sweep", "ablations", "drs_hidden", "drs_batch_size", "drs_learning_rate", "eval_users",
             "valid_users", "rescale_id_rows", "seed", "sft");
@@ -72,6 +73,7 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, Li
             throw new UsageException("crm must be one of " + new TreeSet<>(ID_CRMS) + ", got " + crm);
         }
         SettingsFile.requireNonNegative("crm_epochs", crmEpochs);
+        SettingsFile.requireNonNegative("crm_dim", crmDim);
         baselines = List.copyOf(baselines);
         for (String b : baselines) {
             if (!BASELINES.contains(b)) {
@@ -140,7 +142,8 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, Li
     public static BdlmSettings defaults() {
         SftConfig sft = SftConfig.builder().mode(SftConfig.Mode.FULL).learningRate(5e-4).batchSize(8).warmupSteps(20)
                 .loraDropout(0.0).build();
-        return new BdlmSettings("lightgcn", 0, List.of("gmf", "neumf", "sasrec", "gru4rec", "bert4rec"), METHODS, 10, 0, "movie",
+        return new BdlmSettings("lightgcn", 0, 0, List.of("gmf", "neumf", "sasrec", "gru4rec", "bert4rec"), METHODS, 10, 0,
+                "movie",
                 "movies", "watched", "watch", 2000, 0.5, 1000, 2, 0.1, List.of(), false, 64, 64, 1e-3, 1000, 200, true,
                 42L, sft);
     }
@@ -174,7 +177,8 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, Li
             for (JsonNode v : array(value(settings, key, merged), key)) {
                 sweep.add(SettingsFile.doubleValue(v, key));
             }
-            return new BdlmSettings(c, i(settings, "crm_epochs", merged), b, methodList, i(settings, "history_items", merged),
+            return new BdlmSettings(c, i(settings, "crm_epochs", merged), i(settings, "crm_dim", merged), b, methodList,
+                    i(settings, "history_items", merged),
                     i(settings, "token_budget", merged), t(settings, "item_noun", merged), t(settings, "items_noun", merged),
                     t(settings, "verb_past", merged), t(settings, "verb", merged), i(settings, "train_positions", merged),
                     d(settings, "topk_share", merged), i(settings, "drs_positions", merged), i(settings, "rounds", merged),
@@ -226,6 +230,7 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, Li
         ObjectNode o = om.createObjectNode();
         o.put("crm", crm);
         o.put("crm_epochs", crmEpochs);
+        o.put("crm_dim", crmDim);
         ArrayNode b = o.putArray("baselines");
         baselines.forEach(b::add);
         ArrayNode ms = o.putArray("methods");
@@ -262,7 +267,7 @@ public record BdlmSettings(String crm, int crmEpochs, List<String> baselines, Li
 
     /** The same settings with another λ. */
     public BdlmSettings withLambda(double l) {
-        return new BdlmSettings(crm, crmEpochs, baselines, methods, historyItems, tokenBudget, itemNoun, itemsNoun, verbPast,
+        return new BdlmSettings(crm, crmEpochs, crmDim, baselines, methods, historyItems, tokenBudget, itemNoun, itemsNoun, verbPast,
                 verb, trainPositions, topKShare, drsPositions, rounds, l, lambdaSweep, ablations, drsHidden, drsBatchSize,
                 drsLearningRate, evalUsers, validUsers, rescaleIdRows, seed, sft);
     }
