@@ -1,6 +1,5 @@
 package org.tandemrec.collab.corella;
 
-
 /**
  * The CRM → LLM cascade CoReLLa evaluates and a server runs: every request is scored by the CRM,
  * the {@link EntropyRouter} picks the hard ones, and only those are sent to the LLM, whose answer
