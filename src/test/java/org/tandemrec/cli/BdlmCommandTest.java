@@ -87,6 +87,9 @@ class BdlmCommandTest {
         assertTrue(traced.containsAll(Set.of("CRMs: validation hr@10 by epoch / lightgcn", "CRMs: validation hr@10 by epoch / gmf",
                 "CRMs: training loss by epoch / lightgcn")), traced.toString());
         assertEquals("2", results.settings().get("bdlm").get("crm_epochs"));
+        // Projected vectors lose LightGCN's inner products: the feature-enhanced CRM reads its score as an input.
+        assertEquals("lightgcn's score as an input (its score is not the inner product of the vectors the tables hold)",
+                results.run().config().get("bdlm-drs start"));
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("Comparison across tasks (split loo@12)") && html.contains("<th>interaction f1</th>"));
         assertTrue(html.contains("bdlm-llm and its variants") && html.contains("bdlm-llm against λ"));

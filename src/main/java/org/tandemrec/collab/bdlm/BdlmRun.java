@@ -176,6 +176,9 @@ public final class BdlmRun {
             double scale = IdTokenRows.rms(base);
             VocabularyExtension loaded = IdTokenRows.of(split, crm, h, scale, true, s.rescaleIdRows(), s.seed());
             VocabularyExtension fresh = IdTokenRows.of(split, crm, h, scale, false, s.rescaleIdRows(), s.seed());
+            summary.put("bdlm-drs start", IdTokenRows.startsFromInnerProduct(crm, loaded)
+                    ? s.crm() + "'s score as the inner product of the tables' vectors"
+                    : s.crm() + "'s score as an input (its score is not the inner product of the vectors the tables hold)");
 
             BdlmExampleSampler sampler = new BdlmExampleSampler(trainSeq,
                     new NegativeDraw(SplitPlan.sampler(split, split.config().sampler(), splitDir), UserItems.of(split.train())),
@@ -195,11 +198,9 @@ public final class BdlmRun {
                     step("LLM-Rec: the base LLM prompted with text");
                     records.addAll(llmRecords("llm-rec", baseText, test, m));
                 }
-                double crmWeight = IdTokenRows.scoreScale(crm, loaded);
                 if (s.runs("gpt4sm")) {
                     step("GPT4SM: the base LLM's features into the CRM");
-                    FeatureEnhancedCrm gpt4sm = FeatureEnhancedCrm.initial(IdTokenRows.rows(loaded, 0, split.numUsers()),
-                            IdTokenRows.rows(loaded, split.numUsers(), split.numItems()), h, s.drsHidden(), crmWeight, s.seed());
+                    FeatureEnhancedCrm gpt4sm = IdTokenRows.featureEnhanced(crm, loaded, h, s.drsHidden(), s.seed());
                     DrsExamples baseFeatures = pairs.withFeatures(baseText.interactions(m, pairs.users(), pairs.items(),
                             pairs.histories(), true).features());
                     new Trainer(drsTrainConfig(pairs.size())).fit(new DrsTask("gpt4sm", gpt4sm, baseFeatures),
@@ -238,7 +239,7 @@ public final class BdlmRun {
                     step("%s: λ %s, %s", v.name(), v.lambda(), v.idTokens() ? (v.preload() ? "ID tokens pre-loaded from "
                             + s.crm() : "ID tokens initialised as new tokens") : "text only");
                     VariantScores r = trainVariant(v, split, base, baseTok, prompts, v.preload() ? loaded : fresh, loaded,
-                            crmWeight, llmExamples, pairs, trainSeq, test, valid, m);
+                            crm, llmExamples, pairs, trainSeq, test, valid, m);
                     records.addAll(r.records());
                     curves.addAll(r.curves());
                     MutualLearning.Timing t = r.timing();
@@ -423,7 +424,7 @@ public final class BdlmRun {
 
     private VariantScores trainVariant(Variant v, SplitData split, DecoderWeights base, LlmTokenizer baseTok,
                                        BdlmPrompts prompts, VocabularyExtension idRows, VocabularyExtension crmRows,
-                                       double crmWeight, List<BdlmExample> llmExamples, DrsPairs pairs, int[][] trainSeq,
+                                       Recommender crm, List<BdlmExample> llmExamples, DrsPairs pairs, int[][] trainSeq,
                                        BdlmEvaluation test, BdlmEvaluation valid, NDManager parent) throws IOException {
         SftConfig sft = s.sft();
         int users = split.numUsers();
@@ -458,9 +459,8 @@ public final class BdlmRun {
                 seqs.add(lm.sequence(e, trainSeq, s.seed()));
             }
             SftTask task = new SftTask(weights, adapter, params, seqs, sft.batchSize(), m);
-            FeatureEnhancedCrm drs = FeatureEnhancedCrm.initial(IdTokenRows.rows(crmRows, 0, users),
-                    IdTokenRows.rows(crmRows, users,
-                    split.numItems()), weights.config().hiddenSize(), s.drsHidden(), crmWeight, s.seed());
+            FeatureEnhancedCrm drs = IdTokenRows.featureEnhanced(crm, crmRows, weights.config().hiddenSize(), s.drsHidden(),
+                    s.seed());
             SharingModule share = new SharingModule(IdTokenRows.rows(crmRows, 0, users),
                     IdTokenRows.rows(crmRows, users, split.numItems()));
             int[] lengths = seqs.stream().mapToInt(SftSequence::length).toArray();

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tandemrec.base.UsageException;
+import org.tandemrec.crm.Recommender;
 import org.tandemrec.crm.RowMajor;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.llm.safetensors.SafetensorsFile;
@@ -20,17 +21,22 @@ import org.tandemrec.train.ParameterSet;
  * (H) of the pair's prompt, concatenated with the element-wise product, through one hidden layer,
  * added to the CRM's own score:
  * <pre>
- *   z = [e_u ; e_i ; e_u ⊙ e_i ; f]                       (3d + H)
- *   logit = a · ⟨e_u, e_i⟩ + w₂ · ReLU(W₁ z + b₁) + b₂,   p = σ(logit),  loss = BCE(p, y)
+ *   z = [e_u ; e_i ; e_u ⊙ e_i ; f]                                  (3d + H)
+ *   logit = a · ⟨e_u, e_i⟩ + c · s(u, i) + w₂ · ReLU(W₁ z + b₁) + b₂,   p = σ(logit),  loss = BCE(p, y)
  * </pre>
- * The tables start from a trained CRM's representations and {@code a} from 1, the hidden layer
- * from small weights, so training starts from the CRM's ranking and learns what the feature adds.
+ * The tables start from a trained CRM's representations and the hidden layer from small weights,
+ * so training starts from the CRM's ranking and learns what the feature adds. A CRM that scores
+ * by the inner product of those representations (LightGCN, MF) starts with a = 1 (or 1/f² for
+ * vectors brought to another scale by f) and c = 0; any other (NeuMF, GMF, vectors projected to
+ * the LLM's size) gives its own score s(u, i) as a fixed input — its logit when it is a
+ * probability — with c = 1 and a = 0 ({@link #initialOnScores}).
  * Parameters live in a {@link ParameterSet} (tables row-sparse) for the shared trainer; the
  * forward and backward passes are written out (see {@link #accumulateGradients}).
  */
 public final class FeatureEnhancedCrm {
     static final String USERS = "drs.user_table";
     static final String ITEMS = "drs.item_table";
+    static final String SCORE_WEIGHT = "drs.crm_score_weight";
 
     private final int dim;
     private final int featureSize;
@@ -43,8 +49,11 @@ public final class FeatureEnhancedCrm {
     private final Parameter w2;
     private final Parameter b2;
     private final Parameter a;
+    private final Parameter c;
+    /** The CRM whose score is the input s(u, i); null when c stays 0. */
+    private final Recommender crm;
 
-    private FeatureEnhancedCrm(int dim, int featureSize, int hidden, ParameterSet parameters) {
+    private FeatureEnhancedCrm(int dim, int featureSize, int hidden, ParameterSet parameters, Recommender crm) {
         this.dim = dim;
         this.featureSize = featureSize;
         this.hidden = hidden;
@@ -56,6 +65,8 @@ public final class FeatureEnhancedCrm {
         this.w2 = parameters.get("drs.w2");
         this.b2 = parameters.get("drs.b2");
         this.a = parameters.get("drs.crm_weight");
+        this.c = parameters.get(SCORE_WEIGHT);
+        this.crm = crm;
     }
 
     /**
@@ -77,6 +88,25 @@ public final class FeatureEnhancedCrm {
         if (!(crmWeight > 0) || Double.isInfinite(crmWeight)) {
             throw new UsageException("crmWeight must be > 0 and finite, got " + crmWeight);
         }
+        return build(userVectors, itemVectors, featureSize, hidden, crmWeight, null, seed);
+    }
+
+    /**
+     * A network that starts from {@code crm}'s own score given as an input (c = 1, a = 0): for a
+     * CRM whose score is not the inner product of the vectors the tables start from. The CRM
+     * must score the same users and items as the tables hold.
+     */
+    public static FeatureEnhancedCrm initialOnScores(float[][] userVectors, float[][] itemVectors, int featureSize,
+                                                     int hidden, Recommender crm, long seed) {
+        if (crm.numUsers() != userVectors.length || crm.numItems() != itemVectors.length) {
+            throw new IllegalArgumentException("the CRM scores " + crm.numUsers() + " users and " + crm.numItems()
+                    + " items, the tables hold " + userVectors.length + " and " + itemVectors.length);
+        }
+        return build(userVectors, itemVectors, featureSize, hidden, 0, crm, seed);
+    }
+
+    private static FeatureEnhancedCrm build(float[][] userVectors, float[][] itemVectors, int featureSize, int hidden,
+                                            double crmWeight, Recommender crm, long seed) {
         if (userVectors.length == 0 || itemVectors.length == 0) {
             throw new IllegalArgumentException("the CRM has no users or no items");
         }
@@ -106,8 +136,14 @@ public final class FeatureEnhancedCrm {
                 Parameter.dense("drs.b1", 1, hidden, new float[hidden]),
                 Parameter.dense("drs.w2", 1, hidden, w2),
                 Parameter.dense("drs.b2", 1, 1, new float[1]),
-                Parameter.dense("drs.crm_weight", 1, 1, new float[] {(float) crmWeight}));
-        return new FeatureEnhancedCrm(d, featureSize, hidden, ps);
+                Parameter.dense("drs.crm_weight", 1, 1, new float[] {(float) crmWeight}),
+                Parameter.dense(SCORE_WEIGHT, 1, 1, new float[] {crm == null ? 0f : 1f}));
+        return new FeatureEnhancedCrm(d, featureSize, hidden, ps, crm);
+    }
+
+    /** Whether the network reads its CRM's score as an input (and so needs the CRM to load). */
+    public boolean readsCrmScore() {
+        return crm != null;
     }
 
     public ParameterSet parameters() {
@@ -130,13 +166,13 @@ public final class FeatureEnhancedCrm {
         return items.rows();
     }
 
-    /** Format name and version in the model file's metadata. */
+    /** Format name and version in the model file's metadata (v1 files, which had no c, still load). */
     public static final String FORMAT = "tandem-bdlm-drs";
-    public static final String VERSION = "1";
+    public static final String VERSION = "2";
 
     /**
      * Writes the network as one safetensors file (each parameter under its name, rows × cols)
-     * with its sizes and the format in the metadata.
+     * with its sizes, the format and the kind of CRM whose score it reads (if any) in the metadata.
      */
     public void save(Path file) throws IOException {
         Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
@@ -144,7 +180,8 @@ public final class FeatureEnhancedCrm {
             tensors.put(p.name(), new SafetensorsWriter.Tensor(new long[] {p.rows(), p.cols()}, p.copyValues()));
         }
         SafetensorsWriter.write(file, tensors, Map.of("format", FORMAT, "format_version", VERSION, "dim",
-                Integer.toString(dim), "feature_size", Integer.toString(featureSize), "hidden", Integer.toString(hidden)));
+                Integer.toString(dim), "feature_size", Integer.toString(featureSize), "hidden", Integer.toString(hidden),
+                "crm_score", crm == null ? "" : crm.kind()));
     }
 
     /** A positive integer of the file's metadata; a missing or malformed one is refused naming the key. */
@@ -162,23 +199,47 @@ public final class FeatureEnhancedCrm {
                 + (v == null ? "nothing" : "'" + v + "'"));
     }
 
-    /** Reads a network written by {@link #save}; another format or version is refused. */
+    /** Reads a network written by {@link #save} that reads no CRM score; another format or version is refused. */
     public static FeatureEnhancedCrm load(Path file) throws IOException {
+        return load(file, null);
+    }
+
+    /**
+     * Reads a network written by {@link #save}; one that reads its CRM's score needs that CRM
+     * ({@code crm}, of the kind the file names and of the tables' users and items).
+     */
+    public static FeatureEnhancedCrm load(Path file, Recommender crm) throws IOException {
         SafetensorsFile f = SafetensorsFile.open(file);
         Map<String, String> meta = f.metadata();
-        if (!FORMAT.equals(meta.get("format")) || !VERSION.equals(meta.get("format_version"))) {
-            throw new DataFormatException(file, "not a " + FORMAT + " v" + VERSION + " model (format "
-                    + meta.get("format") + " v" + meta.get("format_version") + ")");
+        String version = meta.get("format_version");
+        if (!FORMAT.equals(meta.get("format")) || !(VERSION.equals(version) || "1".equals(version))) {
+            throw new DataFormatException(file, "not a " + FORMAT + " v1 or v" + VERSION + " model (format "
+                    + meta.get("format") + " v" + version + ")");
         }
         int d = positiveMeta(file, meta, "dim");
         int h = positiveMeta(file, meta, "hidden");
         int fs = positiveMeta(file, meta, "feature_size");
+        String scoreKind = meta.getOrDefault("crm_score", "");
+        if (!scoreKind.isEmpty() && (crm == null || !crm.kind().equals(scoreKind))) {
+            throw new DataFormatException(file, "the network reads the score of a " + scoreKind + " model; load it with "
+                    + "that model" + (crm == null ? "" : " (given: " + crm.kind() + ")"));
+        }
+        for (String name : new String[] {USERS, ITEMS}) {
+            if (f.tensors().get(name) == null) {
+                throw new DataFormatException(file, "tensor " + name + " is missing");
+            }
+        }
         float[] users = f.tensors().get(USERS).toFloatArray();
         float[] items = f.tensors().get(ITEMS).toFloatArray();
-        FeatureEnhancedCrm net = initial(RowMajor.rows(users, 0, users.length / d, d),
-                RowMajor.rows(items, 0, items.length / d, d), fs, h, 0L);
+        float[][] u = RowMajor.rows(users, 0, users.length / d, d);
+        float[][] i = RowMajor.rows(items, 0, items.length / d, d);
+        FeatureEnhancedCrm net = scoreKind.isEmpty() ? initial(u, i, fs, h, 0L) : initialOnScores(u, i, fs, h, crm, 0L);
         for (Parameter p : net.parameters.list()) {
             var t = f.tensors().get(p.name());
+            if (t == null && p.name().equals(SCORE_WEIGHT) && "1".equals(version)) {
+                p.writeValues(new float[1]);
+                continue;
+            }
             if (t == null) {
                 throw new DataFormatException(file, "tensor " + p.name() + " is missing");
             }
@@ -193,8 +254,9 @@ public final class FeatureEnhancedCrm {
         float[] out = new float[x.size()];
         float[] z = new float[3 * dim + featureSize];
         float[] h = new float[hidden];
+        float[] s = crmLogits(x.users(), x.items());
         for (int n = 0; n < out.length; n++) {
-            out[n] = (float) sigmoid(forward(x, n, z, h));
+            out[n] = (float) sigmoid(forward(x, n, s == null ? 0 : s[n], z, h));
         }
         return out;
     }
@@ -217,8 +279,20 @@ public final class FeatureEnhancedCrm {
         float av = a.value()[0];
         double loss = 0;
         float scale = 1f / rows.length;
-        for (int n : rows) {
-            double logit = forward(x, n, z, h);
+        float[] s = null;
+        if (crm != null) {
+            int[] us = new int[rows.length];
+            int[] is = new int[rows.length];
+            for (int k = 0; k < rows.length; k++) {
+                us[k] = x.users()[rows[k]];
+                is[k] = x.items()[rows[k]];
+            }
+            s = crmLogits(us, is);
+        }
+        for (int e = 0; e < rows.length; e++) {
+            int n = rows[e];
+            float sn = s == null ? 0f : s[e];
+            double logit = forward(x, n, sn, z, h);
             double p = sigmoid(logit);
             float y = x.labels()[n];
             loss += y > 0 ? -logLeft(logit) : -logLeft(-logit);
@@ -232,6 +306,7 @@ public final class FeatureEnhancedCrm {
                 dot += uv[uo + j] * iv[io + j];
             }
             a.grad()[0] += (float) (g * dot);
+            c.grad()[0] += g * sn;
             b2.grad()[0] += g;
             for (int k = 0; k < hidden; k++) {
                 gw2[k] += g * h[k];
@@ -263,8 +338,26 @@ public final class FeatureEnhancedCrm {
         return loss / rows.length;
     }
 
-    /** The logit of example n; fills z (input) and h (post-ReLU hidden). */
-    private double forward(DrsExamples x, int n, float[] z, float[] h) {
+    /**
+     * The CRM's scores of the pairs as the input s(u, i): logits of its probabilities (clamped
+     * away from 0 and 1), a ranking score as it is; null when the network reads no CRM score.
+     */
+    private float[] crmLogits(int[] us, int[] is) {
+        if (crm == null) {
+            return null;
+        }
+        float[] s = crm.score(us, is);
+        if (crm.scoreKind() == Recommender.ScoreKind.PROBABILITY) {
+            for (int k = 0; k < s.length; k++) {
+                double p = Math.min(1 - 1e-6, Math.max(1e-6, s[k]));
+                s[k] = (float) Math.log(p / (1 - p));
+            }
+        }
+        return s;
+    }
+
+    /** The logit of example n with the CRM's score {@code crmLogit}; fills z (input) and h (post-ReLU hidden). */
+    private double forward(DrsExamples x, int n, float crmLogit, float[] z, float[] h) {
         float[] uv = users.value();
         float[] iv = items.value();
         int uo = x.users()[n] * dim;
@@ -294,7 +387,7 @@ public final class FeatureEnhancedCrm {
                 h[k] += zr * wv1[o + k];
             }
         }
-        double out = a.value()[0] * dot + b2.value()[0];
+        double out = a.value()[0] * dot + c.value()[0] * crmLogit + b2.value()[0];
         float[] wv2 = w2.value();
         for (int k = 0; k < hidden; k++) {
             h[k] = Math.max(0f, h[k]);

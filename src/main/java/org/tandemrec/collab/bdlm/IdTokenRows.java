@@ -54,14 +54,71 @@ final class IdTokenRows {
     }
 
     /**
-     * 1/f² for rows that are the CRM's vectors times f (rescaled to the vocabulary): the weight
-     * that gives the feature-enhanced CRM the CRM's own score at the start. 1 when projected (the
-     * projection changes the inner products, so no factor restores them).
+     * The feature-enhanced CRM over the CRM's rows of {@code rows}, started from the CRM's own
+     * score: through the tables' inner product when the CRM scores by it and the rows are its
+     * vectors times one factor f (weight 1/f²), otherwise through its score as an input (NeuMF,
+     * GMF, or vectors projected to the LLM's size, whose inner products no factor restores).
      */
-    static double scoreScale(Recommender crm, VocabularyExtension rows) {
+    static FeatureEnhancedCrm featureEnhanced(Recommender crm, VocabularyExtension rows, int featureSize, int hidden,
+                                              long seed) {
+        int users = crm.numUsers();
+        float[][] u = rows(rows, 0, users);
+        float[][] i = rows(rows, users, crm.numItems());
+        return startsFromInnerProduct(crm, rows)
+                ? FeatureEnhancedCrm.initial(u, i, featureSize, hidden, innerProductScale(crm, rows), seed)
+                : FeatureEnhancedCrm.initialOnScores(u, i, featureSize, hidden, crm, seed);
+    }
+
+    /** Whether {@link #featureEnhanced} starts from the rows' inner product (else from the CRM's score as an input). */
+    static boolean startsFromInnerProduct(Recommender crm, VocabularyExtension rows) {
+        return scoresByInnerProduct(crm) && !Double.isNaN(innerProductScale(crm, rows));
+    }
+
+    /**
+     * Whether the CRM's score is the inner product of its user and item embeddings, checked on
+     * seeded pairs (a model without embeddings, or with a head on top of them, is not).
+     */
+    static boolean scoresByInnerProduct(Recommender crm) {
+        float[][] u;
+        float[][] i;
+        try {
+            u = crm.userEmbeddings();
+            i = crm.itemEmbeddings();
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
+        if (u.length == 0 || i.length == 0 || u[0].length != i[0].length) {
+            return false;
+        }
+        SplittableRandom r = new SplittableRandom(17);
+        int n = 64;
+        int[] us = new int[n];
+        int[] is = new int[n];
+        for (int k = 0; k < n; k++) {
+            us[k] = r.nextInt(u.length);
+            is[k] = r.nextInt(i.length);
+        }
+        float[] s = crm.score(us, is);
+        for (int k = 0; k < n; k++) {
+            double dot = 0;
+            for (int j = 0; j < u[0].length; j++) {
+                dot += (double) u[us[k]][j] * i[is[k]][j];
+            }
+            if (Math.abs(s[k] - dot) > 1e-3 * (1 + Math.abs(dot))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * 1/f² for rows that are the CRM's vectors times f (rescaled to the vocabulary); NaN when
+     * the rows are projected to another size.
+     */
+    static double innerProductScale(Recommender crm, VocabularyExtension rows) {
         float[][] u = crm.userEmbeddings();
         if (u[0].length != rows.embeddingRows()[0].length) {
-            return 1;
+            return Double.NaN;
         }
         double raw = 0;
         double scaled = 0;

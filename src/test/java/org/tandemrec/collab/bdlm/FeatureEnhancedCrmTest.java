@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.tandemrec.crm.SyntheticClusters;
+import org.tandemrec.crm.cf.Ncf;
+import org.tandemrec.crm.cf.NcfConfig;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.train.Parameter;
 import org.tandemrec.train.TrainConfig;
@@ -44,13 +47,29 @@ class FeatureEnhancedCrmTest {
     void gradientsMatchFiniteDifferences() {
         SplittableRandom r = new SplittableRandom(3);
         FeatureEnhancedCrm net = FeatureEnhancedCrm.initial(gaussian(4, 3, r), gaussian(5, 3, r), 2, 4, 9);
+        checkGradients(net, examples(6, 4, 5, 2, r), r);
+    }
+
+    /** The same with the CRM's score as an input (a NeuMF trained on a small world): c gets g · s(u, i). */
+    @Test
+    void gradientsMatchFiniteDifferencesWithTheCrmScoreAsInput() {
+        SyntheticClusters world = new SyntheticClusters(12, 10, 2, 4, 5);
+        Ncf neuMf = Ncf.fit(world.train, NcfConfig.neuMf(4), TrainConfig.builder().epochs(2).batchSize(16)
+                .learningRate(0.01).seed(1).build(), TrainHooks.none(), null);
+        SplittableRandom r = new SplittableRandom(4);
+        FeatureEnhancedCrm net = FeatureEnhancedCrm.initialOnScores(gaussian(neuMf.numUsers(), 3, r),
+                gaussian(neuMf.numItems(), 3, r), 2, 4, neuMf, 9);
+        net.parameters().get("drs.crm_weight").value()[0] = 0.7f;
+        checkGradients(net, examples(6, neuMf.numUsers(), neuMf.numItems(), 2, r), r);
+    }
+
+    private static void checkGradients(FeatureEnhancedCrm net, DrsExamples x, SplittableRandom r) {
         // larger hidden weights than the initial ones, so the check exercises the MLP path
         for (float[] v : new float[][] {net.parameters().get("drs.w1").value(), net.parameters().get("drs.w2").value()}) {
             for (int k = 0; k < v.length; k++) {
                 v[k] = (float) r.nextGaussian();
             }
         }
-        DrsExamples x = examples(6, 4, 5, 2, r);
         int[] rows = {0, 1, 2, 3, 4, 5};
         net.parameters().zeroGrad();
         net.accumulateGradients(x, rows);
@@ -157,6 +176,63 @@ class FeatureEnhancedCrmTest {
                 new org.tandemrec.llm.safetensors.SafetensorsWriter.Tensor(new long[] {1}, new float[] {1})), java.util.Map.of());
         DataFormatException e = assertThrows(DataFormatException.class,
                 () -> FeatureEnhancedCrm.load(dir.resolve("other.safetensors")));
-        assertTrue(e.getMessage().contains("not a tandem-bdlm-drs v1 model"), e.getMessage());
+        assertTrue(e.getMessage().contains("not a tandem-bdlm-drs v1 or v2 model"), e.getMessage());
+    }
+
+    /**
+     * A network that reads its CRM's score saves the CRM's kind and reloads, with that CRM, to the
+     * same predictions; without it, or with another kind, it is refused; it starts from the CRM's
+     * own probabilities (with the hidden layer's output at zero).
+     */
+    @Test
+    void aNetworkOnTheCrmScoreStartsFromItAndNeedsItToLoad(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        SyntheticClusters world = new SyntheticClusters(30, 20, 3, 5, 6);
+        Ncf neuMf = Ncf.fit(world.train, NcfConfig.neuMf(4), TrainConfig.builder().epochs(3).batchSize(16)
+                .learningRate(0.01).seed(2).build(), TrainHooks.none(), null);
+        SplittableRandom r = new SplittableRandom(13);
+        FeatureEnhancedCrm net = FeatureEnhancedCrm.initialOnScores(gaussian(neuMf.numUsers(), 5, r),
+                gaussian(neuMf.numItems(), 5, r), 3, 6, neuMf, 4);
+        assertTrue(net.readsCrmScore());
+        DrsExamples x = examples(40, neuMf.numUsers(), neuMf.numItems(), 3, r);
+        java.util.Arrays.fill(net.parameters().get("drs.w2").value(), 0f);
+        float[] p = net.predict(x);
+        float[] own = neuMf.score(x.users(), x.items());
+        for (int n = 0; n < p.length; n++) {
+            assertEquals(own[n], p[n], 1e-5, "pair " + n);
+        }
+        for (float[] v : new float[][] {net.parameters().get("drs.w2").value(),
+                net.parameters().get(FeatureEnhancedCrm.SCORE_WEIGHT).value()}) {
+            for (int k = 0; k < v.length; k++) {
+                v[k] = (float) r.nextGaussian();
+            }
+        }
+        java.nio.file.Path file = dir.resolve("drs.safetensors");
+        net.save(file);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(net.predict(x), FeatureEnhancedCrm.load(file, neuMf).predict(x));
+        DataFormatException none = assertThrows(DataFormatException.class, () -> FeatureEnhancedCrm.load(file));
+        assertTrue(none.getMessage().contains("reads the score of a ncf model"), none.getMessage());
+        org.tandemrec.crm.Recommender pop = org.tandemrec.crm.cf.PopularityRecommender.fit(world.train);
+        DataFormatException other = assertThrows(DataFormatException.class, () -> FeatureEnhancedCrm.load(file, pop));
+        assertTrue(other.getMessage().contains("(given: " + pop.kind() + ")"), other.getMessage());
+    }
+
+    /** A v1 file (before the CRM score input) loads with c = 0 and predicts as it did. */
+    @Test
+    void aVersionOneFileStillLoads(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        SplittableRandom r = new SplittableRandom(21);
+        FeatureEnhancedCrm net = FeatureEnhancedCrm.initial(gaussian(5, 3, r), gaussian(4, 3, r), 2, 3, 0.8, 1);
+        java.util.Map<String, org.tandemrec.llm.safetensors.SafetensorsWriter.Tensor> tensors = new java.util.LinkedHashMap<>();
+        for (Parameter p : net.parameters().list()) {
+            if (!p.name().equals(FeatureEnhancedCrm.SCORE_WEIGHT)) {
+                tensors.put(p.name(), new org.tandemrec.llm.safetensors.SafetensorsWriter.Tensor(
+                        new long[] {p.rows(), p.cols()}, p.copyValues()));
+            }
+        }
+        java.nio.file.Path file = dir.resolve("v1.safetensors");
+        org.tandemrec.llm.safetensors.SafetensorsWriter.write(file, tensors, java.util.Map.of("format",
+                FeatureEnhancedCrm.FORMAT, "format_version", "1", "dim", "3", "feature_size", "2", "hidden", "3"));
+        DrsExamples x = examples(7, 5, 4, 2, r);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(net.predict(x), FeatureEnhancedCrm.load(file).predict(x));
     }
 }
