@@ -51,4 +51,21 @@ class LayeringTest {
         assertTrue(files > 100, "read " + files + " source files: run from the project directory");
         assertEquals(List.of(), wrong);
     }
+
+    /** A package that grows past ~30 files is split into sub-packages that show its parts. */
+    @Test
+    void noPackageHoldsMoreThan35Files() throws IOException {
+        List<String> large = new ArrayList<>();
+        try (Stream<Path> dirs = Files.walk(MAIN)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> files = Files.list(d)) {
+                    long n = files.filter(p -> p.toString().endsWith(".java")).count();
+                    if (n > 35) {
+                        large.add(MAIN.relativize(d) + " holds " + n + " files");
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), large);
+    }
 }

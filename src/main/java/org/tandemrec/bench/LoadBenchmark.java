@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.base.Measurement;
 import org.tandemrec.base.UsageException;
-import org.tandemrec.data.DatasetFormat;
-import org.tandemrec.data.LoadOptions;
+import org.tandemrec.data.format.DatasetFormat;
+import org.tandemrec.data.format.LoadOptions;
 
 /**
  * Load speed and memory on seeded random data: a generic CSV file (string ids such as

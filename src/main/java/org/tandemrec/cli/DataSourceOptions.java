@@ -3,11 +3,11 @@ package org.tandemrec.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.tandemrec.base.UsageException;
-import org.tandemrec.data.CsvColumns;
-import org.tandemrec.data.CsvSideFiles;
-import org.tandemrec.data.DatasetFormat;
-import org.tandemrec.data.LoadOptions;
-import org.tandemrec.data.LoadResult;
+import org.tandemrec.data.format.CsvColumns;
+import org.tandemrec.data.format.CsvSideFiles;
+import org.tandemrec.data.format.DatasetFormat;
+import org.tandemrec.data.format.LoadOptions;
+import org.tandemrec.data.format.LoadResult;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 

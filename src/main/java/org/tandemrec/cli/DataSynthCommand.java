@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.tandemrec.data.TandemDatasetFormat;
+import org.tandemrec.data.format.TandemDatasetFormat;
 import org.tandemrec.data.synthetic.SyntheticConfig;
 import org.tandemrec.data.synthetic.SyntheticStats;
 import org.tandemrec.data.synthetic.SyntheticTruth;

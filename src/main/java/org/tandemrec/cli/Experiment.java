@@ -9,7 +9,7 @@ import org.tandemrec.collab.corella.CorellaSettings;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.data.KCoreFilter;
 import org.tandemrec.data.LabelRule;
-import org.tandemrec.data.LoadOptions;
+import org.tandemrec.data.format.LoadOptions;
 import org.tandemrec.data.synthetic.SyntheticConfig;
 import org.tandemrec.llm.pretrain.PretrainConfig;
 import org.tandemrec.split.SplitConfig;

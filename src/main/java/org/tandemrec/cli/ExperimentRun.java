@@ -23,7 +23,7 @@ import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.data.Dataset;
 import org.tandemrec.data.InteractionTable;
-import org.tandemrec.data.TandemDatasetFormat;
+import org.tandemrec.data.format.TandemDatasetFormat;
 import org.tandemrec.data.synthetic.SyntheticTruth;
 import org.tandemrec.data.synthetic.SyntheticWorld;
 import org.tandemrec.eval.Curve;
@@ -112,7 +112,7 @@ final class ExperimentRun {
             truth = world.truth();
             manifest.data("synthetic world (data/)", files(data));
         } else {
-            d = org.tandemrec.data.DatasetFormat.parse(e.dataset().format()).loadWithReport(e.dataset().path(),
+            d = org.tandemrec.data.format.DatasetFormat.parse(e.dataset().format()).loadWithReport(e.dataset().path(),
                     e.dataset().options()).dataset();
             List<Path> read = new ArrayList<>(files(e.dataset().path()));
             if (e.dataset().options().amazonMetadata() != null) {

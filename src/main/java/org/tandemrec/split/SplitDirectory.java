@@ -17,7 +17,7 @@ import java.util.Map;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.InteractionTable;
-import org.tandemrec.data.SideInfoFiles;
+import org.tandemrec.data.format.SideInfoFiles;
 
 /**
  * A split on disk, self-contained so a trainer needs nothing else:

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemrec.data.Dataset;
-import org.tandemrec.data.DatasetFormat;
-import org.tandemrec.data.LoadOptions;
+import org.tandemrec.data.format.DatasetFormat;
+import org.tandemrec.data.format.LoadOptions;
 
 class LoadBenchmarkTest {
     @TempDir

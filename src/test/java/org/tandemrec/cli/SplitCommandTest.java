@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tandemrec.data.ItemInfo;
-import org.tandemrec.data.SideInfoFiles;
+import org.tandemrec.data.format.SideInfoFiles;
 import org.tandemrec.data.UserProfile;
 import org.tandemrec.split.SplitData;
 import org.tandemrec.split.SplitDirectory;

@@ -18,7 +18,7 @@ import java.util.Set;
 import org.tandemrec.base.AtomicFile;
 import org.tandemrec.base.JsonSyntaxError;
 import org.tandemrec.data.DataFormatException;
-import org.tandemrec.data.SideInfoFiles;
+import org.tandemrec.data.format.SideInfoFiles;
 
 /**
  * Supervised fine-tuning data as JSON Lines (UTF-8), format {@value #FORMAT} version
