@@ -53,14 +53,18 @@ class FeatureEnhancedCrmTest {
     /** The same with the CRM's score as an input (a NeuMF trained on a small world): c gets g · s(u, i). */
     @Test
     void gradientsMatchFiniteDifferencesWithTheCrmScoreAsInput() {
-        SyntheticClusters world = new SyntheticClusters(12, 10, 2, 4, 5);
-        Ncf neuMf = Ncf.fit(world.train, NcfConfig.neuMf(4), TrainConfig.builder().epochs(2).batchSize(16)
-                .learningRate(0.01).seed(1).build(), TrainHooks.none(), null);
+        Ncf neuMf = neuMf(new SyntheticClusters(12, 10, 2, 4, 5), 2);
         SplittableRandom r = new SplittableRandom(4);
         FeatureEnhancedCrm net = FeatureEnhancedCrm.initialOnScores(gaussian(neuMf.numUsers(), 3, r),
                 gaussian(neuMf.numItems(), 3, r), 2, 4, neuMf, 9);
         net.parameters().get("drs.crm_weight").value()[0] = 0.7f;
         checkGradients(net, examples(6, neuMf.numUsers(), neuMf.numItems(), 2, r), r);
+    }
+
+    /** A NeuMF of size 4 trained on the world for a few epochs: a CRM whose score is not an inner product. */
+    private static Ncf neuMf(SyntheticClusters world, int epochs) {
+        return Ncf.fit(world.train, NcfConfig.neuMf(4), TrainConfig.builder().epochs(epochs).batchSize(16)
+                .learningRate(0.01).seed(1).build(), TrainHooks.none(), null);
     }
 
     private static void checkGradients(FeatureEnhancedCrm net, DrsExamples x, SplittableRandom r) {
@@ -188,8 +192,7 @@ class FeatureEnhancedCrmTest {
     void aNetworkOnTheCrmScoreStartsFromItAndNeedsItToLoad(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         SyntheticClusters world = new SyntheticClusters(30, 20, 3, 5, 6);
-        Ncf neuMf = Ncf.fit(world.train, NcfConfig.neuMf(4), TrainConfig.builder().epochs(3).batchSize(16)
-                .learningRate(0.01).seed(2).build(), TrainHooks.none(), null);
+        Ncf neuMf = neuMf(world, 3);
         SplittableRandom r = new SplittableRandom(13);
         FeatureEnhancedCrm net = FeatureEnhancedCrm.initialOnScores(gaussian(neuMf.numUsers(), 5, r),
                 gaussian(neuMf.numItems(), 5, r), 3, 6, neuMf, 4);
