@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.tandemrec.base.UsageException;
+import org.tandemrec.crm.Logistic;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.crm.RowMajor;
 import org.tandemrec.data.DataFormatException;
@@ -347,13 +348,7 @@ public final class FeatureEnhancedCrm {
             return null;
         }
         float[] s = crm.score(us, is);
-        if (crm.scoreKind() == Recommender.ScoreKind.PROBABILITY) {
-            for (int k = 0; k < s.length; k++) {
-                double p = Math.min(1 - 1e-6, Math.max(1e-6, s[k]));
-                s[k] = (float) Math.log(p / (1 - p));
-            }
-        }
-        return s;
+        return crm.scoreKind() == Recommender.ScoreKind.PROBABILITY ? Logistic.logits(s) : s;
     }
 
     /** The logit of example n with the CRM's score {@code crmLogit}; fills z (input) and h (post-ReLU hidden). */

@@ -1,6 +1,7 @@
 package org.tandemrec.collab.corella;
 
 import ai.djl.ndarray.NDManager;
+import org.tandemrec.crm.Logistic;
 import org.tandemrec.crm.ctr.DcnV2;
 import org.tandemrec.crm.ctr.PlattScaling;
 
@@ -29,7 +30,7 @@ final class CalibratedScorers {
 
     /** The LLM's P(Yes) as a logit, Platt-scaled on {@code valid}. */
     static Calibrated of(ClickLanguageModel lm, ClickExamples valid, NDManager m) {
-        float[] z = logits(lm.probabilities(m, valid));
+        float[] z = Logistic.logits(lm.probabilities(m, valid));
         PlattScaling p = PlattScaling.fit(z, valid.labels());
         return new Calibrated(llm(lm, p, m), scaled(p, z), p, z);
     }
@@ -41,7 +42,7 @@ final class CalibratedScorers {
 
     /** The LLM's P(Yes) as a logit, scaled by {@code p}. */
     static Cascade.Scorer llm(ClickLanguageModel lm, PlattScaling p, NDManager m) {
-        return e -> scaled(p, logits(lm.probabilities(m, e)));
+        return e -> scaled(p, Logistic.logits(lm.probabilities(m, e)));
     }
 
     static float[] scaled(PlattScaling p, float[] z) {
@@ -50,15 +51,6 @@ final class CalibratedScorers {
             out[i] = p.probability(z[i]);
         }
         return out;
-    }
-
-    static float[] logits(float[] p) {
-        float[] z = new float[p.length];
-        for (int i = 0; i < p.length; i++) {
-            double q = Math.min(1 - 1e-7, Math.max(1e-7, p[i]));
-            z[i] = (float) Math.log(q / (1 - q));
-        }
-        return z;
     }
 
     /** Per request, the better of the two answers (the closer to the label). */

@@ -22,6 +22,7 @@ import org.tandemrec.crm.CrmCatalog;
 import org.tandemrec.crm.CrmEvaluation;
 import org.tandemrec.crm.CrmSpec;
 import org.tandemrec.crm.KeptCrms;
+import org.tandemrec.crm.Logistic;
 import org.tandemrec.crm.Recommender;
 import org.tandemrec.crm.ctr.CtrModel;
 import org.tandemrec.crm.ctr.DcnV2;
@@ -327,7 +328,7 @@ public final class CorellaRun {
             EntropyRouter router = routing.router();
             ClickExamples test = data.test();
             float[] crmTest = crmSide.scorer().score(test);
-            float[] llmLogits = CalibratedScorers.logits(lm.probabilities(m, test));
+            float[] llmLogits = Logistic.logits(lm.probabilities(m, test));
             // The LLM alone answers everything: the whole validation set's scaling.
             float[] llmTest = CalibratedScorers.scaled(llmSide.platt(), llmLogits);
             float[] llmRouted = CalibratedScorers.scaled(routing.llm(), llmLogits);

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.tandemrec.base.TensorDevice;
 import org.tandemrec.base.UsageException;
+import org.tandemrec.crm.Logistic;
 import org.tandemrec.crm.ModelFile;
 import org.tandemrec.crm.ctr.DcnV2;
 import org.tandemrec.crm.ctr.DcnV2Inference;
@@ -337,7 +338,7 @@ public final class ServedCascade implements AutoCloseable {
 
     /** The LLM's calibrated click probabilities of prompts. Calls are serialised: one decoder. */
     public synchronized float[] llm(int[][] prompts) {
-        return CalibratedScorers.scaled(file.llmCalibration(), CalibratedScorers.logits(lm.probabilities(manager, prompts)));
+        return CalibratedScorers.scaled(file.llmCalibration(), Logistic.logits(lm.probabilities(manager, prompts)));
     }
 
     /** The CRM's answer where it has no row for the user or the item: the validation click rate. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.tandemrec.crm.Logistic;
 import org.tandemrec.crm.ctr.PlattScaling;
 import org.tandemrec.eval.RoutingCurve;
 
@@ -59,7 +60,7 @@ class EntropyRouterTest {
         float[] crm = {0.95f, 0.05f, 0.9f, 0.1f, 0.44f, 0.57f, 0.49f, 0.53f};
         float[] llm = {0.4f, 0.6f, 0.45f, 0.55f, 0.9f, 0.1f, 0.85f, 0.15f};
         // Eight rows are too few for a scaling of the routed rows' own: the whole set's (here none) stands.
-        EntropyRouter r = RoutedCalibration.chosenOnValidation(labels, crm, CalibratedScorers.logits(llm),
+        EntropyRouter r = RoutedCalibration.chosenOnValidation(labels, crm, Logistic.logits(llm),
                 PlattScaling.identity(), RoutingCurve.defaultFractions()).router();
         assertEquals(0.35, r.budget(), 1e-12);
         Cascade c = new Cascade(e -> crm.clone(), e -> {
