@@ -11,9 +11,9 @@ import org.tandemrec.data.KCoreFilter;
 import org.tandemrec.data.LabelRule;
 import org.tandemrec.data.format.LoadReport;
 import org.tandemrec.data.format.LoadResult;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 /** {@code tandem data stats}: loads a data set and prints its size, sparsity and count quantiles. */
 @Command(name = "stats", mixinStandardHelpOptions = true,

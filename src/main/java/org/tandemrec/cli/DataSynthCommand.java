@@ -9,10 +9,10 @@ import org.tandemrec.data.synthetic.SyntheticConfig;
 import org.tandemrec.data.synthetic.SyntheticStats;
 import org.tandemrec.data.synthetic.SyntheticTruth;
 import org.tandemrec.data.synthetic.SyntheticWorld;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code tandem data synth}: writes the seeded synthetic world as a {@code tandem} data set

@@ -165,12 +165,13 @@ public final class BdlmRun {
                     });
 
             checkPromptsFit(prompts, test, valid);
-            if (s.crmDim() > 0 && s.crmDim() != h) {
-                step("CRM %s at size %d, its vectors projected to the LLM's hidden size %d", s.crm(), s.crmDim(), h);
+            int crmDim = s.crmDim() > 0 ? s.crmDim() : h;
+            if (crmDim != h) {
+                step("CRM %s at size %d, its vectors projected to the LLM's hidden size %d", s.crm(), crmDim, h);
             } else {
                 step("CRM %s at the LLM's hidden size %d", s.crm(), h);
             }
-            Recommender crm = trainCrm(s.crm(), s.crmDim() > 0 ? s.crmDim() : h, split, curves, showProgress);
+            Recommender crm = trainCrm(s.crm(), crmDim, split, curves, showProgress);
             records.addAll(crmRecords(s.crm(), crm, test, valid));
             records.addAll(baselines(split, test, valid, curves));
             double scale = IdTokenRows.rms(base);

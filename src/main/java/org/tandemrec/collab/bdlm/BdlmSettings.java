@@ -143,8 +143,7 @@ public record BdlmSettings(String crm, int crmEpochs, int crmDim, List<String> b
         SftConfig sft = SftConfig.builder().mode(SftConfig.Mode.FULL).learningRate(5e-4).batchSize(8).warmupSteps(20)
                 .loraDropout(0.0).build();
         return new BdlmSettings("lightgcn", 0, 0, List.of("gmf", "neumf", "sasrec", "gru4rec", "bert4rec"), METHODS, 10, 0,
-                "movie",
-                "movies", "watched", "watch", 2000, 0.5, 1000, 2, 0.1, List.of(), false, 64, 64, 1e-3, 1000, 200, true,
+                "movie", "movies", "watched", "watch", 2000, 0.5, 1000, 2, 0.1, List.of(), false, 64, 64, 1e-3, 1000, 200, true,
                 42L, sft);
     }
 

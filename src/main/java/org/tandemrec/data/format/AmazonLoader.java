@@ -15,9 +15,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tandemrec.data.ItemInfo;
-import org.tandemrec.data.IdMap;
 import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.IdMap;
+import org.tandemrec.data.ItemInfo;
 
 /**
  * Amazon review dumps, plain or gzip (recognised by magic bytes), one record per line in either

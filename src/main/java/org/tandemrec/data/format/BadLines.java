@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tandemrec.data.ItemInfo;
-import org.tandemrec.data.Dataset;
 import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.Dataset;
+import org.tandemrec.data.ItemInfo;
 
 /** Applies the bad-line policy of one load: rethrow, or count and remember a few examples. */
 final class BadLines {

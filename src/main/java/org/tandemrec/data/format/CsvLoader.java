@@ -7,9 +7,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.data.UserProfile;
-import org.tandemrec.data.DataFormatException;
 
 /**
  * Generic delimited interactions file (CSV per RFC 4180, TSV, or any delimiter), with the

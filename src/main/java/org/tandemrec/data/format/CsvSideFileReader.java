@@ -9,10 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.IdMap;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.data.UserProfile;
-import org.tandemrec.data.IdMap;
-import org.tandemrec.data.DataFormatException;
 
 /**
  * Reads the item and user side files of the CSV format ({@link CsvSideFiles}) into the side

@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.tandemrec.base.UsageException;
-import org.tandemrec.data.ItemInfo;
-import org.tandemrec.data.Dataset;
 import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.Dataset;
+import org.tandemrec.data.ItemInfo;
 
 /**
  * The data set layouts Tandem reads. Every loader streams its files, indexes users and items in

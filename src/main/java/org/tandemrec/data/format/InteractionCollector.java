@@ -8,12 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.tandemrec.data.ItemInfo;
-import org.tandemrec.data.UserProfile;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.Dataset;
 import org.tandemrec.data.IdMap;
-import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.data.ItemInfo;
+import org.tandemrec.data.UserProfile;
 
 /**
  * Gathers the interactions of one load: raw ids are interned as bytes and rows appended to

@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.IdMap;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.data.UserProfile;
-import org.tandemrec.data.IdMap;
-import org.tandemrec.data.DataFormatException;
 
 /**
  * MovieLens 100K directory: {@code u.data} (tab: user item rating timestamp), {@code u.item}

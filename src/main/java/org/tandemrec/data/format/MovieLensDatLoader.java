@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tandemrec.data.IdMap;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.data.UserProfile;
-import org.tandemrec.data.IdMap;
 
 /**
  * MovieLens 1M and 10M directory: {@code ratings.dat} ({@code user::item::rating::timestamp}),

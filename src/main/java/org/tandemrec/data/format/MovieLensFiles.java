@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.tandemrec.data.IdMap;
 import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.IdMap;
 
 /** Checks shared by the MovieLens directory loaders. */
 final class MovieLensFiles {

@@ -11,11 +11,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tandemrec.data.format.RecBoleHeader.Type;
+import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.IdMap;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.data.UserProfile;
-import org.tandemrec.data.IdMap;
-import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.format.RecBoleHeader.Type;
 
 /**
  * RecBole's atomic files, as RecBole users keep them: {@code NAME.inter} with optional

@@ -14,10 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.tandemrec.base.AtomicFile;
+import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.IdMap;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.data.UserProfile;
-import org.tandemrec.data.IdMap;
-import org.tandemrec.data.DataFormatException;
 
 /**
  * The JSON-lines files that carry id maps with side information, shared by the Tandem dataset

@@ -3,8 +3,8 @@ package org.tandemrec.data.format;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.tandemrec.data.IdMap;
 import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.IdMap;
 
 /**
  * Reads the rows of a delimited item or user side file, one row per id, into the entries of the

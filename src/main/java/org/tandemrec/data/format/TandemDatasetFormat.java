@@ -11,11 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.tandemrec.base.AtomicFile;
-import org.tandemrec.data.UserProfile;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.Dataset;
 import org.tandemrec.data.IdMap;
-import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.data.UserProfile;
 
 /**
  * Tandem's own data set directory: plain files that are easy to inspect, diff and produce from

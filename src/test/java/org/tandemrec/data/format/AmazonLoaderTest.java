@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tandemrec.data.ItemInfo;
-import org.tandemrec.data.Dataset;
 import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.Dataset;
+import org.tandemrec.data.ItemInfo;
 
 class AmazonLoaderTest {
     @TempDir

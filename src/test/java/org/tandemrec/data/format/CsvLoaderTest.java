@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tandemrec.data.Dataset;
 import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.Dataset;
 import org.tandemrec.data.InteractionTable;
 
 class CsvLoaderTest {

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.tandemrec.Fixtures;
-import org.tandemrec.data.LabelRule;
 import org.tandemrec.data.Dataset;
 import org.tandemrec.data.DatasetStats;
+import org.tandemrec.data.LabelRule;
 
 /** The real MovieLens 100K, when present next to the project (it is never part of it). */
 class MovieLens100kRealTest {

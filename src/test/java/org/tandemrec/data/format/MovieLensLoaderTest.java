@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tandemrec.data.DataFormatException;
+import org.tandemrec.data.Dataset;
+import org.tandemrec.data.InteractionTable;
 import org.tandemrec.data.ItemInfo;
 import org.tandemrec.data.UserProfile;
-import org.tandemrec.data.Dataset;
-import org.tandemrec.data.DataFormatException;
-import org.tandemrec.data.InteractionTable;
 
 class MovieLensLoaderTest {
     @TempDir

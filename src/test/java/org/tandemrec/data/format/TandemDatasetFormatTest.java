@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tandemrec.data.ItemInfo;
-import org.tandemrec.data.UserProfile;
+import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.Dataset;
 import org.tandemrec.data.IdMap;
-import org.tandemrec.data.DataFormatException;
 import org.tandemrec.data.InteractionTable;
+import org.tandemrec.data.ItemInfo;
+import org.tandemrec.data.UserProfile;
 
 class TandemDatasetFormatTest {
     @TempDir
